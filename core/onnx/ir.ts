@@ -55,6 +55,8 @@ export interface ValueInfo {
   name: string;
   dtype: DType;
   shape: Dim[];
+  /** false when the file declares no shape at all (rank unknown); encoding then omits it. */
+  shapeKnown?: boolean;
 }
 
 export interface Graph {
