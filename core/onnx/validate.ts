@@ -62,8 +62,8 @@ export function topologicalOrder(graph: Graph): Node[] {
   const order: Node[] = [];
   const queue: number[] = [];
   pending.forEach((p, i) => p === 0 && queue.push(i));
-  while (queue.length > 0) {
-    const i = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head]!;
     const n = graph.nodes[i]!;
     order.push(n);
     for (const o of n.outputs) {
