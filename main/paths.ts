@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The installed package's root (the folder with cnn-studio's package.json). Found by walking up
+ * from this module, so it holds in the bundle (dist/cli.cjs), in tests (main/*.ts) and in asar.
+ */
+export function packageRoot(from: string = __dirname): string {
+  let dir = from;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cnn-studio') return dir;
+      } catch {
+        // An unreadable package.json on the way up is not ours.
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find cnn-studio's package.json above ${from}`);
+    dir = up;
+  }
+}
+
+export function rendererDir(): string {
+  return path.join(packageRoot(), 'dist', 'renderer');
+}

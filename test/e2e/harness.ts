@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const repoRoot = path.resolve(__dirname, '../..');
+export const screenshotDir = path.join(repoRoot, 'screenshots');
+
+export function chromiumPath(): string {
+  const p = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  if (!existsSync(p)) {
+    throw new Error(`Chromium not found at ${p}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to a Chromium/Chrome binary.`);
+  }
+  return p;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    // The machine's network is closed: background services would only fail and slow start-up.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ServeProcess {
+  url: string;
+  openUrl: string;
+  token: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `cnn-studio serve --port 0 [args]` from the built bundle and waits for its URL. */
+export function startServe(args: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/cnn-studio.cjs'), 'serve', '--port', '0', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not print a URL in 30 s:\n${out}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
+    const poll = setInterval(() => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([\w-]+)/.exec(out);
+      if (!m) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve({
+        url: m[1]!,
+        openUrl: `${m[1]}?token=${m[2]}`,
+        token: m[2]!,
+        child,
+        output: () => out,
+        stop: () =>
+          new Promise<void>((r) => {
+            if (child.exitCode !== null) return r();
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+          }),
+      });
+    }, 50);
+  });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(screenshotDir, { recursive: true });
+  return path.join(screenshotDir, `${name}.png`);
+}
