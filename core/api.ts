@@ -7,6 +7,7 @@
  * zod, so each carrier validates what crosses a process boundary with the same rule.
  */
 import { z } from 'zod';
+import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu'] as const;
 export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number];
@@ -68,7 +69,12 @@ export const requestSchemas = {
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
-export const API_METHODS = Object.keys(requestSchemas) as ApiMethod[];
+export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
+
+// Both directions: a schema without a name, or a name without a schema, fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodNamesMatch: Same<ApiMethod, ApiMethodName> = true;
+void methodNamesMatch;
 
 export type ApiRequest<M extends ApiMethod> = z.infer<(typeof requestSchemas)[M]>;
 
@@ -107,7 +113,9 @@ export interface ApiEvents {
 export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'undo', 'redo', 'fitView', 'autoLayout', 'shortcuts', 'about'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENTS: ApiEventName[] = ['log', 'projectOpened', 'menu'];
+export const API_EVENTS: readonly ApiEventName[] = API_EVENT_NAMES;
+const eventNamesMatch: Same<ApiEventName, ApiEventNameLiteral> = true;
+void eventNamesMatch;
 
 export type Unsubscribe = () => void;
 

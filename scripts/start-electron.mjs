@@ -2,6 +2,7 @@
 // (offline installs, CI with ELECTRON_SKIP_BINARY_DOWNLOAD=1), say so and point at serve mode
 // instead of printing a stack trace.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -15,7 +16,7 @@ try {
 } catch (e) {
   electronPath = undefined;
 }
-if (typeof electronPath !== 'string') {
+if (typeof electronPath !== 'string' || !existsSync(electronPath)) {
   console.error(
     [
       'The Electron binary is not installed, so the desktop window cannot open.',

@@ -4,13 +4,14 @@
  * never sees an IpcRendererEvent (which would leak `sender`).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_METHODS, API_EVENTS, type ApiEventName, type WireError } from '../../core/api';
+import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral as ApiEventName } from '../../core/api-names';
+import type { WireError } from '../../core/api';
 import { EVENT_CHANNEL, callChannel } from './ipc-channels';
 
 type Reply = { result: unknown } | { error: WireError };
 
 const api: Record<string, unknown> = {};
-for (const method of API_METHODS) {
+for (const method of API_METHOD_NAMES) {
   api[method] = async (payload: unknown) => {
     const reply = (await ipcRenderer.invoke(callChannel(method), payload ?? {})) as Reply;
     if ('error' in reply) {
@@ -23,7 +24,7 @@ for (const method of API_METHODS) {
 }
 
 api['on'] = (event: ApiEventName, listener: (payload: unknown) => void) => {
-  if (!API_EVENTS.includes(event) || typeof listener !== 'function') throw new Error(`unknown event "${String(event)}"`);
+  if (!(API_EVENT_NAMES as readonly string[]).includes(event) || typeof listener !== 'function') throw new Error(`unknown event "${String(event)}"`);
   const wrapped = (_e: unknown, name: ApiEventName, payload: unknown) => {
     if (name === event) listener(payload);
   };
