@@ -15,9 +15,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function withExternal(location: string, writeTo: string | null, name = 'ext.onnx', lengthOverride?: number): string {
   const fx = loadFixture('lenet5');
   const proto = onnxProto.ModelProto.decode(readFileSync(fx.onnxPath));
-  const t = proto.graph!.initializer.find((x) => x.name === 'fc1.weight')!;
-  const raw = t.rawData;
-  if (writeTo) writeFileSync(writeTo, Buffer.concat([Buffer.alloc(16), Buffer.from(raw)]));
+  const t = proto.graph!.initializer!.find((x) => x.name === 'fc1.weight')!;
+  const raw = t.rawData ?? new Uint8Array(0);
+  if (writeTo) writeFileSync(writeTo, Buffer.concat([Buffer.alloc(16), raw]));
   t.rawData = new Uint8Array(0);
   t.dataLocation = 1;
   t.externalData = [
