@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { CliIO } from './io';
 import { registerServe } from './serve';
+import { registerPredict } from './predict';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
 
 export const commands: RegisterCommand[] = [
   registerServe,
+  registerPredict,
 ];
