@@ -66,6 +66,12 @@ export const requestSchemas = {
       filters: z.array(z.object({ name: z.string().max(100), extensions: z.array(z.string().max(20)).max(20) })).max(20).optional(),
     })
     .strict(),
+  /** Serve mode's file browser: a folder's entries (no path: the user's home folder). */
+  listDirectory: z.object({ path: z.string().max(4096).optional(), showHidden: z.boolean().optional() }).strict(),
+  /** Autosave: one recovery file per user, replaced on every save. */
+  saveRecovery: z.object({ project: z.unknown(), path: z.string().max(4096).nullable() }).strict(),
+  loadRecovery: z.object({}).strict(),
+  clearRecovery: z.object({}).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -91,6 +97,33 @@ export interface ChosenFile {
   path: string | null;
 }
 
+export interface DirectoryEntry {
+  name: string;
+  kind: 'dir' | 'file';
+  /** Bytes for files, 0 for folders. */
+  size: number;
+}
+
+export interface DirectoryListing {
+  /** The absolute folder listed. */
+  path: string;
+  /** Its parent, or null at a filesystem root. */
+  parent: string | null;
+  /** Folders first, then files, each sorted by name. */
+  entries: DirectoryEntry[];
+  /** True when the folder had more entries than are listed. */
+  truncated: boolean;
+}
+
+/** An autosaved document: what the editor had when it last wrote the recovery file. */
+export interface RecoveryFile {
+  project: unknown;
+  /** The file the document belonged to, or null for an unsaved one. */
+  path: string | null;
+  /** Milliseconds since the epoch. */
+  savedAt: number;
+}
+
 export interface ApiResponses {
   version: VersionInfo;
   startup: StartupState;
@@ -98,6 +131,10 @@ export interface ApiResponses {
   openProject: OpenedProject;
   saveProject: SavedProject;
   chooseFile: ChosenFile;
+  listDirectory: DirectoryListing;
+  saveRecovery: { savedAt: number; bytes: number };
+  loadRecovery: RecoveryFile | null;
+  clearRecovery: { cleared: boolean };
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };

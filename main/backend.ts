@@ -4,6 +4,7 @@
  * validated again here, and paths are resolved here.
  */
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   StudioError,
@@ -13,6 +14,8 @@ import {
   type ApiMethod,
   type ApiRequest,
   type ApiResponses,
+  type DirectoryEntry,
+  type RecoveryFile,
   type ExecutionProviderInfo,
   type StartupState,
   type StudioApi,
@@ -40,7 +43,12 @@ export interface BackendOptions {
   dialogs?: (req: ApiRequest<'chooseFile'>) => Promise<string | null>;
   /** A project to open at start (from the command line). */
   startupProject?: string | null;
+  /** Per-user folder for recovery files (default: $CNN_STUDIO_HOME, else ~/.cnn-studio). */
+  studioHome?: string;
 }
+
+/** A folder listing stops here: the browser shows it, and a huge folder must not stall the UI. */
+const MAX_DIR_ENTRIES = 5000;
 
 /** Largest project file we read: a project holds a graph, not weights. */
 const MAX_PROJECT_BYTES = 64 * 1024 * 1024;
@@ -110,6 +118,80 @@ export class Backend implements StudioApi {
     return { native: true, path: await this.opts.dialogs(req) };
   }
 
+  async listDirectory(req: ApiRequest<'listDirectory'>): Promise<ApiResponses['listDirectory']> {
+    const dir = path.resolve(req.path && req.path.trim() ? req.path : os.homedir());
+    let dirents;
+    try {
+      dirents = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new StudioError('not-found', `${dir}: no such folder`);
+      if (code === 'ENOTDIR') throw new StudioError('not-a-folder', `${dir}: not a folder`);
+      if (code === 'EACCES' || code === 'EPERM') throw new StudioError('permission-denied', `${dir}: permission denied`);
+      throw new StudioError('read-failed', `${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const visible = dirents.filter((d) => req.showHidden || !d.name.startsWith('.'));
+    const entries: DirectoryEntry[] = [];
+    for (const d of visible.slice(0, MAX_DIR_ENTRIES)) {
+      let kind: DirectoryEntry['kind'] | null = d.isDirectory() ? 'dir' : d.isFile() ? 'file' : null;
+      let size = 0;
+      if (kind === 'file' || d.isSymbolicLink()) {
+        // Follow links so a link to a folder browses like one; a dangling link is left out.
+        const st = await fs.stat(path.join(dir, d.name)).catch(() => null);
+        if (!st) continue;
+        kind = st.isDirectory() ? 'dir' : st.isFile() ? 'file' : null;
+        size = st.isFile() ? st.size : 0;
+      }
+      if (kind) entries.push({ name: d.name, kind, size });
+    }
+    entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+    const parent = path.dirname(dir);
+    return { path: dir, parent: parent === dir ? null : parent, entries, truncated: visible.length > MAX_DIR_ENTRIES };
+  }
+
+  private recoveryFile(): string {
+    return path.join(this.opts.studioHome ?? defaultStudioHome(), 'recovery', 'recovery.json');
+  }
+
+  async saveRecovery(req: ApiRequest<'saveRecovery'>): Promise<ApiResponses['saveRecovery']> {
+    const file = this.recoveryFile();
+    const savedAt = Date.now();
+    const body: RecoveryFile = { project: req.project, path: req.path, savedAt };
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      // Atomic: a crash while autosaving must not destroy the previous recovery copy.
+      const bytes = await atomicWrite(file, JSON.stringify(body));
+      return { savedAt, bytes };
+    } catch (e) {
+      throw new StudioError('write-failed', `could not write the recovery file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  async loadRecovery(): Promise<ApiResponses['loadRecovery']> {
+    const file = this.recoveryFile();
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      return null;
+    }
+    try {
+      const v = JSON.parse(text) as Partial<RecoveryFile> | null;
+      if (!v || typeof v !== 'object' || typeof v.savedAt !== 'number' || !('project' in v)) return null;
+      return { project: v.project, path: typeof v.path === 'string' ? v.path : null, savedAt: v.savedAt };
+    } catch {
+      // A torn or foreign file is not a recovery offer; the next autosave replaces it.
+      return null;
+    }
+  }
+
+  async clearRecovery(): Promise<ApiResponses['clearRecovery']> {
+    const file = this.recoveryFile();
+    const existed = await fs.stat(file).then(() => true, () => false);
+    await fs.rm(file, { force: true });
+    return { cleared: existed };
+  }
+
   async openProject(req: ApiRequest<'openProject'>): Promise<ApiResponses['openProject']> {
     const file = path.resolve(req.path);
     const text = await readProjectText(file);
@@ -143,6 +225,11 @@ export class Backend implements StudioApi {
       throw new StudioError('write-failed', `could not save ${file}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e instanceof Error ? e.message : ''}`.trim());
     }
   }
+}
+
+function defaultStudioHome(): string {
+  const fromEnv = process.env['CNN_STUDIO_HOME'];
+  return fromEnv && fromEnv.trim() ? path.resolve(fromEnv) : path.join(os.homedir(), '.cnn-studio');
 }
 
 async function readProjectText(file: string): Promise<string> {
