@@ -1,0 +1,209 @@
+/**
+ * The train-step graph: forward (training form) + loss + backward + optimizer update, one ONNX
+ * model run once per step. Weights, optimizer state and running statistics are inputs; their
+ * updated values are outputs, so the host keeps them (and can checkpoint them) between steps.
+ *
+ * inputs:  images [B, ...], labels int64 [B], scalars (lr / Adam terms, float32 []),
+ *          every trainable weight (by its own name), optimizer state (`<w>.momentum_buffer`,
+ *          `<w>.exp_avg`, `<w>.exp_avg_sq`; zeros before the first step), running statistics
+ * outputs: loss [], logits [B, C], `<w>.next` per weight, `<state>.next`, `<stat>.next`
+ *          (+ `<w>.grad` with outputGradients)
+ */
+import { GraphBuilder } from '../onnx/builder';
+import type { DType, Graph, Model, Node, ValueInfo } from '../onnx/ir';
+import { buildBackward } from './autodiff';
+import type { GradOptions } from './grad/types';
+import { emitCrossEntropy, type CrossEntropyOptions } from './loss';
+import { emitUpdate, scalarInputNames, type OptimizerConfig } from './optim/index';
+import { inferShapes, type ShapeInfo } from './shape-infer';
+
+/** A forward graph ready to be trained: studio-emitted ({ training: true }) or prepareForTraining'd. */
+export interface TrainableGraph {
+  graph: Graph;
+  /** Name of the image input (a graph input). */
+  input: string;
+  /** Name of the logits value [B, C]. */
+  logits: string;
+  /** Initializers (or inputs) trained by the optimizer. */
+  trainable: readonly string[];
+  /** Non-trained state (BN running statistics): value -> value holding its update. */
+  stateUpdates?: Readonly<Record<string, string>>;
+}
+
+export interface TrainStepOptions {
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  loss?: CrossEntropyOptions;
+  grad?: GradOptions;
+  /** Also output each weight's gradient as `<w>.grad` (tests, debugging). */
+  outputGradients?: boolean;
+  /** Label input name (default 'labels'). */
+  labels?: string;
+}
+
+export interface TensorSlot {
+  /** Graph input name. */
+  name: string;
+  /** Graph output holding the value after the step. */
+  updated: string;
+  shape: number[];
+}
+
+export interface TrainStepGraph {
+  model: Model;
+  images: string;
+  labels: string;
+  batchSize: number;
+  numClasses: number;
+  /** Scalar float inputs to feed every step (see optimizerScalars). */
+  scalars: string[];
+  weights: TensorSlot[];
+  optimizerState: TensorSlot[];
+  runningState: TensorSlot[];
+  /** Other graph inputs (e.g. a dropout seed) the host must feed. */
+  extraInputs: ValueInfo[];
+  loss: string;
+  logits: string;
+  /** weight -> gradient output (outputGradients only). */
+  gradients: Record<string, string>;
+  /** Trainable weights that do not influence the loss (their gradient is zero). */
+  unusedWeights: string[];
+}
+
+const OPSET = 17;
+
+export function makeModel(graph: Graph, doc: string): Model {
+  return {
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: OPSET }],
+    producerName: 'cnn-studio',
+    producerVersion: '0.1.0',
+    graph,
+    metadata: {},
+    docString: doc,
+  };
+}
+
+/**
+ * Copies forward nodes into a new builder: trainable weights and state become graph inputs, other
+ * initializers stay. Returns the builder, the shapes and the nodes as copied.
+ */
+export function startFromForward(
+  src: TrainableGraph, batchSize: number, name: string, promote: readonly string[],
+): { g: GraphBuilder; info: ShapeInfo; nodes: Node[] } {
+  const info = inferShapes(src.graph, { batch: batchSize });
+  const g = new GraphBuilder(name);
+  const promoted = new Set(promote);
+  for (const v of src.graph.inputs) {
+    if (promoted.has(v.name)) continue;
+    const s = info.shapes.get(v.name)!;
+    g.input(v.name, s.dtype, s.shape);
+  }
+  for (const p of promote) {
+    const s = info.shapes.get(p);
+    if (!s) throw new Error(`"${p}" is neither an initializer nor an input of the forward graph`);
+    g.input(p, s.dtype, s.shape);
+  }
+  for (const t of src.graph.initializers) if (!promoted.has(t.name)) g.initializer(t.name, t.dtype, t.dims, t.data, true);
+  const nodes: Node[] = [];
+  for (const n of src.graph.nodes) {
+    for (const o of n.outputs) if (o && !g.has(o)) g.reserve(o);
+    const copy: Node = { ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: { ...n.attributes } };
+    nodes.push(copy);
+  }
+  for (const n of nodes) if (!g.has(n.name)) g.reserve(n.name);
+  return { g, info, nodes };
+}
+
+export function buildTrainStep(src: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
+  const stateNames = Object.keys(src.stateUpdates ?? {});
+  const { g, info, nodes } = startFromForward(src, opts.batchSize, 'train_step', [...src.trainable, ...stateNames]);
+
+  // MaxPool backward routes through its Indices output: add it where a gradient will flow.
+  const dep = new Set(src.trainable);
+  for (const n of nodes) {
+    if (n.inputs.some((i) => dep.has(i))) for (const o of n.outputs) if (o) dep.add(o);
+    if (n.opType === 'MaxPool' && n.outputs.length < 2 && dep.has(n.inputs[0]!) && (opts.grad?.maxPoolIndices ?? true)) {
+      const idx = g.fresh(`${n.outputs[0]}/indices`);
+      n.outputs.push(idx);
+      info.shapes.set(idx, { dtype: 'int64', shape: [...info.shapes.get(n.outputs[0]!)!.shape] });
+    }
+  }
+  g.nodes.push(...nodes);
+  const graphForGrad: Graph = { ...src.graph, nodes };
+
+  const ls = info.shapes.get(src.logits);
+  if (!ls || ls.shape.length !== 2) throw new Error(`logits "${src.logits}" must be [batch, classes]`);
+  const [n, c] = ls.shape as [number, number];
+  const labels = g.input(opts.labels ?? 'labels', 'int64', [n]);
+  const scalars = scalarInputNames(opts.optimizer);
+  for (const s of scalars) g.input(s, 'float32', []);
+
+  const { loss, dLogits } = emitCrossEntropy(g, src.logits, labels, n, c, opts.loss);
+  const back = buildBackward({ graph: graphForGrad, info, seeds: { [src.logits]: dLogits }, wrt: src.trainable, builder: g, options: opts.grad });
+
+  const weights: TensorSlot[] = [];
+  const optimizerState: TensorSlot[] = [];
+  const gradients: Record<string, string> = {};
+  const outputs: { name: string; dtype: DType; shape: number[] }[] = [];
+  for (const w of src.trainable) {
+    const shape = info.shapes.get(w)!.shape;
+    const grad = back.grads.get(w)!;
+    const { updated, state } = emitUpdate(g, opts.optimizer, w, grad, shape);
+    const out = g.fresh(`${w}.next`);
+    identity(g, updated, out);
+    weights.push({ name: w, updated: out, shape });
+    for (const s of state) {
+      g.input(s.name, 'float32', s.shape);
+      const so = g.fresh(`${s.name}.next`);
+      identity(g, s.updated, so);
+      optimizerState.push({ name: s.name, updated: so, shape: s.shape });
+    }
+    if (opts.outputGradients) {
+      const go = g.fresh(`${w}.grad`);
+      identity(g, grad, go);
+      gradients[w] = go;
+      outputs.push({ name: go, dtype: 'float32', shape });
+    }
+  }
+  const runningState: TensorSlot[] = [];
+  for (const s of stateNames) {
+    const shape = info.shapes.get(s)!.shape;
+    const out = g.fresh(`${s}.next`);
+    identity(g, src.stateUpdates![s]!, out);
+    runningState.push({ name: s, updated: out, shape });
+  }
+
+  const lossOut = g.fresh('loss');
+  identity(g, loss, lossOut);
+  g.output(lossOut, 'float32', []);
+  g.output(src.logits, 'float32', [n, c]);
+  for (const w of weights) g.output(w.updated, 'float32', w.shape);
+  for (const s of optimizerState) g.output(s.updated, 'float32', s.shape);
+  for (const s of runningState) g.output(s.updated, 'float32', s.shape);
+  for (const o of outputs) g.output(o.name, o.dtype, o.shape);
+
+  const promoted = new Set([...src.trainable, ...stateNames, src.input]);
+  const extraInputs = src.graph.inputs.filter((v) => !promoted.has(v.name));
+  return {
+    model: makeModel(g.build(), 'CNN Studio train step: forward + cross-entropy + backward + optimizer update'),
+    images: src.input,
+    labels,
+    batchSize: n,
+    numClasses: c,
+    scalars,
+    weights,
+    optimizerState,
+    runningState,
+    extraInputs,
+    loss: lossOut,
+    logits: src.logits,
+    gradients,
+    unusedWeights: back.unused,
+  };
+}
+
+/** Appends `out = Identity(src)` where `out` was already reserved with g.fresh. */
+export function identity(g: GraphBuilder, src: string, out: string): void {
+  g.nodes.push({ name: g.fresh('Identity'), opType: 'Identity', inputs: [src], outputs: [out], attributes: {} });
+}

@@ -1,0 +1,43 @@
+import type { GraphBuilder } from '../../onnx/builder';
+import type { DType, Node } from '../../onnx/ir';
+
+/**
+ * What a gradient rule may use. Rules emit standard ai.onnx (opset 17) ops into `g`; every value
+ * they read from the forward pass (inputs, outputs) is available by name, with its static shape.
+ */
+export interface GradContext {
+  readonly g: GraphBuilder;
+  /** Static shape of a forward value (or of a value a rule registered with setShape). */
+  shape(value: string): number[];
+  dtype(value: string): DType;
+  /** Folded constant value of a forward value (small int64 tensors, scalars), if known. */
+  constValue(value: string): number[] | undefined;
+  /** The node that produces a forward value (undefined for graph inputs and initializers). */
+  producer(value: string): Node | undefined;
+  /** Deduplicated int64 constant (1-D unless dims given). */
+  i64(values: number[], dims?: number[]): string;
+  /** Deduplicated float32 constant; a scalar (dims []) when `dims` is omitted and one value is given. */
+  f32(values: number[], dims?: number[]): string;
+  /** A float32 tensor of zeros with the given shape (an initializer; ORT keeps it shared). */
+  zeros(shape: number[]): string;
+  /** Sums `grad` (shape `from`) down to the broadcast-compatible shape `to` (ReduceSum + Reshape). */
+  unbroadcast(grad: string, from: number[], to: number[]): string;
+  /** Records the shape of a value a rule created, so that other rules can ask for it. */
+  setShape(value: string, shape: number[], dtype?: DType): void;
+  /** True when the training graph targets a provider where this formulation choice matters. */
+  readonly options: GradOptions;
+}
+
+export interface GradOptions {
+  /** Use MaxPool's Indices output for its backward (exact first-max routing). Default true. */
+  maxPoolIndices?: boolean;
+  /** Let Conv choose backward formulations by shape (Conv-vs-ConvTranspose, im2col). Default true. */
+  convHeuristics?: boolean;
+}
+
+/**
+ * A gradient rule: from the gradients of a node's outputs (undefined where no gradient flows)
+ * returns the gradients of its inputs (undefined where not needed or not differentiable).
+ * `need[i]` is false when input i does not lead to a trainable value: rules skip that work.
+ */
+export type GradRule = (node: Node, dOut: (string | undefined)[], ctx: GradContext, need: boolean[]) => (string | undefined)[];

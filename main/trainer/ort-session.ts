@@ -1,0 +1,97 @@
+/**
+ * onnxruntime-node sessions for training graphs (Node side). Session options follow DESIGN.md:
+ * graphOptimizationLevel 'all', intraOpNumThreads = physical cores (default 2 here), sequential.
+ * `session.run` blocks the event loop: run these in a worker / child process in the app.
+ */
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../../core/onnx/proto';
+import type { Model } from '../../core/onnx/ir';
+import type { TrainStepGraph } from '../../core/train/build-train-step';
+import { optimizerScalars, type OptimizerConfig } from '../../core/train/optim/index';
+
+export type Device = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
+
+export interface SessionConfig {
+  device?: Device;
+  threads?: number;
+}
+
+export async function createSession(model: Model | Uint8Array, cfg: SessionConfig = {}): Promise<ort.InferenceSession> {
+  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
+  const device = cfg.device ?? 'cpu';
+  const providers: ort.InferenceSession.ExecutionProviderConfig[] =
+    device === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' } as ort.InferenceSession.ExecutionProviderConfig, 'cpu'] : device === 'cpu' ? ['cpu'] : [device, 'cpu'];
+  return ort.InferenceSession.create(bytes, {
+    executionProviders: providers,
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: cfg.threads ?? 2,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  });
+}
+
+export function f32(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
+export function i64(data: BigInt64Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('int64', data, dims);
+}
+
+export interface StepResult {
+  loss: number;
+  logits: Float32Array;
+  /** Gradient outputs (graphs built with outputGradients). */
+  gradients: Map<string, Float32Array>;
+}
+
+/**
+ * Holds weights, optimizer state and running statistics between steps of one train-step graph and
+ * feeds the per-step scalars (lr, Adam bias corrections) from the optimizer config.
+ */
+export class TrainStepRunner {
+  readonly weights = new Map<string, Float32Array>();
+  readonly state = new Map<string, Float32Array>();
+  step = 0;
+
+  constructor(
+    readonly graph: TrainStepGraph,
+    readonly session: ort.InferenceSession,
+    readonly optimizer: OptimizerConfig,
+    initial: ReadonlyMap<string, Float32Array>,
+  ) {
+    for (const w of graph.weights) this.weights.set(w.name, need(initial, w.name, w.shape));
+    for (const s of graph.runningState) this.state.set(s.name, need(initial, s.name, s.shape));
+    for (const s of graph.optimizerState) this.state.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+  }
+
+  static async create(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, cfg: SessionConfig = {}): Promise<TrainStepRunner> {
+    return new TrainStepRunner(graph, await createSession(graph.model, cfg), optimizer, initial);
+  }
+
+  async run(images: Float32Array, imageDims: readonly number[], labels: BigInt64Array, lr: number, extra: Record<string, ort.Tensor> = {}): Promise<StepResult> {
+    this.step += 1;
+    const g = this.graph;
+    const feeds: Record<string, ort.Tensor> = { ...extra };
+    feeds[g.images] = f32(images, imageDims);
+    feeds[g.labels] = i64(labels, [labels.length]);
+    const sc = optimizerScalars(this.optimizer, lr, this.step);
+    for (const s of g.scalars) feeds[s] = f32(Float32Array.from([sc[s]!]), []);
+    for (const w of g.weights) feeds[w.name] = f32(this.weights.get(w.name)!, w.shape);
+    for (const s of [...g.optimizerState, ...g.runningState]) feeds[s.name] = f32(this.state.get(s.name)!, s.shape);
+    const out = await this.session.run(feeds);
+    for (const w of g.weights) this.weights.set(w.name, out[w.updated]!.data as Float32Array);
+    for (const s of [...g.optimizerState, ...g.runningState]) this.state.set(s.name, out[s.updated]!.data as Float32Array);
+    const gradients = new Map<string, Float32Array>();
+    for (const [w, o] of Object.entries(g.gradients)) gradients.set(w, out[o]!.data as Float32Array);
+    return { loss: (out[g.loss]!.data as Float32Array)[0]!, logits: out[g.logits]!.data as Float32Array, gradients };
+  }
+}
+
+function need(m: ReadonlyMap<string, Float32Array>, name: string, shape: number[]): Float32Array {
+  const v = m.get(name);
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (!v) throw new Error(`no initial value for "${name}"`);
+  if (v.length !== n) throw new Error(`"${name}" has ${v.length} values, expected ${n} for [${shape.join(', ')}]`);
+  return v;
+}
