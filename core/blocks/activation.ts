@@ -1,0 +1,26 @@
+/** Element-wise activations share everything but the op; each block file declares one of these. */
+import type { Params } from '../graph/types';
+import type { AttrInput } from '../onnx/builder';
+import { definePrimitive, size, type PrimitiveBlock } from './define';
+import type { ParamSpecs } from './params';
+
+export function elementwise(d: {
+  type: string;
+  label: string;
+  description: string;
+  op: string;
+  params?: ParamSpecs;
+  attrs?: (P: Params) => Record<string, AttrInput>;
+  opsPerElement?: number;
+}): PrimitiveBlock {
+  return definePrimitive({
+    type: d.type,
+    label: d.label,
+    category: 'Activation',
+    description: d.description,
+    params: d.params ?? {},
+    infer: ([x]) => ({ ok: true, shapes: [x!] }),
+    cost: ([x]) => ({ macs: 0, otherOps: size(x!) * (d.opsPerElement ?? 1) }),
+    emit: (g, a) => ({ outputs: [g.op1(d.op, [a.inputs[0]!], d.attrs ? d.attrs(a.params) : {}, { name: d.op })] }),
+  });
+}

@@ -1,0 +1,22 @@
+import { definePrimitive } from './define';
+import { bool, p, pair } from './params';
+import { poolAttrs, poolInfer, poolParams, poolRf } from './pool-common';
+
+/** Average pooling (nn.AvgPool2d), with PyTorch's count_include_pad (default true). */
+export const avgPool2d = definePrimitive({
+  type: 'avgpool2d',
+  label: 'Average Pool 2D',
+  category: 'Pooling',
+  description: 'Averages each window; shrinks H×W by the stride.',
+  params: { ...poolParams, countIncludePad: p.bool('Count padding', true, 'Padding zeros count in the average (PyTorch count_include_pad)') },
+  infer: ([x], P) => poolInfer(x!, P),
+  cost(_i, [y], P) {
+    const [kh, kw] = pair(P, 'kernel');
+    return { macs: 0, otherOps: y![0]! * y![1]! * y![2]! * kh * kw };
+  },
+  receptive: ([x], P) => poolRf(x!, P),
+  emit(g, a) {
+    const attrs = { ...poolAttrs(a.inShapes[0]!, a.params), count_include_pad: bool(a.params, 'countIncludePad') ? 1 : 0 };
+    return { outputs: [g.op1('AveragePool', [a.inputs[0]!], attrs, { name: 'AveragePool' })] };
+  },
+});

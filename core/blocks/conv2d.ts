@@ -1,0 +1,94 @@
+import { definePrimitive, type Issue } from './define';
+import { bool, num, p, padding, pair } from './params';
+import { needImage, window2d } from './window';
+
+/**
+ * 2-D convolution (PyTorch nn.Conv2d). Weight [filters, C/groups, kh, kw], bias [filters].
+ * MACs = H_out * W_out * filters * (C/groups) * kh * kw (bias adds are not counted, as torchvision).
+ */
+export const conv2d = definePrimitive({
+  type: 'conv2d',
+  label: 'Conv 2D',
+  category: 'Convolution',
+  description: 'Convolution over an image: each filter slides over all input channels (of its group).',
+  params: {
+    filters: p.int('Filters', 16, 1, 65536),
+    kernel: p.pair('Kernel (h×w)', 3),
+    stride: p.pair('Stride', 1),
+    padding: p.padding('Padding', 'same'),
+    dilation: p.pair('Dilation', 1),
+    groups: p.int('Groups', 1, 1, 65536),
+    bias: p.bool('Bias', true),
+  },
+  infer([x], P) {
+    const bad = needImage(x!);
+    if (bad) return { ok: false, issues: bad };
+    const [c, h, w] = x as [number, number, number];
+    const filters = num(P, 'filters');
+    const groups = num(P, 'groups');
+    const issues: Issue[] = [];
+    if (c % groups !== 0 || filters % groups !== 0) {
+      issues.push({
+        code: 'groups-mismatch',
+        param: 'groups',
+        message: `groups (${groups}) must divide both the input channels (${c}) and the filters (${filters})`,
+        hints: [{ kind: 'setParam', label: 'Use 1 group', param: 'groups', value: 1 }],
+      });
+    }
+    const win = window2d([h, w], {
+      kernel: pair(P, 'kernel'),
+      stride: pair(P, 'stride'),
+      dilation: pair(P, 'dilation'),
+      padding: padding(P, 'padding'),
+      ceil: false,
+      maxPadHalfKernel: false,
+      allowsSame: true,
+    });
+    if (Array.isArray(win)) issues.push(...win);
+    if (issues.length || Array.isArray(win)) return { ok: false, issues };
+    return { ok: true, shapes: [[filters, win.out[0], win.out[1]]] };
+  },
+  weights([x], _o, P) {
+    const [kh, kw] = pair(P, 'kernel');
+    const inPerGroup = x![0]! / num(P, 'groups');
+    const fanIn = inPerGroup * kh * kw;
+    const filters = num(P, 'filters');
+    const w = [{ suffix: 'weight', shape: [filters, inPerGroup, kh, kw], init: { kind: 'kaiming_uniform', fanIn } as const, role: 'param' as const }];
+    if (!bool(P, 'bias')) return w;
+    return [...w, { suffix: 'bias', shape: [filters], init: { kind: 'uniform', bound: 1 / Math.sqrt(fanIn) } as const, role: 'param' as const }];
+  },
+  cost([x], [y], P) {
+    const [kh, kw] = pair(P, 'kernel');
+    const outElems = y![0]! * y![1]! * y![2]!;
+    const macs = outElems * (x![0]! / num(P, 'groups')) * kh * kw;
+    return { macs, otherOps: bool(P, 'bias') ? outElems : 0 };
+  },
+  receptive([x], P) {
+    const k = pair(P, 'kernel');
+    const s = pair(P, 'stride');
+    const d = pair(P, 'dilation');
+    const pad = padding(P, 'padding');
+    const win = window2d([x![1]!, x![2]!], { kernel: k, stride: s, dilation: d, padding: pad, ceil: false, maxPadHalfKernel: false, allowsSame: true });
+    const pb: [number, number] = Array.isArray(win) ? [0, 0] : [win.pads[0], win.pads[1]];
+    return { kernel: k, stride: s, dilation: d, padBegin: pb };
+  },
+  emit(g, a) {
+    const P = a.params;
+    const x = a.inShapes[0]!;
+    const win = window2d([x[1]!, x[2]!], {
+      kernel: pair(P, 'kernel'), stride: pair(P, 'stride'), dilation: pair(P, 'dilation'),
+      padding: padding(P, 'padding'), ceil: false, maxPadHalfKernel: false, allowsSame: true,
+    });
+    if (Array.isArray(win)) throw new Error(`conv2d ${a.name}: invalid window`);
+    const inputs = [a.inputs[0]!, a.weights.weight!];
+    if (bool(P, 'bias')) inputs.push(a.weights.bias!);
+    const y = g.op1('Conv', inputs, {
+      kernel_shape: pair(P, 'kernel'),
+      strides: pair(P, 'stride'),
+      pads: win.pads,
+      dilations: pair(P, 'dilation'),
+      group: num(P, 'groups'),
+    }, { name: 'Conv' });
+    return { outputs: [y] };
+  },
+});

@@ -1,0 +1,199 @@
+/**
+ * The block definition API. A block is declared once with everything that differs between kinds:
+ * parameters, ports, shape rule, weights, cost, receptive-field window and the ONNX ops it emits.
+ * Composite blocks instead say how they expand into other blocks; the analysis expands them, so
+ * export and training only ever see primitives.
+ */
+import type { GraphBuilder } from '../onnx/builder';
+import type { DiagnosticCode, GroupDef, ParamValue, Params, Shape } from '../graph/types';
+import type { ParamSpecs } from './params';
+
+export type Category =
+  | 'Input/Output'
+  | 'Convolution'
+  | 'Pooling'
+  | 'Normalization'
+  | 'Activation'
+  | 'Regularization'
+  | 'Shape'
+  | 'Merge'
+  | 'Dense'
+  | 'Composite';
+
+/** A fix a block rule can suggest; the graph layer turns it into concrete patches on the document. */
+export type FixHint =
+  | { kind: 'setParam'; label: string; param: string; value: ParamValue }
+  /** Insert a new block of `type` on the edge that feeds input port `port`. */
+  | { kind: 'insertBefore'; label: string; port: number; type: string; name: string; params: Params }
+  /** Insert two blocks in a row (e.g. GlobalAvgPool then Flatten) on that edge. */
+  | { kind: 'insertChain'; label: string; port: number; chain: { type: string; name: string; params: Params }[] };
+
+export interface Issue {
+  code: DiagnosticCode;
+  message: string;
+  param?: string;
+  /** The input port the problem is about (merge blocks), for fixes on the edge feeding it. */
+  port?: number;
+  hints?: FixHint[];
+}
+
+export type InferResult = { ok: true; shapes: Shape[] } | { ok: false; issues: Issue[] };
+
+/**
+ * How a weight starts. PyTorch defaults: conv/linear weight kaiming_uniform(a=sqrt 5), which is
+ * U(-b, b) with b = gain * sqrt(3 / fan_in), gain = sqrt(2 / (1 + 5)), so b = 1/sqrt(fan_in);
+ * bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)); batch norm weight 1, bias 0, running mean 0, var 1.
+ */
+export type InitRule =
+  | { kind: 'kaiming_uniform'; fanIn: number }
+  | { kind: 'uniform'; bound: number }
+  | { kind: 'const'; value: number };
+
+/** `param`: learnable (counted in parameters). `buffer`: state such as running statistics. */
+export interface WeightDecl {
+  suffix: string;
+  shape: number[];
+  init: InitRule;
+  role: 'param' | 'buffer';
+}
+
+/** MACs: conv and dense multiply-accumulates (torchvision's convention). otherOps: everything else. */
+export interface Cost {
+  macs: number;
+  otherOps: number;
+}
+
+/** A sliding window, for receptive-field arithmetic. */
+export interface Window {
+  kernel: [number, number];
+  stride: [number, number];
+  padBegin: [number, number];
+  dilation: [number, number];
+}
+/** 'global': every output sees the whole map (global pooling, flatten). */
+export type RfRule = Window | 'global' | 'identity';
+
+/**
+ * Training-mode dropout: 'off' = identity (what the reference fixtures' train step does);
+ * 'random' = RandomUniformLike + Less + Cast, scaled by 1/(1-p) (seeded with dropoutSeed + i when
+ * given); 'mask-input' = Mul by a graph input `<name>.mask` ([N, ...shape], values 0 or 1/(1-p))
+ * that the trainer feeds each step.
+ */
+export type DropoutMode = 'off' | 'random' | 'mask-input';
+
+export interface EmitContext {
+  training: boolean;
+  dropout?: DropoutMode;
+  dropoutSeed?: number;
+  /** Name of the symbolic batch dimension (default 'N'). */
+  batch?: string;
+}
+
+export interface EmitArgs {
+  /** The primitive's full dotted name (also its weight prefix). */
+  name: string;
+  inputs: string[];
+  /** Value name per weight suffix ('weight', 'bias', 'running_mean', ...). */
+  weights: Record<string, string>;
+  inShapes: Shape[];
+  outShapes: Shape[];
+  params: Params;
+  ctx: EmitContext;
+  /** Index of this primitive in the expanded graph (stable seeds). */
+  index: number;
+}
+
+export interface EmitResult {
+  outputs: string[];
+  /** Training mode: new values of buffers (suffix -> value name), e.g. batch norm running stats. */
+  stateUpdates?: { suffix: string; value: string }[];
+  /** Graph inputs the block declared (dropout masks in 'mask-input' mode). */
+  extraInputs?: { value: string; purpose: string }[];
+  notes?: string[];
+}
+
+interface BlockCommon {
+  type: string;
+  label: string;
+  category: Category;
+  description: string;
+  params: ParamSpecs;
+  /** Names of input ports (edges address them by index). */
+  inputPorts(P: Params, env: BlockEnv): string[];
+  /** Names of output ports. */
+  outputPorts(P: Params, env: BlockEnv): string[];
+}
+
+/** What port/expansion rules may look up in the document (user group definitions). */
+export interface BlockEnv {
+  groups: ReadonlyMap<string, GroupDef>;
+}
+
+export interface PrimitiveBlock extends BlockCommon {
+  kind: 'primitive';
+  infer(inShapes: Shape[], P: Params): InferResult;
+  weights(inShapes: Shape[], outShapes: Shape[], P: Params): WeightDecl[];
+  cost(inShapes: Shape[], outShapes: Shape[], P: Params): Cost;
+  receptive(inShapes: Shape[], P: Params): RfRule;
+  emit(g: GraphBuilder, a: EmitArgs): EmitResult;
+}
+
+/** A reference inside an expansion: the composite's input i, or port `port` of a sub-node. */
+export type SubRef = { input: number } | { node: string; port: number };
+
+export interface SubNode {
+  /** Relative dotted name ('branch2.0.conv'); the full name is `<composite name>.<name>`. */
+  name: string;
+  type: string;
+  params: Params;
+  /** Per input port; null marks a port nothing feeds (reported as an unconnected input). */
+  inputs: (SubRef | null)[];
+}
+
+export interface SubGraph {
+  /** In topological order. */
+  nodes: SubNode[];
+  outputs: SubRef[];
+}
+
+export interface CompositeBlock extends BlockCommon {
+  kind: 'composite';
+  /** Expansion may depend on the input shapes (a residual block adds a projection when they change). */
+  expand(inShapes: Shape[], P: Params, env: BlockEnv): SubGraph | Issue[];
+}
+
+export type BlockDef = PrimitiveBlock | CompositeBlock;
+
+type PrimitiveInput = Omit<PrimitiveBlock, 'kind' | 'inputPorts' | 'outputPorts' | 'weights' | 'cost' | 'receptive'> &
+  Partial<Pick<PrimitiveBlock, 'inputPorts' | 'outputPorts' | 'weights' | 'cost' | 'receptive'>>;
+
+const onePort = (name: string) => () => [name];
+
+/** Declares a primitive block; single input 'x' and output 'y', no weights, no cost by default. */
+export function definePrimitive(def: PrimitiveInput): PrimitiveBlock {
+  return {
+    kind: 'primitive',
+    inputPorts: onePort('x'),
+    outputPorts: onePort('y'),
+    weights: () => [],
+    cost: () => ({ macs: 0, otherOps: 0 }),
+    receptive: () => 'identity',
+    ...def,
+  };
+}
+
+type CompositeInput = Omit<CompositeBlock, 'kind' | 'inputPorts' | 'outputPorts'> &
+  Partial<Pick<CompositeBlock, 'inputPorts' | 'outputPorts'>>;
+
+export function defineComposite(def: CompositeInput): CompositeBlock {
+  return { kind: 'composite', inputPorts: onePort('x'), outputPorts: onePort('y'), ...def };
+}
+
+/** Elements in a shape (per sample). */
+export function size(s: Shape): number {
+  let n = 1;
+  for (const d of s) n *= d;
+  return n;
+}
+
+export const fmt = (s: Shape): string => `N×${s.join('×')}`;

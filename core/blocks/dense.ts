@@ -1,0 +1,16 @@
+import { definePrimitive } from './define';
+import { denseEmit, denseInfer, denseWeights } from './dense-common';
+import { bool, num, p } from './params';
+
+/** Fully connected layer (nn.Linear). MACs = in * units. */
+export const dense = definePrimitive({
+  type: 'dense',
+  label: 'Dense',
+  category: 'Dense',
+  description: 'Every output is a weighted sum of every input (fully connected).',
+  params: { units: p.int('Units', 128, 1, 1 << 20), bias: p.bool('Bias', true) },
+  infer: ([x], P) => denseInfer(x!, num(P, 'units')),
+  weights: ([x], _o, P) => denseWeights(x!, num(P, 'units'), bool(P, 'bias')),
+  cost: ([x], _o, P) => ({ macs: x![0]! * num(P, 'units'), otherOps: bool(P, 'bias') ? num(P, 'units') : 0 }),
+  emit: (g, a) => ({ outputs: [denseEmit(g, a, bool(a.params, 'bias'))] }),
+});

@@ -1,0 +1,61 @@
+/**
+ * The block registry: every block kind, registered once. Adding a block = one new file + one line
+ * here; the editor palette, the analysis, export and training all read this list.
+ */
+import type { BlockDef } from './define';
+import { input } from './input';
+import { conv2d } from './conv2d';
+import { maxPool2d } from './maxpool2d';
+import { avgPool2d } from './avgpool2d';
+import { globalAvgPool } from './global-avg-pool';
+import { batchNorm2d } from './batchnorm2d';
+import { localResponseNorm } from './lrn';
+import { relu } from './relu';
+import { leakyRelu } from './leaky-relu';
+import { sigmoid } from './sigmoid';
+import { tanh } from './tanh';
+import { dropout } from './dropout';
+import { flatten } from './flatten';
+import { dense } from './dense';
+import { add } from './add';
+import { concat } from './concat';
+import { output } from './output';
+import { inception } from './inception';
+import { residual } from './residual';
+import { group } from './group';
+
+export const BLOCKS: readonly BlockDef[] = [
+  input,
+  conv2d,
+  maxPool2d,
+  avgPool2d,
+  globalAvgPool,
+  batchNorm2d,
+  localResponseNorm,
+  relu,
+  leakyRelu,
+  sigmoid,
+  tanh,
+  dropout,
+  flatten,
+  dense,
+  add,
+  concat,
+  output,
+  inception,
+  residual,
+  group,
+];
+
+const byType = new Map(BLOCKS.map((b) => [b.type, b]));
+
+export function getBlock(type: string): BlockDef | undefined {
+  return byType.get(type);
+}
+
+export function blockTypes(): string[] {
+  return BLOCKS.map((b) => b.type);
+}
+
+export * from './define';
+export * from './params';

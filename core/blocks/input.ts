@@ -1,0 +1,19 @@
+import { definePrimitive } from './define';
+import { num, p } from './params';
+
+/** The image fed to the network: N×C×H×W float32. Emits nothing; the graph input is its value. */
+export const input = definePrimitive({
+  type: 'input',
+  label: 'Input (image)',
+  category: 'Input/Output',
+  description: 'The input image: channels × height × width.',
+  params: {
+    channels: p.int('Channels', 3, 1, 4096),
+    height: p.int('Height', 224, 1, 65536),
+    width: p.int('Width', 224, 1, 65536),
+  },
+  inputPorts: () => [],
+  infer: (_i, P) => ({ ok: true, shapes: [[num(P, 'channels'), num(P, 'height'), num(P, 'width')]] }),
+  // emitForward binds the graph input itself; this is only reached if called directly.
+  emit: (_g, a) => ({ outputs: [a.inputs[0] ?? a.name] }),
+});

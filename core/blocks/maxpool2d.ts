@@ -1,0 +1,21 @@
+import { definePrimitive } from './define';
+import { pair } from './params';
+import { poolAttrs, poolInfer, poolParams, poolRf } from './pool-common';
+
+/** Max pooling (nn.MaxPool2d). Other ops: kh*kw comparisons per output element. */
+export const maxPool2d = definePrimitive({
+  type: 'maxpool2d',
+  label: 'Max Pool 2D',
+  category: 'Pooling',
+  description: 'Keeps the largest value in each window; shrinks H×W by the stride.',
+  params: { ...poolParams },
+  infer: ([x], P) => poolInfer(x!, P),
+  cost(_i, [y], P) {
+    const [kh, kw] = pair(P, 'kernel');
+    return { macs: 0, otherOps: y![0]! * y![1]! * y![2]! * kh * kw };
+  },
+  receptive: ([x], P) => poolRf(x!, P),
+  emit(g, a) {
+    return { outputs: [g.op1('MaxPool', [a.inputs[0]!], poolAttrs(a.inShapes[0]!, a.params), { name: 'MaxPool' })] };
+  },
+});

@@ -1,0 +1,33 @@
+/**
+ * Receptive-field arithmetic (Dumoulin & Visin; Araujo et al. 2019), per axis. With input field
+ * size r, jump j (input pixels between adjacent positions) and start s (centre of the first
+ * position's field, pixel centres at i + 0.5), a window of kernel k, dilation d, stride t and
+ * leading padding p gives, with k' = d(k-1)+1:
+ *   r' = r + (k'-1) j      j' = j t      s' = s + ((k'-1)/2 - p) j
+ * A global op (global pooling, flatten) is a window as large as its input map. Multi-input
+ * blocks take the largest field of their inputs. Sizes are not clipped to the image.
+ */
+import type { RfRule } from '../blocks/define';
+import type { ReceptiveField, Shape } from './types';
+
+export const IMAGE_RF: ReceptiveField = { size: 1, jump: 1, start: 0.5 };
+
+export function largest(fields: ReceptiveField[]): ReceptiveField {
+  let best = fields[0] ?? IMAGE_RF;
+  for (const f of fields) if (f.size > best.size) best = f;
+  return best;
+}
+
+export function applyRf(rule: RfRule, inShape: Shape | undefined, f: ReceptiveField, axis: 0 | 1): ReceptiveField {
+  if (rule === 'identity' || !inShape || inShape.length !== 3) return f;
+  if (rule === 'global') {
+    const h = inShape[axis + 1]!;
+    return { size: f.size + (h - 1) * f.jump, jump: f.jump * h, start: f.start + ((h - 1) / 2) * f.jump };
+  }
+  const ke = rule.dilation[axis] * (rule.kernel[axis] - 1) + 1;
+  return {
+    size: f.size + (ke - 1) * f.jump,
+    jump: f.jump * rule.stride[axis],
+    start: f.start + ((ke - 1) / 2 - rule.padBegin[axis]) * f.jump,
+  };
+}
