@@ -20,10 +20,14 @@ export const maxPoolGrad: GradRule = (node, [dy], ctx, need) => {
   const xs = inShape(ctx, node, 0);
   const p = spatialParams(node, xs.slice(2));
   const g = ctx.g;
+  const r = xs.length - 2;
+  const ys = ctx.shape(node.outputs[0]!);
   const overlapping = p.kernel.some((k, i) => (k - 1) * p.dilations[i]! + 1 > p.strides[i]!);
+  // ORT's MaxUnpool refuses an output_shape below its default (in - 1) * s + k - pads (ceil overhang).
+  const unpoolFits = xs.slice(2).every((h, i) => (ys[i + 2]! - 1) * p.strides[i]! + p.kernel[i]! - p.pads[i]! - p.pads[i + r]! <= h);
   let dx: string;
-  if (!overlapping) {
-    dx = g.op1('MaxUnpool', [dy, indices, ctx.i64(xs)], { kernel_shape: p.kernel, strides: p.strides });
+  if (!overlapping && unpoolFits && p.dilations.every((d) => d === 1)) {
+    dx = g.op1('MaxUnpool', [dy, indices, ctx.i64(xs)], { kernel_shape: p.kernel, strides: p.strides, pads: p.pads });
   } else {
     const total = xs.reduce((a, b) => a * b, 1);
     const flatI = g.op1('Reshape', [indices, ctx.i64([-1])]);
