@@ -43,3 +43,6 @@ export { emitForward, type ForwardContext, type ForwardResult, type WeightBindin
 export { DocBuilder, emptyDocument } from './doc-builder';
 export { Namer, NAME_RE, sanitizeName } from './ids';
 export { IMAGE_RF } from './receptive-field';
+export { initWeight, seededRandom } from './init';
+export { trainingMemory, type OptimizerKind, type TrainingMemory } from './memory';
+export { parseProject, serializeProject, tryParseProject, validateProject, formatPath, MIGRATIONS, PROJECT_FORMAT, PROJECT_VERSION, type Project } from './project';

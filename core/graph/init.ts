@@ -1,0 +1,26 @@
+/** Initial weight values by a weight's InitRule (PyTorch defaults; see InitRule). */
+import type { ExpandedWeight } from './expanded';
+
+/** A small seeded generator (mulberry32) returning uniform [0, 1), for reproducible inits. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function initWeight(w: Pick<ExpandedWeight, 'shape' | 'init'>, random: () => number = Math.random): Float32Array {
+  let n = 1;
+  for (const d of w.shape) n *= d;
+  const out = new Float32Array(n);
+  const rule = w.init;
+  if (rule.kind === 'const') return out.fill(rule.value);
+  // kaiming_uniform(a = sqrt(5)): bound = sqrt(6 / ((1 + a^2) fan_in)) = 1 / sqrt(fan_in).
+  const bound = rule.kind === 'uniform' ? rule.bound : 1 / Math.sqrt(rule.fanIn);
+  for (let i = 0; i < n; i++) out[i] = (random() * 2 - 1) * bound;
+  return out;
+}
