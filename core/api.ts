@@ -7,6 +7,7 @@
  * zod, so each carrier validates what crosses a process boundary with the same rule.
  */
 import { z } from 'zod';
+import type { Project } from './graph/project';
 import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu'] as const;
@@ -38,8 +39,8 @@ export interface ExecutionProviderInfo {
 
 export interface OpenedProject {
   path: string;
-  /** The validated project document (core/graph's ProjectFile). */
-  project: unknown;
+  /** The validated project document. */
+  project: Project;
   /** Non-fatal notes, e.g. a migration from an older file version. */
   warnings: string[];
 }

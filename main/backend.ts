@@ -23,6 +23,7 @@ import {
   type VersionInfo,
 } from '../core/api';
 import { STUDIO_VERSION } from '../core/version';
+import type { Project } from '../core/graph/project';
 import { atomicWrite } from './fs/atomic-write';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
@@ -30,7 +31,7 @@ import { loadOrt, probeExecutionProviders } from './providers';
 /** Turns project files into documents and back; core/graph supplies the real one. */
 export interface ProjectCodec {
   /** Throws an Error whose message names the field and the problem. */
-  parse(text: string): { project: unknown; warnings: string[] };
+  parse(text: string): { project: Project; warnings: string[] };
   serialize(project: unknown): string;
 }
 
@@ -195,7 +196,7 @@ export class Backend implements StudioApi {
   async openProject(req: ApiRequest<'openProject'>): Promise<ApiResponses['openProject']> {
     const file = path.resolve(req.path);
     const text = await readProjectText(file);
-    let parsed: { project: unknown; warnings: string[] };
+    let parsed: { project: Project; warnings: string[] };
     try {
       parsed = this.opts.codec.parse(text);
     } catch (e) {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../core/api';
-import { tempDir, testBackend } from './helpers';
+import { sampleProject, tempDir, testBackend } from './helpers';
 
 describe('backend', () => {
   it('reports its version and host', async () => {
@@ -16,20 +16,24 @@ describe('backend', () => {
     const dir = tempDir();
     const file = path.join(dir, 'model.json');
     const b = testBackend();
-    const saved = await b.saveProject({ path: file, project: { format: 'test', n: 1 } });
+    const saved = await b.saveProject({ path: file, project: sampleProject('first') });
     expect(saved.bytes).toBeGreaterThan(0);
     const opened = await b.openProject({ path: file });
-    expect(opened.project).toEqual({ format: 'test', n: 1 });
+    expect(opened.project).toEqual(sampleProject('first'));
     expect(readdirSync(dir)).toEqual(['model.json']); // no temp file left behind
   });
 
   it('refuses to save a document it could not open again, and keeps the old file', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'model.json');
-    writeFileSync(file, '{"format":"test","keep":true}');
+    const before = `${JSON.stringify({ format: 'cnn-studio', version: 1, name: 'keep', model: { nodes: [], edges: [], groups: [] } })}\n`;
+    writeFileSync(file, before);
     const b = testBackend();
-    await expect(b.saveProject({ path: file, project: { format: 'other' } })).rejects.toThrow(/format: expected "test"/);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ format: 'test', keep: true });
+    const bad = sampleProject();
+    bad.model.nodes[0]!.params = { channels: -3 };
+    await expect(b.saveProject({ path: file, project: bad })).rejects.toThrow(/model\.nodes\[0\]\.params\.channels/);
+    await expect(b.saveProject({ path: file, project: { nodes: [] } })).rejects.toThrow(/expected an object with "name", "model"/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('names the file and the problem for bad files', async () => {
@@ -38,8 +42,13 @@ describe('backend', () => {
     const missing = path.join(dir, 'nope.json');
     await expect(b.openProject({ path: missing })).rejects.toThrow(`${missing}: no such file`);
     const truncated = path.join(dir, 'truncated.json');
-    writeFileSync(truncated, '{"format":"te');
-    await expect(b.openProject({ path: truncated })).rejects.toSatisfy((e: unknown) => e instanceof StudioError && e.code === 'invalid-project' && e.message.startsWith(truncated));
+    writeFileSync(truncated, '{"format":"cnn-studio","vers');
+    await expect(b.openProject({ path: truncated })).rejects.toSatisfy(
+      (e: unknown) => e instanceof StudioError && e.code === 'invalid-project' && e.message.startsWith(truncated) && /truncated/.test(e.message),
+    );
+    const newer = path.join(dir, 'newer.json');
+    writeFileSync(newer, JSON.stringify({ format: 'cnn-studio', version: 99, name: 'x', model: { nodes: [], edges: [], groups: [] } }));
+    await expect(b.openProject({ path: newer })).rejects.toThrow(/version: this file is version 99, newer/);
     const binary = path.join(dir, 'binary.json');
     writeFileSync(binary, Buffer.from([0, 1, 2, 3]));
     await expect(b.openProject({ path: binary })).rejects.toThrow(/binary data/);
@@ -49,7 +58,7 @@ describe('backend', () => {
   it('reports a missing folder instead of creating it', async () => {
     const b = testBackend();
     const file = path.join(tempDir(), 'no-such-folder', 'm.json');
-    await expect(b.saveProject({ path: file, project: { format: 'test' } })).rejects.toThrow(/folder .* does not exist/);
+    await expect(b.saveProject({ path: file, project: sampleProject() })).rejects.toThrow(/folder .* does not exist/);
     expect(existsSync(path.dirname(file))).toBe(false);
   });
 
@@ -63,7 +72,7 @@ describe('backend', () => {
   it('opens the startup project, or says why not', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'p.json');
-    writeFileSync(file, '{"format":"test"}');
+    writeFileSync(file, JSON.stringify({ format: 'cnn-studio', version: 1, name: 'p', model: { nodes: [], edges: [], groups: [] } }));
     expect((await testBackend({ startupProject: file }).startup()).project?.path).toBe(file);
     const bad = await testBackend({ startupProject: path.join(dir, 'missing.json') }).startup();
     expect(bad.project).toBeNull();

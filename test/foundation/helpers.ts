@@ -1,20 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Backend, type ProjectCodec } from '../../main/backend';
+import { Backend } from '../../main/backend';
+import { projectCodec } from '../../main/project-codec';
 import type { ExecutionProviderInfo } from '../../core/api';
+import type { Project } from '../../core/graph/project';
 
-/** A codec that accepts `{"format":"test", ...}` objects: enough to exercise the backend's I/O paths. */
-export const testCodec: ProjectCodec = {
-  parse(text) {
-    const v = JSON.parse(text) as { format?: unknown };
-    if (typeof v !== 'object' || v === null || v.format !== 'test') throw new Error('format: expected "test"');
-    return { project: v, warnings: [] };
-  },
-  serialize(project) {
-    return `${JSON.stringify(project, null, 2)}\n`;
-  },
-};
+/** A small valid project: one Input block. */
+export function sampleProject(name = 'sample'): Project {
+  return {
+    name,
+    model: { nodes: [{ id: 'n1', type: 'input', name: 'input', params: {}, position: { x: 0, y: 0 } }], edges: [], groups: [] },
+    extra: {},
+  };
+}
 
 export const fakeProviders: ExecutionProviderInfo[] = [
   { name: 'cpu', label: 'CPU', offered: true, available: true, reason: null, probeMs: 1 },
@@ -25,7 +24,7 @@ export function tempDir(prefix = 'cnn-studio-test-'): string {
 }
 
 export function testBackend(extra: Partial<ConstructorParameters<typeof Backend>[0]> = {}): Backend {
-  return new Backend({ host: 'test', codec: testCodec, probeProviders: async () => fakeProviders, ...extra });
+  return new Backend({ host: 'test', codec: projectCodec, probeProviders: async () => fakeProviders, ...extra });
 }
 
 export function staticSite(): string {
