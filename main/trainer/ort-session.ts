@@ -52,6 +52,8 @@ export interface StepResult {
 export class TrainStepRunner {
   readonly weights = new Map<string, Float32Array>();
   readonly state = new Map<string, Float32Array>();
+  /** Extra inputs fed unchanged every step (frozen weights). */
+  readonly constants = new Map<string, Float32Array>();
   step = 0;
 
   constructor(
@@ -63,6 +65,11 @@ export class TrainStepRunner {
     for (const w of graph.weights) this.weights.set(w.name, need(initial, w.name, w.shape));
     for (const s of graph.runningState) this.state.set(s.name, need(initial, s.name, s.shape));
     for (const s of graph.optimizerState) this.state.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+    // Frozen weights stay graph inputs: fed unchanged every step.
+    for (const v of graph.extraInputs) {
+      const c = initial.get(v.name);
+      if (c) this.constants.set(v.name, c);
+    }
   }
 
   static async create(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, cfg: SessionConfig = {}): Promise<TrainStepRunner> {
@@ -79,6 +86,10 @@ export class TrainStepRunner {
     for (const s of g.scalars) feeds[s] = f32(Float32Array.from([sc[s]!]), []);
     for (const w of g.weights) feeds[w.name] = f32(this.weights.get(w.name)!, w.shape);
     for (const s of [...g.optimizerState, ...g.runningState]) feeds[s.name] = f32(this.state.get(s.name)!, s.shape);
+    for (const v of g.extraInputs) {
+      const c = this.constants.get(v.name);
+      if (c && !(v.name in feeds)) feeds[v.name] = f32(c, v.shape as number[]);
+    }
     const out = await this.session.run(feeds);
     for (const w of g.weights) this.weights.set(w.name, out[w.updated]!.data as Float32Array);
     for (const s of [...g.optimizerState, ...g.runningState]) this.state.set(s.name, out[s.updated]!.data as Float32Array);
