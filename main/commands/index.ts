@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO } from './io';
 import { registerServe } from './serve';
 import { registerPredict } from './predict';
+import { registerBench } from './bench';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -9,4 +10,5 @@ export type RegisterCommand = (program: Command, io: CliIO) => void;
 export const commands: RegisterCommand[] = [
   registerServe,
   registerPredict,
+  registerBench,
 ];

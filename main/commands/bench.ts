@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseProject, type ModelDocument } from '../../core/graph/index';
+import { buildTemplate } from '../../core/templates/index';
+import { benchTrainStep } from '../trainer/bench';
+import type { Device } from '../trainer/ort-session';
+import { CliError, type CliIO } from './io';
+
+const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+
+function positiveInt(flag: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag}: "${v}" is not a whole number >= 1`);
+  return n;
+}
+
+/**
+ * A project file, or `template:<id>[:<C>x<H>x<W>[:<classes>[:<variant>]]]`
+ * (e.g. template:resnet18:3x32x32:10) for benchmarks without a project.
+ */
+export function loadModelDocument(arg: string): ModelDocument {
+  if (arg.startsWith('template:')) {
+    const [, id, size, classes, variant] = arg.split(':');
+    const input = size ? size.split('x').map(Number) : undefined;
+    try {
+      return buildTemplate(id ?? '', { input, classes: classes ? Number(classes) : undefined, variant });
+    } catch (e) {
+      throw new CliError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  let text: string;
+  try {
+    text = readFileSync(arg, 'utf8');
+  } catch {
+    throw new CliError(`${arg}: no such project file`);
+  }
+  try {
+    return parseProject(text).model;
+  } catch (e) {
+    throw new CliError(`${arg}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function registerBench(program: Command, io: CliIO): void {
+  const bench = program.command('bench').description('measure performance');
+  bench
+    .command('train-step')
+    .description('train-step throughput (SGD momentum 0.9, cross-entropy) on random data')
+    .argument('<project>', 'a project file, or template:<id>[:CxHxW[:classes]] (e.g. template:resnet18:3x32x32:10)')
+    .option('--batch <B>', 'batch size', '32')
+    .option('--steps <S>', 'timed steps (after 3 warm-up steps)', '20')
+    .option('--device <D>', `execution provider: ${DEVICES.join(', ')}`, 'cpu')
+    .option('--threads <N>', 'CPU threads for onnxruntime', '2')
+    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device}')
+    .action(async (projectArg: string, o: { batch: string; steps: string; device: string; threads: string; json?: boolean }) => {
+      const batch = positiveInt('--batch', o.batch, 32);
+      const steps = positiveInt('--steps', o.steps, 20);
+      const threads = positiveInt('--threads', o.threads, 2);
+      if (!DEVICES.includes(o.device as Device)) throw new CliError(`--device: "${o.device}" is not one of ${DEVICES.join(', ')}`);
+      const doc = loadModelDocument(projectArg);
+      const r = await benchTrainStep(doc, { batch, steps, device: o.device as Device, threads });
+      if (o.json) io.out(JSON.stringify({ imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device }));
+      else io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms)`);
+    });
+}
