@@ -1,0 +1,381 @@
+/**
+ * Decode cache: every image decoded once, at model resolution, into one binary file of uint8 CHW
+ * samples (fixed size, so sample k sits at byte k * C*H*W), described by manifest.json.
+ *
+ * Layout: <cacheDir>/<hash of root + preprocessing>/{manifest.json, samples-<generation>.u8}.
+ * Entries are keyed by path (relative to the root), size and mtime. On open:
+ *  - nothing changed: nothing is written or decoded;
+ *  - files added or changed: only those are decoded; the unchanged samples are copied (plain
+ *    I/O, no decoding) into a new data file written under a temp name and renamed, then the
+ *    manifest is replaced atomically and the old data file deleted. A reader therefore always
+ *    sees a manifest and a data file that belong together, even after a crash, and another
+ *    process still reading the old generation is not disturbed;
+ *  - files only removed: the manifest drops them (their slots become dead space, reclaimed by
+ *    the next rewrite, or at once when more than half of the file is dead).
+ * Corrupt files are remembered with their reason (keyed by size and mtime too), so they are
+ * not decoded again on every run but are retried once the file changes.
+ * Reading: a data file within `memoryBudgetBytes` is read into memory once; a larger one is
+ * read per batch at sample offsets (datasets larger than memory stream from disk).
+ */
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { atomicWrite } from '../fs/atomic-write';
+import { ChannelStatsAccumulator, sampleSums, type ChannelStats } from '../../core/data/stats';
+import { ALPHA_BACKGROUND, checkDecodeSpec, decodeImage, ImageDecodeFailure, type DecodeSpec } from './decode';
+import { cacheFolderName, cacheKey, readManifest, CACHE_FORMAT, CACHE_VERSION, type Manifest, type ManifestEntry } from './cache-manifest';
+import { defaultCacheDir } from './cache-dir';
+import { mapLimit } from './pool';
+import { DatasetError, type FileIssue } from './errors';
+import type { ImageEntry, ScanResult, SplitName } from './scan';
+
+export interface CacheProgress {
+  /** files looked at so far (cache hits count at once) */
+  done: number;
+  total: number;
+  decoded: number;
+  failed: number;
+}
+
+export interface CacheOptions {
+  input: DecodeSpec;
+  /** default: defaultCacheDir() */
+  cacheDir?: string;
+  /** images decoded at once (default: available cores) */
+  concurrency?: number;
+  /** data files up to this size are held in memory; larger ones stream (default 512 MiB) */
+  memoryBudgetBytes?: number;
+  onProgress?: (p: CacheProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** The usable (decoded) samples of one split, in a fixed order: index i of every array is sample i. */
+export interface SplitView {
+  name: SplitName;
+  count: number;
+  paths: string[];
+  /** relative to the dataset root */
+  rels: string[];
+  labels: Int32Array;
+  /** slot of each sample in the data file */
+  slots: Int32Array;
+}
+
+export interface CacheOpenStats {
+  total: number;
+  hits: number;
+  decoded: number;
+  failed: number;
+  /** samples copied unchanged into a new data file */
+  copied: number;
+  /** true when the data file was rewritten */
+  rewritten: boolean;
+}
+
+export interface DecodeCache {
+  readonly dir: string;
+  readonly spec: DecodeSpec;
+  readonly classes: readonly string[];
+  /** bytes per sample: C*H*W */
+  readonly sampleBytes: number;
+  /** files that could not be decoded (this run or an earlier one, while unchanged) */
+  readonly report: readonly FileIssue[];
+  readonly opened: CacheOpenStats;
+  /** whether samples are served from memory (false: read from disk per batch) */
+  readonly inMemory: boolean;
+  /** read counters, for tests and benchmarks */
+  readonly io: { reads: number; bytesRead: number };
+  split(name: SplitName): SplitView | undefined;
+  /** Copies the samples in `slots` into out (sample i at i * sampleBytes). */
+  read(slots: ArrayLike<number>, out: Uint8Array): Promise<void>;
+  /** Exact per-channel mean/std in [0,1] units over a split's samples. */
+  channelStats(name: SplitName): ChannelStats;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
+const COPY_CHUNK = 8 * 1024 * 1024;
+const STALE_MS = 60 * 60 * 1000;
+
+function allEntries(scan: ScanResult): ImageEntry[] {
+  const seen = new Set<string>();
+  const out: ImageEntry[] = [];
+  for (const list of [scan.splits.train, scan.splits.val, scan.splits.test ?? []]) {
+    for (const e of list) {
+      if (!seen.has(e.rel)) {
+        seen.add(e.rel);
+        out.push(e);
+      }
+    }
+  }
+  return out;
+}
+
+function newDataName(): string {
+  return `samples-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.u8`;
+}
+
+/** Deletes data files and temp files no manifest refers to, once they are old enough not to be another process's work in progress. */
+async function removeStale(dir: string, keep: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const n of names) {
+    if (n === keep || !(/^samples-.*\.u8$/.test(n) || /^\..*\.tmp$/.test(n))) continue;
+    try {
+      const st = await fs.stat(path.join(dir, n));
+      if (now - st.mtimeMs > STALE_MS) await fs.rm(path.join(dir, n), { force: true });
+    } catch {
+      // Gone already, or in use on Windows: next time.
+    }
+  }
+}
+
+interface Rewrite {
+  dataFile: string;
+  slots: number;
+  copied: number;
+  decoded: number;
+  failed: number;
+}
+
+/** Writes a new data file: unchanged samples copied from the old one, then new decodes. Fills `entries`. */
+async function rewriteData(
+  dir: string,
+  old: Manifest | null,
+  keep: Array<[string, ManifestEntry]>,
+  misses: ImageEntry[],
+  entries: Record<string, ManifestEntry>,
+  spec: DecodeSpec,
+  opts: CacheOptions,
+  progress: CacheProgress,
+): Promise<Rewrite> {
+  const sb = spec.channels * spec.height * spec.width;
+  const dataFile = newDataName();
+  const tmp = path.join(dir, `.${dataFile}.${randomBytes(4).toString('hex')}.tmp`);
+  const out = await fs.open(tmp, 'wx', 0o644);
+  let slot = 0;
+  let copied = 0;
+  let decoded = 0;
+  let failed = 0;
+  try {
+    // 1. Unchanged samples: copy runs of consecutive old slots in big reads.
+    const live = keep.filter(([, e]) => e.slot !== undefined).sort((a, b) => a[1].slot! - b[1].slot!);
+    for (const [rel, e] of keep) if (e.slot === undefined) entries[rel] = e;
+    if (old && live.length > 0) {
+      const src = await fs.open(path.join(dir, old.dataFile), 'r');
+      try {
+        const perChunk = Math.max(1, Math.floor(COPY_CHUNK / sb));
+        const buf = Buffer.allocUnsafe(perChunk * sb);
+        let i = 0;
+        while (i < live.length) {
+          let j = i + 1;
+          while (j < live.length && j - i < perChunk && live[j]![1].slot === live[j - 1]![1].slot! + 1) j++;
+          const n = j - i;
+          const { bytesRead } = await src.read(buf, 0, n * sb, live[i]![1].slot! * sb);
+          if (bytesRead !== n * sb) throw new Error(`cache data file ${old.dataFile} is shorter than its manifest says`);
+          await out.write(buf, 0, n * sb, slot * sb);
+          for (let k = i; k < j; k++) {
+            const [rel, e] = live[k]!;
+            entries[rel] = { ...e, slot: slot++ };
+          }
+          copied += n;
+          i = j;
+        }
+      } finally {
+        await src.close();
+      }
+    }
+    // 2. New or changed files: decode with bounded concurrency, append in completion order.
+    const conc = Math.max(1, opts.concurrency ?? os.availableParallelism());
+    const plane = spec.height * spec.width;
+    await mapLimit(misses, conc, async (e) => {
+      if (opts.signal?.aborted) throw new DatasetError('decoding cancelled', e.path);
+      const base = { size: e.size, mtimeMs: e.mtimeMs };
+      try {
+        const u8 = await decodeImage(e.path, spec);
+        const s = slot++;
+        await out.write(u8, 0, sb, s * sb);
+        const sum: number[] = [];
+        const sq: number[] = [];
+        sampleSums(u8, 0, spec.channels, plane, sum, sq);
+        entries[e.rel] = { ...base, slot: s, sum, sq };
+        decoded++;
+        progress.decoded++;
+      } catch (err) {
+        if (!(err instanceof ImageDecodeFailure)) throw err;
+        entries[e.rel] = { ...base, error: err.reason };
+        failed++;
+        progress.failed++;
+      }
+      progress.done++;
+      opts.onProgress?.({ ...progress });
+    });
+    await out.sync();
+    await out.close();
+  } catch (e) {
+    await out.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fs.rename(tmp, path.join(dir, dataFile));
+  return { dataFile, slots: slot, copied, decoded, failed };
+}
+
+export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Promise<DecodeCache> {
+  const spec = opts.input;
+  const bad = checkDecodeSpec(spec);
+  if (bad) throw new DatasetError(bad, scan.root);
+  const sb = spec.channels * spec.height * spec.width;
+  const key = cacheKey(scan.root, spec, ALPHA_BACKGROUND, sharp.versions.vips ?? 'unknown');
+  const dir = path.join(opts.cacheDir ?? defaultCacheDir(), cacheFolderName(key));
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new DatasetError(`cannot create the decode cache folder ${dir}: ${(e as Error).message}`, dir);
+  }
+
+  const old = await readManifest(dir, key);
+  const files = allEntries(scan);
+  const progress: CacheProgress = { done: 0, total: files.length, decoded: 0, failed: 0 };
+  const keep: Array<[string, ManifestEntry]> = [];
+  const misses: ImageEntry[] = [];
+  for (const f of files) {
+    const e = old?.entries[f.rel];
+    if (e && e.size === f.size && e.mtimeMs === f.mtimeMs && (e.slot !== undefined || e.error !== undefined)) keep.push([f.rel, e]);
+    else misses.push(f);
+  }
+  progress.done = keep.length;
+  opts.onProgress?.({ ...progress });
+  const removed = old ? Object.keys(old.entries).length - keep.length : 0;
+  const liveKept = keep.filter(([, e]) => e.slot !== undefined).length;
+
+  let manifest: Manifest;
+  const opened: CacheOpenStats = { total: files.length, hits: keep.length, decoded: 0, failed: 0, copied: 0, rewritten: false };
+  if (old && misses.length === 0 && removed === 0) {
+    manifest = old;
+  } else if (old && misses.length === 0 && liveKept * 2 >= old.slots) {
+    manifest = { ...old, entries: Object.fromEntries(keep) };
+    await atomicWrite(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  } else {
+    const entries: Record<string, ManifestEntry> = {};
+    const r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress);
+    manifest = { format: CACHE_FORMAT, version: CACHE_VERSION, key, dataFile: r.dataFile, sampleBytes: sb, slots: r.slots, entries };
+    try {
+      await atomicWrite(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    } catch (e) {
+      await fs.rm(path.join(dir, r.dataFile), { force: true });
+      throw e;
+    }
+    if (old && old.dataFile !== r.dataFile) await fs.rm(path.join(dir, old.dataFile), { force: true }).catch(() => undefined);
+    Object.assign(opened, { decoded: r.decoded, failed: r.failed, copied: r.copied, rewritten: true });
+  }
+  await removeStale(dir, manifest.dataFile);
+
+  // Split views over usable samples, and the report of unusable ones.
+  const report: FileIssue[] = [];
+  for (const f of files) {
+    const err = manifest.entries[f.rel]?.error;
+    if (err !== undefined) report.push({ path: f.path, reason: err });
+  }
+  const views = new Map<SplitName, SplitView>();
+  const splitLists: Array<[SplitName, ImageEntry[] | undefined]> = [['train', scan.splits.train], ['val', scan.splits.val], ['test', scan.splits.test]];
+  for (const [name, list] of splitLists) {
+    if (!list) continue;
+    const ok = list.filter((f) => manifest.entries[f.rel]?.slot !== undefined);
+    views.set(name, {
+      name,
+      count: ok.length,
+      paths: ok.map((f) => f.path),
+      rels: ok.map((f) => f.rel),
+      labels: Int32Array.from(ok, (f) => f.label),
+      slots: Int32Array.from(ok, (f) => manifest.entries[f.rel]!.slot!),
+    });
+  }
+
+  const dataPath = path.join(dir, manifest.dataFile);
+  const budget = opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+  const bytes = manifest.slots * sb;
+  let mem: Buffer | null = null;
+  let fh: FileHandle | null = null;
+  const io = { reads: 0, bytesRead: 0 };
+  if (bytes <= budget) {
+    mem = await fs.readFile(dataPath);
+    io.reads++;
+    io.bytesRead += mem.length;
+  } else {
+    fh = await fs.open(dataPath, 'r');
+  }
+
+  const read = async (slots: ArrayLike<number>, out: Uint8Array): Promise<void> => {
+    const n = slots.length;
+    if (out.length < n * sb) throw new RangeError(`read: output holds ${out.length} bytes, ${n} samples need ${n * sb}`);
+    for (let i = 0; i < n; i++) {
+      const s = slots[i]!;
+      if (!(s >= 0 && s < manifest.slots)) throw new RangeError(`read: slot ${s} is outside the cache (${manifest.slots} slots)`);
+    }
+    if (mem) {
+      for (let i = 0; i < n; i++) out.set(mem.subarray(slots[i]! * sb, (slots[i]! + 1) * sb), i * sb);
+      return;
+    }
+    if (!fh) throw new Error(`decode cache ${dir} is closed`);
+    const handle = fh;
+    // Sort by slot and read runs of consecutive slots with one call each.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a]! - slots[b]!);
+    const runs: Array<[number, number]> = [];
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      while (j < n && slots[order[j]!]! === slots[order[j - 1]!]! + 1) j++;
+      runs.push([i, j]);
+      i = j;
+    }
+    await mapLimit(runs, 8, async ([i, j]) => {
+      const len = (j - i) * sb;
+      const buf = Buffer.allocUnsafe(len);
+      const { bytesRead } = await handle.read(buf, 0, len, slots[order[i]!]! * sb);
+      if (bytesRead !== len) throw new Error(`decode cache ${dataPath} is truncated (read ${bytesRead} of ${len} bytes)`);
+      io.reads++;
+      io.bytesRead += len;
+      for (let k = i; k < j; k++) out.set(buf.subarray((k - i) * sb, (k - i + 1) * sb), order[k]! * sb);
+    });
+  };
+
+  const channelStats = (name: SplitName): ChannelStats => {
+    const v = views.get(name);
+    const acc = new ChannelStatsAccumulator(spec.channels, spec.height * spec.width);
+    if (v) for (const rel of v.rels) {
+      const e = manifest.entries[rel]!;
+      acc.addSums(e.sum ?? [], e.sq ?? []);
+    }
+    return acc.result();
+  };
+
+  return {
+    dir,
+    spec,
+    classes: scan.classes,
+    sampleBytes: sb,
+    report,
+    opened,
+    inMemory: mem !== null,
+    io,
+    split: (name) => views.get(name),
+    read,
+    channelStats,
+    close: async () => {
+      mem = null;
+      if (fh) {
+        const h = fh;
+        fh = null;
+        await h.close();
+      }
+    },
+  };
+}

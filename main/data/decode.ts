@@ -1,0 +1,128 @@
+/**
+ * One image file -> uint8 CHW at model resolution, through sharp.
+ *
+ * The pipeline matches the studio's predict path (main/inference/preprocess.ts) so that a model
+ * sees the same pixels in training and in deployment:
+ *  - EXIF orientation applied (.rotate()); GIF/TIFF/AVIF: first frame/page only;
+ *  - alpha composited onto WHITE (what an image viewer shows; a transparent PNG icon on black
+ *    would look inverted). PIL's convert('RGB') instead drops alpha and keeps whatever RGB the
+ *    transparent pixels store (often black): images with alpha can differ from a PIL pipeline;
+ *  - grey output is libvips' luminance: Y = 0.2126 R + 0.7152 G + 0.0722 B in linear light,
+ *    re-encoded with the sRGB curve (pure red -> 127; PIL's 601 luma on encoded values gives 76);
+ *    grey -> RGB repeats the grey value in all three channels;
+ *  - resize with sharp's default Lanczos-3 kernel, by policy:
+ *      stretch:     scale each axis to H x W (aspect ratio not kept);
+ *      center-crop: scale so the image covers H x W (the shorter side fits), then crop the centre;
+ *      letterbox:   scale so the image fits inside H x W, then pad with zeros (black), centred.
+ * Values stay uint8 here (exact for 8-bit images); batches convert to float.
+ */
+import { promises as fs } from 'node:fs';
+import sharp from 'sharp';
+
+export type ResizePolicy = 'stretch' | 'center-crop' | 'letterbox';
+export const RESIZE_POLICIES: readonly ResizePolicy[] = ['stretch', 'center-crop', 'letterbox'];
+
+export interface DecodeSpec {
+  /** 1 = grey, 3 = RGB */
+  channels: 1 | 3;
+  height: number;
+  width: number;
+  resize: ResizePolicy;
+}
+
+export const ALPHA_BACKGROUND = '#ffffff';
+/** Refuse decompression bombs: 2^28 pixels (16384 x 16384). */
+const MAX_INPUT_PIXELS = 2 ** 28;
+
+/** An image that cannot be used; `reason` is short and user-facing. */
+export class ImageDecodeFailure extends Error {
+  override readonly name = 'ImageDecodeFailure';
+  constructor(readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+export function checkDecodeSpec(s: DecodeSpec): string | null {
+  if (s.channels !== 1 && s.channels !== 3) return `input channels must be 1 (grey) or 3 (RGB), not ${String(s.channels)}`;
+  for (const [k, v] of [['height', s.height], ['width', s.width]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 16384) return `input ${k} must be an integer in 1..16384, not ${v}`;
+  }
+  if (!RESIZE_POLICIES.includes(s.resize)) return `resize policy must be one of ${RESIZE_POLICIES.join(', ')}, not "${String(s.resize)}"`;
+  return null;
+}
+
+function cleanReason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  if (/unsupported image format/i.test(m)) return 'not a supported image (unknown format or corrupt header)';
+  if (/premature end|truncated|libpng read error|read error|end of file|unexpected end/i.test(m)) return `truncated or corrupt image data (${m.trim().split('\n')[0]})`;
+  if (/pixel limit/i.test(m)) return `image too large (over ${MAX_INPUT_PIXELS} pixels)`;
+  return `corrupt image (${m.trim().split('\n')[0]})`;
+}
+
+/** Decodes an in-memory file. Throws ImageDecodeFailure with a reason; never anything else. */
+export async function decodeBuffer(buf: Uint8Array, spec: DecodeSpec, file = '<buffer>'): Promise<Uint8Array> {
+  if (buf.byteLength === 0) throw new ImageDecodeFailure(file, 'empty file (0 bytes)');
+  const { channels: C, height: H, width: W } = spec;
+  let data: Buffer;
+  let ch: number;
+  try {
+    const img = sharp(buf, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
+    const meta = await img.metadata();
+    if (!meta.width || !meta.height) throw new ImageDecodeFailure(file, `image has no pixels (${meta.width ?? 0}x${meta.height ?? 0})`);
+    let p = img.rotate().flatten({ background: ALPHA_BACKGROUND });
+    if (spec.resize === 'stretch') p = p.resize(W, H, { fit: 'fill' });
+    else if (spec.resize === 'center-crop') p = p.resize(W, H, { fit: 'cover', position: 'centre' });
+    else p = p.resize(W, H, { fit: 'contain', position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } });
+    p = C === 1 ? p.grayscale() : p.toColourspace('srgb');
+    const out = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (out.info.width !== W || out.info.height !== H) throw new ImageDecodeFailure(file, `decoded to ${out.info.width}x${out.info.height}, expected ${W}x${H}`);
+    data = out.data;
+    ch = out.info.channels;
+  } catch (e) {
+    if (e instanceof ImageDecodeFailure) throw e;
+    throw new ImageDecodeFailure(file, cleanReason(e));
+  }
+  return toCHW(data, ch, C, H * W);
+}
+
+/**
+ * Interleaved HWC (ch channels) -> planar CHW with C channels. sharp normally already gives C
+ * channels; the other cases are guards: a leftover alpha is ignored, grey is repeated, and RGB
+ * to grey uses 601 luma.
+ */
+function toCHW(src: Uint8Array, ch: number, C: number, plane: number): Uint8Array {
+  const out = new Uint8Array(C * plane);
+  if (C === 1 && ch >= 3) {
+    for (let i = 0; i < plane; i++) {
+      const j = i * ch;
+      out[i] = Math.round(0.299 * src[j]! + 0.587 * src[j + 1]! + 0.114 * src[j + 2]!);
+    }
+    return out;
+  }
+  for (let c = 0; c < C; c++) {
+    const s = ch >= 3 || C === 1 ? c : 0; // grey (+alpha) source: every output channel reads channel 0
+    const base = c * plane;
+    for (let i = 0; i < plane; i++) out[base + i] = src[i * ch + s]!;
+  }
+  return out;
+}
+
+/** Reads and decodes one file. Throws ImageDecodeFailure (unreadable files included). */
+export async function decodeImage(file: string, spec: DecodeSpec): Promise<Uint8Array> {
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImageDecodeFailure(file, code === 'ENOENT' ? 'file disappeared' : code === 'EACCES' || code === 'EPERM' ? 'no permission to read' : `cannot read (${code ?? String(e)})`);
+  }
+  return decodeBuffer(buf, spec, file);
+}
+
+/** The same decode as float32 CHW in [0, 1] (v / 255), for previews and tests. */
+export async function decodeImageFloat(file: string, spec: DecodeSpec): Promise<Float32Array> {
+  const u8 = await decodeImage(file, spec);
+  const out = new Float32Array(u8.length);
+  for (let i = 0; i < u8.length; i++) out[i] = u8[i]! / 255;
+  return out;
+}

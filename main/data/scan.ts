@@ -1,0 +1,254 @@
+/**
+ * Finds the images of a dataset laid out like torchvision's ImageFolder: root/<class>/<image>,
+ * or root/train/<class>/... with root/val/ (or root/test/) for the splits.
+ * Only lists and stats files; decoding happens in cache.ts.
+ */
+import { promises as fs, type Stats } from 'node:fs';
+import path from 'node:path';
+import { compareCodePoints } from '../../core/data/sort';
+import { stratifiedSplit } from '../../core/data/split';
+import { mapLimit } from './pool';
+import { DatasetError, type FileIssue } from './errors';
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'] as const;
+
+export interface ImageEntry {
+  /** absolute path */
+  path: string;
+  /** path relative to the dataset root, with forward slashes: the cache key */
+  rel: string;
+  label: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanOptions {
+  /** fraction of each class held out for validation when the root has no val/test folder (default 0.1) */
+  valSplit?: number;
+  /** seed of the stratified split (default 0) */
+  seed?: number;
+  /** warn when the largest class has more than this many times the images of the smallest (default 3) */
+  imbalanceRatio?: number;
+}
+
+export interface ScanResult {
+  root: string;
+  /** 'split-folders': root/train + root/val|test; 'class-folders': root/<class> split by seed */
+  layout: 'class-folders' | 'split-folders';
+  /** where validation samples come from */
+  valSource: 'val-folder' | 'test-folder' | 'stratified' | 'none';
+  classes: string[];
+  splits: { train: ImageEntry[]; val: ImageEntry[]; test?: ImageEntry[] };
+  /** images found per split, per class (index = label) */
+  counts: { train: number[]; val: number[]; test?: number[] };
+  skipped: FileIssue[];
+  warnings: string[];
+  seed: number;
+  valSplit: number;
+}
+
+const STAT_CONCURRENCY = 32;
+
+function isImageName(name: string): boolean {
+  const ext = path.extname(name).toLowerCase();
+  return (IMAGE_EXTENSIONS as readonly string[]).includes(ext);
+}
+
+async function statOrNull(p: string): Promise<Stats | null> {
+  try {
+    return await fs.stat(p);
+  } catch {
+    return null;
+  }
+}
+
+/** Sub-folders of dir, sorted by code point; hidden ones skipped (and reported). */
+async function listDirs(dir: string, skipped: FileIssue[], reportFiles: boolean): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const dirs: string[] = [];
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    let isDir = e.isDirectory();
+    if (e.isSymbolicLink()) isDir = (await statOrNull(full))?.isDirectory() ?? false;
+    if (e.name.startsWith('.')) {
+      skipped.push({ path: full, reason: isDir ? 'hidden folder' : 'hidden file' });
+      continue;
+    }
+    if (isDir) dirs.push(e.name);
+    else if (reportFiles) skipped.push({ path: full, reason: 'not inside a class folder' });
+  }
+  return dirs.sort(compareCodePoints);
+}
+
+interface FoundFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Image files under a class folder, recursively (torchvision walks class folders with os.walk),
+ * sorted by path. Symlinked folders are followed once (a cycle is not re-entered).
+ */
+async function listImages(dir: string, skipped: FileIssue[], seen: Set<string>): Promise<FoundFile[]> {
+  const real = await fs.realpath(dir);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => compareCodePoints(a.name, b.name));
+  const files: string[] = [];
+  const out: FoundFile[] = [];
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.name.startsWith('.')) {
+      skipped.push({ path: full, reason: e.isDirectory() ? 'hidden folder' : 'hidden file' });
+      continue;
+    }
+    let isDir = e.isDirectory();
+    if (e.isSymbolicLink()) isDir = (await statOrNull(full))?.isDirectory() ?? false;
+    if (isDir) {
+      out.push(...(await listImages(full, skipped, seen)));
+    } else if (isImageName(e.name)) {
+      files.push(full);
+    } else {
+      const ext = path.extname(e.name);
+      skipped.push({ path: full, reason: ext ? `not an image extension (${ext})` : 'no file extension' });
+    }
+  }
+  const stats = await mapLimit(files, STAT_CONCURRENCY, statOrNull);
+  files.forEach((f, i) => {
+    const st = stats[i];
+    if (!st || !st.isFile()) skipped.push({ path: f, reason: st ? 'not a regular file' : 'cannot stat (broken link or no permission)' });
+    else out.push({ path: f, size: st.size, mtimeMs: st.mtimeMs });
+  });
+  return out.sort((a, b) => compareCodePoints(a.path, b.path));
+}
+
+interface ClassFolderScan {
+  classes: string[];
+  files: FoundFile[][];
+}
+
+async function scanClassFolders(dir: string, skipped: FileIssue[], requireClasses: boolean): Promise<ClassFolderScan> {
+  const classes = await listDirs(dir, skipped, true);
+  if (requireClasses && classes.length === 0) {
+    throw new DatasetError(`no class folders in ${dir}: expected ${path.join(dir, '<class>', '<image>')} (for example ${path.join(dir, 'cat', '001.jpg')})`, dir);
+  }
+  const seen = new Set<string>();
+  const files: FoundFile[][] = [];
+  for (const c of classes) files.push(await listImages(path.join(dir, c), skipped, seen));
+  return { classes, files };
+}
+
+function toEntries(root: string, files: FoundFile[], label: number): ImageEntry[] {
+  return files.map((f) => ({ path: f.path, rel: path.relative(root, f.path).split(path.sep).join('/'), label, size: f.size, mtimeMs: f.mtimeMs }));
+}
+
+function countBy(entries: readonly ImageEntry[], nClasses: number): number[] {
+  const c = new Array<number>(nClasses).fill(0);
+  for (const e of entries) c[e.label]!++;
+  return c;
+}
+
+/** Names the largest and smallest classes when max > ratio * min. */
+export function imbalanceWarning(classes: readonly string[], counts: readonly number[], ratio: number, split: string): string | null {
+  if (counts.length < 2) return null;
+  const max = Math.max(...counts);
+  const min = Math.min(...counts);
+  if (min === 0 || max <= ratio * min) return null;
+  const big = classes.filter((_, i) => counts[i] === max);
+  const small = classes.filter((_, i) => counts[i] === min);
+  return `class imbalance in ${split}: ${big.join(', ')} ${big.length > 1 ? 'have' : 'has'} ${max} images, ` +
+    `${small.join(', ')} ${small.length > 1 ? 'have' : 'has'} ${min} (${(max / min).toFixed(1)}x); ` +
+    'consider more images of the small classes or class weights';
+}
+
+function findChild(names: readonly string[], want: string): string | undefined {
+  return names.find((n) => n.toLowerCase() === want);
+}
+
+export async function scanImageFolder(root: string, opts: ScanOptions = {}): Promise<ScanResult> {
+  const valSplit = opts.valSplit ?? 0.1;
+  const seed = opts.seed ?? 0;
+  const ratio = opts.imbalanceRatio ?? 3;
+  if (!(valSplit >= 0 && valSplit < 1)) throw new DatasetError(`validation split ${valSplit} is out of range: use a fraction in [0, 1), e.g. 0.1`, root);
+  if (!Number.isInteger(seed)) throw new DatasetError(`seed ${seed} is not an integer`, root);
+  const abs = path.resolve(root);
+  const st = await statOrNull(abs);
+  if (!st) throw new DatasetError(`dataset folder not found: ${abs}`, abs);
+  if (!st.isDirectory()) throw new DatasetError(`${abs} is a file, not a folder: pass the folder that holds one sub-folder per class`, abs);
+
+  const skipped: FileIssue[] = [];
+  const warnings: string[] = [];
+  const top = await listDirs(abs, [], false);
+  const trainName = findChild(top, 'train');
+  const valName = findChild(top, 'val') ?? findChild(top, 'valid') ?? findChild(top, 'validation');
+  const testName = findChild(top, 'test');
+
+  let result: Omit<ScanResult, 'counts' | 'warnings' | 'skipped' | 'seed' | 'valSplit'>;
+  if (trainName && (valName || testName)) {
+    // Split folders: the class list comes from train/; other splits must use the same names.
+    for (const name of top) {
+      if (name !== trainName && name !== valName && name !== testName) skipped.push({ path: path.join(abs, name), reason: 'folder beside train/val/test is not used' });
+    }
+    const train = await scanClassFolders(path.join(abs, trainName), skipped, true);
+    const classes = train.classes;
+    const other = async (name: string): Promise<ImageEntry[]> => {
+      const s = await scanClassFolders(path.join(abs, name), skipped, false);
+      const out: ImageEntry[] = [];
+      s.classes.forEach((c, i) => {
+        const label = classes.indexOf(c);
+        if (label < 0) {
+          throw new DatasetError(`${path.join(abs, name, c)}: class "${c}" has no folder in ${path.join(abs, trainName)}; every ${name} class needs training images`, path.join(abs, name, c));
+        }
+        out.push(...toEntries(abs, s.files[i]!, label));
+      });
+      const have = new Set(s.classes);
+      const missing = classes.filter((c) => !have.has(c));
+      if (missing.length > 0) warnings.push(`${name}/ has no folder for ${missing.length === classes.length ? 'any class' : `class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}`}`);
+      return out;
+    };
+    const trainEntries = train.files.flatMap((f, i) => toEntries(abs, f, i));
+    classes.forEach((c, i) => {
+      if (train.files[i]!.length === 0) throw new DatasetError(`class folder ${path.join(abs, trainName, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(abs, trainName, c));
+    });
+    const val = valName ? await other(valName) : undefined;
+    const test = testName ? await other(testName) : undefined;
+    result = {
+      root: abs,
+      layout: 'split-folders',
+      valSource: valName ? 'val-folder' : 'test-folder',
+      classes,
+      splits: { train: trainEntries, val: (val ?? test)!, ...(test ? { test } : {}) },
+    };
+  } else {
+    // One folder of classes (root itself, or a lone train/ folder): stratified split by seed.
+    const dir = trainName && top.length === 1 ? path.join(abs, trainName) : abs;
+    const s = await scanClassFolders(dir, skipped, true);
+    s.classes.forEach((c, i) => {
+      if (s.files[i]!.length === 0) throw new DatasetError(`class folder ${path.join(dir, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(dir, c));
+    });
+    const train: ImageEntry[] = [];
+    const val: ImageEntry[] = [];
+    s.files.forEach((files, label) => {
+      const parts = stratifiedSplit(toEntries(abs, files, label), (e) => e.rel, valSplit, seed);
+      train.push(...parts.train);
+      val.push(...parts.val);
+    });
+    result = { root: abs, layout: 'class-folders', valSource: valSplit > 0 ? 'stratified' : 'none', classes: s.classes, splits: { train, val } };
+  }
+
+  const n = result.classes.length;
+  const counts: ScanResult['counts'] = { train: countBy(result.splits.train, n), val: countBy(result.splits.val, n) };
+  if (result.splits.test) counts.test = countBy(result.splits.test, n);
+  if (n === 1) warnings.push(`only one class (${result.classes[0]}): a classifier needs at least two class folders`);
+  const imb = imbalanceWarning(result.classes, counts.train, ratio, 'train');
+  if (imb) warnings.push(imb);
+  if (result.layout === 'class-folders' && valSplit > 0) {
+    const none = result.classes.filter((_, i) => counts.val[i] === 0);
+    if (none.length > 0) warnings.push(`no validation images for ${none.join(', ')} (a single image cannot be split)`);
+  }
+  return { ...result, counts, skipped, warnings, seed, valSplit };
+}
