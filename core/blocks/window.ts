@@ -63,56 +63,56 @@ const AX = ['height', 'width'];
 
 /** Output size of a 2-D window over [H, W], or issues naming the parameter at fault with fixes. */
 export function window2d(hw: [number, number], w: WindowSpec): Window2d | Issue[] {
-  const issues: Issue[] = [];
   const res: AxisResult[] = [];
+  const padTooLarge: string[] = [];
+  const tooLarge: string[] = [];
   for (const a of [0, 1] as const) {
     const [lo, hi] = axisPads(hw[a], w.kernel[a], w.stride[a], w.dilation[a], w.padding, a);
     if (w.maxPadHalfKernel && Math.max(lo, hi) > Math.floor(w.kernel[a] / 2)) {
-      issues.push({
-        code: 'pool-padding-too-large',
-        param: 'padding',
-        message: `padding ${Math.max(lo, hi)} is more than half the kernel (${w.kernel[a]}) along the ${AX[a]}; pooling would see only padding`,
-        hints: [{ kind: 'setParam', label: `Set padding to ${Math.floor(Math.min(...w.kernel) / 2)}`, param: 'padding', value: Math.floor(Math.min(...w.kernel) / 2) }],
-      });
+      padTooLarge.push(`padding ${Math.max(lo, hi)} is more than half the kernel (${w.kernel[a]}) along the ${AX[a]}`);
       continue;
     }
     const r = axisOut(hw[a], w.kernel[a], w.stride[a], w.dilation[a], lo, hi, w.ceil);
     if (!r) {
-      const dk = w.dilation[a] * (w.kernel[a] - 1) + 1;
-      const padded = hw[a] + lo + hi;
-      const hints: FixHint[] = [];
-      const kFit = Math.floor((padded - 1) / w.dilation[a]) + 1;
-      if (kFit >= 1) {
-        const k: [number, number] = [...w.kernel];
-        for (const b of [0, 1] as const) {
-          const pb = axisPads(hw[b], w.kernel[b], w.stride[b], w.dilation[b], w.padding, b);
-          const fitB = Math.floor((hw[b] + pb[0] + pb[1] - 1) / w.dilation[b]) + 1;
-          k[b] = Math.min(k[b], fitB);
-        }
-        hints.push({ kind: 'setParam', label: `Use a ${k[0]}×${k[1]} kernel`, param: 'kernel', value: k[0] === k[1] ? k[0] : k });
-      }
-      if (w.allowsSame && !w.maxPadHalfKernel && w.padding !== 'same') {
-        hints.push({ kind: 'setParam', label: "Pad the input ('same' padding)", param: 'padding', value: 'same' });
-      } else {
-        // Enough symmetric padding on both axes for the kernel to fit; pools allow at most k/2.
-        const need = [0, 1].map((b) => Math.max(0, Math.ceil((w.dilation[b]! * (w.kernel[b]! - 1) + 1 - hw[b]!) / 2)));
-        const pv = Math.max(need[0]!, need[1]!);
-        if (!w.maxPadHalfKernel || pv <= Math.floor(Math.min(...w.kernel) / 2))
-          hints.push({ kind: 'setParam', label: `Pad the input by ${pv}`, param: 'padding', value: pv });
-      }
-      issues.push({
-        code: 'kernel-too-large',
-        param: 'kernel',
-        message: `kernel ${dk} (after dilation) is larger than the padded input ${padded} along the ${AX[a]}`,
-        hints,
-      });
+      tooLarge.push(`kernel ${w.dilation[a] * (w.kernel[a] - 1) + 1}${w.dilation[a] > 1 ? ' (after dilation)' : ''} is larger than the padded input ${hw[a] + lo + hi} along the ${AX[a]}`);
       continue;
     }
     res.push(r);
   }
+  const issues: Issue[] = [];
+  if (padTooLarge.length) {
+    const v = Math.floor(Math.min(...w.kernel) / 2);
+    issues.push({
+      code: 'pool-padding-too-large',
+      param: 'padding',
+      message: `${padTooLarge.join('; ')}: pooling windows would see only padding`,
+      hints: [{ kind: 'setParam', label: `Set padding to ${v}`, param: 'padding', value: v }],
+    });
+  }
+  if (tooLarge.length) issues.push({ code: 'kernel-too-large', param: 'kernel', message: tooLarge.join('; '), hints: kernelHints(hw, w) });
   if (issues.length) return issues;
   const [h, wd] = res as [AxisResult, AxisResult];
   return { out: [h.out, wd.out], pads: [h.lo, wd.lo, h.hi, wd.hi], ceilMatters: h.ceilMatters || wd.ceilMatters };
+}
+
+/** Fixes for a kernel that does not fit: the largest kernel that fits, or padding that makes it fit. */
+function kernelHints(hw: [number, number], w: WindowSpec): FixHint[] {
+  const hints: FixHint[] = [];
+  const k: [number, number] = [w.kernel[0], w.kernel[1]];
+  for (const b of [0, 1] as const) {
+    const [lo, hi] = axisPads(hw[b], w.kernel[b], w.stride[b], w.dilation[b], w.padding, b);
+    k[b] = Math.max(1, Math.min(k[b], Math.floor((hw[b] + lo + hi - 1) / w.dilation[b]) + 1));
+  }
+  hints.push({ kind: 'setParam', label: `Use a ${k[0]}×${k[1]} kernel`, param: 'kernel', value: k[0] === k[1] ? k[0] : k });
+  if (w.allowsSame && !w.maxPadHalfKernel && w.padding !== 'same') {
+    hints.push({ kind: 'setParam', label: "Pad the input ('same' padding)", param: 'padding', value: 'same' });
+  } else {
+    // Symmetric padding on both axes so the dilated kernel fits; pools allow at most k/2.
+    const need = [0, 1].map((b) => Math.max(0, Math.ceil((w.dilation[b]! * (w.kernel[b]! - 1) + 1 - hw[b]!) / 2)));
+    const pv = Math.max(need[0]!, need[1]!);
+    if (!w.maxPadHalfKernel || pv <= Math.floor(Math.min(...w.kernel) / 2)) hints.push({ kind: 'setParam', label: `Pad the input by ${pv}`, param: 'padding', value: pv });
+  }
+  return hints;
 }
 
 /** Image input check shared by spatial blocks. */
