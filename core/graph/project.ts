@@ -29,6 +29,17 @@ type RawProject = Record<string, unknown>;
  */
 export const MIGRATIONS: Record<number, (raw: RawProject) => RawProject> = {};
 
+/** Runs the migration chain from version `from` up to `to` (each step v -> v+1). */
+export function migrate(raw: RawProject, from: number, to: number, steps: Record<number, (raw: RawProject) => RawProject> = MIGRATIONS): RawProject {
+  let r = raw;
+  for (let v = from; v < to; v++) {
+    const step = steps[v];
+    if (!step) throw new ProjectFileError('version', `cannot upgrade a version ${v} file: no migration from version ${v}`);
+    r = { ...step(r), version: v + 1 };
+  }
+  return r;
+}
+
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const paramValue = z.union([finite, z.string(), z.boolean(), z.array(finite)]);
 const portRef = z.object({ node: z.string().min(1), port: z.number().int().min(0) });
@@ -111,11 +122,7 @@ export function validateProject(input: unknown): Project {
   if (version > PROJECT_VERSION) {
     throw new ProjectFileError('version', `this file is version ${version}, newer than this CNN Studio reads (${PROJECT_VERSION}); update CNN Studio to open it`);
   }
-  for (let v = version; v < PROJECT_VERSION; v++) {
-    const step = MIGRATIONS[v];
-    if (!step) throw new ProjectFileError('version', `no migration from version ${v}`);
-    raw = step(raw);
-  }
+  raw = migrate(raw, version, PROJECT_VERSION);
   const parsed = projectSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
