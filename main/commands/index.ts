@@ -3,6 +3,7 @@ import type { CliIO } from './io';
 import { registerServe } from './serve';
 import { registerPredict } from './predict';
 import { registerBench } from './bench';
+import { registerDataset } from './dataset';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
