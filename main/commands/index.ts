@@ -12,4 +12,5 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerPredict,
   registerBench,
+  registerDataset,
 ];
