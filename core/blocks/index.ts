@@ -23,6 +23,7 @@ import { output } from './output';
 import { inception } from './inception';
 import { residual } from './residual';
 import { group } from './group';
+import { onnxOp } from './onnx-op';
 
 export const BLOCKS: readonly BlockDef[] = [
   input,
@@ -45,6 +46,7 @@ export const BLOCKS: readonly BlockDef[] = [
   inception,
   residual,
   group,
+  onnxOp,
 ];
 
 const byType = new Map(BLOCKS.map((b) => [b.type, b]));

@@ -1,0 +1,153 @@
+/**
+ * ONNX model -> editable model document + weights. Ops map to blocks (import-ops.ts) with their
+ * parameters and weights; what has no block stays an "ONNX op" block, so the imported document
+ * always computes exactly what the file did. The final classifier becomes the Output block (its
+ * Softmax, if any, is the Output's probabilities) and the graph is laid out in rows.
+ */
+import type { ModelDocument, ModelEdge, ModelNode } from '../graph/types';
+import type { Model } from './ir';
+import { OnnxFormatError } from './errors';
+import { ImportContext, type ImportWarning, type Plan } from './import-context';
+import { genericPlan, MAPPERS } from './import-ops';
+import { UniqueNames } from './import-names';
+import { layeredLayout } from './layout';
+import { readMetadata, type ModelMetadata } from './metadata';
+import { validateModel } from './validate';
+
+export interface ImportOptions {
+  /** [channels, height, width] when the file leaves height/width symbolic. */
+  inputSize?: [number, number, number];
+}
+
+export interface ImportResult {
+  document: ModelDocument;
+  /** Studio weight name (`<block name>.<suffix>`) -> float32 data: the model's checkpoint. */
+  weights: Map<string, Float32Array>;
+  /** Preprocessing and class names from the file's metadata (defaults where absent). */
+  metadata: ModelMetadata;
+  warnings: ImportWarning[];
+  /** ONNX op type -> how many became which block type (for `info` and the import summary). */
+  mapping: Record<string, Record<string, number>>;
+}
+
+function imageInput(model: Model, opts: ImportOptions): { name: string; shape: [number, number, number] } {
+  const inits = new Set(model.graph.initializers.map((t) => t.name));
+  const inputs = model.graph.inputs.filter((i) => !inits.has(i.name));
+  if (inputs.length !== 1) {
+    throw new OnnxFormatError('unsupported', `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); the studio imports models with one image input`);
+  }
+  const inp = inputs[0]!;
+  if (inp.dtype !== 'float32') throw new OnnxFormatError('unsupported', `input "${inp.name}" is ${inp.dtype}; the studio imports float32 image models`);
+  if (inp.shape.length !== 4) {
+    throw new OnnxFormatError('unsupported', `input "${inp.name}" has shape [${inp.shape.join(', ')}]; the studio imports image models with an N×C×H×W input`);
+  }
+  const dims = inp.shape.slice(1).map((d, i) => (typeof d === 'number' && d > 0 ? d : opts.inputSize?.[i]));
+  if (dims.some((d) => d === undefined)) {
+    throw new OnnxFormatError('unsupported', `input "${inp.name}" has shape [${inp.shape.join(', ')}] with a symbolic channel, height or width; give the input size to import it`);
+  }
+  return { name: inp.name, shape: dims as [number, number, number] };
+}
+
+/** The value the classifier's logits come from: a studio export's "logits", else output 0 minus a final Softmax. */
+function logitsValue(ctx: ImportContext, model: Model): string {
+  const outs = model.graph.outputs.map((o) => o.name);
+  let v = outs.includes('logits') ? 'logits' : outs[0]!;
+  for (const o of outs) if (o !== v) ctx.warn(o, `extra graph output "${o}" is not imported (the studio's model has one classifier output)`);
+  for (let guard = 0; guard < 4; guard++) {
+    const p = ctx.producerOf(v);
+    if (!p || p.source?.opType !== 'Softmax' || p.inputs.length !== 1) break;
+    const rank = ctx.perSample(v)?.length;
+    const axis = p.source.attributes.axis;
+    const last = !axis || (axis.kind === 'int' && (axis.value === -1 || axis.value === rank));
+    if (!last) break;
+    // The Output block's probabilities are this Softmax; dropping it keeps logits as the output.
+    p.dropped = true;
+    v = p.inputs[0]!;
+  }
+  return ctx.canon(v);
+}
+
+function outputPlan(ctx: ImportContext, v: string): Plan {
+  const shape = ctx.perSample(v);
+  if (!shape || shape.length !== 1) {
+    throw new OnnxFormatError('unsupported', `the model's output is N×${shape?.join('×') ?? '?'}; the studio imports image classifiers whose output is N×classes`);
+  }
+  const head = ctx.producerOf(v);
+  const sharedElsewhere = ctx.plans.some((p) => p !== head && !p.dropped && p.inputs.includes(v));
+  if (head && !head.dropped && head.type === 'dense' && !sharedElsewhere) {
+    // The last dense layer is the classifier head: the Output block holds it (with a bias).
+    head.type = 'output';
+    const units = head.params.units as number;
+    if (!head.weights.has('bias')) {
+      head.weights.set('bias', new Float32Array(units));
+      ctx.warn(head.nameBase, 'the classifier layer had no bias; the Output block adds a zero bias');
+    }
+    head.params = { classes: units, head: 'dense' };
+    return head;
+  }
+  return ctx.add({ type: 'output', nameBase: 'output', params: { classes: shape[0]!, head: 'identity' }, inputs: [v], outputs: ['__logits'], weights: new Map(), source: null });
+}
+
+export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult {
+  validateModel(model);
+  const input = imageInput(model, opts);
+  const ctx = new ImportContext(model.graph, input.name, input.shape);
+  const inputPlan = ctx.add({
+    type: 'input', nameBase: 'input', params: { channels: input.shape[0], height: input.shape[1], width: input.shape[2] },
+    inputs: [], outputs: [input.name], weights: new Map(), source: null,
+  });
+
+  for (const n of model.graph.nodes) {
+    if ((n.opType === 'Constant' || n.opType === 'Identity') && !n.domain) continue;
+    // Shape arithmetic on constants only (Shape -> Gather -> Concat ...) is folded, not imported.
+    if (!n.inputs.some((i) => ctx.isData(i))) continue;
+    const mapper = n.domain ? undefined : MAPPERS[n.opType];
+    if (mapper && mapper(n, ctx)) continue;
+    genericPlan(n, ctx);
+  }
+
+  const out = outputPlan(ctx, logitsValue(ctx, model));
+
+  // Keep what the output depends on: shape-only side chains and absorbed ops fall away.
+  const live = new Set<Plan>();
+  const stack: Plan[] = [out];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (live.has(p)) continue;
+    live.add(p);
+    for (const v of p.inputs) {
+      const src = ctx.producerOf(v);
+      if (!src) throw new OnnxFormatError('invalid-graph', `value "${v}" feeding block "${p.nameBase}" has no producer after import`);
+      stack.push(src);
+    }
+  }
+  if (!live.has(inputPlan)) throw new OnnxFormatError('unsupported', 'the model output does not depend on its input');
+  const ordered = ctx.plans.filter((p) => live.has(p) && !p.dropped);
+
+  const names = new UniqueNames();
+  const nodes: ModelNode[] = [];
+  const edges: ModelEdge[] = [];
+  const idOf = new Map<Plan, string>();
+  const weights = new Map<string, Float32Array>();
+  const mapping: Record<string, Record<string, number>> = {};
+  ordered.forEach((p, i) => {
+    const id = `n${i + 1}`;
+    idOf.set(p, id);
+    const name = names.take(p.nameBase);
+    nodes.push({ id, type: p.type, name, params: p.params, position: { x: 0, y: 0 } });
+    for (const [suffix, data] of p.weights) weights.set(`${name}.${suffix}`, data);
+    const op = p.source?.opType ?? (p.type === 'input' ? 'graph input' : 'graph output');
+    const m = (mapping[op] ??= {});
+    m[p.type] = (m[p.type] ?? 0) + 1;
+    p.inputs.forEach((v, port) => {
+      const src = ctx.producerOf(v)!;
+      const srcPort = Math.max(0, src.outputs.findIndex((o) => ctx.canon(o) === ctx.canon(v)));
+      edges.push({ id: `e${edges.length + 1}`, from: { node: idOf.get(src)!, port: srcPort }, to: { node: id, port } });
+    });
+  });
+  const positions = layeredLayout({ nodes, edges });
+  for (const n of nodes) n.position = positions.get(n.id) ?? n.position;
+
+  const metadata = readMetadata(model);
+  return { document: { nodes, edges, groups: [] }, weights, metadata, warnings: ctx.warnings, mapping };
+}
