@@ -4,6 +4,8 @@ import { registerServe } from './serve';
 import { registerPredict } from './predict';
 import { registerBench } from './bench';
 import { registerDataset } from './dataset';
+import { registerTemplate } from './template';
+import { registerInfo } from './info';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -13,4 +15,6 @@ export const commands: RegisterCommand[] = [
   registerPredict,
   registerBench,
   registerDataset,
+  registerTemplate,
+  registerInfo,
 ];

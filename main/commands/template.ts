@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { analyze } from '../../core/graph/analyze';
+import { serializeProject } from '../../core/graph/project';
+import { TEMPLATES, TemplateError, buildTemplate, getTemplate } from '../../core/templates/index';
+import { atomicWrite } from '../fs/atomic-write';
+import { CliError, type CliIO } from './io';
+
+/** "3x224x224" -> [3, 224, 224]. */
+export function parseInputSize(v: string): [number, number, number] {
+  const m = /^(\d+)[x×](\d+)[x×](\d+)$/i.exec(v.trim());
+  const dims = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
+  if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new CliError(`--input: "${v}" is not CxHxW, e.g. 3x224x224`);
+  return dims as [number, number, number];
+}
+
+export function registerTemplate(program: Command, io: CliIO): void {
+  program
+    .command('template')
+    .description('write a project file with a classic architecture')
+    .argument('<name>', TEMPLATES.map((t) => t.id).join(' | '))
+    .option('--input <CxHxW>', 'input image size, e.g. 1x28x28 (default: the published size)')
+    .option('--classes <n>', 'number of classes (default: the published count)')
+    .option('--variant <name>', 'variant: lenet5 classic; googlenet torchvision')
+    .requiredOption('-o, --output <file>', 'project file to write')
+    .action(async (name: string, opts: { input?: string; classes?: string; variant?: string; output: string }) => {
+      const t = getTemplate(name);
+      if (!t) throw new CliError(`unknown template "${name}"; choose one of ${TEMPLATES.map((x) => x.id).join(', ')}`);
+      const input = opts.input === undefined ? undefined : parseInputSize(opts.input);
+      let classes: number | undefined;
+      if (opts.classes !== undefined) {
+        classes = Number(opts.classes);
+        if (!Number.isInteger(classes) || classes < 1) throw new CliError(`--classes: "${opts.classes}" is not a whole number >= 1`);
+      }
+      let model;
+      try {
+        model = buildTemplate(name, { ...(input ? { input } : {}), ...(classes ? { classes } : {}), ...(opts.variant ? { variant: opts.variant } : {}) });
+      } catch (e) {
+        if (e instanceof TemplateError) throw new CliError(e.message);
+        throw e;
+      }
+      const a = analyze(model);
+      const variant = opts.variant ?? t.variants[0]!;
+      const label = variant === t.variants[0] ? t.label : `${t.label} (${variant})`;
+      try {
+        await atomicWrite(opts.output, serializeProject({ name: label, model, extra: {} }));
+      } catch (e) {
+        throw new CliError(`${opts.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+      }
+      const [c, h, w] = input ?? t.defaultInput;
+      io.out(`wrote ${opts.output}: ${label}, ${c}x${h}x${w}, ${classes ?? t.defaultClasses} classes, ${a.totals.params.toLocaleString('en-US')} parameters`);
+      if (!a.ok) {
+        for (const d of a.diagnostics.filter((x) => x.severity === 'error')) io.err(`error: ${d.message}`);
+        io.err('the model is not valid at this input size; open it in the editor or pick a larger --input');
+        io.setExitCode(1);
+      }
+    });
+}
