@@ -242,9 +242,13 @@ const reshape: Mapper = (n, ctx) => {
   if (!inS || !outS || inS.length < 2 || outS.length !== 1) return false;
   // Shapes are inferred for a batch of one: only a reshape that keeps the batch and flattens
   // the rest is a Flatten (x.view(x.size(0), -1) in PyTorch).
+  const features = inS.reduce((a, b) => a * b, 1);
   const target = ctx.constNumbers(n.inputs[1] ?? '');
-  const keepsBatch = !target || target[0] === 0 || target[0] === -1 || (target.length === 2 && target[1] === inS.reduce((a, b) => a * b, 1));
-  if (!keepsBatch || outS[0] !== inS.reduce((a, b) => a * b, 1)) return false;
+  if (!target || target.length !== 2 || outS[0] !== features || (target[1] !== -1 && target[1] !== features)) return false;
+  // A stored target must leave the batch free (0 copies it, -1 infers it); a computed one comes
+  // from Shape(x)[0] (x.view(x.size(0), -1)) and was folded here with the batch of one.
+  const stored = ctx.constTensor(n.inputs[1] ?? '') !== undefined;
+  if (stored ? target[0] !== 0 && target[0] !== -1 : target[0] !== 1) return false;
   return flattenPlan(n, ctx);
 };
 

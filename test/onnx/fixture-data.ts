@@ -26,6 +26,7 @@ export interface Fixture {
   onnxPath: string;
   input: FixtureTensor;
   evalLogits: FixtureTensor;
+  labels: BigInt64Array;
   /** Initial parameters and batch-norm buffers by PyTorch name (num_batches_tracked left out). */
   params: Map<string, FixtureTensor>;
   paramCount: number;
@@ -33,6 +34,7 @@ export interface Fixture {
 
 interface Manifest {
   input: TensorEntry;
+  labels: TensorEntry;
   eval_logits: TensorEntry;
   params: Record<string, TensorEntry>;
   param_count: number;
@@ -60,6 +62,7 @@ export function loadFixture(name: FixtureModel): Fixture {
     onnxPath: join(dir, 'model.onnx'),
     input: f32(bin, manifest.input),
     evalLogits: f32(bin, manifest.eval_logits),
+    labels: new BigInt64Array(Uint8Array.from(bin.subarray(manifest.labels.offset, manifest.labels.offset + manifest.labels.bytes)).buffer),
     params,
     paramCount: manifest.param_count,
   };
