@@ -12,7 +12,7 @@ import type { ModelDocument } from '../graph/types';
 import { STUDIO_VERSION } from '../version';
 import { GraphBuilder } from './builder';
 import type { Model, OpsetImport } from './ir';
-import { metadataProps, type ColorMode, type ModelMetadata } from './metadata';
+import { metadataProps, type ColorMode, type ModelMetadata, type ResizeMode } from './metadata';
 import { foldBatchNorm } from './fold-bn';
 import { MAX_OPSET } from './validate';
 
@@ -36,6 +36,8 @@ export interface ExportOptions {
   colorMode?: ColorMode;
   mean?: number[];
   std?: number[];
+  /** How predict brings images to the input size (default 'stretch', as training does by default). */
+  resize?: ResizeMode;
 }
 
 export interface ExportResult {
@@ -159,6 +161,7 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
     mean: opts.mean ?? new Array<number>(c).fill(0),
     std: opts.std ?? new Array<number>(c).fill(1),
     studioVersion: STUDIO_VERSION,
+    resize: opts.resize ?? 'stretch',
   };
   if (opts.classNames && opts.classNames.length !== classes) {
     warnings.push(`${opts.classNames.length} class names given for ${classes} outputs; generic names written instead`);

@@ -3,7 +3,8 @@
  * command included) can feed it images the way it was trained: size, colour mode, normalisation,
  * and what its outputs mean. Plain keys and JSON values, readable by any ONNX tool.
  *
- * Preprocessing contract: resize the image to input_size (H x W), convert to the colour mode,
+ * Preprocessing contract: resize the image to input_size (H x W) by `resize` (stretch,
+ * center-crop or letterbox; white behind transparency), convert to the colour mode,
  * scale pixels to [0, 1], then x = (x - mean[c]) / std[c], laid out NCHW.
  */
 import type { Model } from './ir';
@@ -17,9 +18,13 @@ export const META = {
   modelName: 'model_name',
   studioVersion: 'studio_version',
   preprocessing: 'preprocessing',
+  resize: 'resize',
 } as const;
 
 export type ColorMode = 'rgb' | 'grayscale';
+/** How an image is brought to input_size (main/data/decode.ts implements all three). */
+export type ResizeMode = 'stretch' | 'center-crop' | 'letterbox';
+const RESIZE_MODES: readonly string[] = ['stretch', 'center-crop', 'letterbox'];
 
 export interface ModelMetadata {
   modelName: string;
@@ -30,9 +35,10 @@ export interface ModelMetadata {
   mean: number[];
   std: number[];
   studioVersion: string;
+  resize: ResizeMode;
 }
 
-export const PREPROCESSING_TEXT = 'resize to input_size (HxW), colour mode, pixels/255, (x - mean) / std per channel, NCHW float32';
+export const PREPROCESSING_TEXT = 'resize to input_size (HxW) by `resize`, colour mode, pixels/255, (x - mean) / std per channel, NCHW float32';
 
 export function metadataProps(m: ModelMetadata): Record<string, string> {
   return {
@@ -44,6 +50,7 @@ export function metadataProps(m: ModelMetadata): Record<string, string> {
     [META.std]: JSON.stringify(m.std),
     [META.studioVersion]: m.studioVersion,
     [META.preprocessing]: PREPROCESSING_TEXT,
+    [META.resize]: m.resize,
   };
 }
 
@@ -92,6 +99,7 @@ export function readMetadata(model: Model): ModelMetadata & { fromStudio: boolea
     mean: fit(numberList(parseJson(md[META.mean])), 0),
     std: stdList,
     studioVersion: md[META.studioVersion] ?? '',
+    resize: RESIZE_MODES.includes(md[META.resize] ?? '') ? (md[META.resize] as ResizeMode) : 'stretch',
     fromStudio: md[META.studioVersion] !== undefined,
   };
 }

@@ -66,6 +66,7 @@ export class Predictor {
       colorMode: overrides.colorMode ?? metadata.colorMode,
       mean: overrides.mean ?? metadata.mean,
       std: overrides.std ?? metadata.std,
+      resize: overrides.resize ?? metadata.resize,
     };
     this.fixedBatch = typeof batchDim === 'number' && batchDim > 0 ? batchDim : null;
   }

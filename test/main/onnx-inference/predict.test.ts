@@ -21,7 +21,7 @@ beforeAll(async () => {
   // lenet5 from the fixtures, given the metadata an export would write.
   const model = decodeModel(new Uint8Array(readFileSync(loadFixture('lenet5').onnxPath)));
   model.metadata = metadataProps({
-    modelName: 'lenet5', classNames: CLASSES, inputSize: [1, 28, 28], colorMode: 'grayscale', mean: [0.5], std: [0.25], studioVersion: 'test',
+    modelName: 'lenet5', classNames: CLASSES, inputSize: [1, 28, 28], colorMode: 'grayscale', mean: [0.5], std: [0.25], studioVersion: 'test', resize: 'stretch',
   });
   modelPath = path.join(dir, 'lenet5.onnx');
   writeFileSync(modelPath, encodeModel(model));
