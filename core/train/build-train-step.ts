@@ -143,6 +143,8 @@ export function buildTrainStep(src: TrainableGraph, opts: TrainStepOptions): Tra
   const back = buildBackward({ graph: graphForGrad, info, seeds: { [src.logits]: dLogits }, wrt: src.trainable, builder: g, options: opts.grad });
 
   const weights: TensorSlot[] = [];
+  /** [value, output name]: outputs are bound by renaming the producing node's output (no copy). */
+  const aliases: [string, string][] = [];
   const optimizerState: TensorSlot[] = [];
   const gradients: Record<string, string> = {};
   const outputs: { name: string; dtype: DType; shape: number[] }[] = [];
@@ -151,17 +153,17 @@ export function buildTrainStep(src: TrainableGraph, opts: TrainStepOptions): Tra
     const grad = back.grads.get(w)!;
     const { updated, state } = emitUpdate(g, opts.optimizer, w, grad, shape);
     const out = g.fresh(`${w}.next`);
-    identity(g, updated, out);
+    aliases.push([updated, out]);
     weights.push({ name: w, updated: out, shape });
     for (const s of state) {
       g.input(s.name, 'float32', s.shape);
       const so = g.fresh(`${s.name}.next`);
-      identity(g, s.updated, so);
+      aliases.push([s.updated, so]);
       optimizerState.push({ name: s.name, updated: so, shape: s.shape });
     }
     if (opts.outputGradients) {
       const go = g.fresh(`${w}.grad`);
-      identity(g, grad, go);
+      aliases.push([grad, go]);
       gradients[w] = go;
       outputs.push({ name: go, dtype: 'float32', shape });
     }
@@ -170,12 +172,13 @@ export function buildTrainStep(src: TrainableGraph, opts: TrainStepOptions): Tra
   for (const s of stateNames) {
     const shape = info.shapes.get(s)!.shape;
     const out = g.fresh(`${s}.next`);
-    identity(g, src.stateUpdates![s]!, out);
+    aliases.push([src.stateUpdates![s]!, out]);
     runningState.push({ name: s, updated: out, shape });
   }
 
   const lossOut = g.fresh('loss');
-  identity(g, loss, lossOut);
+  aliases.push([loss, lossOut]);
+  bindOutputs(g, aliases, new Set([src.logits]));
   g.output(lossOut, 'float32', []);
   g.output(src.logits, 'float32', [n, c]);
   for (const w of weights) g.output(w.updated, 'float32', w.shape);
@@ -201,6 +204,32 @@ export function buildTrainStep(src: TrainableGraph, opts: TrainStepOptions): Tra
     gradients,
     unusedWeights: back.unused,
   };
+}
+
+/**
+ * Gives each value its output name. Renaming the producer's output avoids an Identity copy, which
+ * matters for weights and optimizer state (tens of MB per step); values that are graph inputs,
+ * initializers, protected (other outputs) or needed under two names get an Identity instead.
+ */
+export function bindOutputs(g: GraphBuilder, aliases: [string, string][], protectedValues: ReadonlySet<string>): void {
+  const produced = new Set<string>();
+  for (const n of g.nodes) for (const o of n.outputs) produced.add(o);
+  const rename = new Map<string, string>();
+  for (const [v, out] of aliases) {
+    if (produced.has(v) && !protectedValues.has(v) && !rename.has(v)) rename.set(v, out);
+    else identity(g, rename.get(v) ?? v, out);
+  }
+  if (rename.size === 0) return;
+  for (const n of g.nodes) {
+    for (let i = 0; i < n.outputs.length; i++) {
+      const r = rename.get(n.outputs[i]!);
+      if (r) n.outputs[i] = r;
+    }
+    for (let i = 0; i < n.inputs.length; i++) {
+      const r = rename.get(n.inputs[i]!);
+      if (r) n.inputs[i] = r;
+    }
+  }
 }
 
 /** Appends `out = Identity(src)` where `out` was already reserved with g.fresh. */

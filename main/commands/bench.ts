@@ -22,7 +22,9 @@ function positiveInt(flag: string, v: string | undefined, dflt: number): number 
 export function loadModelDocument(arg: string): ModelDocument {
   if (arg.startsWith('template:')) {
     const [, id, size, classes, variant] = arg.split(':');
-    const input = size ? size.split('x').map(Number) : undefined;
+    const dims = size ? size.split('x').map(Number) : undefined;
+    if (dims && dims.length !== 3) throw new CliError(`template input must be CxHxW, got "${size}"`);
+    const input = dims as [number, number, number] | undefined;
     try {
       return buildTemplate(id ?? '', { input, classes: classes ? Number(classes) : undefined, variant });
     } catch (e) {

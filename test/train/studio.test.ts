@@ -9,8 +9,8 @@ import { createSession, f32, i64, TrainStepRunner } from '../../main/trainer/ort
 import { compare, Fixture } from './fixtures';
 
 const CASES = [
-  { fixture: 'lenet5' as const, template: 'lenet5', variant: 'default', input: [1, 28, 28] },
-  { fixture: 'lenet5_classic' as const, template: 'lenet5', variant: 'classic', input: [1, 32, 32] },
+  { fixture: 'lenet5' as const, template: 'lenet5', variant: 'default', input: [1, 28, 28] as [number, number, number] },
+  { fixture: 'lenet5_classic' as const, template: 'lenet5', variant: 'classic', input: [1, 32, 32] as [number, number, number] },
 ];
 
 describe.each(CASES)('studio $template/$variant vs fixture $fixture', ({ fixture, template, variant, input }) => {
