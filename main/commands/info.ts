@@ -7,6 +7,7 @@ import { parseProject } from '../../core/graph/project';
 import { modelReport, type ModelReport } from '../../core/graph/report';
 import type { Totals } from '../../core/graph/analyze';
 import { CliError, type CliIO } from './io';
+import { onnxInfoSource } from '../onnx/info-source';
 
 /**
  * Where `info` gets a report from. Each source says whether it reads a file (by name and first
@@ -42,7 +43,7 @@ const projectSource: InfoSource = {
   },
 };
 
-const sources: InfoSource[] = [projectSource];
+const sources: InfoSource[] = [onnxInfoSource, projectSource];
 
 /** Adds a source ahead of the built-in project reader (e.g. ONNX files). */
 export function registerInfoSource(s: InfoSource): void {
@@ -105,7 +106,7 @@ export function registerInfo(program: Command, io: CliIO): void {
   program
     .command('info')
     .description('print the per-layer table (shapes, parameters, MACs, receptive field), totals and problems of a model')
-    .argument('<model>', 'a project file (.json)')
+    .argument('<model>', 'a project file (.json) or an ONNX model (.onnx)')
     .option('--json', 'print JSON: {layers, totals, diagnostics}')
     .option('--collapsed', 'one row per block as drawn (composites not expanded)')
     .option('--batch <n>', 'batch size for the training memory estimate', '32')
