@@ -55,56 +55,82 @@ export function writeSample(
   }
   const jitter = aug.brightness !== 1 || aug.contrast !== 1;
   if (!jitter) {
-    geometric(src, srcOffset, c, h, w, aug, (ch, i, v) => {
-      out[outOffset + ch * plane + i] = lut[ch * 256 + v]!;
-    });
+    // Geometry and normalisation in one pass: the value table maps pixel -> normalised float.
+    for (let ch = 0; ch < c; ch++) geometric(src, srcOffset + ch * plane, h, w, aug, lut, ch * 256, out, outOffset + ch * plane);
     return;
   }
+  // Jitter, fused into three passes: geometry through a brightness table (x -> min(1, x * fb);
+  // fb >= 0 so no lower clamp), the grey mean, then contrast + clamp + normalise together.
   const buf = scratch && scratch.length >= c * plane ? scratch : new Float32Array(c * plane);
-  geometric(src, srcOffset, c, h, w, aug, (ch, i, v) => {
-    buf[ch * plane + i] = v / 255;
-  });
-  jitterInPlace(buf, c, plane, aug.brightness, aug.contrast);
+  let table = UNIT_LUT;
+  if (aug.brightness !== 1) {
+    table = new Float32Array(256);
+    for (let v = 0; v < 256; v++) table[v] = Math.min(1, Math.fround(v / 255) * aug.brightness);
+  }
+  for (let ch = 0; ch < c; ch++) geometric(src, srcOffset + ch * plane, h, w, aug, table, 0, buf, ch * plane);
+  const k = aug.contrast;
+  const off = k !== 1 ? (1 - k) * greyMean(buf, c, plane) : 0;
   for (let ch = 0; ch < c; ch++) {
     const m = norm.mean[ch]!;
-    const s = norm.std[ch]! > 0 ? norm.std[ch]! : 1;
-    const inv = 1 / s;
+    const inv = 1 / (norm.std[ch]! > 0 ? norm.std[ch]! : 1);
     const b0 = ch * plane;
     const o0 = outOffset + b0;
-    for (let i = 0; i < plane; i++) out[o0 + i] = (buf[b0 + i]! - m) * inv;
-  }
-}
-
-/** Crop-with-padding then flip: out[y][x] = src[y + dy][x' + dx], x' = flip ? w-1-x : x; 0 outside. */
-function geometric(
-  src: Uint8Array,
-  srcOffset: number,
-  c: number,
-  h: number,
-  w: number,
-  aug: SampleAugment,
-  put: (ch: number, i: number, v: number) => void,
-): void {
-  const plane = h * w;
-  for (let ch = 0; ch < c; ch++) {
-    const s0 = srcOffset + ch * plane;
-    for (let y = 0; y < h; y++) {
-      const sy = y + aug.dy;
-      const row = y * w;
-      if (sy < 0 || sy >= h) {
-        for (let x = 0; x < w; x++) put(ch, row + x, 0);
-        continue;
-      }
-      const srow = s0 + sy * w;
-      for (let x = 0; x < w; x++) {
-        const sx = (aug.flip ? w - 1 - x : x) + aug.dx;
-        put(ch, row + x, sx >= 0 && sx < w ? src[srow + sx]! : 0);
+    if (k === 1) {
+      for (let i = 0; i < plane; i++) out[o0 + i] = (buf[b0 + i]! - m) * inv;
+    } else {
+      for (let i = 0; i < plane; i++) {
+        const v = k * buf[b0 + i]! + off;
+        out[o0 + i] = ((v < 0 ? 0 : v > 1 ? 1 : v) - m) * inv;
       }
     }
   }
 }
 
-/** Brightness then contrast on [0,1] floats, clamped after each (torchvision's ColorJitter). */
+/** Mean of the grey image: ITU-R 601 luma for RGB (torchvision's rgb_to_grayscale), else channel 0. */
+function greyMean(buf: Float32Array, c: number, plane: number): number {
+  let m = 0;
+  if (c === 3) {
+    for (let i = 0; i < plane; i++) m += 0.299 * buf[i]! + 0.587 * buf[plane + i]! + 0.114 * buf[2 * plane + i]!;
+  } else {
+    for (let i = 0; i < plane; i++) m += buf[i]!;
+  }
+  return m / plane;
+}
+
+/** v / 255 for v in 0..255 */
+const UNIT_LUT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * One plane, crop-with-padding then flip: out[y][x] = table[src[y + dy][x' + dx]] with
+ * x' = flip ? w-1-x : x, and table[0] (a zero pixel) where that falls outside the image.
+ */
+function geometric(src: Uint8Array, s0: number, h: number, w: number, aug: SampleAugment, table: Float32Array, t0: number, out: Float32Array, o0: number): void {
+  const zero = table[t0]!;
+  const { dy, dx, flip } = aug;
+  // Output columns whose source column is inside the image: x in [x0, x1).
+  const x0 = flip ? Math.max(0, dx) : Math.max(0, -dx);
+  const x1 = flip ? Math.min(w, w + dx) : Math.min(w, w - dx);
+  for (let y = 0; y < h; y++) {
+    const sy = y + dy;
+    const row = o0 + y * w;
+    if (sy < 0 || sy >= h || x0 >= x1) {
+      out.fill(zero, row, row + w);
+      continue;
+    }
+    if (x0 > 0) out.fill(zero, row, row + x0);
+    if (x1 < w) out.fill(zero, row + x1, row + w);
+    const srow = s0 + sy * w;
+    if (flip) {
+      const base = srow + w - 1 + dx; // source column of x is base - x
+      for (let x = x0; x < x1; x++) out[row + x] = table[t0 + src[base - x]!]!;
+    } else {
+      const base = srow + dx;
+      for (let x = x0; x < x1; x++) out[row + x] = table[t0 + src[base + x]!]!;
+    }
+  }
+}
+
+/** Brightness then contrast on [0,1] floats, clamped after each (torchvision's ColorJitter); the reference for the fused path above. */
 export function jitterInPlace(buf: Float32Array, c: number, plane: number, brightness: number, contrast: number): void {
   const n = c * plane;
   if (brightness !== 1) {
@@ -114,15 +140,7 @@ export function jitterInPlace(buf: Float32Array, c: number, plane: number, brigh
     }
   }
   if (contrast !== 1) {
-    // Mean of the grey image: ITU-R 601 luma for RGB (torchvision's rgb_to_grayscale), else channel 0.
-    let m = 0;
-    if (c === 3) {
-      for (let i = 0; i < plane; i++) m += 0.299 * buf[i]! + 0.587 * buf[plane + i]! + 0.114 * buf[2 * plane + i]!;
-    } else {
-      for (let i = 0; i < plane; i++) m += buf[i]!;
-    }
-    m /= plane;
-    const off = (1 - contrast) * m;
+    const off = (1 - contrast) * greyMean(buf, c, plane);
     for (let i = 0; i < n; i++) {
       const v = contrast * buf[i]! + off;
       buf[i] = v < 0 ? 0 : v > 1 ? 1 : v;

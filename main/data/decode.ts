@@ -53,6 +53,7 @@ export function checkDecodeSpec(s: DecodeSpec): string | null {
 
 function cleanReason(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
+  if (/corrupt header/i.test(m)) return 'corrupt image header (damaged, or a 0x0 image)';
   if (/unsupported image format/i.test(m)) return 'not a supported image (unknown format or corrupt header)';
   if (/premature end|truncated|libpng read error|read error|end of file|unexpected end/i.test(m)) return `truncated or corrupt image data (${m.trim().split('\n')[0]})`;
   if (/pixel limit/i.test(m)) return `image too large (over ${MAX_INPUT_PIXELS} pixels)`;
@@ -66,10 +67,9 @@ export async function decodeBuffer(buf: Uint8Array, spec: DecodeSpec, file = '<b
   let data: Buffer;
   let ch: number;
   try {
-    const img = sharp(buf, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
-    const meta = await img.metadata();
-    if (!meta.width || !meta.height) throw new ImageDecodeFailure(file, `image has no pixels (${meta.width ?? 0}x${meta.height ?? 0})`);
-    let p = img.rotate().flatten({ background: ALPHA_BACKGROUND });
+    // No separate metadata() call: it costs as much as decoding a small image. A 0x0 image
+    // fails to load ("corrupt header"); any other size mismatch is caught on the output below.
+    let p = sharp(buf, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).rotate().flatten({ background: ALPHA_BACKGROUND });
     if (spec.resize === 'stretch') p = p.resize(W, H, { fit: 'fill' });
     else if (spec.resize === 'center-crop') p = p.resize(W, H, { fit: 'cover', position: 'centre' });
     else p = p.resize(W, H, { fit: 'contain', position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } });

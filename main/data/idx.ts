@@ -66,3 +66,16 @@ export async function writeIdxAsFolder(images: IdxArray, labels: IdxArray, dir: 
   });
   return n;
 }
+
+export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
+
+/** Fashion-MNIST's four IDX files -> out/train and out/test image folders (first nTrain / nTest). */
+export async function writeFashionMnist(out: string, nTrain = Infinity, nTest = Infinity, idxDir = FASHION_MNIST_DIR): Promise<void> {
+  const f = (n: string): string => path.join(idxDir, n);
+  const [ti, tl, vi, vl] = await Promise.all([
+    readIdx(f('train-images-idx3-ubyte.gz')), readIdx(f('train-labels-idx1-ubyte.gz')),
+    readIdx(f('t10k-images-idx3-ubyte.gz')), readIdx(f('t10k-labels-idx1-ubyte.gz')),
+  ]);
+  if (nTrain > 0) await writeIdxAsFolder(ti, tl, path.join(out, 'train'), FASHION_MNIST_CLASSES, nTrain);
+  if (nTest > 0) await writeIdxAsFolder(vi, vl, path.join(out, 'test'), FASHION_MNIST_CLASSES, nTest);
+}

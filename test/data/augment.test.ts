@@ -79,6 +79,23 @@ describe('augmentation', () => {
     expect(rgb[1]).toBeCloseTo(0.5 * m, 6);
   });
 
+  it('the fused jitter path equals crop/flip, then jitterInPlace, then normalise', () => {
+    const norm = createNormalizer([0.3, 0.5, 0.1], [0.2, 0.4, 0.3]);
+    for (const aug of [
+      { dy: 1, dx: -2, flip: true, brightness: 1.3, contrast: 0.7 },
+      { dy: 0, dx: 1, flip: false, brightness: 0.6, contrast: 1 },
+      { dy: -1, dx: 0, flip: false, brightness: 1, contrast: 1.4 },
+    ]) {
+      const ref = run({ ...aug, brightness: 1, contrast: 1 }); // x/255 after geometry
+      jitterInPlace(ref, C, H * W, aug.brightness, aug.contrast);
+      const out = new Float32Array(C * H * W);
+      writeSample(src, 0, C, H, W, aug, norm, out, 0);
+      for (let ch = 0; ch < C; ch++) for (let i = 0; i < H * W; i++) {
+        expect(out[ch * H * W + i]).toBeCloseTo((ref[ch * H * W + i]! - norm.mean[ch]!) / norm.std[ch]!, 5);
+      }
+    }
+  });
+
   it('normalises after augmenting: padded zeros become -mean/std', () => {
     const norm = createNormalizer([0.5, 0.25, 0], [0.5, 0.25, 2]);
     const out = new Float32Array(C * H * W);

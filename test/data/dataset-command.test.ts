@@ -44,7 +44,7 @@ describe('cnn-studio dataset', () => {
     expect(r.cache.dir.startsWith(cacheDir)).toBe(true);
     const again = capture();
     expect(await runCli(['dataset', ds.root, '--input', '3x8x8', '--resize', 'letterbox', '--cache-dir', cacheDir], again)).toBe(0);
-    expect(again.stdout).toMatch(/0 decoded, 15 from cache/);
+    expect(again.stdout).toMatch(/0 decoded, 16 from cache/);
   });
 
   it('user errors are one line naming the path or flag', async () => {

@@ -107,6 +107,7 @@ describe('decodeImage', () => {
     expect(reasons['trunc.png']).toMatch(/truncated or corrupt/);
     expect(reasons['random.jpg']).toMatch(/not a supported image/);
     expect(reasons['text.png']).toMatch(/not a supported image/);
+    expect(reasons['zero.png']).toMatch(/0x0/);
     await expect(decodeImage(path.join(tmp, 'missing.png'), spec)).rejects.toThrow(/file disappeared/);
   });
 });

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { deflateSync } from 'node:zlib';
 
 export async function tempDir(prefix = 'cnn-data-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
@@ -47,7 +48,8 @@ export interface MixedDataset {
 
 /**
  * root/cat: 6 good images in every format (grey, RGB, RGBA, odd sizes) + hidden + .txt
- * root/dog: 5 good PNGs + 4 corrupt files (truncated PNG, random bytes .jpg, empty, text .png)
+ * root/dog: 5 good PNGs + 5 corrupt files (truncated PNG, random bytes .jpg, empty, text .png,
+ *           a well-formed PNG whose header says 0x0)
  */
 export async function mixedDataset(root: string): Promise<MixedDataset> {
   const good: string[] = [];
@@ -66,13 +68,14 @@ export async function mixedDataset(root: string): Promise<MixedDataset> {
   await fs.writeFile(path.join(root, 'cat', '.hidden.png'), 'x');
   await fs.writeFile(path.join(root, 'cat', 'notes.txt'), 'not an image');
   const full = await fs.readFile(good[good.length - 1]!);
-  const corrupt = [path.join(root, 'dog', 'trunc.png'), path.join(root, 'dog', 'random.jpg'), path.join(root, 'dog', 'empty.png'), path.join(root, 'dog', 'text.png')];
+  const corrupt = ['trunc.png', 'random.jpg', 'empty.png', 'text.png', 'zero.png'].map((f) => path.join(root, 'dog', f));
   await fs.writeFile(corrupt[0]!, full.subarray(0, Math.floor(full.length / 2)));
   const rnd = new Uint8Array(500);
   for (let i = 0; i < rnd.length; i++) rnd[i] = (i * 7919 + 13) % 251;
   await fs.writeFile(corrupt[1]!, rnd);
   await fs.writeFile(corrupt[2]!, new Uint8Array(0));
   await fs.writeFile(corrupt[3]!, 'this is a text file, not a PNG\n');
+  await fs.writeFile(corrupt[4]!, zeroSizePng());
   return { root, good, corrupt };
 }
 
@@ -82,4 +85,29 @@ export async function simpleDataset(root: string, counts: Record<string, number>
   for (const [cls, n] of Object.entries(counts)) {
     for (let i = 0; i < n; i++) await writeRaw(path.join(root, cls, `${String(i).padStart(3, '0')}.png`), pattern(size, size, 1, seed++), size, size, 1);
   }
+}
+
+function crc32(buf: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const b of buf) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** A PNG with valid chunks and CRCs whose IHDR says 0 x 0 pixels. */
+export function zeroSizePng(): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr[8] = 8; // bit depth; width, height, colour type 0 (grey) stay 0
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(0))), pngChunk('IEND', Buffer.alloc(0))]);
 }
