@@ -139,7 +139,7 @@ export function computeMetrics(
   for (let t = 0; t < C; t++) {
     for (let p = 0; p < C; p++) {
       n += confusion[t]![p]!;
-      colSum[p] += confusion[t]![p]!;
+      colSum[p] = colSum[p]! + confusion[t]![p]!;
     }
     correct += confusion[t]![t]!;
   }

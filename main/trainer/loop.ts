@@ -1,0 +1,427 @@
+/**
+ * The training loop. Runs wherever it is called: in the training worker (production) or in
+ * process (tests). It never throws: every outcome ends in exactly one terminal event (done,
+ * cancelled or failed), also recorded in run.json.
+ *
+ * Determinism: weights are initialised from seededRandom(seedOf(seed, INIT)); the data order and
+ * augmentation of epoch e depend on (seed, e) only (main/data/loader); dropout masks on
+ * (seed, e, step); learning rates are a pure function of the step. So the same seed gives the same
+ * run, and a run resumed from the checkpoint after epoch k continues exactly as if never stopped.
+ */
+import { promises as fs } from 'node:fs';
+import { seedOf } from '../../core/data/hash';
+import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
+import { buildStudioTrainStep } from '../../core/train/studio';
+import type { OptimizerConfig } from '../../core/train/optim/index';
+import { learningRate, type ScheduleSpan } from '../../core/train/schedule';
+import { countCorrect, type EvalMetrics } from '../../core/train/metrics';
+import { serializeProject } from '../../core/graph/project';
+import { prepareDataset, type PreparedDataset } from '../data/dataset';
+import { createLoader, type Loader } from '../data/loader';
+import { DatasetError } from '../data/errors';
+import { atomicWrite } from '../fs/atomic-write';
+import { TrainStepRunner } from './ort-session';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { RunControl } from './control';
+import { resolveDevice, type Probe } from './device';
+import { drawMasks, maskSpecs } from './dropout-masks';
+import { createEvalSessions, evaluateSplit, type EvalSessions } from './evaluate';
+import { writeInferenceModel } from './export-model';
+import { physicalCores } from './physical-cores';
+import { inputSpec, loadProject, withClassCount } from './project-model';
+import { ensureWritableFolder, projectFile, readRunJson, runPaths, TrainError, writeRunJson, type Preprocessing, type RunJson } from './run-folder';
+import { validateSettings } from './settings';
+import type { EpochRecord, TrainDevice, TrainEvent, TrainOptions, TrainSettings } from './types';
+
+const INIT_TAG = 0x494e;
+
+export type Emit = (e: TrainEvent) => void;
+
+export interface LoopHooks {
+  /** replaces the execution-provider probe (tests) */
+  probe?: Probe;
+}
+
+export function optimizerConfig(s: TrainSettings): OptimizerConfig {
+  if (s.optimizer === 'sgd') return { kind: 'sgd', momentum: s.momentum, weightDecay: s.weightDecay };
+  return { kind: s.optimizer, weightDecay: s.weightDecay };
+}
+
+/** Initial weights and buffers, in the expanded graph's (topological) order, from one seeded stream. */
+export function initialWeights(weights: ReadonlyArray<Parameters<typeof initWeight>[0] & { name: string }>, seed: number): Map<string, Float32Array> {
+  const random = seededRandom(seedOf(seed, INIT_TAG));
+  const out = new Map<string, Float32Array>();
+  for (const w of weights) out.set(w.name, initWeight(w, random));
+  return out;
+}
+
+function failure(e: unknown): { code: string; message: string } {
+  if (e instanceof TrainError) return { code: e.code, message: e.message };
+  if (e instanceof DatasetError) return { code: 'dataset', message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', message };
+}
+
+export async function runTraining(opts: TrainOptions, emit: Emit, control: RunControl = new RunControl(), hooks: LoopHooks = {}): Promise<TrainEvent> {
+  const state: { run: RunJson | null } = { run: null };
+  try {
+    return await train(opts, emit, control, hooks, state);
+  } catch (e) {
+    const f = failure(e);
+    const ev: TrainEvent = { type: 'failed', ...f };
+    if (state.run) {
+      state.run.status = 'failed';
+      state.run.error = f.message;
+      await writeRunJson(opts.outDir, state.run).catch(() => undefined);
+    }
+    emit(ev);
+    return ev;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(() => true, () => false);
+}
+
+async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }): Promise<TrainEvent> {
+  const log = (message: string, level: 'info' | 'warn' = 'info'): void => emit({ type: 'log', level, message });
+  const paths = runPaths(opts.outDir);
+
+  // 1. Settings and the run folder, before anything slow.
+  let settings: TrainSettings;
+  let resumeFrom: Checkpoint | null = null;
+  let previous: RunJson | null = null;
+  let projectJson = opts.project;
+  if (opts.resume) {
+    previous = await readRunJson(paths.runDir).catch((e: Error) => {
+      throw new TrainError('nothing-to-resume', `cannot resume: ${e.message}`);
+    });
+    if (!(await exists(paths.last))) throw new TrainError('nothing-to-resume', `cannot resume: ${paths.runDir} has no last checkpoint yet (the run stopped before its first epoch ended); start it again without --resume`);
+    settings = previous.settings;
+    resumeFrom = await readCheckpoint(paths.last);
+    projectJson = JSON.parse(await fs.readFile(projectFile(paths.runDir), 'utf8')) as TrainOptions['project'];
+    log(`resuming ${paths.runDir} after epoch ${resumeFrom.epoch} of ${settings.epochs} with the run's saved settings`);
+  } else {
+    settings = opts.settings;
+    validateSettings(settings);
+    if (await exists(paths.runJson)) throw new TrainError('run-exists', `${paths.runDir} already holds a run (run.json): pass --resume to continue it, or choose another folder with --out`);
+  }
+  await ensureWritableFolder(paths.runDir);
+
+  // 2. The model: validated, and its input size.
+  const project = loadProject(projectJson);
+  const { spec } = inputSpec(project.model);
+
+  // 3. The data: scan, decode cache, normalisation. Problems with the folder stop here, before training.
+  const dataDir = opts.dataDir || previous?.data.root || '';
+  if (!dataDir) throw new TrainError('no-data', 'no dataset folder given (--data DIR)');
+  let lastData = 0;
+  const decodeStart = performance.now();
+  const data: PreparedDataset = await prepareDataset(dataDir, {
+    input: { channels: spec.channels, height: spec.height, width: spec.width, resize: settings.resize },
+    valSplit: settings.valSplit,
+    seed: settings.seed,
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - lastData > 250 || p.done === p.total) {
+        lastData = now;
+        emit({ type: 'data', ...p });
+      }
+    },
+    ...(previous ? { mean: previous.preprocessing.mean, std: previous.preprocessing.std } : {}),
+  });
+  const decodeSeconds = (performance.now() - decodeStart) / 1000;
+  const decodeRate = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;
+  try {
+    return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate, log, paths });
+  } finally {
+    await data.cache.close().catch(() => undefined);
+  }
+}
+
+interface Context {
+  settings: TrainSettings;
+  resumeFrom: Checkpoint | null;
+  previous: RunJson | null;
+  project: ReturnType<typeof loadProject>;
+  spec: ReturnType<typeof inputSpec>['spec'];
+  data: PreparedDataset;
+  decodeRate: number | null;
+  log: (message: string, level?: 'info' | 'warn') => void;
+  paths: ReturnType<typeof runPaths>;
+}
+
+async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
+  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const classes = [...data.classes];
+  if (classes.length < 2) throw new TrainError('one-class', `${data.scan.root} has only one class folder (${classes[0] ?? 'none'}): a classifier needs at least two, one folder per class`);
+  const trainCount = data.counts.train?.reduce((a, b) => a + b, 0) ?? 0;
+  const valCount = data.counts.val?.reduce((a, b) => a + b, 0) ?? 0;
+  if (trainCount === 0) throw new TrainError('no-images', `${data.scan.root} has no readable training images`);
+  if (previous && previous.data.classes.join('\n') !== classes.join('\n')) {
+    throw new TrainError('classes-changed', `cannot resume: the dataset's classes changed (run: ${previous.data.classes.join(', ')}; now: ${classes.join(', ')})`);
+  }
+  for (const w of data.warnings) log(w, 'warn');
+  if (data.corrupt.length > 0) {
+    const shown = data.corrupt.slice(0, 10).map((c) => `${c.path} (${c.reason})`).join('; ');
+    log(`skipped ${data.corrupt.length} unreadable file(s): ${shown}${data.corrupt.length > 10 ? '; ...' : ''}`, 'warn');
+  }
+
+  // 4. Graphs for this dataset's class count.
+  const { doc, changed } = withClassCount(project.model, classes.length);
+  if (changed.length > 0) log(`Output block class count set from the dataset (${classes.length} classes): ${changed.join(', ')}`);
+  const { expanded } = inputSpec(doc);
+  let batch = settings.batchSize;
+  if (batch > trainCount) {
+    log(`batch size ${batch} is larger than the ${trainCount} training images: using ${trainCount}`, 'warn');
+    batch = trainCount;
+  }
+  const optimizer = optimizerConfig(settings);
+  const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
+  const { step: stepGraph, weights: weightDefs } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' });
+  if (stepGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${stepGraph.unusedWeights.join(', ')}`, 'warn');
+  const masks = maskSpecs(stepGraph.extraInputs, expanded, batch);
+  const shapes = new Map<string, number[]>(weightDefs.map((w) => [w.name, w.shape]));
+  for (const s of stepGraph.optimizerState) shapes.set(s.name, s.shape);
+
+  // 5. Device and sessions.
+  const threads = opts.threads ?? physicalCores();
+  const resolved = await resolveDevice(settings.device, hooks.probe);
+  let device: TrainDevice = resolved.device;
+  let fallbackReason = resolved.fallbackReason;
+  if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
+  const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
+  let runner: TrainStepRunner;
+  try {
+    runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
+  } catch (e) {
+    if (device === 'cpu') throw e;
+    fallbackReason = `${device} could not run the training graph: ${(e as Error).message.split('\n')[0]}`;
+    log(`training on the CPU: ${fallbackReason}`, 'warn');
+    device = 'cpu';
+    runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
+  }
+  if (resumeFrom) {
+    for (const s of stepGraph.optimizerState) {
+      const v = resumeFrom.optimizerState.get(s.name);
+      if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `the last checkpoint has no optimizer state "${s.name}" of the right size`);
+      runner.state.set(s.name, v);
+    }
+    runner.step = resumeFrom.step;
+  }
+  let evalSessions: EvalSessions | null = null;
+  try {
+    if (valCount > 0) evalSessions = await createEvalSessions(doc, valCount, batch, { device, threads, ...(loss ? { loss } : {}) });
+    return await epochs(opts, emit, control, state, cx, { classes, doc, batch, runner, evalSessions, masks, shapes, device, fallbackReason, threads, trainCount, valCount });
+  } finally {
+    await runner.session.release().catch(() => undefined);
+    await evalSessions?.release().catch(() => undefined);
+  }
+}
+
+interface Prepared {
+  classes: string[];
+  doc: ModelDocument;
+  batch: number;
+  runner: TrainStepRunner;
+  evalSessions: EvalSessions | null;
+  masks: ReturnType<typeof maskSpecs>;
+  shapes: Map<string, number[]>;
+  device: TrainDevice;
+  fallbackReason: string | null;
+  threads: number;
+  trainCount: number;
+  valCount: number;
+}
+
+async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
+  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const { classes, doc, batch, runner, evalSessions, masks, shapes } = p;
+  const train: Loader = createLoader({
+    cache: data.cache, split: 'train', batchSize: batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
+  });
+  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(batch, p.valCount), mean: data.mean, std: data.std }) : null;
+  const stepsPerEpoch = train.batchesPerEpoch;
+  const span: ScheduleSpan = { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch };
+  const [C, H, W] = train.shape;
+  const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
+  const counts: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(data.counts)) if (v) counts[k] = v;
+
+  const run: RunJson = previous ?? {
+    format: 'cnn-studio-run',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    updatedAt: '',
+    status: 'running',
+    stoppedEarly: false,
+    settings,
+    projectPath: opts.projectPath ?? null,
+    data: { root: data.scan.root, layout: data.scan.layout, valSource: data.scan.valSource, classes, counts, corrupt: [...data.corrupt], warnings: data.warnings },
+    preprocessing: pre,
+    device: { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason },
+    stepsPerEpoch,
+    history: [],
+    best: { epoch: 0, valAccuracy: null },
+    checkpoints: { last: null, best: null, model: null },
+    evaluation: null,
+    error: null,
+  };
+  run.status = 'running';
+  run.error = null;
+  run.device = { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason };
+  run.data.corrupt = [...data.corrupt];
+  if (previous) run.history = run.history.filter((h) => h.epoch <= (resumeFrom?.epoch ?? 0));
+  state.run = run;
+  if (!previous) await atomicWrite(projectFile(paths.runDir), serializeProject({ ...project, model: doc }));
+  await writeRunJson(paths.runDir, run);
+
+  let bestEpoch = resumeFrom?.bestEpoch ?? 0;
+  let bestAcc: number | null = resumeFrom?.bestValAccuracy ?? null;
+  let sinceBest = resumeFrom?.epochsWithoutImprovement ?? 0;
+  const startEpoch = (resumeFrom?.epoch ?? 0) + 1;
+  emit({ type: 'start', runDir: paths.runDir, device: p.device, classes, trainSamples: train.size, valSamples: val?.size ?? 0, stepsPerEpoch, epochs: settings.epochs, startEpoch, decodeImagesPerSecond: cx.decodeRate });
+
+  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name);
+  const progressEvery = opts.progressIntervalMs ?? 250;
+  const cancel = async (epoch: number): Promise<TrainEvent> => {
+    run.status = 'cancelled';
+    await writeRunJson(paths.runDir, run);
+    const ev: TrainEvent = { type: 'cancelled', epoch, checkpoints: { last: run.checkpoints.last ? paths.last : null, runJson: paths.runJson } };
+    emit(ev);
+    return ev;
+  };
+  let stepSecondsAvg = 0;
+  let stoppedEarly = false;
+  let lastEpoch = startEpoch - 1;
+
+  for (let epoch = startEpoch; epoch <= settings.epochs; epoch++) {
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let pausedMs = 0;
+    let lr = 0;
+    let lastProgress = 0;
+    const t0 = performance.now();
+    for await (const b of train.epoch(epoch)) {
+      const g = await control.gate(() => emit({ type: 'paused' }), () => emit({ type: 'resumed' }));
+      pausedMs += g.pausedMs;
+      if (g.stop) return cancel(epoch);
+      const globalStep = (epoch - 1) * stepsPerEpoch + b.step;
+      lr = learningRate(settings.schedule, settings.lr, globalStep, span);
+      const r = await runner.run(b.images, [b.size, C, H, W], b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
+      if (!Number.isFinite(r.loss)) {
+        throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
+      }
+      lossSum += r.loss * b.size;
+      correct += countCorrect(r.logits, b.labels, classes.length);
+      seen += b.size;
+      const now = performance.now();
+      const elapsed = (now - t0 - pausedMs) / 1000;
+      if (now - lastProgress >= progressEvery || b.step === stepsPerEpoch - 1) {
+        lastProgress = now;
+        const perStep = elapsed / (b.step + 1);
+        const remainingSteps = (settings.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b.step - 1);
+        emit({ type: 'progress', epoch, step: b.step + 1, stepsPerEpoch, loss: r.loss, lr, imagesPerSecond: seen / Math.max(elapsed, 1e-9), etaSeconds: remainingSteps * (stepSecondsAvg || perStep) });
+      }
+    }
+    const seconds = (performance.now() - t0 - pausedMs) / 1000;
+    stepSecondsAvg = seconds / stepsPerEpoch;
+    if (control.cancelled) return cancel(epoch);
+
+    // Validation.
+    const e0 = performance.now();
+    let metrics: EvalMetrics | null = null;
+    if (val && evalSessions) metrics = await evaluateSplit(evalSessions, lookup, shapes, val, classes, opts.maxMisclassified ?? 1000);
+    const evalSeconds = (performance.now() - e0) / 1000;
+    const valAcc = metrics ? metrics.accuracy : null;
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: lossSum / seen,
+      trainAccuracy: correct / seen,
+      valLoss: metrics?.loss ?? null,
+      valAccuracy: valAcc,
+      lr,
+      seconds,
+      imagesPerSecond: seen / seconds,
+      evalSeconds,
+    };
+    // Best by validation accuracy; without a validation split, the latest epoch is the best.
+    const isBest = bestEpoch === 0 || valAcc === null || (bestAcc !== null && valAcc > bestAcc);
+    if (isBest) {
+      bestEpoch = epoch;
+      bestAcc = valAcc;
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+    }
+    const ckpt: Checkpoint = {
+      epoch,
+      step: runner.step,
+      seed: settings.seed,
+      rng: { kind: 'seeded-per-epoch', seed: settings.seed, nextEpoch: epoch + 1 },
+      bestEpoch,
+      bestValAccuracy: bestAcc,
+      epochsWithoutImprovement: sinceBest,
+      optimizer: settings.optimizer,
+      weights: new Map(stepWeights(runner)),
+      running: new Map(stepRunning(runner)),
+      optimizerState: new Map(stepGraphState(runner)),
+    };
+    if (isBest) {
+      await writeCheckpoint(paths.best, ckpt, shapes);
+      const all = new Map([...ckpt.weights, ...ckpt.running]);
+      const notes = await writeInferenceModel(paths.model, doc, all, classes, pre, project.name);
+      for (const n of notes) log(n, 'warn');
+      run.checkpoints.best = 'best.ckpt';
+      run.checkpoints.model = 'model.onnx';
+      run.best = { epoch, valAccuracy: valAcc };
+      run.evaluation = metrics;
+    }
+    await writeCheckpoint(paths.last, ckpt, shapes);
+    run.checkpoints.last = 'last.ckpt';
+    run.history.push(record);
+    await writeRunJson(paths.runDir, run);
+    emit({ type: 'epoch', epochs: settings.epochs, best: isBest, ...record });
+    if (isBest) emit({ type: 'checkpoint', kind: 'best', path: paths.best, epoch });
+    emit({ type: 'checkpoint', kind: 'last', path: paths.last, epoch });
+    lastEpoch = epoch;
+    if (settings.patience > 0 && sinceBest >= settings.patience && epoch < settings.epochs) {
+      log(`early stopping: validation accuracy has not improved for ${sinceBest} epochs (best ${((bestAcc ?? 0) * 100).toFixed(2)}% at epoch ${bestEpoch})`);
+      stoppedEarly = true;
+      break;
+    }
+  }
+
+  run.status = 'done';
+  run.stoppedEarly = stoppedEarly;
+  await writeRunJson(paths.runDir, run);
+  const done: TrainEvent = {
+    type: 'done',
+    runDir: paths.runDir,
+    epochs: lastEpoch,
+    stoppedEarly,
+    bestEpoch,
+    bestValAccuracy: bestAcc,
+    checkpoints: { last: paths.last, best: paths.best, model: run.checkpoints.model ? paths.model : null, runJson: paths.runJson },
+    corrupt: [...data.corrupt],
+  };
+  emit(done);
+  return done;
+}
+
+function stepWeights(r: TrainStepRunner): Array<[string, Float32Array]> {
+  return r.graph.weights.map((w) => [w.name, r.weights.get(w.name)!]);
+}
+
+function stepRunning(r: TrainStepRunner): Array<[string, Float32Array]> {
+  const out: Array<[string, Float32Array]> = r.graph.runningState.map((s) => [s.name, r.state.get(s.name)!]);
+  // Frozen weights stay constant graph inputs; the checkpoint keeps them so export and resume have every tensor.
+  for (const [name, v] of r.constants) out.push([name, v]);
+  return out;
+}
+
+function stepGraphState(r: TrainStepRunner): Array<[string, Float32Array]> {
+  return r.graph.optimizerState.map((s) => [s.name, r.state.get(s.name)!]);
+}

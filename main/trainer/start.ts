@@ -1,0 +1,126 @@
+/**
+ * startTraining: the one call the CLI, the backend and the UI use. The loop runs in a
+ * worker_threads Worker (dist/train-worker.cjs) so session.run never blocks the caller's event
+ * loop; `mode: 'inline'` runs the same loop in process (tests, debugging).
+ *
+ *   const run = startTraining(options);
+ *   run.on((e) => ...);             // every TrainEvent: log, data, start, progress, epoch, checkpoint, ...
+ *   run.pause(); run.resume(); run.cancel();
+ *   const last = await run.finished;  // the terminal event: done | cancelled | failed
+ *
+ * If the worker dies without a terminal event (killed, out of memory, native crash), the run
+ * reports `failed` with code 'worker-exited': the last checkpoint on disk is whole (atomic writes)
+ * and `resume: true` continues from it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { RunControl } from './control';
+import { runTraining, type LoopHooks } from './loop';
+import type { ControlMessage, WorkerInit, WorkerMessage } from './messages';
+import type { TrainEvent, TrainOptions } from './types';
+
+export type TrainListener = (e: TrainEvent) => void;
+
+export interface TrainingRun {
+  /** subscribe to events; returns an unsubscribe function */
+  on(listener: TrainListener): () => void;
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+  /** resolves with the terminal event (done, cancelled or failed); never rejects */
+  readonly finished: Promise<TrainEvent>;
+  /** test/fault hook: stop the worker abruptly, as a crash would (inline mode: same as cancel) */
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  mode?: 'worker' | 'inline';
+  /** the bundled worker script (default: CNN_STUDIO_TRAIN_WORKER, else train-worker.cjs beside this bundle) */
+  workerScript?: string;
+  hooks?: LoopHooks;
+}
+
+/** Where the bundled worker lives: beside dist/cli.cjs, or one folder up from dist/electron/main.cjs. */
+export function defaultWorkerScript(): string {
+  const env = process.env.CNN_STUDIO_TRAIN_WORKER;
+  if (env) return env;
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [path.join(here, 'train-worker.cjs'), path.join(here, '..', 'train-worker.cjs'), path.join(here, '..', '..', 'dist', 'train-worker.cjs')];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`the training worker (train-worker.cjs) is missing; looked in ${candidates.join(', ')}. Build it with "npm run build"`);
+  return found;
+}
+
+const TERMINAL = new Set(['done', 'cancelled', 'failed']);
+
+export function startTraining(options: TrainOptions, how: StartOptions = {}): TrainingRun {
+  const listeners = new Set<TrainListener>();
+  let terminal: TrainEvent | null = null;
+  let lastEpoch = 0;
+  let resolveFinished!: (e: TrainEvent) => void;
+  const finished = new Promise<TrainEvent>((r) => {
+    resolveFinished = r;
+  });
+  const deliver = (e: TrainEvent): void => {
+    if (terminal) return;
+    if (e.type === 'epoch') lastEpoch = e.epoch;
+    if (TERMINAL.has(e.type)) terminal = e;
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's bug must not stop the run.
+      }
+    }
+    if (terminal) resolveFinished(terminal);
+  };
+  const on = (l: TrainListener): (() => void) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  };
+
+  if (how.mode === 'inline') {
+    const control = new RunControl();
+    // Start on a later tick, so listeners added right after this call see every event.
+    setImmediate(() => void runTraining(options, deliver, control, how.hooks));
+    return { on, pause: () => control.pause(), resume: () => control.resume(), cancel: () => control.cancel(), finished, kill: async () => control.cancel() };
+  }
+
+  let worker: Worker;
+  try {
+    worker = new Worker(how.workerScript ?? defaultWorkerScript(), { workerData: { options } satisfies WorkerInit });
+  } catch (e) {
+    setImmediate(() => deliver({ type: 'failed', code: 'worker-start', message: `cannot start the training worker: ${(e as Error).message}` }));
+    return { on, pause: () => undefined, resume: () => undefined, cancel: () => undefined, finished, kill: async () => undefined };
+  }
+  let killed = false;
+  const send = (m: ControlMessage): void => {
+    if (!terminal) worker.postMessage(m);
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.kind === 'event') deliver(m.event);
+  });
+  worker.on('error', (err) => {
+    deliver({ type: 'failed', code: 'worker-crashed', message: `the training worker crashed: ${err.message}${lastEpoch > 0 ? `; the checkpoint of epoch ${lastEpoch} is intact: continue with --resume` : ''}` });
+  });
+  worker.on('exit', (code) => {
+    const how2 = killed ? 'was stopped' : `exited unexpectedly (code ${code})`;
+    deliver({
+      type: 'failed',
+      code: 'worker-exited',
+      message: `the training worker ${how2} during epoch ${lastEpoch + 1}; ${lastEpoch > 0 ? `the checkpoint of epoch ${lastEpoch} is intact: continue with --resume` : 'no epoch had finished, so there is no checkpoint to resume from'}`,
+    });
+  });
+  return {
+    on,
+    pause: () => send({ type: 'pause' }),
+    resume: () => send({ type: 'resume' }),
+    cancel: () => send({ type: 'cancel' }),
+    finished,
+    kill: async () => {
+      killed = true;
+      await worker.terminate();
+    },
+  };
+}
