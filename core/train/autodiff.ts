@@ -14,6 +14,7 @@ import type { DType, Graph, Node } from '../onnx/ir';
 import { GRAD_RULES, NON_DIFFERENTIABLE } from './grad/index';
 import type { GradContext, GradOptions, GradRule } from './grad/types';
 import type { ShapeInfo, ValueShape } from './shape-infer';
+import { matchBatchNormTrain } from './fuse-bn';
 
 export interface BackwardSpec {
   /** Forward graph whose nodes are differentiated (its nodes must already be in `builder`). */
@@ -44,7 +45,21 @@ const FLOAT_TYPES = new Set<DType>(['float32', 'float16', 'float64']);
 export function buildBackward(spec: BackwardSpec): BackwardResult {
   const { graph, info, builder: g } = spec;
   const rules: Record<string, GradRule> = { ...GRAD_RULES, ...spec.rules };
-  const nodes = graph.nodes;
+  const fwdProducer = new Map<string, Node>();
+  for (const n of graph.nodes) for (const o of n.outputs) if (o) fwdProducer.set(o, n);
+  // Batch norm over its own batch statistics is differentiated as one unit (fuse-bn.ts).
+  const nodes = (spec.options?.fuseBatchNorm ?? true)
+    ? graph.nodes.map((n) => {
+      if (n.opType !== 'BatchNormalization') return n;
+      const m = matchBatchNormTrain(n, (v) => fwdProducer.get(v), (v) => info.shapes.get(v)?.shape.length ?? 0);
+      if (!m) return n;
+      const macro: Node = {
+        name: n.name, opType: 'BatchNormTrain', domain: 'cnnstudio.grad', inputs: [m.x, m.scale, m.bias], outputs: [...n.outputs],
+        attributes: { epsilon: { kind: 'float', value: m.epsilon }, xc: { kind: 'string', value: m.xc }, var4: { kind: 'string', value: m.var4 } },
+      };
+      return macro;
+    })
+    : graph.nodes;
   const extraShapes = new Map<string, ValueShape>();
   const producer = new Map<string, Node>();
   for (const n of nodes) for (const o of n.outputs) if (o) producer.set(o, n);

@@ -16,6 +16,7 @@ import type { GradOptions } from './grad/types';
 import { emitCrossEntropy, type CrossEntropyOptions } from './loss';
 import { emitUpdate, scalarInputNames, type OptimizerConfig } from './optim/index';
 import { inferShapes, type ShapeInfo } from './shape-infer';
+import { fuseTrainingBatchNorm } from './fuse-bn';
 
 /** A forward graph ready to be trained: studio-emitted ({ training: true }) or prepareForTraining'd. */
 export interface TrainableGraph {
@@ -115,7 +116,10 @@ export function startFromForward(
   return { g, info, nodes };
 }
 
-export function buildTrainStep(src: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
+export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
+  const src = (opts.grad?.fuseBatchNorm ?? true)
+    ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, inferShapes(src0.graph, { batch: opts.batchSize })) }
+    : src0;
   const stateNames = Object.keys(src.stateUpdates ?? {});
   const { g, info, nodes } = startFromForward(src, opts.batchSize, 'train_step', [...src.trainable, ...stateNames]);
 

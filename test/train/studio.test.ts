@@ -64,3 +64,36 @@ describe('build time', () => {
     expect(best).toBeLessThan(200);
   });
 });
+
+describe('batch-norm fusion (studio explicit BN -> fused forward + closed-form backward)', () => {
+  it('gives the same loss, gradients and running statistics as the unfused graph', async () => {
+    const { DocBuilder } = await import('../../core/graph/index');
+    const { initWeight, seededRandom } = await import('../../core/graph/index');
+    const b = new DocBuilder();
+    b.then('input', 'input', { channels: 3, height: 12, width: 12 });
+    b.then('conv1', 'conv2d', { filters: 8, kernel: 3, padding: 1, bias: false });
+    b.then('bn1', 'batchnorm2d');
+    b.then('relu', 'relu');
+    b.then('layer1', 'residual', { variant: 'basic', planes: 16, stride: 2, repeat: 1 });
+    b.then('avgpool', 'globalavgpool');
+    b.then('fc', 'output', { classes: 5 });
+    const doc = b.build();
+    const results = [];
+    for (const fuse of [true, false]) {
+      const { step, weights } = buildStudioTrainStep(doc, { batchSize: 4, optimizer: { kind: 'sgd' }, outputGradients: true, grad: { fuseBatchNorm: fuse } });
+      const bnOps = step.model.graph.nodes.filter((n) => n.opType === 'BatchNormalization').length;
+      expect(bnOps > 0).toBe(fuse);
+      const rnd = seededRandom(3);
+      const init = new Map(weights.map((w) => [w.name, initWeight(w, rnd)] as const));
+      const runner = await TrainStepRunner.create(step, { kind: 'sgd' }, init);
+      const images = Float32Array.from({ length: 4 * 3 * 12 * 12 }, () => rnd() * 2 - 1);
+      const r = await runner.run(images, [4, 3, 12, 12], BigInt64Array.from([0n, 1n, 2n, 4n]), 0);
+      results.push({ r, state: new Map(runner.state) });
+      runner.session.release();
+    }
+    const [a, b2] = results as [(typeof results)[0], (typeof results)[0]];
+    expect(Math.abs(a.r.loss - b2.r.loss)).toBeLessThan(1e-6);
+    for (const [name, g] of a.r.gradients) expect(compare(g, b2.r.gradients.get(name)!, 1e-4, 1e-6).bad, name).toBe(0);
+    for (const [name, v] of a.state) expect(compare(v, b2.state.get(name)!, 1e-5, 1e-7).bad, name).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@
 import { addGrad } from './add';
 import { averagePoolGrad } from './averagepool';
 import { batchNormalizationGrad } from './batchnormalization';
+import { batchNormTrainGrad } from './batchnormtrain';
 import { castGrad } from './cast';
 import { concatGrad } from './concat';
 import { convGrad } from './conv';
@@ -50,6 +51,8 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Add: addGrad,
   AveragePool: averagePoolGrad,
   BatchNormalization: batchNormalizationGrad,
+  /** Pseudo-op the engine substitutes for batch norm over batch statistics (fuse-bn.ts). */
+  BatchNormTrain: batchNormTrainGrad,
   Cast: castGrad,
   Concat: concatGrad,
   Conv: convGrad,
