@@ -47,3 +47,4 @@ export { initWeight, seededRandom } from './init';
 export { trainingMemory, type OptimizerKind, type TrainingMemory } from './memory';
 export { parseProject, serializeProject, tryParseProject, validateProject, formatPath, migrate, MIGRATIONS, PROJECT_FORMAT, PROJECT_VERSION, type Project } from './project';
 export { modelReport, type LayerRow, type ModelReport } from './report';
+export { groupSelection } from './group-selection';
