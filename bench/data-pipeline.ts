@@ -19,17 +19,35 @@ function flag(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function epochRate(cache: DecodeCache, augment: AugmentOptions | null, mean: number[], std: number[]): Promise<{ imagesPerSecond: number; batchesPerSecond: number; seconds: number }> {
-  const l = createLoader({ cache, split: 'train', batchSize: 64, shuffle: true, seed: 1, augment, mean, std });
+/** Wall seconds and CPU seconds (all threads of this process: sharp's decode threads included). */
+function clock(): () => { wall: number; cpu: number } {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (c.user + c.system) / 1e6 };
+  };
+}
+
+interface Rate {
+  imagesPerSecond: number;
+  batchesPerSecond: number;
+  /** images per CPU-second: what an idle machine would do on one core */
+  imagesPerCpuSecond: number;
+  batchesPerCpuSecond: number;
+}
+
+async function epochRate(cache: DecodeCache, augment: AugmentOptions | null, mean: number[], std: number[]): Promise<Rate> {
+  const l = createLoader({ cache, split: 'train', batchSize: 64, shuffle: true, seed: 1, augment, mean, std });
+  const stop = clock();
   let n = 0;
   let b = 0;
   for await (const batch of l.epoch(0)) {
     n += batch.size;
     b++;
   }
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { imagesPerSecond: n / s, batchesPerSecond: b / s, seconds: s };
+  const t = stop();
+  return { imagesPerSecond: n / t.wall, batchesPerSecond: b / t.wall, imagesPerCpuSecond: n / t.cpu, batchesPerCpuSecond: b / t.cpu };
 }
 
 async function main(): Promise<void> {
@@ -51,9 +69,9 @@ async function main(): Promise<void> {
     const scan = await scanImageFolder(root, { valSplit: 0, seed: 0 });
     const scanS = Number(process.hrtime.bigint() - t) / 1e9;
 
-    t = process.hrtime.bigint();
+    const firstClock = clock();
     const first = await openDecodeCache(scan, { input, cacheDir, concurrency });
-    const firstS = Number(process.hrtime.bigint() - t) / 1e9;
+    const firstT = firstClock();
     const { mean, std } = first.channelStats('train');
     await first.close();
 
@@ -75,13 +93,14 @@ async function main(): Promise<void> {
       cores: os.availableParallelism(),
       concurrency,
       scanImagesPerSecond: scan.splits.train.length / scanS,
-      firstDecodeImagesPerSecond: images / firstS,
+      firstDecodeImagesPerSecond: images / firstT.wall,
+      firstDecodeImagesPerCpuSecond: images / firstT.cpu,
+      loadAverage: os.loadavg()[0] ?? 0,
       reopenSeconds: reopenS,
-      cachedEpochImagesPerSecond: plain.imagesPerSecond,
-      augmentedBatchesPerSecond: aug.batchesPerSecond,
-      augmentedImagesPerSecond: aug.imagesPerSecond,
-      cropFlipBatchesPerSecond: flipCrop.batchesPerSecond,
-      streamedEpochImagesPerSecond: streamed.imagesPerSecond,
+      cachedEpoch: plain,
+      cropFlipEpoch: flipCrop,
+      augmentedEpoch: aug,
+      streamedEpoch: streamed,
       mean,
       std,
     };
@@ -90,14 +109,16 @@ async function main(): Promise<void> {
       return;
     }
     const r = (x: number): string => Math.round(x).toLocaleString('en-US');
-    console.log(`Fashion-MNIST, ${images} train PNGs, 1x28x28, ${result.cores} cores, decode concurrency ${concurrency}`);
-    console.log(`  scan (list + stat)           ${r(result.scanImagesPerSecond)} images/s`);
-    console.log(`  first-pass decode to cache   ${r(result.firstDecodeImagesPerSecond)} images/s`);
-    console.log(`  re-open, all cached          ${(reopenS * 1000).toFixed(0)} ms`);
-    console.log(`  cached epoch (batch 64)      ${r(result.cachedEpochImagesPerSecond)} images/s`);
-    console.log(`  augmented, crop+flip         ${r(result.cropFlipBatchesPerSecond)} batches/s`);
-    console.log(`  augmented, crop+flip+jitter  ${r(result.augmentedBatchesPerSecond)} batches/s (${r(result.augmentedImagesPerSecond)} images/s)`);
-    console.log(`  streamed from disk epoch     ${r(result.streamedEpochImagesPerSecond)} images/s`);
+    console.log(`Fashion-MNIST, ${images} train PNGs, 1x28x28, ${result.cores} cores (load average ${result.loadAverage.toFixed(1)}), decode concurrency ${concurrency}`);
+    console.log(`  ${'figure'.padEnd(34)}${'per second'.padStart(14)}${'per CPU-second'.padStart(16)}`);
+    const line = (name: string, wall: number, cpu: number, unit: string): void => console.log(`  ${name.padEnd(34)}${r(wall).padStart(14)}${r(cpu).padStart(16)}  ${unit}`);
+    console.log(`  ${'scan (list + stat)'.padEnd(34)}${r(result.scanImagesPerSecond).padStart(14)}${''.padStart(16)}  images`);
+    line('first-pass decode into the cache', result.firstDecodeImagesPerSecond, result.firstDecodeImagesPerCpuSecond, 'images');
+    console.log(`  ${'re-open, every file cached'.padEnd(34)}${`${(reopenS * 1000).toFixed(0)} ms`.padStart(14)}`);
+    line('cached epoch, batch 64', plain.imagesPerSecond, plain.imagesPerCpuSecond, 'images');
+    line('  same, streamed from disk', streamed.imagesPerSecond, streamed.imagesPerCpuSecond, 'images');
+    line('augmented: crop 4 + flip', flipCrop.batchesPerSecond, flipCrop.batchesPerCpuSecond, 'batches of 64');
+    line('augmented: + brightness/contrast', aug.batchesPerSecond, aug.batchesPerCpuSecond, 'batches of 64');
     console.log(`  train mean ${mean.map((x) => x.toFixed(4)).join(', ')}  std ${std.map((x) => x.toFixed(4)).join(', ')}`);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

@@ -33,8 +33,9 @@ function describeLayout(s: ScanResult): string {
   return `class folders, ${Math.round(s.valSplit * 1000) / 10}% stratified validation split (seed ${s.seed})`;
 }
 
-function countTable(classes: readonly string[], counts: Partial<Record<SplitName, number[]>>): string[] {
-  const cols = (['train', 'val', 'test'] as const).filter((k) => counts[k]);
+/** Per-class counts; test/ is not repeated when it already serves as the validation split. */
+function countTable(classes: readonly string[], counts: Partial<Record<SplitName, number[]>>, valIsTest: boolean): string[] {
+  const cols = (['train', 'val', 'test'] as const).filter((k) => counts[k] && !(k === 'test' && valIsTest));
   const w = Math.max(5, ...classes.map((c) => c.length));
   const lines = [`  ${'class'.padEnd(w)}${cols.map((c) => c.padStart(8)).join('')}`];
   classes.forEach((c, i) => lines.push(`  ${c.padEnd(w)}${cols.map((k) => String(counts[k]![i]).padStart(8)).join('')}`));
@@ -93,7 +94,7 @@ export function registerDataset(program: Command, io: CliIO): void {
             cache: { dir: c.dir, hits: c.opened.hits, decoded: c.opened.decoded, failed: c.opened.failed, seconds },
           };
           if (o.json) return io.out(JSON.stringify(result, null, 2));
-          const lines = [`Dataset ${result.root}: ${describeLayout(d.scan)}`, `Classes: ${d.classes.length} (usable images per split)`, ...countTable(d.classes, d.counts)];
+          const lines = [`Dataset ${result.root}: ${describeLayout(d.scan)}`, `Classes: ${d.classes.length} (usable images per split)`, ...countTable(d.classes, d.counts, d.scan.valSource === 'test-folder')];
           lines.push(`Input ${spec.channels}x${spec.height}x${spec.width} (${spec.resize}): ${c.opened.decoded} decoded, ${c.opened.hits} from cache in ${seconds.toFixed(1)} s; cache ${c.dir}`);
           const f = (xs: number[]): string => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
           lines.push(`Normalisation (computed on train): mean ${f(d.mean)} std ${f(d.std)}`);
@@ -114,7 +115,7 @@ export function registerDataset(program: Command, io: CliIO): void {
         if (corrupt.length > 0) warnings.push(`${corrupt.length} file${corrupt.length > 1 ? 's' : ''} could not be read and will be skipped`);
         const result = { root: scan.root, layout: scan.layout, valSource: scan.valSource, classes: scan.classes, counts, warnings, corrupt, skipped: scan.skipped, verified: o.verify };
         if (o.json) return io.out(JSON.stringify(result, null, 2));
-        const lines = [`Dataset ${scan.root}: ${describeLayout(scan)}`, `Classes: ${scan.classes.length} (${o.verify ? 'readable' : 'listed'} images per split)`, ...countTable(scan.classes, counts)];
+        const lines = [`Dataset ${scan.root}: ${describeLayout(scan)}`, `Classes: ${scan.classes.length} (${o.verify ? 'readable' : 'listed'} images per split)`, ...countTable(scan.classes, counts, scan.valSource === 'test-folder')];
         io.out([...lines, ...(warnings.length ? ['Warnings:', ...warnings.map((w) => `  - ${w}`)] : []), ...issueLines('Unreadable files, skipped', corrupt, 50), ...issueLines('Not used', scan.skipped, 20)].join('\n'));
       } catch (e) {
         if (e instanceof DatasetError) throw new CliError(e.message);

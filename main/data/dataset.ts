@@ -4,7 +4,7 @@
  */
 import { imbalanceWarning, scanImageFolder, type ScanOptions, type ScanResult, type SplitName } from './scan';
 import { openDecodeCache, type CacheOptions, type DecodeCache } from './cache';
-import type { FileIssue } from './errors';
+import { DatasetError, type FileIssue } from './errors';
 
 export interface PrepareOptions extends ScanOptions, CacheOptions {
   /** per-channel mean in [0,1] units; computed on the training split when absent */
@@ -70,4 +70,18 @@ export async function prepareDataset(root: string, opts: PrepareOptions): Promis
     std = std.map((s) => (s > 0 ? s : 1));
   }
   return { scan, cache, classes: scan.classes, counts, warnings, corrupt: cache.report, skipped: scan.skipped, mean, std, normalisation };
+}
+
+/**
+ * Problems that make training impossible, as one DatasetError naming the folder: fewer than two
+ * classes, or a class without a single readable training image. Call before building a model.
+ */
+export function assertTrainable(d: PreparedDataset): void {
+  const root = d.scan.root;
+  if (d.classes.length < 2) {
+    throw new DatasetError(`${root} has ${d.classes.length === 1 ? `one class (${d.classes[0]})` : 'no classes'}: a classifier needs at least two class folders`, root);
+  }
+  const train = d.counts.train ?? [];
+  const none = d.classes.filter((_, i) => !train[i]);
+  if (none.length > 0) throw new DatasetError(`no readable training images for ${none.join(', ')} in ${root}`, root);
 }
