@@ -6,6 +6,8 @@ import { registerBench } from './bench';
 import { registerDataset } from './dataset';
 import { registerTemplate } from './template';
 import { registerInfo } from './info';
+import { registerExport } from './export';
+import { registerImport } from './import';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -17,4 +19,6 @@ export const commands: RegisterCommand[] = [
   registerDataset,
   registerTemplate,
   registerInfo,
+  registerExport,
+  registerImport,
 ];

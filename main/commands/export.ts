@@ -1,0 +1,137 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ProjectFileError } from '../../core/graph/errors';
+import { parseProject, type Project } from '../../core/graph/project';
+import { DEFAULT_OPSET, ExportError, exportOnnx, type ExportOptions } from '../../core/onnx/export';
+import type { ResizeMode } from '../../core/onnx/metadata';
+import { encodeModel } from '../../core/onnx/proto';
+import { atomicWrite } from '../fs/atomic-write';
+import { deploySettings, projectCheckpointPath, readWeights, type DeploySettings } from '../onnx/project-weights';
+import { humanBytes } from './info';
+import { CliError, type CliIO } from './io';
+
+interface ExportSource {
+  projectFile: string;
+  project: Project;
+  /** Default weights (run folder's best checkpoint, or the project's imported weights). */
+  checkpoint: string | null;
+  deploy: DeploySettings;
+}
+
+async function readProject(file: string): Promise<Project> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return parseProject(text);
+  } catch (e) {
+    if (e instanceof ProjectFileError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A training run folder (run.json + project.json + checkpoints) carries classes and preprocessing. */
+async function runFolderSource(dir: string): Promise<ExportSource> {
+  const projectFile = path.join(dir, 'project.json');
+  if (!existsSync(projectFile)) throw new CliError(`${dir}: a folder to export must be a training run folder (with project.json); none found`);
+  const project = await readProject(projectFile);
+  const deploy = deploySettings(project);
+  try {
+    const run = JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')) as {
+      data?: { classes?: unknown };
+      preprocessing?: { colorMode?: unknown; mean?: unknown; std?: unknown; resize?: unknown };
+    };
+    const classes = run.data?.classes;
+    if (Array.isArray(classes) && classes.every((c) => typeof c === 'string')) deploy.classNames = classes as string[];
+    const pre = run.preprocessing;
+    if (pre?.colorMode === 'rgb' || pre?.colorMode === 'grayscale') deploy.colorMode = pre.colorMode;
+    if (Array.isArray(pre?.mean)) deploy.mean = pre.mean as number[];
+    if (Array.isArray(pre?.std)) deploy.std = pre.std as number[];
+    if (typeof pre?.resize === 'string') deploy.resize = pre.resize as ResizeMode;
+  } catch {
+    // No readable run.json: the project's own deploy settings (or defaults) apply.
+  }
+  const best = ['best.ckpt', 'last.ckpt'].map((f) => path.join(dir, f)).find((f) => existsSync(f)) ?? null;
+  return { projectFile, project, checkpoint: best, deploy };
+}
+
+async function exportSource(arg: string): Promise<ExportSource> {
+  let isDir = false;
+  try {
+    isDir = (await fs.stat(arg)).isDirectory();
+  } catch {
+    throw new CliError(`${arg}: no such file or folder`);
+  }
+  if (isDir) return runFolderSource(arg);
+  const project = await readProject(arg);
+  return { projectFile: arg, project, checkpoint: projectCheckpointPath(arg, project), deploy: deploySettings(project) };
+}
+
+function opsetOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new CliError(`--opset: "${v}" is not a whole number`);
+  return n;
+}
+
+export function registerExport(program: Command, io: CliIO): void {
+  program
+    .command('export')
+    .description('export a project (or a training run folder) as an ONNX inference model: input "input", outputs "logits" and "probabilities"')
+    .argument('<project>', 'a project file (.json) or a training run folder')
+    .requiredOption('-o, --output <file>', 'the .onnx file to write')
+    .option('--checkpoint <file>', 'weights from this checkpoint (default: the run\'s best.ckpt, or the weights an import saved with the project; else freshly initialised)')
+    .option('--opset <n>', `ai.onnx opset, 13 to 26 (default ${DEFAULT_OPSET})`, String(DEFAULT_OPSET))
+    .option('--fold-bn', 'fold each batch norm into the conv before it (fewer ops, same outputs)')
+    .option('--classes <names>', 'class names, comma-separated, in output order')
+    .option('--name <name>', 'model name stored in the metadata (default: the project name)')
+    .action(async (arg: string, o: { output: string; checkpoint?: string; opset: string; foldBn?: boolean; classes?: string; name?: string }) => {
+      const src = await exportSource(arg);
+      const ckpt = o.checkpoint ?? src.checkpoint;
+      let weights: Map<string, Float32Array> | undefined;
+      if (ckpt) {
+        try {
+          weights = await readWeights(ckpt);
+        } catch (e) {
+          throw new CliError(e instanceof Error ? e.message : String(e));
+        }
+      }
+      const d = src.deploy;
+      const opts: ExportOptions = {
+        opset: opsetOption(o.opset),
+        foldBatchNorm: o.foldBn === true,
+        modelName: o.name ?? (src.project.name || path.basename(src.projectFile, '.json')),
+      };
+      if (weights) opts.weights = weights;
+      const classNames = o.classes !== undefined ? o.classes.split(',').map((c) => c.trim()) : d.classNames;
+      if (classNames) opts.classNames = classNames;
+      if (d.colorMode) opts.colorMode = d.colorMode;
+      if (d.mean) opts.mean = d.mean;
+      if (d.std) opts.std = d.std;
+      if (d.resize) opts.resize = d.resize;
+      let result;
+      try {
+        result = exportOnnx(src.project.model, opts);
+      } catch (e) {
+        if (e instanceof ExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
+        throw e;
+      }
+      const bytes = encodeModel(result.model);
+      try {
+        await atomicWrite(o.output, bytes);
+      } catch (e) {
+        throw new CliError(`${o.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+      }
+      const input = result.model.graph.inputs[0]!.shape.slice(1).join('×');
+      const classes = result.model.graph.outputs[0]!.shape[1];
+      io.out(`wrote ${o.output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${opts.foldBatchNorm ? ', batch norm folded' : ''}`);
+      const total = result.model.graph.initializers.length;
+      if (!ckpt) io.out('weights: none given, freshly initialised (the model is untrained)');
+      else io.out(`weights: ${ckpt}${result.initialized.length ? ` (${result.initialized.length} of ${total} missing there, freshly initialised: ${result.initialized.slice(0, 5).join(', ')}${result.initialized.length > 5 ? ', ...' : ''})` : ''}`);
+      for (const w of result.warnings) io.err(`warning: ${w}`);
+    });
+}

@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../main/cli';
+import { decodeModel } from '../../../core/onnx/proto';
+import { readMetadata } from '../../../core/onnx/metadata';
+import { parseProject, serializeProject } from '../../../core/graph/project';
+import { FIXTURE_MODELS as FIXTURE_DOCS } from '../../core/fixture-models';
+import { loadFixture, maxAbsDiff } from '../../onnx/fixture-data';
+import { runOnnx } from '../../onnx/ort';
+import { capture } from './capture';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cnn-export-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const at = (f: string) => path.join(dir, f);
+
+describe('cnn-studio import / export', () => {
+  it('import -> project + checkpoint; export -> the same logits as the original (1e-5); predict runs on it', async () => {
+    const fx = loadFixture('googlenet_mini');
+    const imp = capture();
+    expect(await runCli(['import', fx.onnxPath, '-o', at('g.json')], imp)).toBe(0);
+    expect(imp.stdout).toMatch(/wrote .*g\.json: "model", 34 blocks .* 5,490 parameters/);
+    expect(existsSync(at('g.ckpt'))).toBe(true);
+    const project = parseProject(readFileSync(at('g.json'), 'utf8'));
+    expect(project.extra.weights).toBe('g.ckpt');
+
+    const exp = capture();
+    expect(await runCli(['export', at('g.json'), '-o', at('g.onnx'), '--classes', 'a,b,c,d,e,f,g,h,i,j'], exp)).toBe(0);
+    expect(exp.stdout).toMatch(/opset 17, input 3×32×32, 10 classes, 5,490 parameters/);
+    expect(exp.stdout).toMatch(/weights: .*g\.ckpt/);
+    const bytes = new Uint8Array(readFileSync(at('g.onnx')));
+    const out = await runOnnx(bytes, fx.input);
+    expect(maxAbsDiff(out.logits!, fx.evalLogits.data)).toBeLessThan(1e-5);
+    expect(readMetadata(decodeModel(bytes)).classNames).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
+
+    await sharp({ create: { width: 20, height: 30, channels: 3, background: '#8040c0' } }).png().toFile(at('x.png'));
+    const pred = capture();
+    expect(await runCli(['predict', at('g.onnx'), at('x.png'), '--top', '2', '--json'], pred)).toBe(0);
+    expect((JSON.parse(pred.stdout) as { top: { label: string }[] }[])[0]!.top).toHaveLength(2);
+  });
+
+  it('export options: --opset, --fold-bn, fresh weights from a template, refusing a bad opset', async () => {
+    writeFileSync(at('r.json'), serializeProject({ name: 'resnet mini', model: FIXTURE_DOCS.resnet_mini!(), extra: {} }));
+    const io = capture();
+    expect(await runCli(['export', at('r.json'), '-o', at('r.onnx'), '--opset', '18', '--fold-bn'], io)).toBe(0);
+    expect(io.stdout).toMatch(/opset 18, input 3×32×32, 10 classes, .* batch norm folded/);
+    expect(io.stdout).toMatch(/freshly initialised/);
+    const m = decodeModel(new Uint8Array(readFileSync(at('r.onnx'))));
+    expect(m.graph.nodes.some((n) => n.opType === 'BatchNormalization')).toBe(false);
+    const bad = capture();
+    expect(await runCli(['export', at('r.json'), '-o', at('r2.onnx'), '--opset', '40'], bad)).toBe(1);
+    expect(bad.stderr).toMatch(/opset 40 is not supported/);
+    expect(existsSync(at('r2.onnx'))).toBe(false);
+  });
+
+  it('import refuses garbage and existing outputs without --force', async () => {
+    writeFileSync(at('junk.onnx'), Buffer.from('{"not": "onnx"}'));
+    const io = capture();
+    expect(await runCli(['import', at('junk.onnx'), '-o', at('j.json')], io)).toBe(1);
+    expect(io.stderr).toMatch(/junk\.onnx: not an ONNX model: it is a JSON text file/);
+    const again = capture();
+    expect(await runCli(['import', loadFixture('lenet5').onnxPath, '-o', at('g.json')], again)).toBe(1);
+    expect(again.stderr).toMatch(/g\.json exists; use --force/);
+    expect(await runCli(['import', loadFixture('lenet5').onnxPath, '-o', at('g.json'), '--force'], capture())).toBe(0);
+  });
+});
