@@ -76,7 +76,14 @@ interface Top {
 const MAX_DEPTH = 8;
 
 export function analyze(doc: ModelDocument): Analysis {
-  return new Analyzer(doc).run();
+  try {
+    return new Analyzer(doc).run();
+  } catch (err) {
+    // A malformed in-memory document (missing fields) must not take the editor down.
+    const d: Diagnostic = { node: null, param: null, code: 'internal-error', severity: 'error', message: `the model could not be analyzed: ${err instanceof Error ? err.message : String(err)}`, fixes: [] };
+    const totals: Totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, buffers: 0, macs: 0, otherOps: 0, activationBytes: 0 };
+    return { ok: false, graph: { ok: false, nodes: [], edges: [], inputs: [], outputs: [], weights: [], diagnostics: [d] }, nodes: new Map(), totals, diagnostics: [d] };
+  }
 }
 
 class Analyzer {
@@ -90,7 +97,7 @@ class Analyzer {
   private readonly primNames = new Set<string>();
 
   constructor(private readonly doc: ModelDocument) {
-    this.env = { groups: new Map(doc.groups.map((g) => [g.id, g])) };
+    this.env = { groups: new Map((doc.groups ?? []).map((g) => [g.id, g])) };
   }
 
   private get namer(): Namer {
@@ -126,7 +133,7 @@ class Analyzer {
         this.diag('unknown-block', node.id, `"${node.name}": there is no block type "${node.type}"`, [{ label: 'Remove this block', ops: [{ op: 'removeNode', node: node.id }] }]);
         continue;
       }
-      const { params, problems } = resolveParams(block.params, node.params);
+      const { params, problems } = resolveParams(block.params, node.params ?? {});
       t.params = params;
       for (const pr of problems) {
         const spec = block.params[pr.param];
@@ -296,7 +303,7 @@ class Analyzer {
         ? this.primitive(id, t.node.name, t.block, t.params, id, ins, t.node.frozen === true, t)
         : this.composite(t.block, t.params, ins, t.node.name, id, id, 0, t.node.frozen === true, t);
     } catch (err) {
-      this.diag('invalid-param', id, `"${t.node.name}": ${err instanceof Error ? err.message : String(err)}`);
+      this.diag('internal-error', id, `"${t.node.name}": ${err instanceof Error ? err.message : String(err)}`);
       outs = null;
     }
     if (!outs) t.status = 'error';

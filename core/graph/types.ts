@@ -114,7 +114,9 @@ export type DiagnosticCode =
   | 'groups-mismatch'
   | 'unknown-group'
   | 'group-recursion'
-  | 'unused-node';
+  | 'unused-node'
+  /** A rule failed unexpectedly; the message says where. Reported instead of crashing the editor. */
+  | 'internal-error';
 
 /** Receptive field of one output position on the input image, along one axis. */
 export interface ReceptiveField {

@@ -194,5 +194,9 @@ describe('diagnostics and fixes', () => {
       groups: [],
     } as unknown as ModelDocument;
     expect(() => analyze(doc)).not.toThrow();
+    const missing = { nodes: [{ id: 'a', type: 'conv2d' }], edges: [{ id: 'e' }] } as unknown as ModelDocument;
+    const a = analyze(missing);
+    expect(a.ok).toBe(false);
+    expect(a.diagnostics.length).toBeGreaterThan(0);
   });
 });
