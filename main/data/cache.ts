@@ -229,6 +229,14 @@ async function rewriteData(
   return { dataFile, slots: slot, copied, decoded, failed };
 }
 
+/** File-system failures while writing the cache, as a DatasetError that says what to do. */
+function cacheWriteError(e: unknown, dir: string): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new DatasetError(`no space left for the decode cache in ${dir}: free some space or choose another cache folder`, dir);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new DatasetError(`cannot write the decode cache in ${dir} (${code}): choose a writable cache folder`, dir);
+  return e;
+}
+
 export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Promise<DecodeCache> {
   const spec = opts.input;
   const bad = checkDecodeSpec(spec);
@@ -239,7 +247,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new DatasetError(`cannot create the decode cache folder ${dir}: ${(e as Error).message}`, dir);
+    throw new DatasetError(`cannot create the decode cache folder ${dir}: ${(e as Error).message}; choose another with --cache-dir or CNN_STUDIO_CACHE`, dir);
   }
 
   const old = await readManifest(dir, key);
@@ -263,16 +271,23 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
     manifest = old;
   } else if (old && misses.length === 0 && liveKept * 2 >= old.slots) {
     manifest = { ...old, entries: Object.fromEntries(keep) };
-    await atomicWrite(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await atomicWrite(path.join(dir, 'manifest.json'), JSON.stringify(manifest)).catch((e: unknown) => {
+      throw cacheWriteError(e, dir);
+    });
   } else {
     const entries: Record<string, ManifestEntry> = {};
-    const r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress);
+    let r: Rewrite;
+    try {
+      r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress);
+    } catch (e) {
+      throw cacheWriteError(e, dir);
+    }
     manifest = { format: CACHE_FORMAT, version: CACHE_VERSION, key, dataFile: r.dataFile, sampleBytes: sb, slots: r.slots, entries };
     try {
       await atomicWrite(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     } catch (e) {
       await fs.rm(path.join(dir, r.dataFile), { force: true });
-      throw e;
+      throw cacheWriteError(e, dir);
     }
     if (old && old.dataFile !== r.dataFile) await fs.rm(path.join(dir, old.dataFile), { force: true }).catch(() => undefined);
     Object.assign(opened, { decoded: r.decoded, failed: r.failed, copied: r.copied, rewritten: true });
@@ -301,7 +316,8 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   }
 
   const dataPath = path.join(dir, manifest.dataFile);
-  const budget = opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+  // One Buffer holds at most 2 GiB; larger caches stream whatever the budget says.
+  const budget = Math.min(opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET, 2 ** 31 - 1);
   const bytes = manifest.slots * sb;
   let mem: Buffer | null = null;
   let fh: FileHandle | null = null;

@@ -92,6 +92,12 @@ describe('decode cache', () => {
     await expect(disk.read([999], a)).rejects.toThrow(/outside the cache/);
   });
 
+  it('a cache folder that cannot be created is a clear error', async () => {
+    const file = path.join(tmp, 'plain-file');
+    await fs.writeFile(file, 'x');
+    await expect(openCache(ds.root, { cacheDir: path.join(file, 'cache') })).rejects.toThrow(/cannot create the decode cache folder .*plain-file/);
+  });
+
   it('mean/std of the training split match a direct computation', async () => {
     const c = await openCache(ds.root);
     const v = c.split('train')!;
