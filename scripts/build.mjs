@@ -25,6 +25,8 @@ const common = {
 async function buildNode() {
   await Promise.all([
     build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: 'dist/cli.cjs' }),
+    // The training loop's worker thread (main/trainer/start.ts finds it beside cli.cjs, or one folder up from electron/main.cjs).
+    build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: 'dist/train-worker.cjs' }),
     build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
     build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'] }),
   ]);

@@ -8,6 +8,8 @@ import { registerTemplate } from './template';
 import { registerInfo } from './info';
 import { registerExport } from './export';
 import { registerImport } from './import';
+import { registerTrain } from './train';
+import { registerEval } from './eval';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -21,4 +23,6 @@ export const commands: RegisterCommand[] = [
   registerInfo,
   registerExport,
   registerImport,
+  registerTrain,
+  registerEval,
 ];

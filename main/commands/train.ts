@@ -1,0 +1,256 @@
+/**
+ * cnn-studio train <project> --data DIR [...]: trains in the training worker and reports as it
+ * goes: a progress bar on a terminal, or with --json one JSON object per line (TrainEvent).
+ * Ctrl-C cancels cleanly (the last checkpoint stays; continue with --resume).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parseProject } from '../../core/graph/project';
+import { ProjectFileError } from '../../core/graph/errors';
+import { startTraining, type TrainingRun } from '../trainer/start';
+import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
+import { TrainError } from '../trainer/run-folder';
+import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
+import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
+import { CliError, processIO, type CliIO } from './io';
+
+/** Learning rates that suit each optimizer when --lr is not given (one-cycle peaks). */
+export const DEFAULT_LR: Record<OptimizerChoice, number> = { sgd: 0.05, adam: 1e-3, adamw: 3e-3 };
+
+interface TrainFlags {
+  data: string;
+  epochs?: string;
+  batch?: string;
+  optimizer?: string;
+  lr?: string;
+  schedule?: string;
+  weightDecay?: string;
+  labelSmoothing?: string;
+  augment?: boolean;
+  device?: string;
+  seed?: string;
+  out?: string;
+  resume?: boolean;
+  json?: boolean;
+  valSplit?: string;
+  patience?: string;
+  resize?: string;
+  threads?: string;
+  cache?: string;
+}
+
+function num(flag: string, v: string | undefined, check: (n: number) => boolean, want: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || !check(n)) throw new CliError(`${flag}: "${v}" is not ${want}`);
+  return n;
+}
+
+const wholeAtLeast = (min: number) => (n: number): boolean => Number.isInteger(n) && n >= min;
+
+function choice<T extends string>(flag: string, v: string | undefined, options: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(options as readonly string[]).includes(v)) throw new CliError(`${flag}: "${v}" is not one of ${options.join(', ')}`);
+  return v as T;
+}
+
+export function settingsFromFlags(o: TrainFlags): TrainSettings {
+  const optimizer = choice('--optimizer', o.optimizer, OPTIMIZER_CHOICES) ?? 'adamw';
+  const s = withDefaults({
+    epochs: num('--epochs', o.epochs, wholeAtLeast(1), 'a whole number >= 1'),
+    batchSize: num('--batch', o.batch, wholeAtLeast(1), 'a whole number >= 1'),
+    optimizer,
+    lr: num('--lr', o.lr, (n) => n > 0, 'a positive number') ?? DEFAULT_LR[optimizer],
+    schedule: o.schedule === undefined ? undefined : { kind: scheduleKindOrCli(o.schedule) },
+    weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? (optimizer === 'adam' ? 0 : optimizer === 'sgd' ? 5e-4 : 1e-2),
+    labelSmoothing: num('--label-smoothing', o.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+    augment: o.augment === false ? null : DEFAULT_AUGMENT,
+    device: choice<DeviceChoice>('--device', o.device, DEVICE_CHOICES),
+    seed: num('--seed', o.seed, wholeAtLeast(0), 'a whole number >= 0'),
+    patience: num('--patience', o.patience, wholeAtLeast(0), 'a whole number >= 0'),
+    valSplit: num('--val-split', o.valSplit, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)'),
+    resize: choice<ResizePolicy>('--resize', o.resize, RESIZE_POLICIES),
+  });
+  try {
+    validateSettings(s);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  return s;
+}
+
+function scheduleKindOrCli(v: string): ReturnType<typeof scheduleKind> {
+  try {
+    return scheduleKind(v);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+async function readProject(file: string): Promise<ProjectJson> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`${file}: cannot read the project (${(e as Error).message})`);
+  }
+  try {
+    const p = parseProject(text);
+    return { name: p.name, model: p.model, extra: p.extra };
+  } catch (e) {
+    if (e instanceof ProjectFileError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function defaultRunDir(project: ProjectJson): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  const name = (project.name || 'run').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
+  return path.join('runs', `${name}-${stamp}`);
+}
+
+function pct(x: number | null): string {
+  return x === null ? '   -  ' : `${(x * 100).toFixed(2).padStart(6)}%`;
+}
+
+function duration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+}
+
+/** Human output: one line per epoch and log; a self-rewriting progress bar when stderr is a terminal. */
+function textReporter(io: CliIO): (e: TrainEvent) => void {
+  const tty = io === processIO && process.stderr.isTTY === true;
+  let barShown = false;
+  const clearBar = (): void => {
+    if (barShown) process.stderr.write('\r\x1b[2K');
+    barShown = false;
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'log':
+        clearBar();
+        io.err(`${e.level === 'warn' ? 'warning' : 'info'}: ${e.message}`);
+        break;
+      case 'data':
+        if (tty) {
+          process.stderr.write(`\r\x1b[2Kdecoding images ${e.done}/${e.total}${e.failed ? ` (${e.failed} unreadable)` : ''}`);
+          barShown = true;
+        }
+        break;
+      case 'start':
+        clearBar();
+        io.err(`training on ${e.device}: ${e.classes.length} classes, ${e.trainSamples} training / ${e.valSamples} validation images, ${e.stepsPerEpoch} steps per epoch${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}`);
+        if (e.decodeImagesPerSecond) io.err(`decoded images at ${e.decodeImagesPerSecond.toFixed(0)} images/s (cached for later runs)`);
+        break;
+      case 'progress':
+        if (tty) {
+          const width = 24;
+          const filled = Math.round((e.step / e.stepsPerEpoch) * width);
+          process.stderr.write(`\r\x1b[2Kepoch ${e.epoch} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.stepsPerEpoch} loss ${e.loss.toFixed(4)} ${e.imagesPerSecond.toFixed(0)} img/s ETA ${duration(e.etaSeconds)}`);
+          barShown = true;
+        }
+        break;
+      case 'epoch':
+        clearBar();
+        io.out(`epoch ${String(e.epoch).padStart(String(e.epochs).length)}/${e.epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  val loss ${e.valLoss === null ? '   -  ' : e.valLoss.toFixed(4)} acc ${pct(e.valAccuracy)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(1)}s ${e.imagesPerSecond.toFixed(0)} img/s${e.best ? '  *best' : ''}`);
+        break;
+      case 'paused':
+      case 'resumed':
+        clearBar();
+        io.err(e.type);
+        break;
+      case 'done':
+        clearBar();
+        io.out(`done: best validation accuracy ${pct(e.bestValAccuracy).trim()} at epoch ${e.bestEpoch}${e.stoppedEarly ? ' (stopped early)' : ''}`);
+        io.out(`run folder: ${e.runDir}`);
+        io.out(`  model:      ${e.checkpoints.model ?? '(none)'}`);
+        io.out(`  best:       ${e.checkpoints.best}`);
+        io.out(`  last:       ${e.checkpoints.last}`);
+        if (e.corrupt.length > 0) io.err(`warning: ${e.corrupt.length} unreadable file(s) were skipped (listed in run.json)`);
+        break;
+      case 'cancelled':
+        clearBar();
+        io.err(`cancelled during epoch ${e.epoch}${e.checkpoints.last ? `; continue with --resume (last checkpoint: ${e.checkpoints.last})` : ''}`);
+        break;
+      case 'failed':
+        clearBar();
+        break;
+      case 'checkpoint':
+        break;
+    }
+  };
+}
+
+export function registerTrain(program: Command, io: CliIO): void {
+  program
+    .command('train')
+    .description('train a project on a folder of images (one sub-folder per class)')
+    .argument('<project>', 'project file (.json)')
+    .requiredOption('--data <DIR>', 'image folder: DIR/<class>/<image>, or DIR/train + DIR/val|test')
+    .option('--epochs <N>', 'epochs (default 15)')
+    .option('--batch <B>', 'batch size (default 64)')
+    .option('--optimizer <name>', 'sgd | adam | adamw (default adamw)')
+    .option('--lr <X>', 'learning rate, the peak for one-cycle (default: sgd 0.05, adam 1e-3, adamw 3e-3)')
+    .option('--schedule <name>', 'constant | step | cosine | onecycle (default onecycle)')
+    .option('--weight-decay <W>', 'weight decay (default: adamw 1e-2, sgd 5e-4, adam 0)')
+    .option('--label-smoothing <S>', 'label smoothing in [0, 1) (default 0)')
+    .option('--augment', 'random crop (pad 2) + horizontal flip on training images (default)')
+    .option('--no-augment', 'no augmentation')
+    .option('--device <D>', 'auto | cpu | cuda | dml | coreml | webgpu (default auto)')
+    .option('--seed <S>', 'seed: the same seed gives the same run (default 0)')
+    .option('--out <RUN_DIR>', 'run folder (default runs/<project>-<time>)')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--json', 'print one JSON object per line (events with a "type")')
+    .option('--val-split <F>', 'validation fraction when DIR has no val/ or test/ (default 0.1)')
+    .option('--patience <N>', 'early stopping: epochs without a better validation accuracy (default 0: off)')
+    .option('--resize <policy>', 'stretch | center-crop | letterbox (default stretch)')
+    .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
+    .option('--cache <DIR>', 'decode cache folder (default: the per-user cache)')
+    .action(async (projectArg: string, o: TrainFlags) => {
+      const settings = settingsFromFlags(o);
+      const threads = num('--threads', o.threads, wholeAtLeast(1), 'a whole number >= 1');
+      if (o.resume && !o.out) throw new CliError('--resume needs --out RUN_DIR: the run folder to continue');
+      const project = await readProject(projectArg);
+      const outDir = o.out ?? defaultRunDir(project);
+      let run: TrainingRun;
+      try {
+        run = startTraining({
+          project,
+          projectPath: path.resolve(projectArg),
+          dataDir: o.data,
+          outDir,
+          settings,
+          ...(o.resume ? { resume: true } : {}),
+          ...(threads ? { threads } : {}),
+          ...(o.cache ? { cacheDir: o.cache } : {}),
+          progressIntervalMs: o.json ? 1000 : 200,
+        });
+      } catch (e) {
+        throw new CliError(e instanceof TrainError ? e.message : (e as Error).message);
+      }
+      const report = o.json ? (e: TrainEvent): void => io.out(JSON.stringify(e)) : textReporter(io);
+      run.on(report);
+      // Ctrl-C: cancel at the next step boundary (the last checkpoint is kept); twice: leave now.
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts++;
+        if (interrupts === 1) {
+          io.err('cancelling after the current step (Ctrl-C again to stop at once)');
+          run.cancel();
+        } else {
+          void run.kill();
+        }
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const end = await run.finished;
+        if (end.type === 'failed') throw new CliError(end.message);
+        if (end.type === 'cancelled') io.setExitCode(130);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
