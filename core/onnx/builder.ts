@@ -43,6 +43,7 @@ export class GraphBuilder {
   readonly outputs: ValueInfo[] = [];
   readonly valueInfo: ValueInfo[] = [];
   private readonly used = new Set<string>();
+  private readonly nextSuffix = new Map<string, number>();
   private scope: string[] = [];
 
   constructor(readonly name = 'graph') {}
@@ -59,9 +60,16 @@ export class GraphBuilder {
 
   /** A name not used yet in this graph, prefixed by the current scope. */
   fresh(base: string): string {
-    const full = [...this.scope, base].filter((s) => s.length > 0).join('/');
+    const full = this.scope.length === 0 ? base : [...this.scope, base].filter((s) => s.length > 0).join('/');
     let name = full;
-    for (let i = 1; this.used.has(name); i++) name = `${full}_${i}`;
+    // Suffix probing resumes where it stopped for this base (names are never released, so this
+    // yields the same names as probing from 1, in linear instead of quadratic time).
+    let i = this.nextSuffix.get(full) ?? 1;
+    if (this.used.has(name)) {
+      for (; this.used.has(`${full}_${i}`); i++);
+      name = `${full}_${i}`;
+      this.nextSuffix.set(full, i + 1);
+    }
     this.used.add(name);
     return name;
   }

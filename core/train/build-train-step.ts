@@ -90,9 +90,9 @@ export function makeModel(graph: Graph, doc: string): Model {
  * initializers stay. Returns the builder, the shapes and the nodes as copied.
  */
 export function startFromForward(
-  src: TrainableGraph, batchSize: number, name: string, promote: readonly string[],
+  src: TrainableGraph, batchSize: number, name: string, promote: readonly string[], known?: ShapeInfo,
 ): { g: GraphBuilder; info: ShapeInfo; nodes: Node[] } {
-  const info = inferShapes(src.graph, { batch: batchSize });
+  const info = known ?? inferShapes(src.graph, { batch: batchSize });
   const g = new GraphBuilder(name);
   const promoted = new Set(promote);
   for (const v of src.graph.inputs) {
@@ -117,11 +117,10 @@ export function startFromForward(
 }
 
 export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
-  const src = (opts.grad?.fuseBatchNorm ?? true)
-    ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, inferShapes(src0.graph, { batch: opts.batchSize })) }
-    : src0;
+  const info0 = inferShapes(src0.graph, { batch: opts.batchSize });
+  const src = (opts.grad?.fuseBatchNorm ?? true) ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, info0) } : src0;
   const stateNames = Object.keys(src.stateUpdates ?? {});
-  const { g, info, nodes } = startFromForward(src, opts.batchSize, 'train_step', [...src.trainable, ...stateNames]);
+  const { g, info, nodes } = startFromForward(src, opts.batchSize, 'train_step', [...src.trainable, ...stateNames], info0);
 
   // MaxPool backward routes through its Indices output: add it where a gradient will flow.
   const dep = new Set(src.trainable);

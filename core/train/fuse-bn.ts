@@ -60,7 +60,7 @@ export function matchBatchNormTrain(node: Node, producer: Producer, rankOf: (v: 
   return { x, scale, bias, xc, mean4, var4, epsilon: attrFloat(node, 'epsilon', 1e-5) };
 }
 
-/** Rewrites explicit training batch norm (see above) into the canonical fused form. */
+/** Rewrites explicit training batch norm (see above) into the canonical fused form; adds the new values' shapes to `info`. */
 export function fuseTrainingBatchNorm(graph: Graph, info: ShapeInfo): Graph {
   const producer = new Map<string, Node>();
   const consumers = new Map<string, Node[]>();
@@ -114,6 +114,11 @@ export function fuseTrainingBatchNorm(graph: Graph, info: ShapeInfo): Graph {
     initializers.push({ name: shapeName, dtype: 'int64', dims: [1], data: BigInt64Array.from([BigInt(c)]) });
     const meanC = `${add.outputs[0]}/mean_c`;
     const varC = `${add.outputs[0]}/var_c`;
+    // Keep `info` valid for the rewritten graph (callers reuse it instead of inferring again).
+    info.shapes.set(shapeName, { dtype: 'int64', shape: [1] });
+    info.consts.set(shapeName, [c]);
+    info.shapes.set(meanC, { dtype: 'float32', shape: [c] });
+    info.shapes.set(varC, { dtype: 'float32', shape: [c] });
     replace.set(add, [
       { name: `${add.name}/mean_c`, opType: 'Reshape', inputs: [mean, shapeName], outputs: [meanC], attributes: {} },
       { name: `${add.name}/var_c`, opType: 'Reshape', inputs: [v, shapeName], outputs: [varC], attributes: {} },
