@@ -82,7 +82,9 @@ export function registerDataset(program: Command, io: CliIO): void {
           const spec: DecodeSpec = { ...shape, resize: o.resize as ResizePolicy };
           const d = await prepareDataset(root, {
             valSplit, seed, input: spec, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
-            onProgress: (p) => progress(p.done, p.total),
+            onProgress: (p) => {
+              if (p.decoded + p.failed > 0) progress(p.done, p.total);
+            },
           });
           const seconds = (Date.now() - started) / 1000;
           const c = d.cache;
