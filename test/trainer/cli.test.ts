@@ -1,0 +1,91 @@
+/**
+ * The CLI from a bundle built like scripts/build.mjs (cli.cjs + train-worker.cjs side by side):
+ * `train --json` prints one JSON event per line, `eval --json` the metrics; errors are one line.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeProject } from '../../core/graph/project';
+import type { ModelDocument } from '../../core/graph/types';
+import { runCli } from '../../main/cli';
+import { cleanup, makeDataset, tinyProject, tmpDir } from './helpers';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..', '..');
+let bundleDir = '';
+let cli = '';
+let data = '';
+let cache = '';
+let projectPath = '';
+
+beforeAll(async () => {
+  bundleDir = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test', `cli-${process.pid}`);
+  await fs.mkdir(bundleDir, { recursive: true });
+  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, external: ['onnxruntime-node', 'sharp', 'electron'], absWorkingDir: ROOT, logLevel: 'error' as const };
+  await Promise.all([
+    build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(bundleDir, 'cli.cjs') }),
+    build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: path.join(bundleDir, 'train-worker.cjs') }),
+  ]);
+  cli = path.join(bundleDir, 'cli.cjs');
+  const dir = await tmpDir();
+  data = await makeDataset(path.join(dir, 'data'), { perClass: 16, splitFolders: true });
+  cache = path.join(dir, 'cache');
+  projectPath = path.join(dir, 'tiny.json');
+  const p = tinyProject();
+  await fs.writeFile(projectPath, serializeProject({ name: p.name, model: p.model as ModelDocument, extra: {} }));
+});
+
+afterAll(async () => {
+  await fs.rm(bundleDir, { recursive: true, force: true });
+  await cleanup();
+});
+
+type Json = Record<string, unknown>;
+
+describe('cnn-studio train / eval (bundled)', () => {
+  it('train --json: one event per line; eval --json on the run folder and on model.onnx', async () => {
+    const out = path.join(path.dirname(projectPath), 'run1');
+    const r = await run(process.execPath, [cli, 'train', projectPath, '--data', data, '--out', out, '--epochs', '2', '--batch', '8', '--optimizer', 'adam', '--lr', '0.01',
+      '--schedule', 'cosine', '--device', 'cpu', '--seed', '3', '--threads', '1', '--cache', cache, '--no-augment', '--json'], { cwd: ROOT });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(events.every((e) => typeof e.type === 'string')).toBe(true);
+    const epochs = events.filter((e) => e.type === 'epoch');
+    expect(epochs).toHaveLength(2);
+    for (const e of epochs) {
+      for (const k of ['epoch', 'trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'lr', 'seconds', 'imagesPerSecond']) expect(typeof e[k], k).toBe('number');
+    }
+    const done = events.at(-1)!;
+    expect(done.type).toBe('done');
+    expect(done.checkpoints).toEqual({ last: path.join(out, 'last.ckpt'), best: path.join(out, 'best.ckpt'), model: path.join(out, 'model.onnx'), runJson: path.join(out, 'run.json') });
+
+    const ev = await run(process.execPath, [cli, 'eval', out, '--data', data, '--json', '--threads', '1', '--cache', cache], { cwd: ROOT });
+    const m = JSON.parse(ev.stdout) as Json & { perClass: Json[]; confusion: number[][]; misclassified: Json[] };
+    expect(Object.keys(m)).toEqual(expect.arrayContaining(['accuracy', 'top5', 'perClass', 'confusion', 'misclassified']));
+    expect(m.split).toBe('val');
+    expect(m.top5).toBeNull();
+    expect(m.perClass.map((c) => Object.keys(c).sort())).toEqual([['class', 'f1', 'precision', 'recall', 'support'], ['class', 'f1', 'precision', 'recall', 'support']]);
+    expect(m.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10);
+    // The eval of the run equals the last validation in run.json (best = epoch with the best val accuracy).
+    const runJson = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8')) as { evaluation: { accuracy: number; confusion: number[][] } };
+    expect(m.accuracy).toBeCloseTo(runJson.evaluation.accuracy, 12);
+    expect(m.confusion).toEqual(runJson.evaluation.confusion);
+
+    const ev2 = await run(process.execPath, [cli, 'eval', path.join(out, 'model.onnx'), '--data', data, '--json', '--threads', '1', '--cache', cache], { cwd: ROOT });
+    const m2 = JSON.parse(ev2.stdout) as Json & { confusion: number[][] };
+    expect(m2.confusion).toEqual(m.confusion);
+  });
+
+  it('bad flags and impossible data give one clear line and exit code 1 (in process)', async () => {
+    const lines: string[] = [];
+    const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), setExitCode: () => undefined };
+    expect(await runCli(['train', projectPath, '--data', data, '--optimizer', 'rmsprop'], io)).toBe(1);
+    expect(lines.at(-1)).toMatch(/--optimizer: "rmsprop" is not one of sgd, adam, adamw/);
+    expect(await runCli(['train', projectPath, '--data', data, '--resume'], io)).toBe(1);
+    expect(lines.at(-1)).toMatch(/--resume needs --out/);
+    expect(await runCli(['eval', path.join(path.dirname(projectPath), 'nope'), '--data', data], io)).toBe(1);
+    expect(lines.at(-1)).toMatch(/no such file or folder/);
+  });
+});
