@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { decodeImage, decodeImageFloat, ImageDecodeFailure, type DecodeSpec } from '../../main/data/decode';
 import { mixedDataset, solid, tempDir, writeRaw, type MixedDataset } from './fixtures';
 
@@ -52,6 +53,24 @@ describe('decodeImage', () => {
     got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1));
     const f = await decodeImageFloat(grey, { channels: 1, height: 2, width: 3, resize: 'stretch' });
     expect(f[0]).toBeCloseTo(100 / 255, 6);
+  });
+
+  it('applies EXIF orientation, as the predict path does', async () => {
+    // Stored 20x10: left half red, right half blue; orientation 6 = shown rotated 90 degrees clockwise,
+    // so the displayed image is 10 wide, 20 tall, red on top.
+    const W = 20;
+    const H = 10;
+    const data = new Uint8Array(W * H * 3);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set(x < 10 ? [255, 0, 0] : [0, 0, 255], (y * W + x) * 3);
+    const file = path.join(tmp, 'rotated.jpg');
+    await sharp(Buffer.from(data), { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toFile(file);
+    const a = await decodeImage(file, { channels: 3, height: 20, width: 10, resize: 'stretch' });
+    const top = px(a, 3, 20, 10, 2, 5);
+    const bottom = px(a, 3, 20, 10, 17, 5);
+    expect(top[0]).toBeGreaterThan(200);
+    expect(top[2]).toBeLessThan(60);
+    expect(bottom[2]).toBeGreaterThan(200);
+    expect(bottom[0]).toBeLessThan(60);
   });
 
   describe('resize policies (20x10 image: 5 green | 10 red | 5 blue columns)', () => {
