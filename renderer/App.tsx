@@ -1,45 +1,95 @@
 import { useEffect, useState } from 'react';
-import type { StartupState, StudioClient, VersionInfo } from '../core/api';
-import { ProvidersPanel } from './components/ProvidersPanel';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { MenuCommand, StudioClient, VersionInfo } from '../core/api';
+import { Canvas } from './editor/Canvas';
+import { Palette } from './editor/Palette';
+import { handleShortcut } from './editor/shortcuts';
+import { ConfirmDialog } from './files/ConfirmDialog';
+import { FileBrowser } from './files/FileBrowser';
+import { RecoveryBanner } from './files/RecoveryBanner';
+import { TemplatesDialog } from './files/TemplatesDialog';
+import { MachineDialog } from './components/MachineDialog';
+import { RightPanel } from './components/RightPanel';
+import { ShortcutsOverlay } from './components/ShortcutsOverlay';
 import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
+import { TopBar } from './components/TopBar';
+import { adoptOpened, checkRecovery, openDialog, save, saveAs, startAutosave, useFiles } from './state/files';
+import { useUi } from './state/ui';
+import { useDoc } from './state/document';
+import { exposePerfHooks } from './perf-hooks';
+import { prewarmLayout } from './layout/auto-layout';
+
+/** Commands from Electron's native menu arrive as events; they do what the same keys do. */
+function runMenu(command: MenuCommand): void {
+  const ui = useUi.getState();
+  switch (command) {
+    case 'new': return ui.open('templates');
+    case 'open': return openDialog();
+    case 'save': return save();
+    case 'saveAs': return saveAs();
+    case 'undo': return useDoc.getState().undo();
+    case 'redo': return useDoc.getState().redo();
+    case 'fitView': return ui.requestFit();
+    case 'autoLayout': return ui.requestLayout();
+    case 'shortcuts': return ui.open('shortcuts');
+    case 'about': return ui.open('machine');
+  }
+}
 
 export function App({ api }: { api: StudioClient }) {
   const [version, setVersion] = useState<VersionInfo | null>(null);
-  const [startup, setStartup] = useState<StartupState | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const theme = useUi((s) => s.theme);
+  const dialog = useUi((s) => s.dialog);
+  const browse = useFiles((s) => s.browse);
+  const busy = useFiles((s) => s.busy);
 
   useEffect(() => {
-    api.version({}).then(setVersion, (e: Error) => setError(e.message));
-    api.startup({}).then(setStartup, (e: Error) => setError(e.message));
+    useFiles.setState({ api });
+    exposePerfHooks();
+    prewarmLayout();
+    startAutosave();
+    api.version({}).then(setVersion, (e: Error) => useUi.getState().toast('error', `Backend: ${e.message}`));
+    api.startup({}).then(
+      (st) => {
+        if (st.project) adoptOpened(st.project.path, st.project.project);
+        if (st.error) useUi.getState().toast('error', st.error);
+        void checkRecovery();
+      },
+      (e: Error) => useUi.getState().toast('error', `Backend: ${e.message}`),
+    );
+    const offMenu = api.on('menu', ({ command }) => runMenu(command));
+    window.addEventListener('keydown', handleShortcut);
+    return () => {
+      offMenu();
+      window.removeEventListener('keydown', handleShortcut);
+    };
   }, [api]);
 
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">CNN Studio</span>
-        {startup?.project && <span className="project-path" data-testid="project-path">{startup.project.path}</span>}
-      </header>
-      <main className="workspace">
-        {error && (
-          <div className="banner error" role="alert">
-            {error}
-          </div>
-        )}
-        {startup?.error && (
-          <div className="banner error" role="alert">
-            {startup.error}
-          </div>
-        )}
-        <section className="card">
-          <h1>Design, train and ship convolutional networks</h1>
-          <p>
-            Wire blocks into a CNN, see every tensor shape as you draw, train on a folder of your images with the GPU you
-            have, and export ONNX.
-          </p>
-        </section>
-        <ProvidersPanel api={api} />
-      </main>
-      <StatusBar version={version} />
-    </div>
+    <ReactFlowProvider>
+      <div className="app" data-theme={theme}>
+        <TopBar />
+        <RecoveryBanner />
+        <main className="workspace">
+          <Palette />
+          <Canvas />
+          <RightPanel />
+        </main>
+        <StatusBar version={version} />
+        {dialog === 'templates' && <TemplatesDialog />}
+        {dialog === 'shortcuts' && <ShortcutsOverlay />}
+        {dialog === 'machine' && <MachineDialog api={api} />}
+        {browse && <FileBrowser mode={browse.mode} start={browse.start} />}
+        <ConfirmDialog />
+        {busy && <div className="busy" data-testid="busy">{busy}</div>}
+        <Toasts />
+      </div>
+    </ReactFlowProvider>
   );
 }
+

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connectBackend } from './api/client';
+import '@xyflow/react/dist/style.css';
 import './styles.css';
 
 const api = connectBackend();

@@ -1,6 +1,14 @@
 import type { VersionInfo } from '../../core/api';
+import { useAnalysis } from '../state/analysis';
+import { useDoc } from '../state/document';
+import { thousands } from '../format';
 
+/** Backend version and host, the model's size, and how long the last validation took. */
 export function StatusBar({ version }: { version: VersionInfo | null }) {
+  const nodes = useDoc((s) => s.doc.nodes.length);
+  const prims = useAnalysis((s) => s.analysis.graph.nodes.length);
+  const ms = useAnalysis((s) => s.lastMs);
+  const params = useAnalysis((s) => s.analysis.totals.params);
   return (
     <footer className="statusbar">
       {version ? (
@@ -11,6 +19,9 @@ export function StatusBar({ version }: { version: VersionInfo | null }) {
       ) : (
         <span>Connecting to the backend…</span>
       )}
+      <span className="status-right" data-testid="doc-stats">
+        {nodes} blocks · {prims} layers · {thousands(params)} params · validated in <span data-testid="validate-ms">{ms.toFixed(1)}</span> ms
+      </span>
     </footer>
   );
 }

@@ -25,6 +25,8 @@ describe('serve mode in Chromium', () => {
     expect(await version.textContent()).toMatch(/CNN Studio \d+\.\d+\.\d+ · onnxruntime 1\.\d+/);
     // The token leaves the address bar once the page has it.
     expect(page.url()).not.toContain('token=');
+    // The providers panel lives in the Machine dialog of the editor.
+    await page.getByTestId('machine').click();
     await page.getByRole('button', { name: 'Check this machine' }).click();
     await page.getByTestId('providers').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('providers').textContent()).toContain('CPU');

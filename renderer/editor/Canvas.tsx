@@ -1,0 +1,208 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type FinalConnectionState,
+  type NodeChange,
+} from '@xyflow/react';
+import { useAnalysis } from '../state/analysis';
+import { addFromPalette } from '../state/commands';
+import { useDoc } from '../state/document';
+import { connect, connectionProblem, moveNodes, updateNode } from '../state/ops';
+import { useUi } from '../state/ui';
+import { BlockNode } from './BlockNode';
+import { categoryColor } from './category-colors';
+import { buildFlow, type FlowEdge, type FlowNode } from './flow-model';
+import { FrameNode } from './FrameNode';
+import { PrimNode } from './PrimNode';
+import { ShapeEdge } from './ShapeEdge';
+import { useAutoLayout } from './use-auto-layout';
+import { EmptyCanvasHint } from './EmptyCanvasHint';
+
+const nodeTypes = { block: BlockNode, frame: FrameNode, prim: PrimNode };
+const edgeTypes = { shape: ShapeEdge };
+import { BLOCK_MIME } from './dnd';
+
+const portOf = (handle: string | null | undefined): number => Number((handle ?? 'x0').slice(1)) || 0;
+
+export function Canvas() {
+  const doc = useDoc((s) => s.doc);
+  const selection = useDoc((s) => s.selection);
+  const selectedEdges = useDoc((s) => s.selectedEdges);
+  const analysis = useAnalysis();
+  const theme = useUi((s) => s.theme);
+  const showMinimap = useUi((s) => s.showMinimap);
+  const fitRequest = useUi((s) => s.fitRequest);
+  const rf = useReactFlow<FlowNode, FlowEdge>();
+  useAutoLayout();
+
+  const model = useMemo(() => buildFlow(doc, analysis, new Set(selection), new Set(selectedEdges)), [doc, analysis, selection, selectedEdges]);
+  const [nodes, setNodes] = useState<FlowNode[]>(model.nodes);
+
+  // The model is the truth; local node state only adds what React Flow measures and drag
+  // positions in flight. Unchanged nodes keep their local object (and its measured size).
+  useEffect(() => {
+    setNodes((prev) => {
+      const byId = new Map(prev.map((n) => [n.id, n]));
+      return model.nodes.map((m) => {
+        const p = byId.get(m.id);
+        if (p && p.data === m.data && p.position === m.position && p.selected === m.selected && p.type === m.type) return p;
+        return p?.measured && p.type === m.type ? ({ ...m, measured: p.measured } as FlowNode) : m;
+      });
+    });
+  }, [model.nodes]);
+
+  // Fit after the new nodes reached React Flow (their state updates one render after the model).
+  useEffect(() => {
+    if (!fitRequest) return;
+    const t = setTimeout(() => void rf.fitView({ padding: 0.12, duration: 250, maxZoom: 1.2 }), 60);
+    return () => clearTimeout(t);
+  }, [fitRequest, rf]);
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    const local = changes.filter((c) => c.type === 'position' || c.type === 'dimensions' || c.type === 'select');
+    if (local.length) setNodes((ns) => applyNodeChanges(local, ns));
+    const sel = changes.filter((c) => c.type === 'select');
+    if (sel.length) {
+      const s = useDoc.getState();
+      const set = new Set(s.selection);
+      for (const c of sel) {
+        if (c.selected) set.add(c.id);
+        else set.delete(c.id);
+      }
+      s.select([...set], s.selectedEdges);
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    const sel = changes.filter((c) => c.type === 'select');
+    if (!sel.length) return;
+    const s = useDoc.getState();
+    const set = new Set(s.selectedEdges);
+    for (const c of sel) {
+      if (c.selected) set.add(c.id);
+      else set.delete(c.id);
+    }
+    s.select(s.selection, [...set]);
+  }, []);
+
+  const onNodeDragStop = useCallback((_e: unknown, _n: FlowNode, dragged: FlowNode[]) => {
+    const positions = new Map(dragged.filter((n) => n.type !== 'prim').map((n) => [n.id, n.position]));
+    const s = useDoc.getState();
+    s.commit(moveNodes(s.doc, positions));
+  }, []);
+
+  const isValidConnection = useCallback((c: Connection | FlowEdge) => {
+    const s = useDoc.getState();
+    return connectionProblem(s.doc, { node: c.source, port: portOf(c.sourceHandle) }, { node: c.target, port: portOf(c.targetHandle) }) === null;
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const s = useDoc.getState();
+    const from = { node: c.source, port: portOf(c.sourceHandle) };
+    const to = { node: c.target, port: portOf(c.targetHandle) };
+    const problem = connectionProblem(s.doc, from, to);
+    if (problem) {
+      useUi.getState().toast('error', problem);
+      return;
+    }
+    const r = connect(s.doc, from, to);
+    s.commit(r.doc);
+    if (r.replaced) {
+      const name = s.doc.nodes.find((n) => n.id === r.replaced!.from.node)?.name ?? '?';
+      useUi.getState().toast('info', `Replaced the connection from "${name}" (an input takes one connection)`);
+    }
+  }, []);
+
+  // Dropped on a handle that refuses it: say why, rather than silently snapping back.
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, st: FinalConnectionState) => {
+    if (st.isValid || !st.toHandle || !st.fromHandle) return;
+    const s = useDoc.getState();
+    const fromIsSource = st.fromHandle.type === 'source';
+    const src = fromIsSource ? st.fromHandle : st.toHandle;
+    const dst = fromIsSource ? st.toHandle : st.fromHandle;
+    if (src.type === dst.type) {
+      useUi.getState().toast('error', src.type === 'source' ? 'Connect an output (bottom) to an input (top), not two outputs' : 'Connect an output (bottom) to an input (top), not two inputs');
+      return;
+    }
+    const problem = connectionProblem(s.doc, { node: src.nodeId, port: portOf(src.id) }, { node: dst.nodeId, port: portOf(dst.id) });
+    if (problem) useUi.getState().toast('error', problem);
+  }, []);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const type = e.dataTransfer.getData(BLOCK_MIME);
+    if (!type) return;
+    e.preventDefault();
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    addFromPalette(type, { x: p.x - 106, y: p.y - 30 }, p);
+  }, [rf]);
+
+  const onNodeDoubleClick = useCallback((_e: unknown, n: FlowNode) => {
+    const v = useAnalysis.getState().views.get(n.id);
+    if (!v?.composite) return;
+    const s = useDoc.getState();
+    s.commit(updateNode(s.doc, n.id, { expanded: !v.expanded }));
+  }, []);
+
+  const wrap = useRef<HTMLDivElement>(null);
+  return (
+    <div className="canvas" ref={wrap} data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(BLOCK_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }} onDrop={onDrop}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={model.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDoubleClick={onNodeDoubleClick}
+        colorMode={theme}
+        deleteKeyCode={null}
+        selectionOnDrag
+        panOnDrag={[1, 2]}
+        panActivationKeyCode="Space"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode={null}
+        onlyRenderVisibleElements
+        minZoom={0.04}
+        maxZoom={2.5}
+        zoomOnDoubleClick={false}
+        connectionRadius={28}
+        proOptions={{ hideAttribution: true }}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <Controls showInteractive={false} position="bottom-left" />
+        {showMinimap && (
+          <MiniMap<FlowNode>
+            position="bottom-right"
+            pannable
+            zoomable
+            ariaLabel="Minimap"
+            nodeColor={(n) => (n.type === 'prim' ? categoryColor('Convolution') : categoryColor(useAnalysis.getState().views.get(n.id)?.category ?? 'Unknown'))}
+            nodeStrokeWidth={0}
+            maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'}
+          />
+        )}
+      </ReactFlow>
+      {doc.nodes.length === 0 && <EmptyCanvasHint />}
+      <LayoutBusy />
+    </div>
+  );
+}
+
+function LayoutBusy() {
+  const busy = useUi((s) => s.layoutBusy);
+  return busy ? <div className="canvas-busy">Laying out…</div> : null;
+}

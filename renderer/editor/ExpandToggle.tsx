@@ -1,0 +1,21 @@
+import { useDoc } from '../state/document';
+import { updateNode } from '../state/ops';
+
+/** Shows a composite's inner blocks on the canvas, or folds them back into one node. */
+export function ExpandToggle({ id, expanded }: { id: string; expanded: boolean }) {
+  return (
+    <button
+      type="button"
+      className="icon-btn expand-toggle nodrag"
+      data-testid="expand-toggle"
+      title={expanded ? 'Collapse (E)' : 'Expand (E)'}
+      onClick={(e) => {
+        e.stopPropagation();
+        const s = useDoc.getState();
+        s.commit(updateNode(s.doc, id, { expanded: !expanded }));
+      }}
+    >
+      {expanded ? '▾' : '▸'}
+    </button>
+  );
+}

@@ -1,0 +1,91 @@
+import type { ParamSpec } from '../../core/blocks/params';
+import { checkParam } from '../../core/blocks/params';
+import type { GroupDef, ParamValue } from '../../core/graph/types';
+import { NumberField } from './NumberField';
+
+interface Props {
+  name: string;
+  spec: ParamSpec;
+  value: ParamValue;
+  groups: readonly GroupDef[];
+  onChange(v: ParamValue): void;
+}
+
+const asPair = (v: ParamValue): [number, number] => (typeof v === 'number' ? [v, v] : Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [0, 0]);
+/** A square pair is stored as one number, the way people write "3×3 kernel, stride 2". */
+const fromPair = (h: number, w: number): ParamValue => (h === w ? h : [h, w]);
+
+/** One inspector row, generated from the block's parameter spec: bounds, enums, pairs, padding. */
+export function ParamField({ name, spec, value, groups, onChange }: Props) {
+  const id = `param-${name}`;
+  const check = (v: ParamValue) => checkParam(spec, v);
+  let control;
+  switch (spec.kind) {
+    case 'int':
+    case 'float':
+      control = <NumberField value={Number(value)} integer={spec.kind === 'int'} min={spec.min} max={spec.max} testId={id} label={spec.label} check={(v) => check(v)} onCommit={onChange} />;
+      break;
+    case 'bool':
+      control = <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-testid={id} aria-label={spec.label} />;
+      break;
+    case 'enum':
+      control = (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label}>
+          {spec.options.map((o) => <option key={o} value={o}>{o}</option>)}
+        </select>
+      );
+      break;
+    case 'string':
+      control = name === 'group' ? (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label}>
+          {!groups.some((g) => g.id === value) && <option value={String(value)}>{String(value) || '(none)'}</option>}
+          {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+        </select>
+      ) : (
+        <input type="text" value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label} />
+      );
+      break;
+    case 'pair': {
+      const [h, w] = asPair(value);
+      control = (
+        <span className="pair">
+          <NumberField value={h} integer min={spec.min} testId={id} label={`${spec.label} height`} check={(v) => check(fromPair(v, w))} onCommit={(v) => onChange(fromPair(v, w))} />
+          <span className="times">×</span>
+          <NumberField value={w} integer min={spec.min} testId={`${id}-w`} label={`${spec.label} width`} check={(v) => check(fromPair(h, v))} onCommit={(v) => onChange(fromPair(h, v))} />
+        </span>
+      );
+      break;
+    }
+    case 'padding': {
+      const mode = value === 'same' || value === 'valid' ? value : 'custom';
+      const [h, w] = mode === 'custom' ? asPair(value) : [0, 0];
+      control = (
+        <span className="pair">
+          <select value={mode} data-testid={id} aria-label={spec.label} onChange={(e) => onChange(e.target.value === 'custom' ? 0 : e.target.value)}>
+            <option value="same">same</option>
+            <option value="valid">valid</option>
+            <option value="custom">pixels</option>
+          </select>
+          {mode === 'custom' && (
+            <>
+              <NumberField value={h} integer min={0} testId={`${id}-h`} label={`${spec.label} height`} check={(v) => check(fromPair(v, w))} onCommit={(v) => onChange(fromPair(v, w))} />
+              <span className="times">×</span>
+              <NumberField value={w} integer min={0} testId={`${id}-w`} label={`${spec.label} width`} check={(v) => check(fromPair(h, v))} onCommit={(v) => onChange(fromPair(h, v))} />
+            </>
+          )}
+        </span>
+      );
+      break;
+    }
+  }
+  const range = spec.kind === 'int' ? `${spec.min}–${spec.max ?? '∞'}` : spec.kind === 'float' && spec.min !== undefined ? `${spec.exclusiveMin ? '>' : '≥'} ${spec.min}` : '';
+  return (
+    <label className="field">
+      <span className="field-label" title={spec.help ?? ''}>
+        {spec.label}
+        {range && <span className="field-range">{range}</span>}
+      </span>
+      {control}
+    </label>
+  );
+}

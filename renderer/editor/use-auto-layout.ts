@@ -1,0 +1,38 @@
+import { useEffect } from 'react';
+import type { ModelDocument } from '../../core/graph/types';
+import { autoLayout } from '../layout/auto-layout';
+import { useAnalysis } from '../state/analysis';
+import { useDoc } from '../state/document';
+import { moveNodes } from '../state/ops';
+import { useUi } from '../state/ui';
+import { nodeSize } from './node-size';
+
+/** Top-to-bottom layered positions for every top-level node (elkjs, in a worker). */
+export async function layoutPositions(doc: ModelDocument): Promise<{ doc: ModelDocument; ms: number }> {
+  const a = useAnalysis.getState();
+  const nodes = doc.nodes.map((n) => ({ id: n.id, ...nodeSize(a.views.get(n.id), a.primsByOrigin.get(n.id)) }));
+  const edges = doc.edges.map((e) => ({ id: e.id, source: e.from.node, target: e.to.node }));
+  const { positions, ms } = await autoLayout(nodes, edges);
+  return { doc: moveNodes(doc, positions), ms };
+}
+
+/** Runs auto-layout when asked (L, the toolbar, the menu) as one undoable step, then fits the view. */
+export function useAutoLayout(): void {
+  const request = useUi((s) => s.layoutRequest);
+  useEffect(() => {
+    if (!request) return;
+    const start = useDoc.getState().doc;
+    if (!start.nodes.length) return;
+    useUi.getState().setLayoutBusy(true);
+    layoutPositions(start)
+      .then(({ doc }) => {
+        const s = useDoc.getState();
+        // An edit made while the worker ran wins: apply positions only to the document laid out.
+        if (s.doc !== start) return;
+        s.commit(doc);
+        useUi.getState().requestFit();
+      })
+      .catch((e: unknown) => useUi.getState().toast('error', e instanceof Error ? e.message : String(e)))
+      .finally(() => useUi.getState().setLayoutBusy(false));
+  }, [request]);
+}

@@ -1,0 +1,89 @@
+/** View state that is not part of the document: theme, open dialogs, toasts, panels. */
+import { create } from 'zustand';
+
+export type Theme = 'light' | 'dark';
+export type Dialog = null | 'templates' | 'open' | 'saveAs' | 'shortcuts' | 'machine' | 'group' | 'about';
+export type RightTab = 'inspector' | 'summary' | 'problems';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error' | 'ok';
+  text: string;
+}
+
+const THEME_KEY = 'cnn-studio-theme';
+
+function initialTheme(): Theme {
+  const saved = localStorage.getItem(THEME_KEY);
+  if (saved === 'light' || saved === 'dark') return saved;
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+export interface UiState {
+  theme: Theme;
+  dialog: Dialog;
+  rightTab: RightTab;
+  toasts: Toast[];
+  showMinimap: boolean;
+  /** Bumped to ask the canvas to fit the view / run auto-layout (commands come from menus and keys). */
+  fitRequest: number;
+  layoutRequest: number;
+  layoutBusy: boolean;
+  setTheme(t: Theme): void;
+  open(d: Dialog): void;
+  close(): void;
+  setTab(t: RightTab): void;
+  toast(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+  requestFit(): void;
+  requestLayout(): void;
+  setLayoutBusy(b: boolean): void;
+  toggleMinimap(): void;
+}
+
+let toastSeq = 0;
+
+export const useUi = create<UiState>((set, get) => ({
+  theme: initialTheme(),
+  dialog: null,
+  rightTab: 'inspector',
+  toasts: [],
+  showMinimap: true,
+  fitRequest: 0,
+  layoutRequest: 0,
+  layoutBusy: false,
+  setTheme(theme) {
+    localStorage.setItem(THEME_KEY, theme);
+    set({ theme });
+  },
+  open(dialog) {
+    set({ dialog });
+  },
+  close() {
+    set({ dialog: null });
+  },
+  setTab(rightTab) {
+    set({ rightTab });
+  },
+  toast(kind, text) {
+    const id = ++toastSeq;
+    set({ toasts: [...get().toasts.slice(-3), { id, kind, text }] });
+    // Errors stay long enough to read a path; the close button is always there.
+    setTimeout(() => get().dismiss(id), kind === 'error' ? 9000 : 3500);
+  },
+  dismiss(id) {
+    set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  requestFit() {
+    set({ fitRequest: get().fitRequest + 1 });
+  },
+  requestLayout() {
+    set({ layoutRequest: get().layoutRequest + 1 });
+  },
+  setLayoutBusy(layoutBusy) {
+    set({ layoutBusy });
+  },
+  toggleMinimap() {
+    set({ showMinimap: !get().showMinimap });
+  },
+}));

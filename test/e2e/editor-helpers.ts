@@ -1,0 +1,56 @@
+/** Page helpers for the editor's end-to-end tests: adding, wiring and editing blocks. */
+import type { Locator, Page } from 'playwright-core';
+
+export const node = (page: Page, name: string): Locator => page.locator(`[data-node-name="${name}"]`);
+
+/** Clicks a palette item: the block lands under the selected block and is wired to it. */
+export async function addBlock(page: Page, type: string): Promise<void> {
+  const before = await page.evaluate(() => window.__cnnStudio!.nodeCount());
+  await page.getByTestId(`palette-${type}`).click();
+  await page.waitForFunction((n) => window.__cnnStudio!.nodeCount() > n, before);
+  // The new block is selected: its inspector is the one the next setParam fills.
+  await page.getByTestId('inspector').waitFor();
+}
+
+export async function setParam(page: Page, name: string, value: string): Promise<void> {
+  const field = page.getByTestId(`param-${name}`);
+  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+  else await field.fill(value);
+}
+
+/** Drags from an output port to an input port, as a person wires two blocks. */
+export async function connect(page: Page, from: string, to: string, fromPort = 0, toPort = 0): Promise<void> {
+  const a = await node(page, from).getByTestId(`port-out-${fromPort}`).boundingBox();
+  const b = await node(page, to).getByTestId(`port-in-${toPort}`).boundingBox();
+  if (!a || !b) throw new Error(`ports of ${from} or ${to} are not on screen`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+export async function selectNode(page: Page, name: string): Promise<void> {
+  await node(page, name).locator('.bn-head').click();
+}
+
+export async function edgeLabels(page: Page): Promise<string[]> {
+  return page.getByTestId('edge-label').allTextContents();
+}
+
+export async function docJson(page: Page): Promise<string> {
+  return page.evaluate(() => window.__cnnStudio!.docJson());
+}
+
+/** Fits the view and waits for the animation to settle. */
+export async function fit(page: Page): Promise<void> {
+  await page.getByTestId('fit-view').click();
+  await page.waitForTimeout(400);
+}
+
+/** Runs auto-layout and waits for the worker and the fit animation. */
+export async function layout(page: Page): Promise<void> {
+  await page.getByTestId('auto-layout').click();
+  await page.locator('.canvas-busy').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.waitForTimeout(400);
+}

@@ -1,0 +1,177 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
+import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam } from './editor-helpers';
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-home-'));
+const work = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-work-'));
+const errors: string[] = [];
+
+beforeAll(async () => {
+  // The recovery file goes to a throwaway home, never the user's.
+  process.env['CNN_STUDIO_HOME'] = home;
+  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(serve.openUrl);
+  await page.getByTestId('empty-hint').waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+async function shoot(name: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => {
+      localStorage.setItem('cnn-studio-theme', t);
+    }, theme);
+    const current = await page.evaluate(() => document.documentElement.dataset['theme']);
+    if (current !== theme) await page.getByTestId('theme-toggle').click();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: screenshotPath(`editor-${name}-${theme}`) });
+  }
+  await page.getByTestId('theme-toggle').click();
+}
+
+describe('the editor in Chromium (serve mode)', () => {
+  it('builds LeNet-5 from an empty canvas: shapes on the edges, 61,706 parameters', async () => {
+    await shoot('empty');
+    await addBlock(page, 'input');
+    await setParam(page, 'channels', '1');
+    await setParam(page, 'height', '32');
+    await setParam(page, 'width', '32');
+    for (const filters of ['6', '16']) {
+      await addBlock(page, 'conv2d');
+      await setParam(page, 'filters', filters);
+      await setParam(page, 'kernel', '5');
+      await setParam(page, 'kernel-w', '5');
+      await setParam(page, 'padding', 'valid');
+      await addBlock(page, 'relu');
+      await addBlock(page, 'maxpool2d');
+    }
+    // Flatten is dragged onto the canvas and wired by hand, port to port.
+    await page.keyboard.press('Escape');
+    const canvas = page.getByTestId('canvas');
+    const box = (await canvas.boundingBox())!;
+    await page.getByTestId('palette-flatten').dragTo(canvas, { targetPosition: { x: box.width - 200, y: box.height / 2 } });
+    await node(page, 'flatten1').waitFor();
+    await fit(page);
+    await connect(page, 'pool2', 'flatten1');
+    await expect.poll(() => node(page, 'flatten1').getByTestId('node-shape').textContent()).toBe('N×400');
+    await selectNode(page, 'flatten1');
+    await addBlock(page, 'dense');
+    await setParam(page, 'units', '120');
+    await addBlock(page, 'relu');
+    await addBlock(page, 'dense');
+    await setParam(page, 'units', '84');
+    await addBlock(page, 'relu');
+    await addBlock(page, 'output');
+    await layout(page);
+    const labels = await edgeLabels(page);
+    for (const s of ['N×1×32×32', 'N×6×28×28', 'N×6×14×14', 'N×16×10×10', 'N×16×5×5', 'N×400', 'N×120', 'N×84']) expect(labels).toContain(s);
+    expect(await page.getByTestId('diagnostic').count()).toBe(0);
+    await page.getByTestId('tab-summary').click();
+    await expect.poll(() => page.getByTestId('total-params').textContent()).toBe('61,706');
+    await selectNode(page, 'conv2');
+    await shoot('lenet-summary');
+    await page.getByTestId('tab-inspector').click();
+    await shoot('lenet-inspector');
+  });
+
+  it('shows the error of a Dense before the Flatten and fixes it with the suggested fix; undo and redo', async () => {
+    await selectNode(page, 'pool2');
+    await addBlock(page, 'dense'); // wired from pool2
+    await fit(page);
+    await connect(page, 'fc3', 'flatten1'); // replaces pool2 -> flatten1
+    await selectNode(page, 'fc3');
+    const diag = page.getByTestId('diagnostic');
+    await diag.first().waitFor();
+    expect(await diag.first().getAttribute('data-code')).toBe('needs-flat-input');
+    expect(await node(page, 'fc3').getByTestId('error-badge').textContent()).toBe('1');
+    await shoot('dense-error');
+    await page.getByTestId('fix-button').filter({ hasText: 'Insert Flatten' }).click();
+    await expect.poll(() => page.locator('[data-code="needs-flat-input"]').count()).toBe(0);
+    expect(await edgeLabels(page)).toContain('N×128');
+    const fixed = await docJson(page);
+    await page.getByTestId('undo').click();
+    await expect.poll(() => page.locator('[data-code="needs-flat-input"]').count()).toBe(1);
+    await page.getByTestId('redo').click();
+    await expect.poll(() => page.locator('[data-code="needs-flat-input"]').count()).toBe(0);
+    expect(await docJson(page)).toBe(fixed);
+    // Keyboard too.
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid="error-badge"]').count()).toBe(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('[data-testid="error-badge"]').count()).toBe(0);
+  });
+
+  it('saves, reloads and opens the same graph', async () => {
+    const file = path.join(work, 'lenet.cnn.json');
+    const before = await docJson(page);
+    await page.getByTestId('save').click();
+    await page.getByTestId('file-browser').waitFor();
+    await page.getByTestId('file-path').fill(file);
+    await shoot('save-dialog');
+    await page.getByTestId('file-submit').click();
+    await page.getByTestId('toast-ok').waitFor();
+    expect(await page.getByTestId('project-path').textContent()).toBe(file);
+    await page.reload();
+    await page.getByTestId('empty-hint').waitFor();
+    // No recovery offer: everything was saved.
+    expect(await page.getByTestId('recovery-banner').count()).toBe(0);
+    await page.getByTestId('open').click();
+    await page.getByTestId('file-path').fill(file);
+    await page.getByTestId('file-submit').click();
+    await node(page, 'fc3').waitFor();
+    expect(await docJson(page)).toBe(before);
+    await page.getByTestId('tab-summary').click();
+    expect(await page.getByTestId('total-params').textContent()).not.toBe('0');
+  });
+
+  it('opens ResNet-50 from the gallery: 25,557,032 parameters', async () => {
+    await page.getByTestId('new').click();
+    await page.getByTestId('templates-dialog').waitFor();
+    await shoot('templates');
+    await page.getByTestId('template-resnet50').click();
+    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('tab-summary').click();
+    await expect.poll(() => page.getByTestId('total-params').textContent(), { timeout: 20_000 }).toBe('25,557,032');
+    await shoot('resnet50');
+    await page.getByTestId('expand-all').click();
+    await page.waitForTimeout(300);
+    await layout(page);
+    await shoot('resnet50-expanded');
+  });
+
+  it('offers the autosaved copy after a crash', async () => {
+    await selectNode(page, 'fc');
+    await setParam(page, 'classes', '7');
+    const edited = await docJson(page);
+    await page.waitForTimeout(2500); // autosave runs 1.5 s after the last change
+    const second = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await second.goto(serve.openUrl);
+    await second.getByTestId('recovery-banner').waitFor();
+    await second.screenshot({ path: screenshotPath('editor-recovery-light') });
+    await second.getByTestId('recovery-restore').click();
+    await expect.poll(() => second.evaluate(() => window.__cnnStudio!.docJson())).toBe(edited);
+    await second.close();
+  });
+
+  it('lists every shortcut in the help overlay', async () => {
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts').waitFor();
+    await shoot('shortcuts');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+});
