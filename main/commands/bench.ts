@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseProject, type ModelDocument } from '../../core/graph/index';
 import { buildTemplate } from '../../core/templates/index';
 import { benchTrainStep } from '../trainer/bench';
 import type { Device } from '../trainer/ort-session';
+import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { CliError, type CliIO } from './io';
 
 const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
@@ -61,6 +63,16 @@ export function registerBench(program: Command, io: CliIO): void {
       const threads = positiveInt('--threads', o.threads, 2);
       if (!DEVICES.includes(o.device as Device)) throw new CliError(`--device: "${o.device}" is not one of ${DEVICES.join(', ')}`);
       const doc = loadModelDocument(projectArg);
+      // Measure as the training worker runs: re-run this command once with TRAINER_ENV when it is
+      // the real CLI process (not when called in-process, e.g. by tests).
+      const script = process.argv[1] ?? '';
+      if (!hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !process.env.CNN_STUDIO_NO_REEXEC) {
+        const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+          stdio: 'inherit', env: { ...process.env, ...TRAINER_ENV, CNN_STUDIO_NO_REEXEC: '1' },
+        });
+        io.setExitCode(child.status ?? 1);
+        return;
+      }
       const r = await benchTrainStep(doc, { batch, steps, device: o.device as Device, threads });
       if (o.json) io.out(JSON.stringify({ imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device }));
       else io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms)`);

@@ -61,7 +61,10 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
     const kk = p.kernel.reduce((a, b) => a * b, 1);
     const cols = xs[1]! * kk * xs[0]! * ys.slice(2).reduce((a, b) => a * b, 1);
     const pointwise = p.kernel.every((k) => k === 1) && p.pads.every((q) => q === 0);
-    if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || mode === 'im2col' || cols <= IM2COL_MAX)) {
+    // Measured (bench/train-conv-formulations.ts): im2col wins from ~32 input channels on; with
+    // few channels (LeNet, RGB stems, narrow 5x5 branches) the conv trick is 2x faster.
+    const im2col = mode === 'im2col' || (mode === 'auto' && xs[1]! >= 32 && cols <= IM2COL_MAX);
+    if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
       res[1] = pointwise
         ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
         : im2colWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads);

@@ -1,0 +1,75 @@
+/**
+ * Times the conv backward formulations per layer shape (weight gradient: conv trick / im2col /
+ * pointwise GEMM; input gradient: ConvTranspose / flipped Conv), interleaved so that machine load
+ * affects them alike. Bundle with esbuild (see train-profile.ts) and run with node.
+ */
+import * as ort from 'onnxruntime-node';
+import { GraphBuilder } from '../core/onnx/builder';
+import { encodeModel } from '../core/onnx/proto';
+import { buildBackward } from '../core/train/autodiff';
+import { makeModel } from '../core/train/build-train-step';
+import type { GradOptions } from '../core/train/grad/types';
+import { inferShapes } from '../core/train/shape-infer';
+
+interface Shape { name: string; n: number; c: number; h: number; m: number; k: number; s: number; p: number }
+const SHAPES: Shape[] = [
+  { name: 'lenet conv1', n: 64, c: 1, h: 28, m: 6, k: 5, s: 1, p: 2 },
+  { name: 'lenet conv2', n: 64, c: 6, h: 14, m: 16, k: 5, s: 1, p: 0 },
+  { name: 'r18@32 conv1 7x7/2', n: 64, c: 3, h: 32, m: 64, k: 7, s: 2, p: 3 },
+  { name: 'r18@32 layer1 3x3', n: 64, c: 64, h: 8, m: 64, k: 3, s: 1, p: 1 },
+  { name: 'r18@32 layer2 3x3/2', n: 64, c: 64, h: 8, m: 128, k: 3, s: 2, p: 1 },
+  { name: 'r18@32 layer3 3x3', n: 64, c: 256, h: 2, m: 256, k: 3, s: 1, p: 1 },
+  { name: 'r18@32 layer4 3x3', n: 64, c: 512, h: 1, m: 512, k: 3, s: 1, p: 1 },
+  { name: 'g@64 conv3 3x3', n: 32, c: 64, h: 16, m: 192, k: 3, s: 1, p: 1 },
+  { name: 'g@64 inc 5x5', n: 32, c: 16, h: 8, m: 32, k: 5, s: 1, p: 2 },
+  { name: 'g@64 inc 1x1', n: 32, c: 256, h: 8, m: 128, k: 1, s: 1, p: 0 },
+];
+
+async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x') {
+  const g = new GraphBuilder('b');
+  const x = g.input('x', 'float32', [sh.n, sh.c, sh.h, sh.h]);
+  const w = g.input('w', 'float32', [sh.m, sh.c, sh.k, sh.k]);
+  const y = g.op1('Conv', [x, w], { kernel_shape: [sh.k, sh.k], strides: [sh.s, sh.s], pads: [sh.p, sh.p, sh.p, sh.p] });
+  const fwd = g.build();
+  const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
+  const ys = info.shapes.get(y)!.shape;
+  const dy = g.input('dy', 'float32', ys);
+  const fnodes = [...g.nodes];
+  // Only the backward nodes run: drop the forward Conv from the timed graph.
+  g.nodes.length = 0;
+  const back = buildBackward({ graph: { ...fwd, nodes: fnodes }, info, seeds: { [y]: dy }, wrt: [wrt === 'w' ? w : x], builder: g, options: opts });
+  const out = back.grads.get(wrt === 'w' ? w : x)!;
+  g.output(out, 'float32', info.shapes.get(wrt === 'w' ? w : x)!.shape);
+  const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), { graphOptimizationLevel: 'all', intraOpNumThreads: 2, executionMode: 'sequential' });
+  const feeds = {
+    x: new ort.Tensor('float32', new Float32Array(sh.n * sh.c * sh.h * sh.h).fill(0.5), [sh.n, sh.c, sh.h, sh.h]),
+    w: new ort.Tensor('float32', new Float32Array(sh.m * sh.c * sh.k * sh.k).fill(0.1), [sh.m, sh.c, sh.k, sh.k]),
+    dy: new ort.Tensor('float32', new Float32Array(ys.reduce((a, b) => a * b, 1)).fill(0.2), ys),
+  };
+  return { s, feeds };
+}
+
+async function main(): Promise<void> {
+  const reps = Number(process.argv[2] ?? '10');
+  const variants: [string, GradOptions, 'w' | 'x'][] = [
+    ['dW conv-trick', { convWeightGrad: 'conv' }, 'w'],
+    ['dW im2col/gemm', { convWeightGrad: 'im2col' }, 'w'],
+    ['dX convT', { convHeuristics: false }, 'x'],
+    ['dX auto', {}, 'x'],
+  ];
+  for (const sh of SHAPES) {
+    const ss = await Promise.all(variants.map(([, o, w]) => session(sh, o, w)));
+    const t = variants.map(() => 0);
+    for (const v of ss) await v.s.run(v.feeds);
+    for (let r = 0; r < reps; r++) {
+      for (let i = 0; i < ss.length; i++) {
+        const t0 = performance.now();
+        await ss[i]!.s.run(ss[i]!.feeds);
+        t[i]! += performance.now() - t0;
+      }
+    }
+    console.log(sh.name.padEnd(22), variants.map(([n], i) => `${n} ${(t[i]! / reps).toFixed(2)}`).join(' | '));
+    for (const v of ss) await v.s.release();
+  }
+}
+void main();
