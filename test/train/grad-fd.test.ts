@@ -27,6 +27,9 @@ const CASES: FdCase[] = [
   { name: 'Conv trick: stride 3', inputs: [{ shape: [2, 2, 11, 10] }, { shape: [3, 2, 3, 2] }, { shape: [3] }], build: conv({ kernel_shape: [3, 2], strides: [3, 3] }), grad: { convWeightGrad: 'conv', convHeuristics: false } },
   { name: 'Conv trick: dilation + stride + asym pads', inputs: [{ shape: [1, 2, 13, 12] }, { shape: [2, 2, 3, 3] }, { shape: [2] }], build: conv({ kernel_shape: [3, 3], dilations: [2, 3], strides: [2, 3], pads: [1, 0, 0, 2] }), grad: { convWeightGrad: 'conv' } },
   { name: 'Conv trick: output padding', inputs: [{ shape: [1, 2, 8, 8] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], build: conv({ kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }), grad: { convWeightGrad: 'conv' } },
+  { name: 'im2col: stride 3', inputs: [{ shape: [2, 2, 11, 10] }, { shape: [3, 2, 3, 2] }, { shape: [3] }], build: conv({ kernel_shape: [3, 2], strides: [3, 3] }), grad: { convWeightGrad: 'im2col' } },
+  { name: 'im2col: dilation + stride + asym pads', inputs: [{ shape: [1, 2, 13, 12] }, { shape: [2, 2, 3, 3] }, { shape: [2] }], build: conv({ kernel_shape: [3, 3], dilations: [2, 3], strides: [2, 3], pads: [1, 0, 0, 2] }), grad: { convWeightGrad: 'im2col' } },
+  { name: 'im2col: stride 2 even input', inputs: [{ shape: [1, 2, 8, 8] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], build: conv({ kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }), grad: { convWeightGrad: 'im2col' } },
   { name: 'Conv 1x1 stride 2 (pointwise GEMM)', inputs: [{ shape: [2, 4, 7, 6] }, { shape: [5, 4, 1, 1] }, { shape: [5] }], build: conv({ kernel_shape: [1, 1], strides: [2, 2] }) },
   { name: 'Conv 1x1 stride 1 16ch', inputs: [{ shape: [2, 16, 3, 3] }, { shape: [16, 16, 1, 1] }], build: conv({ kernel_shape: [1, 1] }, false) },
   // MaxPool: overlapping, ceil, padding, non-overlapping (MaxUnpool path).
