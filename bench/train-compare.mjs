@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Train-step throughput: CNN Studio (onnxruntime-node, CPU) vs PyTorch (/usr/bin/python3, Debian
+// python3-torch) on the same architectures, 2 threads each, SGD momentum 0.9, cross-entropy, random
+// data. Runs are interleaved (studio, torch, studio, torch, ...) so machine load hits both alike;
+// the median of the rounds is reported.
+//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--python /usr/bin/python3] [--json out.json]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import os from 'node:os';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const rounds = Number(arg('rounds', '3'));
+const steps = Number(arg('steps', '20'));
+const python = arg('python', '/usr/bin/python3');
+const jsonOut = arg('json', undefined);
+
+const MODELS = [
+  { id: 'lenet5', label: 'LeNet-5 1x28x28 b64', project: 'template:lenet5:1x28x28:10', batch: 64, steps: steps * 5 },
+  { id: 'resnet18', label: 'ResNet-18 3x32x32 b64', project: 'template:resnet18:3x32x32:10', batch: 64, steps },
+  { id: 'googlenet', label: 'GoogLeNet 3x64x64 b32', project: 'template:googlenet:3x64x64:10', batch: 32, steps },
+];
+
+execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--only=node', '--quiet'], { stdio: 'inherit' });
+
+function studio(m) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(m.steps), '--threads', '2', '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cnn-studio bench failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function torch(m) {
+  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--threads', '2', '--steps', String(m.steps), m.id], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = [];
+for (const m of MODELS) {
+  const s = [];
+  const t = [];
+  for (let i = 0; i < rounds; i++) {
+    s.push(studio(m).imagesPerSecond);
+    t.push(torch(m).imagesPerSecond);
+  }
+  const row = { model: m.label, studio: median(s), pytorch: median(t), ratio: median(s) / median(t), studioRounds: s, pytorchRounds: t, load: os.loadavg()[0] };
+  results.push(row);
+  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   (load ${row.load.toFixed(1)})`);
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
