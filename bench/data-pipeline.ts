@@ -2,6 +2,7 @@
  * Data pipeline throughput on real Fashion-MNIST PNGs (28x28 grey):
  * first-pass decode into the cache, re-open with every file cached, a cached epoch, an augmented
  * epoch (crop pad 4 + flip + brightness/contrast 0.2) and a streamed (from disk) epoch, batch 64.
+ * Epoch figures: one warm-up epoch, then at least one second of whole epochs.
  *   node bench/run-ts.mjs bench/data-pipeline.ts [--train N] [--root DIR] [--concurrency K] [--json]
  * Without --root it writes the first N (default 2000) training images to a temp folder.
  */
@@ -37,16 +38,21 @@ interface Rate {
   batchesPerCpuSecond: number;
 }
 
+/** One warm-up epoch (JIT), then whole epochs until at least a second has passed. */
 async function epochRate(cache: DecodeCache, augment: AugmentOptions | null, mean: number[], std: number[]): Promise<Rate> {
   const l = createLoader({ cache, split: 'train', batchSize: 64, shuffle: true, seed: 1, augment, mean, std });
+  for await (const batch of l.epoch(0)) void batch;
   const stop = clock();
   let n = 0;
   let b = 0;
-  for await (const batch of l.epoch(0)) {
-    n += batch.size;
-    b++;
+  let t = stop();
+  for (let e = 1; t.wall < 1; e++) {
+    for await (const batch of l.epoch(e)) {
+      n += batch.size;
+      b++;
+    }
+    t = stop();
   }
-  const t = stop();
   return { imagesPerSecond: n / t.wall, batchesPerSecond: b / t.wall, imagesPerCpuSecond: n / t.cpu, batchesPerCpuSecond: b / t.cpu };
 }
 

@@ -64,8 +64,8 @@ export function writeSample(
   const buf = scratch && scratch.length >= c * plane ? scratch : new Float32Array(c * plane);
   let table = UNIT_LUT;
   if (aug.brightness !== 1) {
-    table = new Float32Array(256);
-    for (let v = 0; v < 256; v++) table[v] = Math.min(1, Math.fround(v / 255) * aug.brightness);
+    table = BRIGHT_LUT; // reused: JavaScript runs one sample at a time
+    for (let v = 0; v < 256; v++) table[v] = Math.min(1, UNIT_LUT[v]! * aug.brightness);
   }
   for (let ch = 0; ch < c; ch++) geometric(src, srcOffset + ch * plane, h, w, aug, table, 0, buf, ch * plane);
   const k = aug.contrast;
@@ -99,6 +99,7 @@ function greyMean(buf: Float32Array, c: number, plane: number): number {
 
 /** v / 255 for v in 0..255 */
 const UNIT_LUT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+const BRIGHT_LUT = new Float32Array(256);
 
 /**
  * One plane, crop-with-padding then flip: out[y][x] = table[src[y + dy][x' + dx]] with
