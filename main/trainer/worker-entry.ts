@@ -3,9 +3,14 @@
  * session.run blocks the thread it runs on, so the loop lives here and the main thread stays free.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
 import { RunControl } from './control';
 import { runTraining } from './loop';
 import type { ControlMessage, WorkerInit, WorkerMessage } from './messages';
+
+// Graph-optimizer notes ("Removing initializer ...") are warnings for developers, not for a
+// person watching a progress bar: only errors reach stderr.
+ort.env.logLevel = 'error';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
