@@ -156,6 +156,7 @@ async function rewriteData(
   spec: DecodeSpec,
   opts: CacheOptions,
   progress: CacheProgress,
+  unreadable: FileIssue[],
 ): Promise<Rewrite> {
   const sb = spec.channels * spec.height * spec.width;
   const dataFile = newDataName();
@@ -211,7 +212,9 @@ async function rewriteData(
         progress.decoded++;
       } catch (err) {
         if (!(err instanceof ImageDecodeFailure)) throw err;
-        entries[e.rel] = { ...base, error: err.reason };
+        // Bad content is remembered (until the file changes); a failed read is retried next run.
+        if (err.fromContent) entries[e.rel] = { ...base, error: err.reason };
+        else unreadable.push({ path: e.path, reason: err.reason });
         failed++;
         progress.failed++;
       }
@@ -266,6 +269,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   const liveKept = keep.filter(([, e]) => e.slot !== undefined).length;
 
   let manifest: Manifest;
+  const unreadable: FileIssue[] = [];
   const opened: CacheOpenStats = { total: files.length, hits: keep.length, decoded: 0, failed: 0, copied: 0, rewritten: false };
   if (old && misses.length === 0 && removed === 0) {
     manifest = old;
@@ -278,7 +282,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
     const entries: Record<string, ManifestEntry> = {};
     let r: Rewrite;
     try {
-      r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress);
+      r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress, unreadable);
     } catch (e) {
       throw cacheWriteError(e, dir);
     }
@@ -295,11 +299,12 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   await removeStale(dir, manifest.dataFile);
 
   // Split views over usable samples, and the report of unusable ones.
-  const report: FileIssue[] = [];
+  const report: FileIssue[] = [...unreadable];
   for (const f of files) {
     const err = manifest.entries[f.rel]?.error;
     if (err !== undefined) report.push({ path: f.path, reason: err });
   }
+  report.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const views = new Map<SplitName, SplitView>();
   const splitLists: Array<[SplitName, ImageEntry[] | undefined]> = [['train', scan.splits.train], ['val', scan.splits.val], ['test', scan.splits.test]];
   for (const [name, list] of splitLists) {

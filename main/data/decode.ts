@@ -34,10 +34,14 @@ export const ALPHA_BACKGROUND = '#ffffff';
 /** Refuse decompression bombs: 2^28 pixels (16384 x 16384). */
 const MAX_INPUT_PIXELS = 2 ** 28;
 
-/** An image that cannot be used; `reason` is short and user-facing. */
+/**
+ * An image that cannot be used; `reason` is short and user-facing. `fromContent` is true when
+ * the bytes themselves are bad (worth remembering until the file changes) and false when the file
+ * could not be read (permissions, too many open files...: worth retrying next time).
+ */
 export class ImageDecodeFailure extends Error {
   override readonly name = 'ImageDecodeFailure';
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(readonly file: string, readonly reason: string, readonly fromContent = true) {
     super(`${file}: ${reason}`);
   }
 }
@@ -114,7 +118,7 @@ export async function decodeImage(file: string, spec: DecodeSpec): Promise<Uint8
     buf = await fs.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageDecodeFailure(file, code === 'ENOENT' ? 'file disappeared' : code === 'EACCES' || code === 'EPERM' ? 'no permission to read' : `cannot read (${code ?? String(e)})`);
+    throw new ImageDecodeFailure(file, code === 'ENOENT' ? 'file disappeared' : code === 'EACCES' || code === 'EPERM' ? 'no permission to read' : `cannot read (${code ?? String(e)})`, false);
   }
   return decodeBuffer(buf, spec, file);
 }

@@ -92,6 +92,20 @@ describe('decode cache', () => {
     await expect(disk.read([999], a)).rejects.toThrow(/outside the cache/);
   });
 
+  it('a file that cannot be read is reported but not remembered (retried next run)', async () => {
+    const root = path.join(tmp, 'vanish');
+    await simpleDataset(root, { a: 3, b: 3 });
+    const scan = await scanImageFolder(root, { valSplit: 0 });
+    const gone = path.join(root, 'a', '001.png');
+    await fs.rm(gone);
+    const c = await openDecodeCache(scan, { input: spec, cacheDir });
+    open.push(c);
+    expect(c.report).toEqual([{ path: gone, reason: 'file disappeared' }]);
+    expect(c.split('train')!.count).toBe(5);
+    const manifest = JSON.parse(await fs.readFile(path.join(c.dir, 'manifest.json'), 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(manifest.entries).sort()).toEqual(['a/000.png', 'a/002.png', 'b/000.png', 'b/001.png', 'b/002.png']);
+  });
+
   it('a cache folder that cannot be created is a clear error', async () => {
     const file = path.join(tmp, 'plain-file');
     await fs.writeFile(file, 'x');
