@@ -137,5 +137,10 @@ export function fuseTrainingBatchNorm(graph: Graph, info: ShapeInfo): Graph {
     if (remove.has(n)) continue;
     nodes.push(...(replace.get(n) ?? [n]));
   }
-  return { ...graph, nodes, initializers };
+  // Constants only the removed nodes read (eps, broadcast shapes) go too.
+  const read = new Set<string>();
+  for (const n of nodes) for (const i of n.inputs) read.add(i);
+  const dropped = new Set<string>();
+  for (const n of remove) for (const i of n.inputs) if (!read.has(i)) dropped.add(i);
+  return { ...graph, nodes, initializers: initializers.filter((t) => !dropped.has(t.name) || outputs.has(t.name)) };
 }

@@ -27,6 +27,7 @@ export async function createSession(model: Model | Uint8Array, cfg: SessionConfi
     intraOpNumThreads: cfg.threads ?? 2,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    logSeverityLevel: 3,
   });
 }
 
