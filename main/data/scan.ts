@@ -13,6 +13,8 @@ import { DatasetError, type FileIssue } from './errors';
 export type SplitName = 'train' | 'val' | 'test';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'] as const;
+/** Image formats people keep in datasets that this build of sharp cannot decode: named in the report. */
+const UNSUPPORTED_IMAGE_EXTENSIONS = ['.bmp', '.pgm', '.ppm', '.pbm', '.pnm', '.heic', '.heif', '.jxl', '.ico', '.psd', '.jp2'];
 
 export interface ImageEntry {
   /** absolute path */
@@ -114,7 +116,10 @@ async function listImages(dir: string, skipped: FileIssue[], seen: Set<string>):
       files.push(full);
     } else {
       const ext = path.extname(e.name);
-      skipped.push({ path: full, reason: ext ? `not an image extension (${ext})` : 'no file extension' });
+      const reason = UNSUPPORTED_IMAGE_EXTENSIONS.includes(ext.toLowerCase())
+        ? `image format not supported (${ext}): convert it to PNG or JPEG`
+        : ext ? `not an image extension (${ext})` : 'no file extension';
+      skipped.push({ path: full, reason });
     }
   }
   const stats = await mapLimit(files, STAT_CONCURRENCY, statOrNull);

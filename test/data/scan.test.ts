@@ -21,6 +21,7 @@ describe('scanImageFolder: class folders', () => {
     await simpleDataset(root, { zebra: 20, Apple: 10, banana: 3 });
     await fs.writeFile(path.join(root, 'banana', 'readme.txt'), 'x');
     await fs.writeFile(path.join(root, 'banana', '.DS_Store'), 'x');
+    await fs.writeFile(path.join(root, 'banana', 'old.BMP'), 'x');
     await fs.writeFile(path.join(root, 'loose.png'), 'x');
     const s = await scanImageFolder(root, { seed: 7 });
     // Python's sorted(): upper case before lower case.
@@ -34,6 +35,7 @@ describe('scanImageFolder: class folders', () => {
     const reasons = Object.fromEntries(s.skipped.map((k) => [path.basename(k.path), k.reason]));
     expect(reasons['readme.txt']).toMatch(/not an image extension \(\.txt\)/);
     expect(reasons['.DS_Store']).toBe('hidden file');
+    expect(reasons['old.BMP']).toBe('image format not supported (.BMP): convert it to PNG or JPEG');
     expect(reasons['loose.png']).toBe('not inside a class folder');
     // zebra has 20/3 > 3x banana's images.
     expect(s.warnings.join('\n')).toMatch(/imbalance in train: zebra has 18 images, banana has 2/);
