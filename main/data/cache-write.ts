@@ -1,0 +1,145 @@
+/**
+ * Writing the decode cache: a new data file (unchanged samples copied, new ones decoded) under a
+ * temp name, renamed when complete; old generations and abandoned temp files cleaned up.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sampleSums } from '../../core/data/stats';
+import { decodeImage, ImageDecodeFailure, type DecodeSpec } from './decode';
+import type { Manifest, ManifestEntry } from './cache-manifest';
+import { mapLimit } from './pool';
+import { DatasetError, type FileIssue } from './errors';
+import type { CacheOptions, CacheProgress } from './cache';
+import type { ImageEntry } from './scan';
+
+const COPY_CHUNK = 8 * 1024 * 1024;
+const STALE_MS = 60 * 60 * 1000;
+
+function newDataName(): string {
+  return `samples-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}.u8`;
+}
+
+/** Deletes data files and temp files no manifest refers to, once they are old enough not to be another process's work in progress. */
+export async function removeStale(dir: string, keep: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const n of names) {
+    if (n === keep || !(/^samples-.*\.u8$/.test(n) || /^\..*\.tmp$/.test(n))) continue;
+    try {
+      const st = await fs.stat(path.join(dir, n));
+      if (now - st.mtimeMs > STALE_MS) await fs.rm(path.join(dir, n), { force: true });
+    } catch {
+      // Gone already, or in use on Windows: next time.
+    }
+  }
+}
+
+export interface Rewrite {
+  dataFile: string;
+  slots: number;
+  copied: number;
+  decoded: number;
+  failed: number;
+}
+
+/** Writes a new data file: unchanged samples copied from the old one, then new decodes. Fills `entries`. */
+export async function rewriteData(
+  dir: string,
+  old: Manifest | null,
+  keep: Array<[string, ManifestEntry]>,
+  misses: ImageEntry[],
+  entries: Record<string, ManifestEntry>,
+  spec: DecodeSpec,
+  opts: CacheOptions,
+  progress: CacheProgress,
+  unreadable: FileIssue[],
+): Promise<Rewrite> {
+  const sb = spec.channels * spec.height * spec.width;
+  const dataFile = newDataName();
+  const tmp = path.join(dir, `.${dataFile}.${randomBytes(4).toString('hex')}.tmp`);
+  const out = await fs.open(tmp, 'wx', 0o644);
+  let slot = 0;
+  let copied = 0;
+  let decoded = 0;
+  let failed = 0;
+  try {
+    // 1. Unchanged samples: copy runs of consecutive old slots in big reads.
+    const live = keep.filter(([, e]) => e.slot !== undefined).sort((a, b) => a[1].slot! - b[1].slot!);
+    for (const [rel, e] of keep) if (e.slot === undefined) entries[rel] = e;
+    if (old && live.length > 0) {
+      const src = await fs.open(path.join(dir, old.dataFile), 'r');
+      try {
+        const perChunk = Math.max(1, Math.floor(COPY_CHUNK / sb));
+        const buf = Buffer.allocUnsafe(perChunk * sb);
+        let i = 0;
+        while (i < live.length) {
+          let j = i + 1;
+          while (j < live.length && j - i < perChunk && live[j]![1].slot === live[j - 1]![1].slot! + 1) j++;
+          const n = j - i;
+          const { bytesRead } = await src.read(buf, 0, n * sb, live[i]![1].slot! * sb);
+          if (bytesRead !== n * sb) throw new Error(`cache data file ${old.dataFile} is shorter than its manifest says`);
+          await out.write(buf, 0, n * sb, slot * sb);
+          for (let k = i; k < j; k++) {
+            const [rel, e] = live[k]!;
+            entries[rel] = { ...e, slot: slot++ };
+          }
+          copied += n;
+          i = j;
+        }
+      } finally {
+        await src.close();
+      }
+    }
+    // 2. New or changed files: decode with bounded concurrency, append in completion order.
+    const conc = Math.max(1, opts.concurrency ?? os.availableParallelism());
+    const plane = spec.height * spec.width;
+    await mapLimit(misses, conc, async (e) => {
+      if (opts.signal?.aborted) throw new DatasetError('decoding cancelled', e.path);
+      const base = { size: e.size, mtimeMs: e.mtimeMs };
+      try {
+        const u8 = await decodeImage(e.path, spec);
+        const s = slot++;
+        await out.write(u8, 0, sb, s * sb);
+        const sum: number[] = [];
+        const sq: number[] = [];
+        sampleSums(u8, 0, spec.channels, plane, sum, sq);
+        entries[e.rel] = { ...base, slot: s, sum, sq };
+        decoded++;
+        progress.decoded++;
+      } catch (err) {
+        if (!(err instanceof ImageDecodeFailure)) throw err;
+        // Bad content is remembered (until the file changes); a failed read is retried next run.
+        if (err.fromContent) entries[e.rel] = { ...base, error: err.reason };
+        else unreadable.push({ path: e.path, reason: err.reason });
+        failed++;
+        progress.failed++;
+      }
+      progress.done++;
+      opts.onProgress?.({ ...progress });
+    });
+    await out.sync();
+    await out.close();
+  } catch (e) {
+    await out.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fs.rename(tmp, path.join(dir, dataFile));
+  return { dataFile, slots: slot, copied, decoded, failed };
+}
+
+/** File-system failures while writing the cache, as a DatasetError that says what to do. */
+export function cacheWriteError(e: unknown, dir: string): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new DatasetError(`no space left for the decode cache in ${dir}: free some space or choose another cache folder`, dir);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new DatasetError(`cannot write the decode cache in ${dir} (${code}): choose a writable cache folder`, dir);
+  return e;
+}
+
