@@ -17,10 +17,16 @@ export function nameFromWeight(initializer: string | undefined): string | null {
  * PyTorch 1.13+ names a node after the module path that emitted it: `/features/features.0/Conv`.
  * A module that emitted only this node (nn.Conv2d, nn.ReLU) names the block: `features.0`. A
  * module that emitted several (F.relu inside a ResNet block) gets the op appended:
- * `/layer1/Relu_1` -> `layer1.relu_1`. `Conv_12` (older exporters) gives null.
+ * `/layer1/Relu_1` -> `layer1.relu_1`. The studio's `layer1.relu1/Relu` -> `layer1.relu1`.
+ * `Conv_12` (older exporters) gives null.
  */
 export function nameFromNode(nodeName: string, moduleIsShared: (prefix: string) => boolean = () => false): string | null {
-  if (!nodeName.startsWith('/')) return null;
+  if (!nodeName.startsWith('/')) {
+    // The studio's own exports: `<block name>/<Op>` (layer1.relu1/Relu).
+    const cut = nodeName.lastIndexOf('/');
+    const base = cut > 0 ? nodeName.slice(0, cut) : '';
+    return NAME_RE.test(base) ? base : null;
+  }
   const segs = nodeName.split('/').filter((s) => s.length > 0);
   const op = segs.pop() ?? '';
   const parts: string[] = [];

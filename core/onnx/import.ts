@@ -10,13 +10,16 @@ import { OnnxFormatError } from './errors';
 import { ImportContext, type ImportWarning, type Plan } from './import-context';
 import { genericPlan, MAPPERS } from './import-ops';
 import { UniqueNames } from './import-names';
-import { layeredLayout } from './layout';
+import { layoutDocument } from './layout';
+import { recoverModules } from './import-structure';
 import { readMetadata, type ModelMetadata } from './metadata';
 import { validateModel } from './validate';
 
 export interface ImportOptions {
   /** [channels, height, width] when the file leaves height/width symbolic. */
   inputSize?: [number, number, number];
+  /** Group each residual unit / inception module into a block named after it (default true). */
+  recoverModules?: boolean;
 }
 
 export interface ImportResult {
@@ -28,6 +31,8 @@ export interface ImportResult {
   warnings: ImportWarning[];
   /** ONNX op type -> how many became which block type (for `info` and the import summary). */
   mapping: Record<string, Record<string, number>>;
+  /** Modules recovered as groups (`layer1.0`, `inc3a`). */
+  modules: string[];
 }
 
 function imageInput(model: Model, opts: ImportOptions): { name: string; shape: [number, number, number] } {
@@ -145,9 +150,11 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
       edges.push({ id: `e${edges.length + 1}`, from: { node: idOf.get(src)!, port: srcPort }, to: { node: id, port } });
     });
   });
-  const positions = layeredLayout({ nodes, edges });
-  for (const n of nodes) n.position = positions.get(n.id) ?? n.position;
+  let document: ModelDocument = { nodes, edges, groups: [] };
+  let modules: string[] = [];
+  if (opts.recoverModules !== false) ({ doc: document, modules } = recoverModules(document));
+  document = layoutDocument(document);
 
   const metadata = readMetadata(model);
-  return { document: { nodes, edges, groups: [] }, weights, metadata, warnings: ctx.warnings, mapping };
+  return { document, weights, metadata, warnings: ctx.warnings, mapping, modules };
 }

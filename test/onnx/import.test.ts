@@ -45,12 +45,30 @@ describe('import: PyTorch exports become editable documents that re-export ident
     expect(maxAbsDiff(a.logits!, b.logits!)).toBeLessThan(1e-6);
   });
 
-  it('lays the graph out in rows: branches side by side, every node below its inputs', () => {
-    const imported = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('googlenet_mini').onnxPath))));
-    const pos = new Map(imported.document.nodes.map((n) => [n.id, n.position]));
-    for (const e of imported.document.edges) expect(pos.get(e.to.node)!.y).toBeGreaterThan(pos.get(e.from.node)!.y);
+  it('recovers inception modules and residual units as groups, laid out in rows', () => {
+    const g = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('googlenet_mini').onnxPath))));
+    expect(g.modules.sort()).toEqual(['inc3a', 'inc4a']);
+    expect(g.document.nodes.map((n) => `${n.name}:${n.type}`)).toEqual([
+      'input:input', 'stem.conv:conv2d', 'stem.relu:relu', 'pool3:maxpool2d', 'globalaveragepool:globalavgpool', 'fc:output', 'inc3a:group', 'inc4a:group',
+    ]);
+    const inc = g.document.groups.find((d) => d.name === 'inc3a')!;
+    expect(inc.nodes.map((n) => n.name)).toContain('b2.1.conv');
+    // every node below its inputs, the four branches side by side inside the module
+    for (const graph of [g.document, inc]) {
+      const pos = new Map(graph.nodes.map((n) => [n.id, n.position]));
+      for (const e of graph.edges) if (pos.has(e.from.node) && pos.has(e.to.node)) expect(pos.get(e.to.node)!.y).toBeGreaterThan(pos.get(e.from.node)!.y);
+    }
     const rows = new Map<number, number>();
-    for (const p of pos.values()) rows.set(p.y, (rows.get(p.y) ?? 0) + 1);
-    expect(Math.max(...rows.values())).toBe(4); // the four inception branches
+    for (const n of inc.nodes) rows.set(n.position.y, (rows.get(n.position.y) ?? 0) + 1);
+    expect(Math.max(...rows.values())).toBe(4);
+
+    const r = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('resnet_mini').onnxPath))));
+    expect(r.modules.sort()).toEqual(['layer1', 'layer2', 'layer3']);
+    expect(r.document.groups.find((d) => d.name === 'layer2')!.nodes.map((n) => n.name).sort()).toEqual(['add', 'conv1', 'conv2', 'downsample.0', 'relu', 'relu_1']);
+    // a studio export (batch norm kept) groups the same way
+    const studio = importOnnx(decodeModel(encodeModel(exportOnnx(FIXTURE_DOCS.resnet_mini!()).model)));
+    expect(studio.modules.sort()).toEqual(['layer1', 'layer2', 'layer3']);
+    const flat = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('resnet_mini').onnxPath))), { recoverModules: false });
+    expect(flat.document.groups).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ describe('cnn-studio info on ONNX files', () => {
     const io = capture();
     expect(await runCli(['info', loadFixture('resnet_mini').onnxPath], io)).toBe(0);
     expect(io.stdout).toMatch(/ONNX model: opset 17, IR 8, producer pytorch 1\.13\.0/);
-    expect(io.stdout).toMatch(/imported as 24 blocks/);
+    expect(io.stdout).toMatch(/imported as 8 blocks \(modules recovered as groups: layer1, layer2, layer3\)/);
     expect(io.stdout).toMatch(/layer3\.downsample\.0\s+conv2d\s+N×32×8×8/);
     expect(io.stdout).toMatch(/parameters:\s+22,042/);
   });

@@ -1,0 +1,65 @@
+/**
+ * Recovers the modules an imported network was written with: every residual unit and inception
+ * module (a module whose blocks branch and merge again: an Add or a Concat) becomes a user group
+ * named after the module (`layer1.0`, `inc3a`), so the editor shows ResNet as its residual blocks
+ * and GoogLeNet as its inception modules. Blocks inside keep their names relative to the module,
+ * so every weight keeps its PyTorch name (`layer1.0.conv1.weight`).
+ */
+import { groupSelection } from '../graph/group-selection';
+import type { ModelDocument } from '../graph/types';
+
+function parentModule(name: string): string | null {
+  const i = name.lastIndexOf('.');
+  return i > 0 ? name.slice(0, i) : null;
+}
+
+/** No path leaves the selection and comes back into it (else the group would form a cycle). */
+function isConvex(doc: ModelDocument, sel: ReadonlySet<string>): boolean {
+  const succ = new Map<string, string[]>();
+  for (const e of doc.edges) {
+    const l = succ.get(e.from.node);
+    if (l) l.push(e.to.node);
+    else succ.set(e.from.node, [e.to.node]);
+  }
+  const seen = new Set<string>();
+  const stack: string[] = [];
+  for (const id of sel) for (const s of succ.get(id) ?? []) if (!sel.has(s)) stack.push(s);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const s of succ.get(id) ?? []) {
+      if (sel.has(s)) return false;
+      stack.push(s);
+    }
+  }
+  return true;
+}
+
+export function recoverModules(input: ModelDocument): { doc: ModelDocument; modules: string[] } {
+  let doc = input;
+  const candidates = new Set<string>();
+  for (const n of doc.nodes) {
+    if (n.type !== 'add' && n.type !== 'concat') continue;
+    const m = parentModule(n.name);
+    if (m) candidates.add(m);
+  }
+  const modules: string[] = [];
+  // Innermost first; a module that would swallow an already grouped one is left as it is.
+  for (const m of [...candidates].sort((a, b) => b.length - a.length)) {
+    if (modules.some((g) => g.startsWith(`${m}.`))) continue;
+    const prefix = `${m}.`;
+    const members = doc.nodes.filter((n) => n.name.startsWith(prefix) && n.type !== 'input' && n.type !== 'output' && n.type !== 'group');
+    if (members.length < 2 || doc.nodes.some((n) => n.name === m)) continue;
+    const sel = new Set(members.map((n) => n.id));
+    if (!isConvex(doc, sel)) continue;
+    const renamed: ModelDocument = { ...doc, nodes: doc.nodes.map((n) => (sel.has(n.id) ? { ...n, name: n.name.slice(prefix.length) } : n)) };
+    const grouped = groupSelection(renamed, [...sel], m);
+    const node = grouped.doc.nodes.find((n) => n.id === grouped.nodeId);
+    // The group's name is the weights' prefix: if it had to change, the names would not match.
+    if (node?.name !== m) continue;
+    doc = grouped.doc;
+    modules.push(m);
+  }
+  return { doc, modules };
+}
