@@ -233,16 +233,12 @@ export function registerTrain(program: Command, io: CliIO): void {
       }
       const report = o.json ? (e: TrainEvent): void => io.out(JSON.stringify(e)) : textReporter(io);
       run.on(report);
-      // Ctrl-C: cancel at the next step boundary (the last checkpoint is kept); twice: leave now.
-      let interrupts = 0;
+      // Ctrl-C: cancel at the next step boundary (the last checkpoint is kept). The handler is
+      // removed at once, so a second Ctrl-C gets Node's default: the process ends immediately.
       const onSigint = (): void => {
-        interrupts++;
-        if (interrupts === 1) {
-          io.err('cancelling after the current step (Ctrl-C again to stop at once)');
-          run.cancel();
-        } else {
-          void run.kill();
-        }
+        process.off('SIGINT', onSigint);
+        io.err('cancelling after the current step (Ctrl-C again to stop at once; the last checkpoint stays)');
+        run.cancel();
       };
       process.on('SIGINT', onSigint);
       try {

@@ -30,7 +30,10 @@ export interface TrainingRun {
   cancel(): void;
   /** resolves with the terminal event (done, cancelled or failed); never rejects */
   readonly finished: Promise<TrainEvent>;
-  /** test/fault hook: stop the worker abruptly, as a crash would (inline mode: same as cancel) */
+  /**
+   * Fault hook (tests): end the worker at the next step boundary with no clean-up, as a crash
+   * would; the run then reports `failed` / 'worker-exited'. Inline mode: same as cancel.
+   */
   kill(): Promise<void>;
 }
 
@@ -119,6 +122,21 @@ export function startTraining(options: TrainOptions, how: StartOptions = {}): Tr
     cancel: () => send({ type: 'cancel' }),
     finished,
     kill: async () => {
+      // Terminating a thread inside onnxruntime's session.run aborts the whole process (a native
+      // exception escapes while the thread's environment is torn down). So hold the worker at the
+      // next step boundary first, then end it there without any clean-up: for the loop and the files
+      // on disk this is the same as a crash mid-epoch.
+      if (terminal) return;
+      const atBoundary = new Promise<void>((resolve) => {
+        const off = on((e) => {
+          if (e.type === 'paused' || TERMINAL.has(e.type)) {
+            off();
+            resolve();
+          }
+        });
+      });
+      send({ type: 'pause' });
+      await atBoundary;
       killed = true;
       await worker.terminate();
     },

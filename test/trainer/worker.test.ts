@@ -73,8 +73,7 @@ describe('training worker', () => {
     b.on((e) => {
       if (e.type === 'progress' && e.epoch === 2 && !killed) {
         killed = true;
-        b.pause(); // hold it mid-epoch, then pull the plug
-        void b.kill();
+        void b.kill(); // held at the next step boundary mid-epoch, then ended without clean-up
       }
     });
     const end = await b.finished;
