@@ -10,6 +10,7 @@ import { registerExport } from './export';
 import { registerImport } from './import';
 import { registerTrain } from './train';
 import { registerEval } from './eval';
+import { registerExportPytorch } from './export-pytorch';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -25,4 +26,5 @@ export const commands: RegisterCommand[] = [
   registerImport,
   registerTrain,
   registerEval,
+  registerExportPytorch,
 ];

@@ -1,0 +1,47 @@
+/**
+ * cnn-studio export-pytorch <project> -o DIR [--checkpoint PATH]: writes a PyTorch project
+ * (model.py, train.py, export_onnx.py, README.md, requirements.txt, weights.safetensors) that
+ * torchrun trains on one or many GPUs with the studio's recipe.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
+import { atomicWrite } from '../fs/atomic-write';
+import { ExportSourceError, pytorchSource } from '../export-pytorch/source';
+import { CliError, type CliIO } from './io';
+
+export function registerExportPytorch(program: Command, io: CliIO): void {
+  program
+    .command('export-pytorch')
+    .description('export a project (or a training run folder) as a PyTorch project that torchrun trains on many GPUs, with the same recipe')
+    .argument('<project>', 'a project file (.json) or a training run folder')
+    .requiredOption('-o, --output <dir>', 'the folder to write the Python project into')
+    .option('--checkpoint <path>', 'weights from this checkpoint, or a run folder (its best checkpoint and recipe); default: the run folder\'s best.ckpt or the project\'s imported weights')
+    .action(async (arg: string, o: { output: string; checkpoint?: string }) => {
+      let src;
+      try {
+        src = await pytorchSource(arg, o.checkpoint);
+      } catch (e) {
+        if (e instanceof ExportSourceError) throw new CliError(e.message);
+        throw e;
+      }
+      const name = src.project.name || path.basename(src.projectFile, '.json');
+      let result;
+      try {
+        result = exportPytorch(src.project.model, { projectName: name, recipe: src.recipe, ...(src.weights ? { weights: src.weights } : {}) });
+      } catch (e) {
+        if (e instanceof PytorchExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
+        throw e;
+      }
+      try {
+        await fs.mkdir(o.output, { recursive: true });
+        for (const f of result.files) await atomicWrite(path.join(o.output, f.path), f.data);
+      } catch (e) {
+        throw new CliError(`${o.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+      }
+      io.out(`wrote ${o.output}: ${result.files.map((f) => f.path).join(', ')} (class ${result.className})`);
+      io.out(src.checkpoint ? `weights: ${src.checkpoint}` : 'weights: none (the model starts from PyTorch\'s initialisation; pass --checkpoint)');
+      for (const w of result.warnings) io.err(`warning: ${w}`);
+    });
+}
