@@ -8,9 +8,10 @@ import { RunControl } from './control';
 import { runTraining } from './loop';
 import type { ControlMessage, WorkerInit, WorkerMessage } from './messages';
 
-// Graph-optimizer notes ("Removing initializer ...") are warnings for developers, not for a
-// person watching a progress bar: only errors reach stderr.
-ort.env.logLevel = 'error';
+// onnxruntime's own log lines (graph-optimizer notes, a provider library that is not installed
+// while probing for 'auto') are for developers, not for a person watching a progress bar. Every
+// failure that matters still arrives as an exception, and the trainer reports it as an event.
+ort.env.logLevel = 'fatal';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
