@@ -105,6 +105,7 @@ export const onnxOp = definePrimitive({
     weightShapes: p.string('Weight shapes (JSON)', '{}'),
     outputs: p.int('Outputs', 1, 1, 64),
     outShapes: p.string('Output shapes from the file (JSON)', '[]'),
+    opset: p.int('Opset of the source file', 17, 1, 1000, 'Attributes follow this opset\'s version of the op; export warns when writing another opset'),
   },
   inputPorts: (P) => Array.from({ length: portCount(P) }, (_, i) => `in${i}`),
   outputPorts: (P) => Array.from({ length: Math.max(1, num(P, 'outputs')) }, (_, i) => `out${i}`),

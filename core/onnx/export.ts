@@ -17,13 +17,16 @@ import { foldBatchNorm } from './fold-bn';
 import { MAX_OPSET } from './validate';
 
 export const DEFAULT_OPSET = 17;
-/** Softmax's axis semantics and every op the blocks emit are as of opset 13. */
-export const MIN_EXPORT_OPSET = 13;
+/**
+ * Every op the blocks emit for inference has its current meaning since opset 11 (pools' ceil_mode
+ * since 10; Softmax over the last axis of N x classes is the same before and after 13).
+ */
+export const MIN_EXPORT_OPSET = 11;
 
 export type WeightSource = ReadonlyMap<string, Float32Array> | Readonly<Record<string, Float32Array>>;
 
 export interface ExportOptions {
-  /** ai.onnx opset (default 17; 13 to 26, what onnxruntime-node 1.30 loads). */
+  /** ai.onnx opset (default 17; 11 to 26, what onnxruntime-node 1.30 loads). */
   opset?: number;
   /** Weights by studio name (`conv1.weight`); any missing one is freshly initialised. */
   weights?: WeightSource;
@@ -150,6 +153,13 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   g.output('logits', 'float32', ['N', classes]);
   g.output('probabilities', 'float32', ['N', classes]);
   for (const note of fwd.notes) warnings.push(note);
+  // Imported ops without a block are written as they were read; across opsets an op's inputs
+  // and attributes can differ (Squeeze's axes became an input at 13, Reduce*'s at 18).
+  const foreign = graph.nodes.filter((p) => p.live && p.type === 'onnx-op' && p.params.opset !== opset);
+  if (foreign.length > 0) {
+    const ops = [...new Set(foreign.map((p) => `${String(p.params.opType)} (opset ${String(p.params.opset)})`))].join(', ');
+    warnings.push(`${foreign.length} imported ONNX op(s) are written unchanged into an opset-${opset} model: ${ops}; export with --opset ${String(foreign[0]!.params.opset)} if onnxruntime rejects them`);
+  }
 
   const domains = new Set(g.nodes.map((n) => n.domain ?? '').filter((d) => d !== ''));
   const opsetImports: OpsetImport[] = [{ domain: '', version: opset }, ...[...domains].map((d) => ({ domain: d, version: 1 }))];

@@ -84,6 +84,8 @@ export class ImportContext {
     readonly graph: Graph,
     readonly imageInput: string,
     inputShape: number[],
+    /** The file's ai.onnx opset: generic ops keep attributes in that version's form. */
+    readonly opset = 17,
   ) {
     this.moduleIsShared = modulePrefixCounts(graph.nodes.filter((n) => n.opType !== 'Constant' && n.opType !== 'Identity').map((n) => n.name));
     for (const t of graph.initializers) this.consts.set(t.name, t);

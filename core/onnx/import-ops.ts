@@ -424,6 +424,7 @@ export function genericPlan(n: Node, ctx: ImportContext): Plan {
       weightShapes: JSON.stringify(weightShapes),
       outputs: Math.max(1, n.outputs.length),
       outShapes: JSON.stringify(outShapes),
+      opset: ctx.opset,
     },
     inputs,
     outputs: [...n.outputs],

@@ -13,7 +13,7 @@ import { UniqueNames } from './import-names';
 import { layoutDocument } from './layout';
 import { recoverModules } from './import-structure';
 import { readMetadata, type ModelMetadata } from './metadata';
-import { validateModel } from './validate';
+import { defaultOpset, validateModel } from './validate';
 
 export interface ImportOptions {
   /** [channels, height, width] when the file leaves height/width symbolic. */
@@ -96,7 +96,7 @@ function outputPlan(ctx: ImportContext, v: string): Plan {
 export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult {
   validateModel(model);
   const input = imageInput(model, opts);
-  const ctx = new ImportContext(model.graph, input.name, input.shape);
+  const ctx = new ImportContext(model.graph, input.name, input.shape, defaultOpset(model) ?? 17);
   const inputPlan = ctx.add({
     type: 'input', nameBase: 'input', params: { channels: input.shape[0], height: input.shape[1], width: input.shape[2] },
     inputs: [], outputs: [input.name], weights: new Map(), source: null,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ProjectFileError } from '../../core/graph/errors';
 import { parseProject, type Project } from '../../core/graph/project';
-import { DEFAULT_OPSET, ExportError, exportOnnx, type ExportOptions } from '../../core/onnx/export';
+import { DEFAULT_OPSET, ExportError, exportOnnx, MIN_EXPORT_OPSET, type ExportOptions } from '../../core/onnx/export';
+import { MAX_OPSET } from '../../core/onnx/validate';
 import type { ResizeMode } from '../../core/onnx/metadata';
 import { encodeModel } from '../../core/onnx/proto';
 import { atomicWrite } from '../fs/atomic-write';
@@ -72,6 +73,13 @@ async function exportSource(arg: string): Promise<ExportSource> {
   return { projectFile: arg, project, checkpoint: projectCheckpointPath(arg, project), deploy: deploySettings(project) };
 }
 
+/** An imported project exports at its source opset by default (its ONNX-op blocks are in that form). */
+function defaultOpsetFor(project: Project): number {
+  const from = project.extra.importedFrom as { opset?: unknown } | undefined;
+  const v = from?.opset;
+  return typeof v === 'number' && Number.isInteger(v) && v >= MIN_EXPORT_OPSET && v <= MAX_OPSET ? v : DEFAULT_OPSET;
+}
+
 function opsetOption(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new CliError(`--opset: "${v}" is not a whole number`);
@@ -85,11 +93,11 @@ export function registerExport(program: Command, io: CliIO): void {
     .argument('<project>', 'a project file (.json) or a training run folder')
     .requiredOption('-o, --output <file>', 'the .onnx file to write')
     .option('--checkpoint <file>', 'weights from this checkpoint (default: the run\'s best.ckpt, or the weights an import saved with the project; else freshly initialised)')
-    .option('--opset <n>', `ai.onnx opset, 13 to 26 (default ${DEFAULT_OPSET})`, String(DEFAULT_OPSET))
+    .option('--opset <n>', `ai.onnx opset, 11 to 26 (default ${DEFAULT_OPSET}; an imported project: its source opset)`)
     .option('--fold-bn', 'fold each batch norm into the conv before it (fewer ops, same outputs)')
     .option('--classes <names>', 'class names, comma-separated, in output order')
     .option('--name <name>', 'model name stored in the metadata (default: the project name)')
-    .action(async (arg: string, o: { output: string; checkpoint?: string; opset: string; foldBn?: boolean; classes?: string; name?: string }) => {
+    .action(async (arg: string, o: { output: string; checkpoint?: string; opset?: string; foldBn?: boolean; classes?: string; name?: string }) => {
       const src = await exportSource(arg);
       const ckpt = o.checkpoint ?? src.checkpoint;
       let weights: Map<string, Float32Array> | undefined;
@@ -102,7 +110,7 @@ export function registerExport(program: Command, io: CliIO): void {
       }
       const d = src.deploy;
       const opts: ExportOptions = {
-        opset: opsetOption(o.opset),
+        opset: o.opset === undefined ? defaultOpsetFor(src.project) : opsetOption(o.opset),
         foldBatchNorm: o.foldBn === true,
         modelName: o.name ?? (src.project.name || path.basename(src.projectFile, '.json')),
       };

@@ -112,3 +112,28 @@ describe('import patterns', () => {
     }
   });
 });
+
+describe('imported ONNX ops across opsets', () => {
+  it('keep their source opset; exporting at it round-trips, another opset warns', async () => {
+    const g = new GraphBuilder('hand');
+    g.input('input', 'float32', ['N', 2, 4, 4]);
+    const w = g.initializer('c.weight', 'float32', [3, 2, 1, 1], randn(6), true);
+    const c = g.op1('Conv', ['input', w], { kernel_shape: [1, 1] }, { name: '/c/Conv' });
+    const gap = g.op1('ReduceMean', [c], { axes: [2, 3], keepdims: 1 }, { name: '/pool/ReduceMean' });
+    const sq = g.op1('Squeeze', [gap], { axes: [2, 3] }, { name: '/sq/Squeeze' });
+    g.op('Gemm', [sq, g.initializer('fc.weight', 'float32', [4, 3], randn(12), true)], { transB: 1 }, { outputNames: ['out'], name: '/fc/Gemm' });
+    g.output('out', 'float32', ['N', 4]);
+    const m = model(g, 11);
+    const imported = importOnnx(decodeModel(encodeModel(m)));
+    const sqNode = imported.document.nodes.find((n) => n.type === 'onnx-op')!;
+    expect(sqNode.params).toMatchObject({ opType: 'Squeeze', opset: 11 });
+    const at11 = exportOnnx(imported.document, { weights: imported.weights, opset: 11 });
+    expect(at11.warnings.filter((x) => /imported ONNX op/.test(x))).toEqual([]);
+    const x = { shape: [2, 2, 4, 4], data: randn(64, 1) };
+    const a = await runOnnx(encodeModel(m), x);
+    const b = await runOnnx(encodeModel(at11.model), x);
+    expect(maxAbsDiff(a.out!, b.logits!)).toBeLessThan(1e-6);
+    const at17 = exportOnnx(imported.document, { weights: imported.weights });
+    expect(at17.warnings.join('\n')).toMatch(/Squeeze \(opset 11\).*--opset 11/);
+  });
+});
