@@ -146,11 +146,13 @@ def bench(name, steps, warmup):
     for _ in range(warmup):
         step()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(steps):
         step()
     ms = (time.perf_counter() - t0) * 1000 / steps
+    cpu_ms = (time.process_time() - c0) * 1000 / steps
     params = sum(p.numel() for p in model.parameters())
-    return {'model': name, 'batch': batch, 'imagesPerSecond': batch * 1000 / ms, 'msPerStep': ms, 'params': params,
+    return {'model': name, 'batch': batch, 'imagesPerSecond': batch * 1000 / ms, 'msPerStep': ms, 'cpuMsPerStep': cpu_ms, 'params': params,
             'threads': torch.get_num_threads(), 'torch': torch.__version__}
 
 

@@ -75,6 +75,6 @@ export function registerBench(program: Command, io: CliIO): void {
       }
       const r = await benchTrainStep(doc, { batch, steps, device: o.device as Device, threads });
       if (o.json) io.out(JSON.stringify({ imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device }));
-      else io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms)`);
+      else io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms, CPU ${r.cpuMsPerStep?.toFixed(1)} ms/step)`);
     });
 }

@@ -22,6 +22,8 @@ export interface BenchResult {
   device: string;
   /** Graph build + session creation time. */
   setupMs?: number;
+  /** Process CPU time per step (all threads): a load-insensitive cost figure. */
+  cpuMsPerStep?: number;
 }
 
 export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promise<BenchResult> {
@@ -40,8 +42,10 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const labels = BigInt64Array.from({ length: o.batch }, () => BigInt(Math.floor(rnd() * step.numClasses)));
   for (let i = 0; i < (o.warmup ?? 3); i++) await runner.run(images, inputShape, labels, 0.01);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   for (let i = 0; i < o.steps; i++) await runner.run(images, inputShape, labels, 0.01);
   const ms = (performance.now() - t1) / o.steps;
+  const c2 = process.cpuUsage(c1);
   await runner.session.release();
-  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, setupMs };
+  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, setupMs, cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps };
 }

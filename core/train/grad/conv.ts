@@ -40,7 +40,9 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
     const flipPads = p.pads.map((q, i) => keff[i % r]! - 1 - q);
     const useConv =
       (ctx.options.convHeuristics ?? true) &&
-      group === 1 && p.strides.every((s) => s === 1) && flipPads.every((q) => q >= 0) && c % 16 === 0 && m % 16 === 0;
+      group === 1 && p.strides.every((s) => s === 1) && flipPads.every((q) => q >= 0) && c % 16 === 0 && m % 16 === 0 &&
+      // On 1x1 maps the flipped conv multiplies mostly padding; ConvTranspose was faster there.
+      sp.some((h) => h > 1);
     if (useConv) {
       // w' [C, M, k] = flip_k(transpose(w)), then a stride-1 "full" correlation of dy with w'.
       const wt = g.op1('Transpose', [node.inputs[1]!], { perm: [1, 0, ...sp.map((_, i) => i + 2)] });
