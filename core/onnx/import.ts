@@ -12,13 +12,15 @@ import { genericPlan, MAPPERS } from './import-ops';
 import { UniqueNames } from './import-names';
 import { layoutDocument } from './layout';
 import { recoverModules } from './import-structure';
+import { recoverComposites } from './import-composites';
 import { readMetadata, type ModelMetadata } from './metadata';
 import { defaultOpset, validateModel } from './validate';
 
 export interface ImportOptions {
   /** [channels, height, width] when the file leaves height/width symbolic. */
   inputSize?: [number, number, number];
-  /** Group each residual unit / inception module into a block named after it (default true). */
+  /** Group each residual unit / inception module into a block named after it, and make exact
+   *  matches Residual / Inception blocks (default true). */
   recoverModules?: boolean;
 }
 
@@ -33,6 +35,8 @@ export interface ImportResult {
   mapping: Record<string, Record<string, number>>;
   /** Modules recovered as groups (`layer1.0`, `inc3a`). */
   modules: string[];
+  /** Those of them that are exactly a studio composite, now that block: `layer1 (residual)`. */
+  composites: string[];
 }
 
 function imageInput(model: Model, opts: ImportOptions): { name: string; shape: [number, number, number] } {
@@ -53,23 +57,35 @@ function imageInput(model: Model, opts: ImportOptions): { name: string; shape: [
   return { name: inp.name, shape: dims as [number, number, number] };
 }
 
-/** The value the classifier's logits come from: a studio export's "logits", else output 0 minus a final Softmax. */
+function isLastAxisSoftmax(ctx: ImportContext, p: Plan | undefined): p is Plan {
+  if (!p || p.dropped || p.source?.opType !== 'Softmax' || p.inputs.length !== 1) return false;
+  const rank = ctx.perSample(p.outputs[0] ?? '')?.length;
+  const axis = p.source.attributes.axis;
+  return !axis || (axis.kind === 'int' && (axis.value === -1 || axis.value === rank));
+}
+
+/**
+ * The value the classifier's logits come from: a studio export's "logits", else output 0, less
+ * a final Softmax. Softmax outputs of the logits (a studio export's "probabilities") are the
+ * Output block's own probabilities and are dropped; other extra outputs are reported.
+ */
 function logitsValue(ctx: ImportContext, model: Model): string {
   const outs = model.graph.outputs.map((o) => o.name);
   let v = outs.includes('logits') ? 'logits' : outs[0]!;
-  for (const o of outs) if (o !== v) ctx.warn(o, `extra graph output "${o}" is not imported (the studio's model has one classifier output)`);
   for (let guard = 0; guard < 4; guard++) {
     const p = ctx.producerOf(v);
-    if (!p || p.source?.opType !== 'Softmax' || p.inputs.length !== 1) break;
-    const rank = ctx.perSample(v)?.length;
-    const axis = p.source.attributes.axis;
-    const last = !axis || (axis.kind === 'int' && (axis.value === -1 || axis.value === rank));
-    if (!last) break;
-    // The Output block's probabilities are this Softmax; dropping it keeps logits as the output.
+    if (!isLastAxisSoftmax(ctx, p)) break;
     p.dropped = true;
     v = p.inputs[0]!;
   }
-  return ctx.canon(v);
+  const logits = ctx.canon(v);
+  for (const o of outs) {
+    if (ctx.canon(o) === logits) continue;
+    const p = ctx.producerOf(o);
+    if (isLastAxisSoftmax(ctx, p) && ctx.canon(p.inputs[0]!) === logits) p.dropped = true;
+    else ctx.warn(o, `extra graph output "${o}" is not imported (the studio's model has one classifier output)`);
+  }
+  return logits;
 }
 
 function outputPlan(ctx: ImportContext, v: string): Plan {
@@ -152,9 +168,13 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
   });
   let document: ModelDocument = { nodes, edges, groups: [] };
   let modules: string[] = [];
-  if (opts.recoverModules !== false) ({ doc: document, modules } = recoverModules(document));
+  let composites: string[] = [];
+  if (opts.recoverModules !== false) {
+    ({ doc: document, modules } = recoverModules(document));
+    ({ doc: document, replaced: composites } = recoverComposites(document));
+  }
   document = layoutDocument(document);
 
   const metadata = readMetadata(model);
-  return { document, weights, metadata, warnings: ctx.warnings, mapping, modules };
+  return { document, weights, metadata, warnings: ctx.warnings, mapping, modules, composites };
 }

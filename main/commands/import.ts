@@ -69,6 +69,7 @@ export function registerImport(program: Command, io: CliIO): void {
       io.out(`wrote ${o.output}: "${name}", ${imported.document.nodes.length} blocks (${[...counts].map(([t, c]) => `${c} ${t}`).join(', ')}), ${a.totals.params.toLocaleString('en-US')} parameters`);
       io.out(`wrote ${o.output.replace(/\.json$/i, '')}.ckpt: the imported weights`);
       if (imported.modules.length) io.out(`${imported.modules.length} module(s) recovered as groups: ${imported.modules.sort().join(', ')}`);
+      if (imported.composites.length) io.out(`recognised as studio blocks: ${imported.composites.sort().join(', ')}`);
       if (generic.length) io.out(`${generic.length} op(s) have no block and are kept as "ONNX op" blocks: ${[...new Set(generic)].join(', ')}`);
       for (const w of imported.warnings) io.err(`warning: ${w.node}: ${w.message}`);
       for (const d of a.diagnostics.filter((x) => x.severity === 'error')) io.err(`problem: ${d.message}`);

@@ -30,7 +30,7 @@ export function describeImport(file: string, bytes: Uint8Array, collapsed = fals
   const summary = [
     `ONNX model: opset ${defaultOpset(model) ?? '?'}, IR ${model.irVersion}, producer ${model.producerName || '?'} ${model.producerVersion}`.trimEnd(),
     `input ${md.inputSize.join('×')} (${md.colorMode}), ${md.classNames.length ? `${md.classNames.length} class names` : 'no class names'}, mean [${md.mean.join(', ')}], std [${md.std.join(', ')}]`,
-    `imported as ${imported.document.nodes.length} blocks${imported.modules.length ? ` (modules recovered as groups: ${[...imported.modules].sort().join(', ')})` : ''}${generic.length ? `, ${generic.length} kept as ONNX ops (${[...new Set(generic)].join(', ')})` : ''}`,
+    `imported as ${imported.document.nodes.length} blocks${imported.modules.length ? ` (modules recovered as groups: ${[...imported.modules].sort().join(', ')})` : ''}${imported.composites.length ? `, recognised: ${[...imported.composites].sort().join(', ')}` : ''}${generic.length ? `, ${generic.length} kept as ONNX ops (${[...new Set(generic)].join(', ')})` : ''}`,
     ...imported.warnings.map((w) => `warning: ${w.node}: ${w.message}`),
   ];
   return { result: { report: modelReport(a, { collapsed }), totals: a.totals, title: `${file}\n${summary.join('\n')}` }, summary };

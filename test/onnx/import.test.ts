@@ -37,6 +37,7 @@ describe('import: PyTorch exports become editable documents that re-export ident
     expect(back.metadata.mean).toEqual([0.4, 0.5, 0.6]);
     const firstWeights = new Map(first.model.graph.initializers.map((t) => [t.name, t.data as Float32Array]));
     for (const [k, v] of back.weights) expect(v, k).toEqual(firstWeights.get(k));
+    expect(back.document.nodes.map((n) => `${n.name}:${n.type}`).sort()).toEqual(doc.nodes.map((n) => `${n.name}:${n.type}`).sort());
     const again = exportOnnx(back.document, { weights: back.weights });
     expect(again.initialized).toEqual([]);
     const fx = loadFixture('resnet_mini');
@@ -66,8 +67,19 @@ describe('import: PyTorch exports become editable documents that re-export ident
     expect(r.modules.sort()).toEqual(['layer1', 'layer2', 'layer3']);
     expect(r.document.groups.find((d) => d.name === 'layer2')!.nodes.map((n) => n.name).sort()).toEqual(['add', 'conv1', 'conv2', 'downsample.0', 'relu', 'relu_1']);
     // a studio export (batch norm kept) groups the same way
-    const studio = importOnnx(decodeModel(encodeModel(exportOnnx(FIXTURE_DOCS.resnet_mini!()).model)));
+    const studioDoc = FIXTURE_DOCS.resnet_mini!();
+    const studioExport = exportOnnx(studioDoc, { seed: 5 });
+    const studio = importOnnx(decodeModel(encodeModel(studioExport.model)));
     expect(studio.modules.sort()).toEqual(['layer1', 'layer2', 'layer3']);
+    // ... and batch norm kept, they are exactly the studio's Residual blocks again
+    expect(studio.composites.sort()).toEqual(['layer1 (residual)', 'layer2 (residual)', 'layer3 (residual)']);
+    expect(studio.document.nodes.map((n) => `${n.name}:${n.type}`).sort()).toEqual(studioDoc.nodes.map((n) => `${n.name}:${n.type}`).sort());
+    expect(studio.document.nodes.find((n) => n.name === 'layer3')!.params).toMatchObject({ variant: 'bottleneck', planes: 8, stride: 2 });
+    const gDoc = FIXTURE_DOCS.googlenet_mini!();
+    const gBack = importOnnx(decodeModel(encodeModel(exportOnnx(gDoc).model)));
+    expect(gBack.composites.sort()).toEqual(['inc3a (inception)', 'inc4a (inception)']);
+    // Dropout is an Identity at inference, so it is the one block an export cannot carry.
+    expect(gBack.document.nodes.map((n) => `${n.name}:${n.type}`).sort()).toEqual(gDoc.nodes.filter((n) => n.type !== 'dropout').map((n) => `${n.name}:${n.type}`).sort());
     const flat = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('resnet_mini').onnxPath))), { recoverModules: false });
     expect(flat.document.groups).toEqual([]);
   });
