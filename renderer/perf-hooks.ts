@@ -4,6 +4,7 @@
  */
 import { useAnalysis } from './state/analysis';
 import { useDoc } from './state/document';
+import { useUi } from './state/ui';
 
 declare global {
   interface Window {
@@ -11,6 +12,7 @@ declare global {
       analysisTimings(): number[];
       nodeCount(): number;
       docJson(): string;
+      setTheme(t: 'light' | 'dark'): void;
     };
   }
 }
@@ -20,5 +22,6 @@ export function exposePerfHooks(): void {
     analysisTimings: () => [...useAnalysis.getState().timings],
     nodeCount: () => useDoc.getState().doc.nodes.length,
     docJson: () => JSON.stringify(useDoc.getState().doc),
+    setTheme: (t) => useUi.getState().setTheme(t),
   };
 }

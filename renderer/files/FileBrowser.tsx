@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DirectoryListing } from '../../core/api';
 import { Modal } from '../components/Modal';
 import { openPath, saveTo, useFiles } from '../state/files';
@@ -15,11 +15,14 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
   const [error, setError] = useState<string | null>(null);
   const [path, setPath] = useState('');
   const close = () => useFiles.setState({ browse: null });
+  // A path typed (or pasted) before the first listing arrives must survive it.
+  const typed = useRef(false);
 
   const list = useCallback((dir?: string) => {
     setError(null);
     api.listDirectory(dir ? { path: dir } : {}).then((l) => {
       setListing(l);
+      if (typed.current) return;
       setPath((p) => {
         const name = p ? p.split(/[\\/]/).pop()! : mode === 'save' ? `${useProjectMeta.getState().name.replace(/[^\w.-]+/g, '-') || 'model'}.cnn.json` : '';
         return name ? join(l.path, name) : `${l.path}/`;
@@ -38,14 +41,17 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
   return (
     <Modal title={mode === 'open' ? 'Open a model' : 'Save the model as'} onClose={close} wide testId="file-browser">
       <form className="file-path" onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <input value={path} onChange={(e) => setPath(e.target.value)} data-testid="file-path" aria-label="File path" spellCheck={false} />
+        <input value={path} onChange={(e) => { typed.current = true; setPath(e.target.value); }} data-testid="file-path" aria-label="File path" spellCheck={false} />
         <button type="submit" className="primary" data-testid="file-submit" disabled={busy !== null}>{mode === 'open' ? 'Open' : 'Save'}</button>
       </form>
       {error && <p className="banner error" role="alert">{error}</p>}
       {listing && (
         <div className="browser">
           <div className="browser-where">
-            <button type="button" disabled={!listing.parent} onClick={() => listing.parent && list(listing.parent)} data-testid="browse-up" title="Parent folder">↑</button>
+            <button type="button" disabled={!listing.parent} onClick={() => {
+              typed.current = false;
+              if (listing.parent) list(listing.parent);
+            }} data-testid="browse-up" title="Parent folder">↑</button>
             <code>{listing.path}</code>
           </div>
           <ul className="browser-list" data-testid="browser-list">
@@ -54,7 +60,11 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
                 <button
                   type="button"
                   className={`entry ${e.kind}${/\.json$/i.test(e.name) ? ' project' : ''}`}
-                  onClick={() => (e.kind === 'dir' ? list(join(listing.path, e.name)) : setPath(join(listing.path, e.name)))}
+                  onClick={() => {
+                    typed.current = false;
+                    if (e.kind === 'dir') list(join(listing.path, e.name));
+                    else setPath(join(listing.path, e.name));
+                  }}
                   onDoubleClick={() => {
                     if (e.kind === 'file' && mode === 'open') void openPath(join(listing.path, e.name));
                   }}

@@ -68,7 +68,11 @@ function below(doc: ModelDocument, id: string | undefined): Position | null {
   if (!n) return null;
   const frame = useAnalysis.getState().views.get(n.id);
   const h = frame?.expanded ? 400 : 150;
-  return { x: n.position.x, y: n.position.y + h };
+  // Step right past blocks already there, so a new branch never lands on top of one.
+  const pos = { x: n.position.x, y: n.position.y + h };
+  const hit = (p: Position) => doc.nodes.some((m) => Math.abs(m.position.x - p.x) < 220 && Math.abs(m.position.y - p.y) < 100);
+  while (hit(pos)) pos.x += 250;
+  return pos;
 }
 
 /**

@@ -62,7 +62,11 @@ export function LayerTable() {
                 onClick={() => {
                   useDoc.getState().select([r.id]);
                   const n = rf.getInternalNode(r.id);
-                  if (n) void rf.setCenter(n.internals.positionAbsolute.x + 100, n.internals.positionAbsolute.y + 30, { zoom: Math.max(rf.getZoom(), 0.7), duration: 250 });
+                  if (!n) return;
+                  // Frames can be tall: bring their top into view, not their middle.
+                  const w = n.measured.width ?? 212;
+                  const h = n.measured.height ?? 60;
+                  void rf.setCenter(n.internals.positionAbsolute.x + w / 2, n.internals.positionAbsolute.y + Math.min(h / 2, 320), { zoom: Math.max(rf.getZoom(), 0.7), duration: 250 });
                 }}
               >
                 <td title={`${r.name} (${r.type})`}><span className="layer-name">{r.depth ? r.name.slice(r.name.indexOf('.') + 1) : r.name}</span></td>

@@ -28,17 +28,13 @@ afterAll(async () => {
   await serve?.stop();
 });
 
-async function shoot(name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => {
-      localStorage.setItem('cnn-studio-theme', t);
-    }, theme);
-    const current = await page.evaluate(() => document.documentElement.dataset['theme']);
-    if (current !== theme) await page.getByTestId('theme-toggle').click();
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: screenshotPath(`editor-${name}-${theme}`) });
+/** Screenshots of the current view in both themes (the page is left in the light one). */
+async function shoot(name: string, p: Page = page): Promise<void> {
+  for (const theme of ['dark', 'light'] as const) {
+    await p.evaluate((t) => window.__cnnStudio!.setTheme(t), theme);
+    await p.waitForTimeout(150);
+    await p.screenshot({ path: screenshotPath(`editor-${name}-${theme}`) });
   }
-  await page.getByTestId('theme-toggle').click();
 }
 
 describe('the editor in Chromium (serve mode)', () => {
@@ -131,7 +127,8 @@ describe('the editor in Chromium (serve mode)', () => {
     await page.getByTestId('open').click();
     await page.getByTestId('file-path').fill(file);
     await page.getByTestId('file-submit').click();
-    await node(page, 'fc3').waitFor();
+    await Promise.race([node(page, 'fc3').waitFor(), page.getByTestId('toast-error').waitFor()]);
+    expect(await page.getByTestId('toast-error').allTextContents()).toEqual([]);
     expect(await docJson(page)).toBe(before);
     await page.getByTestId('tab-summary').click();
     expect(await page.getByTestId('total-params').textContent()).not.toBe('0');
@@ -149,11 +146,17 @@ describe('the editor in Chromium (serve mode)', () => {
     await page.getByTestId('expand-all').click();
     await page.waitForTimeout(300);
     await layout(page);
+    await shoot('resnet50-expanded-all');
+    // A close look at the first stage: its bottleneck blocks, projection shortcut and adds.
+    await page.getByTestId('layer-row-layer1').click();
+    await page.waitForTimeout(500);
     await shoot('resnet50-expanded');
   });
 
   it('offers the autosaved copy after a crash', async () => {
-    await selectNode(page, 'fc');
+    // Selecting a row of the layer table selects the block and brings it into view.
+    await page.getByTestId('layer-row-fc').click();
+    await page.getByTestId('tab-inspector').click();
     await setParam(page, 'classes', '7');
     const edited = await docJson(page);
     await page.waitForTimeout(2500); // autosave runs 1.5 s after the last change
