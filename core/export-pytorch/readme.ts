@@ -42,6 +42,8 @@ Several machines (here 2 with 8 GPUs each; run on every machine, \`--node_rank\`
         --rdzv_backend c10d --rdzv_endpoint HOST0:29500 \\
         train.py --data DATA --out runs/a --amp
 
+- torch 1.13 on Python 3.11 (Debian 12's \`python3-torch\`): its torchrun cannot read the default of
+  \`--redirects\`/\`--tee\`; add \`--redirects 0:1,1:1 --tee 0:1,1:1\` (one \`i:1\` per local process).
 - \`--batch-size\` is the global batch: each process takes its share, so the recipe (and the
   learning rate that goes with it) stays the same whatever the number of GPUs. Batch norm
   normalises over each process's share; \`--sync-bn\` uses the whole batch, as the studio does.

@@ -405,20 +405,23 @@ def all_sum(values, device, world):
 
 
 def evaluate(model, loader, criterion, device, world):
-    """(loss, accuracy, correct, total) over every process's share."""
+    """(loss, accuracy, confusion[true][predicted]) over every process's
+    share."""
     model.eval()
-    loss_sum = correct = total = 0.0
+    loss_sum = 0.0
+    confusion = torch.zeros(NUM_CLASSES, NUM_CLASSES, dtype=torch.float64)
     with torch.no_grad():
         for x, y in loader:
-            x, y = x.to(device), y.to(device)
-            logits = model(x).float()
+            logits = model(x.to(device)).float().cpu()
             loss_sum += criterion(logits, y).item() * len(y)
-            correct += (logits.argmax(1) == y).sum().item()
-            total += len(y)
-    loss_sum, correct, total = all_sum([loss_sum, correct, total], device, world)
+            for t, p in zip(y.tolist(), logits.argmax(1).tolist()):
+                confusion[t, p] += 1
+    loss_sum, *cells = all_sum([loss_sum] + confusion.flatten().tolist(), device, world)
+    confusion = torch.tensor(cells).view(NUM_CLASSES, NUM_CLASSES)
+    total = confusion.sum().item()
     if total == 0:
-        return None, None, 0, 0
-    return loss_sum / total, correct / total, int(correct), int(total)
+        return None, None, confusion
+    return loss_sum / total, confusion.trace().item() / total, confusion
 
 
 def save_checkpoint(path, state):
@@ -475,11 +478,11 @@ def main():
         return DataLoader(shard(data, rank, world), batch_size=batch, **workers)
 
     if args.eval_only:
-        loss, acc, correct, total = evaluate(
+        loss, acc, confusion = evaluate(
             model, eval_loader(eval_set), criterion, device, world
         )
-        log(rank, {"loss": loss, "accuracy": acc, "correct": correct,
-                   "total": total, "classes": classes})
+        log(rank, {"loss": loss, "accuracy": acc, "classes": classes,
+                   "confusion": confusion.long().tolist()})
         return finish(world)
 
     train_data = ImageFolder(train_set, args, mean, std, train=True)
@@ -552,7 +555,7 @@ def main():
         seconds = time.time() - started
         val_loss = val_acc = None
         if val_loader is not None:
-            val_loss, val_acc, _, _ = evaluate(
+            val_loss, val_acc, _ = evaluate(
                 model, val_loader, criterion, device, world
             )
         score = val_acc if val_acc is not None else -loss_sum / seen
