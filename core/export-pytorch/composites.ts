@@ -71,10 +71,10 @@ export const BUILTIN_CODE: Record<BuiltinClass, string> = {
         return self.relu(out + shortcut)
 `,
   Bottleneck: `class Bottleneck(nn.Module):
-    """ResNet bottleneck block (the studio's residual block, variant bottleneck).
+    """ResNet bottleneck block (the studio's residual block, bottleneck).
 
-    conv1 1x1 -> bn1 -> relu1 -> conv2 3x3 (stride) -> bn2 -> relu2 -> conv3 1x1
-    (4 x planes) -> bn3, plus the shortcut, then ReLU.
+    conv1 1x1 -> bn1 -> relu1 -> conv2 3x3 (stride) -> bn2 -> relu2 ->
+    conv3 1x1 (4 x planes) -> bn3, plus the shortcut, then ReLU.
     """
 
     expansion = 4

@@ -19,7 +19,7 @@ export interface ModelPy {
 const HELPER_ORDER: Helper[] = ['PaddedConv2d', 'PaddedMaxPool2d', 'PaddedAvgPool2d', 'MirroredLRN'];
 
 const LOADER = `def read_safetensors(path):
-    """Tensors of a .safetensors file (float32), read with the standard library."""
+    """Tensors of a .safetensors file (float32), with the standard library."""
     with open(path, "rb") as f:
         (size,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(size))
@@ -31,7 +31,8 @@ const LOADER = `def read_safetensors(path):
         if info["dtype"] != "F32":
             raise ValueError(f"{path}: {name} is {info['dtype']}, not F32")
         begin, end = info["data_offsets"]
-        values = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32)
+        raw = bytearray(data[begin:end])
+        values = torch.frombuffer(raw, dtype=torch.float32)
         tensors[name] = values.reshape(info["shape"])
     return tensors
 
@@ -43,7 +44,11 @@ def load_weights(path):
     state = torch.load(path, map_location="cpu")
     state = state.get("model", state)
     # DistributedDataParallel prefixes every key with "module.".
-    return {k[7:] if k.startswith("module.") else k: v for k, v in state.items()}
+    prefix = "module."
+    return {
+        k[len(prefix):] if k.startswith(prefix) else k: v
+        for k, v in state.items()
+    }
 `;
 
 function buildModelFn(cls: string): string {
@@ -54,11 +59,14 @@ function buildModelFn(cls: string): string {
         result = model.load_state_dict(load_weights(weights), strict=False)
         # num_batches_tracked only counts steps; the studio does not keep it.
         missing = [
-            k for k in result.missing_keys if not k.endswith("num_batches_tracked")
+            k
+            for k in result.missing_keys
+            if not k.endswith("num_batches_tracked")
         ]
-        if missing or result.unexpected_keys:
+        unexpected = result.unexpected_keys
+        if missing or unexpected:
             raise ValueError(
-                f"{weights}: missing {missing}, unexpected {result.unexpected_keys}"
+                f"{weights}: missing {missing}, unexpected {unexpected}"
             )
     return model
 

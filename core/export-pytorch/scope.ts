@@ -240,9 +240,11 @@ class ScopeGen {
       } else expr = `${this.access(unit)}(${inVars.join(', ')})`;
       for (const v of inVars) varUses.set(v, varUses.get(v)! - 1);
       for (const v of inVars) if (varUses.get(v) === 0) live.delete(v);
-      // Reuse the first input's name when that value is not needed again (x = layer(x)).
+      // The main line of data reuses the input's name whenever it is free (x = layer(x)); values
+      // that must live beside it (skip connections, branches) are named after their block.
       const base = unit.key;
-      const names = outs.map((_, i) => (i === 0 && inVars[0] && !live.has(inVars[0]) ? inVars[0] : fresh(outs.length > 1 ? `${base}_${i}` : base)));
+      const main = this.spec.inputNames[0]!;
+      const names = outs.map((_, i) => (i === 0 && !live.has(main) ? main : fresh(outs.length > 1 ? `${base}_${i}` : base)));
       names.forEach((v, i) => bind(outs[i]!, v));
       lines.push(assign(IND, names.join(', '), expr));
     }

@@ -63,7 +63,7 @@ def parse_args():
     p.add_argument(
         "--data",
         required=True,
-        help="DATA/<class>/... or DATA/train/<class>/... + DATA/val/<class>/...",
+        help="DATA/<class>/..., or DATA/train/<class>/... and DATA/val/...",
     )
     p.add_argument("--out", default="runs/pytorch", help="checkpoint folder")
     p.add_argument("--epochs", type=int, default=${r.epochs})
@@ -111,11 +111,11 @@ def parse_args():
         type=float,
         nargs="+",
         default=${floats(r.mean)},
-        help="per channel, [0, 1] units (default: measured on the train images)",
+        help="per channel, in [0, 1] units (default: measured on train/)",
     )
     p.add_argument("--std", type=float, nargs="+", default=${floats(r.std)})
     p.add_argument("--val-split", type=float, default=${pyFloat(r.valSplit)})
-    p.add_argument("--patience", type=int, default=${r.patience}, help="0: never stop early")
+    p.add_argument("--patience", type=int, default=${r.patience}, help="0: never")
     p.add_argument("--seed", type=int, default=${r.seed})
     p.add_argument("--workers", type=int, default=4, help="loader processes")
     p.add_argument("--weights", help="initial weights (.safetensors or .pt)")
@@ -129,7 +129,7 @@ def parse_args():
     p.add_argument(
         "--eval-only",
         action="store_true",
-        help="evaluate --weights or --resume on the evaluation images and exit",
+        help="evaluate --weights or --resume on test/ (else val/) and exit",
     )
     return p.parse_args()
 
@@ -183,7 +183,9 @@ def stratified_split(files, root, fraction, seed):
     if fraction > 0 and n >= 2:
         n_val = min(n - 1, max(1, int(math.floor(n * fraction + 0.5))))
     keys = [os.path.relpath(f, root).replace(os.sep, "/") for f in files]
-    ranked = sorted(zip(files, keys), key=lambda t: (hash_string(t[1], seed), t[1]))
+    ranked = sorted(
+        zip(files, keys), key=lambda t: (hash_string(t[1], seed), t[1])
+    )
     return [f for f, _ in ranked[n_val:]], [f for f, _ in ranked[:n_val]]
 
 
@@ -199,7 +201,7 @@ def labelled(folder, classes):
     samples = []
     for name in sub_folders(folder):
         if name not in classes:
-            raise SystemExit(f"{folder}/{name}: not a class of the train folder")
+            raise SystemExit(f"{folder}/{name}: no such class in train/")
         samples += [(f, classes.index(name)) for f in list_images(
             os.path.join(folder, name))]
     return samples
@@ -216,7 +218,9 @@ def scan(root, val_split, seed):
         classes = sub_folders(os.path.join(root, train_dir))
         train = labelled(os.path.join(root, train_dir), classes)
         val = labelled(os.path.join(root, val_dir or test_dir), classes)
-        test = labelled(os.path.join(root, test_dir), classes) if test_dir else val
+        test = val
+        if test_dir:
+            test = labelled(os.path.join(root, test_dir), classes)
         return classes, train, val, test
     folder = root
     if train_dir and len(top) == 1:
@@ -315,7 +319,8 @@ class ImageFolder(Dataset):
         self.args = args
         self.mean = torch.tensor(mean).view(-1, 1, 1)
         # A constant channel (std 0) is only centred.
-        self.std = torch.tensor([s if s > 0 else 1.0 for s in std]).view(-1, 1, 1)
+        std = [s if s > 0 else 1.0 for s in std]
+        self.std = torch.tensor(std).view(-1, 1, 1)
         self.train = train
 
     def __len__(self):
@@ -367,7 +372,7 @@ def learning_rate(args, step, steps_per_epoch, total_steps):
         if s < warm:
             return args.lr * (s + 1) / warm
         pct = (s - warm) / (t - warm)
-        return args.min_lr + (args.lr - args.min_lr) * (1 + math.cos(math.pi * pct)) / 2
+        return cos_anneal(args.lr, args.min_lr, pct)
     # One-cycle: PyTorch's OneCycleLR without momentum cycling.
     initial = args.lr / args.div_factor
     lowest = initial / args.final_div_factor
@@ -416,7 +421,8 @@ def evaluate(model, loader, criterion, device, world):
             loss_sum += criterion(logits, y).item() * len(y)
             for t, p in zip(y.tolist(), logits.argmax(1).tolist()):
                 confusion[t, p] += 1
-    loss_sum, *cells = all_sum([loss_sum] + confusion.flatten().tolist(), device, world)
+    cells = confusion.flatten().tolist()
+    loss_sum, *cells = all_sum([loss_sum] + cells, device, world)
     confusion = torch.tensor(cells).view(NUM_CLASSES, NUM_CLASSES)
     total = confusion.sum().item()
     if total == 0:
@@ -471,11 +477,13 @@ def main():
     if batch * world != args.batch_size:
         log(rank, {"warning": f"batch {args.batch_size} is not a multiple of "
                    f"{world} processes: {batch} each"})
-    workers = {"num_workers": args.workers, "pin_memory": device.type == "cuda"}
+    workers = {"num_workers": args.workers}
+    workers["pin_memory"] = device.type == "cuda"
 
     def eval_loader(samples):
         data = ImageFolder(samples, args, mean, std, train=False)
-        return DataLoader(shard(data, rank, world), batch_size=batch, **workers)
+        part = shard(data, rank, world)
+        return DataLoader(part, batch_size=batch, **workers)
 
     if args.eval_only:
         loss, acc, confusion = evaluate(
@@ -551,7 +559,8 @@ def main():
             loss_sum += loss.item() * len(y)
             correct += (logits.argmax(1) == y).sum().item()
             seen += len(y)
-        loss_sum, correct, seen = all_sum([loss_sum, correct, seen], device, world)
+        totals = all_sum([loss_sum, correct, seen], device, world)
+        loss_sum, correct, seen = totals
         seconds = time.time() - started
         val_loss = val_acc = None
         if val_loader is not None:

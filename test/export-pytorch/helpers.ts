@@ -102,3 +102,33 @@ for job in json.load(open(sys.argv[1])):
     json.dump(keys, open(job["output"] + ".keys.json", "w"))
     del net, module
 `;
+
+/**
+ * Style checks on generated Python, standing in for flake8 (not installed): it compiles, lines
+ * fit in 79 columns, no tabs or trailing spaces, and every import is used. Prints problems as JSON.
+ */
+export const LINT = `import ast
+import json
+import sys
+
+problems = []
+for path in sys.argv[1:]:
+    text = open(path).read()
+    tree = ast.parse(text, path)
+    for i, line in enumerate(text.split("\\n"), 1):
+        if len(line) > 79:
+            problems.append(f"{path}:{i}: line of {len(line)} characters")
+        if line != line.rstrip() or "\\t" in line:
+            problems.append(f"{path}:{i}: tab or trailing whitespace")
+    imported = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = (alias.asname or alias.name).split(".")[0]
+                imported[name] = node.lineno
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    for name, line in imported.items():
+        if name not in used:
+            problems.append(f"{path}:{line}: {name} imported but unused")
+print(json.dumps(problems))
+`;

@@ -14,7 +14,8 @@ import { initWeight, seededRandom } from '../../core/graph/init';
 import type { ModelDocument } from '../../core/graph/types';
 import { buildTemplate } from '../../core/templates/index';
 import { FIXTURE_MODELS, loadManifest, readTensor, toFixtureName } from '../core/fixture-models';
-import { DRIVER, maxAbsDiff, runPython, studioLogits, TEST_RECIPE, torchMissing, writeFiles } from './helpers';
+import { DRIVER, LINT, maxAbsDiff, runPython, studioLogits, TEST_RECIPE, torchMissing, writeFiles } from './helpers';
+import { branchesModel, groupsModel } from './models';
 
 const missing = torchMissing();
 if (missing) console.warn(`skipping the PyTorch export logits tests: ${missing}`);
@@ -46,6 +47,8 @@ const CASES: Case[] = [
     doc: () => buildTemplate(t, { input, classes: 5, ...(variant ? { variant } : {}) }),
   })),
   ...Object.keys(FIXTURE_MODELS).map((f): Case => ({ id: `fixture-${f}`, doc: FIXTURE_MODELS[f]!, fixture: f })),
+  { id: 'custom-groups', doc: groupsModel },
+  { id: 'custom-branches', doc: branchesModel },
 ];
 
 /** Random weights with non-trivial batch norm statistics (initialisation alone leaves them 0 and 1). */
@@ -107,6 +110,13 @@ describe.skipIf(missing !== null)('export-pytorch: generated models reproduce th
     writeFileSync(path.join(root, 'driver.py'), DRIVER);
     runPython(['driver.py', 'jobs.json'], root, 240_000);
   }, 300_000);
+
+  it('writes PEP 8-width Python with no unused imports', () => {
+    writeFileSync(path.join(root, 'lint.py'), LINT);
+    const files = CASES.flatMap((c) => ['model.py', 'train.py', 'export_onnx.py'].map((f) => path.join(root, c.id, f)));
+    const problems = JSON.parse(runPython(['lint.py', ...files], root).stdout) as string[];
+    expect(problems).toEqual([]);
+  });
 
   afterAll(() => {
     console.log(`max |logit difference| per model: ${JSON.stringify(errors)}`);
