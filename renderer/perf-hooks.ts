@@ -13,6 +13,7 @@ declare global {
       nodeCount(): number;
       docJson(): string;
       setTheme(t: 'light' | 'dark'): void;
+      lastLayoutMs(): number | null;
     };
   }
 }
@@ -23,5 +24,9 @@ export function exposePerfHooks(): void {
     nodeCount: () => useDoc.getState().doc.nodes.length,
     docJson: () => JSON.stringify(useDoc.getState().doc),
     setTheme: (t) => useUi.getState().setTheme(t),
+    lastLayoutMs: () => lastLayout.ms,
   };
 }
+
+/** Written by auto-layout: how long elk took in the worker, for the bench. */
+export const lastLayout: { ms: number | null } = { ms: null };

@@ -7,6 +7,8 @@ import {
   ReactFlow,
   applyNodeChanges,
   useReactFlow,
+  useStore,
+  type ReactFlowState,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
@@ -30,6 +32,8 @@ const nodeTypes = { block: BlockNode, frame: FrameNode, prim: PrimNode };
 const edgeTypes = { shape: ShapeEdge };
 import { BLOCK_MIME } from './dnd';
 
+const lod = (s: ReactFlowState): string => (s.transform[2] < 0.3 ? 'lod-far' : s.transform[2] < 0.5 ? 'lod-mid' : '');
+
 const portOf = (handle: string | null | undefined): number => Number((handle ?? 'x0').slice(1)) || 0;
 
 export function Canvas() {
@@ -42,6 +46,9 @@ export function Canvas() {
   const fitRequest = useUi((s) => s.fitRequest);
   const rf = useReactFlow<FlowNode, FlowEdge>();
   useAutoLayout();
+  // Level of detail: zoomed out, shape labels and node details are unreadable anyway, and
+  // skipping their paint keeps panning a 500-layer graph smooth.
+  const zoomClass = useStore(lod);
 
   const model = useMemo(() => buildFlow(doc, analysis, new Set(selection), new Set(selectedEdges)), [doc, analysis, selection, selectedEdges]);
   const [nodes, setNodes] = useState<FlowNode[]>(model.nodes);
@@ -153,7 +160,7 @@ export function Canvas() {
 
   const wrap = useRef<HTMLDivElement>(null);
   return (
-    <div className="canvas" ref={wrap} data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(BLOCK_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }} onDrop={onDrop}>
+    <div className={`canvas ${zoomClass}`} ref={wrap} data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(BLOCK_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={model.edges}

@@ -1,18 +1,24 @@
 import { useEffect } from 'react';
 import type { ModelDocument } from '../../core/graph/types';
 import { autoLayout } from '../layout/auto-layout';
-import { useAnalysis } from '../state/analysis';
+import { deriveAnalysis, useAnalysis } from '../state/analysis';
 import { useDoc } from '../state/document';
 import { moveNodes } from '../state/ops';
 import { useUi } from '../state/ui';
 import { nodeSize } from './node-size';
+import { lastLayout } from '../perf-hooks';
 
 /** Top-to-bottom layered positions for every top-level node (elkjs, in a worker). */
 export async function layoutPositions(doc: ModelDocument): Promise<{ doc: ModelDocument; ms: number }> {
-  const a = useAnalysis.getState();
+  // A document not open yet (a template being opened) is analysed here for its node sizes, so
+  // it is drawn once, already laid out.
+  const a = useAnalysis.getState().doc === doc ? useAnalysis.getState() : deriveAnalysis(doc, null);
   const nodes = doc.nodes.map((n) => ({ id: n.id, ...nodeSize(a.views.get(n.id), a.primsByOrigin.get(n.id)) }));
   const edges = doc.edges.map((e) => ({ id: e.id, source: e.from.node, target: e.to.node }));
+  performance.mark('layout:sized');
   const { positions, ms } = await autoLayout(nodes, edges);
+  performance.mark('layout:done');
+  lastLayout.ms = ms;
   return { doc: moveNodes(doc, positions), ms };
 }
 

@@ -12,6 +12,8 @@ import { buildNodeView, sameView, type NodeView } from '../editor/node-view';
 import { useDoc } from './document';
 
 export interface AnalysisState {
+  /** The document this analysis is of. */
+  doc: ModelDocument;
   analysis: Analysis;
   views: Map<string, NodeView>;
   byNode: Map<string, Diagnostic[]>;
@@ -22,7 +24,7 @@ export interface AnalysisState {
   timings: number[];
 }
 
-function derive(doc: ModelDocument, prevViews: Map<string, NodeView> | null): AnalysisState {
+export function deriveAnalysis(doc: ModelDocument, prevViews: Map<string, NodeView> | null): AnalysisState {
   const t0 = performance.now();
   const analysis = analyze(doc);
   const ms = performance.now() - t0;
@@ -48,15 +50,15 @@ function derive(doc: ModelDocument, prevViews: Map<string, NodeView> | null): An
     const old = prevViews?.get(n.id);
     views.set(n.id, old && sameView(old, v) ? old : v);
   }
-  return { analysis, views, byNode, primsByOrigin, primById, lastMs: ms, timings: [] };
+  return { doc, analysis, views, byNode, primsByOrigin, primById, lastMs: ms, timings: [] };
 }
 
-export const useAnalysis = create<AnalysisState>(() => derive(useDoc.getState().doc, null));
+export const useAnalysis = create<AnalysisState>(() => deriveAnalysis(useDoc.getState().doc, null));
 
 useDoc.subscribe((s, prev) => {
   if (s.doc === prev.doc) return;
   const cur = useAnalysis.getState();
-  const next = derive(s.doc, cur.views);
+  const next = deriveAnalysis(s.doc, cur.views);
   next.timings = [...cur.timings, next.lastMs].slice(-200);
   useAnalysis.setState(next);
 });

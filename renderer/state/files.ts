@@ -72,7 +72,6 @@ export function guardUnsaved(what: string, run: () => void): void {
 /** Positions from a builder or an old file may overlap; lay them out before showing. */
 async function arranged(doc: ModelDocument): Promise<ModelDocument> {
   if (doc.nodes.length < 2) return doc;
-  // Load first so the analysis (node sizes) matches, then lay out.
   return (await layoutPositions(doc)).doc;
 }
 
@@ -87,11 +86,13 @@ export function newDocument(): void {
 export async function openTemplate(id: string, opts: { input: [number, number, number]; classes: number; variant?: string; expand: boolean }, label: string): Promise<void> {
   useFiles.setState({ busy: `Building ${label}…` });
   try {
+    performance.mark('template:start');
     let doc = buildTemplate(id, { input: opts.input, classes: opts.classes, ...(opts.variant ? { variant: opts.variant } : {}) });
     if (opts.expand) doc = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, expanded: true })) };
-    useProjectMeta.getState().set(label, {});
-    useDoc.getState().load(doc, null);
+    performance.mark('template:built');
     const laid = await arranged(doc);
+    performance.mark('template:laid-out');
+    useProjectMeta.getState().set(label, {});
     useDoc.getState().load(laid, null);
     useUi.getState().close();
     useUi.getState().requestFit();
