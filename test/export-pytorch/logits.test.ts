@@ -73,7 +73,7 @@ interface Prepared {
 describe.skipIf(missing !== null)('export-pytorch: generated models reproduce the studio', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-logits-'));
   const prepared = new Map<string, Prepared>();
-  const errors: Record<string, number> = {};
+  const errors: Record<string, string> = {};
 
   beforeAll(async () => {
     const jobs: object[] = [];
@@ -119,7 +119,7 @@ describe.skipIf(missing !== null)('export-pytorch: generated models reproduce th
   });
 
   afterAll(() => {
-    console.log(`max |logit difference| per model: ${JSON.stringify(errors)}`);
+    console.log(`max |logit difference| (max |logit|) per model: ${JSON.stringify(errors)}`);
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -127,7 +127,8 @@ describe.skipIf(missing !== null)('export-pytorch: generated models reproduce th
     const p = prepared.get(id)!;
     const got = new Float32Array(new Uint8Array(readFileSync(p.output)).buffer);
     const err = maxAbsDiff(got, p.expected);
-    errors[id] = Number(err.toExponential(2));
+    const scale = p.expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    errors[id] = `${err.toExponential(2)} (${scale.toPrecision(3)})`;
     expect(err).toBeLessThan(1e-4);
     const keys = JSON.parse(readFileSync(`${p.output}.keys.json`, 'utf8')) as string[];
     expect(keys.sort()).toEqual([...p.names].sort());

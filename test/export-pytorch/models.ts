@@ -2,7 +2,7 @@
  * Hand-drawn models that reach the generator's other paths: user groups (repeated, nested, with a
  * residual block and a skip Add inside), dotted names that are not Python identifiers, branches
  * (nn.ModuleDict), non-numeric chains (nn.Sequential of an OrderedDict), uneven 'same' padding
- * (padded conv / max pool / average pool), an even-size LRN, an imported ONNX op (Relu).
+ * (padded conv / max pool / average pool), LRN, an imported ONNX op (Relu).
  */
 import { DocBuilder } from '../../core/graph/doc-builder';
 import type { GroupDef, ModelDocument, ModelNode } from '../../core/graph/types';
@@ -49,7 +49,7 @@ export function branchesModel(): ModelDocument {
   const a = b.add('branch.a', 'conv2d', { filters: 4, kernel: 1 }, [act]);
   const p = b.add('branch.b', 'maxpool2d', { kernel: 2, stride: 1, padding: 'same' }, [act]);
   b.add('merge', 'concat', { inputs: 2 }, [a, p]);
-  b.then('lrn', 'lrn', { size: 4 });
+  b.then('lrn', 'lrn', { size: 3 });
   const l = b.then('leaky', 'leakyrelu', { slope: 0.2 });
   const r = b.then('res.conv', 'conv2d', { filters: 10, kernel: 3, bias: false });
   b.add('res.add', 'add', { inputs: 2 }, [r, l]);
