@@ -20,6 +20,8 @@ interface Row {
   imagesPerSecond: number;
   msPerBatch: number;
   iterations: number;
+  /** Process CPU time per image (all threads): less sensitive to other load than wall time. */
+  cpuMsPerImage: number;
   params: number;
   threads: number;
   version: string;
@@ -63,13 +65,16 @@ async function ortRow(m: (typeof MODELS)[number], s: { session: ort.InferenceSes
   for (let i = 0; i < 3; i++) await s.session.run(feeds, ['logits']);
   const times: number[] = [];
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   while (times.length < 5 || performance.now() - start < seconds * 1000) {
     const t0 = performance.now();
     await s.session.run(feeds, ['logits']);
     times.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
   const ms = median(times);
-  return { runtime: 'onnxruntime-node', model: m.name, batch, imagesPerSecond: (batch * 1000) / ms, msPerBatch: ms, iterations: times.length, params: s.params, threads, version: ort.env.versions.common };
+  const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / (times.length * batch);
+  return { runtime: 'onnxruntime-node', model: m.name, batch, imagesPerSecond: (batch * 1000) / ms, msPerBatch: ms, iterations: times.length, cpuMsPerImage, params: s.params, threads, version: ort.env.versions.common };
 }
 
 /** One PyTorch measurement right after the matching onnxruntime one, so both see the same machine load. */
@@ -106,14 +111,15 @@ async function main(): Promise<void> {
     `Inference throughput, CPU (${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}), ${threads} threads,`,
     `onnxruntime-node ${ort.env.versions.common}${torchR[0] ? `, PyTorch ${torchR[0].version}` : ''}; images/s (median batch time); each PyTorch row measured right after its onnxruntime row`,
     '',
-    '| model | params | batch | onnxruntime-node (studio export) | PyTorch (eval, inference_mode) | ratio ORT / PyTorch |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| model | params | batch | onnxruntime-node (studio export) | PyTorch (eval, inference_mode) | ratio ORT / PyTorch | CPU ms/image ORT / PyTorch |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const o of ortR) {
     const t = torchR.find((x) => x.model === o.model && x.batch === o.batch);
     const fmt = (r: Row) => `${r.imagesPerSecond.toFixed(r.imagesPerSecond < 100 ? 1 : 0)} (${r.msPerBatch.toFixed(2)} ms)`;
     const params = t && t.params !== o.params ? `${o.params.toLocaleString('en-US')} (PyTorch ${t.params.toLocaleString('en-US')})` : o.params.toLocaleString('en-US');
-    lines.push(`| ${o.model} | ${params} | ${o.batch} | ${fmt(o)} | ${t ? fmt(t) : '-'} | ${t ? `${(o.imagesPerSecond / t.imagesPerSecond).toFixed(2)}x` : '-'} |`);
+    const cpu = (r: Row) => r.cpuMsPerImage.toFixed(r.cpuMsPerImage < 1 ? 3 : 1);
+    lines.push(`| ${o.model} | ${params} | ${o.batch} | ${fmt(o)} | ${t ? fmt(t) : '-'} | ${t ? `${(o.imagesPerSecond / t.imagesPerSecond).toFixed(2)}x` : '-'} | ${cpu(o)} / ${t ? cpu(t) : '-'} |`);
   }
   console.log(lines.join('\n'));
 }

@@ -34,13 +34,15 @@ def bench(name, batch, seconds, min_iters):
         for _ in range(3):
             model(x)
         start = time.perf_counter()
+        cpu0 = time.process_time()
         while len(times) < min_iters or time.perf_counter() - start < seconds:
             t0 = time.perf_counter()
             model(x)
             times.append(time.perf_counter() - t0)
+        cpu = time.process_time() - cpu0
     med = statistics.median(times)
     return {'runtime': 'pytorch', 'model': name, 'batch': batch, 'imagesPerSecond': batch / med, 'msPerBatch': med * 1000,
-            'iterations': len(times), 'params': sum(p.numel() for p in model.parameters()),
+            'iterations': len(times), 'cpuMsPerImage': cpu * 1000 / (len(times) * batch), 'params': sum(p.numel() for p in model.parameters()),
             'threads': torch.get_num_threads(), 'version': torch.__version__}
 
 
