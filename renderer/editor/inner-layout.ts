@@ -11,7 +11,9 @@ export const PRIM_H = 58;
 const COL = PRIM_W + 28;
 const ROW = PRIM_H + 34;
 const PAD_X = 22;
-const PAD_TOP = 50;
+const PAD_TOP = 64;
+/** Wide enough for the frame's header (name, type, shape and parameters on two lines). */
+const MIN_W = 280;
 const PAD_BOTTOM = 26;
 
 export interface InnerLayout {
@@ -46,9 +48,12 @@ export function innerLayout(prims: readonly Primitive[]): InnerLayout {
     maxCol = Math.max(maxCol, c);
   }
   const positions = new Map<string, { x: number; y: number }>();
-  for (const p of prims) positions.set(p.id, { x: PAD_X + col.get(p.id)! * COL, y: PAD_TOP + rank.get(p.id)! * ROW });
+  const used = PAD_X * 2 + (maxCol + 1) * COL - (COL - PRIM_W);
+  // Centre the columns in a frame widened for its header.
+  const shift = Math.max(0, (MIN_W - used) / 2);
+  for (const p of prims) positions.set(p.id, { x: shift + PAD_X + col.get(p.id)! * COL, y: PAD_TOP + rank.get(p.id)! * ROW });
   return {
-    width: PAD_X * 2 + (maxCol + 1) * COL - (COL - PRIM_W),
+    width: Math.max(MIN_W, PAD_X * 2 + (maxCol + 1) * COL - (COL - PRIM_W)),
     height: prims.length ? PAD_TOP + (maxRank + 1) * ROW - (ROW - PRIM_H) + PAD_BOTTOM : PAD_TOP + PAD_BOTTOM,
     positions,
   };

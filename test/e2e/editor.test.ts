@@ -169,6 +169,53 @@ describe('the editor in Chromium (serve mode)', () => {
     await second.close();
   });
 
+  it('groups a selection into a block, repeats it, expands it', async () => {
+    await page.getByTestId('new').click();
+    await page.getByTestId('template-empty').click();
+    const discard = page.getByTestId('confirm-discard');
+    if (await discard.isVisible().catch(() => false)) await discard.click();
+    await page.getByTestId('empty-hint').waitFor();
+    await addBlock(page, 'input');
+    await addBlock(page, 'conv2d');
+    await addBlock(page, 'relu');
+    await addBlock(page, 'globalavgpool');
+    await addBlock(page, 'output');
+    await selectNode(page, 'conv1');
+    await node(page, 'relu1').locator('.bn-head').click({ modifiers: ['Shift'] });
+    await page.getByTestId('group-name').fill('Stage');
+    await page.getByTestId('group-selection').click();
+    await node(page, 'stage1').waitFor();
+    await setParam(page, 'repeat', '3');
+    await expect.poll(() => node(page, 'stage1').textContent()).toContain('repeat ×3');
+    // 3→16 conv, then two 16→16 convs: 448 + 2 × 2,320, and the classifier 16×10 + 10.
+    await page.getByTestId('tab-summary').click();
+    await expect.poll(() => page.getByTestId('total-params').textContent()).toBe('5,258');
+    await page.getByTestId('tab-inspector').click();
+    await page.getByTestId('toggle-expand').click();
+    await page.locator('[data-testid^="prim-stage1.2.conv1"]').waitFor();
+    await layout(page);
+    await shoot('group-expanded');
+    await page.getByTestId('undo').click(); // the layout
+    await page.getByTestId('undo').click(); // collapse again
+    await page.getByTestId('undo').click(); // repeat 1
+    await expect.poll(() => node(page, 'stage1').textContent()).toContain('once');
+  });
+
+  it('opens the project named on the command line (cnn-studio serve PROJECT)', async () => {
+    const file = path.join(work, 'lenet.cnn.json');
+    const other = await startServe([file]);
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await p.goto(other.openUrl);
+      await p.locator('[data-node-name="fc3"]').waitFor();
+      expect(await p.getByTestId('project-path').textContent()).toBe(file);
+      expect(await p.getByTestId('project-name').textContent()).toBe('lenet');
+    } finally {
+      await p.close();
+      await other.stop();
+    }
+  });
+
   it('lists every shortcut in the help overlay', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.keyboard.press('?');
