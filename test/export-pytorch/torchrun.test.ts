@@ -47,7 +47,7 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
   const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-torchrun-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('trains one epoch on 2 processes, and the checkpoint re-imports with the same accuracy', async () => {
+  it('trains one epoch on 2 processes; the checkpoint re-imports with the same accuracy and resumes', async () => {
     const data = path.join(root, 'data');
     await imageFolder(data);
     const doc = buildTemplate('lenet5', { input: [3, 32, 32], classes: 2 });
@@ -88,5 +88,10 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
     expect(report.accuracy).toBeCloseTo(torchEval.accuracy, 10);
     // Not only the same count: the same predictions per class.
     expect(report.confusion).toEqual(torchEval.confusion);
+
+    // Resume (one process now: the global batch, so the steps per epoch, stay the same).
+    const resumed = runPython(['train.py', '--data', data, '--epochs', '2', '--out', out, '--workers', '0', '--resume', path.join(out, 'last.pt')], project);
+    const epochs = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { epoch?: number; lr?: number }).filter((r) => r.epoch !== undefined);
+    expect(epochs.map((e) => e.epoch)).toEqual([2]);
   }, 300_000);
 });
