@@ -46,7 +46,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Drag on empty canvas', what: 'Box-select', group: 'Edit', match: () => false, run: () => undefined },
   { keys: 'Shift+click', what: 'Add to the selection', group: 'Edit', match: () => false, run: () => undefined },
   { keys: 'Double-click', what: 'Expand / collapse a composite', group: 'Blocks', match: () => false, run: () => undefined },
-  { keys: 'Esc', what: 'Clear the selection, close dialogs', group: 'Edit', match: (e) => e.key === 'Escape', run: cmd.clearSelection },
+  { keys: 'Esc', what: 'Clear the selection, close dialogs', group: 'Edit', match: (e) => e.key === 'Escape', run: () => (useUi.getState().dialog ? useUi.getState().close() : cmd.clearSelection()), inFields: false },
 ];
 
 const isField = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));

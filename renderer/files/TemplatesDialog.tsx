@@ -14,6 +14,9 @@ export function TemplatesDialog() {
     guardUnsaved(`Open ${t.label}`, () => void openTemplate(t.id, { input, classes, variant, expand }, t.label));
   return (
     <Modal title="New model" onClose={close} wide testId="templates-dialog">
+      <label className="toggle gallery-head">
+        <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="template-expand" /> Show composite blocks expanded (every layer on the canvas)
+      </label>
       <div className="gallery">
         <button type="button" className="template-card empty" data-testid="template-empty" onClick={newDocument}>
           <span className="tc-title">Empty canvas</span>
@@ -21,9 +24,6 @@ export function TemplatesDialog() {
         </button>
         {TEMPLATES.map((t) => <TemplateCard key={t.id} t={t} onOpen={start} disabled={busy !== null} />)}
       </div>
-      <label className="toggle gallery-foot">
-        <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="template-expand" /> Show composite blocks expanded (every layer on the canvas)
-      </label>
       {busy && <p className="muted">{busy}</p>}
     </Modal>
   );

@@ -74,6 +74,9 @@ describe('the editor in Chromium (serve mode)', () => {
     const labels = await edgeLabels(page);
     for (const s of ['N×1×32×32', 'N×6×28×28', 'N×6×14×14', 'N×16×10×10', 'N×16×5×5', 'N×400', 'N×120', 'N×84']) expect(labels).toContain(s);
     expect(await page.getByTestId('diagnostic').count()).toBe(0);
+    // A connection that would make a loop is refused, with the reason.
+    await connect(page, 'fc2', 'conv2');
+    await expect.poll(() => page.getByTestId('toast-error').last().textContent()).toContain('loop');
     await page.getByTestId('tab-summary').click();
     await expect.poll(() => page.getByTestId('total-params').textContent()).toBe('61,706');
     await selectNode(page, 'conv2');
@@ -198,6 +201,7 @@ describe('the editor in Chromium (serve mode)', () => {
     await page.getByTestId('undo').click(); // the layout
     await page.getByTestId('undo').click(); // collapse again
     await page.getByTestId('undo').click(); // repeat 1
+    await fit(page);
     await expect.poll(() => node(page, 'stage1').textContent()).toContain('once');
   });
 
