@@ -3,7 +3,9 @@
 // python3-torch) on the same architectures, 2 threads each, SGD momentum 0.9, cross-entropy, random
 // data. Runs are interleaved (studio, torch, studio, torch, ...) so machine load hits both alike;
 // the median of the rounds is reported.
-//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--python /usr/bin/python3] [--json out.json]
+//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--threads 2] [--python /usr/bin/python3] [--json out.json]
+// Besides images/s (wall clock), it reports process CPU time per step for both sides, which is the
+// fairer figure on a loaded machine (PyTorch's OpenMP threads degrade most under oversubscription).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,7 @@ const rounds = Number(arg('rounds', '3'));
 const steps = Number(arg('steps', '20'));
 const python = arg('python', '/usr/bin/python3');
 const jsonOut = arg('json', undefined);
+const threads = arg('threads', '2');
 
 const MODELS = [
   { id: 'lenet5', label: 'LeNet-5 1x28x28 b64', project: 'template:lenet5:1x28x28:10', batch: 64, steps: steps * 5 },
@@ -29,13 +32,13 @@ const MODELS = [
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--only=node', '--quiet'], { stdio: 'inherit' });
 
 function studio(m) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(m.steps), '--threads', '2', '--json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(m.steps), '--threads', threads, '--json', '--cpu-time'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cnn-studio bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 function torch(m) {
-  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--threads', '2', '--steps', String(m.steps), m.id], { encoding: 'utf8' });
+  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--threads', threads, '--steps', String(m.steps), m.id], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -45,12 +48,21 @@ const results = [];
 for (const m of MODELS) {
   const s = [];
   const t = [];
+  const sc = [];
+  const tc = [];
   for (let i = 0; i < rounds; i++) {
-    s.push(studio(m).imagesPerSecond);
-    t.push(torch(m).imagesPerSecond);
+    const a = studio(m);
+    const b = torch(m);
+    s.push(a.imagesPerSecond);
+    t.push(b.imagesPerSecond);
+    sc.push(a.cpuMsPerStep);
+    tc.push(b.cpuMsPerStep);
   }
-  const row = { model: m.label, studio: median(s), pytorch: median(t), ratio: median(s) / median(t), studioRounds: s, pytorchRounds: t, load: os.loadavg()[0] };
+  const row = {
+    model: m.label, threads: Number(threads), studio: median(s), pytorch: median(t), ratio: median(s) / median(t),
+    studioCpuMs: median(sc), pytorchCpuMs: median(tc), cpuRatio: median(tc) / median(sc), studioRounds: s, pytorchRounds: t, load: os.loadavg()[0],
+  };
   results.push(row);
-  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   (load ${row.load.toFixed(1)})`);
+  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   (load ${row.load.toFixed(1)})`);
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
