@@ -26,8 +26,10 @@ export interface AnalysisState {
 
 export function deriveAnalysis(doc: ModelDocument, prevViews: Map<string, NodeView> | null): AnalysisState {
   const t0 = performance.now();
-  const analysis = analyze(doc);
+  const full = analyze(doc);
   const ms = performance.now() - t0;
+  // An empty canvas is not a broken model: no "missing Input/Output" errors before the first block.
+  const analysis = doc.nodes.length ? full : { ...full, diagnostics: [] };
   const byNode = new Map<string, Diagnostic[]>();
   for (const d of analysis.diagnostics) {
     if (!d.node) continue;
