@@ -51,7 +51,8 @@ export function exportPytorch(doc: ModelDocument, opts: PytorchExportOptions): P
     const node = d.node ? doc.nodes.find((n) => n.id === d.node)?.name ?? d.node : null;
     throw new PytorchExportError(`the model has ${errors.length} error${errors.length > 1 ? 's' : ''}; first: ${d.message}`, node);
   }
-  const title = opts.projectName || 'Model';
+  // The name lands in docstrings: no quotes, backslashes (escapes) or line breaks there.
+  const title = (opts.projectName || 'Model').replace(/["\\]/g, "'").replace(/\s+/g, ' ').trim() || 'Model';
   const model = modelPy(doc, a.graph, title, STUDIO_VERSION);
   const warnings: string[] = [];
   const files: PytorchFile[] = [

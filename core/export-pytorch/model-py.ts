@@ -105,9 +105,11 @@ export function modelPy(doc: ModelDocument, graph: ExpandedGraph, projectName: s
     LOADER,
     buildModelFn(cls),
   ];
+  const title = (projectName || 'Model').replace(/"/g, "'");
   const header = [
-    '"""',
-    ...wrapText(`${projectName || 'Model'}: the network drawn in CNN Studio ${version}, as a PyTorch module. Module names are the studio's block names, so state dict keys equal the studio's weight names.`, 0),
+    ...wrapText(`"""${title}: a CNN Studio ${version} model as a PyTorch module.`, 0),
+    '',
+    ...wrapText("Module names are the studio's block names, so state dict keys equal the studio's weight names: weights move between the two by name.", 0),
     '"""',
   ];
   const text = [
