@@ -32,7 +32,7 @@ const nodeTypes = { block: BlockNode, frame: FrameNode, prim: PrimNode };
 const edgeTypes = { shape: ShapeEdge };
 import { BLOCK_MIME } from './dnd';
 
-const lod = (s: ReactFlowState): string => (s.transform[2] < 0.3 ? 'lod-far' : s.transform[2] < 0.5 ? 'lod-mid' : '');
+const lod = (s: ReactFlowState): string => (s.transform[2] < 0.28 ? 'lod-far' : '');
 
 const portOf = (handle: string | null | undefined): number => Number((handle ?? 'x0').slice(1)) || 0;
 
