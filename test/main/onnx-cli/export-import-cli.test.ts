@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { weightsCheckpoint } from '../../../main/onnx/project-weights';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -54,6 +55,26 @@ describe('cnn-studio import / export', () => {
     expect(await runCli(['export', at('r.json'), '-o', at('r2.onnx'), '--opset', '40'], bad)).toBe(1);
     expect(bad.stderr).toMatch(/opset 40 is not supported/);
     expect(existsSync(at('r2.onnx'))).toBe(false);
+  });
+
+  it('exports a training run folder with its best checkpoint, classes and preprocessing', async () => {
+    const run = at('run1');
+    mkdirSync(run);
+    const doc = FIXTURE_DOCS.lenet5!();
+    writeFileSync(path.join(run, 'project.json'), serializeProject({ name: 'digits', model: doc, extra: {} }));
+    const fx = loadFixture('lenet5');
+    const weights = new Map([...fx.params].map(([k, t]) => [k, t.data]));
+    writeFileSync(path.join(run, 'best.ckpt'), weightsCheckpoint(weights));
+    const classes = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+    writeFileSync(path.join(run, 'run.json'), JSON.stringify({ data: { classes }, preprocessing: { inputSize: [1, 28, 28], colorMode: 'grayscale', resize: 'center-crop', mean: [0.1307], std: [0.3081] } }));
+    const io = capture();
+    expect(await runCli(['export', run, '-o', at('digits.onnx')], io)).toBe(0);
+    expect(io.stdout).toMatch(/weights: .*best\.ckpt/);
+    const bytes = new Uint8Array(readFileSync(at('digits.onnx')));
+    const md = readMetadata(decodeModel(bytes));
+    expect(md).toMatchObject({ modelName: 'digits', classNames: classes, colorMode: 'grayscale', resize: 'center-crop', mean: [0.1307], std: [0.3081] });
+    const out = await runOnnx(bytes, fx.input);
+    expect(maxAbsDiff(out.logits!, fx.evalLogits.data)).toBeLessThan(1e-5);
   });
 
   it('import refuses garbage and existing outputs without --force', async () => {
