@@ -40,7 +40,7 @@ async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x') {
   const back = buildBackward({ graph: { ...fwd, nodes: fnodes }, info, seeds: { [y]: dy }, wrt: [wrt === 'w' ? w : x], builder: g, options: opts });
   const out = back.grads.get(wrt === 'w' ? w : x)!;
   g.output(out, 'float32', info.shapes.get(wrt === 'w' ? w : x)!.shape);
-  const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), { graphOptimizationLevel: 'all', intraOpNumThreads: 2, executionMode: 'sequential' });
+  const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), { graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '1'), executionMode: 'sequential' });
   const feeds = {
     x: new ort.Tensor('float32', new Float32Array(sh.n * sh.c * sh.h * sh.h).fill(0.5), [sh.n, sh.c, sh.h, sh.h]),
     w: new ort.Tensor('float32', new Float32Array(sh.m * sh.c * sh.k * sh.k).fill(0.1), [sh.m, sh.c, sh.k, sh.k]),
@@ -63,9 +63,11 @@ async function main(): Promise<void> {
     for (const v of ss) await v.s.run(v.feeds);
     for (let r = 0; r < reps; r++) {
       for (let i = 0; i < ss.length; i++) {
-        const t0 = performance.now();
+        // Process CPU time (all threads): robust to other processes' load, unlike wall time.
+        const t0 = process.cpuUsage();
         await ss[i]!.s.run(ss[i]!.feeds);
-        t[i]! += performance.now() - t0;
+        const d = process.cpuUsage(t0);
+        t[i]! += (d.user + d.system) / 1000;
       }
     }
     console.log(sh.name.padEnd(22), variants.map(([n], i) => `${n} ${(t[i]! / reps).toFixed(2)}`).join(' | '));

@@ -63,9 +63,11 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
     const kk = p.kernel.reduce((a, b) => a * b, 1);
     const cols = xs[1]! * kk * xs[0]! * ys.slice(2).reduce((a, b) => a * b, 1);
     const pointwise = p.kernel.every((k) => k === 1) && p.pads.every((q) => q === 0);
-    // Measured (bench/train-conv-formulations.ts): im2col wins from ~32 input channels on; with
-    // few channels (LeNet, RGB stems, narrow 5x5 branches) the conv trick is 2x faster.
-    const im2col = mode === 'im2col' || (mode === 'auto' && xs[1]! >= 32 && cols <= IM2COL_MAX);
+    // Measured in CPU time (bench/train-conv-formulations.ts, 1 thread): im2col wins modestly for
+    // stride-1 convs from ~32 input channels on (ResNet layer1: 7.0 vs 8.6 ms); with few channels
+    // (LeNet: 1.6 vs 6.3 ms, RGB stems, narrow 5x5 branches) and for strided convs the conv trick wins.
+    // 1x1 convs always use the pointwise GEMM (2.3 vs 9.1 ms).
+    const im2col = mode === 'im2col' || (mode === 'auto' && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
     if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
       res[1] = pointwise
         ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
