@@ -52,15 +52,21 @@ describe('build time', () => {
   it('ResNet-50 train-step graph builds in under 200 ms', () => {
     const doc = buildTemplate('resnet50', { input: [3, 224, 224], classes: 1000 });
     buildStudioTrainStep(doc, { batchSize: 32, optimizer: { kind: 'sgd', momentum: 0.9 } }); // warm-up (JIT)
+    // CPU time of this (single-threaded) build: equals wall time on an idle machine and stays
+    // meaningful when other processes load the CPU.
     const times: number[] = [];
+    const walls: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
+      const w0 = performance.now();
+      const t0 = process.cpuUsage();
       const { step } = buildStudioTrainStep(doc, { batchSize: 32, optimizer: { kind: 'sgd', momentum: 0.9 } });
-      times.push(performance.now() - t0);
+      const d = process.cpuUsage(t0);
+      times.push((d.user + d.system) / 1000);
+      walls.push(performance.now() - w0);
       expect(step.weights.length).toBeGreaterThan(150);
     }
     const best = Math.min(...times);
-    if (process.env.TRAIN_REPORT) console.log(`ResNet-50 train-step build: ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
+    if (process.env.TRAIN_REPORT) console.log(`ResNet-50 train-step build: CPU ${times.map((t) => t.toFixed(1)).join(', ')} ms; wall ${walls.map((t) => t.toFixed(1)).join(', ')} ms`);
     expect(best).toBeLessThan(200);
   });
 });
