@@ -69,6 +69,8 @@ export class Fixture {
 export interface Comparison {
   maxAbs: number;
   maxRel: number;
+  /** maxAbs / max |expected|: the error relative to the tensor's scale. */
+  scaleRel: number;
   /** Elements failing |a - b| <= atol + rtol * |b|. */
   bad: number;
 }
@@ -86,5 +88,5 @@ export function compare(actual: ArrayLike<number>, expected: ArrayLike<number>, 
     maxRel = Math.max(maxRel, d / Math.max(Math.abs(expected[i]!), 1e-3 * scale, 1e-12));
     if (!(d <= atol + rtol * Math.abs(expected[i]!))) bad++;
   }
-  return { maxAbs, maxRel, bad };
+  return { maxAbs, maxRel, bad, scaleRel: maxAbs / Math.max(scale, 1e-30) };
 }
