@@ -16,7 +16,7 @@ import { Toasts } from './components/Toasts';
 import { TopBar } from './components/TopBar';
 import { adoptOpened, checkRecovery, openDialog, save, saveAs, startAutosave, useFiles } from './state/files';
 import { useUi } from './state/ui';
-import { useDoc } from './state/document';
+import { isDirty, useDoc } from './state/document';
 import { exposePerfHooks } from './perf-hooks';
 import { prewarmLayout } from './layout/auto-layout';
 
@@ -60,7 +60,14 @@ export function App({ api }: { api: StudioClient }) {
     );
     const offMenu = api.on('menu', ({ command }) => runMenu(command));
     window.addEventListener('keydown', handleShortcut);
+    // In a browser tab (serve mode), closing with unsaved changes asks first; the recovery file
+    // covers crashes. Electron's window handles its own close.
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      if (!window.cnnStudio && isDirty(useDoc.getState())) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', beforeUnload);
     return () => {
+      window.removeEventListener('beforeunload', beforeUnload);
       offMenu();
       window.removeEventListener('keydown', handleShortcut);
     };

@@ -14,6 +14,7 @@ import {
   type FinalConnectionState,
   type NodeChange,
 } from '@xyflow/react';
+import type { Params } from '../../core/graph/types';
 import { useAnalysis } from '../state/analysis';
 import { addFromPalette } from '../state/commands';
 import { useDoc } from '../state/document';
@@ -148,7 +149,15 @@ export function Canvas() {
     if (!type) return;
     e.preventDefault();
     const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    addFromPalette(type, { x: p.x - 106, y: p.y - 30 }, p);
+    // Project groups carry their parameters (which group) with the drag.
+    let params: Params | undefined;
+    try {
+      const raw = e.dataTransfer.getData(`${BLOCK_MIME}-params`);
+      if (raw) params = JSON.parse(raw) as Params;
+    } catch {
+      params = undefined;
+    }
+    addFromPalette(type, { x: p.x - 106, y: p.y - 30 }, p, params);
   }, [rf]);
 
   const onNodeDoubleClick = useCallback((_e: unknown, n: FlowNode) => {

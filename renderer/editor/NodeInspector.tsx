@@ -49,7 +49,7 @@ export function NodeInspector({ node, params }: { node: ModelNode; params: Param
       </label>
       {!nameOk && <p className="field-problem">Use letters, digits, _ and -, with dots between parts: the name prefixes the weights.</p>}
       {block && Object.entries(block.params).map(([k, spec]) => (
-        <ParamField key={k} name={k} spec={spec} value={params[k] ?? spec.default} groups={groups} onChange={(v) => commit(setParam(useDoc.getState().doc, node.id, k, v), `${node.id}.${k}`)} />
+        <ParamField key={k} name={k} spec={spec} value={params[k] ?? spec.default} groups={groups} problem={diags?.find((d) => d.param === k)?.message} onChange={(v) => commit(setParam(useDoc.getState().doc, node.id, k, v), `${node.id}.${k}`)} />
       ))}
       <label className="field check">
         <input type="checkbox" checked={node.frozen === true} data-testid="param-frozen" onChange={(e) => commit(updateNode(useDoc.getState().doc, node.id, { frozen: e.target.checked }))} />

@@ -8,6 +8,8 @@ interface Props {
   spec: ParamSpec;
   value: ParamValue;
   groups: readonly GroupDef[];
+  /** The analysis's complaint about this parameter, shown under it. */
+  problem?: string | undefined;
   onChange(v: ParamValue): void;
 }
 
@@ -16,7 +18,7 @@ const asPair = (v: ParamValue): [number, number] => (typeof v === 'number' ? [v,
 const fromPair = (h: number, w: number): ParamValue => (h === w ? h : [h, w]);
 
 /** One inspector row, generated from the block's parameter spec: bounds, enums, pairs, padding. */
-export function ParamField({ name, spec, value, groups, onChange }: Props) {
+export function ParamField({ name, spec, value, groups, problem, onChange }: Props) {
   const id = `param-${name}`;
   const check = (v: ParamValue) => checkParam(spec, v);
   let control;
@@ -80,7 +82,7 @@ export function ParamField({ name, spec, value, groups, onChange }: Props) {
   }
   const range = spec.kind === 'int' ? `${spec.min}–${spec.max ?? '∞'}` : spec.kind === 'float' && spec.min !== undefined ? `${spec.exclusiveMin ? '>' : '≥'} ${spec.min}` : '';
   return (
-    <label className="field">
+    <label className={`field${problem ? ' has-problem' : ''}`} title={problem ?? undefined}>
       <span className="field-label" title={spec.help ?? ''}>
         {spec.label}
         {range && <span className="field-range">{range}</span>}

@@ -3,7 +3,7 @@
  * behaves the same wherever it is invoked from.
  */
 import { getBlock } from '../../core/blocks/index';
-import type { ModelDocument, Position } from '../../core/graph/types';
+import type { ModelDocument, Params, Position } from '../../core/graph/types';
 import { useAnalysis } from './analysis';
 import { useDoc } from './document';
 import { addBlock, connect, copyItems, groupSelection, pasteClip, removeItems, ungroup, updateNode, type Clip } from './ops';
@@ -79,12 +79,12 @@ function below(doc: ModelDocument, id: string | undefined): Position | null {
  * Adds a block. Clicked from the palette (no position) it lands under the selected block and is
  * wired to its output, so a chain is built with clicks alone, then becomes the selection.
  */
-export function addFromPalette(type: string, at: Position | null, fallback: Position): string {
+export function addFromPalette(type: string, at: Position | null, fallback: Position, params?: Params): string {
   const s = useDoc.getState();
   const selected = topLevel(s.selection);
   const anchor = selected.length === 1 ? selected[0] : undefined;
   const pos = at ?? below(s.doc, anchor) ?? fallback;
-  let { doc, id } = addBlock(s.doc, type, pos);
+  let { doc, id } = addBlock(s.doc, type, pos, params);
   const block = getBlock(type);
   const src = anchor ? s.doc.nodes.find((n) => n.id === anchor) : undefined;
   if (!at && src && src.type !== 'output' && block && type !== 'input') {
