@@ -7,7 +7,7 @@
  * arithmetic on those) are folded so that Reshape / Unsqueeze / Slice targets are known.
  */
 import type { DType, Graph, Node, Tensor } from '../onnx/ir';
-import { attrFloat, attrInt, attrInts, normAxis, pooledSize, spatialParams } from './attrs';
+import { attrInt, attrInts, normAxis, pooledSize, spatialParams } from './attrs';
 
 export interface ValueShape {
   dtype: DType;
@@ -94,7 +94,6 @@ export function inferNode(node: Node, shapes: Map<string, ValueShape>, consts: M
     const n = node.outputs[i];
     if (n) shapes.set(n, v);
   };
-  const x = node.inputs.length > 0 && has(0) ? shapes.get(node.inputs[0]!) : undefined;
   const op = node.opType;
 
   if (op === 'Constant') {
@@ -418,8 +417,6 @@ export function inferNode(node: Node, shapes: Map<string, ValueShape>, consts: M
     set(0, { dtype: get(0).dtype, shape: outShape });
     return;
   }
-  void attrFloat;
-  void x;
   throw new Error(`${where()}: no shape rule for op ${op}`);
 }
 

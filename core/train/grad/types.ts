@@ -24,7 +24,7 @@ export interface GradContext {
   unbroadcast(grad: string, from: number[], to: number[]): string;
   /** Records the shape of a value a rule created, so that other rules can ask for it. */
   setShape(value: string, shape: number[], dtype?: DType): void;
-  /** True when the training graph targets a provider where this formulation choice matters. */
+  /** Formulation choices for this graph (see GradOptions). */
   readonly options: GradOptions;
 }
 
