@@ -107,6 +107,12 @@ const CASES: FdCase[] = [
   { name: 'Dropout (inference)', inputs: [{ shape: [2, 3] }], build: (g, [x]) => g.op1('Dropout', [x!]) },
   { name: 'ReduceMean keepdims 0', inputs: [{ shape: [2, 3, 4] }], build: (g, [x]) => g.op1('ReduceMean', [x!], { axes: [0, 2], keepdims: 0 }) },
   { name: 'ReduceSum axes input', inputs: [{ shape: [2, 3, 4] }], build: (g, [x]) => g.op1('ReduceSum', [x!, i64(g, [1])], { keepdims: 1 }) },
+  // Further elementwise ops an imported ONNX graph may carry.
+  { name: 'Clip (ReLU6)', inputs: [{ shape: [3, 7], gen: 'away' }], build: (g, [x]) => g.op1('Clip', [x!, g.constFloat('lo', [0], []), g.constFloat('hi', [0.9], [])]) },
+  { name: 'Elu', inputs: [{ shape: [3, 7], gen: 'away' }], build: (g, [x]) => g.op1('Elu', [x!], { alpha: 0.7 }) },
+  { name: 'Softplus', inputs: [{ shape: [3, 7] }], build: (g, [x]) => g.op1('Softplus', [x!]) },
+  { name: 'Abs', inputs: [{ shape: [3, 7], gen: 'away' }], build: (g, [x]) => g.op1('Abs', [x!]) },
+  { name: 'Slice', inputs: [{ shape: [2, 5, 6] }], build: (g, [x]) => g.op1('Slice', [x!, i64(g, [1, -4]), i64(g, [4, 100]), i64(g, [1, 2])]) },
   // Fan-out accumulation: one value used three times.
   { name: 'Fan-out', inputs: [{ shape: [2, 3] }], build: (g, [x]) => g.op1('Mul', [g.op1('Add', [x!, g.op1('Tanh', [x!])]), x!]) },
 ];

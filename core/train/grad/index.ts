@@ -2,15 +2,18 @@
  * The gradient rule table: one rule per ONNX op (one file each). The autodiff engine looks rules
  * up here; ops listed in NON_DIFFERENTIABLE carry no gradient (integer, boolean or shape outputs).
  */
+import { absGrad } from './abs';
 import { addGrad } from './add';
 import { averagePoolGrad } from './averagepool';
 import { batchNormalizationGrad } from './batchnormalization';
 import { batchNormTrainGrad } from './batchnormtrain';
 import { castGrad } from './cast';
+import { clipGrad } from './clip';
 import { concatGrad } from './concat';
 import { convGrad } from './conv';
 import { divGrad } from './div';
 import { dropoutGrad } from './dropout';
+import { eluGrad } from './elu';
 import { expGrad } from './exp';
 import { expandGrad } from './expand';
 import { flattenGrad } from './flatten';
@@ -33,7 +36,9 @@ import { reduceSumGrad } from './reducesum';
 import { reluGrad } from './relu';
 import { reshapeGrad } from './reshape';
 import { sigmoidGrad } from './sigmoid';
+import { sliceGrad } from './slice';
 import { softmaxGrad } from './softmax';
+import { softplusGrad } from './softplus';
 import { splitGrad } from './split';
 import { sqrtGrad } from './sqrt';
 import { squeezeGrad } from './squeeze';
@@ -48,16 +53,19 @@ import { whereGrad } from './where';
 export type { GradContext, GradOptions, GradRule } from './types';
 
 export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
+  Abs: absGrad,
   Add: addGrad,
   AveragePool: averagePoolGrad,
   BatchNormalization: batchNormalizationGrad,
   /** Pseudo-op the engine substitutes for batch norm over batch statistics (fuse-bn.ts). */
   BatchNormTrain: batchNormTrainGrad,
   Cast: castGrad,
+  Clip: clipGrad,
   Concat: concatGrad,
   Conv: convGrad,
   Div: divGrad,
   Dropout: dropoutGrad,
+  Elu: eluGrad,
   Exp: expGrad,
   Expand: expandGrad,
   Flatten: flattenGrad,
@@ -80,7 +88,9 @@ export const GRAD_RULES: Readonly<Record<string, GradRule>> = {
   Relu: reluGrad,
   Reshape: reshapeGrad,
   Sigmoid: sigmoidGrad,
+  Slice: sliceGrad,
   Softmax: softmaxGrad,
+  Softplus: softplusGrad,
   Split: splitGrad,
   Sqrt: sqrtGrad,
   Squeeze: squeezeGrad,
