@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { Project } from './graph/project';
+import type { EvalMetrics } from './train/metrics';
 import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu'] as const;
@@ -52,6 +53,34 @@ export interface SavedProject {
 
 const filePath = z.string().min(1, 'a file path is required').max(4096, 'the path is longer than 4096 characters');
 
+/** A run is named by its folder inside the studio's runs folder; the backend resolves the path. */
+const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/, 'not a run id');
+
+/** An image the page holds (dropped or picked): its name and its bytes as base64. */
+const uploadedImage = z.object({ name: z.string().min(1).max(400), data: z.string().min(1).max(16 * 1024 * 1024) }).strict();
+
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
+export const SCHEDULES = ['constant', 'step', 'cosine', 'onecycle'] as const;
+export const TRAIN_DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+
+/** The training panel's settings; the backend fills the rest with the trainer's defaults. */
+export const trainSettingsSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(10000),
+    batchSize: z.number().int().min(1).max(4096),
+    optimizer: z.enum(OPTIMIZERS),
+    lr: z.number().positive().max(10),
+    schedule: z.enum(SCHEDULES),
+    weightDecay: z.number().min(0).max(1),
+    labelSmoothing: z.number().min(0).max(0.99),
+    augment: z.boolean(),
+    device: z.enum(TRAIN_DEVICES),
+    valSplit: z.number().min(0).max(0.9),
+    seed: z.number().int().min(0).max(2 ** 31),
+  })
+  .strict();
+export type TrainSettingsInput = z.infer<typeof trainSettingsSchema>;
+
 /** Request payload schemas, one per method. */
 export const requestSchemas = {
   version: z.object({}).strict(),
@@ -73,6 +102,37 @@ export const requestSchemas = {
   saveRecovery: z.object({ project: z.unknown(), path: z.string().max(4096).nullable() }).strict(),
   loadRecovery: z.object({}).strict(),
   clearRecovery: z.object({}).strict(),
+  /** Dataset panel: a folder's classes, counts, thumbnails, warnings and unreadable files. */
+  scanDataset: z.object({ path: filePath, valSplit: z.number().min(0).max(0.9).optional() }).strict(),
+  /** Small previews of image files (evaluation mistakes, samples). */
+  imageThumbs: z.object({ paths: z.array(filePath).max(200), size: z.number().int().min(16).max(256).optional() }).strict(),
+  trainStart: z.object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema }).strict(),
+  trainControl: z.object({ runId: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }).strict(),
+  /** Every run in the studio's runs folder, newest first (the live one included). */
+  listRuns: z.object({}).strict(),
+  evaluateRun: z.object({ runId: runIdSchema, dataDir: z.string().max(4096).optional() }).strict(),
+  predict: z
+    .object({
+      source: z.union([z.object({ runId: runIdSchema }).strict(), z.object({ onnxPath: filePath }).strict()]),
+      images: z.array(uploadedImage).min(1).max(32),
+      k: z.number().int().min(1).max(20).optional(),
+    })
+    .strict(),
+  /** Conv layers of a run's model whose outputs can be shown as activation maps. */
+  modelLayers: z.object({ runId: runIdSchema }).strict(),
+  activations: z.object({ runId: runIdSchema, layer: z.string().min(1).max(400), image: uploadedImage, maxMaps: z.number().int().min(1).max(64).optional() }).strict(),
+  exportRunOnnx: z
+    .object({
+      runId: runIdSchema,
+      checkpoint: z.enum(['best', 'last']),
+      opset: z.number().int().min(11).max(21),
+      path: filePath,
+      modelName: z.string().max(200).optional(),
+      description: z.string().max(2000).optional(),
+      author: z.string().max(200).optional(),
+    })
+    .strict(),
+  exportRunPytorch: z.object({ runId: runIdSchema, checkpoint: z.enum(['best', 'last']), dir: filePath }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -125,6 +185,111 @@ export interface RecoveryFile {
   savedAt: number;
 }
 
+export interface DatasetClass {
+  name: string;
+  /** images per split */
+  train: number;
+  val: number;
+  test: number;
+  /** a few small data: URLs */
+  thumbs: string[];
+}
+
+export interface DatasetScan {
+  root: string;
+  layout: 'class-folders' | 'split-folders';
+  valSource: 'val-folder' | 'test-folder' | 'stratified' | 'none';
+  classes: DatasetClass[];
+  total: number;
+  warnings: string[];
+  /** files that could not be read, with why */
+  corrupt: { path: string; reason: string }[];
+  /** of the first readable image: what the Input block should take */
+  sample: { width: number; height: number; channels: 1 | 3 } | null;
+}
+
+export type RunStatus = 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+export interface RunEpoch {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  lr: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface RunProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  lr: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+/** One training run as the panel shows it; pushed whole on every change (it is small). */
+export interface RunView {
+  id: string;
+  name: string;
+  status: RunStatus;
+  createdAt: string;
+  dataDir: string;
+  settings: TrainSettingsInput;
+  device: string | null;
+  classes: string[];
+  trainSamples: number;
+  valSamples: number;
+  epochs: number;
+  history: RunEpoch[];
+  progress: RunProgress | null;
+  bestEpoch: number | null;
+  bestValAccuracy: number | null;
+  /** model.onnx exists (predict and export can use it) */
+  hasModel: boolean;
+  error: string | null;
+  /** the latest log lines (info and warnings) */
+  log: string[];
+}
+
+export interface EvalView extends EvalMetrics {
+  runId: string;
+  dataDir: string;
+  split: string;
+  classes: string[];
+  /** data: URL per misclassified path (the first few hundred) */
+  thumbs: Record<string, string>;
+}
+
+export interface PredictResult {
+  name: string;
+  /** top-k, most likely first */
+  top: { label: string; probability: number }[];
+  error: string | null;
+}
+
+export interface LayerInfo {
+  name: string;
+  /** [C, H, W] of its output */
+  shape: number[];
+}
+
+export interface ActivationMaps {
+  layer: string;
+  shape: number[];
+  /** one grayscale PNG data: URL per channel (up to maxMaps) */
+  maps: string[];
+}
+
+export interface ExportedFile {
+  path: string;
+  bytes: number;
+  warnings: string[];
+}
+
 export interface ApiResponses {
   version: VersionInfo;
   startup: StartupState;
@@ -136,6 +301,17 @@ export interface ApiResponses {
   saveRecovery: { savedAt: number; bytes: number };
   loadRecovery: RecoveryFile | null;
   clearRecovery: { cleared: boolean };
+  scanDataset: DatasetScan;
+  imageThumbs: Record<string, string>;
+  trainStart: RunView;
+  trainControl: RunView;
+  listRuns: RunView[];
+  evaluateRun: EvalView;
+  predict: PredictResult[];
+  modelLayers: LayerInfo[];
+  activations: ActivationMaps;
+  exportRunOnnx: ExportedFile;
+  exportRunPytorch: { dir: string; files: string[]; warnings: string[] };
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };
@@ -146,6 +322,8 @@ export interface ApiEvents {
   projectOpened: { path: string };
   /** A command from the native application menu, handled by the renderer. */
   menu: { command: MenuCommand };
+  /** A training run changed (progress, an epoch, a log line, its end): the whole view. */
+  run: RunView;
 }
 
 export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'undo', 'redo', 'fitView', 'autoLayout', 'shortcuts', 'about'] as const;

@@ -27,6 +27,15 @@ import type { Project } from '../core/graph/project';
 import { atomicWrite } from './fs/atomic-write';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
+import type { StartOptions } from './trainer/index';
+import { scanDataset } from './studio/dataset-service';
+import { thumbnails } from './studio/images';
+import { TrainingService } from './studio/training-service';
+import { existingRunDir } from './studio/runs-folder';
+import { evaluateRun } from './studio/evaluate-service';
+import { predictImages } from './studio/predict-service';
+import { exportRunOnnx, exportRunPytorch } from './studio/export-service';
+import { activationMaps, convLayers } from './studio/activations';
 
 /** Turns project files into documents and back; core/graph supplies the real one. */
 export interface ProjectCodec {
@@ -46,6 +55,10 @@ export interface BackendOptions {
   startupProject?: string | null;
   /** Per-user folder for recovery files (default: $CNN_STUDIO_HOME, else ~/.cnn-studio). */
   studioHome?: string;
+  /** How training runs start (tests: inline); default: the worker thread. */
+  trainStart?: StartOptions;
+  /** onnxruntime threads for training (default: physical cores). */
+  trainThreads?: number;
 }
 
 /** A folder listing stops here: the browser shows it, and a huge folder must not stall the UI. */
@@ -58,7 +71,31 @@ export class Backend implements StudioApi {
   readonly events = new EventHub();
   private providers: Promise<ExecutionProviderInfo[]> | null = null;
 
-  constructor(private readonly opts: BackendOptions) {}
+  private readonly training: TrainingService;
+
+  constructor(private readonly opts: BackendOptions) {
+    this.training = new TrainingService({
+      runsRoot: this.runsRoot(),
+      cacheDir: path.join(this.home(), 'cache'),
+      emit: (view) => this.events.emit('run', view),
+      ...(opts.trainStart ? { start: opts.trainStart } : {}),
+      ...(opts.trainThreads ? { threads: opts.trainThreads } : {}),
+    });
+  }
+
+  private home(): string {
+    return this.opts.studioHome ?? defaultStudioHome();
+  }
+
+  /** Every studio run lives here; the page names runs by id only. */
+  runsRoot(): string {
+    return path.join(this.home(), 'runs');
+  }
+
+  /** Ends live training runs (server shutdown, tests). */
+  async close(): Promise<void> {
+    await this.training.close();
+  }
 
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe {
     return this.events.subscribe((name, payload) => {
@@ -151,7 +188,7 @@ export class Backend implements StudioApi {
   }
 
   private recoveryFile(): string {
-    return path.join(this.opts.studioHome ?? defaultStudioHome(), 'recovery', 'recovery.json');
+    return path.join(this.home(), 'recovery', 'recovery.json');
   }
 
   async saveRecovery(req: ApiRequest<'saveRecovery'>): Promise<ApiResponses['saveRecovery']> {
@@ -225,6 +262,63 @@ export class Backend implements StudioApi {
     } catch (e) {
       throw new StudioError('write-failed', `could not save ${file}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e instanceof Error ? e.message : ''}`.trim());
     }
+  }
+
+  async scanDataset(req: ApiRequest<'scanDataset'>): Promise<ApiResponses['scanDataset']> {
+    return scanDataset({ ...req, path: path.resolve(req.path) });
+  }
+
+  async imageThumbs(req: ApiRequest<'imageThumbs'>): Promise<ApiResponses['imageThumbs']> {
+    return thumbnails(req.paths.map((p) => path.resolve(p)), req.size ?? 48);
+  }
+
+  async trainStart(req: ApiRequest<'trainStart'>): Promise<ApiResponses['trainStart']> {
+    let project: Project;
+    try {
+      // The same round trip as saving: the trainer only ever sees a document the studio can open.
+      project = this.opts.codec.parse(this.opts.codec.serialize(req.project)).project;
+    } catch (e) {
+      throw new StudioError('invalid-project', `not trained: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const dataDir = path.resolve(req.dataDir);
+    const st = await fs.stat(dataDir).catch(() => null);
+    if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
+    await fs.mkdir(this.runsRoot(), { recursive: true });
+    return this.training.start({ name: project.name, model: project.model, extra: project.extra }, req.projectPath ? path.resolve(req.projectPath) : null, dataDir, req.settings);
+  }
+
+  async trainControl(req: ApiRequest<'trainControl'>): Promise<ApiResponses['trainControl']> {
+    return this.training.control(req.runId, req.action);
+  }
+
+  async listRuns(): Promise<ApiResponses['listRuns']> {
+    return this.training.list();
+  }
+
+  async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
+    const dir = existingRunDir(this.runsRoot(), req.runId);
+    return evaluateRun(req.runId, dir, req.dataDir ? path.resolve(req.dataDir) : undefined, path.join(this.home(), 'cache'));
+  }
+
+  async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {
+    const model = 'runId' in req.source ? path.join(existingRunDir(this.runsRoot(), req.source.runId), 'model.onnx') : path.resolve(req.source.onnxPath);
+    return predictImages(model, req.images, req.k ?? 5);
+  }
+
+  async modelLayers(req: ApiRequest<'modelLayers'>): Promise<ApiResponses['modelLayers']> {
+    return convLayers(existingRunDir(this.runsRoot(), req.runId));
+  }
+
+  async activations(req: ApiRequest<'activations'>): Promise<ApiResponses['activations']> {
+    return activationMaps(existingRunDir(this.runsRoot(), req.runId), req.layer, req.image, req.maxMaps ?? 16);
+  }
+
+  async exportRunOnnx(req: ApiRequest<'exportRunOnnx'>): Promise<ApiResponses['exportRunOnnx']> {
+    return exportRunOnnx(existingRunDir(this.runsRoot(), req.runId), req);
+  }
+
+  async exportRunPytorch(req: ApiRequest<'exportRunPytorch'>): Promise<ApiResponses['exportRunPytorch']> {
+    return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, req.dir);
   }
 }
 

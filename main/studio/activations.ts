@@ -1,0 +1,92 @@
+/**
+ * "Inside the model": the feature maps a conv layer produces for one image. The run's model.onnx
+ * gets the chosen conv's output as an extra graph output and runs once in onnxruntime-node; each
+ * channel becomes a small grayscale PNG, min-max scaled on its own so faint maps stay visible.
+ */
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { StudioError, type ActivationMaps, type LayerInfo } from '../../core/api';
+import type { Model } from '../../core/onnx/ir';
+import { readMetadata } from '../../core/onnx/metadata';
+import { encodeModel } from '../../core/onnx/proto';
+import { loadOnnxModel } from '../onnx/load-model';
+import { imageToTensor } from '../inference/preprocess';
+import { withUploadedFiles, type Upload } from './images';
+
+const MAP_SIZE = 64;
+
+/** Conv nodes by display name (the node name, else its output value). */
+function convNodes(model: Model): { name: string; value: string }[] {
+  return model.graph.nodes.filter((n) => n.opType === 'Conv' && n.outputs[0]).map((n) => ({ name: n.name || n.outputs[0]!, value: n.outputs[0]! }));
+}
+
+async function loadRunModel(runDir: string): Promise<Model> {
+  try {
+    return (await loadOnnxModel(path.join(runDir, 'model.onnx'))).model;
+  } catch (e) {
+    throw new StudioError('not-found', `${path.basename(runDir)} has no exported model yet: ${(e as Error).message}`);
+  }
+}
+
+/** Runs `model` with the given values as extra outputs on one input tensor. */
+async function runWith(model: Model, values: string[], input: Float32Array): Promise<Record<string, ort.Tensor>> {
+  const extra = values.filter((v) => !model.graph.outputs.some((o) => o.name === v)).map((name) => ({ name, dtype: 'float32' as const, shape: [], shapeKnown: false }));
+  const m: Model = { ...model, graph: { ...model.graph, outputs: [...model.graph.outputs, ...extra] } };
+  const session = await ort.InferenceSession.create(encodeModel(m), { intraOpNumThreads: 1, graphOptimizationLevel: 'basic' });
+  try {
+    const meta = readMetadata(model);
+    const inits = new Set(model.graph.initializers.map((t) => t.name));
+    const inputName = model.graph.inputs.find((i) => !inits.has(i.name))!.name;
+    const out = await session.run({ [inputName]: new ort.Tensor('float32', input, [1, ...meta.inputSize]) }, values);
+    return out as Record<string, ort.Tensor>;
+  } finally {
+    await session.release();
+  }
+}
+
+export async function convLayers(runDir: string): Promise<LayerInfo[]> {
+  const model = await loadRunModel(runDir);
+  const convs = convNodes(model);
+  if (convs.length === 0) return [];
+  const meta = readMetadata(model);
+  const [c, h, w] = meta.inputSize;
+  // One run on a blank image gives every conv's output shape.
+  const out = await runWith(model, convs.map((v) => v.value), new Float32Array(c * h * w));
+  return convs.map((v) => ({ name: v.name, shape: [...out[v.value]!.dims].slice(1).map(Number) }));
+}
+
+export async function activationMaps(runDir: string, layer: string, image: Upload, maxMaps: number): Promise<ActivationMaps> {
+  const model = await loadRunModel(runDir);
+  const conv = convNodes(model).find((n) => n.name === layer);
+  if (!conv) throw new StudioError('not-found', `the model has no conv layer "${layer}"`);
+  const meta = readMetadata(model);
+  const [c, h, w] = meta.inputSize;
+  const input = new Float32Array(c * h * w);
+  await withUploadedFiles([image], async ([file]) => {
+    try {
+      await imageToTensor(file!, { inputSize: meta.inputSize, colorMode: meta.colorMode, mean: meta.mean, std: meta.std, resize: meta.resize }, input, 0);
+    } catch (e) {
+      throw new StudioError('not-an-image', `${image.name}: ${(e as Error).message}`);
+    }
+  });
+  const t = (await runWith(model, [conv.value], input))[conv.value]!;
+  const [, ch, mh, mw] = t.dims.map(Number) as [number, number, number, number];
+  const data = t.data as Float32Array;
+  const maps: string[] = [];
+  for (let k = 0; k < Math.min(ch, maxMaps); k++) {
+    const plane = data.subarray(k * mh * mw, (k + 1) * mh * mw);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of plane) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const px = Buffer.alloc(mh * mw);
+    const span = hi - lo || 1;
+    for (let i = 0; i < plane.length; i++) px[i] = Math.round(((plane[i]! - lo) / span) * 255);
+    const png = await sharp(px, { raw: { width: mw, height: mh, channels: 1 } }).resize(MAP_SIZE, MAP_SIZE, { kernel: 'nearest', fit: 'fill' }).png().toBuffer();
+    maps.push(`data:image/png;base64,${png.toString('base64')}`);
+  }
+  return { layer, shape: [ch, mh, mw], maps };
+}

@@ -1,0 +1,27 @@
+/**
+ * Evaluation of a run for the studio: the trainer's report (confusion matrix, per-class
+ * precision/recall/F1, misclassified images most confident first) plus thumbnails of the mistakes,
+ * so clicking a confusion-matrix cell shows the images at once.
+ */
+import { StudioError, type EvalView } from '../../core/api';
+import { evaluateModel, readRunJson, TrainError } from '../trainer/index';
+import { DatasetError } from '../data/index';
+import { thumbnails } from './images';
+
+const MAX_MISTAKES = 500;
+const MAX_THUMBS = 300;
+
+export async function evaluateRun(runId: string, runDir: string, dataDir: string | undefined, cacheDir?: string): Promise<EvalView> {
+  const data = dataDir ?? (await readRunJson(runDir)).data.root;
+  try {
+    const r = await evaluateModel(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) });
+    const thumbs = await thumbnails(r.misclassified.slice(0, MAX_THUMBS).map((m) => m.path), 56);
+    return {
+      runId, dataDir: r.data, split: r.split, classes: r.classes, samples: r.samples, accuracy: r.accuracy, top5: r.top5,
+      perClass: r.perClass, confusion: r.confusion, misclassified: r.misclassified, loss: r.loss, thumbs,
+    };
+  } catch (e) {
+    if (e instanceof TrainError || e instanceof DatasetError) throw new StudioError('eval-failed', e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Export from a run: ONNX (opset and metadata chosen in the dialog, weights from the best or the
+ * last checkpoint, classes and preprocessing from run.json) and the PyTorch project of issue 9.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { StudioError, type ExportedFile } from '../../core/api';
+import { ExportError, exportOnnx } from '../../core/onnx/export';
+import { encodeModel } from '../../core/onnx/proto';
+import { parseProject } from '../../core/graph/project';
+import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
+import { atomicWrite } from '../fs/atomic-write';
+import { readWeights } from '../onnx/project-weights';
+import { ExportSourceError, pytorchSource } from '../export-pytorch/source';
+import { readRunJson, runPaths } from '../trainer/index';
+import { STUDIO_VERSION } from '../../core/version';
+
+export interface OnnxExportRequest {
+  checkpoint: 'best' | 'last';
+  opset: number;
+  path: string;
+  modelName?: string | undefined;
+  description?: string | undefined;
+  author?: string | undefined;
+}
+
+async function checkpointFile(runDir: string, which: 'best' | 'last'): Promise<string> {
+  const p = runPaths(runDir);
+  const file = which === 'best' ? p.best : p.last;
+  const st = await fs.stat(file).catch(() => null);
+  if (!st) throw new StudioError('not-found', `${runDir} has no ${which} checkpoint yet (${path.basename(file)})`);
+  return file;
+}
+
+export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Promise<ExportedFile> {
+  const run = await readRunJson(runDir);
+  const project = parseProject(await fs.readFile(path.join(runDir, 'project.json'), 'utf8'));
+  const weights = await readWeights(await checkpointFile(runDir, req.checkpoint));
+  const pre = run.preprocessing;
+  let result;
+  try {
+    result = exportOnnx(project.model, {
+      opset: req.opset, weights, classNames: run.data.classes, colorMode: pre.colorMode, mean: pre.mean, std: pre.std, resize: pre.resize,
+      modelName: req.modelName?.trim() || project.name || 'cnn_studio_model',
+    });
+  } catch (e) {
+    if (e instanceof ExportError) throw new StudioError('export-failed', e.message);
+    throw e;
+  }
+  const model = result.model;
+  // The dialog's free-text metadata goes into the model's own fields, beside what predict reads.
+  if (req.description?.trim()) model.docString = req.description.trim();
+  if (req.author?.trim()) model.metadata['author'] = req.author.trim();
+  model.metadata['training_run'] = path.basename(runDir);
+  model.metadata['checkpoint'] = req.checkpoint;
+  model.metadata['studio_version'] = STUDIO_VERSION;
+  const file = path.resolve(req.path);
+  const dirSt = await fs.stat(path.dirname(file)).catch(() => null);
+  if (!dirSt?.isDirectory()) throw new StudioError('not-found', `not exported: the folder ${path.dirname(file)} does not exist`);
+  const bytes = await atomicWrite(file, encodeModel(model));
+  return { path: file, bytes, warnings: result.warnings.filter((w) => !/dropout/i.test(w)) };
+}
+
+export async function exportRunPytorch(runDir: string, which: 'best' | 'last', dir: string): Promise<{ dir: string; files: string[]; warnings: string[] }> {
+  let src;
+  try {
+    src = await pytorchSource(runDir, await checkpointFile(runDir, which));
+  } catch (e) {
+    if (e instanceof ExportSourceError) throw new StudioError('export-failed', e.message);
+    throw e;
+  }
+  let result;
+  try {
+    result = exportPytorch(src.project.model, { projectName: src.project.name || path.basename(runDir), recipe: src.recipe, ...(src.weights ? { weights: src.weights } : {}) });
+  } catch (e) {
+    if (e instanceof PytorchExportError) throw new StudioError('export-failed', e.message);
+    throw e;
+  }
+  const out = path.resolve(dir);
+  await fs.mkdir(out, { recursive: true });
+  for (const f of result.files) {
+    await fs.mkdir(path.dirname(path.join(out, f.path)), { recursive: true });
+    await atomicWrite(path.join(out, f.path), f.data);
+  }
+  return { dir: out, files: result.files.map((f) => f.path), warnings: result.warnings };
+}

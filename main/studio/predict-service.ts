@@ -1,0 +1,31 @@
+/**
+ * "Try it": top-k classes for images the page sends, with a run's model.onnx or any ONNX file.
+ * The predictor reads the model's stored preprocessing (size, colour, mean/std) from its metadata.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StudioError, type PredictResult } from '../../core/api';
+import { Predictor } from '../inference/predict';
+import { withUploadedFiles, type Upload } from './images';
+
+export async function predictImages(modelPath: string, images: readonly Upload[], k: number): Promise<PredictResult[]> {
+  if (!existsSync(modelPath)) throw new StudioError('not-found', `${modelPath}: no such model file`);
+  let predictor: Predictor;
+  try {
+    predictor = await Predictor.open(modelPath, { threads: 1 });
+  } catch (e) {
+    throw new StudioError('invalid-model', `${path.basename(modelPath)}: ${(e as Error).message}`);
+  }
+  try {
+    return await withUploadedFiles(images, async (files) => {
+      const preds = await predictor.predictFiles(files, k);
+      return preds.map((p, i) => ({
+        name: images[i]!.name,
+        top: 'top' in p ? p.top.map((t) => ({ label: t.label, probability: t.probability })) : [],
+        error: 'error' in p ? p.error.replace(p.file, images[i]!.name) : null,
+      }));
+    });
+  } finally {
+    await predictor.close();
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Training runs for the studio: starts them in the trainer's worker thread, keeps one RunView per
+ * live run up to date from its events and pushes it to the page (the `run` event), and answers
+ * control requests. Runs belong to the backend, not to a page: a reloaded page lists the runs and
+ * re-attaches to the live one.
+ */
+import type { RunView, TrainSettingsInput } from '../../core/api';
+import { StudioError } from '../../core/api';
+import { readRunJson, startTraining, validateSettings, TrainError, type ProjectJson, type StartOptions, type TrainEvent, type TrainingRun } from '../trainer/index';
+import { emptyView, trainerSettings, viewFromRunJson } from './run-view';
+import { existingRunDir, listRunIds, newRunId, runDirOf } from './runs-folder';
+
+const LOG_LINES = 50;
+
+interface LiveRun {
+  run: TrainingRun;
+  view: RunView;
+}
+
+export interface TrainingServiceOptions {
+  runsRoot: string;
+  cacheDir?: string;
+  /** called with the new view after every change */
+  emit: (view: RunView) => void;
+  /** worker (default) or inline (tests) */
+  start?: StartOptions;
+  threads?: number;
+}
+
+export class TrainingService {
+  private readonly live = new Map<string, LiveRun>();
+
+  constructor(private readonly o: TrainingServiceOptions) {}
+
+  start(project: ProjectJson, projectPath: string | null, dataDir: string, input: TrainSettingsInput): RunView {
+    const settings = trainerSettings(input);
+    try {
+      validateSettings(settings);
+    } catch (e) {
+      throw new StudioError('bad-settings', (e as Error).message);
+    }
+    for (const l of this.live.values()) {
+      // One run at a time: two would share the CPU/GPU and each would take twice as long.
+      if (l.view.status === 'starting' || l.view.status === 'running' || l.view.status === 'paused') {
+        throw new StudioError('busy', `run ${l.view.id} is still training: stop it first`);
+      }
+    }
+    const id = newRunId(this.o.runsRoot, project.name);
+    let run: TrainingRun;
+    try {
+      run = startTraining({
+        project,
+        ...(projectPath ? { projectPath } : {}),
+        dataDir,
+        outDir: runDirOf(this.o.runsRoot, id),
+        settings,
+        ...(this.o.cacheDir ? { cacheDir: this.o.cacheDir } : {}),
+        ...(this.o.threads ? { threads: this.o.threads } : {}),
+        progressIntervalMs: 300,
+      }, this.o.start ?? {});
+    } catch (e) {
+      throw new StudioError(e instanceof TrainError ? e.code : 'train-failed', (e as Error).message);
+    }
+    const live: LiveRun = { run, view: emptyView(id, dataDir, input) };
+    this.live.set(id, live);
+    run.on((e) => this.apply(live, e));
+    return live.view;
+  }
+
+  private apply(live: LiveRun, e: TrainEvent): void {
+    const v: RunView = { ...live.view };
+    switch (e.type) {
+      case 'log':
+        v.log = [...v.log, `${e.level === 'warn' ? 'warning: ' : ''}${e.message}`].slice(-LOG_LINES);
+        break;
+      case 'data':
+        v.log = [...v.log.filter((l) => !l.startsWith('decoding images')), `decoding images ${e.done}/${e.total}${e.failed ? ` (${e.failed} unreadable)` : ''}`].slice(-LOG_LINES);
+        break;
+      case 'start':
+        Object.assign(v, { status: 'running', device: e.device, classes: e.classes, trainSamples: e.trainSamples, valSamples: e.valSamples, epochs: e.epochs });
+        break;
+      case 'progress':
+        v.progress = { epoch: e.epoch, step: e.step, stepsPerEpoch: e.stepsPerEpoch, loss: e.loss, lr: e.lr, imagesPerSecond: e.imagesPerSecond, etaSeconds: e.etaSeconds };
+        break;
+      case 'epoch':
+        v.history = [...v.history, { epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, lr: e.lr, seconds: e.seconds, imagesPerSecond: e.imagesPerSecond }];
+        if (e.best) Object.assign(v, { bestEpoch: e.epoch, bestValAccuracy: e.valAccuracy });
+        break;
+      case 'paused':
+        v.status = 'paused';
+        break;
+      case 'resumed':
+        v.status = 'running';
+        break;
+      case 'done':
+        Object.assign(v, { status: 'done', progress: null, hasModel: e.checkpoints.model !== null, bestEpoch: e.bestEpoch, bestValAccuracy: e.bestValAccuracy });
+        if (e.corrupt.length) v.log = [...v.log, `warning: ${e.corrupt.length} unreadable file(s) skipped: ${e.corrupt.slice(0, 5).map((c) => c.path).join(', ')}`].slice(-LOG_LINES);
+        break;
+      case 'cancelled':
+        Object.assign(v, { status: 'cancelled', progress: null });
+        break;
+      case 'failed':
+        Object.assign(v, { status: 'failed', progress: null, error: e.message });
+        break;
+      case 'checkpoint':
+        return;
+    }
+    live.view = v;
+    this.o.emit(v);
+  }
+
+  control(id: string, action: 'pause' | 'resume' | 'stop'): RunView {
+    const live = this.live.get(id);
+    if (!live) throw new StudioError('not-found', `run ${id} is not training`);
+    if (action === 'pause') live.run.pause();
+    else if (action === 'resume') live.run.resume();
+    else live.run.cancel();
+    return live.view;
+  }
+
+  /** Every run on disk plus the live ones, newest first. */
+  async list(): Promise<RunView[]> {
+    const ids = new Set([...(await listRunIds(this.o.runsRoot)), ...this.live.keys()]);
+    const views = await Promise.all(
+      [...ids].map(async (id) => {
+        const live = this.live.get(id);
+        if (live) return live.view;
+        try {
+          const dir = existingRunDir(this.o.runsRoot, id);
+          return viewFromRunJson(id, dir, await readRunJson(dir));
+        } catch {
+          return null; // a half-written or foreign folder is not a run
+        }
+      }),
+    );
+    return views.filter((v): v is RunView => v !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Stops live runs (backend shutdown); resolves when they have ended. */
+  async close(): Promise<void> {
+    const ends = [...this.live.values()].map((l) => {
+      l.run.cancel();
+      return l.run.finished;
+    });
+    await Promise.all(ends);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The studio's training/evaluation/export methods through Backend.call (the carriers' entry point,
+ * so payload validation is exercised too): scan a generated folder, train 2 epochs (inline), list
+ * the run, evaluate, predict, activation maps, export ONNX (loaded back in onnxruntime-node) and
+ * PyTorch.
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../main/backend';
+import { projectCodec } from '../../main/project-codec';
+import type { RunView, TrainSettingsInput } from '../../core/api';
+import { cleanup, makeDataset, tinyProject, tmpDir } from '../trainer/helpers';
+
+const SETTINGS: TrainSettingsInput = {
+  epochs: 2, batchSize: 8, optimizer: 'adamw', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
+  augment: false, device: 'cpu', valSplit: 0.25, seed: 0,
+};
+
+let backend: Backend;
+let home: string;
+let data: string;
+let run: RunView;
+
+async function png(file: string): Promise<string> {
+  return (await fs.readFile(file)).toString('base64');
+}
+
+beforeAll(async () => {
+  home = await tmpDir('studio-home-');
+  data = await makeDataset(path.join(await tmpDir('studio-data-'), 'data'), { perClass: 12, corruptPerClass: 1 });
+  backend = new Backend({ host: 'test', codec: projectCodec, studioHome: home, trainStart: { mode: 'inline' }, trainThreads: 1 });
+});
+
+afterAll(async () => {
+  await backend.close();
+  await cleanup();
+});
+
+describe('studio backend', () => {
+  it('scans a dataset: classes, counts, thumbnails, corrupt files by name, sample size', async () => {
+    const s = await backend.call('scanDataset', { path: data });
+    expect(s.classes.map((c) => c.name)).toEqual(['bottom', 'top']);
+    expect(s.classes[0]!.train + s.classes[0]!.val).toBe(12);
+    expect(s.classes[0]!.thumbs.length).toBeGreaterThan(0);
+    expect(s.classes[0]!.thumbs[0]).toMatch(/^data:image\/png;base64,/);
+    expect(s.corrupt.map((c) => path.basename(c.path))).toEqual(['000.png', '000.png']);
+    expect(s.sample).toEqual({ width: 8, height: 8, channels: 1 });
+  });
+
+  it('refuses a missing folder and bad payloads with messages naming them', async () => {
+    await expect(backend.call('scanDataset', { path: path.join(home, 'nope') })).rejects.toThrow(/nope/);
+    await expect(backend.call('trainControl', { runId: '../etc', action: 'stop' })).rejects.toThrow(/runId/);
+    await expect(backend.call('trainStart', { project: {}, dataDir: data, settings: { ...SETTINGS, epochs: 0 } })).rejects.toThrow(/epochs/);
+  });
+
+  it('trains 2 epochs, pushing run events until done', async () => {
+    const seen: RunView[] = [];
+    const off = backend.on('run', (v) => seen.push(v));
+    const started = await backend.call('trainStart', { project: tinyProject(8), dataDir: data, settings: SETTINGS });
+    expect(started.status).toBe('starting');
+    run = await new Promise<RunView>((resolve) => {
+      const wait = backend.on('run', (v) => {
+        if (v.status === 'done' || v.status === 'failed') {
+          wait();
+          resolve(v);
+        }
+      });
+    });
+    off();
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('done');
+    expect(run.history).toHaveLength(2);
+    expect(run.hasModel).toBe(true);
+    expect(seen.some((v) => v.status === 'running')).toBe(true);
+    const runs = await backend.call('listRuns', {});
+    expect(runs.map((r) => r.id)).toContain(run.id);
+  }, 120_000);
+
+  it('lists runs from disk for a fresh backend (a reloaded page / restarted server)', async () => {
+    const other = new Backend({ host: 'test', codec: projectCodec, studioHome: home });
+    const runs = await other.call('listRuns', {});
+    const r = runs.find((x) => x.id === run.id)!;
+    expect(r.status).toBe('done');
+    expect(r.history).toHaveLength(2);
+    expect(r.settings.epochs).toBe(2);
+  });
+
+  it('evaluates: confusion matrix, per-class metrics, thumbnails of mistakes', async () => {
+    const e = await backend.call('evaluateRun', { runId: run.id });
+    expect(e.confusion).toHaveLength(2);
+    expect(e.perClass.map((c) => c.class)).toEqual(['bottom', 'top']);
+    for (const m of e.misclassified.slice(0, 5)) expect(e.thumbs[m.path]).toMatch(/^data:image\/png/);
+  }, 60_000);
+
+  it('predicts top-k for uploaded images, and names a non-image', async () => {
+    const img = await png(path.join(data, 'top', '005.png'));
+    const r = await backend.call('predict', { source: { runId: run.id }, images: [{ name: 'a.png', data: img }], k: 2 });
+    expect(r[0]!.top).toHaveLength(2);
+    expect(r[0]!.top[0]!.probability).toBeGreaterThan(0);
+    await expect(backend.call('predict', { source: { runId: run.id }, images: [{ name: 'x.txt', data: 'aGk=' }] })).rejects.toThrow(/x\.txt/);
+  });
+
+  it('shows activation maps of a conv layer', async () => {
+    const layers = await backend.call('modelLayers', { runId: run.id });
+    expect(layers.length).toBe(1);
+    expect(layers[0]!.shape).toEqual([4, 8, 8]);
+    const a = await backend.call('activations', { runId: run.id, layer: layers[0]!.name, image: { name: 'a.png', data: await png(path.join(data, 'top', '003.png')) } });
+    expect(a.maps).toHaveLength(4);
+  });
+
+  it('exports ONNX (opset, metadata) that onnxruntime-node loads, and a PyTorch project', async () => {
+    const out = path.join(home, 'model.onnx');
+    const r = await backend.call('exportRunOnnx', { runId: run.id, checkpoint: 'best', opset: 13, path: out, description: 'test model', author: 'me' });
+    expect(r.bytes).toBeGreaterThan(100);
+    const s = await ort.InferenceSession.create(out);
+    const res = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(64), [1, 1, 8, 8]) });
+    expect(Object.keys(res).length).toBeGreaterThan(0);
+    await s.release();
+    const py = await backend.call('exportRunPytorch', { runId: run.id, checkpoint: 'last', dir: path.join(home, 'py') });
+    expect(py.files).toContain('model.py');
+    expect(existsSync(path.join(home, 'py', 'train.py'))).toBe(true);
+  });
+});
