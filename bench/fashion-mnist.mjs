@@ -10,7 +10,7 @@
 //     same in PyTorch.
 // Prints a summary table and writes <work>/results.json.
 //
-// Usage: node bench/fashion-mnist.mjs [--work DIR] [--threads 2] [--quick] [--no-default] [--no-torch]
+// Usage: node bench/fashion-mnist.mjs [--work DIR] [--threads 2] [--quick] [--no-default] [--no-torch] [--timing N]
 //   --quick: 6000 train / 1000 test images, 2 + 3 epochs (a smoke run, not the benchmark).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,7 +80,7 @@ sh(process.execPath, [cli, 'template', 'lenet5', '--input', '1x28x28', '--classe
 
 const results = { threads: Number(threads), quick, machine: `${os.cpus()[0]?.model} x${os.availableParallelism()}`, trainImages: nTrain, testImages: nTest };
 const cache = path.join(work, 'cache');
-rmSync(cache, { recursive: true, force: true });
+if (!args.includes('--keep-cache')) rmSync(cache, { recursive: true, force: true });
 
 async function studio(name, extra, epochs) {
   const out = path.join(work, `run-${name}`);
@@ -112,6 +112,24 @@ async function torch(recipe, epochs) {
 }
 
 const adamFlags = ['--optimizer', 'adam', '--lr', '1e-3', '--schedule', 'constant', '--no-augment', '--weight-decay', '0'];
+
+// --timing N: only epoch times, N rounds of [studio 1 epoch, PyTorch 1 epoch] back to back, so both
+// see the same machine load (on a shared machine, a long run of one and then the other does not).
+const timingRounds = Number(flag('--timing', '0'));
+if (timingRounds > 0) {
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  const st = [];
+  const pt = [];
+  for (let i = 0; i < timingRounds; i++) {
+    st.push((await studio(`timing${i}`, adamFlags, 1)).epochSeconds);
+    pt.push((await torch('adam', 1)).epochSeconds);
+  }
+  const res = { rounds: timingRounds, studioEpochSeconds: st, torchEpochSeconds: pt, ratio: median(st) / median(pt) };
+  writeFileSync(path.join(work, 'timing.json'), `${JSON.stringify(res, null, 2)}\n`);
+  console.log(`\nepoch seconds (Adam recipe, batch 64, ${threads} threads), alternating: studio ${st.map((x) => x.toFixed(1)).join(', ')}; PyTorch ${pt.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(`median ratio studio/PyTorch ${res.ratio.toFixed(2)}`);
+  process.exit(0);
+}
 results.studioAdam = await studio('adam', adamFlags, cmpEpochs);
 // A second run of the same recipe reads every image from the decode cache (no decoding).
 if (!args.includes('--no-torch')) results.torchAdam = await torch('adam', cmpEpochs);
