@@ -46,7 +46,7 @@ describe('npm start without the Electron binary', () => {
   it('explains and suggests serve mode instead of a stack trace', () => {
     const root = path.resolve(__dirname, '../..');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/start-electron.mjs')], {
-      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron-dist' },
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron-dist', ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
       encoding: 'utf8',
     });
     expect(r.status).toBe(1);
