@@ -24,6 +24,8 @@ import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
 import { resolveDevice, type Probe } from './device';
+import { selfTestDevice, type SelfTestInput } from './self-test';
+import { explainProviderError } from '../providers';
 import { drawMasks, maskSpecs } from './dropout-masks';
 import { createEvalSessions, evaluateSplit, type EvalSessions } from './evaluate';
 import { writeInferenceModel } from './export-model';
@@ -192,12 +194,20 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   let fallbackReason = resolved.fallbackReason;
   if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
   const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
+  if (device !== 'cpu') {
+    const why = await selfTestDevice(await selfTestInput(doc, initial, data), device, threads);
+    if (why) {
+      fallbackReason = why;
+      log(`training on the CPU: ${why}`, 'warn');
+      device = 'cpu';
+    }
+  }
   let runner: TrainStepRunner;
   try {
     runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
   } catch (e) {
     if (device === 'cpu') throw e;
-    fallbackReason = `${device} could not run the training graph: ${(e as Error).message.split('\n')[0]}`;
+    fallbackReason = `${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`;
     log(`training on the CPU: ${fallbackReason}`, 'warn');
     device = 'cpu';
     runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
@@ -409,6 +419,17 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   };
   emit(done);
   return done;
+}
+
+/** Up to 4 unaugmented training images for the device self-test. */
+async function selfTestInput(doc: ModelDocument, weights: Map<string, Float32Array>, data: PreparedDataset): Promise<SelfTestInput> {
+  const loader = createLoader({ cache: data.cache, split: 'train', batchSize: 4, shuffle: false, mean: data.mean, std: data.std });
+  const batches = loader.epoch(0);
+  const first = await batches.next();
+  await batches.return();
+  if (first.done) throw new TrainError('no-images', 'no training images for the device self-test');
+  const b = first.value;
+  return { doc, weights: (n) => weights.get(n), images: b.images, dims: [b.size, ...loader.shape] };
 }
 
 function stepWeights(r: TrainStepRunner): Array<[string, Float32Array]> {

@@ -61,3 +61,22 @@ describe('options', () => {
     expect(epochs[2]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
   });
 });
+
+describe('device self-test', () => {
+  it('a provider that cannot compute what the CPU computes is not trusted: the run trains on the CPU and says why', async () => {
+    const data = await makeDataset(await tmpDir(), { perClass: 8 });
+    // The probe claims WebGPU loads; on a machine without a WebGPU adapter the self-test fails and
+    // the run falls back (with one, the self-test passes and it trains there).
+    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), await tmpDir(), { epochs: 1, device: 'auto' }), {
+      mode: 'inline', hooks: { probe: async () => [info('cpu', true), info('webgpu', true)] },
+    });
+    const events: TrainEvent[] = [];
+    run.on((e) => events.push(e));
+    expect((await run.finished).type).toBe('done');
+    const start = events.find((e) => e.type === "start");
+    if (process.env.TRAIN_REPORT) console.log(JSON.stringify(events.filter((e) => e.type === "log" || e.type === "start")));
+    if (start?.type === 'start' && start.device === 'cpu') {
+      expect(events.some((e) => e.type === 'log' && e.level === 'warn' && /training on the CPU: webgpu/.test(e.message))).toBe(true);
+    }
+  });
+});
