@@ -2,7 +2,7 @@
  * The CLI from a bundle built like scripts/build.mjs (cli.cjs + train-worker.cjs side by side):
  * `train --json` prints one JSON event per line, `eval --json` the metrics; errors are one line.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../core/graph/project';
 import type { ModelDocument } from '../../core/graph/types';
 import { runCli } from '../../main/cli';
+import { readCheckpoint } from '../../main/trainer/checkpoint';
 import { cleanup, makeDataset, tinyProject, tmpDir } from './helpers';
 
 const run = promisify(execFile);
@@ -87,5 +88,38 @@ describe('cnn-studio train / eval (bundled)', () => {
     expect(lines.at(-1)).toMatch(/--resume needs --out/);
     expect(await runCli(['eval', path.join(path.dirname(projectPath), 'nope'), '--data', data], io)).toBe(1);
     expect(lines.at(-1)).toMatch(/no such file or folder/);
+  });
+
+  it('the CLI process killed (SIGKILL) after epoch 1: --resume ends exactly where an uninterrupted run ends', async () => {
+    const dir = await tmpDir();
+    const big = await makeDataset(path.join(dir, 'data'), { perClass: 120, size: 16, seed: 5 });
+    const proj = path.join(dir, 'p16.json');
+    const p = tinyProject(16, { batchnorm: true });
+    await fs.writeFile(proj, serializeProject({ name: p.name, model: p.model as ModelDocument, extra: {} }));
+    const flags = (out: string): string[] => [cli, 'train', proj, '--data', big, '--out', out, '--epochs', '3', '--batch', '4', '--seed', '11', '--device', 'cpu', '--threads', '1', '--cache', cache, '--json'];
+    await run(process.execPath, flags(path.join(dir, 'straight')), { cwd: ROOT });
+
+    const out = path.join(dir, 'killed');
+    const child = spawn(process.execPath, flags(out), { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    let text = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig)));
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (/"type":"checkpoint","kind":"last"/.test(text)) child.kill('SIGKILL');
+    });
+    expect(await exited).toBe('SIGKILL');
+    expect(text).not.toMatch(/"type":"done"/);
+    const killedAt = (await readCheckpoint(path.join(out, 'last.ckpt'))).epoch;
+    expect(killedAt).toBeLessThan(3);
+
+    const r = await run(process.execPath, [...flags(out), '--resume'], { cwd: ROOT });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(events.find((e) => e.type === 'start')).toMatchObject({ startEpoch: killedAt + 1 });
+    expect(events.at(-1)!.type).toBe('done');
+    const want = await readCheckpoint(path.join(dir, 'straight', 'last.ckpt'));
+    const got = await readCheckpoint(path.join(out, 'last.ckpt'));
+    for (const m of ['weights', 'running', 'optimizerState'] as const) {
+      for (const [k, v] of want[m]) expect(Buffer.from(got[m].get(k)!.buffer).equals(Buffer.from(v.buffer)), `${m} ${k}`).toBe(true);
+    }
   });
 });
