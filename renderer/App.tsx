@@ -19,6 +19,9 @@ import { useUi } from './state/ui';
 import { isDirty, useDoc } from './state/document';
 import { exposePerfHooks } from './perf-hooks';
 import { prewarmLayout } from './layout/auto-layout';
+import { attachStudio } from './state/studio';
+import { StudioView } from './studio/StudioView';
+import { PathPicker } from './studio/PathPicker';
 
 /** Commands from Electron's native menu arrive as events; they do what the same keys do. */
 function runMenu(command: MenuCommand): void {
@@ -59,6 +62,8 @@ export function App({ api }: { api: StudioClient }) {
       (e: Error) => useUi.getState().toast('error', `Backend: ${e.message}`),
     );
     const offMenu = api.on('menu', ({ command }) => runMenu(command));
+    // Training runs live in the backend: list them and follow the live one (survives a reload).
+    const offStudio = attachStudio(api);
     window.addEventListener('keydown', handleShortcut);
     // In a browser tab (serve mode), closing with unsaved changes asks first; the recovery file
     // covers crashes. Electron's window handles its own close.
@@ -69,6 +74,7 @@ export function App({ api }: { api: StudioClient }) {
     return () => {
       window.removeEventListener('beforeunload', beforeUnload);
       offMenu();
+      offStudio();
       window.removeEventListener('keydown', handleShortcut);
     };
   }, [api]);
@@ -86,12 +92,14 @@ export function App({ api }: { api: StudioClient }) {
           <Palette />
           <Canvas />
           <RightPanel />
+          <StudioView />
         </main>
         <StatusBar version={version} />
         {dialog === 'templates' && <TemplatesDialog />}
         {dialog === 'shortcuts' && <ShortcutsOverlay />}
         {dialog === 'machine' && <MachineDialog api={api} />}
         {browse && <FileBrowser mode={browse.mode} start={browse.start} />}
+        <PathPicker />
         <ConfirmDialog />
         {busy && <div className="busy" data-testid="busy">{busy}</div>}
         <Toasts />

@@ -1,0 +1,39 @@
+import { useEffect, useState } from 'react';
+import type { ExecutionProviderInfo, TrainSettingsInput } from '../../core/api';
+import { TRAIN_DEVICES } from '../../core/api';
+import { useStudio } from '../state/studio';
+
+type Device = TrainSettingsInput['device'];
+
+/** Devices the trainer can use: each provider that loads here, and for the others, why not. */
+export function DeviceSelect() {
+  const api = useStudio((s) => s.api);
+  const device = useStudio((s) => s.settings.device);
+  const setSettings = useStudio((s) => s.setSettings);
+  const [providers, setProviders] = useState<ExecutionProviderInfo[] | null>(null);
+  useEffect(() => {
+    api?.executionProviders({}).then(setProviders, () => setProviders([]));
+  }, [api]);
+  const info = (d: Device) => providers?.find((p) => p.name === d);
+  const usable = (d: Device) => d === 'auto' || d === 'cpu' || info(d)?.available === true;
+  const unavailable = (providers ?? []).filter((p) => p.name !== 'cpu' && !p.available && (TRAIN_DEVICES as readonly string[]).includes(p.name));
+  return (
+    <div className="field device-select">
+      <label className="field-label" htmlFor="train-device">Device</label>
+      <select id="train-device" value={device} data-testid="train-device" onChange={(e) => setSettings({ device: e.target.value as Device })}>
+        {TRAIN_DEVICES.map((d) => (
+          <option key={d} value={d} disabled={!usable(d)}>
+            {d === 'auto' ? 'Auto (best that loads)' : `${info(d)?.label ?? d}${usable(d) ? '' : ' — not available'}`}
+          </option>
+        ))}
+      </select>
+      {providers === null && <p className="muted small">Checking which execution providers load…</p>}
+      {unavailable.length > 0 && (
+        <details className="muted small">
+          <summary>Why some are unavailable</summary>
+          <ul>{unavailable.map((p) => <li key={p.name}><b>{p.label}</b>: {p.reason ?? 'did not load'}</li>)}</ul>
+        </details>
+      )}
+    </div>
+  );
+}

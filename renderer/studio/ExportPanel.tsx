@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import { choosePath } from '../state/picker';
+import { currentRunView, useStudio } from '../state/studio';
+import { useUi } from '../state/ui';
+import { RunPicker } from './RunPicker';
+import { Snippets } from './Snippets';
+
+const OPSETS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
+
+/** Step 6: ONNX (opset, metadata, best or last checkpoint) and the PyTorch project for torchrun. */
+export function ExportPanel() {
+  const api = useStudio((s) => s.api);
+  const run = useStudio(currentRunView);
+  const [checkpoint, setCheckpoint] = useState<'best' | 'last'>('best');
+  const [opset, setOpset] = useState(17);
+  const [modelName, setModelName] = useState('');
+  const [description, setDescription] = useState('');
+  const [author, setAuthor] = useState('');
+  const [onnxPath, setOnnxPath] = useState('');
+  const [pyDir, setPyDir] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const toast = useUi.getState().toast;
+  const target = onnxPath.trim() || (run ? `${run.dataDir.replace(/[\\/][^\\/]*$/, '')}/${run.id}.onnx` : '');
+
+  const exportOnnx = async () => {
+    if (!api || !run) return;
+    setBusy(true);
+    try {
+      const r = await api.exportRunOnnx({ runId: run.id, checkpoint, opset, path: target, ...(modelName ? { modelName } : {}), ...(description ? { description } : {}), ...(author ? { author } : {}) });
+      setDone(r.path);
+      toast('ok', `Exported ${r.path} (${(r.bytes / 1024).toFixed(0)} KiB)`);
+      for (const w of r.warnings) toast('info', w);
+    } catch (e) {
+      toast('error', e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const exportPy = async () => {
+    if (!api || !run || !pyDir.trim()) return;
+    setBusy(true);
+    try {
+      const r = await api.exportRunPytorch({ runId: run.id, checkpoint, dir: pyDir.trim() });
+      toast('ok', `Wrote ${r.files.join(', ')} to ${r.dir}`);
+    } catch (e) {
+      toast('error', e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="studio-panel">
+      <header className="panel-head">
+        <h2>Export</h2>
+        <div className="row-actions">
+          <RunPicker needModel />
+          <select value={checkpoint} onChange={(e) => setCheckpoint(e.target.value as 'best' | 'last')} data-testid="export-checkpoint" aria-label="Checkpoint">
+            <option value="best">best checkpoint{run?.bestEpoch ? ` (epoch ${run.bestEpoch})` : ''}</option>
+            <option value="last">last checkpoint{run ? ` (epoch ${run.history.length})` : ''}</option>
+          </select>
+        </div>
+      </header>
+      {!run && <p className="muted">Train a run first.</p>}
+      <section className="export-box">
+        <h3>ONNX</h3>
+        <div className="form-grid">
+          <label className="field"><span className="field-label">Opset</span>
+            <select value={opset} onChange={(e) => setOpset(Number(e.target.value))} data-testid="export-opset">{OPSETS.map((o) => <option key={o} value={o}>{o}{o === 17 ? ' (default)' : ''}</option>)}</select>
+          </label>
+          <label className="field"><span className="field-label">Model name</span><input value={modelName} placeholder={run?.id ?? ''} onChange={(e) => setModelName(e.target.value)} /></label>
+          <label className="field"><span className="field-label">Author</span><input value={author} onChange={(e) => setAuthor(e.target.value)} /></label>
+          <label className="field wide"><span className="field-label">Description</span><input value={description} onChange={(e) => setDescription(e.target.value)} /></label>
+        </div>
+        <div className="path-row">
+          <input value={onnxPath} placeholder={target} onChange={(e) => setOnnxPath(e.target.value)} data-testid="export-path" aria-label="ONNX file" spellCheck={false} />
+          <button type="button" onClick={() => api && choosePath(api, 'save', 'Export ONNX to', target || null, ['onnx']).then((p) => p && setOnnxPath(p))}>Browse…</button>
+          <button type="button" className="primary" data-testid="export-onnx" disabled={!run?.hasModel || busy || !target} onClick={() => void exportOnnx()}>Export ONNX</button>
+        </div>
+        {done && <p className="banner ok" data-testid="export-done">Written: <code>{done}</code></p>}
+        <Snippets file={done ?? target} classes={run?.classes ?? []} />
+      </section>
+      <section className="export-box">
+        <h3>PyTorch project</h3>
+        <p className="muted small">model.py, train.py (DistributedDataParallel with torchrun), export_onnx.py, README.md and requirements.txt, with this run's recipe and weights.</p>
+        <div className="path-row">
+          <input value={pyDir} placeholder="/path/to/folder" onChange={(e) => setPyDir(e.target.value)} data-testid="export-pytorch-dir" aria-label="PyTorch project folder" spellCheck={false} />
+          <button type="button" onClick={() => api && choosePath(api, 'folder', 'Write the PyTorch project into', pyDir || null).then((p) => p && setPyDir(p))}>Browse…</button>
+          <button type="button" className="primary" data-testid="export-pytorch" disabled={!run?.hasModel || busy || !pyDir.trim()} onClick={() => void exportPy()}>Export PyTorch</button>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import type { DatasetScan } from '../../core/api';
+import { useDoc } from '../state/document';
+import { inputSize, matchModelToData, outputClasses } from './model-io';
+
+/**
+ * Compares the model's Input block (size, colour) and Output block (classes) with the dataset and
+ * offers one click to make them agree. Images are resized to the Input size when training, so a
+ * size mismatch is allowed; a colour or class mismatch is worth fixing.
+ */
+export function InputMatch({ scan }: { scan: DatasetScan }) {
+  const doc = useDoc((s) => s.doc);
+  const inp = inputSize(doc);
+  const classes = outputClasses(doc);
+  if (!inp) return <p className="banner warn">The model has no Input block: draw one (or pick a template) before training.</p>;
+  const s = scan.sample;
+  const problems: string[] = [];
+  if (s && s.channels !== inp.channels) problems.push(`the images are ${s.channels === 1 ? 'grayscale (1 channel)' : 'RGB (3 channels)'}, the Input block takes ${inp.channels} channel${inp.channels > 1 ? 's' : ''}`);
+  if (s && (s.width !== inp.width || s.height !== inp.height)) problems.push(`the images are ${s.width}×${s.height}, the Input block takes ${inp.width}×${inp.height} (images are resized when training)`);
+  if (classes !== null && classes !== scan.classes.length) problems.push(`the Output block has ${classes} classes, the dataset ${scan.classes.length}`);
+  if (problems.length === 0) return <p className="banner ok" data-testid="input-match">The model's Input ({inp.channels}×{inp.height}×{inp.width}) and Output ({classes} classes) match the dataset.</p>;
+  return (
+    <div className="banner warn input-mismatch" data-testid="input-mismatch">
+      <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+      <div className="row-actions">
+        <button type="button" className="primary" data-testid="match-all" onClick={() => matchModelToData({ ...(s ? { channels: s.channels, height: s.height, width: s.width } : {}), classes: scan.classes.length })}>Match the model to the data</button>
+        <button type="button" data-testid="match-classes" onClick={() => matchModelToData({ ...(s ? { channels: s.channels } : {}), classes: scan.classes.length })}>Colour and classes only (keep size)</button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import type { PredictResult } from '../../core/api';
+import { choosePath } from '../state/picker';
+import { currentRunView, useStudio } from '../state/studio';
+import { useUi } from '../state/ui';
+import { readUpload } from './read-file';
+import { RunPicker } from './RunPicker';
+
+interface Shown extends PredictResult {
+  url: string;
+}
+
+/** Step 4: drop or pick images, see the top classes, with a run's model or any ONNX file. */
+export function PredictPanel() {
+  const api = useStudio((s) => s.api);
+  const run = useStudio(currentRunView);
+  const [source, setSource] = useState<'run' | 'onnx'>('run');
+  const [onnx, setOnnx] = useState('');
+  const [results, setResults] = useState<Shown[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
+  const ready = source === 'run' ? !!run?.hasModel : onnx.trim() !== '';
+
+  const predict = async (files: FileList | File[]) => {
+    if (!api || files.length === 0) return;
+    if (!ready) return useUi.getState().toast('error', source === 'run' ? 'Pick a finished run first.' : 'Enter the ONNX file to use.');
+    setBusy(true);
+    try {
+      const ups = await Promise.all([...files].slice(0, 32).map(readUpload));
+      const res = await api.predict({ source: source === 'run' ? { runId: run!.id } : { onnxPath: onnx.trim() }, images: ups.map(({ name, data }) => ({ name, data })), k: 5 });
+      setResults(res.map((r, i) => ({ ...r, url: ups[i]!.url })));
+    } catch (e) {
+      useUi.getState().toast('error', e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="studio-panel">
+      <header className="panel-head">
+        <h2>Try it</h2>
+        <div className="row-actions">
+          <label><input type="radio" name="src" checked={source === 'run'} onChange={() => setSource('run')} /> Run</label>
+          <RunPicker needModel />
+          <label><input type="radio" name="src" checked={source === 'onnx'} onChange={() => setSource('onnx')} data-testid="predict-use-onnx" /> ONNX file</label>
+          <input className="grow" value={onnx} placeholder="/path/to/model.onnx" data-testid="predict-onnx-path" spellCheck={false} onChange={(e) => { setOnnx(e.target.value); setSource('onnx'); }} />
+          <button type="button" onClick={() => api && choosePath(api, 'open', 'Choose an ONNX model', onnx || null, ['onnx']).then((p) => { if (p) { setOnnx(p); setSource('onnx'); } })}>Browse…</button>
+        </div>
+      </header>
+      <label className={`drop-zone${over ? ' over' : ''}`}
+        onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)}
+        onDrop={(e) => { e.preventDefault(); setOver(false); void predict(e.dataTransfer.files); }}>
+        <input type="file" accept="image/*" multiple data-testid="predict-input" onChange={(e) => { if (e.target.files) void predict(e.target.files); e.target.value = ''; }} />
+        <span>{busy ? 'Classifying…' : 'Drop images here, or click to pick them'}</span>
+      </label>
+      <ul className="predictions" data-testid="predict-result">
+        {results.map((r, i) => (
+          <li key={i} className="prediction" data-name={r.name}>
+            <img src={r.url} alt={r.name} width={72} height={72} />
+            <div className="pred-body">
+              <b className="pred-name">{r.name}</b>
+              {r.error && <span className="banner error">{r.error}</span>}
+              {r.top.map((t) => (
+                <div key={t.label} className="pred-row">
+                  <span className="pred-label">{t.label}</span>
+                  <span className="pred-bar"><span style={{ width: `${t.probability * 100}%` }} /></span>
+                  <span className="pred-p">{(t.probability * 100).toFixed(1)}%</span>
+                </div>
+              ))}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

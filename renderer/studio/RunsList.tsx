@@ -1,0 +1,35 @@
+import { useStudio } from '../state/studio';
+
+const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
+
+/** Every run with its settings; pick one to show, tick several to compare their curves. */
+export function RunsList() {
+  const runs = useStudio((s) => s.runs);
+  const current = useStudio((s) => s.currentRun);
+  const compare = useStudio((s) => s.compare);
+  const list = Object.values(runs).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  if (list.length === 0) return null;
+  const toggle = (id: string) => useStudio.setState({ compare: compare.includes(id) ? compare.filter((c) => c !== id) : [...compare, id] });
+  return (
+    <section className="runs">
+      <h3>Runs</h3>
+      <table className="runs-table" data-testid="runs-list">
+        <thead>
+          <tr><th title="Compare">⇆</th><th>Run</th><th>Status</th><th>Epochs</th><th>Best val acc</th><th>Settings</th></tr>
+        </thead>
+        <tbody>
+          {list.map((r) => (
+            <tr key={r.id} className={r.id === current ? 'current' : ''} data-run={r.id}>
+              <td><input type="checkbox" aria-label={`compare ${r.id}`} checked={compare.includes(r.id)} onChange={() => toggle(r.id)} /></td>
+              <td><button type="button" className="link" onClick={() => useStudio.setState({ currentRun: r.id, evaluation: null })}>{r.name}</button></td>
+              <td className={`st ${r.status}`}>{r.status}</td>
+              <td>{r.history.length}/{r.epochs}</td>
+              <td>{pct(r.bestValAccuracy)}</td>
+              <td className="muted small">{r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}{r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}{r.settings.augment ? ' · augment' : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

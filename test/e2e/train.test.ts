@@ -1,0 +1,115 @@
+/**
+ * Train, evaluate, try and export from the studio, in Chromium against serve mode: a small
+ * generated image folder, LeNet-5 from the templates, 2 epochs from the UI (with a page reload in
+ * the middle: the run continues in the backend), the confusion matrix, a prediction, activation
+ * maps, and an ONNX export that onnxruntime-node loads. Screenshots in light and dark.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
+import { makeDataset } from '../trainer/helpers';
+
+let serve: ServeProcess;
+let browser: Browser;
+let work: string;
+let data: string;
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: screenshotPath(`${name}-light`) });
+  await page.getByTestId('theme-toggle').click();
+  await page.screenshot({ path: screenshotPath(`${name}-dark`) });
+  await page.getByTestId('theme-toggle').click();
+}
+
+beforeAll(async () => {
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-train-e2e-'));
+  data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28, corruptPerClass: 0 });
+  // A studio home of its own: runs, cache and recovery stay in the temp folder.
+  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
+  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  delete process.env['CNN_STUDIO_HOME'];
+  await fs.rm(work, { recursive: true, force: true });
+});
+
+describe('train from the studio', () => {
+  it('loads a folder, trains LeNet-5 for 2 epochs, evaluates, predicts and exports ONNX', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl);
+    await page.getByTestId('new').click();
+    await page.getByTestId('template-lenet5').click();
+    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+
+    // Data: load the folder; the class list, counts and thumbnails; match the Input block.
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-path').fill(data);
+    await page.getByTestId('dataset-load').click();
+    await page.locator('[data-testid="dataset-classes"] [data-class="top"]').waitFor();
+    expect(await page.locator('[data-testid="dataset-classes"] [data-class]').count()).toBe(3);
+    expect(await page.locator('[data-class="top"] img').count()).toBeGreaterThan(0);
+    await page.getByTestId('input-mismatch').waitFor();
+    await shoot(page, 'studio-data');
+    await page.getByTestId('match-all').click();
+    await page.getByTestId('input-match').waitFor();
+
+    // Train: 2 epochs; curves move; a reload re-attaches to the running run.
+    await page.getByTestId('view-train').click();
+    await page.getByTestId('train-epochs').fill('2');
+    await page.getByTestId('train-batch').fill('8');
+    await page.getByTestId('train-device').selectOption('cpu');
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 90_000 });
+    await page.reload();
+    await page.getByTestId('train-status').waitFor();
+    await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+    expect(Number(await page.getByTestId('curve-accuracy').getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+    await shoot(page, 'studio-train');
+
+    // Evaluate: the confusion matrix; a cell shows its images.
+    await page.getByTestId('view-evaluate').click();
+    await page.getByTestId('evaluate').click();
+    await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="confusion-matrix"] td[data-true][data-pred]').count()).toBe(9);
+    await page.locator('[data-testid="confusion-matrix"] td[data-true="top"][data-pred="bottom"]').click();
+    await page.getByTestId('cell-images').waitFor();
+    await shoot(page, 'studio-evaluate');
+
+    // Try it: top-k for an image.
+    await page.getByTestId('view-predict').click();
+    await page.getByTestId('predict-input').setInputFiles(path.join(data, 'top', '003.png'));
+    await page.locator('[data-testid="predict-result"] .pred-row').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="predict-result"] .pred-row').count()).toBe(3);
+    await shoot(page, 'studio-predict');
+
+    // Inside: activation maps of the first conv.
+    await page.getByTestId('view-inside').click();
+    await page.getByTestId('inside-image').setInputFiles(path.join(data, 'middle', '002.png'));
+    await page.locator('[data-testid="activation-maps"] img').first().waitFor({ timeout: 30_000 });
+    await shoot(page, 'studio-inside');
+
+    // Export ONNX and load it in onnxruntime-node.
+    await page.getByTestId('view-export').click();
+    const out = path.join(work, 'lenet.onnx');
+    await page.getByTestId('export-opset').selectOption('13');
+    await page.getByTestId('export-path').fill(out);
+    await page.getByTestId('export-onnx').click();
+    await page.getByTestId('export-done').waitFor({ timeout: 30_000 });
+    await shoot(page, 'studio-export');
+    const session = await ort.InferenceSession.create(out);
+    const res = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(28 * 28), [1, 1, 28, 28]) });
+    expect((res[session.outputNames[0]!]!.data as Float32Array).length).toBe(3);
+    await session.release();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
