@@ -3,7 +3,9 @@
  * goes: a progress bar on a terminal, or with --json one JSON object per line (TrainEvent).
  * Ctrl-C cancels cleanly (the last checkpoint stays; continue with --resume).
  */
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseProject } from '../../core/graph/project';
@@ -11,6 +13,7 @@ import { ProjectFileError } from '../../core/graph/errors';
 import { startTraining, type TrainingRun } from '../trainer/start';
 import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
 import { TrainError } from '../trainer/run-folder';
+import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
 import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
@@ -184,6 +187,27 @@ function textReporter(io: CliIO): (e: TrainEvent) => void {
   };
 }
 
+/** Runs this command again in a child with TRAINER_ENV; resolves to its exit code. */
+function rerunWithTrainerEnv(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      // The IPC channel only tells the child when this process is gone (see below).
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...TRAINER_ENV, CNN_STUDIO_NO_REEXEC: '1' },
+    });
+    // Ctrl-C reaches the child too (same process group); it cancels cleanly, so this one waits.
+    const ignore = (): void => undefined;
+    process.on('SIGINT', ignore);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1));
+    });
+    child.on('error', () => {
+      process.off('SIGINT', ignore);
+      resolve(1);
+    });
+  });
+}
+
 export function registerTrain(program: Command, io: CliIO): void {
   program
     .command('train')
@@ -211,6 +235,19 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--cache <DIR>', 'decode cache folder (default: the per-user cache)')
     .action(async (projectArg: string, o: TrainFlags) => {
       const settings = settingsFromFlags(o);
+      // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
+      // the real CLI re-runs itself once with it (not when called in process, e.g. by tests).
+      const script = process.argv[1] ?? '';
+      if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !process.env.CNN_STUDIO_NO_REEXEC) {
+        io.setExitCode(await rerunWithTrainerEnv());
+        return;
+      }
+      if (process.env.CNN_STUDIO_NO_REEXEC && process.channel) {
+        // Re-run child: if the parent CLI is killed, stop too (as one process would), without
+        // letting the channel keep this process alive after training.
+        process.channel.unref();
+        process.on('disconnect', () => process.exit(137));
+      }
       const threads = num('--threads', o.threads, wholeAtLeast(1), 'a whole number >= 1');
       if (o.resume && !o.out) throw new CliError('--resume needs --out RUN_DIR: the run folder to continue');
       const project = await readProject(projectArg);

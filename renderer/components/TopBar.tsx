@@ -4,7 +4,6 @@ import { openDialog, save, saveAs } from '../state/files';
 import { useProjectMeta } from '../state/project';
 import { setAllExpanded } from '../state/commands';
 import { RecentMenu } from '../files/RecentMenu';
-import { ViewTabs } from '../studio/ViewTabs';
 
 /** File and edit commands, the project's name, and the view toggles. */
 export function TopBar() {
@@ -32,7 +31,6 @@ export function TopBar() {
         <button type="button" data-testid="expand-all" onClick={() => setAllExpanded(true)} title="Expand every composite block">Expand all</button>
         <button type="button" data-testid="collapse-all" onClick={() => setAllExpanded(false)} title="Collapse every composite block">Collapse all</button>
       </nav>
-      <ViewTabs />
       <div className="doc-title" title={path ?? 'Not saved yet'}>
         <span data-testid="project-name">{name}</span>
         {dirty && <span className="dirty" data-testid="dirty" title="Unsaved changes">●</span>}
