@@ -9,6 +9,7 @@
  * run, and a run resumed from the checkpoint after epoch k continues exactly as if never stopped.
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { seedOf } from '../../core/data/hash';
 import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
 import { buildStudioTrainStep } from '../../core/train/studio';
@@ -81,6 +82,11 @@ export async function runTraining(opts: TrainOptions, emit: Emit, control: RunCo
   }
 }
 
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 async function exists(file: string): Promise<boolean> {
   return fs.stat(file).then(() => true, () => false);
 }
@@ -107,6 +113,12 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     settings = opts.settings;
     validateSettings(settings);
     if (await exists(paths.runJson)) throw new TrainError('run-exists', `${paths.runDir} already holds a run (run.json): pass --resume to continue it, or choose another folder with --out`);
+  }
+  const dataRoot = opts.dataDir || previous?.data.root || '';
+  // Every sub-folder of the data folder is read as a class, so a run folder inside it would
+  // become one (and its files unreadable images): refuse before creating anything.
+  if (dataRoot && isInside(path.resolve(paths.runDir), path.resolve(dataRoot))) {
+    throw new TrainError('output-in-data', `the run folder ${paths.runDir} is inside the data folder ${dataRoot}, where every sub-folder is a class: choose --out outside it`);
   }
   await ensureWritableFolder(paths.runDir);
 

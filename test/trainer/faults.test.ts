@@ -51,6 +51,15 @@ describe('trainer faults', () => {
     expect(end.type === 'failed' && end.message).toMatch(/permission denied/);
   });
 
+  it('a run folder inside the data folder is refused before anything is written', async () => {
+    const data = await makeDataset(await tmpDir(), { perClass: 4 });
+    const out = path.join(data, 'run1');
+    const { end } = await train(data, out);
+    expect(end).toMatchObject({ type: 'failed', code: 'output-in-data' });
+    expect(end.type === 'failed' && end.message).toMatch(/inside the data folder .* choose --out outside it/);
+    await expect(fs.access(out)).rejects.toThrow();
+  });
+
   it('an empty folder and a single class fail before training, naming the folder', async () => {
     const empty = await tmpDir();
     const out = path.join(await tmpDir(), 'run');
