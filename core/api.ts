@@ -133,6 +133,10 @@ export const requestSchemas = {
     })
     .strict(),
   exportRunPytorch: z.object({ runId: runIdSchema, checkpoint: z.enum(['best', 'last']), dir: filePath }).strict(),
+  /** The bundled example: a project file and its image folder (null where not installed). */
+  studioSample: z.object({}).strict(),
+  /** An ONNX file imported as a new, unsaved project (start screen's "open an ONNX file"). */
+  openOnnx: z.object({ path: filePath }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -312,6 +316,8 @@ export interface ApiResponses {
   activations: ActivationMaps;
   exportRunOnnx: ExportedFile;
   exportRunPytorch: { dir: string; files: string[]; warnings: string[] };
+  studioSample: { projectPath: string; dataDir: string } | null;
+  openOnnx: { project: Project; warnings: string[] };
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };

@@ -36,6 +36,7 @@ import { evaluateRun } from './studio/evaluate-service';
 import { predictImages } from './studio/predict-service';
 import { exportRunOnnx, exportRunPytorch } from './studio/export-service';
 import { activationMaps, convLayers } from './studio/activations';
+import { openOnnxAsProject, sampleLocation } from './studio/start-service';
 
 /** Turns project files into documents and back; core/graph supplies the real one. */
 export interface ProjectCodec {
@@ -319,6 +320,14 @@ export class Backend implements StudioApi {
 
   async exportRunPytorch(req: ApiRequest<'exportRunPytorch'>): Promise<ApiResponses['exportRunPytorch']> {
     return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, req.dir);
+  }
+
+  async studioSample(): Promise<ApiResponses['studioSample']> {
+    return sampleLocation();
+  }
+
+  async openOnnx(req: ApiRequest<'openOnnx'>): Promise<ApiResponses['openOnnx']> {
+    return openOnnxAsProject(path.resolve(req.path));
   }
 }
 

@@ -22,6 +22,7 @@ import { prewarmLayout } from './layout/auto-layout';
 import { attachStudio } from './state/studio';
 import { StudioView } from './studio/StudioView';
 import { PathPicker } from './studio/PathPicker';
+import { ViewTabs } from './studio/ViewTabs';
 
 /** Commands from Electron's native menu arrive as events; they do what the same keys do. */
 function runMenu(command: MenuCommand): void {
@@ -87,6 +88,7 @@ export function App({ api }: { api: StudioClient }) {
     <ReactFlowProvider>
       <div className="app" data-theme={theme}>
         <TopBar />
+        <ViewTabs />
         <RecoveryBanner />
         <main className="workspace">
           <Palette />

@@ -105,6 +105,9 @@ export function attachStudio(client: StudioClient): () => void {
     useStudio.setState({ runs: { ...s.runs, [v.id]: v }, currentRun: s.currentRun ?? v.id, steps });
   });
   void refreshRuns();
+  // After a reload the folder chosen before is scanned again (the model is left as it is).
+  const saved = useStudio.getState().datasetPath;
+  if (saved) void loadDataset(saved, { adjustModel: false });
   return off;
 }
 
@@ -118,7 +121,7 @@ export async function refreshRuns(): Promise<void> {
   useStudio.setState({ runs: { ...runs, ...s.runs }, currentRun: s.currentRun ?? live?.id ?? list[0]?.id ?? null });
 }
 
-export async function loadDataset(path: string): Promise<void> {
+export async function loadDataset(path: string, opts: { adjustModel?: boolean } = {}): Promise<void> {
   const p = path.trim();
   if (!p) return;
   localStorage.setItem(DATA_KEY, p);
@@ -127,7 +130,7 @@ export async function loadDataset(path: string): Promise<void> {
     const scan = await api().scanDataset({ path: p, valSplit: useStudio.getState().settings.valSplit });
     useStudio.setState({ scan, scanning: false });
     // The Output block's class count follows the dataset (one undoable edit).
-    if (scan.classes.length > 0) matchModelToData({ classes: scan.classes.length });
+    if (opts.adjustModel !== false && scan.classes.length > 0) matchModelToData({ classes: scan.classes.length });
   } catch (e) {
     useStudio.setState({ scan: null, scanning: false, scanError: e instanceof Error ? e.message : String(e) });
   }

@@ -14,6 +14,7 @@ const PAD = { l: 44, r: 10, t: 10, b: 24 };
 function fmt(v: number): string {
   const a = Math.abs(v);
   if (a === 0) return '0';
+  if (Number.isInteger(v)) return String(v);
   if (a >= 100) return v.toFixed(0);
   if (a >= 1) return v.toFixed(2);
   if (a >= 0.001) return v.toFixed(3);

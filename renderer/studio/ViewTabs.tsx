@@ -15,12 +15,13 @@ export function ViewTabs() {
   const view = useStudio((s) => s.view);
   const setView = useStudio((s) => s.setView);
   return (
-    <nav className="view-tabs" aria-label="Studio">
+    <nav className="view-tabs" aria-label="Studio steps">
       {VIEWS.map((v) => (
         <button key={v.id} type="button" className={view === v.id ? 'active' : ''} aria-current={view === v.id ? 'page' : undefined} data-testid={`view-${v.id}`} title={v.title} onClick={() => setView(v.id)}>
           {v.label}
         </button>
       ))}
+      <span className="view-hint muted">{VIEWS.find((v) => v.id === view)?.title}</span>
     </nav>
   );
 }

@@ -46,6 +46,8 @@ describe('train from the studio', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(serve.openUrl);
+    await page.getByTestId('start-sample').waitFor();
+    await shoot(page, 'studio-start');
     await page.getByTestId('new').click();
     await page.getByTestId('template-lenet5').click();
     await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
@@ -112,4 +114,17 @@ describe('train from the studio', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
+
+  it('opens the bundled sample from the start screen: LeNet-5 and the Fashion-MNIST folder', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await page.goto(serve.openUrl);
+    await page.getByTestId('view-model').click();
+    await page.getByTestId('start-sample').click();
+    await page.locator('[data-testid="dataset-classes"] [data-class="Ankle_boot"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="dataset-classes"] [data-class]').count()).toBe(10);
+    expect(await page.getByTestId('project-name').textContent()).toBe('Fashion-MNIST LeNet-5');
+    await page.getByTestId('input-match').waitFor();
+    await shoot(page, 'studio-sample');
+    await page.close();
+  }, 120_000);
 });

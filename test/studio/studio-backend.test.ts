@@ -39,6 +39,16 @@ afterAll(async () => {
 });
 
 describe('studio backend', () => {
+  it('finds the bundled sample (project + image folder with a licence)', async () => {
+    const s = await backend.call('studioSample', {});
+    expect(s).not.toBeNull();
+    expect(existsSync(path.join(s!.dataDir, 'LICENSE'))).toBe(true);
+    const scan = await backend.call('scanDataset', { path: s!.dataDir });
+    expect(scan.classes).toHaveLength(10);
+    expect(scan.corrupt).toEqual([]);
+    expect(scan.sample).toEqual({ width: 28, height: 28, channels: 1 });
+  }, 60_000);
+
   it('scans a dataset: classes, counts, thumbnails, corrupt files by name, sample size', async () => {
     const s = await backend.call('scanDataset', { path: data });
     expect(s.classes.map((c) => c.name)).toEqual(['bottom', 'top']);
@@ -118,6 +128,9 @@ describe('studio backend', () => {
     const res = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(64), [1, 1, 8, 8]) });
     expect(Object.keys(res).length).toBeGreaterThan(0);
     await s.release();
+    const opened = await backend.call('openOnnx', { path: out });
+    expect(opened.project.model.nodes.some((n) => n.type === 'conv2d')).toBe(true);
+    await expect(backend.call('openOnnx', { path: path.join(data, 'top', '001.png') })).rejects.toThrow(/001\.png/);
     const py = await backend.call('exportRunPytorch', { runId: run.id, checkpoint: 'last', dir: path.join(home, 'py') });
     expect(py.files).toContain('model.py');
     expect(existsSync(path.join(home, 'py', 'train.py'))).toBe(true);
