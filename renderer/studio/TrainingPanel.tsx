@@ -20,7 +20,8 @@ export function TrainingPanel() {
   const errors = useAnalysis((s) => s.analysis.diagnostics.filter((d) => d.severity === 'error').length);
   const totals = useAnalysis((s) => s.analysis.totals);
   const mem = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: settings.optimizer === 'sgd' ? 'sgd-momentum' : settings.optimizer });
-  const why = !scan ? 'Load a dataset first (Data).' : errors > 0 ? `The model has ${errors} error(s): fix them in the Model view.` : null;
+  const hasModel = useDoc((d) => d.doc.nodes.some((n) => n.type === 'input') && d.doc.nodes.some((n) => n.type === 'output'));
+  const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).' : !scan ? 'Load a dataset first (Data).' : errors > 0 ? `The model has ${errors} error(s): fix them in the Model view.` : null;
   const start = () => {
     const doc = useDoc.getState();
     startRun(toProject(doc.doc), doc.path).catch((e: Error) => useUi.getState().toast('error', e.message));

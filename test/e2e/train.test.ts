@@ -125,6 +125,23 @@ describe('train from the studio', () => {
     expect(await page.getByTestId('project-name').textContent()).toBe('Fashion-MNIST LeNet-5');
     await page.getByTestId('input-match').waitFor();
     await shoot(page, 'studio-sample');
+
+    // A second run (1 epoch on the sample), then the two runs' curves compared.
+    await page.getByTestId('view-train').click();
+    await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-batch').fill('32');
+    await page.getByTestId('train-device').selectOption('cpu');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('train-pause').waitFor({ timeout: 60_000 });
+    await shoot(page, 'studio-train-live');
+    await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+    const boxes = page.locator('[data-testid="runs-list"] input[type="checkbox"]');
+    expect(await boxes.count()).toBe(2);
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByTestId('compare-curves').waitFor();
+    await page.getByTestId('compare-curves').scrollIntoViewIfNeeded();
+    await shoot(page, 'studio-compare');
     await page.close();
   }, 120_000);
 });
