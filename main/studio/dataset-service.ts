@@ -21,7 +21,10 @@ export async function scanDataset(req: ApiRequest<'scanDataset'>): Promise<Datas
     if (e instanceof DatasetError) throw new StudioError('invalid-dataset', e.message);
     throw e;
   }
-  const all: ImageEntry[] = [...scan.splits.train, ...scan.splits.val, ...(scan.splits.test ?? [])];
+  // With only a test/ folder, validation reads the test images: count each file once.
+  const seen = new Set<string>();
+  const all: ImageEntry[] = [...scan.splits.train, ...scan.splits.val, ...(scan.splits.test ?? [])].filter((e) => !seen.has(e.path) && seen.add(e.path));
+  const testIsVal = scan.valSource === 'test-folder';
   const corrupt = all.length <= VERIFY_LIMIT ? await findUnreadable(all, { concurrency: 4 }) : [];
   const bad = new Set(corrupt.map((c) => c.path));
   const byClass = new Map<number, ImageEntry[]>();
@@ -31,7 +34,7 @@ export async function scanDataset(req: ApiRequest<'scanDataset'>): Promise<Datas
       name,
       train: scan.counts.train[i] ?? 0,
       val: scan.counts.val[i] ?? 0,
-      test: scan.counts.test?.[i] ?? 0,
+      test: testIsVal ? 0 : scan.counts.test?.[i] ?? 0,
       thumbs: (await Promise.all((byClass.get(i) ?? []).map((e) => thumbnail(e.path, 48)))).filter((t): t is string => t !== null),
     })),
   );

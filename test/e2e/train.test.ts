@@ -132,7 +132,7 @@ describe('train from the studio', () => {
     await page.getByTestId('train-batch').fill('32');
     await page.getByTestId('train-device').selectOption('cpu');
     await page.getByTestId('train-start').click();
-    await page.getByTestId('train-pause').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 1, null, { timeout: 90_000 });
     await shoot(page, 'studio-train-live');
     await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
     const boxes = page.locator('[data-testid="runs-list"] input[type="checkbox"]');

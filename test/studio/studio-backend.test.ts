@@ -45,6 +45,8 @@ describe('studio backend', () => {
     expect(existsSync(path.join(s!.dataDir, 'LICENSE'))).toBe(true);
     const scan = await backend.call('scanDataset', { path: s!.dataDir });
     expect(scan.classes).toHaveLength(10);
+    expect(scan.total).toBe(1200);
+    expect(scan.classes[0]!.train + scan.classes[0]!.val + scan.classes[0]!.test).toBe(120);
     expect(scan.corrupt).toEqual([]);
     expect(scan.sample).toEqual({ width: 28, height: 28, channels: 1 });
   }, 60_000);
