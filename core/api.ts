@@ -133,6 +133,8 @@ export const requestSchemas = {
     })
     .strict(),
   exportRunPytorch: z.object({ runId: runIdSchema, checkpoint: z.enum(['best', 'last']), dir: filePath }).strict(),
+  /** The model in the editor (no run yet) as a PyTorch project with the training panel's recipe. */
+  exportProjectPytorch: z.object({ project: z.unknown(), settings: trainSettingsSchema, dir: filePath }).strict(),
   /** The bundled example: a project file and its image folder (null where not installed). */
   studioSample: z.object({}).strict(),
   /** An ONNX file imported as a new, unsaved project (start screen's "open an ONNX file"). */
@@ -316,6 +318,7 @@ export interface ApiResponses {
   activations: ActivationMaps;
   exportRunOnnx: ExportedFile;
   exportRunPytorch: { dir: string; files: string[]; warnings: string[] };
+  exportProjectPytorch: { dir: string; files: string[]; warnings: string[] };
   studioSample: { projectPath: string; dataDir: string } | null;
   openOnnx: { project: Project; warnings: string[] };
 }

@@ -34,7 +34,8 @@ import { TrainingService } from './studio/training-service';
 import { existingRunDir } from './studio/runs-folder';
 import { evaluateRun } from './studio/evaluate-service';
 import { predictImages } from './studio/predict-service';
-import { exportRunOnnx, exportRunPytorch } from './studio/export-service';
+import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/export-service';
+import { trainerSettings } from './studio/run-view';
 import { activationMaps, convLayers } from './studio/activations';
 import { openOnnxAsProject, sampleLocation } from './studio/start-service';
 
@@ -320,6 +321,16 @@ export class Backend implements StudioApi {
 
   async exportRunPytorch(req: ApiRequest<'exportRunPytorch'>): Promise<ApiResponses['exportRunPytorch']> {
     return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, req.dir);
+  }
+
+  async exportProjectPytorch(req: ApiRequest<'exportProjectPytorch'>): Promise<ApiResponses['exportProjectPytorch']> {
+    let project: Project;
+    try {
+      project = this.opts.codec.parse(this.opts.codec.serialize(req.project)).project;
+    } catch (e) {
+      throw new StudioError('invalid-project', `not exported: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return exportProjectPytorch(project, trainerSettings(req.settings), req.dir);
   }
 
   async studioSample(): Promise<ApiResponses['studioSample']> {

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { StudioError, type ExportedFile } from '../../core/api';
 import { ExportError, exportOnnx } from '../../core/onnx/export';
 import { encodeModel } from '../../core/onnx/proto';
-import { parseProject } from '../../core/graph/project';
+import { parseProject, type Project } from '../../core/graph/project';
+import type { TrainSettings } from '../trainer/types';
 import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
 import { atomicWrite } from '../fs/atomic-write';
 import { readWeights } from '../onnx/project-weights';
-import { ExportSourceError, pytorchSource } from '../export-pytorch/source';
+import { ExportSourceError, pytorchSource, recipeOf } from '../export-pytorch/source';
 import { readRunJson, runPaths } from '../trainer/index';
 import { STUDIO_VERSION } from '../../core/version';
 
@@ -61,6 +62,29 @@ export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Pro
   return { path: file, bytes, warnings: result.warnings.filter((w) => !/dropout/i.test(w)) };
 }
 
+async function writeProjectFiles(dir: string, files: readonly { path: string; data: string | Uint8Array }[]): Promise<string> {
+  const out = path.resolve(dir);
+  await fs.mkdir(out, { recursive: true });
+  for (const f of files) {
+    await fs.mkdir(path.dirname(path.join(out, f.path)), { recursive: true });
+    await atomicWrite(path.join(out, f.path), f.data);
+  }
+  return out;
+}
+
+/** The editor's model with the panel's recipe and no weights (PyTorch initialises them). */
+export async function exportProjectPytorch(project: Project, settings: TrainSettings, dir: string): Promise<{ dir: string; files: string[]; warnings: string[] }> {
+  let result;
+  try {
+    result = exportPytorch(project.model, { projectName: project.name || 'model', recipe: recipeOf(settings, null, project) });
+  } catch (e) {
+    if (e instanceof PytorchExportError) throw new StudioError('export-failed', e.message);
+    throw e;
+  }
+  const out = await writeProjectFiles(dir, result.files);
+  return { dir: out, files: result.files.map((f) => f.path), warnings: result.warnings };
+}
+
 export async function exportRunPytorch(runDir: string, which: 'best' | 'last', dir: string): Promise<{ dir: string; files: string[]; warnings: string[] }> {
   let src;
   try {
@@ -76,11 +100,6 @@ export async function exportRunPytorch(runDir: string, which: 'best' | 'last', d
     if (e instanceof PytorchExportError) throw new StudioError('export-failed', e.message);
     throw e;
   }
-  const out = path.resolve(dir);
-  await fs.mkdir(out, { recursive: true });
-  for (const f of result.files) {
-    await fs.mkdir(path.dirname(path.join(out, f.path)), { recursive: true });
-    await atomicWrite(path.join(out, f.path), f.data);
-  }
+  const out = await writeProjectFiles(dir, result.files);
   return { dir: out, files: result.files.map((f) => f.path), warnings: result.warnings };
 }

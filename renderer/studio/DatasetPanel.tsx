@@ -29,7 +29,7 @@ export function DatasetPanel() {
           <div className="data-summary" data-testid="dataset-summary">
             <span><b>{s.scan.total}</b> images</span>
             <span><b>{s.scan.classes.length}</b> classes</span>
-            <span>{s.scan.layout === 'split-folders' ? 'train/val folders' : 'class folders'}</span>
+            <span>{s.scan.layout === 'split-folders' ? 'split folders (train/ + val/ or test/)' : 'one folder per class'}</span>
             <span>validation: {s.scan.valSource === 'stratified' ? `${Math.round(s.settings.valSplit * 100)}% of each class` : s.scan.valSource === 'test-folder' ? 'the test/ folder' : s.scan.valSource === 'val-folder' ? 'the val/ folder' : 'none'}</span>
             {s.scan.sample && <span>images {s.scan.sample.width}×{s.scan.sample.height} {s.scan.sample.channels === 1 ? 'grayscale' : 'RGB'}</span>}
           </div>

@@ -3,6 +3,8 @@ import { choosePath } from '../state/picker';
 import { currentRunView, useStudio } from '../state/studio';
 import { useUi } from '../state/ui';
 import { RunPicker } from './RunPicker';
+import { useDoc } from '../state/document';
+import { toProject } from '../state/project';
 import { Snippets } from './Snippets';
 
 const OPSETS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
@@ -37,11 +39,15 @@ export function ExportPanel() {
       setBusy(false);
     }
   };
+  const fromRun = !!run?.hasModel;
   const exportPy = async () => {
-    if (!api || !run || !pyDir.trim()) return;
+    if (!api || !pyDir.trim()) return;
     setBusy(true);
     try {
-      const r = await api.exportRunPytorch({ runId: run.id, checkpoint, dir: pyDir.trim() });
+      // With a finished run: its recipe and weights. Without: the editor's model and the panel's recipe.
+      const r = fromRun
+        ? await api.exportRunPytorch({ runId: run!.id, checkpoint, dir: pyDir.trim() })
+        : await api.exportProjectPytorch({ project: toProject(useDoc.getState().doc), settings: useStudio.getState().settings, dir: pyDir.trim() });
       toast('ok', `Wrote ${r.files.join(', ')} to ${r.dir}`);
     } catch (e) {
       toast('error', e instanceof Error ? e.message : String(e));
@@ -62,7 +68,7 @@ export function ExportPanel() {
           </select>
         </div>
       </header>
-      {!run && <p className="muted">Train a run first.</p>}
+      {!run?.hasModel && <p className="muted">ONNX export needs a finished run (Train step); the PyTorch project can be written from the editor's model now.</p>}
       <section className="export-box">
         <h3>ONNX</h3>
         <div className="form-grid">
@@ -83,11 +89,11 @@ export function ExportPanel() {
       </section>
       <section className="export-box">
         <h3>PyTorch project</h3>
-        <p className="muted small">model.py, train.py (DistributedDataParallel with torchrun), export_onnx.py, README.md and requirements.txt, with this run's recipe and weights.</p>
+        <p className="muted small">model.py, train.py (DistributedDataParallel with torchrun), export_onnx.py, README.md and requirements.txt, {fromRun ? `with the recipe and ${checkpoint} weights of ${run!.id}` : 'for the model in the editor with the Train step\'s recipe (no run yet: PyTorch initialises the weights)'}.</p>
         <div className="path-row">
           <input value={pyDir} placeholder="/path/to/folder" onChange={(e) => setPyDir(e.target.value)} data-testid="export-pytorch-dir" aria-label="PyTorch project folder" spellCheck={false} />
           <button type="button" onClick={() => api && choosePath(api, 'folder', 'Write the PyTorch project into', pyDir || null).then((p) => p && setPyDir(p))}>Browse…</button>
-          <button type="button" className="primary" data-testid="export-pytorch" disabled={!run?.hasModel || busy || !pyDir.trim()} onClick={() => void exportPy()}>Export PyTorch</button>
+          <button type="button" className="primary" data-testid="export-pytorch" disabled={busy || !pyDir.trim()} onClick={() => void exportPy()}>Export PyTorch</button>
         </div>
       </section>
     </div>

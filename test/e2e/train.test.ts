@@ -106,6 +106,10 @@ describe('train from the studio', () => {
     await page.getByTestId('export-path').fill(out);
     await page.getByTestId('export-onnx').click();
     await page.getByTestId('export-done').waitFor({ timeout: 30_000 });
+    // The PyTorch project from the same dialog (issue 9).
+    await page.getByTestId('export-pytorch-dir').fill(path.join(work, 'pytorch'));
+    await page.getByTestId('export-pytorch').click();
+    await expect.poll(async () => fs.readdir(path.join(work, 'pytorch')).catch(() => [] as string[]), { timeout: 30_000 }).toContain('train.py');
     await shoot(page, 'studio-export');
     const session = await ort.InferenceSession.create(out);
     const res = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(28 * 28), [1, 1, 28, 28]) });

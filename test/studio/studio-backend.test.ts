@@ -136,5 +136,8 @@ describe('studio backend', () => {
     const py = await backend.call('exportRunPytorch', { runId: run.id, checkpoint: 'last', dir: path.join(home, 'py') });
     expect(py.files).toContain('model.py');
     expect(existsSync(path.join(home, 'py', 'train.py'))).toBe(true);
+    const fresh = await backend.call('exportProjectPytorch', { project: tinyProject(8), settings: SETTINGS, dir: path.join(home, 'py2') });
+    expect(fresh.files).toContain('train.py');
+    expect(await fs.readFile(path.join(home, 'py2', 'train.py'), 'utf8')).toMatch(/epochs/);
   });
 });
