@@ -12,7 +12,15 @@ const MAX_MISTAKES = 500;
 const MAX_THUMBS = 300;
 
 export async function evaluateRun(runId: string, runDir: string, dataDir: string | undefined, cacheDir?: string): Promise<EvalView> {
-  const data = dataDir ?? (await readRunJson(runDir)).data.root;
+  const run = await readRunJson(runDir);
+  const data = dataDir ?? run.data.root;
+  // A folder of classes has no held-out folder: evaluating it again would score the training
+  // images too. The run kept its best epoch's validation metrics (its held-out split): use those.
+  if (!dataDir && run.data.layout === 'class-folders' && run.evaluation && run.evaluation.samples > 0) {
+    const e = run.evaluation;
+    const thumbs = await thumbnails(e.misclassified.slice(0, MAX_THUMBS).map((m) => m.path), 56);
+    return { ...e, runId, dataDir: run.data.root, split: 'val', classes: run.data.classes, thumbs };
+  }
   try {
     const r = await evaluateModel(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) });
     const thumbs = await thumbnails(r.misclassified.slice(0, MAX_THUMBS).map((m) => m.path), 56);

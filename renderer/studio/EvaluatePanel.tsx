@@ -37,7 +37,7 @@ export function EvaluatePanel() {
         <>
           <p className="eval-summary" data-testid="eval-summary">
             Accuracy <b>{(shown.accuracy * 100).toFixed(1)}%</b>{shown.top5 !== null && <> · top-5 <b>{(shown.top5 * 100).toFixed(1)}%</b></>}
-            {shown.loss !== null && <> · loss {shown.loss.toFixed(4)}</>} · {shown.samples} images ({shown.split === 'train' ? 'every image: the folder has no val/ or test/ folder, so training images are included' : `${shown.split} split`})
+            {shown.loss !== null && <> · loss {shown.loss.toFixed(4)}</>} · {shown.samples} images ({shown.split === 'train' ? 'every image: the folder has no val/ or test/ folder, so training images are included' : shown.split === 'val' ? 'held-out validation images' : 'the test/ folder'})
           </p>
           <div className="eval-grid">
             <ConfusionMatrix ev={shown} selected={cell} onSelect={(t, p) => setCell({ t, p })} />

@@ -102,6 +102,11 @@ describe('studio backend', () => {
   it('evaluates: confusion matrix, per-class metrics, thumbnails of mistakes', async () => {
     const e = await backend.call('evaluateRun', { runId: run.id });
     expect(e.confusion).toHaveLength(2);
+    // The held-out validation images (a quarter of each class's readable images), not all of them.
+    expect(e.split).toBe('val');
+    expect(e.samples).toBeLessThan(12);
+    const all = await backend.call('evaluateRun', { runId: run.id, dataDir: data });
+    expect(all.samples).toBe(22);
     expect(e.perClass.map((c) => c.class)).toEqual(['bottom', 'top']);
     for (const m of e.misclassified.slice(0, 5)) expect(e.thumbs[m.path]).toMatch(/^data:image\/png/);
   }, 60_000);

@@ -1,0 +1,61 @@
+/**
+ * Pause, resume and stop of a studio run, and one run at a time: through Backend.call with the
+ * trainer inline (the same control path as the worker; events arrive as `run` views).
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../main/backend';
+import { projectCodec } from '../../main/project-codec';
+import type { RunStatus, RunView, TrainSettingsInput } from '../../core/api';
+import { cleanup, makeDataset, tinyProject, tmpDir } from '../trainer/helpers';
+
+const SETTINGS: TrainSettingsInput = {
+  epochs: 200, batchSize: 4, optimizer: 'sgd', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
+  augment: false, device: 'cpu', valSplit: 0.25, seed: 0,
+};
+
+let backend: Backend;
+let data: string;
+
+function until(status: RunStatus): Promise<RunView> {
+  return new Promise((resolve) => {
+    const off = backend.on('run', (v) => {
+      if (v.status === status) {
+        off();
+        resolve(v);
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  data = await makeDataset(path.join(await tmpDir('studio-ctl-'), 'data'), { perClass: 8 });
+  backend = new Backend({ host: 'test', codec: projectCodec, studioHome: await tmpDir('studio-ctl-home-'), trainStart: { mode: 'inline' }, trainThreads: 1 });
+});
+
+afterAll(async () => {
+  await backend.close();
+  await cleanup();
+});
+
+describe('run control', () => {
+  it('pauses, resumes and stops a run; a second run is refused while one trains', async () => {
+    const running = until('running');
+    const run = await backend.call('trainStart', { project: tinyProject(8), dataDir: data, settings: SETTINGS });
+    await running;
+    await expect(backend.call('trainStart', { project: tinyProject(8), dataDir: data, settings: SETTINGS })).rejects.toThrow(/still training/);
+    const paused = until('paused');
+    await backend.call('trainControl', { runId: run.id, action: 'pause' });
+    expect((await paused).status).toBe('paused');
+    const resumed = until('running');
+    await backend.call('trainControl', { runId: run.id, action: 'resume' });
+    await resumed;
+    const cancelled = until('cancelled');
+    await backend.call('trainControl', { runId: run.id, action: 'stop' });
+    const end = await cancelled;
+    expect(end.history.length).toBeLessThan(200);
+    const listed = (await backend.call('listRuns', {})).find((r) => r.id === run.id)!;
+    expect(listed.status).toBe('cancelled');
+    await expect(backend.call('trainControl', { runId: 'no-such-run', action: 'stop' })).rejects.toThrow(/not training/);
+  }, 120_000);
+});
