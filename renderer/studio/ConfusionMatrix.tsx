@@ -22,7 +22,7 @@ export function ConfusionMatrix({ ev, selected, onSelect }: { ev: EvalView; sele
                   const share = v / total;
                   const sel = selected?.t === t && selected.p === p;
                   return (
-                    <td key={p} data-true={ev.classes[t]} data-pred={ev.classes[p]} className={`cm-cell${t === p ? ' diag' : ''}${sel ? ' selected' : ''}${v ? '' : ' zero'}`}
+                    <td key={p} data-true={ev.classes[t]} data-pred={ev.classes[p]} className={`cm-cell${t === p ? ' diag' : ''}${sel ? ' selected' : ''}${v ? '' : ' zero'}${share > 0.55 ? ' strong' : ''}`}
                       style={{ ['--share' as string]: share.toFixed(3) }} title={`${ev.classes[t]} → ${ev.classes[p]}: ${v} (${(share * 100).toFixed(1)}%)`}
                       onClick={() => onSelect(t, p)} role="button" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && onSelect(t, p)}>
                       {v}

@@ -27,7 +27,10 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-train-e2e-'));
-  data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28, corruptPerClass: 0 });
+  data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28, corruptPerClass: 1 });
+  // Imbalance: "top" gets three more copies of its readable images (60 against 15).
+  const top = path.join(data, 'top');
+  for (const f of (await fs.readdir(top)).filter((n) => n !== '000.png')) for (const k of [1, 2, 3]) await fs.copyFile(path.join(top, f), path.join(top, `copy${k}-${f}`));
   // A studio home of its own: runs, cache and recovery stay in the temp folder.
   process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
   [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
@@ -60,7 +63,15 @@ describe('train from the studio', () => {
     expect(await page.locator('[data-testid="dataset-classes"] [data-class]').count()).toBe(3);
     expect(await page.locator('[data-class="top"] img').count()).toBeGreaterThan(0);
     await page.getByTestId('input-mismatch').waitFor();
+    expect(await page.getByTestId('dataset-warnings').textContent()).toMatch(/imbalance/);
+    expect(await page.getByTestId('dataset-corrupt').textContent()).toMatch(/3 unreadable files[\s\S]*000\.png/);
     await shoot(page, 'studio-data');
+    // Serve mode's folder browser beside the path field.
+    await page.getByTestId('dataset-browse').click();
+    await page.getByTestId('picker-list').waitFor();
+    await page.screenshot({ path: screenshotPath('studio-folder-picker-light') });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('path-picker').waitFor({ state: 'detached' });
     await page.getByTestId('match-all').click();
     await page.getByTestId('input-match').waitFor();
 
@@ -82,7 +93,14 @@ describe('train from the studio', () => {
     await page.getByTestId('evaluate').click();
     await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid="confusion-matrix"] td[data-true][data-pred]').count()).toBe(9);
-    await page.locator('[data-testid="confusion-matrix"] td[data-true="top"][data-pred="bottom"]').click();
+    // A cell with mistakes when there are any (their images show), else an empty one.
+    const cells = page.locator('[data-testid="confusion-matrix"] td[data-true][data-pred]');
+    let target = cells.nth(1);
+    for (let i = 0; i < 9; i++) {
+      const c = cells.nth(i);
+      if ((await c.getAttribute('data-true')) !== (await c.getAttribute('data-pred')) && Number(await c.textContent()) > 0) target = c;
+    }
+    await target.click();
     await page.getByTestId('cell-images').waitFor();
     await shoot(page, 'studio-evaluate');
 
