@@ -164,6 +164,14 @@ describe('train from the studio', () => {
     await page.getByTestId('compare-curves').waitFor();
     await page.getByTestId('compare-curves').scrollIntoViewIfNeeded();
     await shoot(page, 'studio-compare');
+
+    // After one epoch on Fashion-MNIST there are mistakes: a cell shows them with thumbnails.
+    await page.getByTestId('view-evaluate').click();
+    await page.getByTestId('evaluate').click();
+    await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="confusion-matrix"] td[data-true="Shirt"][data-pred="T-shirt_top"]').click();
+    await page.getByTestId('cell-images').waitFor();
+    await shoot(page, 'studio-evaluate-sample');
     await page.close();
   }, 120_000);
 });
