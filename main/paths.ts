@@ -25,3 +25,13 @@ export function packageRoot(from: string = __dirname): string {
 export function rendererDir(): string {
   return path.join(packageRoot(), 'dist', 'renderer');
 }
+
+/**
+ * Where a bundled asset lies on disk. In a packaged app the package root is inside app.asar,
+ * which Node's fs (patched by Electron) can read but native code such as sharp cannot; assets
+ * that native code reads are unpacked next to it (electron-builder.yml asarUnpack).
+ */
+export function unpackedAssetPath(root: string, ...parts: string[]): string {
+  const p = path.join(root, ...parts);
+  return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}

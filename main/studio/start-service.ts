@@ -10,7 +10,7 @@ import { OnnxFormatError } from '../../core/onnx/errors';
 import { importOnnx } from '../../core/onnx/import';
 import { loadOnnxModel } from '../onnx/load-model';
 import { deployFromMetadata } from '../onnx/project-weights';
-import { packageRoot } from '../paths';
+import { packageRoot, unpackedAssetPath } from '../paths';
 
 export function sampleLocation(): { projectPath: string; dataDir: string } | null {
   let root: string;
@@ -20,7 +20,7 @@ export function sampleLocation(): { projectPath: string; dataDir: string } | nul
     return null;
   }
   const projectPath = path.join(root, 'assets', 'sample-fashion-mnist.cnn.json');
-  const dataDir = path.join(root, 'assets', 'sample-fashion-mnist');
+  const dataDir = unpackedAssetPath(root, 'assets', 'sample-fashion-mnist');
   return existsSync(projectPath) && existsSync(dataDir) ? { projectPath, dataDir } : null;
 }
 

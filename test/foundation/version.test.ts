@@ -9,3 +9,11 @@ describe('version', () => {
     expect(STUDIO_VERSION).toBe(pkg.version);
   });
 });
+
+describe('bundled assets', () => {
+  it('native code reads assets from the unpacked copy of a packaged app', async () => {
+    const { unpackedAssetPath } = await import('../../main/paths');
+    expect(unpackedAssetPath('/opt/CNN Studio/resources/app.asar', 'assets', 'x')).toBe('/opt/CNN Studio/resources/app.asar.unpacked/assets/x');
+    expect(unpackedAssetPath('/work/main', 'assets', 'x')).toBe('/work/main/assets/x');
+  });
+});
