@@ -41,6 +41,8 @@ interface TrainFlags {
   resize?: string;
   threads?: string;
   cache?: string;
+  initWeights?: string;
+  fromScratch?: boolean;
 }
 
 function num(flag: string, v: string | undefined, check: (n: number) => boolean, want: string): number | undefined {
@@ -233,6 +235,8 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--resize <policy>', 'stretch | center-crop | letterbox (default stretch)')
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('--cache <DIR>', 'decode cache folder (default: the per-user cache)')
+    .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors (default: the checkpoint the project names, e.g. after an import)')
+    .option('--from-scratch', 'ignore the project\'s checkpoint: start from random initialisation')
     .action(async (projectArg: string, o: TrainFlags) => {
       const settings = settingsFromFlags(o);
       // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
@@ -263,6 +267,8 @@ export function registerTrain(program: Command, io: CliIO): void {
           ...(o.resume ? { resume: true } : {}),
           ...(threads ? { threads } : {}),
           ...(o.cache ? { cacheDir: o.cache } : {}),
+          ...(o.initWeights ? { initialWeights: o.initWeights } : {}),
+          ...(o.fromScratch ? { fromScratch: true } : {}),
           progressIntervalMs: o.json ? 1000 : 200,
         });
       } catch (e) {

@@ -18,6 +18,7 @@ import { learningRate, type ScheduleSpan } from '../../core/train/schedule';
 import { countCorrect, type EvalMetrics } from '../../core/train/metrics';
 import { serializeProject } from '../../core/graph/project';
 import { prepareDataset, type PreparedDataset } from '../data/dataset';
+import { applyStartingWeights, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
 import { DatasetError } from '../data/errors';
 import { atomicWrite } from '../fs/atomic-write';
@@ -206,6 +207,11 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   let fallbackReason = resolved.fallbackReason;
   if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
   const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
+  const startFile = resumeFrom ? null : startingWeightsFile(opts);
+  if (startFile) {
+    const { loaded, keptFresh } = await applyStartingWeights(startFile, weightDefs, initial);
+    log(`starting from ${loaded} tensors of ${startFile}${keptFresh.length ? `; initialised fresh (no tensor of that name and size): ${keptFresh.join(', ')}` : ''}`);
+  }
   if (device !== 'cpu') {
     const why = await selfTestDevice(await selfTestInput(doc, initial, data), device, threads);
     if (why) {

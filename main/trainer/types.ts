@@ -51,6 +51,13 @@ export interface TrainOptions {
   dataDir: string;
   outDir: string;
   settings: TrainSettings;
+  /**
+   * checkpoint whose tensors start the run (matched by name and size; the rest start fresh).
+   * Default: the checkpoint the project names in `extra.weights` (written by an ONNX import).
+   */
+  initialWeights?: string;
+  /** ignore the project's checkpoint and start from random initialisation */
+  fromScratch?: boolean;
   /** continue the run in outDir from its last checkpoint (settings then come from run.json) */
   resume?: boolean;
   /** decode cache folder (default: the per-user cache) */
