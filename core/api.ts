@@ -266,7 +266,7 @@ export interface EvalView extends EvalMetrics {
   dataDir: string;
   split: string;
   classes: string[];
-  /** data: URL per misclassified path (the first few hundred) */
+  /** data: URL per shown path (the first few hundred mistakes, and the unsure correct ones) */
   thumbs: Record<string, string>;
 }
 

@@ -39,6 +39,11 @@ export interface EvalMetrics {
   confusion: number[][];
   /** most confident mistakes first */
   misclassified: Misclassified[];
+  /**
+   * Per class, the correct predictions the model was least sure of (least confident first, at most
+   * CORRECT_PER_CLASS each): what a diagonal cell of the confusion matrix shows.
+   */
+  leastConfidentCorrect: Misclassified[];
   /** mean loss over samples, when the caller supplied batch losses */
   loss: number | null;
 }
@@ -78,6 +83,9 @@ export function inTopK(logits: ArrayLike<number>, r: number, cols: number, label
   return larger < k;
 }
 
+/** Correct predictions kept per class for the diagonal cells. */
+export const CORRECT_PER_CLASS = 24;
+
 export class MetricsAccumulator {
   readonly confusion: number[][];
   private top5Hits = 0;
@@ -85,10 +93,13 @@ export class MetricsAccumulator {
   private lossSum = 0;
   private lossCount = 0;
   private readonly wrong: Misclassified[] = [];
+  /** per class, the CORRECT_PER_CLASS least confident correct predictions seen so far */
+  private readonly unsure: Misclassified[][];
 
   constructor(readonly classes: readonly string[], readonly maxMisclassified = Infinity) {
     if (classes.length < 1) throw new Error('metrics need at least one class');
     this.confusion = classes.map(() => new Array<number>(classes.length).fill(0));
+    this.unsure = classes.map(() => []);
   }
 
   /**
@@ -105,9 +116,9 @@ export class MetricsAccumulator {
       const p = argmaxRow(logits, i, C);
       this.confusion[t]![p]!++;
       if (C > 5 && inTopK(logits, i, C, t, 5)) this.top5Hits++;
-      if (p !== t) {
-        this.wrong.push({ path: paths[i] ?? `#${this.n + i}`, true: this.classes[t]!, predicted: this.classes[p]!, confidence: softmaxAt(logits, i, C, p) });
-      }
+      const sample = (): Misclassified => ({ path: paths[i] ?? `#${this.n + i}`, true: this.classes[t]!, predicted: this.classes[p]!, confidence: softmaxAt(logits, i, C, p) });
+      if (p !== t) this.wrong.push(sample());
+      else keepLeastConfident(this.unsure[t]!, sample());
     }
     this.n += n;
     if (meanLoss !== undefined) {
@@ -120,6 +131,7 @@ export class MetricsAccumulator {
     return computeMetrics(this.classes, this.confusion, {
       top5Hits: this.classes.length > 5 ? this.top5Hits : null,
       misclassified: this.wrong,
+      leastConfidentCorrect: this.unsure.flat(),
       maxMisclassified: this.maxMisclassified,
       loss: this.lossCount > 0 ? this.lossSum / this.lossCount : null,
     });
@@ -130,7 +142,7 @@ export class MetricsAccumulator {
 export function computeMetrics(
   classes: readonly string[],
   confusion: number[][],
-  extra: { top5Hits?: number | null; misclassified?: Misclassified[]; maxMisclassified?: number; loss?: number | null } = {},
+  extra: { top5Hits?: number | null; misclassified?: Misclassified[]; leastConfidentCorrect?: Misclassified[]; maxMisclassified?: number; loss?: number | null } = {},
 ): EvalMetrics {
   const C = classes.length;
   let n = 0;
@@ -160,6 +172,7 @@ export function computeMetrics(
     perClass,
     confusion: confusion.map((r) => [...r]),
     misclassified: Number.isFinite(max) ? wrong.slice(0, max) : wrong,
+    leastConfidentCorrect: [...(extra.leastConfidentCorrect ?? [])].sort((a, b) => (a.true < b.true ? -1 : a.true > b.true ? 1 : a.confidence - b.confidence)),
     loss: extra.loss ?? null,
   };
 }
@@ -169,4 +182,16 @@ export function countCorrect(logits: ArrayLike<number>, labels: ArrayLike<number
   let ok = 0;
   for (let i = 0; i < labels.length; i++) if (argmaxRow(logits, i, classes) === Number(labels[i]!)) ok++;
   return ok;
+}
+
+/**
+ * Keeps `kept` as the CORRECT_PER_CLASS samples of lowest confidence, sorted ascending: an insertion
+ * into a short sorted list, so the cost per sample stays constant however large the dataset.
+ */
+function keepLeastConfident(kept: Misclassified[], s: Misclassified): void {
+  if (kept.length === CORRECT_PER_CLASS && s.confidence >= kept[kept.length - 1]!.confidence) return;
+  let i = kept.length;
+  while (i > 0 && kept[i - 1]!.confidence > s.confidence) i--;
+  kept.splice(i, 0, s);
+  if (kept.length > CORRECT_PER_CLASS) kept.pop();
 }

@@ -17,19 +17,25 @@ export async function evaluateRun(runId: string, runDir: string, dataDir: string
   // A folder of classes has no held-out folder: evaluating it again would score the training
   // images too. The run kept its best epoch's validation metrics (its held-out split): use those.
   if (!dataDir && run.data.layout === 'class-folders' && run.evaluation && run.evaluation.samples > 0) {
-    const e = run.evaluation;
-    const thumbs = await thumbnails(e.misclassified.slice(0, MAX_THUMBS).map((m) => m.path), 56);
-    return { ...e, runId, dataDir: run.data.root, split: 'val', classes: run.data.classes, thumbs };
+    // Runs written before the diagonal samples were kept have none.
+    const e = { ...run.evaluation, leastConfidentCorrect: run.evaluation.leastConfidentCorrect ?? [] };
+    return { ...e, runId, dataDir: run.data.root, split: 'val', classes: run.data.classes, thumbs: await cellThumbs(e) };
   }
   try {
     const r = await evaluateModel(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) });
-    const thumbs = await thumbnails(r.misclassified.slice(0, MAX_THUMBS).map((m) => m.path), 56);
     return {
       runId, dataDir: r.data, split: r.split, classes: r.classes, samples: r.samples, accuracy: r.accuracy, top5: r.top5,
-      perClass: r.perClass, confusion: r.confusion, misclassified: r.misclassified, loss: r.loss, thumbs,
+      perClass: r.perClass, confusion: r.confusion, misclassified: r.misclassified, leastConfidentCorrect: r.leastConfidentCorrect,
+      loss: r.loss, thumbs: await cellThumbs(r),
     };
   } catch (e) {
     if (e instanceof TrainError || e instanceof DatasetError) throw new StudioError('eval-failed', e.message);
     throw e;
   }
+}
+
+/** Thumbnails for what the confusion matrix's cells show: the mistakes, and the unsure correct ones. */
+function cellThumbs(e: Pick<EvalView, 'misclassified' | 'leastConfidentCorrect'>): Promise<Record<string, string>> {
+  const paths = [...e.misclassified.slice(0, MAX_THUMBS), ...e.leastConfidentCorrect].map((m) => m.path);
+  return thumbnails(paths, 56);
 }

@@ -4,12 +4,13 @@ import type { EvalView } from '../../core/api';
 export function CellImages({ ev, t, p }: { ev: EvalView; t: number; p: number }) {
   const tn = ev.classes[t]!;
   const pn = ev.classes[p]!;
-  const items = ev.misclassified.filter((m) => m.true === tn && m.predicted === pn);
+  // Mistakes most confident first; for the diagonal, the correct predictions the model was least sure of.
+  const items = (t === p ? ev.leastConfidentCorrect ?? [] : ev.misclassified).filter((m) => m.true === tn && m.predicted === pn);
   return (
     <section className="cell-images" data-testid="cell-images">
       <h3>{tn} predicted as {pn} <span className="muted">({ev.confusion[t]![p]} image{ev.confusion[t]![p] === 1 ? '' : 's'})</span></h3>
-      {t === p && <p className="muted">Correct predictions: only mistakes are kept with their images. Pick an off-diagonal cell.</p>}
-      {t !== p && items.length === 0 && <p className="muted">No images in this cell.</p>}
+      {t === p && items.length > 0 && <p className="muted">Correct, least confident first (up to {items.length} shown).</p>}
+      {items.length === 0 && <p className="muted">No images in this cell.</p>}
       <ul className="sample-grid">
         {items.slice(0, 120).map((m) => (
           <li key={m.path} className="sample" title={m.path}>

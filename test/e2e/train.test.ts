@@ -172,6 +172,11 @@ describe('train from the studio', () => {
     await page.locator('[data-testid="confusion-matrix"] td[data-true="Shirt"][data-pred="T-shirt_top"]').click();
     await page.getByTestId('cell-images').waitFor();
     await shoot(page, 'studio-evaluate-sample');
+    // A diagonal cell shows correct predictions too, least confident first, with their images.
+    await page.locator('[data-testid="confusion-matrix"] td[data-true="Trouser"][data-pred="Trouser"]').click();
+    await page.getByTestId('cell-images').getByText('Correct, least confident first').waitFor();
+    expect(await page.locator('[data-testid="cell-images"] .sample img').count()).toBeGreaterThan(0);
+    await shoot(page, 'studio-evaluate-correct');
     await page.close();
   }, 120_000);
 });

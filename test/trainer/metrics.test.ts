@@ -1,6 +1,6 @@
 /** Metrics against hand-computed confusion matrices (scikit-learn's definitions). */
 import { describe, expect, it } from 'vitest';
-import { MetricsAccumulator, countCorrect, inTopK } from '../../core/train/metrics';
+import { CORRECT_PER_CLASS, MetricsAccumulator, countCorrect, inTopK } from '../../core/train/metrics';
 
 describe('metrics', () => {
   it('accuracy, confusion, precision/recall/F1/support, misclassified', () => {
@@ -60,5 +60,31 @@ describe('metrics', () => {
     const m = new MetricsAccumulator(['a', 'b'], 1);
     m.add([0, 1, 0, 2], [0, 0], ['x', 'y']);
     expect(m.result().misclassified.map((w) => w.path)).toEqual(['y']);
+  });
+
+  it('keeps, per class, the correct predictions the model was least sure of (for the diagonal cells)', () => {
+    const m = new MetricsAccumulator(['a', 'b']);
+    // 40 correct "a" with margins 0..39 (confidence rises with the margin), 3 correct "b", 1 mistake.
+    const n = 40;
+    const logits: number[] = [];
+    const labels: number[] = [];
+    const paths: string[] = [];
+    for (let i = 0; i < n; i++) {
+      logits.push((n - 1 - i) * 0.1, 0); // least sure last in input order, to exercise the insertion
+      labels.push(0);
+      paths.push(`a${n - 1 - i}`);
+    }
+    logits.push(0, 1, 0, 2, 0, 3, 5, 0);
+    labels.push(1, 1, 1, 1);
+    paths.push('b1', 'b2', 'b3', 'wrong');
+    m.add(logits, labels, paths);
+    const r = m.result();
+    const a = r.leastConfidentCorrect.filter((s) => s.true === 'a');
+    expect(a).toHaveLength(CORRECT_PER_CLASS);
+    expect(a.map((s) => s.path)).toEqual(Array.from({ length: CORRECT_PER_CLASS }, (_, i) => `a${i}`));
+    expect(a.every((s, i) => i === 0 || s.confidence >= a[i - 1]!.confidence)).toBe(true);
+    expect(r.leastConfidentCorrect.filter((s) => s.true === 'b').map((s) => s.path)).toEqual(['b1', 'b2', 'b3']);
+    expect(r.leastConfidentCorrect.every((s) => s.true === s.predicted)).toBe(true);
+    expect(r.misclassified.map((s) => s.path)).toEqual(['wrong']);
   });
 });
