@@ -299,7 +299,7 @@ export class Backend implements StudioApi {
 
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
-    return evaluateRun(req.runId, dir, req.dataDir ? path.resolve(req.dataDir) : undefined, path.join(this.home(), 'cache'));
+    return evaluateRun(req.runId, dir, req.dataDir ? path.resolve(req.dataDir) : undefined, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
   }
 
   async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {

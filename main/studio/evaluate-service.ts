@@ -4,14 +4,15 @@
  * so clicking a confusion-matrix cell shows the images at once.
  */
 import { StudioError, type EvalView } from '../../core/api';
-import { evaluateModel, readRunJson, TrainError } from '../trainer/index';
+import { readRunJson, TrainError } from '../trainer/index';
+import { evaluateOffThread, type OffThreadOptions } from '../trainer/evaluate-off-thread';
 import { DatasetError } from '../data/index';
 import { thumbnails } from './images';
 
 const MAX_MISTAKES = 500;
 const MAX_THUMBS = 300;
 
-export async function evaluateRun(runId: string, runDir: string, dataDir: string | undefined, cacheDir?: string): Promise<EvalView> {
+export async function evaluateRun(runId: string, runDir: string, dataDir: string | undefined, cacheDir?: string, how: OffThreadOptions = {}): Promise<EvalView> {
   const run = await readRunJson(runDir);
   const data = dataDir ?? run.data.root;
   // A folder of classes has no held-out folder: evaluating it again would score the training
@@ -22,7 +23,8 @@ export async function evaluateRun(runId: string, runDir: string, dataDir: string
     return { ...e, runId, dataDir: run.data.root, split: 'val', classes: run.data.classes, thumbs: await cellThumbs(e) };
   }
   try {
-    const r = await evaluateModel(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) });
+    // In the worker thread: onnxruntime's session.run would block this (Electron's main) thread.
+    const r = await evaluateOffThread(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) }, how);
     return {
       runId, dataDir: r.data, split: r.split, classes: r.classes, samples: r.samples, accuracy: r.accuracy, top5: r.top5,
       perClass: r.perClass, confusion: r.confusion, misclassified: r.misclassified, leastConfidentCorrect: r.leastConfidentCorrect,
