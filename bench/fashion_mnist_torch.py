@@ -18,10 +18,15 @@ import json
 import os
 import time
 
+import sys
+
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+
+# The same LeNet-5 as the train-step comparison (bench/train_pytorch.py).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_pytorch import LeNet5  # noqa: E402
 
 
 def read_idx(path):
@@ -30,22 +35,6 @@ def read_idx(path):
     ndim = data[3]
     dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-class LeNet5(nn.Module):
-    def __init__(self, classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, classes)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
 def augment(x, gen):

@@ -2,6 +2,7 @@
  * The trainer's public shapes: what a caller (CLI, backend, UI) passes to start a run and the
  * events it receives. Everything here is plain JSON so it crosses worker and IPC boundaries as is.
  */
+import type { RunEpoch } from '../../core/api';
 import type { ScheduleConfig } from '../../core/train/schedule';
 import type { EvalMetrics } from '../../core/train/metrics';
 import type { AugmentOptions } from '../../core/data/augment';
@@ -70,16 +71,8 @@ export interface TrainOptions {
   progressIntervalMs?: number;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  lr: number;
-  /** wall time of this epoch's training steps */
-  seconds: number;
-  imagesPerSecond: number;
+/** One epoch's figures as the UI shows them (core/api.ts RunEpoch: `seconds` is the wall time of its training steps), plus: */
+export interface EpochRecord extends RunEpoch {
   /** wall time of the validation pass */
   evalSeconds: number;
 }
