@@ -5,6 +5,7 @@
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
 import path from 'node:path';
 import { Backend } from '../backend';
+import { quietOnnxRuntimeLogs } from '../ort-log';
 import { projectCodec } from '../project-codec';
 import { rendererDir } from '../paths';
 import { bindIpc, forwardEvents } from './ipc';
@@ -13,6 +14,7 @@ import { APP_ORIGIN, APP_URL, registerScheme, serveRenderer } from './protocol';
 import { secureWebPreferences } from './web-preferences';
 
 registerScheme(protocol);
+quietOnnxRuntimeLogs();
 
 const windows = new Set<WebContents>();
 
