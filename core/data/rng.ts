@@ -11,15 +11,20 @@ export interface Rng {
   uniform(lo: number, hi: number): number;
 }
 
-export function createRng(seed: number): Rng {
+/** The bare generator: uniform [0, 1) numbers from a 32-bit seed. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
-  const next = (): number => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),

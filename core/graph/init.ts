@@ -1,17 +1,9 @@
 /** Initial weight values by a weight's InitRule (PyTorch defaults; see InitRule). */
+import { mulberry32 } from '../data/rng';
 import type { ExpandedWeight } from './expanded';
 
 /** A small seeded generator (mulberry32) returning uniform [0, 1), for reproducible inits. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export function initWeight(w: Pick<ExpandedWeight, 'shape' | 'init'>, random: () => number = Math.random): Float32Array {
   let n = 1;

@@ -3,19 +3,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../main/cli';
-import type { CliIO } from '../../main/commands/io';
+import { cli } from '../helpers/cli-io';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cnn-studio-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; }, setExitCode: () => undefined };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 
 describe('cnn-studio template', () => {
   it('writes a project file that info reads back', async () => {

@@ -2,13 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../../main/cli';
-import type { CliIO } from '../../main/commands/io';
+import { capture } from '../helpers/cli-io';
 import { mixedDataset, tempDir, type MixedDataset } from './fixtures';
 
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += `${t}\n`), err: (t: string) => void (io.stderr += `${t}\n`), setExitCode: () => undefined };
-  return io;
-}
 
 let tmp: string;
 let ds: MixedDataset;

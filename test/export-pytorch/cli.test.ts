@@ -12,8 +12,7 @@ import { initWeight } from '../../core/graph/init';
 import { serializeProject } from '../../core/graph/project';
 import type { ModelDocument } from '../../core/graph/types';
 import { buildTemplate } from '../../core/templates/index';
-import { runCli } from '../../main/cli';
-import type { CliIO } from '../../main/commands/io';
+import { cli } from '../helpers/cli-io';
 import { weightsCheckpoint } from '../../main/onnx/project-weights';
 import { TEST_RECIPE } from './helpers';
 import { unsupportedModel } from './models';
@@ -21,13 +20,6 @@ import { unsupportedModel } from './models';
 const dir = mkdtempSync(path.join(tmpdir(), 'cnn-pt-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => { out += `${t}\n`; }, err: (t) => { err += `${t}\n`; }, setExitCode: () => undefined };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 
 function projectFile(name: string, model: ModelDocument, extra: Record<string, unknown> = {}): string {
   const f = path.join(dir, `${name}.json`);

@@ -2,19 +2,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
-import type { CliIO } from '../../main/commands/io';
+import { capture } from '../helpers/cli-io';
 import { STUDIO_VERSION } from '../../core/version';
 
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => void (io.stdout += t),
-    err: (t: string) => void (io.stderr += t),
-    setExitCode: () => undefined,
-  };
-  return io;
-}
 
 describe('cnn-studio CLI', () => {
   it('prints its version and help', async () => {

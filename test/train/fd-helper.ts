@@ -9,6 +9,7 @@ import type { GradOptions } from '../../core/train/grad/types';
 import { makeModel } from '../../core/train/build-train-step';
 import { inferShapes } from '../../core/train/shape-infer';
 import { createSession, f32 } from '../../main/trainer/ort-session';
+import { mulberry32 } from '../../core/data/rng';
 
 export type Gen = 'normal' | 'distinct' | 'positive' | 'away';
 
@@ -28,16 +29,7 @@ export interface FdCase {
   wrt?: number[];
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => () => number = mulberry32;
 
 function fill(n: number, gen: Gen, r: () => number): Float32Array {
   const a = new Float32Array(n);

@@ -11,7 +11,7 @@ import { parseProject, serializeProject } from '../../../core/graph/project';
 import { FIXTURE_MODELS as FIXTURE_DOCS } from '../../core/fixture-models';
 import { loadFixture, maxAbsDiff } from '../../onnx/fixture-data';
 import { runOnnx } from '../../onnx/ort';
-import { capture } from './capture';
+import { capture } from '../../helpers/cli-io';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cnn-export-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli';
 import { loadFixture } from '../../onnx/fixture-data';
-import { capture } from './capture';
+import { capture } from '../../helpers/cli-io';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cnn-info-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { runCli } from '../../../main/cli';
 import { decodeModel, encodeModel } from '../../../core/onnx/proto';
 import { metadataProps } from '../../../core/onnx/metadata';
 import { loadFixture } from '../../onnx/fixture-data';
-import { capture } from './capture';
+import { capture } from '../../helpers/cli-io';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cnn-predict-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
