@@ -1,4 +1,5 @@
 import { spatialParams } from '../attrs';
+import { maxPoolFirstMaxGrad } from './maxpool-first-max';
 import type { GradRule } from './types';
 import { inShape } from './util';
 
@@ -6,22 +7,24 @@ import { inShape } from './util';
  * MaxPool: y[o] = x[argmax over window(o)] (first maximum, as ORT and PyTorch pick it), so
  * dx[i] = sum over windows o whose argmax is i of dy[o].
  *
- * ORT's Indices output is a flat index over the whole N*C*H*W input (batch and channel offsets
- * included, padding excluded), so:
- * - overlapping windows:     dx = ScatterElements(zeros[NCHW], flat(I), flat(dy), axis 0, reduction add)
- * - non-overlapping windows: dx = MaxUnpool(dy, I, output_shape = x.shape) (~3x cheaper; no index can
- *                            repeat when every kernel size <= its stride).
- * The training-graph builder adds the Indices output to MaxPool nodes on a gradient path.
+ * Two exact routes, chosen by whether the training-graph builder gave the node its Indices output
+ * (GradOptions.maxPoolIndices; providers that cannot run MaxPool with Indices get the second):
+ * 1. Indices: ORT's Indices output is a flat index over the whole N*C*H*W input (batch and channel
+ *    offsets included, padding excluded), so
+ *    - overlapping windows:     dx = ScatterElements(zeros[NCHW], flat(I), flat(dy), axis 0, reduction add)
+ *    - non-overlapping windows: dx = MaxUnpool(dy, I, output_shape = x.shape) (~3x cheaper; no index can
+ *                               repeat when every kernel size <= its stride).
+ * 2. No Indices: the first maximum is found again from x and y (maxpool-first-max.ts).
  */
 export const maxPoolGrad: GradRule = (node, [dy], ctx, need) => {
   if (!dy || !need[0]) return [];
-  const indices = node.outputs[1];
-  if (!indices) throw new Error(`MaxPool "${node.name}": the gradient needs the Indices output (build with prepareForTraining)`);
   const xs = inShape(ctx, node, 0);
   const p = spatialParams(node, xs.slice(2));
+  const ys = ctx.shape(node.outputs[0]!);
+  const indices = node.outputs[1];
+  if (!indices) return [maxPoolFirstMaxGrad(ctx, node.inputs[0]!, node.outputs[0]!, dy, xs, ys, p)];
   const g = ctx.g;
   const r = xs.length - 2;
-  const ys = ctx.shape(node.outputs[0]!);
   const overlapping = p.kernel.some((k, i) => (k - 1) * p.dilations[i]! + 1 > p.strides[i]!);
   // ORT's MaxUnpool refuses an output_shape below its default (in - 1) * s + k - pads (ceil overhang).
   const unpoolFits = xs.slice(2).every((h, i) => (ys[i + 2]! - 1) * p.strides[i]! + p.kernel[i]! - p.pads[i]! - p.pads[i + r]! <= h);

@@ -1,0 +1,124 @@
+/**
+ * MaxPool backward without the Indices output, exact to ORT's and PyTorch's routing: each window's
+ * gradient goes to the FIRST maximum of the window (row-major order within the window). Only
+ * float32 tensors and ops every provider we target runs (Reshape, Slice, Pad, Concat, Equal, Cast,
+ * Mul, ReduceMax, ConvTranspose): no int64 data, no ScatterElements, no MaxUnpool.
+ *
+ * Ties (all-zero windows after a ReLU, equal pixels of quantised images) rule out a plain
+ * Equal(x, upsampled y) mask. Instead every window position k (row-major, K positions) gets the
+ * code K - k where x equals the window's maximum and 0 elsewhere; the first maximum is the one
+ * whose code equals the window's largest code:
+ *   eq[w, k]   = (x[w, k] == y[w])                   (x[w, k]: element k of window w)
+ *   code[w, k] = eq[w, k] * (K - k)
+ *   sel[w, k]  = (code[w, k] == max_k code[w, k])     (one-hot: codes of equal elements differ)
+ *   dx[i]      = sum over (w, k) reading x[i] of sel[w, k] * dy[w]
+ * (A window whose maximum is NaN has no equal element; PyTorch's routing of NaN is not reproduced.)
+ *
+ * - non-overlapping windows (kernel == stride, no padding, no dilation, no ceil overhang): windows
+ *   are a reshape, [N, C, Ho, kh, Wo, kw], and dx is the reshape back (rows and columns after the
+ *   last window get zeros).
+ * - otherwise (overlapping, padding, ceil mode, dilation): the K strided views of the input padded
+ *   with -inf are the window columns [N*C, K, Ho, Wo] (the padding never equals a maximum of real
+ *   elements); dx is their transpose, a ConvTranspose of sel * dy with K one-hot kernels
+ *   (col2im: position k of window (i, j) lands on (i*s - p + k_h*d, j*s - p + k_w*d)).
+ */
+import type { SpatialParams } from '../attrs';
+import type { GradContext } from './types';
+
+export function maxPoolFirstMaxGrad(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
+  const nonOverlapping = p.pads.every((q) => q === 0) && p.dilations.every((d) => d === 1)
+    && p.kernel.every((k, i) => k === p.strides[i] && ys[i + 2]! * k <= xs[i + 2]!);
+  const dx = nonOverlapping ? reshapeRoute(ctx, x, y, dy, xs, ys, p.kernel) : columnRoute(ctx, x, y, dy, xs, ys, p);
+  ctx.setShape(dx, xs);
+  return dx;
+}
+
+/** Window position codes K - k in row-major order over the kernel. */
+function codes(kernel: number[]): number[] {
+  const count = kernel.reduce((a, b) => a * b, 1);
+  return Array.from({ length: count }, (_, k) => count - k);
+}
+
+/** sel * dy: one-hot first-maximum mask of `windows` (windows x positions) times the window's gradient. */
+function routed(ctx: GradContext, windows: string, yView: string, dyView: string, codeConst: string, axes: number[]): string {
+  const g = ctx.g;
+  const eq = g.op1('Cast', [g.op1('Equal', [windows, yView])], { to: 1 });
+  const code = g.op1('Mul', [eq, codeConst]);
+  const first = g.op1('ReduceMax', [code], { axes, keepdims: 1 });
+  const sel = g.op1('Cast', [g.op1('Equal', [code, first])], { to: 1 });
+  return g.op1('Mul', [sel, dyView]);
+}
+
+function reshapeRoute(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], kernel: number[]): string {
+  const g = ctx.g;
+  const covered = kernel.map((k, i) => ys[i + 2]! * k);
+  const spatialAxes = kernel.map((_, i) => i + 2);
+  const cropped = covered.some((c, i) => c !== xs[i + 2])
+    ? g.op1('Slice', [x, ctx.i64(kernel.map(() => 0)), ctx.i64(covered), ctx.i64(spatialAxes)])
+    : x;
+  // [N, C, O_0, k_0, O_1, k_1, ...]: window axes interleaved with position axes.
+  const split = [xs[0]!, xs[1]!, ...kernel.flatMap((k, i) => [ys[i + 2]!, k])];
+  const perWindow = [xs[0]!, xs[1]!, ...kernel.flatMap((_, i) => [ys[i + 2]!, 1])];
+  const codeShape = [1, 1, ...kernel.flatMap((k) => [1, k])];
+  const positionAxes = kernel.map((_, i) => 3 + 2 * i);
+  const windows = g.op1('Reshape', [cropped, ctx.i64(split)]);
+  const yView = g.op1('Reshape', [y, ctx.i64(perWindow)]);
+  const dyView = g.op1('Reshape', [dy, ctx.i64(perWindow)]);
+  const picked = routed(ctx, windows, yView, dyView, ctx.f32(codes(kernel), codeShape), positionAxes);
+  const back = g.op1('Reshape', [picked, ctx.i64([xs[0]!, xs[1]!, ...covered])]);
+  if (covered.every((c, i) => c === xs[i + 2])) return back;
+  const tail = covered.map((c, i) => xs[i + 2]! - c);
+  return g.op1('Pad', [back, ctx.i64([0, 0, ...kernel.map(() => 0), 0, 0, ...tail])]);
+}
+
+function columnRoute(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
+  const g = ctx.g;
+  const sp = xs.slice(2);
+  const r = sp.length;
+  const out = ys.slice(2);
+  const nc = xs[0]! * xs[1]!;
+  const span = p.kernel.map((k, i) => (k - 1) * p.dilations[i]! + 1);
+  // Ceil mode: the last window may hang past the end padding; pad that far too (with -inf).
+  const extra = sp.map((h, i) => Math.max(0, (out[i]! - 1) * p.strides[i]! + span[i]! - (h + p.pads[i]! + p.pads[i + r]!)));
+  const padEnd = sp.map((_, i) => p.pads[i + r]! + extra[i]!);
+  const planes = g.op1('Reshape', [x, ctx.i64([nc, 1, ...sp])]);
+  const padded = p.pads.some((q) => q !== 0) || extra.some((e) => e !== 0)
+    ? g.op1('Pad', [planes, ctx.i64([0, 0, ...p.pads.slice(0, r), 0, 0, ...padEnd]), ctx.f32([-Infinity])])
+    : planes;
+  const axes = ctx.i64(sp.map((_, i) => i + 2));
+  const steps = ctx.i64(p.strides);
+  const count = p.kernel.reduce((a, b) => a * b, 1);
+  const columns: string[] = [];
+  for (let k = 0; k < count; k++) {
+    // Row-major position k -> per-dim kernel offsets.
+    const offs: number[] = [];
+    for (let i = r - 1, rest = k; i >= 0; i--) {
+      offs[i] = rest % p.kernel[i]!;
+      rest = Math.floor(rest / p.kernel[i]!);
+    }
+    const starts = offs.map((o, i) => o * p.dilations[i]!);
+    const ends = starts.map((s0, i) => s0 + (out[i]! - 1) * p.strides[i]! + 1);
+    columns.push(g.op1('Slice', [padded, ctx.i64(starts), ctx.i64(ends), axes, steps]));
+  }
+  const windows = count === 1 ? columns[0]! : g.op1('Concat', columns, { axis: 1 });
+  const yView = g.op1('Reshape', [y, ctx.i64([nc, 1, ...out])]);
+  const dyView = g.op1('Reshape', [dy, ctx.i64([nc, 1, ...out])]);
+  const picked = routed(ctx, windows, yView, dyView, ctx.f32(codes(p.kernel), [1, count, ...out.map(() => 1)]), [1]);
+  // col2im: ConvTranspose with one-hot kernels; output (O-1)*s + span - p_b - p_e' must be H:
+  // p_e' crops what lies past the input, output_padding (< s) adds rows no window reaches.
+  const oneHot = new Array<number>(count * count).fill(0);
+  for (let k = 0; k < count; k++) oneHot[k * count + k] = 1;
+  const full = sp.map((_, i) => (out[i]! - 1) * p.strides[i]! + span[i]! - p.pads[i]!);
+  const cropEnd = sp.map((h, i) => Math.max(0, full[i]! - h));
+  const missing = sp.map((h, i) => Math.max(0, h - full[i]!));
+  // output_padding must stay below the stride (or dilation); a longer tail is zero-padded after.
+  const outPad = missing.map((q, i) => (q < Math.max(p.strides[i]!, p.dilations[i]!) ? q : 0));
+  const tail = missing.map((q, i) => q - outPad[i]!);
+  const spread = g.op1('ConvTranspose', [picked, ctx.f32(oneHot, [count, 1, ...p.kernel])], {
+    kernel_shape: p.kernel, strides: p.strides, dilations: p.dilations.some((d) => d !== 1) ? p.dilations : undefined,
+    pads: [...p.pads.slice(0, r), ...cropEnd], output_padding: outPad.some((q) => q !== 0) ? outPad : undefined,
+  });
+  const reached = [xs[0]!, xs[1]!, ...sp.map((h, i) => h - tail[i]!)];
+  const dx = g.op1('Reshape', [spread, ctx.i64(reached)]);
+  return tail.some((t) => t !== 0) ? g.op1('Pad', [dx, ctx.i64([0, 0, ...sp.map(() => 0), 0, 0, ...tail])]) : dx;
+}
