@@ -57,7 +57,11 @@ export interface BackendOptions {
   startupProject?: string | null;
   /** Per-user folder for recovery files (default: $CNN_STUDIO_HOME, else ~/.cnn-studio). */
   studioHome?: string;
-  /** How training runs start (tests: inline); default: the worker thread. */
+  /**
+   * How training runs and evaluations start: `host` picks where the trainer runs (Electron passes
+   * utilityProcessHost(utilityProcess): this file never imports electron); tests pass inline.
+   * Default: a worker thread.
+   */
   trainStart?: StartOptions;
   /** onnxruntime threads for training (default: physical cores). */
   trainThreads?: number;

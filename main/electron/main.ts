@@ -1,13 +1,15 @@
 /**
  * Electron main process: window, protocol, IPC, menu, dialogs. Heavy work never runs here: the
- * backend hands training to a worker; this process only routes messages.
+ * backend runs training and evaluations in a utility process (the trainer's own process, with its
+ * heap tuning); this process only routes messages.
  */
-import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, utilityProcess, type WebContents } from 'electron';
 import path from 'node:path';
 import { Backend } from '../backend';
 import { quietOnnxRuntimeLogs } from '../ort-log';
 import { projectCodec } from '../project-codec';
 import { rendererDir } from '../paths';
+import { utilityProcessHost } from '../trainer/host-utility';
 import { bindIpc, forwardEvents } from './ipc';
 import { menuTemplate } from './menu';
 import { APP_ORIGIN, APP_URL, registerScheme, serveRenderer } from './protocol';
@@ -28,6 +30,9 @@ const backend = new Backend({
   codec: projectCodec,
   electronVersion: process.versions.electron ?? null,
   startupProject: projectFromArgv(process.argv),
+  // Training and evaluation in Electron's utility process: a crash or out-of-memory there ends the
+  // run, not the app, and it starts with TRAINER_ENV (a worker thread would share this process).
+  trainStart: { host: utilityProcessHost(utilityProcess) },
   dialogs: async (req) => {
     const win = BrowserWindow.getFocusedWindow();
     const common = { title: req.title, defaultPath: req.defaultPath, filters: req.filters };

@@ -1,17 +1,19 @@
 /**
- * Evaluation in the training worker's thread, so a long evaluation never blocks the caller's
- * event loop (Electron's main process, serve mode's server). Same result as evaluateModel.
+ * Evaluation in a trainer host (the training worker's entry, host-types.ts), so a long evaluation
+ * never blocks the caller's event loop (Electron's main process, serve mode's server). Same result
+ * as evaluateModel.
  */
-import { Worker } from 'node:worker_threads';
 import { evaluateModel, type EvalOptions, type EvalReport } from './eval-run';
-import type { WorkerInit, WorkerMessage } from './messages';
+import { describeEnd, type TrainerHostFactory } from './host-types';
 import { TrainError } from './run-folder';
-import { defaultWorkerScript } from './start';
+import { defaultHost, defaultWorkerScript } from './start';
 
 export interface OffThreadOptions {
   /** 'inline' runs on the calling thread (tests of code around it); default 'worker'. */
   mode?: 'worker' | 'inline';
   workerScript?: string;
+  /** where the worker script runs (default: defaultHost(), a worker thread) */
+  host?: TrainerHostFactory;
 }
 
 export function evaluateOffThread(target: string, dataDir: string, options: EvalOptions = {}, how: OffThreadOptions = {}): Promise<EvalReport> {
@@ -24,18 +26,17 @@ export function evaluateOffThread(target: string, dataDir: string, options: Eval
         f();
       }
     };
-    let worker: Worker;
     try {
-      worker = new Worker(how.workerScript ?? defaultWorkerScript(), { workerData: { job: 'evaluate', target, dataDir, options } satisfies WorkerInit });
+      const host = (how.host ?? defaultHost())(how.workerScript ?? defaultWorkerScript(), { job: 'evaluate', target, dataDir, options }, {
+        message: (m) => {
+          if (m.kind === 'result') settle(() => resolve(m.report));
+          else if (m.kind === 'error') settle(() => reject(new TrainError(m.code ?? 'eval-failed', m.message)));
+          if (m.kind === 'result' || m.kind === 'error') host.release();
+        },
+        end: (e) => settle(() => reject(new TrainError('worker-exited', `the evaluation ${host.kind} ${describeEnd(e)} before it finished`))),
+      });
     } catch (e) {
       reject(new TrainError('worker-start', `cannot start the evaluation worker: ${(e as Error).message}`));
-      return;
     }
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'result') settle(() => resolve(m.report));
-      else if (m.kind === 'error') settle(() => reject(new TrainError(m.code ?? 'eval-failed', m.message)));
-    });
-    worker.on('error', (e) => settle(() => reject(new TrainError('worker-exited', `the evaluation worker failed: ${e.message}`))));
-    worker.on('exit', (code) => settle(() => reject(new TrainError('worker-exited', `the evaluation worker stopped (exit code ${code}) before it finished`))));
   });
 }

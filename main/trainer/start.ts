@@ -1,23 +1,27 @@
 /**
- * startTraining: the one call the CLI, the backend and the UI use. The loop runs in a
- * worker_threads Worker (dist/train-worker.cjs) so session.run never blocks the caller's event
- * loop; `mode: 'inline'` runs the same loop in process (tests, debugging).
+ * startTraining: the one call the CLI, the backend and the UI use. The loop runs in a trainer host
+ * (host-types.ts) running dist/train-worker.cjs, so session.run never blocks the caller's event
+ * loop: a worker thread by default, a child process (processHost, or CNN_STUDIO_TRAINER_HOST=process),
+ * or Electron's utility process (utilityProcessHost, which the desktop app passes in).
+ * `mode: 'inline'` runs the same loop in process (tests, debugging).
  *
  *   const run = startTraining(options);
  *   run.on((e) => ...);             // every TrainEvent: log, data, start, progress, epoch, checkpoint, ...
  *   run.pause(); run.resume(); run.cancel();
  *   const last = await run.finished;  // the terminal event: done | cancelled | failed
  *
- * If the worker dies without a terminal event (killed, out of memory, native crash), the run
- * reports `failed` with code 'worker-exited': the last checkpoint on disk is whole (atomic writes)
- * and `resume: true` continues from it.
+ * If the host ends without a terminal event (killed, out of memory, native crash), the run reports
+ * `failed` with code 'worker-exited' (or 'worker-crashed' for an uncaught error), naming the exit
+ * code or signal: the last checkpoint on disk is whole (atomic writes) and `resume: true` continues from it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { RunControl } from './control';
+import { processHost } from './host-process';
+import { threadHost } from './host-thread';
+import { describeEnd, type TrainerHost, type TrainerHostFactory } from './host-types';
 import { runTraining, type LoopHooks } from './loop';
-import type { ControlMessage, WorkerInit, WorkerMessage } from './messages';
+import type { ParentMessage } from './messages';
 import type { TrainEvent, TrainOptions } from './types';
 
 export type TrainListener = (e: TrainEvent) => void;
@@ -31,8 +35,9 @@ export interface TrainingRun {
   /** resolves with the terminal event (done, cancelled or failed); never rejects */
   readonly finished: Promise<TrainEvent>;
   /**
-   * Fault hook (tests): end the worker at the next step boundary with no clean-up, as a crash
-   * would; the run then reports `failed` / 'worker-exited'. Inline mode: same as cancel.
+   * Fault hook (tests): end the host at the next step boundary with no clean-up, as a crash
+   * would (a process host is killed: SIGKILL, or Electron's kill()); the run then reports
+   * `failed` / 'worker-exited'. Inline mode: same as cancel.
    */
   kill(): Promise<void>;
 }
@@ -41,6 +46,8 @@ export interface StartOptions {
   mode?: 'worker' | 'inline';
   /** the bundled worker script (default: CNN_STUDIO_TRAIN_WORKER, else train-worker.cjs beside this bundle) */
   workerScript?: string;
+  /** where the worker script runs (default: defaultHost()) */
+  host?: TrainerHostFactory;
   hooks?: LoopHooks;
 }
 
@@ -53,6 +60,17 @@ export function defaultWorkerScript(): string {
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`the training worker (train-worker.cjs) is missing; looked in ${candidates.join(', ')}. Build it with "npm run build"`);
   return found;
+}
+
+/**
+ * A worker thread, unless CNN_STUDIO_TRAINER_HOST=process asks for a child process (which starts
+ * with TRAINER_ENV; the CLI gets that environment by re-running itself instead).
+ */
+export function defaultHost(env: NodeJS.ProcessEnv = process.env): TrainerHostFactory {
+  const want = env['CNN_STUDIO_TRAINER_HOST'];
+  if (want === 'process') return processHost();
+  if (want && want !== 'thread') throw new Error(`CNN_STUDIO_TRAINER_HOST must be "thread" or "process", not "${want}"`);
+  return threadHost;
 }
 
 const TERMINAL = new Set(['done', 'cancelled', 'failed']);
@@ -90,31 +108,30 @@ export function startTraining(options: TrainOptions, how: StartOptions = {}): Tr
     return { on, pause: () => control.pause(), resume: () => control.resume(), cancel: () => control.cancel(), finished, kill: async () => control.cancel() };
   }
 
-  let worker: Worker;
+  let host: TrainerHost;
+  let killed = false;
   try {
-    worker = new Worker(how.workerScript ?? defaultWorkerScript(), { workerData: { options } satisfies WorkerInit });
+    host = (how.host ?? defaultHost())(how.workerScript ?? defaultWorkerScript(), { options }, {
+      message: (m) => {
+        if (m.kind === 'event') deliver(m.event);
+        else if (m.kind === 'finished') host.release();
+      },
+      end: (e) => {
+        const resume = lastEpoch > 0 ? `the checkpoint of epoch ${lastEpoch} is intact: continue with --resume` : 'no epoch had finished, so there is no checkpoint to resume from';
+        deliver({
+          type: 'failed',
+          code: e.error && !killed ? 'worker-crashed' : 'worker-exited',
+          message: `the training ${host.kind} ${killed ? 'was stopped' : describeEnd(e)} during epoch ${lastEpoch + 1}; ${resume}`,
+        });
+      },
+    });
   } catch (e) {
     setImmediate(() => deliver({ type: 'failed', code: 'worker-start', message: `cannot start the training worker: ${(e as Error).message}` }));
     return { on, pause: () => undefined, resume: () => undefined, cancel: () => undefined, finished, kill: async () => undefined };
   }
-  let killed = false;
-  const send = (m: ControlMessage): void => {
-    if (!terminal) worker.postMessage(m);
+  const send = (m: ParentMessage): void => {
+    if (!terminal) host.send(m);
   };
-  worker.on('message', (m: WorkerMessage) => {
-    if (m.kind === 'event') deliver(m.event);
-  });
-  worker.on('error', (err) => {
-    deliver({ type: 'failed', code: 'worker-crashed', message: `the training worker crashed: ${err.message}${lastEpoch > 0 ? `; the checkpoint of epoch ${lastEpoch} is intact: continue with --resume` : ''}` });
-  });
-  worker.on('exit', (code) => {
-    const how2 = killed ? 'was stopped' : `exited unexpectedly (code ${code})`;
-    deliver({
-      type: 'failed',
-      code: 'worker-exited',
-      message: `the training worker ${how2} during epoch ${lastEpoch + 1}; ${lastEpoch > 0 ? `the checkpoint of epoch ${lastEpoch} is intact: continue with --resume` : 'no epoch had finished, so there is no checkpoint to resume from'}`,
-    });
-  });
   return {
     on,
     pause: () => send({ type: 'pause' }),
@@ -123,9 +140,10 @@ export function startTraining(options: TrainOptions, how: StartOptions = {}): Tr
     finished,
     kill: async () => {
       // Terminating a thread inside onnxruntime's session.run aborts the whole process (a native
-      // exception escapes while the thread's environment is torn down). So hold the worker at the
-      // next step boundary first, then end it there without any clean-up: for the loop and the files
-      // on disk this is the same as a crash mid-epoch.
+      // exception escapes while the thread's environment is torn down). So hold the host at the
+      // next step boundary first, then end it there without any clean-up: for the loop and the
+      // files on disk this is the same as a crash mid-epoch. (A process could be killed anywhere;
+      // the boundary keeps what a test sees the same for every host.)
       if (terminal) return;
       const atBoundary = new Promise<void>((resolve) => {
         const off = on((e) => {
@@ -137,8 +155,9 @@ export function startTraining(options: TrainOptions, how: StartOptions = {}): Tr
       });
       send({ type: 'pause' });
       await atBoundary;
+      if (terminal) return;
       killed = true;
-      await worker.terminate();
+      await host.kill();
     },
   };
 }

@@ -1,10 +1,16 @@
 /**
- * The Worker path (the bundled worker entry): pause/resume/cancel, a worker killed mid-epoch, and
- * --resume after it ending exactly where an uninterrupted run ends.
+ * The bundled worker entry in each trainer host (a worker thread, a child process, Electron's
+ * utility process through a fake over child_process.fork): pause/resume/cancel, a host killed
+ * mid-epoch, and --resume after it ending exactly where an uninterrupted run ends.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTraining, type TrainingRun } from '../../main/trainer/start';
+import { threadHost } from '../../main/trainer/host-thread';
+import { processHost } from '../../main/trainer/host-process';
+import { utilityProcessHost } from '../../main/trainer/host-utility';
+import type { TrainerHostFactory } from '../../main/trainer/host-types';
+import { fakeUtilityProcess } from './fake-utility-process';
 import { readCheckpoint } from '../../main/trainer/checkpoint';
 import { readRunJson } from '../../main/trainer/run-folder';
 import type { TrainEvent } from '../../main/trainer/types';
@@ -30,10 +36,16 @@ function record(run: TrainingRun): TrainEvent[] {
 const project = tinyProject(16, { batchnorm: true, dropout: 0.2 });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('training worker', () => {
+const HOSTS: [string, TrainerHostFactory][] = [
+  ['worker thread', threadHost],
+  ['child process', processHost()],
+  ['utility process', utilityProcessHost(fakeUtilityProcess())],
+];
+
+describe.each(HOSTS)('training in a %s', (kind, host) => {
   it('pauses, resumes and cancels; the cancelled run keeps its last checkpoint', async () => {
     const out = path.join(await tmpDir(), 'run');
-    const run = startTraining(options(project, data, out, cache, { epochs: 50, batchSize: 4 }), { workerScript: script });
+    const run = startTraining(options(project, data, out, cache, { epochs: 50, batchSize: 4 }), { workerScript: script, host });
     const events = record(run);
     let paused = false;
     run.on((e) => {
@@ -64,10 +76,10 @@ describe('training worker', () => {
     const broken = path.join(await tmpDir(), 'broken');
     const settings = { epochs: 2, batchSize: 4, optimizer: 'adamw' as const, schedule: { kind: 'onecycle' as const }, augment: { cropPadding: 2, hflip: true } };
 
-    const a = startTraining(options(project, data, straight, cache, settings), { workerScript: script });
+    const a = startTraining(options(project, data, straight, cache, settings), { workerScript: script, host });
     expect((await a.finished).type).toBe('done');
 
-    const b = startTraining(options(project, data, broken, cache, settings), { workerScript: script });
+    const b = startTraining(options(project, data, broken, cache, settings), { workerScript: script, host });
     const events = record(b);
     let killed = false;
     b.on((e) => {
@@ -79,11 +91,11 @@ describe('training worker', () => {
     const end = await b.finished;
     expect(end.type).toBe('failed');
     expect(end.type === 'failed' && end.code).toBe('worker-exited');
-    expect(end.type === 'failed' && end.message).toMatch(/checkpoint of epoch 1 is intact/);
+    expect(end.type === 'failed' && end.message).toMatch(new RegExp(`^the training ${kind} was stopped during epoch 2; the checkpoint of epoch 1 is intact`));
     expect(events.some((e) => e.type === 'epoch' && e.epoch === 2)).toBe(false);
     expect((await readCheckpoint(path.join(broken, 'last.ckpt'))).epoch).toBe(1);
 
-    const c = startTraining({ ...options(project, data, broken, cache, settings), resume: true }, { workerScript: script });
+    const c = startTraining({ ...options(project, data, broken, cache, settings), resume: true }, { workerScript: script, host });
     const cEvents = record(c);
     expect((await c.finished).type, JSON.stringify(cEvents.filter((e) => e.type !== 'progress'))).toBe('done');
     expect(cEvents.find((e) => e.type === 'start')).toMatchObject({ startEpoch: 2 });
