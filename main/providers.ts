@@ -1,7 +1,15 @@
+import path from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderInfo, type ExecutionProviderName } from '../core/api';
 import { encodeModel } from '../core/onnx/proto';
 import { GraphBuilder } from '../core/onnx/builder';
 import type { Model } from '../core/onnx/ir';
+import { adapterFor } from './providers/adapters';
+import { diagnoseCuda } from './providers/cuda-diagnosis';
+import { realHost, type HostProbe } from './providers/host-probe';
+import { providerConfig } from './providers/layout';
+import { packageRoot, unpackedAssetPath } from './paths';
+
+export { providerConfig } from './providers/layout';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -13,11 +21,6 @@ const LABELS: Record<ExecutionProviderName, string> = {
   coreml: 'Core ML (Apple)',
   webgpu: 'WebGPU',
 };
-
-/** Session options per provider. WebGPU's default NHWC layout miscomputes some convs (DESIGN.md). */
-export function providerConfig(name: ExecutionProviderName): string | { name: string; preferredLayout?: string } {
-  return name === 'webgpu' ? { name: 'webgpu', preferredLayout: 'NCHW' } : name;
-}
 
 /** y = x * 2 + 1 over a [1, 4] tensor: small, but it makes the provider run real kernels. */
 function probeModel(): Model {
@@ -41,6 +44,13 @@ export interface ProbeOptions {
   /** Give up on a provider that takes longer than this to load (a stuck driver). */
   timeoutMs?: number;
   loadOrt?: () => Promise<Ort>;
+  /** The machine's files and programs (adapter names, CUDA libraries); tests describe one. */
+  host?: HostProbe;
+}
+
+/** Where onnxruntime-node keeps its native libraries (and `npm run setup:cuda` puts the CUDA provider). */
+export function ortNativeDir(): string {
+  return unpackedAssetPath(packageRoot(), 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch);
 }
 
 export async function loadOrt(): Promise<Ort> {
@@ -62,11 +72,17 @@ export async function probeExecutionProviders(opts: ProbeOptions = {}): Promise<
     const reason = `onnxruntime-node failed to load: ${e instanceof Error ? e.message : String(e)}`;
     return EXECUTION_PROVIDERS.map((name) => ({ name, label: LABELS[name], offered: false, available: false, reason, probeMs: null }));
   }
+  const host = opts.host ?? realHost;
   const offered = new Map(ort.listSupportedBackends().map((b) => [b.name, b]));
   const bytes = encodeModel(probeModel());
   const results: ExecutionProviderInfo[] = [];
   for (const name of EXECUTION_PROVIDERS) {
     const info: ExecutionProviderInfo = { name, label: LABELS[name], offered: offered.has(name), available: false, reason: null, probeMs: null };
+    if (info.offered) {
+      const adapter = adapterFor(name, host);
+      info.adapter = adapter.name;
+      info.software = adapter.software;
+    }
     if (!info.offered) {
       info.reason = `not offered by onnxruntime-node on ${process.platform}/${process.arch}`;
       results.push(info);
@@ -77,7 +93,12 @@ export async function probeExecutionProviders(opts: ProbeOptions = {}): Promise<
       await withTimeout(runProbe(ort, bytes, name), timeoutMs, `${LABELS[name]} did not load within ${timeoutMs / 1000} s`);
       info.available = true;
     } catch (e) {
-      info.reason = explainProviderError(name, e instanceof Error ? e.message : String(e));
+      const raw = e instanceof Error ? e.message : String(e);
+      info.reason = explainProviderError(name, raw);
+      if (name === 'cuda') {
+        const d = diagnoseCuda(host, ortNativeDir(), raw);
+        if (d.summary) info.reason = `${d.summary} (onnxruntime: ${providerErrorSentence(raw)})`;
+      }
     }
     info.probeMs = Math.round(performance.now() - started);
     results.push(info);
@@ -111,14 +132,19 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** onnxruntime's first line without its source location and C++ signature. */
+export function providerErrorSentence(raw: string): string {
+  const text = raw.split('\n')[0]!.trim();
+  const tail = /\bwas false\.\s*(.+)$/.exec(text) ?? /^\S+\.(?:cc|cpp|h):\d+\s+\S.*?\)\s+(.+)$/.exec(text);
+  return tail ? tail[1]!.trim() : text;
+}
+
 /**
  * onnxruntime's messages start with a source location and a C++ signature; keep the sentence a
  * person can act on, and add the step that fixes the common cases.
  */
 export function explainProviderError(name: ExecutionProviderName, raw: string): string {
-  let text = raw.split('\n')[0]!.trim();
-  const tail = /\bwas false\.\s*(.+)$/.exec(text) ?? /^\S+\.(?:cc|cpp|h):\d+\s+\S.*?\)\s+(.+)$/.exec(text);
-  if (tail) text = tail[1]!.trim();
+  const text = providerErrorSentence(raw);
   const hints: Partial<Record<ExecutionProviderName, string>> = {
     cuda: 'install the CUDA provider with `npm run setup:cuda` (needs an NVIDIA driver, CUDA 12 and cuDNN 9)',
     tensorrt: 'needs the CUDA provider (`npm run setup:cuda`) and TensorRT libraries on the library path',

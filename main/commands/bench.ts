@@ -4,11 +4,9 @@ import type { Command } from 'commander';
 import { parseProject, type ModelDocument } from '../../core/graph/index';
 import { buildTemplate } from '../../core/templates/index';
 import { benchTrainStep } from '../trainer/bench';
-import type { Device } from '../trainer/ort-session';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { CliError, type CliIO } from './io';
-
-const DEVICES: readonly Device[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 
 function positiveInt(flag: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -54,15 +52,15 @@ export function registerBench(program: Command, io: CliIO): void {
     .argument('<project>', 'a project file, or template:<id>[:CxHxW[:classes]] (e.g. template:resnet18:3x32x32:10)')
     .option('--batch <B>', 'batch size', '32')
     .option('--steps <S>', 'timed steps (after 3 warm-up steps)', '20')
-    .option('--device <D>', `execution provider: ${DEVICES.join(', ')}`, 'cpu')
+    .option('--device <D>', DEVICE_HELP, 'cpu')
     .option('--threads <N>', 'CPU threads for onnxruntime', '2')
-    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device}')
+    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device, fallbackReason}')
     .option('--cpu-time', 'with --json: add cpuMsPerStep (process CPU time per step, less sensitive to machine load)')
     .action(async (projectArg: string, o: { batch: string; steps: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
       const batch = positiveInt('--batch', o.batch, 32);
       const steps = positiveInt('--steps', o.steps, 20);
       const threads = positiveInt('--threads', o.threads, 2);
-      if (!DEVICES.includes(o.device as Device)) throw new CliError(`--device: "${o.device}" is not one of ${DEVICES.join(', ')}`);
+      const choice = parseDeviceFlag(o.device, 'cpu');
       const doc = loadModelDocument(projectArg);
       // Measure as the training worker runs: re-run this command once with TRAINER_ENV when it is
       // the real CLI process (not when called in-process, e.g. by tests).
@@ -74,9 +72,15 @@ export function registerBench(program: Command, io: CliIO): void {
         io.setExitCode(child.status ?? 1);
         return;
       }
-      const r = await benchTrainStep(doc, { batch, steps, device: o.device as Device, threads });
+      const { device, fallbackReason } = await selectCliDevice(choice, io, 'benchmarking');
+      let r: Awaited<ReturnType<typeof benchTrainStep>>;
+      try {
+        r = await benchTrainStep(doc, { batch, steps, device, threads });
+      } catch (e) {
+        throw new CliError(`${device} could not run the training step: ${(e as Error).message.split('\n')[0]}`);
+      }
       if (o.json) {
-        const line: Record<string, number | string> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device };
+        const line: Record<string, number | string | null> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device, fallbackReason };
         if (o.cpuTime && r.cpuMsPerStep !== undefined) line.cpuMsPerStep = r.cpuMsPerStep;
         io.out(JSON.stringify(line));
       }

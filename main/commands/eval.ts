@@ -9,6 +9,7 @@ import { TrainError } from '../trainer/run-folder';
 import { DatasetError } from '../data/errors';
 import type { SplitName } from '../data/scan';
 import { CliError, type CliIO } from './io';
+import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 
 interface EvalFlags {
   data: string;
@@ -18,6 +19,7 @@ interface EvalFlags {
   threads?: string;
   cache?: string;
   showMistakes?: string;
+  device?: string;
 }
 
 function whole(flag: string, v: string | undefined): number | undefined {
@@ -58,12 +60,15 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('--cache <DIR>', 'decode cache folder (default: the per-user cache)')
     .option('--show-mistakes <N>', 'misclassified images listed in the text report (default 10)', '10')
+    .option('--device <D>', `${DEVICE_HELP}; default cpu`)
     .action(async (target: string, o: EvalFlags) => {
       const split = o.split === undefined ? undefined : (['train', 'val', 'test'] as const).find((s) => s === o.split);
       if (o.split !== undefined && !split) throw new CliError(`--split: "${o.split}" is not one of train, val, test`);
       const batchSize = whole('--batch', o.batch);
       const threads = whole('--threads', o.threads);
       const mistakes = whole('--show-mistakes', o.showMistakes) ?? 10;
+      const choice = parseDeviceFlag(o.device, 'cpu');
+      const { device } = await selectCliDevice(choice, io, 'evaluating');
       let r: EvalReport;
       try {
         r = await evaluateModel(target, o.data, {
@@ -71,6 +76,7 @@ export function registerEval(program: Command, io: CliIO): void {
           ...(batchSize ? { batchSize } : {}),
           ...(threads ? { threads } : {}),
           ...(o.cache ? { cacheDir: o.cache } : {}),
+          device,
         });
       } catch (e) {
         if (e instanceof TrainError || e instanceof DatasetError) throw new CliError(e.message);

@@ -11,6 +11,7 @@ import { registerImport } from './import';
 import { registerTrain } from './train';
 import { registerEval } from './eval';
 import { registerExportPytorch } from './export-pytorch';
+import { registerDevices } from './devices';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -27,4 +28,5 @@ export const commands: RegisterCommand[] = [
   registerTrain,
   registerEval,
   registerExportPytorch,
+  registerDevices,
 ];

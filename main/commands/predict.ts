@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { OnnxFormatError } from '../../core/onnx/errors';
 import { Predictor, type ImagePrediction } from '../inference/predict';
 import { CliError, type CliIO } from './io';
+import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
 
@@ -72,14 +73,16 @@ export function registerPredict(program: Command, io: CliIO): void {
     .option('-k, --top <K>', 'how many classes to show per image', '5')
     .option('--json', 'print JSON: [{file, top: [{index, label, probability}]} | {file, error}]')
     .option('--threads <N>', 'CPU threads for onnxruntime (default: all)')
-    .action(async (modelArg: string, imageArgs: string[], o: { top: string; json?: boolean; threads?: string }) => {
+    .option('--device <D>', `${DEVICE_HELP}; default cpu`)
+    .action(async (modelArg: string, imageArgs: string[], o: { top: string; json?: boolean; threads?: string; device?: string }) => {
       const k = positiveInt('--top', o.top, 5);
       const threads = o.threads === undefined ? undefined : positiveInt('--threads', o.threads, 1);
       const modelPath = resolveModelPath(modelArg);
       const images = expandImages(imageArgs);
+      const { device } = await selectCliDevice(parseDeviceFlag(o.device, 'cpu'), io, 'predicting');
       let predictor: Predictor;
       try {
-        predictor = await Predictor.open(modelPath, threads === undefined ? {} : { threads });
+        predictor = await Predictor.open(modelPath, { ...(threads === undefined ? {} : { threads }), device });
       } catch (e) {
         if (e instanceof OnnxFormatError) throw new CliError(e.message);
         throw new CliError(`${modelPath}: ${e instanceof Error ? e.message : String(e)}`);

@@ -10,6 +10,8 @@ import { readMetadata, type ModelMetadata } from '../../core/onnx/metadata';
 import { encodeModel } from '../../core/onnx/proto';
 import { loadOnnxModel } from '../onnx/load-model';
 import { imageToTensor, type Preprocessing } from './preprocess';
+import { providerConfig } from '../providers/layout';
+import type { Device } from '../trainer/ort-session';
 
 export interface ClassScore {
   index: number;
@@ -26,6 +28,8 @@ export interface PredictorOptions {
   batchSize?: number;
   /** Overrides of the model's stored preprocessing (for models from elsewhere). */
   preprocessing?: Partial<Preprocessing>;
+  /** Execution provider (default CPU); ops it lacks run on the CPU. Choose it with selectDevice. */
+  device?: Device;
 }
 
 function softmaxRows(logits: Float32Array, rows: number): Float32Array {
@@ -88,7 +92,9 @@ export class Predictor {
     const logits = outputs.includes('logits') ? 'logits' : outputs.find((o) => o !== probs) ?? outputs[0]!;
     // Encoding inlines external data that loadOnnxModel already read (and path-checked), so the
     // runtime never follows a reference in the file by itself.
+    const device = opts.device ?? 'cpu';
     const session = await ort.InferenceSession.create(encodeModel(model), {
+      executionProviders: (device === 'cpu' ? ['cpu'] : [providerConfig(device), 'cpu']) as ort.InferenceSession.ExecutionProviderConfig[],
       intraOpNumThreads: opts.threads ?? Math.max(1, os.availableParallelism()),
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',

@@ -1,10 +1,17 @@
 /**
- * Which execution provider trains. 'auto' takes the best one that loads here (CUDA, DirectML,
- * Core ML, WebGPU, in that order), else the CPU; an explicit choice that does not load falls back
- * to the CPU. Either way the reason for a fallback is returned, to be shown to the user.
+ * Which execution provider runs (train, eval, predict, bench: one rule). 'auto' takes the best
+ * one that loads here (CUDA, DirectML, Core ML, WebGPU, in that order) and is not a software
+ * adapter, else the CPU: WebGPU on Mesa's lavapipe loads on a GPU-less machine and is much slower
+ * than the CPU provider, so auto passes it over (an explicit --device webgpu still uses it). An
+ * explicit choice that does not load falls back to the CPU. Before a GPU provider is used, it
+ * must pass the reference self-test (main/providers/provider-self-test.ts, cached per driver);
+ * a provider that miscomputes falls back to the CPU. Every fallback comes with its reason.
  */
-import type { ExecutionProviderInfo } from '../../core/api';
-import { probeExecutionProviders } from '../providers';
+import type { ExecutionProviderInfo, ProviderSelfTest } from '../../core/api';
+import { loadOrt, probeExecutionProviders } from '../providers';
+import { adapterFor } from '../providers/adapters';
+import { realHost } from '../providers/host-probe';
+import { selfTestProvider } from '../providers/provider-self-test';
 import type { DeviceChoice, TrainDevice } from './types';
 
 export const AUTO_ORDER: readonly TrainDevice[] = ['cuda', 'dml', 'coreml', 'webgpu'];
@@ -15,9 +22,27 @@ export interface ResolvedDevice {
   fallbackReason: string | null;
 }
 
-export type Probe = () => Promise<ExecutionProviderInfo[]>;
+export interface SelectedDevice extends ResolvedDevice {
+  /** the provider self-test's verdict for the device used (null on the CPU) */
+  selfTest: ProviderSelfTest | null;
+}
 
-export async function resolveDevice(choice: DeviceChoice, probe: Probe = () => probeExecutionProviders({ timeoutMs: 30_000 })): Promise<ResolvedDevice> {
+export type Probe = () => Promise<ExecutionProviderInfo[]>;
+/** Runs (or recalls from the cache) the reference self-test of one provider. */
+export type ProviderCheck = (device: TrainDevice) => Promise<ProviderSelfTest>;
+
+const defaultProbe: Probe = () => probeExecutionProviders({ timeoutMs: 30_000 });
+
+export const defaultProviderCheck: ProviderCheck = async (device) => {
+  const ort = await loadOrt();
+  return selfTestProvider(device, { ort, driverKey: adapterFor(device, realHost).driverKey });
+};
+
+function softwareNote(i: ExecutionProviderInfo): string {
+  return `${i.label} runs on a software adapter (${i.adapter ?? 'emulated on the CPU'}), slower than the CPU provider; --device ${i.name} uses it anyway`;
+}
+
+export async function resolveDevice(choice: DeviceChoice, probe: Probe = defaultProbe): Promise<ResolvedDevice> {
   if (choice === 'cpu') return { device: 'cpu', fallbackReason: null };
   const infos = await probe();
   const info = (name: string): ExecutionProviderInfo | undefined => infos.find((i) => i.name === name);
@@ -26,8 +51,32 @@ export async function resolveDevice(choice: DeviceChoice, probe: Probe = () => p
     if (i?.available) return { device: choice, fallbackReason: null };
     return { device: 'cpu', fallbackReason: `${i?.label ?? choice} is not available: ${i?.reason ?? 'unknown provider'}` };
   }
-  for (const name of AUTO_ORDER) if (info(name)?.available) return { device: name, fallbackReason: null };
+  for (const name of AUTO_ORDER) {
+    const i = info(name);
+    if (i?.available && i.software !== true) return { device: name, fallbackReason: null };
+  }
   const offered = AUTO_ORDER.map(info).filter((i): i is ExecutionProviderInfo => !!i && i.offered);
-  const why = offered.length === 0 ? `no GPU provider is offered on ${process.platform}/${process.arch}` : offered.map((i) => `${i.label}: ${i.reason ?? 'did not load'}`).join('; ');
-  return { device: 'cpu', fallbackReason: `no GPU execution provider loaded (${why})` };
+  if (offered.length === 0) return { device: 'cpu', fallbackReason: `no GPU execution provider loaded (no GPU provider is offered on ${process.platform}/${process.arch})` };
+  const why = offered.map((i) => (i.available ? softwareNote(i) : `${i.label}: ${i.reason ?? 'did not load'}`)).join('; ');
+  const anyLoaded = offered.some((i) => i.available);
+  return { device: 'cpu', fallbackReason: `${anyLoaded ? 'no hardware GPU execution provider' : 'no GPU execution provider loaded'} (${why})` };
+}
+
+export interface SelectOptions {
+  probe?: Probe;
+  check?: ProviderCheck;
+}
+
+/** resolveDevice, then the provider self-test; the device to use and why it is not the one asked for. */
+export async function selectDevice(choice: DeviceChoice, o: SelectOptions = {}): Promise<SelectedDevice> {
+  const resolved = await resolveDevice(choice, o.probe ?? defaultProbe);
+  if (resolved.device === 'cpu') return { ...resolved, selfTest: null };
+  let selfTest: ProviderSelfTest;
+  try {
+    selfTest = await (o.check ?? defaultProviderCheck)(resolved.device);
+  } catch (e) {
+    return { device: 'cpu', fallbackReason: `${resolved.device} self-test failed to run: ${(e as Error).message}`, selfTest: null };
+  }
+  if (!selfTest.passed) return { device: 'cpu', fallbackReason: `${resolved.device} ${selfTest.message}`, selfTest };
+  return { ...resolved, selfTest };
 }

@@ -18,6 +18,7 @@ import type { ResizePolicy } from '../data/decode';
 import { Predictor } from '../inference/predict';
 import { readCheckpoint } from './checkpoint';
 import { createEvalSessions, evaluateSplit } from './evaluate';
+import type { Device } from './ort-session';
 import { physicalCores } from './physical-cores';
 import { inputSpec } from './project-model';
 import { projectFile, readRunJson, runPaths, TrainError } from './run-folder';
@@ -30,6 +31,8 @@ export interface EvalOptions {
   threads?: number;
   /** longest list of misclassified samples (default: all) */
   maxMisclassified?: number;
+  /** execution provider, already selected (selectDevice); default CPU */
+  device?: Device;
 }
 
 export interface EvalReport extends EvalMetrics {
@@ -86,7 +89,7 @@ async function evaluateRun(runDir: string, dataDir: string, o: EvalOptions, thre
     }
     const split = pickSplit(data, o.split);
     const loader = createLoader({ cache: data.cache, split, batchSize: Math.max(1, Math.min(o.batchSize ?? 64, data.cache.split(split)!.count)), mean: pre.mean, std: pre.std });
-    const sessions = await createEvalSessions(project.model, loader.size, loader.batchSize, { device: 'cpu', threads });
+    const sessions = await createEvalSessions(project.model, loader.size, loader.batchSize, { device: o.device ?? 'cpu', threads });
     try {
       const all = new Map([...ck.weights, ...ck.running]);
       const shapes = new Map<string, number[]>();
@@ -102,7 +105,7 @@ async function evaluateRun(runDir: string, dataDir: string, o: EvalOptions, thre
 }
 
 async function evaluateOnnx(file: string, dataDir: string, o: EvalOptions, threads: number): Promise<EvalReport> {
-  const predictor = await Predictor.open(file, { threads });
+  const predictor = await Predictor.open(file, { threads, device: o.device ?? 'cpu' });
   try {
     const md = predictor.metadata;
     const [c, h, w] = md.inputSize;

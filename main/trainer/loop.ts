@@ -25,8 +25,8 @@ import { atomicWrite } from '../fs/atomic-write';
 import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
-import { resolveDevice, type Probe } from './device';
-import { selfTestDevice, type SelfTestInput } from './self-test';
+import { selectDevice, type Probe, type ProviderCheck } from './device';
+import { selfTestModel, type SelfTestInput } from './self-test';
 import { explainProviderError } from '../providers';
 import { drawMasks, maskSpecs } from './dropout-masks';
 import { createEvalSessions, evaluateSplit, type EvalSessions } from './evaluate';
@@ -44,6 +44,8 @@ export type Emit = (e: TrainEvent) => void;
 export interface LoopHooks {
   /** replaces the execution-provider probe (tests) */
   probe?: Probe;
+  /** replaces the provider reference self-test (tests) */
+  providerCheck?: ProviderCheck;
 }
 
 export function optimizerConfig(s: TrainSettings): OptimizerConfig {
@@ -202,27 +204,31 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
 
   // 5. Device and sessions.
   const threads = opts.threads ?? physicalCores();
-  const resolved = await resolveDevice(settings.device, hooks.probe);
+  const resolved = await selectDevice(settings.device, { probe: hooks.probe, check: hooks.providerCheck });
   let device: TrainDevice = resolved.device;
   let fallbackReason = resolved.fallbackReason;
   if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
+  else if (resolved.selfTest) log(`${device}: ${resolved.selfTest.message}${resolved.selfTest.cached ? ' (cached self-test)' : ''}`);
   const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
     const { loaded, keptFresh } = await applyStartingWeights(startFile, weightDefs, initial);
     log(`starting from ${loaded} tensors of ${startFile}${keptFresh.length ? `; initialised fresh (no tensor of that name and size): ${keptFresh.join(', ')}` : ''}`);
   }
+  let tested: TrainStepRunner | null = null;
   if (device !== 'cpu') {
-    const why = await selfTestDevice(await selfTestInput(doc, initial, data), device, threads);
-    if (why) {
-      fallbackReason = why;
-      log(`training on the CPU: ${why}`, 'warn');
+    const step = { graph: stepGraph, optimizer, initial, extra: drawMasks(masks, settings.seed, 0, 0), lr: settings.lr };
+    const t = await selfTestModel(await selfTestInput(doc, initial, data), device, threads, step);
+    if (t.reason) {
+      fallbackReason = t.reason;
+      log(`training on the CPU: ${t.reason}`, 'warn');
       device = 'cpu';
     }
+    tested = t.runner;
   }
   let runner: TrainStepRunner;
   try {
-    runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
+    runner = tested ?? await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
   } catch (e) {
     if (device === 'cpu') throw e;
     fallbackReason = `${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`;

@@ -7,20 +7,27 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../core/onnx/proto';
 import type { Model } from '../../core/onnx/ir';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
+import type { LabelFormat } from '../../core/train/loss';
 import { optimizerScalars, type OptimizerConfig } from '../../core/train/optim/index';
+import { providerConfig } from '../providers/layout';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
 
 export interface SessionConfig {
   device?: Device;
   threads?: number;
+  /**
+   * false: nodes the provider has no kernel for fail the session instead of running on the CPU
+   * (session option session.disable_cpu_ep_fallback; the op-support probe uses it). Default true.
+   */
+  cpuFallback?: boolean;
 }
 
 export async function createSession(model: Model | Uint8Array, cfg: SessionConfig = {}): Promise<ort.InferenceSession> {
   const bytes = model instanceof Uint8Array ? model : encodeModel(model);
   const device = cfg.device ?? 'cpu';
-  const providers: ort.InferenceSession.ExecutionProviderConfig[] =
-    device === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' } as ort.InferenceSession.ExecutionProviderConfig, 'cpu'] : device === 'cpu' ? ['cpu'] : [device, 'cpu'];
+  // The layout the provider self-test chose (WebGPU: NCHW until one ran); main/providers/layout.ts.
+  const providers = (device === 'cpu' ? ['cpu'] : [providerConfig(device), 'cpu']) as ort.InferenceSession.ExecutionProviderConfig[];
   return ort.InferenceSession.create(bytes, {
     executionProviders: providers,
     graphOptimizationLevel: 'all',
@@ -28,6 +35,7 @@ export async function createSession(model: Model | Uint8Array, cfg: SessionConfi
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
+    ...(cfg.cpuFallback === false && device !== 'cpu' ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
   });
 }
 
@@ -37,6 +45,22 @@ export function f32(data: Float32Array, dims: readonly number[]): ort.Tensor {
 
 export function i64(data: BigInt64Array, dims: readonly number[]): ort.Tensor {
   return new ort.Tensor('int64', data, dims);
+}
+
+/**
+ * The labels input of a train-step or eval graph in the format the graph declares: int64 class
+ * ids [N], or float32 one-hot rows [N, C] (graphs built for a provider without int64 ops).
+ */
+export function labelTensor(format: LabelFormat, labels: ArrayLike<bigint | number>, numClasses: number): ort.Tensor {
+  const n = labels.length;
+  if (format === 'int64') return i64(labels instanceof BigInt64Array ? labels : BigInt64Array.from(Array.from(labels, (l) => BigInt(l))), [n]);
+  const onehot = new Float32Array(n * numClasses);
+  for (let i = 0; i < n; i++) {
+    const c = Number(labels[i]!);
+    if (!(c >= 0 && c < numClasses && Number.isInteger(c))) throw new Error(`label ${c} of sample ${i} is not a class id in [0, ${numClasses})`);
+    onehot[i * numClasses + c] = 1;
+  }
+  return f32(onehot, [n, numClasses]);
 }
 
 export interface StepResult {
@@ -82,7 +106,7 @@ export class TrainStepRunner {
     const g = this.graph;
     const feeds: Record<string, ort.Tensor> = { ...extra };
     feeds[g.images] = f32(images, imageDims);
-    feeds[g.labels] = i64(labels, [labels.length]);
+    feeds[g.labels] = labelTensor(g.labelFormat, labels, g.numClasses);
     const sc = optimizerScalars(this.optimizer, lr, this.step);
     for (const s of g.scalars) feeds[s] = f32(Float32Array.from([sc[s]!]), []);
     for (const w of g.weights) feeds[w.name] = f32(this.weights.get(w.name)!, w.shape);
