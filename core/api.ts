@@ -36,6 +36,28 @@ export interface ExecutionProviderInfo {
   reason: string | null;
   /** Milliseconds the load test took. */
   probeMs: number | null;
+  /**
+   * The adapter or device it runs on, e.g. "NVIDIA H100 80GB HBM3 (driver 550.54.15)" or
+   * "lavapipe (Mesa's software Vulkan on the CPU)"; "unknown (...)" where the host does not tell.
+   */
+  adapter?: string;
+  /** true: a software adapter emulating a GPU on the CPU (slower than the CPU provider); null: unknown. */
+  software?: boolean | null;
+  /** The reference self-test against the CPU, where one ran (or a cached verdict). */
+  selfTest?: ProviderSelfTest | null;
+}
+
+export interface ProviderSelfTest {
+  passed: boolean;
+  /** The layout that passed: 'default' (the provider's own, NHWC for WebGPU) or 'NCHW'; null when refused. */
+  layout: 'default' | 'NCHW' | null;
+  /** Largest absolute difference from the CPU seen (the passing layout's, or the worst when refused). */
+  maxDiff: number | null;
+  /** What happened, for the user: agreement, the NCHW cure, or why it is refused. */
+  message: string;
+  /** A verdict from the cache (same provider, driver and onnxruntime version). */
+  cached: boolean;
+  ms: number;
 }
 
 export interface OpenedProject {
