@@ -63,8 +63,8 @@ export function utilityProcessHost(utilityProcess: UtilityProcessApi, o: Utility
     child.on('exit', (code) => {
       ended = true;
       const e: HostEnd = { code, signal: null, error };
-      const meaning = signalOfCode(code);
-      if (meaning && !stopping) e.detail = `on ${process.platform} Electron reports a process ended by a signal as the signal's number: ${meaning}`;
+      const signal = stopping ? null : signalOfCode(code);
+      if (signal) e.detail = `if a signal ended it, ${signal}: Electron reports a signal as its number`;
       on.end(e);
     });
     child.postMessage({ type: 'init', init });
@@ -95,9 +95,11 @@ export function utilityProcessHost(utilityProcess: UtilityProcessApi, o: Utility
   };
 }
 
+/** Signals that end a process unasked: killed (the OOM killer), or a native crash. */
+const FATAL_SIGNALS = ['SIGKILL', 'SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTERM'] as const;
+
 /** 9 -> 'SIGKILL' on POSIX, where Electron turns a terminating signal into the exit code. */
 function signalOfCode(code: number): string | null {
-  if (process.platform === 'win32' || code <= 0) return null;
-  const name = Object.entries(os.constants.signals).find(([, n]) => n === code)?.[0];
-  return name ?? null;
+  if (process.platform === 'win32') return null;
+  return FATAL_SIGNALS.find((s) => os.constants.signals[s] === code) ?? null;
 }
