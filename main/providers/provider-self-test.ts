@@ -106,7 +106,7 @@ async function decide(name: ExecutionProviderName, run: NonNullable<SelfTestOpti
       };
     }
     worst = Math.max(worst, c.maxDiff);
-    failures.push(`with the ${layoutName(name, layout)} layout it miscomputes: ${c.where} differs from the CPU's by ${c.maxDiff.toExponential(2)} (${c.worstRatio.toFixed(0)}x the tolerance)`);
+    failures.push(`with the ${layoutName(name, layout)} layout it miscomputes (${c.where}: largest difference from the CPU ${c.maxDiff.toExponential(2)}, ${c.worstRatio.toFixed(0)}x the tolerance)`);
   }
   return { passed: false, layout: null, maxDiff: worst > 0 ? worst : null, message: `refused: ${failures.join('; ')}` };
 }
