@@ -17,6 +17,8 @@ import { emitCrossEntropy, type CrossEntropyOptions } from './loss';
 import { emitUpdate, scalarInputNames, type OptimizerConfig } from './optim/index';
 import { inferShapes, type ShapeInfo } from './shape-infer';
 import { fuseTrainingBatchNorm } from './fuse-bn';
+import { trimDeadConvTaps } from './trim-conv-taps';
+import { denseSmallMapConvs } from './small-map-conv';
 
 /** A forward graph ready to be trained: studio-emitted ({ training: true }) or prepareForTraining'd. */
 export interface TrainableGraph {
@@ -118,7 +120,9 @@ export function startFromForward(
 
 export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
   const info0 = inferShapes(src0.graph, { batch: opts.batchSize });
-  const src = (opts.grad?.fuseBatchNorm ?? true) ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, info0) } : src0;
+  const fused = (opts.grad?.fuseBatchNorm ?? true) ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, info0) } : src0;
+  const trimmed = (opts.grad?.trimConvTaps ?? true) ? { ...fused, graph: trimDeadConvTaps(fused.graph, info0).graph } : fused;
+  const src = (opts.grad?.denseSmallMaps ?? true) ? { ...trimmed, graph: denseSmallMapConvs(trimmed.graph, info0).graph } : trimmed;
   const stateNames = Object.keys(src.stateUpdates ?? {});
   const { g, info, nodes } = startFromForward(src, opts.batchSize, 'train_step', [...src.trainable, ...stateNames], info0);
 

@@ -31,12 +31,18 @@ export interface GradContext {
 export interface GradOptions {
   /** Use MaxPool's Indices output for its backward (exact first-max routing). Default true. */
   maxPoolIndices?: boolean;
+  /** Fan-out accumulation: one Sum node, or a chain of Add (providers without Sum). Default 'sum'. */
+  accumulate?: 'sum' | 'add';
   /** Let Conv choose backward formulations by shape (Conv-vs-ConvTranspose, im2col). Default true. */
   convHeuristics?: boolean;
   /** Conv weight-gradient formulation: by shape ('auto'), always the conv trick, or always im2col. */
   convWeightGrad?: 'auto' | 'conv' | 'im2col';
   /** Differentiate batch norm over batch statistics as one unit; fuse the studio's explicit form. Default true. */
   fuseBatchNorm?: boolean;
+  /** Slice away conv kernel taps that only ever multiply padding (small maps). Default true. */
+  trimConvTaps?: boolean;
+  /** Run convs on tiny maps (H*W <= taps) as one dense GEMM over the batch. Default true. */
+  denseSmallMaps?: boolean;
 }
 
 /**
