@@ -2,8 +2,9 @@
 
 Same architectures as the studio templates (LeNet-5 default, ResNet-18 torchvision layout,
 GoogLeNet default variant without aux classifiers), SGD momentum 0.9, cross-entropy, random data,
-float32 on CPU with a fixed thread count. Prints one JSON line per model.
-Usage: /usr/bin/python3 bench/train_pytorch.py --threads 2 --steps 20 [models...]
+float32 on CPU with a fixed thread count, or on a CUDA GPU (--device cuda; bench/gpu-train-step.mjs).
+Prints one JSON line per model.
+Usage: /usr/bin/python3 bench/train_pytorch.py --threads 2 --steps 20 [--device cpu|cuda] [--batch B] [models...]
 """
 import argparse
 import json
@@ -128,14 +129,19 @@ MODELS = {
 }
 
 
-def bench(name, steps, warmup):
-    cls, shape, batch = MODELS[name]
+def bench(name, steps, warmup, device='cpu', batch=None):
+    cls, shape, default_batch = MODELS[name]
+    batch = batch or default_batch
+    dev = torch.device(device)
     torch.manual_seed(0)
-    model = cls(10)
+    model = cls(10).to(dev)
     model.train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x = torch.randn(batch, *shape)
-    y = torch.randint(0, 10, (batch,))
+    # The batch stays on the device, as the studio's bench feeds the same batch every step.
+    x = torch.randn(batch, *shape).to(dev)
+    y = torch.randint(0, 10, (batch,)).to(dev)
+    # CUDA runs asynchronously: wait for the queued steps before reading the clock.
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -145,15 +151,18 @@ def bench(name, steps, warmup):
 
     for _ in range(warmup):
         step()
+    sync()
     t0 = time.perf_counter()
     c0 = time.process_time()
     for _ in range(steps):
         step()
+    sync()
     ms = (time.perf_counter() - t0) * 1000 / steps
     cpu_ms = (time.process_time() - c0) * 1000 / steps
     params = sum(p.numel() for p in model.parameters())
     return {'model': name, 'batch': batch, 'imagesPerSecond': batch * 1000 / ms, 'msPerStep': ms, 'cpuMsPerStep': cpu_ms, 'params': params,
-            'threads': torch.get_num_threads(), 'torch': torch.__version__}
+            'threads': torch.get_num_threads(), 'torch': torch.__version__, 'device': device,
+            **({'gpu': torch.cuda.get_device_name(dev)} if dev.type == 'cuda' else {})}
 
 
 if __name__ == '__main__':
@@ -161,8 +170,12 @@ if __name__ == '__main__':
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--steps', type=int, default=20)
     ap.add_argument('--warmup', type=int, default=3)
+    ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
+    ap.add_argument('--batch', type=int, default=None, help='batch size (default: per model, as train-compare.mjs)')
     ap.add_argument('models', nargs='*', default=list(MODELS))
     a = ap.parse_args()
+    if a.device == 'cuda' and not torch.cuda.is_available():
+        raise SystemExit('--device cuda: this PyTorch build sees no CUDA GPU (torch.cuda.is_available() is False)')
     torch.set_num_threads(a.threads)
     for m in a.models:
-        print(json.dumps(bench(m, a.steps, a.warmup)), flush=True)
+        print(json.dumps(bench(m, a.steps, a.warmup, a.device, a.batch)), flush=True)

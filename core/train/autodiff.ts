@@ -164,7 +164,9 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
     if (!list || list.length === 0) out = undefined;
     else if (list.length === 1) out = list[0];
     else {
-      out = g.op1('Sum', list, {}, { name: 'grad_accum' });
+      out = spec.options?.accumulate === 'add'
+        ? list.slice(1).reduce((acc, d) => g.op1('Add', [acc, d], {}, { name: 'grad_accum' }), list[0]!)
+        : g.op1('Sum', list, {}, { name: 'grad_accum' });
       extraShapes.set(out, shapeOf(v));
     }
     finalized.set(v, out);

@@ -5,7 +5,8 @@
  */
 import type { Graph } from '../onnx/ir';
 import { identity, makeModel, startFromForward, type TrainStepGraph } from './build-train-step';
-import { emitCrossEntropy, type CrossEntropyOptions } from './loss';
+import { emitCrossEntropy, type CrossEntropyOptions, type LabelFormat } from './loss';
+import { CPU_TARGET, foldStaticSize, formulationFor, type ProviderTarget } from './target';
 import type { Model } from '../onnx/ir';
 
 export interface EvalSource {
@@ -21,12 +22,16 @@ export interface EvalOptions {
   batchSize: number;
   loss?: CrossEntropyOptions;
   labels?: string;
+  /** The provider the graph is built for (default the CPU): picks the label format and loss ops. */
+  target?: ProviderTarget;
 }
 
 export interface EvalGraph {
   model: Model;
   images: string;
   labels: string;
+  /** How the labels input is fed: int64 class ids [B] or float32 one-hot rows [B, C]. */
+  labelFormat: LabelFormat;
   loss: string;
   logits: string;
   weightInputs: string[];
@@ -36,6 +41,8 @@ export function buildEvalGraph(src: EvalSource, opts: EvalOptions): EvalGraph {
   const { g, info, nodes } = startFromForward(
     { graph: src.graph, input: src.input, logits: src.logits, trainable: [] }, opts.batchSize, 'eval', src.weightInputs,
   );
+  const formulation = formulationFor(opts.target ?? CPU_TARGET);
+  if (formulation.foldSize) nodes.splice(0, nodes.length, ...foldStaticSize(nodes, (v) => info.shapes.get(v)?.shape));
   // Inference form: Dropout is the identity.
   for (const n of nodes) {
     if (n.opType === 'Dropout') g.nodes.push({ ...n, opType: 'Identity', inputs: [n.inputs[0]!], outputs: [n.outputs[0]!], attributes: {} });
@@ -44,13 +51,15 @@ export function buildEvalGraph(src: EvalSource, opts: EvalOptions): EvalGraph {
   const ls = info.shapes.get(src.logits);
   if (!ls || ls.shape.length !== 2) throw new Error(`logits "${src.logits}" must be [batch, classes]`);
   const [n, c] = ls.shape as [number, number];
-  const labels = g.input(opts.labels ?? 'labels', 'int64', [n]);
-  const { loss } = emitCrossEntropy(g, src.logits, labels, n, c, opts.loss);
+  const form = formulation.loss;
+  const labelFormat = form.labels ?? 'int64';
+  const labels = labelFormat === 'onehot' ? g.input(opts.labels ?? 'labels', 'float32', [n, c]) : g.input(opts.labels ?? 'labels', 'int64', [n]);
+  const { loss } = emitCrossEntropy(g, src.logits, labels, n, c, opts.loss, form);
   const lossOut = g.fresh('loss');
   identity(g, loss, lossOut);
   g.output(lossOut, 'float32', []);
   g.output(src.logits, 'float32', [n, c]);
-  return { model: makeModel(g.build(), 'CNN Studio eval: forward (inference) + cross-entropy'), images: src.input, labels, loss: lossOut, logits: src.logits, weightInputs: [...src.weightInputs] };
+  return { model: makeModel(g.build(), 'CNN Studio eval: forward (inference) + cross-entropy'), images: src.input, labels, labelFormat, loss: lossOut, logits: src.logits, weightInputs: [...src.weightInputs] };
 }
 
 /** The eval inputs a train-step graph's weights and running statistics map to (same names). */

@@ -3,7 +3,8 @@
  * model run once per step. Weights, optimizer state and running statistics are inputs; their
  * updated values are outputs, so the host keeps them (and can checkpoint them) between steps.
  *
- * inputs:  images [B, ...], labels int64 [B], scalars (lr / Adam terms, float32 []),
+ * inputs:  images [B, ...], labels (int64 [B], or float32 one-hot [B, C] for a target without int64
+ *          ops: see labelFormat and core/train/target.ts), scalars (lr / Adam terms, float32 []),
  *          every trainable weight (by its own name), optimizer state (`<w>.momentum_buffer`,
  *          `<w>.exp_avg`, `<w>.exp_avg_sq`; zeros before the first step), running statistics
  * outputs: loss [], logits [B, C], `<w>.next` per weight, `<state>.next`, `<stat>.next`
@@ -13,7 +14,8 @@ import { GraphBuilder } from '../onnx/builder';
 import type { DType, Graph, Model, Node, ValueInfo } from '../onnx/ir';
 import { buildBackward } from './autodiff';
 import type { GradOptions } from './grad/types';
-import { emitCrossEntropy, type CrossEntropyOptions } from './loss';
+import { emitCrossEntropy, type CrossEntropyOptions, type LabelFormat } from './loss';
+import { CPU_TARGET, foldStaticSize, formulationFor, type ProviderTarget } from './target';
 import { emitUpdate, scalarInputNames, type OptimizerConfig } from './optim/index';
 import { inferShapes, type ShapeInfo } from './shape-infer';
 import { fuseTrainingBatchNorm } from './fuse-bn';
@@ -42,6 +44,8 @@ export interface TrainStepOptions {
   outputGradients?: boolean;
   /** Label input name (default 'labels'). */
   labels?: string;
+  /** The provider the graph is built for (default the CPU): picks formulations it runs. */
+  target?: ProviderTarget;
 }
 
 export interface TensorSlot {
@@ -56,6 +60,8 @@ export interface TrainStepGraph {
   model: Model;
   images: string;
   labels: string;
+  /** How the labels input is fed: int64 class ids [B] or float32 one-hot rows [B, C]. */
+  labelFormat: LabelFormat;
   batchSize: number;
   numClasses: number;
   /** Scalar float inputs to feed every step (see optimizerScalars). */
@@ -118,7 +124,9 @@ export function startFromForward(
   return { g, info, nodes };
 }
 
-export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
+export function buildTrainStep(src0: TrainableGraph, opts0: TrainStepOptions): TrainStepGraph {
+  const form = formulationFor(opts0.target ?? CPU_TARGET, opts0.grad);
+  const opts: TrainStepOptions = { ...opts0, grad: form.grad };
   const info0 = inferShapes(src0.graph, { batch: opts.batchSize });
   const fused = (opts.grad?.fuseBatchNorm ?? true) ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, info0) } : src0;
   const trimmed = (opts.grad?.trimConvTaps ?? true) ? { ...fused, graph: trimDeadConvTaps(fused.graph, info0).graph } : fused;
@@ -136,17 +144,19 @@ export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): Tr
       info.shapes.set(idx, { dtype: 'int64', shape: [...info.shapes.get(n.outputs[0]!)!.shape] });
     }
   }
+  if (form.foldSize) nodes.splice(0, nodes.length, ...foldStaticSize(nodes, (v) => info.shapes.get(v)?.shape));
   g.nodes.push(...nodes);
   const graphForGrad: Graph = { ...src.graph, nodes };
 
   const ls = info.shapes.get(src.logits);
   if (!ls || ls.shape.length !== 2) throw new Error(`logits "${src.logits}" must be [batch, classes]`);
   const [n, c] = ls.shape as [number, number];
-  const labels = g.input(opts.labels ?? 'labels', 'int64', [n]);
+  const labelFormat = form.loss.labels ?? 'int64';
+  const labels = labelFormat === 'onehot' ? g.input(opts.labels ?? 'labels', 'float32', [n, c]) : g.input(opts.labels ?? 'labels', 'int64', [n]);
   const scalars = scalarInputNames(opts.optimizer);
   for (const s of scalars) g.input(s, 'float32', []);
 
-  const { loss, dLogits } = emitCrossEntropy(g, src.logits, labels, n, c, opts.loss);
+  const { loss, dLogits } = emitCrossEntropy(g, src.logits, labels, n, c, opts.loss, form.loss);
   const back = buildBackward({ graph: graphForGrad, info, seeds: { [src.logits]: dLogits }, wrt: src.trainable, builder: g, options: opts.grad });
 
   const weights: TensorSlot[] = [];
@@ -199,6 +209,7 @@ export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): Tr
     model: makeModel(g.build(), 'CNN Studio train step: forward + cross-entropy + backward + optimizer update'),
     images: src.input,
     labels,
+    labelFormat,
     batchSize: n,
     numClasses: c,
     scalars,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { parseProject, type ModelDocument } from '../../core/graph/index';
 import { buildTemplate } from '../../core/templates/index';
 import { benchTrainStep } from '../trainer/bench';
+import { summarizeFallback } from '../providers/graph-target';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
@@ -54,7 +55,7 @@ export function registerBench(program: Command, io: CliIO): void {
     .option('--steps <S>', 'timed steps (after 3 warm-up steps)', '20')
     .option('--device <D>', DEVICE_HELP, 'cpu')
     .option('--threads <N>', 'CPU threads for onnxruntime', '2')
-    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device, fallbackReason}')
+    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device, fallbackReason, cpuFallbackNodes}')
     .option('--cpu-time', 'with --json: add cpuMsPerStep (process CPU time per step, less sensitive to machine load)')
     .action(async (projectArg: string, o: { batch: string; steps: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
       const batch = positiveInt('--batch', o.batch, 32);
@@ -80,10 +81,13 @@ export function registerBench(program: Command, io: CliIO): void {
         throw new CliError(`${device} could not run the training step: ${(e as Error).message.split('\n')[0]}`);
       }
       if (o.json) {
-        const line: Record<string, number | string | null> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device, fallbackReason };
+        const line: Record<string, unknown> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device, fallbackReason, cpuFallbackNodes: r.cpuFallbackNodes };
         if (o.cpuTime && r.cpuMsPerStep !== undefined) line.cpuMsPerStep = r.cpuMsPerStep;
         io.out(JSON.stringify(line));
       }
-      else io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms, CPU ${r.cpuMsPerStep?.toFixed(1)} ms/step)`);
+      else {
+        io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms, CPU ${r.cpuMsPerStep?.toFixed(1)} ms/step)`);
+        if (r.cpuFallbackNodes.length > 0) io.out(`${r.cpuFallbackNodes.length} node(s) run on the CPU instead of ${r.device}: ${summarizeFallback(r.cpuFallbackNodes).join('; ')}`);
+      }
     });
 }

@@ -7,6 +7,7 @@ import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/i
 import { buildStudioTrainStep } from '../../core/train/studio';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { TrainStepRunner, type Device } from './ort-session';
+import { buildForProvider, type CpuFallbackNode } from '../providers/graph-target';
 
 export interface BenchOptions {
   batch: number;
@@ -24,16 +25,20 @@ export interface BenchResult {
   setupMs?: number;
   /** Process CPU time per step (all threads): a load-insensitive cost figure. */
   cpuMsPerStep?: number;
+  /** Nodes of the step graph (built for the device) that the device cannot run (op-support probe). */
+  cpuFallbackNodes: CpuFallbackNode[];
 }
 
 export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promise<BenchResult> {
   const t0 = performance.now();
   const optimizer: OptimizerConfig = { kind: 'sgd', momentum: 0.9 };
-  const { step, weights } = buildStudioTrainStep(doc, { batchSize: o.batch, optimizer });
+  const device = o.device ?? 'cpu';
+  // The graph is built for the device: formulations it runs, op support probed (and cached).
+  const built = await buildForProvider(device, (target) => buildStudioTrainStep(doc, { batchSize: o.batch, optimizer, target }), (b) => b.step.model, { threads: o.threads });
+  const { step, weights } = built.graph;
   const rnd = seededRandom(1);
   const initial = new Map<string, Float32Array>();
   for (const w of weights) initial.set(w.name, initWeight(w, rnd));
-  const device = o.device ?? 'cpu';
   const runner = await TrainStepRunner.create(step, optimizer, initial, { device, threads: o.threads });
   const setupMs = performance.now() - t0;
   const inputShape = step.model.graph.inputs.find((v) => v.name === step.images)!.shape as number[];
@@ -47,5 +52,5 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const ms = (performance.now() - t1) / o.steps;
   const c2 = process.cpuUsage(c1);
   await runner.session.release();
-  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, setupMs, cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps };
+  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, setupMs, cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps, cpuFallbackNodes: built.cpuFallbackNodes };
 }

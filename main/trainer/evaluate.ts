@@ -9,7 +9,8 @@ import type { EvalGraph } from '../../core/train/build-eval';
 import type { CrossEntropyOptions } from '../../core/train/loss';
 import type { ModelDocument } from '../../core/graph/index';
 import { MetricsAccumulator, type EvalMetrics } from '../../core/train/metrics';
-import { createSession, f32, i64, type Device } from './ort-session';
+import { createSession, f32, labelTensor, type Device } from './ort-session';
+import type { ProviderTarget } from '../../core/train/target';
 import type { Loader } from '../data/loader';
 
 export interface EvalSession {
@@ -26,14 +27,14 @@ export interface EvalSessions {
 
 /** Sessions for batches of `batch` and, when `samples` is not a multiple, for the remainder. */
 export async function createEvalSessions(
-  doc: ModelDocument, samples: number, batch: number, cfg: { device: Device; threads: number; loss?: CrossEntropyOptions },
+  doc: ModelDocument, samples: number, batch: number, cfg: { device: Device; threads: number; loss?: CrossEntropyOptions; target?: ProviderTarget },
 ): Promise<EvalSessions> {
   const bySize = new Map<number, EvalSession>();
   const sizes = [Math.min(batch, samples)];
   if (samples % sizes[0]! !== 0) sizes.push(samples % sizes[0]!);
   for (const b of sizes) {
     if (b < 1 || bySize.has(b)) continue;
-    const { evalGraph } = buildStudioEval(doc, { batchSize: b, loss: cfg.loss });
+    const { evalGraph } = buildStudioEval(doc, { batchSize: b, loss: cfg.loss, target: cfg.target });
     bySize.set(b, { batch: b, graph: evalGraph, session: await createSession(evalGraph.model, { device: cfg.device, threads: cfg.threads }) });
   }
   return {
@@ -57,7 +58,7 @@ export async function evaluateSplit(
     if (!s) throw new Error(`no eval session for a batch of ${batch.size}`);
     const feeds: Record<string, ort.Tensor> = {
       [s.graph.images]: f32(batch.images, [batch.size, C, H, W]),
-      [s.graph.labels]: i64(batch.labels, [batch.size]),
+      [s.graph.labels]: labelTensor(s.graph.labelFormat, batch.labels, classes.length),
     };
     for (const name of s.graph.weightInputs) {
       const v = weights(name);

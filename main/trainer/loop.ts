@@ -28,6 +28,8 @@ import { RunControl } from './control';
 import { selectDevice, type Probe, type ProviderCheck } from './device';
 import { selfTestModel, type SelfTestInput } from './self-test';
 import { explainProviderError } from '../providers';
+import { buildForProvider, deviceProblem, summarizeFallback } from '../providers/graph-target';
+import { CPU_TARGET, knownTarget, type ProviderTarget } from '../../core/train/target';
 import { drawMasks, maskSpecs } from './dropout-masks';
 import { createEvalSessions, evaluateSplit, type EvalSessions } from './evaluate';
 import { writeInferenceModel } from './export-model';
@@ -196,7 +198,10 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   }
   const optimizer = optimizerConfig(settings);
   const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
-  const { step: stepGraph, weights: weightDefs } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' });
+  const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const };
+  const built = buildStudioTrainStep(doc, stepOptions);
+  const weightDefs = built.weights;
+  let stepGraph = built.step;
   if (stepGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${stepGraph.unusedWeights.join(', ')}`, 'warn');
   const masks = maskSpecs(stepGraph.extraInputs, expanded, batch);
   const shapes = new Map<string, number[]>(weightDefs.map((w) => [w.name, w.shape]));
@@ -209,6 +214,32 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   let fallbackReason = resolved.fallbackReason;
   if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
   else if (resolved.selfTest) log(`${device}: ${resolved.selfTest.message}${resolved.selfTest.cached ? ' (cached self-test)' : ''}`);
+  // The graphs are built for the device: formulations it runs, the rest reported (op-support probe).
+  let target: ProviderTarget = CPU_TARGET;
+  const toCpu = (why: string): void => {
+    fallbackReason = why;
+    log(`training on the CPU: ${why}`, 'warn');
+    device = 'cpu';
+    target = CPU_TARGET;
+    stepGraph = built.step;
+  };
+  if (device !== 'cpu') {
+    const dev = device;
+    try {
+      const t = await buildForProvider(dev, (tg) => buildStudioTrainStep(doc, { ...stepOptions, target: tg }).step, (s) => s.model, { threads });
+      stepGraph = t.graph;
+      target = t.target;
+      if (t.cacheWarning) log(t.cacheWarning, 'warn');
+      const problem = deviceProblem(dev, t.cpuFallbackNodes);
+      if (problem) toCpu(problem);
+      else if (t.cpuFallbackNodes.length > 0) log(`${t.cpuFallbackNodes.length} node(s) of the training graph run on the CPU, not ${dev} (their inputs are copied each step): ${summarizeFallback(t.cpuFallbackNodes).join('; ')}`, 'warn');
+    } catch (e) {
+      // The probe itself failed: build for the provider's known gaps and let the self-test decide.
+      target = knownTarget(dev);
+      stepGraph = buildStudioTrainStep(doc, { ...stepOptions, target }).step;
+      log(`${dev}: op-support probe failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); the graph avoids the ops known to be missing`, 'warn');
+    }
+  }
   const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
@@ -219,11 +250,7 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   if (device !== 'cpu') {
     const step = { graph: stepGraph, optimizer, initial, extra: drawMasks(masks, settings.seed, 0, 0), lr: settings.lr };
     const t = await selfTestModel(await selfTestInput(doc, initial, data), device, threads, step);
-    if (t.reason) {
-      fallbackReason = t.reason;
-      log(`training on the CPU: ${t.reason}`, 'warn');
-      device = 'cpu';
-    }
+    if (t.reason) toCpu(t.reason);
     tested = t.runner;
   }
   let runner: TrainStepRunner;
@@ -231,9 +258,7 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
     runner = tested ?? await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
   } catch (e) {
     if (device === 'cpu') throw e;
-    fallbackReason = `${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`;
-    log(`training on the CPU: ${fallbackReason}`, 'warn');
-    device = 'cpu';
+    toCpu(`${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`);
     runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
   }
   if (resumeFrom) {
@@ -246,7 +271,7 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   }
   let evalSessions: EvalSessions | null = null;
   try {
-    if (valCount > 0) evalSessions = await createEvalSessions(doc, valCount, batch, { device, threads, ...(loss ? { loss } : {}) });
+    if (valCount > 0) evalSessions = await createEvalSessions(doc, valCount, batch, { device, threads, target, ...(loss ? { loss } : {}) });
     return await epochs(opts, emit, control, state, cx, { classes, doc, batch, runner, evalSessions, masks, shapes, device, fallbackReason, threads, trainCount, valCount });
   } finally {
     await runner.session.release().catch(() => undefined);

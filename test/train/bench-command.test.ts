@@ -1,4 +1,4 @@
-/** `cnn-studio bench train-step` prints one JSON line {imagesPerSecond, msPerStep, device}. */
+/** `cnn-studio bench train-step` prints one JSON line {imagesPerSecond, msPerStep, device, fallbackReason, cpuFallbackNodes}. */
 import { expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
 import type { CliIO } from '../../main/commands/io';
@@ -15,8 +15,10 @@ it('bench train-step --json on a template', async () => {
   expect(code, io.stderr.join('\n')).toBe(0);
   expect(io.stdout.length).toBe(1);
   const r = JSON.parse(io.stdout[0]!) as Record<string, unknown>;
-  expect(Object.keys(r).sort()).toEqual(['device', 'imagesPerSecond', 'msPerStep']);
+  expect(Object.keys(r).sort()).toEqual(['cpuFallbackNodes', 'device', 'fallbackReason', 'imagesPerSecond', 'msPerStep']);
   expect(r.device).toBe('cpu');
+  // The CPU runs every node of a graph built for it.
+  expect(r.cpuFallbackNodes).toEqual([]);
   expect(r.imagesPerSecond as number).toBeGreaterThan(0);
 });
 
