@@ -6,6 +6,7 @@ import type { Model } from '../core/onnx/ir';
 import { adapterFor } from './providers/adapters';
 import { diagnoseCuda } from './providers/cuda-diagnosis';
 import { realHost, type HostProbe } from './providers/host-probe';
+import { cachedSelfTest } from './providers/provider-self-test';
 import { providerConfig } from './providers/layout';
 import { packageRoot, unpackedAssetPath } from './paths';
 
@@ -78,10 +79,12 @@ export async function probeExecutionProviders(opts: ProbeOptions = {}): Promise<
   const results: ExecutionProviderInfo[] = [];
   for (const name of EXECUTION_PROVIDERS) {
     const info: ExecutionProviderInfo = { name, label: LABELS[name], offered: offered.has(name), available: false, reason: null, probeMs: null };
+    let driverKey = '';
     if (info.offered) {
       const adapter = adapterFor(name, host);
       info.adapter = adapter.name;
       info.software = adapter.software;
+      driverKey = adapter.driverKey;
     }
     if (!info.offered) {
       info.reason = `not offered by onnxruntime-node on ${process.platform}/${process.arch}`;
@@ -92,6 +95,8 @@ export async function probeExecutionProviders(opts: ProbeOptions = {}): Promise<
     try {
       await withTimeout(runProbe(ort, bytes, name), timeoutMs, `${LABELS[name]} did not load within ${timeoutMs / 1000} s`);
       info.available = true;
+      // Only a verdict already cached: the self-test itself runs before first use (selectDevice).
+      if (name !== 'cpu') info.selfTest = await cachedSelfTest(name, driverKey, ort.env?.versions?.node);
     } catch (e) {
       const raw = e instanceof Error ? e.message : String(e);
       info.reason = explainProviderError(name, raw);

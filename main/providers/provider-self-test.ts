@@ -64,11 +64,20 @@ async function writeCache(file: string, key: string, result: Omit<ProviderSelfTe
 
 const layoutName = (name: ExecutionProviderName, l: ProviderLayout): string => (l === 'NCHW' ? 'NCHW' : name === 'webgpu' ? 'default (NHWC)' : 'default');
 
+const cacheKey = (name: ExecutionProviderName, driverKey: string, ortVersion: string | undefined): string =>
+  `${name}|${driverKey}|onnxruntime ${ortVersion ?? '?'}|reference ${REFERENCE_VERSION}`;
+
+/** A verdict already in the cache, without running anything (the studio's machine dialog). */
+export async function cachedSelfTest(name: ExecutionProviderName, driverKey: string, ortVersion: string | undefined, cacheFile = selfTestCacheFile()): Promise<ProviderSelfTest | null> {
+  const hit = (await readCache(cacheFile))[cacheKey(name, driverKey, ortVersion)];
+  return hit ? { ...hit, cached: true } : null;
+}
+
 /** Runs (or recalls) the self-test; on a pass, the chosen layout is used by this process's sessions. */
 export async function selfTestProvider(name: ExecutionProviderName, o: SelfTestOptions): Promise<ProviderSelfTest> {
   if (name === 'cpu') return { passed: true, layout: null, maxDiff: 0, message: 'the CPU is the reference', cached: false, ms: 0 };
   const file = o.cacheFile ?? selfTestCacheFile();
-  const key = `${name}|${o.driverKey}|onnxruntime ${o.ort.env.versions?.node ?? '?'}|reference ${REFERENCE_VERSION}`;
+  const key = cacheKey(name, o.driverKey, o.ort.env.versions?.node);
   if (!o.force) {
     const hit = (await readCache(file))[key];
     if (hit) {

@@ -1,7 +1,24 @@
 import { useState } from 'react';
 import type { ExecutionProviderInfo, StudioClient } from '../../core/api';
 
-/** Which execution providers load on this machine, and why the others do not. */
+/** What a provider that loads runs on, and whether the self-test against the CPU trusted it. */
+function Detail({ p }: { p: ExecutionProviderInfo }) {
+  if (!p.available) return <>{p.reason}</>;
+  const t = p.selfTest;
+  return (
+    <>
+      <span>loads here ({p.probeMs} ms){p.adapter && p.name !== 'cpu' ? ` on ${p.adapter}` : ''}</span>
+      {p.software && <span className="badge warn" title="A GPU emulated on the CPU: slower than the CPU provider. Auto does not choose it.">software adapter</span>}
+      {p.name !== 'cpu' && (
+        <span className="self-test" data-testid={`self-test-${p.name}`}>
+          {t ? `${t.passed ? 'Self-test passed' : 'Self-test refused it'}${t.layout === 'NCHW' ? ' (NCHW layout)' : ''}: ${t.message}` : 'Not self-tested yet: the self-test against the CPU runs before its first use.'}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** Which execution providers load on this machine, on which adapter, and why the others do not. */
 export function ProvidersPanel({ api }: { api: StudioClient }) {
   const [providers, setProviders] = useState<ExecutionProviderInfo[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -32,7 +49,7 @@ export function ProvidersPanel({ api }: { api: StudioClient }) {
               <tr key={p.name} className={p.available ? 'ok' : p.offered ? 'fail' : 'absent'}>
                 <td className="dot">{p.available ? '●' : '○'}</td>
                 <td>{p.label}</td>
-                <td className="reason">{p.available ? `loads here (${p.probeMs} ms)` : p.reason}</td>
+                <td className="reason"><Detail p={p} /></td>
               </tr>
             ))}
           </tbody>
