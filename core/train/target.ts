@@ -7,7 +7,8 @@
  * an op over int64 data ('Equal.int64'), or MaxPool's Indices output ('MaxPool.Indices'). They come
  * from the op-support probe (main/providers/op-probe.ts), or, before it ran, from known facts
  * (KNOWN_GAPS). Formulation per gap:
- *   MaxPool.Indices, MaxUnpool, ScatterElements, Reshape.int64 -> MaxPool backward without Indices
+ *   MaxPool.Indices, MaxUnpool.int64, ScatterElements.int64,
+ *   Reshape.int64 (the Indices route's ops)                    -> MaxPool backward without Indices
  *   Equal.int64, Unsqueeze.int64, Gather.int64                 -> labels fed as float one-hot [N, C]
  *   LogSoftmax                                                 -> explicit max-shifted log-softmax
  *   Sum                                                        -> gradient accumulation by Add
@@ -34,7 +35,7 @@ export interface ProviderTarget {
  * gradient of a 1x1 stride-2 conv) differs from the CPU by as much as its output.
  */
 export const KNOWN_GAPS: Readonly<Record<string, readonly string[]>> = {
-  webgpu: ['MaxPool.Indices', 'MaxUnpool', 'Equal.int64', 'Unsqueeze.int64', 'LogSoftmax', 'Sum', 'Size', 'Conv.dilations'],
+  webgpu: ['MaxPool.Indices', 'MaxUnpool.int64', 'Equal.int64', 'Unsqueeze.int64', 'LogSoftmax', 'Sum', 'Size', 'Conv.dilations'],
 };
 
 /** The target before any probe ran: the known gaps of the provider (none for the CPU). */
@@ -56,7 +57,7 @@ export function opCapability(node: Pick<Node, 'opType' | 'outputs' | 'attributes
   return dataInputTypes.includes('int64') ? `${node.opType}.int64` : node.opType;
 }
 
-const INDICES_ROUTE = ['MaxPool.Indices', 'MaxUnpool', 'ScatterElements', 'Reshape.int64'];
+const INDICES_ROUTE = ['MaxPool.Indices', 'MaxUnpool.int64', 'ScatterElements.int64', 'Reshape.int64'];
 const INT64_LABELS = ['Equal.int64', 'Unsqueeze.int64', 'Gather.int64', 'Cast.int64'];
 
 export interface Formulation {

@@ -116,7 +116,7 @@ async function runGroup(group: ProbeNode[], device: Device, threads: number, out
   if (group.length === 0) return;
   let session: Ort.InferenceSession;
   try {
-    session = await createSession(makeModel(groupGraph(group), 'op probe'), { device, threads, cpuFallback: device === 'cpu' });
+    session = await createSession(makeModel(groupGraph(group), 'op probe'), { device, threads, cpuFallback: device === 'cpu', quiet: true });
   } catch (e) {
     if (group.length === 1) {
       failed.set(group[0]!.node.name, NO_KERNEL.test(String(e)) ? { kind: 'no-kernel', reason: `no ${device} kernel` } : { kind: 'load', reason: `does not load: ${firstLine(e)}` });

@@ -21,6 +21,8 @@ export interface SessionConfig {
    * (session option session.disable_cpu_ep_fallback; the op-support probe uses it). Default true.
    */
   cpuFallback?: boolean;
+  /** Log nothing below fatal (the op-support probe expects sessions that refuse or fail). */
+  quiet?: boolean;
 }
 
 export async function createSession(model: Model | Uint8Array, cfg: SessionConfig = {}): Promise<ort.InferenceSession> {
@@ -34,7 +36,7 @@ export async function createSession(model: Model | Uint8Array, cfg: SessionConfi
     intraOpNumThreads: cfg.threads ?? 2,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    logSeverityLevel: 3,
+    logSeverityLevel: cfg.quiet ? 4 : 3,
     ...(cfg.cpuFallback === false && device !== 'cpu' ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
   });
 }
