@@ -27,6 +27,7 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
 import { selectDevice, type Probe, type ProviderCheck } from './device';
 import { selfTestModel, type SelfTestInput } from './self-test';
+import { syncRunnerToHost } from './resident-session';
 import { explainProviderError } from '../providers';
 import { buildForProvider, deviceProblem, summarizeFallback } from '../providers/graph-target';
 import { CPU_TARGET, knownTarget, type ProviderTarget } from '../../core/train/target';
@@ -389,7 +390,8 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     stepSecondsAvg = seconds / stepsPerEpoch;
     if (control.cancelled) return cancel(epoch);
 
-    // Validation.
+    // Validation (reads the weights on the host: refresh them when they live on the GPU).
+    await syncRunnerToHost(runner);
     const e0 = performance.now();
     let metrics: EvalMetrics | null = null;
     if (val && evalSessions) metrics = await evaluateSplit(evalSessions, lookup, shapes, val, classes, opts.maxMisclassified ?? 1000);

@@ -7,14 +7,16 @@
  * Then one step of this model's train-step graph runs on the device and must give a finite loss:
  * a provider can load a graph and fail at run time (WebGPU's MaxPool with Indices, "not supported
  * yet"), and that must send the run to the CPU before it starts, not fail it at step 1. The
- * session is handed back for training, so the step graph is compiled once.
+ * session is handed back for training, so the step graph is compiled once (on WebGPU with the
+ * weights kept on the GPU between steps: resident-session.ts).
  */
 import type * as ort from 'onnxruntime-node';
 import { buildStudioEval } from '../../core/train/studio';
 import type { ModelDocument } from '../../core/graph/index';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
 import type { OptimizerConfig } from '../../core/train/optim/index';
-import { createSession, f32, i64, TrainStepRunner, type Device } from './ort-session';
+import { createSession, f32, i64, type Device, type TrainStepRunner } from './ort-session';
+import { createDeviceRunner, freshRunner } from './resident-session';
 import { explainProviderError } from '../providers';
 
 export interface SelfTestInput {
@@ -94,12 +96,12 @@ export async function selfTestModel(input: SelfTestInput, device: Device, thread
   if (why) return { reason: why, runner: null };
   let runner: TrainStepRunner | null = null;
   try {
-    runner = await TrainStepRunner.create(step.graph, step.optimizer, step.initial, { device, threads });
+    runner = await createDeviceRunner(step.graph, step.optimizer, step.initial, device, threads);
     const b = tiledBatch(input, step.graph.batchSize);
     const r = await runner.run(b.images, b.dims, b.labels, step.lr, step.extra);
     if (!Number.isFinite(r.loss)) throw new Error(`the loss of one training step is ${r.loss}`);
     // Training starts from the initial weights with a fresh optimizer state, on the same session.
-    return { reason: null, runner: new TrainStepRunner(step.graph, runner.session, step.optimizer, step.initial) };
+    return { reason: null, runner: freshRunner(runner, step.initial) };
   } catch (e) {
     if (runner) await runner.session.release();
     return { reason: `${device} could not run a training step of this model: ${explainProviderError(device, (e as Error).message)}`, runner: null };
