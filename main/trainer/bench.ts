@@ -6,7 +6,8 @@
 import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
 import { buildStudioTrainStep } from '../../core/train/studio';
 import type { OptimizerConfig } from '../../core/train/optim/index';
-import { TrainStepRunner, type Device } from './ort-session';
+import type { Device } from './ort-session';
+import { createDeviceRunner } from './resident-session';
 import { buildForProvider, type CpuFallbackNode } from '../providers/graph-target';
 
 export interface BenchOptions {
@@ -39,7 +40,8 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const rnd = seededRandom(1);
   const initial = new Map<string, Float32Array>();
   for (const w of weights) initial.set(w.name, initWeight(w, rnd));
-  const runner = await TrainStepRunner.create(step, optimizer, initial, { device, threads: o.threads });
+  // As training runs it: on WebGPU the weights and optimizer state stay on the GPU (resident-session.ts).
+  const runner = await createDeviceRunner(step, optimizer, initial, device, o.threads ?? 2);
   const setupMs = performance.now() - t0;
   const inputShape = step.model.graph.inputs.find((v) => v.name === step.images)!.shape as number[];
   const images = new Float32Array(inputShape.reduce((a, b) => a * b, 1));
