@@ -10,6 +10,7 @@ import type { TrainStepGraph } from '../../core/train/build-train-step';
 import type { LabelFormat } from '../../core/train/loss';
 import { optimizerScalars, type OptimizerConfig } from '../../core/train/optim/index';
 import { providerConfig } from '../providers/layout';
+import { forCpuSession } from './nchwc-block';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
 
@@ -23,11 +24,14 @@ export interface SessionConfig {
   cpuFallback?: boolean;
   /** Log nothing below fatal (the op-support probe expects sessions that refuse or fail). */
   quiet?: boolean;
+  /** CPU: run convs with input weights on NCHWc kernels (main/trainer/nchwc-block.ts). Default true. */
+  nchwc?: boolean;
 }
 
 export async function createSession(model: Model | Uint8Array, cfg: SessionConfig = {}): Promise<ort.InferenceSession> {
-  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
   const device = cfg.device ?? 'cpu';
+  // CPU: convs whose weights are inputs run on the NCHWc kernels onnxruntime uses for constant weights.
+  const bytes = model instanceof Uint8Array ? model : encodeModel(device === 'cpu' && cfg.nchwc !== false ? await forCpuSession(model) : model);
   // The layout the provider self-test chose (WebGPU: NCHW until one ran); main/providers/layout.ts.
   const providers = (device === 'cpu' ? ['cpu'] : [providerConfig(device), 'cpu']) as ort.InferenceSession.ExecutionProviderConfig[];
   return ort.InferenceSession.create(bytes, {

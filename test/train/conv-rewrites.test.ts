@@ -1,7 +1,8 @@
 /**
- * Forward-graph conv rewrites of the train-step builder (trim-conv-taps.ts, small-map-conv.ts):
- * each rewritten conv must give the plain Conv's output and gradients (onnxruntime, float32) and
- * pass finite differences, over odd sizes, strides, dilations, asymmetric pads and bias.
+ * Conv rewrites: the train-step builder's forward-graph passes (trim-conv-taps.ts,
+ * small-map-conv.ts) and the CPU session's NCHWc kernels (nchwc.ts). Each rewritten conv must give
+ * the plain Conv's output and gradients (onnxruntime, float32) and pass finite differences, over odd
+ * sizes, strides, dilations, asymmetric pads, bias and channel counts off the NCHWc block.
  */
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../core/onnx/builder';
@@ -11,6 +12,8 @@ import { makeModel } from '../../core/train/build-train-step';
 import { inferShapes, type ShapeInfo } from '../../core/train/shape-infer';
 import { denseSmallMapConvs } from '../../core/train/small-map-conv';
 import { liveTaps, trimDeadConvTaps } from '../../core/train/trim-conv-taps';
+import { modelToNchwc } from '../../core/train/nchwc';
+import { nchwcBlockSize } from '../../main/trainer/nchwc-block';
 import { createSession, f32 } from '../../main/trainer/ort-session';
 import { fdCheck, rng } from './fd-helper';
 
@@ -59,7 +62,7 @@ function fill(n: number, r: () => number): Float32Array {
 }
 
 /** Output and input gradients (seed R) of the conv, plain or rewritten. */
-async function run(c: Case, passes: Pass[]): Promise<{ out: Float32Array[]; convs: number; kernel: number[] }> {
+async function run(c: Case, passes: Pass[], nchwcBlock = 0): Promise<{ out: Float32Array[]; convs: number; kernel: number[]; nchwc: number }> {
   const g = new GraphBuilder('conv');
   const shapes = [c.x, c.w, ...(c.bias ? [[c.w[0]!]] : [])];
   const names = shapes.map((s, i) => g.input(`x${i}`, 'float32', s));
@@ -80,13 +83,53 @@ async function run(c: Case, passes: Pass[]): Promise<{ out: Float32Array[]; conv
     g.output(o, 'float32', info.shapes.get(n)!.shape);
     outs.push(o);
   }
-  const session = await createSession(makeModel(g.build(), 'conv rewrite'));
+  let model = makeModel(g.build(), 'conv rewrite');
+  let nchwc = 0;
+  if (nchwcBlock > 0) {
+    // Every eligible conv (forward, input gradient, conv-trick weight gradient), whatever its size.
+    const r = modelToNchwc(model, nchwcBlock, { minReuse: 0 });
+    model = r.model;
+    nchwc = r.rewritten.length;
+  }
+  const session = await createSession(model, { nchwc: false });
   const vr = rng(3);
   const feeds = Object.fromEntries(names.map((n, i) => [n, f32(fill(shapes[i]!.reduce((a, b) => a * b, 1), vr), shapes[i]!)]));
   const res = await session.run(feeds);
   await session.release();
-  return { out: outs.map((o) => res[o]!.data as Float32Array), convs: convsLeft, kernel };
+  return { out: outs.map((o) => res[o]!.data as Float32Array), convs: convsLeft, kernel, nchwc };
 }
+
+function expectClose(fast: Float32Array[], plain: Float32Array[]): void {
+  expect(fast.length).toBe(plain.length);
+  plain.forEach((p, i) => {
+    const f = fast[i]!;
+    expect(f.length).toBe(p.length);
+    const scale = p.reduce((a, v) => Math.max(a, Math.abs(v)), 1e-6);
+    let worst = 0;
+    for (let j = 0; j < p.length; j++) worst = Math.max(worst, Math.abs(f[j]! - p[j]!) / scale);
+    expect(worst, `output ${i}`).toBeLessThan(1e-5);
+  });
+}
+
+const NCHWC_CASES: Case[] = [
+  { name: 'nchwc: 3 input channels (NCHW input), 6 outputs padded to the block, bias', x: [2, 3, 9, 7], w: [6, 3, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'trim' },
+  { name: 'nchwc: 16 -> 16, stride 1 (flipped-conv input gradient rewritten too)', x: [3, 16, 6, 5], w: [16, 16, 3, 3], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'trim' },
+  { name: 'nchwc: 32 -> 20 stride 2 asymmetric pads, bias', x: [2, 32, 7, 8], w: [20, 32, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 0, 1] }, pass: 'trim' },
+  { name: 'nchwc: 16 -> 32 dilation 2 stride 3, 5x3 kernel', x: [2, 16, 13, 11], w: [32, 16, 5, 3], attrs: { kernel_shape: [5, 3], dilations: [2, 2], strides: [3, 3], pads: [2, 1, 2, 1] }, pass: 'trim' },
+  { name: 'nchwc: 1 -> 6 5x5 (LeNet conv1)', x: [4, 1, 12, 12], w: [6, 1, 5, 5], bias: true, attrs: { kernel_shape: [5, 5] }, pass: 'trim' },
+];
+
+describe('NCHWc convs (CPU) match the plain Conv (outputs and gradients)', () => {
+  it.each(NCHWC_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const block = await nchwcBlockSize();
+    // MLAS has NCHWc kernels on x86-64 (block 8 or 16); elsewhere the rewrite is never applied.
+    if (block === 0) return;
+    const plain = await run(c, []);
+    const fast = await run(c, [], block);
+    expect(fast.nchwc).toBeGreaterThan(0);
+    expectClose(fast.out, plain.out);
+  });
+});
 
 describe('liveTaps', () => {
   it('finds the taps that read the input', () => {
@@ -103,15 +146,7 @@ describe('conv rewrites match the plain Conv (outputs and gradients)', () => {
     const fast = await run(c, PASSES[c.pass]);
     if (c.pass === 'trim') expect(fast.kernel.reduce((a, b) => a * b, 1)).toBeLessThan(c.w[2]! * c.w[3]!);
     else expect(fast.convs).toBe(0);
-    expect(fast.out.length).toBe(plain.out.length);
-    plain.out.forEach((p, i) => {
-      const f = fast.out[i]!;
-      expect(f.length).toBe(p.length);
-      const scale = p.reduce((a, v) => Math.max(a, Math.abs(v)), 1e-6);
-      let worst = 0;
-      for (let j = 0; j < p.length; j++) worst = Math.max(worst, Math.abs(f[j]! - p[j]!) / scale);
-      expect(worst, `output ${i}`).toBeLessThan(1e-5);
-    });
+    expectClose(fast.out, plain.out);
   });
 });
 

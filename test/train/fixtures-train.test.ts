@@ -49,7 +49,11 @@ describe.each(FIXTURE_MODELS)('%s', (model) => {
       if (c.scaleRel > worst.scaleRel) worst = { name, maxAbs: c.maxAbs, maxRel: c.maxRel, scaleRel: c.scaleRel };
       expect(c.bad, `gradient of ${name}: maxAbs ${c.maxAbs} maxRel ${c.maxRel}`).toBe(0);
       // Relative to the tensor's largest entry, every gradient agrees to float32 summation noise.
-      expect(c.scaleRel, `gradient of ${name}: error / scale`).toBeLessThan(2e-5);
+      // 3e-5: a batch-norm bias gradient sums cancelling terms; for googlenet_mini's
+      // inc3a.b3.1.bn.bias the fixture itself is 1.55e-5 (of scale) from a float64 PyTorch run,
+      // PyTorch float32 on this machine 2.15e-5, the studio's step 1.0e-5 (im2col convs) or 1.9e-5
+      // (NCHWc convs), so any change of summation order moves the difference by ~1e-5.
+      expect(c.scaleRel, `gradient of ${name}: error / scale`).toBeLessThan(3e-5);
     }
     report.push(`${model} grads worst ${worst.name} maxAbs=${worst.maxAbs.toExponential(2)} maxAbs/scale=${worst.scaleRel.toExponential(2)} maxRel=${worst.maxRel.toExponential(2)}`);
     for (const [name, e] of Object.entries(m.train_step.buffers_after)) {
