@@ -8,6 +8,7 @@
  *            inputs (onnxruntime-node 1.30's IO binding); only the batch goes in, loss/logits come out
  *   copy     the same bytes through an Identity graph on the device (host -> GPU -> host), no
  *            compute: the transfer cost alone
+ *   unrolled K steps per session.run (core/train/unroll-steps.ts), weights resident as in 'device'
  * and the copy share = copy / host, plus the Memcpy nodes of onnxruntime's profile of one host step.
  *   node bench/run-ts.mjs bench/webgpu-copy-traffic.ts [template:lenet5:1x32x32:10:classic] [batch 32] [steps 20]
  * Set MESA_SHADER_CACHE_DIR and LP_NATIVE_VECTOR_WIDTH=128 on lavapipe (README).
@@ -22,6 +23,7 @@ import { GraphBuilder } from '../core/onnx/builder';
 import { buildStudioTrainStep } from '../core/train/studio';
 import { optimizerScalars, type OptimizerConfig } from '../core/train/optim/index';
 import type { TrainStepGraph } from '../core/train/build-train-step';
+import { unrollTrainSteps } from '../core/train/unroll-steps';
 import { loadModelDocument } from '../main/commands/bench';
 import { providerConfig } from '../main/providers/layout';
 
@@ -102,6 +104,38 @@ async function timeDevice(s: Setup, steps: number): Promise<{ ms: number; losses
   return { ms, losses };
 }
 
+/** K steps per run, K batches fed at once, weights and state resident on the GPU between runs. */
+async function timeUnrolled(s: Setup, steps: number, k: number): Promise<{ ms: number; losses: number[] }> {
+  const u = unrollTrainSteps(s.step, k);
+  const location: Record<string, ort.Tensor.DataLocation> = {};
+  for (const c of u.carried) location[c.output] = 'gpu-buffer';
+  const session = await ort.InferenceSession.create(encodeModel(u.model), options({ preferredOutputLocation: location }));
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const c of u.carried) feeds[c.input] = s.feeds[c.input]!;
+  const sc = optimizerScalars(optimizer, 0.01, 1);
+  for (const st of u.steps) {
+    feeds[st.images] = s.feeds[s.step.images]!;
+    feeds[st.labels] = s.feeds[s.step.labels]!;
+    for (const [name, input] of Object.entries(st.scalars)) feeds[input] = new ort.Tensor('float32', Float32Array.from([sc[name]!]), []);
+  }
+  const losses: number[] = [];
+  let previous: ort.Tensor[] = [];
+  const one = async (): Promise<void> => {
+    const out = await session.run(feeds);
+    for (const t of previous) t.dispose();
+    previous = u.carried.map((c) => out[c.output]!);
+    u.carried.forEach((c, i) => (feeds[c.input] = previous[i]!));
+    for (const st of u.steps) losses.push((out[st.loss]!.data as Float32Array)[0]!);
+  };
+  await one();
+  const runs = Math.max(1, Math.round(steps / k));
+  const t = performance.now();
+  for (let i = 0; i < runs; i++) await one();
+  const ms = (performance.now() - t) / (runs * k);
+  await session.release();
+  return { ms, losses };
+}
+
 /** Identity over every carried tensor and the batch: host -> device -> host, no compute. */
 async function timeCopy(s: Setup, steps: number): Promise<number> {
   const g = new GraphBuilder('copy');
@@ -151,17 +185,44 @@ async function main(): Promise<void> {
   const stateMb = mb([...s.step.optimizerState, ...s.step.runningState].map((w) => w.name));
   const batchMb = mb([s.step.images]);
   console.log(`${arg}, batch ${batch}: per step in: weights ${weightsMb.toFixed(3)} MB, optimizer/running state ${stateMb.toFixed(3)} MB, batch ${batchMb.toFixed(3)} MB; out: the same weights and state (+ loss, logits)`);
-  const host = await timeHost(s, steps);
-  console.log(`host     ${host.ms.toFixed(2)} ms/step`);
-  const copy = await timeCopy(s, steps);
-  console.log(`copy     ${copy.toFixed(2)} ms/step (Identity, same bytes both ways): ${((copy / host.ms) * 100).toFixed(1)}% of a host step`);
-  try {
-    const dev = await timeDevice(s, steps);
-    const same = dev.losses.every((l, i) => Math.abs(l - host.losses[i]!) <= 1e-4 * Math.max(1, Math.abs(host.losses[i]!)));
-    console.log(`device   ${dev.ms.toFixed(2)} ms/step (weights and state stay on the GPU): ${(((host.ms - dev.ms) / host.ms) * 100).toFixed(1)}% saved; losses ${same ? 'equal the host run\'s' : 'DIFFER from the host run\'s'} over ${dev.losses.length} steps`);
-  } catch (e) {
-    console.log(`device   not possible: ${(e as Error).message.split('\n')[0]}`);
+  // Rounds interleave the variants so machine load hits them alike; medians are reported.
+  const rounds = Number(process.env.ROUNDS ?? '3');
+  const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const k = 4;
+  const t: Record<'host' | 'copy' | 'device' | 'unrolled', number[]> = { host: [], copy: [], device: [], unrolled: [] };
+  const same = { device: true, unrolled: true };
+  const failed: Partial<Record<'device' | 'unrolled', string>> = {};
+  for (let r = 0; r < rounds; r++) {
+    const host = await timeHost(s, steps);
+    t.host.push(host.ms);
+    t.copy.push(await timeCopy(s, steps));
+    const agree = (losses: number[]): boolean => losses.every((l, i) => Math.abs(l - host.losses[i]!) <= 1e-4 * Math.max(1, Math.abs(host.losses[i]!)));
+    try {
+      const dev = await timeDevice(s, steps);
+      t.device.push(dev.ms);
+      same.device &&= agree(dev.losses);
+    } catch (e) {
+      failed.device = (e as Error).message.split('\n')[0];
+    }
+    try {
+      const un = await timeUnrolled(s, steps, k);
+      t.unrolled.push(un.ms);
+      same.unrolled &&= agree(un.losses.slice(0, host.losses.length));
+    } catch (e) {
+      failed.unrolled = (e as Error).message.split('\n')[0];
+    }
   }
+  const host = median(t.host);
+  const copy = median(t.copy);
+  console.log(`host     ${host.toFixed(2)} ms/step (all of ${t.host.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`copy     ${copy.toFixed(2)} ms/step (Identity, same bytes both ways): ${((copy / host) * 100).toFixed(1)}% of a host step`);
+  const line = (name: 'device' | 'unrolled', what: string): void => {
+    if (failed[name]) return void console.log(`${name.padEnd(8)} not possible: ${failed[name]}`);
+    const ms = median(t[name]);
+    console.log(`${name.padEnd(8)} ${ms.toFixed(2)} ms/step (${what}; all of ${t[name].map((x) => x.toFixed(0)).join(', ')}): ${(((host - ms) / host) * 100).toFixed(1)}% less than host; losses ${same[name] ? 'equal the host run\'s' : 'DIFFER from the host run\'s'}`);
+  };
+  line('device', 'weights and state stay on the GPU');
+  line('unrolled', `${k} steps per run, weights resident`);
   const p = await profileMemcpy(s);
   console.log(`profile  ${p.nodes} Memcpy nodes, ${p.memcpyMs.toFixed(2)} ms of a ${p.runMs.toFixed(2)} ms run (${((p.memcpyMs / p.runMs) * 100).toFixed(1)}%; MemcpyToHost also waits for queued GPU work)`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
