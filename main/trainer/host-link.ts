@@ -29,10 +29,20 @@ interface ElectronParentPort {
 
 export function connectToParent(): ParentLink {
   const electronPort = (process as NodeJS.Process & { parentPort?: ElectronParentPort }).parentPort;
-  if (electronPort) return utilityLink(electronPort);
+  if (electronPort) return ignoreCtrlC(utilityLink(electronPort));
   if (threadPort) return threadLink(threadPort);
-  if (process.send) return childLink();
+  if (process.send) return ignoreCtrlC(childLink());
   throw new Error('train-worker.cjs runs inside a trainer host (a worker thread, a child process or an Electron utility process), not on its own');
+}
+
+/**
+ * Ctrl-C in a terminal signals the whole process group, this process too. The parent decides what
+ * it means (the CLI cancels after the current step, so the last checkpoint stays): ignore it here.
+ * If the parent dies of it instead, this process learns that from its parent link.
+ */
+function ignoreCtrlC(link: ParentLink): ParentLink {
+  process.on('SIGINT', () => undefined);
+  return link;
 }
 
 /** The job as the first message; controls after it. */

@@ -101,6 +101,16 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
     expect(await rec.ends[0]).toMatchObject({ error: null });
   });
 
+  it('ignores Ctrl-C (SIGINT, which a terminal sends to the whole process group): the parent decides', async () => {
+    const rec = recording(base);
+    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
+    await untilEvent(run, (e) => e.type === 'start');
+    process.kill(rec.hosts[0]!.pid!, 'SIGINT');
+    await untilEvent(run, (e) => e.type === 'epoch' || e.type === 'failed');
+    run.cancel();
+    expect((await run.finished).type).toBe('cancelled');
+  });
+
   it('ends its process once a run is done', async () => {
     const rec = recording(base);
     const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), cache, { epochs: 1 }), { workerScript: script, host: rec.factory });
