@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../../onnx/builder';
+import { updateView } from './flat';
 import { SCALAR_INPUTS, type AdamConfig, type StateSlot } from './types';
 
 /**
@@ -17,16 +18,18 @@ export function emitAdam(g: GraphBuilder, cfg: AdamConfig, p: string, grad: stri
   const decoupled = cfg.kind === 'adamw';
   const wd = cfg.weightDecay ?? (decoupled ? 1e-2 : 0);
   return g.withScope(`${cfg.kind}/${p}`, () => {
-    let param = p;
-    let d = grad;
-    if (decoupled && wd !== 0) param = g.op1('Mul', [p, SCALAR_INPUTS.decay]);
-    if (!decoupled && wd !== 0) d = g.op1('Add', [d, g.op1('Mul', [p, g.constFloat('wd', [wd], [])])]);
+    const view = updateView(g, shape);
+    const p1 = view.flat(p);
+    let param = p1;
+    let d = view.flat(grad);
+    if (decoupled && wd !== 0) param = g.op1('Mul', [p1, SCALAR_INPUTS.decay]);
+    if (!decoupled && wd !== 0) d = g.op1('Add', [d, g.op1('Mul', [p1, g.constFloat('wd', [wd], [])])]);
     const mIn = `${p}.exp_avg`;
     const vIn = `${p}.exp_avg_sq`;
-    const m = g.op1('Add', [g.op1('Mul', [mIn, g.constFloat('b1', [b1], [])]), g.op1('Mul', [d, g.constFloat('one_minus_b1', [1 - b1], [])])]);
-    const v = g.op1('Add', [g.op1('Mul', [vIn, g.constFloat('b2', [b2], [])]), g.op1('Mul', [g.op1('Mul', [d, d]), g.constFloat('one_minus_b2', [1 - b2], [])])]);
+    const m = g.op1('Add', [g.op1('Mul', [view.flat(mIn), g.constFloat('b1', [b1], [])]), g.op1('Mul', [d, g.constFloat('one_minus_b1', [1 - b1], [])])]);
+    const v = g.op1('Add', [g.op1('Mul', [view.flat(vIn), g.constFloat('b2', [b2], [])]), g.op1('Mul', [g.op1('Mul', [d, d]), g.constFloat('one_minus_b2', [1 - b2], [])])]);
     const denom = g.op1('Add', [g.op1('Div', [g.op1('Sqrt', [v]), SCALAR_INPUTS.bc2Sqrt]), g.constFloat('eps', [eps], [])]);
-    const updated = g.op1('Sub', [param, g.op1('Mul', [g.op1('Div', [m, denom]), SCALAR_INPUTS.stepSize])]);
-    return { updated, state: [{ name: mIn, updated: m, shape }, { name: vIn, updated: v, shape }] };
+    const updated = view.shaped(g.op1('Sub', [param, g.op1('Mul', [g.op1('Div', [m, denom]), SCALAR_INPUTS.stepSize])]));
+    return { updated, state: [{ name: mIn, updated: view.shaped(m), shape }, { name: vIn, updated: view.shaped(v), shape }] };
   });
 }

@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../../onnx/builder';
+import { updateView } from './flat';
 import { SCALAR_INPUTS, type SgdConfig, type StateSlot } from './types';
 
 /**
@@ -15,17 +16,19 @@ export function emitSgd(g: GraphBuilder, cfg: SgdConfig, p: string, grad: string
   if ((cfg.dampening ?? 0) !== 0) throw new Error('SGD dampening other than 0 is not supported in the training graph');
   if (cfg.nesterov && mom <= 0) throw new Error('Nesterov momentum requires a momentum > 0 (as in PyTorch)');
   return g.withScope(`sgd/${p}`, () => {
-    let d = grad;
-    if (wd !== 0) d = g.op1('Add', [d, g.op1('Mul', [p, g.constFloat('wd', [wd], [])])]);
+    const view = updateView(g, shape);
+    const param = view.flat(p);
+    let d = view.flat(grad);
+    if (wd !== 0) d = g.op1('Add', [d, g.op1('Mul', [param, g.constFloat('wd', [wd], [])])]);
     const state: StateSlot[] = [];
     if (mom !== 0) {
       const bufIn = `${p}.momentum_buffer`;
       const momC = g.constFloat('momentum', [mom], []);
-      const buf = g.op1('Add', [g.op1('Mul', [bufIn, momC]), d]);
-      state.push({ name: bufIn, updated: buf, shape });
+      const buf = g.op1('Add', [g.op1('Mul', [view.flat(bufIn), momC]), d]);
+      state.push({ name: bufIn, updated: view.shaped(buf), shape });
       d = cfg.nesterov ? g.op1('Add', [d, g.op1('Mul', [buf, momC])]) : buf;
     }
-    const updated = g.op1('Sub', [p, g.op1('Mul', [d, SCALAR_INPUTS.lr])]);
+    const updated = view.shaped(g.op1('Sub', [param, g.op1('Mul', [d, SCALAR_INPUTS.lr])]));
     return { updated, state };
   });
 }
