@@ -17,8 +17,9 @@ process.env.MESA_SHADER_CACHE_DIR ??= path.join(root, 'node_modules/.cache/mesa-
 /** lavapipe runs 128-bit vectors faster than its default on this CPU (see .ci/run). */
 process.env.LP_NATIVE_VECTOR_WIDTH ??= '128';
 
-/** The op-support cache of the tests (kept between runs like the shader cache). */
-export const OP_CACHE_FILE = path.join(root, 'node_modules/.cache/cnn-studio-test/op-support.json');
+/** The op-support cache of the tests (kept between runs like the shader cache); the trainer finds it through CNN_STUDIO_CACHE_DIR. */
+process.env.CNN_STUDIO_CACHE_DIR ??= path.join(root, 'node_modules/.cache/cnn-studio-test');
+export const OP_CACHE_FILE = path.join(process.env.CNN_STUDIO_CACHE_DIR, 'op-support.json');
 
 export function opCache(): Promise<OpSupportCache> {
   return OpSupportCache.open(OP_CACHE_FILE);
