@@ -42,6 +42,16 @@ function softwareNote(i: ExecutionProviderInfo): string {
   return `${i.label} runs on a software adapter (${i.adapter ?? 'emulated on the CPU'}), slower than the CPU provider; --device ${i.name} uses it anyway`;
 }
 
+/**
+ * For auto's summary: a machine without an NVIDIA driver needs nothing else listed for CUDA;
+ * other reasons are cut at 200 characters (the devices command shows them whole).
+ */
+function briefReason(reason: string | null): string {
+  if (!reason) return 'did not load';
+  if (/libcuda\.so\.1 \(no NVIDIA driver/.test(reason)) return 'no NVIDIA driver (libcuda.so.1 not found)';
+  return reason.length > 200 ? `${reason.slice(0, 199)}…` : reason;
+}
+
 export async function resolveDevice(choice: DeviceChoice, probe: Probe = defaultProbe): Promise<ResolvedDevice> {
   if (choice === 'cpu') return { device: 'cpu', fallbackReason: null };
   const infos = await probe();
@@ -57,9 +67,10 @@ export async function resolveDevice(choice: DeviceChoice, probe: Probe = default
   }
   const offered = AUTO_ORDER.map(info).filter((i): i is ExecutionProviderInfo => !!i && i.offered);
   if (offered.length === 0) return { device: 'cpu', fallbackReason: `no GPU execution provider loaded (no GPU provider is offered on ${process.platform}/${process.arch})` };
-  const why = offered.map((i) => (i.available ? softwareNote(i) : `${i.label}: ${i.reason ?? 'did not load'}`)).join('; ');
+  const why = offered.map((i) => (i.available ? softwareNote(i) : `${i.label}: ${briefReason(i.reason)}`)).join('; ');
   const anyLoaded = offered.some((i) => i.available);
-  return { device: 'cpu', fallbackReason: `${anyLoaded ? 'no hardware GPU execution provider' : 'no GPU execution provider loaded'} (${why})` };
+  const long = offered.some((i) => !i.available && briefReason(i.reason) !== (i.reason ?? 'did not load'));
+  return { device: 'cpu', fallbackReason: `${anyLoaded ? 'no hardware GPU execution provider' : 'no GPU execution provider loaded'} (${why})${long ? '; `cnn-studio devices` lists everything missing' : ''}` };
 }
 
 export interface SelectOptions {

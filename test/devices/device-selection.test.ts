@@ -18,6 +18,10 @@ describe('device selection', () => {
     expect(auto.fallbackReason).toMatch(/^no hardware GPU execution provider \(CUDA: did not load; WebGPU runs on a software adapter \(lavapipe.*slower than the CPU provider; --device webgpu uses it anyway\)$/);
     expect(await resolveDevice('webgpu', probe)).toEqual({ device: 'webgpu', fallbackReason: null });
     expect(await resolveDevice('auto', async () => [info('cpu', true), info('cuda', true), lavapipe])).toEqual({ device: 'cuda', fallbackReason: null });
+    // Auto's summary: no NVIDIA driver says all about CUDA; the devices command has the whole list.
+    const noDriver = info('cuda', false, { reason: 'missing: libonnxruntime_providers_cuda.so (not installed: run `npm run setup:cuda`); libcuda.so.1 (no NVIDIA driver: install the NVIDIA driver); libcudnn.so.9 (cuDNN 9: ...)' });
+    expect((await resolveDevice('auto', async () => [info('cpu', true), noDriver, lavapipe])).fallbackReason).toMatch(/^no hardware GPU execution provider \(CUDA: no NVIDIA driver \(libcuda\.so\.1 not found\); WebGPU runs on a software adapter .*\); `cnn-studio devices` lists everything missing$/);
+    expect((await resolveDevice('cuda', async () => [info('cpu', true), noDriver])).fallbackReason).toBe(`CUDA is not available: ${noDriver.reason}`);
     // A hardware adapter, or one not known to be software, is taken.
     expect((await resolveDevice('auto', async () => [info('cpu', true), { ...lavapipe, software: false, adapter: 'RADV' }])).device).toBe('webgpu');
   });
