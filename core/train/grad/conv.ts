@@ -47,7 +47,10 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
       // w' [C, M, k] = flip_k(transpose(w)), then a stride-1 "full" correlation of dy with w'.
       const wt = g.op1('Transpose', [node.inputs[1]!], { perm: [1, 0, ...sp.map((_, i) => i + 2)] });
       const axes = sp.map((_, i) => i + 2);
-      const wf = g.op1('Slice', [wt, ctx.i64(axes.map(() => -1)), ctx.i64(p.kernel.map((k) => -(k + 1))), ctx.i64(axes), ctx.i64(axes.map(() => -1))]);
+      // (A 1x1 kernel needs no flip: a reversing Slice cost up to 1.6 ms on GoogLeNet's 1x1 weights.)
+      const wf = p.kernel.every((k) => k === 1)
+        ? wt
+        : g.op1('Slice', [wt, ctx.i64(axes.map(() => -1)), ctx.i64(p.kernel.map((k) => -(k + 1))), ctx.i64(axes), ctx.i64(axes.map(() => -1))]);
       res[0] = g.op1('Conv', [dy, wf], { kernel_shape: p.kernel, pads: flipPads, dilations: p.dilations, strides: sp.map(() => 1) });
     } else {
       res[0] = g.op1('ConvTranspose', [dy, node.inputs[1]!], {
