@@ -7,7 +7,7 @@ import { adapterFor } from './providers/adapters';
 import { diagnoseCuda } from './providers/cuda-diagnosis';
 import { realHost, type HostProbe } from './providers/host-probe';
 import { cachedSelfTest } from './providers/provider-self-test';
-import { providerConfig } from './providers/layout';
+import { providerConfig, providerSessionOptions } from './providers/layout';
 import { packageRoot, unpackedAssetPath } from './paths';
 
 export { providerConfig } from './providers/layout';
@@ -115,6 +115,7 @@ async function runProbe(ort: Ort, bytes: Uint8Array, name: ExecutionProviderName
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [providerConfig(name)] as never,
     graphOptimizationLevel: 'all',
+    ...providerSessionOptions(name),
   });
   try {
     const x = new ort.Tensor('float32', Float32Array.from([0, 1, 2, 3]), [1, 4]);

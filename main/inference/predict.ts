@@ -10,7 +10,7 @@ import { readMetadata, type ModelMetadata } from '../../core/onnx/metadata';
 import { encodeModel } from '../../core/onnx/proto';
 import { loadOnnxModel } from '../onnx/load-model';
 import { imageToTensor, type Preprocessing } from './preprocess';
-import { providerConfig } from '../providers/layout';
+import { providerConfig, providerSessionOptions } from '../providers/layout';
 import type { Device } from '../trainer/ort-session';
 
 export interface ClassScore {
@@ -99,6 +99,7 @@ export class Predictor {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
+      ...providerSessionOptions(device),
     });
     return new Predictor(session, readMetadata(model), input.name, probs, logits, input.shape[0], opts.batchSize ?? 32, opts.preprocessing ?? {});
   }

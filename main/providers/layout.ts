@@ -3,7 +3,9 @@
  * - WebGPU: `preferredLayout` 'NHWC' (its default) or 'NCHW'. The default miscomputes some convs
  *   (DESIGN.md); the self-test decides which layout this process uses (chooseLayout), and until
  *   one ran the exact NCHW is used.
- * - DirectML: `deviceId` 0, the default adapter (DML EP "device_id").
+ * - DirectML: `deviceId` 0, the default adapter (DML EP "device_id"); its documentation asks for
+ *   sessions without memory patterns and with sequential execution (providerSessionOptions;
+ *   onnxruntime also switches both off itself, with a warning, when it sees the DML provider).
  * - CoreML: onnxruntime-node takes only the `coreMlFlags` bit mask (the C API's COREMLFlags; the
  *   newer string options MLComputeUnits / ModelFormat are not passed through by the Node binding).
  *   0x010 = COREML_FLAG_CREATE_MLPROGRAM: the ML Program format (float32, more ops, needed for the
@@ -48,4 +50,9 @@ export function providerConfig(name: ExecutionProviderName, layout: ProviderLayo
     default:
       return name;
   }
+}
+
+/** Session options a provider needs besides its own entry (DirectML: no memory pattern). */
+export function providerSessionOptions(name: ExecutionProviderName): { enableMemPattern?: boolean; executionMode?: 'sequential' } {
+  return name === 'dml' ? { enableMemPattern: false, executionMode: 'sequential' } : {};
 }

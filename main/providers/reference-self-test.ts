@@ -24,7 +24,7 @@ import type { OptimizerConfig } from '../../core/train/optim/index';
 import { encodeModel } from '../../core/onnx/proto';
 import { TrainStepRunner } from '../trainer/ort-session';
 import type { ExecutionProviderName } from '../../core/api';
-import { providerConfig, type ProviderLayout } from './layout';
+import { providerConfig, providerSessionOptions, type ProviderLayout } from './layout';
 
 const BATCH = 4;
 const LR = 0.1;
@@ -65,6 +65,7 @@ async function session(ort: typeof Ort, bytes: Uint8Array, provider: ExecutionPr
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
+    ...providerSessionOptions(provider),
   });
 }
 
