@@ -1,7 +1,9 @@
 /**
  * Times the conv backward formulations per layer shape (weight gradient: conv trick / im2col /
- * pointwise GEMM; input gradient: ConvTranspose / flipped Conv), interleaved so that machine load
- * affects them alike. Bundle with esbuild (see train-profile.ts) and run with node.
+ * pointwise GEMM; input gradient: ConvTranspose / flipped Conv; each also with its convs on the
+ * NCHWc kernels, core/train/nchwc.ts), interleaved so that machine load affects them alike; prints
+ * the least process CPU time over the repetitions (the least disturbed by other processes). Bundle
+ * with esbuild (see train-profile.ts) and run with node: node f.cjs [reps] [nchwc block, default 16].
  */
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../core/onnx/builder';
@@ -10,6 +12,7 @@ import { buildBackward } from '../core/train/autodiff';
 import { makeModel } from '../core/train/build-train-step';
 import type { GradOptions } from '../core/train/grad/types';
 import { inferShapes } from '../core/train/shape-infer';
+import { modelToNchwc } from '../core/train/nchwc';
 
 interface Shape { name: string; n: number; c: number; h: number; m: number; k: number; s: number; p: number }
 const SHAPES: Shape[] = [
@@ -25,7 +28,7 @@ const SHAPES: Shape[] = [
   { name: 'g@64 inc 1x1', n: 32, c: 256, h: 8, m: 128, k: 1, s: 1, p: 0 },
 ];
 
-async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x') {
+async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x', nchwc: number) {
   const g = new GraphBuilder('b');
   const x = g.input('x', 'float32', [sh.n, sh.c, sh.h, sh.h]);
   const w = g.input('w', 'float32', [sh.m, sh.c, sh.k, sh.k]);
@@ -40,7 +43,8 @@ async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x') {
   const back = buildBackward({ graph: { ...fwd, nodes: fnodes }, info, seeds: { [y]: dy }, wrt: [wrt === 'w' ? w : x], builder: g, options: opts });
   const out = back.grads.get(wrt === 'w' ? w : x)!;
   g.output(out, 'float32', info.shapes.get(wrt === 'w' ? w : x)!.shape);
-  const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), { graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '1'), executionMode: 'sequential' });
+  const model = makeModel(g.build(), '');
+  const s = await ort.InferenceSession.create(encodeModel(nchwc ? modelToNchwc(model, nchwc, { minReuse: 0 }).model : model), { graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '1'), executionMode: 'sequential' });
   const feeds = {
     x: new ort.Tensor('float32', new Float32Array(sh.n * sh.c * sh.h * sh.h).fill(0.5), [sh.n, sh.c, sh.h, sh.h]),
     w: new ort.Tensor('float32', new Float32Array(sh.m * sh.c * sh.k * sh.k).fill(0.1), [sh.m, sh.c, sh.k, sh.k]),
@@ -51,15 +55,18 @@ async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x') {
 
 async function main(): Promise<void> {
   const reps = Number(process.argv[2] ?? '10');
-  const variants: [string, GradOptions, 'w' | 'x'][] = [
-    ['dW conv-trick', { convWeightGrad: 'conv' }, 'w'],
-    ['dW im2col/gemm', { convWeightGrad: 'im2col' }, 'w'],
-    ['dX convT', { convHeuristics: false }, 'x'],
-    ['dX auto', {}, 'x'],
+  const block = Number(process.argv[3] ?? '16');
+  const variants: [string, GradOptions, 'w' | 'x', number][] = [
+    ['dW conv-trick', { convWeightGrad: 'conv' }, 'w', 0],
+    ['dW conv-trick nchwc', { convWeightGrad: 'conv' }, 'w', block],
+    ['dW im2col/gemm', { convWeightGrad: 'im2col' }, 'w', 0],
+    ['dX convT', { convHeuristics: false }, 'x', 0],
+    ['dX auto', {}, 'x', 0],
+    ['dX auto nchwc', {}, 'x', block],
   ];
   for (const sh of SHAPES) {
-    const ss = await Promise.all(variants.map(([, o, w]) => session(sh, o, w)));
-    const t = variants.map(() => 0);
+    const ss = await Promise.all(variants.map(([, o, w, b]) => session(sh, o, w, b)));
+    const t = variants.map(() => Infinity);
     for (const v of ss) await v.s.run(v.feeds);
     for (let r = 0; r < reps; r++) {
       for (let i = 0; i < ss.length; i++) {
@@ -67,10 +74,10 @@ async function main(): Promise<void> {
         const t0 = process.cpuUsage();
         await ss[i]!.s.run(ss[i]!.feeds);
         const d = process.cpuUsage(t0);
-        t[i]! += (d.user + d.system) / 1000;
+        t[i] = Math.min(t[i]!, (d.user + d.system) / 1000);
       }
     }
-    console.log(sh.name.padEnd(22), variants.map(([n], i) => `${n} ${(t[i]! / reps).toFixed(2)}`).join(' | '));
+    console.log(sh.name.padEnd(22), variants.map(([n], i) => `${n} ${t[i]!.toFixed(2)}`).join(' | '));
     for (const v of ss) await v.s.release();
   }
 }
