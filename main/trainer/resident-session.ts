@@ -6,7 +6,9 @@
  * device). Reading it on the host is not supported (`getData()` / `.data` abort the process with
  * "terminate called after throwing an instance of 'char const*'"), so the host copy is refreshed
  * through a second session: Identity over every carried tensor, outputs on the CPU.
- * Measured on lavapipe (bench/webgpu-copy-traffic.ts): LeNet-5, batch 32: 264 -> 234 ms/step.
+ * On lavapipe (bench/webgpu-copy-traffic.ts, LeNet-5 batch 32) the transfers are ~5-10% of a step
+ * and the gain is within the machine's noise; the point is discrete GPUs, where each step would
+ * otherwise move weights and optimizer state over PCIe both ways and wait for the readback.
  *
  * It stands in for the InferenceSession of a TrainStepRunner: `run` swaps the host tensors the runner
  * feeds for the GPU-resident ones, and returns the fed host tensors in place of the updated
@@ -123,9 +125,12 @@ export async function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
   if (s instanceof ResidentSession) await s.syncToHost(runner);
 }
 
-/** The train-step runner for a device: WebGPU keeps its tensors on the GPU (ResidentSession). */
+/**
+ * The train-step runner for a device: WebGPU keeps its tensors on the GPU (ResidentSession).
+ * CNN_STUDIO_WEBGPU_RESIDENT=0 feeds them from the host every step instead (to compare on a real GPU).
+ */
 export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number): Promise<TrainStepRunner> {
-  if (device !== 'webgpu') return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
+  if (device !== 'webgpu' || process.env.CNN_STUDIO_WEBGPU_RESIDENT === '0') return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
   return new TrainStepRunner(graph, (await ResidentSession.create(graph, threads)).asSession(), optimizer, initial);
 }
 
