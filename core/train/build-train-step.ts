@@ -21,6 +21,7 @@ import { inferShapes, type ShapeInfo } from './shape-infer';
 import { fuseTrainingBatchNorm } from './fuse-bn';
 import { trimDeadConvTaps } from './trim-conv-taps';
 import { denseSmallMapConvs } from './small-map-conv';
+import { eliminateCommonSubexpressions } from './cse';
 
 /** A forward graph ready to be trained: studio-emitted ({ training: true }) or prepareForTraining'd. */
 export interface TrainableGraph {
@@ -206,7 +207,7 @@ export function buildTrainStep(src0: TrainableGraph, opts0: TrainStepOptions): T
   const promoted = new Set([...src.trainable, ...stateNames, src.input]);
   const extraInputs = src.graph.inputs.filter((v) => !promoted.has(v.name));
   return {
-    model: makeModel(g.build(), 'CNN Studio train step: forward + cross-entropy + backward + optimizer update'),
+    model: makeModel(eliminateCommonSubexpressions(g.build()).graph, 'CNN Studio train step: forward + cross-entropy + backward + optimizer update'),
     images: src.input,
     labels,
     labelFormat,
