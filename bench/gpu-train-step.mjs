@@ -41,8 +41,10 @@ const provider = devices.find((d) => d.name === device);
 console.log(`${device}: ${provider?.available ? 'loads' : `does not load (${provider?.reason})`}; adapter: ${provider?.adapter ?? '?'}${provider?.software ? ' [software]' : ''}`);
 if (provider?.selfTest) console.log(`self-test: ${provider.selfTest.message}`);
 
-function studio(m) {
-  const r = spawnSync(process.execPath, [cli, 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(steps), '--device', device, '--json'], { encoding: 'utf8' });
+// WebGPU keeps weights on the GPU between steps; CNN_STUDIO_WEBGPU_RESIDENT=0 (the host-fed column) does not.
+function studio(m, hostFed = false) {
+  const env = hostFed ? { ...process.env, CNN_STUDIO_WEBGPU_RESIDENT: '0' } : process.env;
+  const r = spawnSync(process.execPath, [cli, 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(steps), '--device', device, '--json'], { encoding: 'utf8', env });
   if (r.status !== 0) return { error: (r.stderr.trim().split('\n').pop() ?? '').slice(0, 200) };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -57,6 +59,7 @@ const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.
 const results = [];
 for (const m of MODELS) {
   const s = [];
+  const h = [];
   const t = [];
   let studioNote = '';
   let torchNote = '';
@@ -66,6 +69,10 @@ for (const m of MODELS) {
     if (a.error) studioNote = a.error;
     else if (a.device !== device) studioNote = `ran on ${a.device}: ${a.fallbackReason}`;
     else s.push(a.msPerStep);
+    if (device === 'webgpu') {
+      const c = studio(m, true);
+      if (!c.error && c.device === device) h.push(c.msPerStep);
+    }
     const b = torch(m);
     if (b.error) torchNote = b.error;
     else {
@@ -73,16 +80,16 @@ for (const m of MODELS) {
       gpu = b.gpu;
     }
   }
-  results.push({ model: m.label, batch: m.batch, studioMs: median(s), torchMs: median(t), studioNote, torchNote, gpu });
+  results.push({ model: m.label, batch: m.batch, studioMs: median(s), hostFedMs: median(h), torchMs: median(t), studioNote, torchNote, gpu });
 }
 
 const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 const ips = (ms, b) => (Number.isFinite(ms) ? ((b * 1000) / ms).toFixed(0) : '-');
 console.log(`\n${results.find((r) => r.gpu)?.gpu ?? 'GPU ?'}; ${os.cpus()[0]?.model ?? ''}; median of ${rounds}, ${steps} steps each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-console.log(`| model | studio ${device} ms/step | studio images/s | PyTorch CUDA ms/step | PyTorch images/s | studio / PyTorch time |`);
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log(`| model | studio ${device} ms/step | studio images/s | studio host-fed ms/step | PyTorch CUDA ms/step | PyTorch images/s | studio / PyTorch time |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(`| ${r.model} | ${f(r.studioMs)} | ${ips(r.studioMs, r.batch)} | ${f(r.torchMs)} | ${ips(r.torchMs, r.batch)} | ${Number.isFinite(r.studioMs / r.torchMs) ? `${(r.studioMs / r.torchMs).toFixed(1)}x` : '-'} |`);
+  console.log(`| ${r.model} | ${f(r.studioMs)} | ${ips(r.studioMs, r.batch)} | ${f(r.hostFedMs)} | ${f(r.torchMs)} | ${ips(r.torchMs, r.batch)} | ${Number.isFinite(r.studioMs / r.torchMs) ? `${(r.studioMs / r.torchMs).toFixed(1)}x` : '-'} |`);
 }
 for (const r of results) {
   if (r.studioNote) console.log(`${r.model}: studio: ${r.studioNote}`);
