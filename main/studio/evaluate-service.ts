@@ -23,7 +23,8 @@ export async function evaluateRun(runId: string, runDir: string, dataDir: string
     return { ...e, runId, dataDir: run.data.root, split: 'val', classes: run.data.classes, thumbs: await cellThumbs(e) };
   }
   try {
-    // In the worker thread: onnxruntime's session.run would block this (Electron's main) thread.
+    // In the trainer host (a utility process in the app, a worker thread in serve mode):
+    // onnxruntime's session.run would block this (Electron's main) thread.
     const r = await evaluateOffThread(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) }, how);
     return {
       runId, dataDir: r.data, split: r.split, classes: r.classes, samples: r.samples, accuracy: r.accuracy, top5: r.top5,
