@@ -1,8 +1,8 @@
 /**
  * Training runs for the studio: starts them in the trainer host (Electron's utility process in
  * the app, a worker thread in serve mode), keeps one RunView per live run up to date from its
- * events and pushes it to the page (the `run` event), and answers control requests. Runs belong to the backend, not to a page: a reloaded page lists the runs and
- * re-attaches to the live one.
+ * events and pushes it to the page (the `run` event), and answers control requests. Runs belong
+ * to the backend, not to a page: a reloaded page lists the runs and re-attaches to the live one.
  */
 import type { RunView, TrainSettingsInput } from '../../core/api';
 import { StudioError } from '../../core/api';
