@@ -12,8 +12,8 @@
  *   Equal.int64, Unsqueeze.int64, Gather.int64                 -> labels fed as float one-hot [N, C]
  *   LogSoftmax                                                 -> explicit max-shifted log-softmax
  *   Sum                                                        -> gradient accumulation by Add
- *   Conv.dilations (a dilated Conv)                            -> conv weight gradient by im2col
- *                                                                 (the conv trick dilates by the stride)
+ *   Conv.dilations (a dilated Conv)                            -> strided convs' weight gradient by
+ *                                                                 im2col (the conv trick dilates by the stride)
  *   Size                                                       -> Size of static shapes folded to constants
  */
 import type { DType, Node } from '../onnx/ir';
@@ -73,7 +73,7 @@ export function formulationFor(target: ProviderTarget, base: GradOptions = {}): 
   const grad: GradOptions = { ...base };
   if (lacks(INDICES_ROUTE)) grad.maxPoolIndices = false;
   if (target.lacks.has('Sum')) grad.accumulate = 'add';
-  if (target.lacks.has('Conv.dilations')) grad.convWeightGrad = 'im2col';
+  if (target.lacks.has('Conv.dilations')) grad.convWeightGrad = 'undilated';
   return {
     grad,
     foldSize: target.lacks.has('Size'),

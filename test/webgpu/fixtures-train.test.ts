@@ -1,6 +1,6 @@
 /**
  * Three training steps of LeNet-5 and resnet_mini on WebGPU (graphs built for it: MaxPool backward
- * without Indices, one-hot labels, explicit log-softmax, Add accumulation, im2col conv dW) against
+ * without Indices, one-hot labels, explicit log-softmax, Add accumulation, no dilated conv) against
  * PyTorch's parameters after the fixtures' SGD run and Adam run, with the CPU test's tolerance and
  * its one exception for Adam (test/train/fixtures-train.test.ts): elements whose PyTorch gradient is
  * pure cancellation (< 1e-5 of the tensor's largest) may move by up to lr.

@@ -70,7 +70,10 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
     // stride-1 convs from ~32 input channels on (ResNet layer1: 7.0 vs 8.6 ms); with few channels
     // (LeNet: 1.6 vs 6.3 ms, RGB stems, narrow 5x5 branches) and for strided convs the conv trick wins.
     // 1x1 convs always use the pointwise GEMM (2.3 vs 9.1 ms).
-    const im2col = mode === 'im2col' || (mode === 'auto' && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
+    // 'undilated' (providers whose dilated convs are wrong, core/train/target.ts): strided convs
+    // use im2col, since the conv trick dilates by the stride.
+    const im2col = mode === 'im2col' || (mode === 'undilated' && p.strides.some((q) => q !== 1))
+      || ((mode === 'auto' || mode === 'undilated') && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
     if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
       res[1] = pointwise
         ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)

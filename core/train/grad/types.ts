@@ -36,7 +36,7 @@ export interface GradOptions {
   /** Let Conv choose backward formulations by shape (Conv-vs-ConvTranspose, im2col). Default true. */
   convHeuristics?: boolean;
   /** Conv weight-gradient formulation: by shape ('auto'), always the conv trick, or always im2col. */
-  convWeightGrad?: 'auto' | 'conv' | 'im2col';
+  convWeightGrad?: 'auto' | 'conv' | 'im2col' | 'undilated';
   /** Differentiate batch norm over batch statistics as one unit; fuse the studio's explicit form. Default true. */
   fuseBatchNorm?: boolean;
   /** Slice away conv kernel taps that only ever multiply padding (small maps). Default true. */
