@@ -14,7 +14,7 @@
  *   Sum                                                        -> gradient accumulation by Add
  *   Conv.dilations (a dilated Conv)                            -> strided convs' weight gradient by
  *                                                                 im2col (the conv trick dilates by the stride)
- *   Size                                                       -> Size of static shapes folded to constants
+ *   Size, Cast.int64                                           -> Size of static shapes folded to constants
  */
 import type { DType, Node } from '../onnx/ir';
 import type { GradOptions } from './grad/types';
@@ -58,7 +58,9 @@ export function opCapability(node: Pick<Node, 'opType' | 'outputs' | 'attributes
 }
 
 const INDICES_ROUTE = ['MaxPool.Indices', 'MaxUnpool.int64', 'ScatterElements.int64', 'Reshape.int64'];
-const INT64_LABELS = ['Equal.int64', 'Unsqueeze.int64', 'Gather.int64', 'Cast.int64'];
+const INT64_LABELS = ['Equal.int64', 'Unsqueeze.int64', 'Gather.int64'];
+/** Size, and the Cast of its int64 result (batch norm's element count). */
+const STATIC_SIZE = ['Size', 'Cast.int64'];
 
 export interface Formulation {
   grad: GradOptions;
@@ -76,7 +78,7 @@ export function formulationFor(target: ProviderTarget, base: GradOptions = {}): 
   if (target.lacks.has('Conv.dilations')) grad.convWeightGrad = 'undilated';
   return {
     grad,
-    foldSize: target.lacks.has('Size'),
+    foldSize: lacks(STATIC_SIZE),
     loss: {
       labels: lacks(INT64_LABELS) ? 'onehot' : 'int64',
       logSoftmax: target.lacks.has('LogSoftmax') ? 'explicit' : 'op',
