@@ -4,6 +4,7 @@
  * shape of LeNet-5, ResNet and GoogLeNet, interleaved so that machine load affects both alike;
  * then whole train steps of those templates with each route.
  *   node bench/run-ts.mjs bench/maxpool-backward.ts [reps=20] [threads=2]
+ * Figures are process CPU time (all threads), which other load on the machine disturbs less than wall time.
  * Inputs are ReLU'd random values (a third of them zero), so windows hold ties as in training.
  */
 import * as ort from 'onnxruntime-node';
@@ -47,11 +48,13 @@ async function poolSession(pl: Pool, indices: boolean, threads: number) {
   return { s, feeds };
 }
 
+/** Process CPU time per run (all threads), ms: less sensitive to other load on the machine than wall time. */
 async function timeIt(fn: () => Promise<unknown>, reps: number): Promise<number> {
   await fn();
-  const t = performance.now();
+  const c = process.cpuUsage();
   for (let i = 0; i < reps; i++) await fn();
-  return (performance.now() - t) / reps;
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000 / reps;
 }
 
 async function stepRunner(id: string, input: [number, number, number], batch: number, indices: boolean, threads: number) {
@@ -71,7 +74,7 @@ async function stepRunner(id: string, input: [number, number, number], batch: nu
 async function main(): Promise<void> {
   const reps = Number(process.argv[2] ?? '20');
   const threads = Number(process.argv[3] ?? '2');
-  console.log(`MaxPool forward+backward, CPU, ${threads} threads, ms per run (mean of ${reps}, 3 rounds interleaved, best round)`);
+  console.log(`MaxPool forward+backward, CPU, ${threads} threads, process CPU ms per run (mean of ${reps}, 3 rounds interleaved, best round)`);
   for (const pl of POOLS) {
     const a = await poolSession(pl, true, threads);
     const b = await poolSession(pl, false, threads);
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
     await b.s.release();
   }
   const steps: [string, [number, number, number], number][] = [['lenet5', [1, 28, 28], 64], ['resnet18', [3, 64, 64], 16], ['googlenet', [3, 64, 64], 16]];
-  console.log(`train step (SGD momentum), CPU, ${threads} threads, ms per step`);
+  console.log(`train step (SGD momentum), CPU, ${threads} threads, process CPU ms per step`);
   for (const [id, input, batch] of steps) {
     const a = await stepRunner(id, input, batch, true, threads);
     const b = await stepRunner(id, input, batch, false, threads);
