@@ -26,6 +26,8 @@ export interface SessionConfig {
   quiet?: boolean;
   /** CPU: run convs with input weights on NCHWc kernels (main/trainer/nchwc-block.ts). Default true. */
   nchwc?: boolean;
+  /** Let idle intra-op threads spin (onnxruntime's default). Default false. */
+  spinning?: boolean;
 }
 
 export async function createSession(model: Model | Uint8Array, cfg: SessionConfig = {}): Promise<ort.InferenceSession> {
@@ -41,7 +43,15 @@ export async function createSession(model: Model | Uint8Array, cfg: SessionConfi
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: cfg.quiet ? 4 : 3,
-    ...(cfg.cpuFallback === false && device !== 'cpu' ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+    extra: {
+      session: {
+        // Idle intra-op threads block instead of spinning: on 2 shared cores (the data pipeline, the UI,
+        // other processes) spinning doubled the step's CPU time and slowed the mean step 1.3-1.8x
+        // (bench/train-results.md); CNN_STUDIO_ORT_SPIN=1 brings it back.
+        'intra_op.allow_spinning': (cfg.spinning ?? process.env.CNN_STUDIO_ORT_SPIN === '1') ? '1' : '0',
+        ...(cfg.cpuFallback === false && device !== 'cpu' ? { disable_cpu_ep_fallback: '1' } : {}),
+      },
+    },
   });
 }
 
