@@ -7,7 +7,8 @@
  *
  * The signatures are tested as a group and split in halves only where the group fails (a session
  * that does not load does not say which node lacks a kernel; a run-time failure names its node),
- * so a graph whose ops all run costs two sessions.
+ * so a graph whose ops all run costs two sessions per group; a group's probe data (real shapes,
+ * seeded values) is kept under 256 MB, so a large model's graph is probed in several groups.
  */
 import type * as Ort from 'onnxruntime-node';
 import type { DType, Graph, Node, Tensor, ValueInfo } from '../../core/onnx/ir';
@@ -170,9 +171,37 @@ function mismatch(got: Ort.Tensor, want: Ort.Tensor): string | null {
   return diff > TOLERANCE * scale + 1e-6 ? `differs from the CPU by ${diff.toPrecision(3)} (values up to ${scale.toPrecision(3)})` : null;
 }
 
+/** Input and output bytes of a signature's probe node (constants excluded). */
+function probeBytes(sig: OpSignature): number {
+  const tensors = [...sig.inputs.filter((i) => i && !i.constant), ...sig.outputs];
+  return tensors.reduce((a, t) => a + (t ? size(t.shape) * 8 : 0), 0);
+}
+
+/** Probe data of one group at a time stays below this (a large model's activations are big). */
+const GROUP_BYTES = 256 * 1024 * 1024;
+
 /** Probes each signature on `device` against the CPU; keys are the signatures' keys. */
 export async function probeOps(ort: typeof Ort, sigs: readonly OpSignature[], device: Device, threads = 2): Promise<Map<string, OpVerdict>> {
-  const nodes = sigs.map((s, i) => probeNode(ort, s, i));
+  const verdicts = new Map<string, OpVerdict>();
+  let chunk: number[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (chunk.length > 0) await probeChunk(ort, sigs, chunk, device, threads, verdicts);
+    chunk = [];
+    bytes = 0;
+  };
+  for (let i = 0; i < sigs.length; i++) {
+    const b = probeBytes(sigs[i]!);
+    if (chunk.length > 0 && bytes + b > GROUP_BYTES) await flush();
+    chunk.push(i);
+    bytes += b;
+  }
+  await flush();
+  return verdicts;
+}
+
+async function probeChunk(ort: typeof Ort, sigs: readonly OpSignature[], chunk: number[], device: Device, threads: number, verdicts: Map<string, OpVerdict>): Promise<void> {
+  const nodes = chunk.map((i) => probeNode(ort, sigs[i]!, i));
   const cpuOut: Outputs = new Map();
   const cpuFailed = new Map<string, Failure>();
   await runGroup(nodes, 'cpu', threads, cpuOut, cpuFailed);
@@ -180,7 +209,6 @@ export async function probeOps(ort: typeof Ort, sigs: readonly OpSignature[], de
   const devOut: Outputs = new Map();
   const devFailed = new Map<string, Failure>();
   await runGroup(judged, device, threads, devOut, devFailed);
-  const verdicts = new Map<string, OpVerdict>();
   for (const n of nodes) {
     const cpuWhy = cpuFailed.get(n.node.name);
     // The CPU cannot run it with probe data either (e.g. data-dependent shapes): not judged.
@@ -203,5 +231,4 @@ export async function probeOps(ort: typeof Ort, sigs: readonly OpSignature[], de
     }
     verdicts.set(n.sig.key, off ? { supported: false, kind: 'differs', reason: off } : { supported: true });
   }
-  return verdicts;
 }
