@@ -5,7 +5,8 @@
 // the median of the rounds is reported.
 //   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--threads 2] [--python /usr/bin/python3] [--json out.json]
 // Besides images/s (wall clock), it reports process CPU time per step for both sides, which is the
-// fairer figure on a loaded machine (PyTorch's OpenMP threads degrade most under oversubscription).
+// fairer figure on a loaded machine (PyTorch's OpenMP threads degrade most under oversubscription),
+// the ratio of each side's best round, and the highest 1-minute load average seen before a run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +51,11 @@ for (const m of MODELS) {
   const t = [];
   const sc = [];
   const tc = [];
+  const loads = [];
   for (let i = 0; i < rounds; i++) {
+    loads.push(os.loadavg()[0]);
     const a = studio(m);
+    loads.push(os.loadavg()[0]);
     const b = torch(m);
     s.push(a.imagesPerSecond);
     t.push(b.imagesPerSecond);
@@ -60,9 +64,10 @@ for (const m of MODELS) {
   }
   const row = {
     model: m.label, threads: Number(threads), studio: median(s), pytorch: median(t), ratio: median(s) / median(t),
-    studioCpuMs: median(sc), pytorchCpuMs: median(tc), cpuRatio: median(tc) / median(sc), studioRounds: s, pytorchRounds: t, load: os.loadavg()[0],
+    studioCpuMs: median(sc), pytorchCpuMs: median(tc), cpuRatio: median(tc) / median(sc), studioRounds: s, pytorchRounds: t,
+    studioBest: Math.max(...s), pytorchBest: Math.max(...t), bestRatio: Math.max(...s) / Math.max(...t), load: Math.max(...loads), loads,
   };
   results.push(row);
-  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   (load ${row.load.toFixed(1)})`);
+  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   best ${row.bestRatio.toFixed(2)}x (load <= ${row.load.toFixed(1)})`);
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
