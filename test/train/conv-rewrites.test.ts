@@ -14,7 +14,11 @@ import { denseSmallMapConvs } from '../../core/train/small-map-conv';
 import { liveTaps, trimDeadConvTaps } from '../../core/train/trim-conv-taps';
 import { modelToNchwc } from '../../core/train/nchwc';
 import { nchwcBlockSize } from '../../main/trainer/nchwc-block';
-import { createSession, f32 } from '../../main/trainer/ort-session';
+import { createSession, f32, TrainStepRunner, type StepResult } from '../../main/trainer/ort-session';
+import { buildTemplate } from '../../core/templates/index';
+import { initWeight } from '../../core/graph/index';
+import { buildStudioTrainStep } from '../../core/train/studio';
+import type { GradOptions } from '../../core/train/grad/types';
 import { fdCheck, rng } from './fd-helper';
 
 type Pass = (graph: Graph, info: ShapeInfo) => { graph: Graph };
@@ -157,4 +161,36 @@ describe('conv rewrites pass finite differences', () => {
     expect(r.failures, r.failures.join('\n')).toEqual([]);
     expect(r.checked).toBeGreaterThan(0);
   });
+});
+
+describe('a whole ResNet-18 train step at 3x32x32 (layer3 on 2x2 maps, layer4 on 1x1)', () => {
+  it('gives the same loss and gradients with the tap-trimming and dense small-map rewrites as without', async () => {
+    const doc = buildTemplate('resnet18', { input: [3, 32, 32], classes: 10 });
+    const batch = 4;
+    const build = (grad: GradOptions) => buildStudioTrainStep(doc, { batchSize: batch, optimizer: { kind: 'sgd' }, outputGradients: true, grad });
+    const plain = build({ trimConvTaps: false, denseSmallMaps: false });
+    const fast = build({});
+    expect(fast.step.model.graph.nodes.filter((n) => n.opType === 'Conv').length).toBeLessThan(plain.step.model.graph.nodes.filter((n) => n.opType === 'Conv').length);
+    const r = rng(11);
+    const initial = new Map<string, Float32Array>();
+    for (const w of plain.weights) initial.set(w.name, initWeight(w, r));
+    const images = fill(batch * 3 * 32 * 32, r);
+    const labels = BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % 10));
+    const results = [];
+    for (const { step } of [plain, fast]) {
+      const runner = await TrainStepRunner.create(step, { kind: 'sgd' }, initial, { nchwc: false });
+      results.push(await runner.run(images, [batch, 3, 32, 32], labels, 0.1));
+      await runner.session.release();
+    }
+    const [a, b] = results as [StepResult, StepResult];
+    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5 * Math.abs(a.loss));
+    expect(a.gradients.size).toBeGreaterThan(50);
+    for (const [name, g] of a.gradients) {
+      const scale = g.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-12);
+      const h = b.gradients.get(name)!;
+      let worst = 0;
+      for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i]! - h[i]!) / scale);
+      expect(worst, name).toBeLessThan(1e-4);
+    }
+  }, 60_000);
 });
