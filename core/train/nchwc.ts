@@ -27,6 +27,7 @@
  */
 import type { Attribute, Graph, Model, Node } from '../onnx/ir';
 import { attrInt, spatialParams } from './attrs';
+import { rewriteNames } from './rewrite-names';
 import { inferShapes } from './shape-infer';
 
 export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
@@ -60,25 +61,7 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
   if (!Number.isInteger(block) || block < 4 || block % 4 !== 0) throw new Error(`NCHWc block size must be a multiple of 4, got ${block}`);
   const info = inferShapes(graph, batch === undefined ? {} : { batch });
   const initializers = new Set(graph.initializers.map((t) => t.name));
-  const used = new Set<string>();
-  for (const v of graph.inputs) used.add(v.name);
-  for (const t of graph.initializers) used.add(t.name);
-  for (const n of graph.nodes) {
-    used.add(n.name);
-    for (const o of n.outputs) used.add(o);
-  }
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
-    used.add(name);
-    return name;
-  };
-  const extraInits: Graph['initializers'] = [];
-  const i64 = (base: string, values: number[]): string => {
-    const name = fresh(base);
-    extraInits.push({ name, dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
-    return name;
-  };
+  const { fresh, i64, inits: extraInits } = rewriteNames(graph);
   const node = (opType: string, inputs: string[], output: string, attributes: Record<string, Attribute> = {}, domain?: string): Node => ({
     name: fresh(`${output}/node`), opType, inputs, outputs: [output], attributes, ...(domain ? { domain } : {}),
   });

@@ -21,6 +21,7 @@
  */
 import type { Graph, Node, Tensor } from '../onnx/ir';
 import { attrInt, spatialParams } from './attrs';
+import { rewriteNames } from './rewrite-names';
 import type { ShapeInfo } from './shape-infer';
 
 export interface DenseConvs {
@@ -30,25 +31,7 @@ export interface DenseConvs {
 }
 
 export function denseSmallMapConvs(graph: Graph, info: ShapeInfo): DenseConvs {
-  const used = new Set<string>([...graph.inputs.map((v) => v.name), ...graph.initializers.map((t) => t.name)]);
-  for (const n of graph.nodes) {
-    used.add(n.name);
-    for (const o of n.outputs) used.add(o);
-  }
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
-    used.add(name);
-    return name;
-  };
-  const inits: Tensor[] = [];
-  const i64 = (base: string, values: number[]): string => {
-    const name = fresh(base);
-    inits.push({ name, dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
-    info.consts.set(name, values);
-    info.shapes.set(name, { dtype: 'int64', shape: [values.length] });
-    return name;
-  };
+  const { fresh, i64, inits } = rewriteNames(graph, info);
   const nodes: Node[] = [];
   const rewritten: string[] = [];
   for (const n of graph.nodes) {

@@ -16,6 +16,7 @@
  */
 import type { Graph, Node, Tensor } from '../onnx/ir';
 import { spatialParams } from './attrs';
+import { rewriteNames } from './rewrite-names';
 import type { ShapeInfo } from './shape-infer';
 
 export interface TrimmedTaps {
@@ -44,23 +45,7 @@ export function liveTaps(h: number, k: number, s: number, d: number, pb: number,
 }
 
 export function trimDeadConvTaps(graph: Graph, info: ShapeInfo): TrimmedTaps {
-  const used = new Set<string>([...graph.inputs.map((v) => v.name), ...graph.initializers.map((t) => t.name)]);
-  for (const n of graph.nodes) {
-    used.add(n.name);
-    for (const o of n.outputs) used.add(o);
-  }
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
-    used.add(name);
-    return name;
-  };
-  const inits: Tensor[] = [];
-  const i64 = (base: string, values: number[]): string => {
-    const name = fresh(base);
-    inits.push({ name, dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
-    return name;
-  };
+  const { fresh, i64, inits } = rewriteNames(graph);
   const nodes: Node[] = [];
   const trimmed: string[] = [];
   for (const n of graph.nodes) {
