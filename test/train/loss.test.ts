@@ -1,19 +1,12 @@
 /** Cross-entropy (label smoothing, class weights) against PyTorch's values (loss-reference.json). */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { lossReference } from './loss-reference';
 import { GraphBuilder } from '../../core/onnx/builder';
 import { makeModel } from '../../core/train/build-train-step';
 import { emitCrossEntropy } from '../../core/train/loss';
 import { createSession, f32, i64 } from '../../main/trainer/ort-session';
 
-interface Ref {
-  logits: number[];
-  labels: number[];
-  weights: number[];
-  cases: { smoothing: number; weighted: boolean; loss: number; grad: number[] }[];
-}
-const ref = JSON.parse(readFileSync(fileURLToPath(new URL('./loss-reference.json', import.meta.url)), 'utf8')) as Ref;
+const ref = lossReference;
 
 describe('mean softmax cross-entropy', () => {
   it.each(ref.cases.map((c) => [`smoothing ${c.smoothing}, ${c.weighted ? 'class weights' : 'unweighted'}`, c] as const))('%s', async (_n, c) => {

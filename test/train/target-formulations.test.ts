@@ -4,9 +4,8 @@
  * on the CPU here and must match PyTorch as the CPU formulations do (test/train/fixtures-train):
  * so every alternative formulation is checked on machines without WebGPU too.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { lossReference } from './loss-reference';
 import { GraphBuilder } from '../../core/onnx/builder';
 import { buildEvalGraph } from '../../core/train/build-eval';
 import { buildTrainStep, makeModel, type TrainableGraph } from '../../core/train/build-train-step';
@@ -70,13 +69,7 @@ describe('graphs built for WebGPU, run on the CPU', () => {
   });
 });
 
-interface Ref {
-  logits: number[];
-  labels: number[];
-  weights: number[];
-  cases: { smoothing: number; weighted: boolean; loss: number; grad: number[] }[];
-}
-const ref = JSON.parse(readFileSync(fileURLToPath(new URL('./loss-reference.json', import.meta.url)), 'utf8')) as Ref;
+const ref = lossReference;
 
 describe('cross-entropy with one-hot labels and explicit log-softmax', () => {
   it.each(ref.cases.map((c) => [`smoothing ${c.smoothing}, ${c.weighted ? 'class weights' : 'unweighted'}`, c] as const))('%s matches PyTorch', async (_n, c) => {
