@@ -59,6 +59,16 @@ function setup(arg: string, batch: number): Setup {
   return { step, feeds, carried };
 }
 
+/** Three warm-up calls of `one`, then the mean ms of `steps` calls; releases the session. */
+async function timed(session: ort.InferenceSession, one: () => Promise<void>, steps: number, losses: number[]): Promise<{ ms: number; losses: number[] }> {
+  for (let i = 0; i < 3; i++) await one();
+  const t = performance.now();
+  for (let i = 0; i < steps; i++) await one();
+  const ms = (performance.now() - t) / steps;
+  await session.release();
+  return { ms, losses };
+}
+
 async function timeHost(s: Setup, steps: number): Promise<{ ms: number; losses: number[] }> {
   const session = await ort.InferenceSession.create(encodeModel(s.step.model), options());
   const feeds = { ...s.feeds };
@@ -68,12 +78,7 @@ async function timeHost(s: Setup, steps: number): Promise<{ ms: number; losses: 
     for (const [input, output] of s.carried) feeds[input] = out[output]!;
     losses.push((out[s.step.loss]!.data as Float32Array)[0]!);
   };
-  for (let i = 0; i < 3; i++) await one();
-  const t = performance.now();
-  for (let i = 0; i < steps; i++) await one();
-  const ms = (performance.now() - t) / steps;
-  await session.release();
-  return { ms, losses };
+  return timed(session, one, steps, losses);
 }
 
 async function timeDevice(s: Setup, steps: number): Promise<{ ms: number; losses: number[] }> {
@@ -96,12 +101,7 @@ async function timeDevice(s: Setup, steps: number): Promise<{ ms: number; losses
     }
     losses.push((out[s.step.loss]!.data as Float32Array)[0]!);
   };
-  for (let i = 0; i < 3; i++) await one();
-  const t = performance.now();
-  for (let i = 0; i < steps; i++) await one();
-  const ms = (performance.now() - t) / steps;
-  await session.release();
-  return { ms, losses };
+  return timed(session, one, steps, losses);
 }
 
 /** K steps per run, K batches fed at once, weights and state resident on the GPU between runs. */
