@@ -4,7 +4,7 @@
  * convs unless CNN_STUDIO_NCHWC=0). Each node's time is its least kernel time over the runs after
  * two warm-up runs: on a shared machine that is the figure least inflated by other processes, and
  * their sum ("kernel total") the working figure for comparing graph formulations.
- * Usage (THREADS=1 for per-op CPU cost):
+ * Usage (THREADS=1 for per-op CPU cost; CNN_STUDIO_STRIDED_DX: see below):
  *   npx esbuild bench/train-profile.ts --bundle --platform=node --external:onnxruntime-node --outfile=/tmp/p.cjs
  *   THREADS=1 node /tmp/p.cjs template:resnet18:3x32x32:10 64 6
  */
@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { initWeight, seededRandom } from '../core/graph/index';
 import { encodeModel } from '../core/onnx/proto';
+import type { GradOptions } from '../core/train/grad/types';
 import { buildStudioTrainStep } from '../core/train/studio';
 import { optimizerScalars } from '../core/train/optim/index';
 import { loadModelDocument } from '../main/commands/bench';
@@ -22,7 +23,11 @@ async function main(): Promise<void> {
   const batch = Number(batchArg);
   const doc = loadModelDocument(arg);
   const optimizer = { kind: 'sgd' as const, momentum: 0.9 };
-  const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer });
+  // CNN_STUDIO_STRIDED_DX=convTranspose|subpixel forces the strided conv input-gradient route
+  // (the flag exists only with bench/subpixel-input-grad.patch applied; ignored without it).
+  const stridedDx = process.env.CNN_STUDIO_STRIDED_DX === 'subpixel' ? 'subpixel' : process.env.CNN_STUDIO_STRIDED_DX === 'convTranspose' ? 'convTranspose' : undefined;
+  const grad: GradOptions & { convStridedInputGrad?: 'convTranspose' | 'subpixel' } = stridedDx ? { convStridedInputGrad: stridedDx } : {};
+  const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, grad });
   const s = await ort.InferenceSession.create(encodeModel(await forCpuSession(step.model)), {
     graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '2'), interOpNumThreads: 1, executionMode: 'sequential', enableProfiling: true, logSeverityLevel: 3, profileFilePrefix: '/tmp/ort_train_profile',
   });
