@@ -5,9 +5,8 @@
  * the least process CPU time over the repetitions (the least disturbed by other processes). Bundle
  * with esbuild (see train-profile.ts) and run with node: node f.cjs [reps] [nchwc block, default 16].
  * `node f.cjs [reps] [block] strided` times only the strided input gradients instead: ConvTranspose
- * against the sub-pixel Conv + DepthToSpace (plain and on NCHWc kernels). The sub-pixel route was
- * not kept (bench/train-results.md): apply bench/subpixel-input-grad.patch first (`git apply`),
- * else all three strided variants are ConvTranspose. PROFILE=1 writes onnxruntime profiles to
+ * against the sub-pixel Conv + DepthToSpace (plain and on NCHWc kernels; GradOptions
+ * convStridedInputGrad, not the default: bench/train-results.md). PROFILE=1 writes onnxruntime profiles to
  * /tmp/cf-*.json; ONLY=<text> keeps the shapes whose name contains it.
  */
 import * as ort from 'onnxruntime-node';
@@ -19,8 +18,7 @@ import type { GradOptions } from '../core/train/grad/types';
 import { inferShapes } from '../core/train/shape-infer';
 import { modelToNchwc } from '../core/train/nchwc';
 
-/** GradOptions plus the route flag that bench/subpixel-input-grad.patch adds (ignored without it). */
-type BenchGradOptions = GradOptions & { convStridedInputGrad?: 'auto' | 'convTranspose' | 'subpixel' };
+type BenchGradOptions = GradOptions;
 
 interface Shape { name: string; n: number; c: number; h: number; m: number; k: number; s: number; p: number }
 const ONLY = process.env.ONLY;

@@ -23,10 +23,9 @@ async function main(): Promise<void> {
   const batch = Number(batchArg);
   const doc = loadModelDocument(arg);
   const optimizer = { kind: 'sgd' as const, momentum: 0.9 };
-  // CNN_STUDIO_STRIDED_DX=convTranspose|subpixel forces the strided conv input-gradient route
-  // (the flag exists only with bench/subpixel-input-grad.patch applied; ignored without it).
+  // CNN_STUDIO_STRIDED_DX=convTranspose|subpixel forces the strided conv input-gradient route.
   const stridedDx = process.env.CNN_STUDIO_STRIDED_DX === 'subpixel' ? 'subpixel' : process.env.CNN_STUDIO_STRIDED_DX === 'convTranspose' ? 'convTranspose' : undefined;
-  const grad: GradOptions & { convStridedInputGrad?: 'convTranspose' | 'subpixel' } = stridedDx ? { convStridedInputGrad: stridedDx } : {};
+  const grad: GradOptions = stridedDx ? { convStridedInputGrad: stridedDx } : {};
   const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, grad });
   const s = await ort.InferenceSession.create(encodeModel(await forCpuSession(step.model)), {
     graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '2'), interOpNumThreads: 1, executionMode: 'sequential', enableProfiling: true, logSeverityLevel: 3, profileFilePrefix: '/tmp/ort_train_profile',

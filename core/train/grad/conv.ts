@@ -43,7 +43,18 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
       group === 1 && p.strides.every((s) => s === 1) && flipPads.every((q) => q >= 0) && c % 16 === 0 && m % 16 === 0 &&
       // On 1x1 maps the flipped conv multiplies mostly padding; ConvTranspose was faster there.
       sp.some((h) => h > 1);
-    if (useConv) {
+    const sub = ctx.options.convStridedInputGrad ?? 'auto';
+    const subpixelOk = group === 1 && r === 2 && p.dilations.every((d) => d === 1)
+      && p.strides[0]! > 1 && p.strides[0] === p.strides[1];
+    // 'auto' keeps ConvTranspose: the sub-pixel route won only on NCHWc kernels at output maps of
+    // <= 4 positions (ResNet-18 layer3.0.conv1 at 32x32: 9.0 vs 9.6 ms), lost 1.1-4x on every other
+    // shape and without NCHWc, and left whole ResNet-18 steps unchanged within noise
+    // (bench/train-results.md). It stays selectable for measurements and providers where
+    // ConvTranspose is weak.
+    const useSubpixel = subpixelOk && sub === 'subpixel';
+    if (useSubpixel) {
+      res[0] = subpixelInputGrad(ctx, dy, node.inputs[1]!, xs, ws, ys, p.strides[0]!, p.pads);
+    } else if (useConv) {
       // w' [C, M, k] = flip_k(transpose(w)), then a stride-1 "full" correlation of dy with w'.
       const wt = g.op1('Transpose', [node.inputs[1]!], { perm: [1, 0, ...sp.map((_, i) => i + 2)] });
       const axes = sp.map((_, i) => i + 2);
@@ -82,6 +93,86 @@ export const convGrad: GradRule = (node, [dy], ctx, need) => {
   }
   return res;
 };
+
+/**
+ * Input gradient of a 2-D, group-1, undilated conv with stride s (both axes) as ONE stride-1 Conv
+ * plus DepthToSpace (the sub-pixel decomposition of the transposed convolution). Per spatial axis,
+ * with kernel k, pads pb (begin) / pe (end), input length H and output length Ho:
+ *
+ *   dx_pad[i] = sum_{o, t : o*s + t = i} sum_m dy[m, o] w[m, c, t],   i in [0, H + pb + pe),
+ *   dx[h] = dx_pad[h + pb].
+ *
+ * Write i = q*s + r (phase r in [0, s)). A tap t reaches i from o iff t = i - o*s = (q - o)*s + r,
+ * i.e. t = j*s + r with j = q - o >= 0 and t < k. With K = ceil(k / s) and taps t >= k taken as
+ * zero (w padded to K*s), every phase has exactly K taps j = 0..K-1, and
+ *
+ *   dx_pad[q*s + r] = sum_{j=0}^{K-1} dy[q - j] w[., ., j*s + r]
+ *                   = sum_{u=0}^{K-1} dy[q - (K-1) + u] v_r[u],   v_r[u] = w[., ., (K-1-u)*s + r]
+ *
+ * (u = K-1-j: the sub-kernel flipped), a stride-1 correlation of dy (zero outside [0, Ho)) with
+ * v_r. A Conv with begin pad B gives out[q'] = sum_u dy[q' - B + u] v[u], so B = K-1-q0 makes
+ * out[q'] = dx_pad at q = q' + q0. Only q in [q0, q1] are needed: q0 = floor(pb/s),
+ * q1 = floor((pb + H - 1)/s). If K-1-q0 < 0 the Conv uses B = 0 and its first q0-(K-1) rows are
+ * dropped (lead = q0 - (K-1)); the end pad E makes the output at least lead + q1 - q0 + 1 long
+ * (E = 0 and extra rows dropped where dy already reaches further, e.g. large end pads).
+ *
+ * Both axes together: the s*s phases (rh, rw) are the Conv's output channels in DepthToSpace DCR
+ * order, channel (rh*s + rw)*C + c, so DepthToSpace(blocksize s, DCR) puts phase (rh, rw) of row
+ * q', column p' at (q'*s + rh, p'*s + rw) = i - q0*s - lead*s. The rows kept are
+ * [lead*s + pb - q0*s, ... + H), i.e. start lead*s + (pb mod s). Every dx element is the same sum
+ * of the same products as ConvTranspose's (the zero taps add exact zeros): float reassociation only.
+ *
+ * The sub-kernel weight V[(rh, rw, c), m, uh, uw] = w[m, c, (Kh-1-uh)*s + rh, (Kw-1-uw)*s + rw]
+ * (0 where a tap index is >= k).
+ */
+function subpixelInputGrad(
+  ctx: GradContext, dy: string, w: string, xs: number[], ws: number[], ys: number[], s: number, pads: number[],
+): string {
+  const g = ctx.g;
+  const [c, m] = [xs[1]!, ws[0]!];
+  const kk = [ws[2]!, ws[3]!];
+  const K = kk.map((k) => Math.ceil(k / s));
+  // V = w reshaped to [M*C, kh*kw] times a constant 0/1 selection S [kh*kw, s*s*Kh*Kw] (one GEMM;
+  // ORT's Pad / reversing Slice on a weight with a few floats per row cost ~1 ms each), then the
+  // phase axes moved to the front: [M, C, (rh, rw), (uh, uw)] -> [(rh, rw), C, M, (uh, uw)].
+  const taps = kk[0]! * kk[1]!;
+  const cols = s * s * K[0]! * K[1]!;
+  const sel = new Array<number>(taps * cols).fill(0);
+  for (let rh = 0; rh < s; rh++) for (let rw = 0; rw < s; rw++) {
+    for (let uh = 0; uh < K[0]!; uh++) for (let uw = 0; uw < K[1]!; uw++) {
+      const th = (K[0]! - 1 - uh) * s + rh;
+      const tw = (K[1]! - 1 - uw) * s + rw;
+      if (th < kk[0]! && tw < kk[1]!) sel[(th * kk[1]! + tw) * cols + ((rh * s + rw) * K[0]! + uh) * K[1]! + uw] = 1;
+    }
+  }
+  const wsel = g.op1('MatMul', [g.op1('Reshape', [w, ctx.i64([m * c, taps])]), ctx.f32(sel, [taps, cols])]);
+  const w4 = g.op1('Reshape', [wsel, ctx.i64([m, c, s * s, K[0]! * K[1]!])]);
+  const v = g.op1('Reshape', [g.op1('Transpose', [w4], { perm: [2, 1, 0, 3] }), ctx.i64([s * s * c, m, K[0]!, K[1]!])]);
+  const convPads = [0, 0, 0, 0];
+  const starts = [0, 0];
+  for (let a = 0; a < 2; a++) {
+    const [h, pb, ho, ka] = [xs[a + 2]!, pads[a]!, ys[a + 2]!, K[a]!];
+    const q0 = Math.floor(pb / s);
+    const q1 = Math.floor((pb + h - 1) / s);
+    const b = Math.max(0, ka - 1 - q0);
+    const lead = q0 - (ka - 1 - b);
+    // Conv output length ho + b + e - ka + 1 must reach lead + (q1 - q0 + 1).
+    const e = Math.max(0, lead + q1 - q0 + 1 - (ho + b - ka + 1));
+    convPads[a] = b;
+    convPads[a + 2] = e;
+    starts[a] = lead * s + (pb % s);
+  }
+  const conv = g.op1('Conv', [dy, v], { kernel_shape: K, pads: convPads, strides: [1, 1] });
+  // DepthToSpace(blocksize s, DCR) spelled as Reshape/Transpose/Reshape (the same data movement;
+  // the graph passes' shape inference has no DepthToSpace rule):
+  // [N, (rh, rw, c), q', p'] -> [N, c, q', rh, p', rw] -> [N, c, q'*s + rh, p'*s + rw].
+  const n = xs[0]!;
+  const hq = ys[2]! + convPads[0]! + convPads[2]! - K[0]! + 1;
+  const wq = ys[3]! + convPads[1]! + convPads[3]! - K[1]! + 1;
+  const c6 = g.op1('Reshape', [conv, ctx.i64([n, s, s, c, hq, wq])]);
+  const d2s = g.op1('Reshape', [g.op1('Transpose', [c6], { perm: [0, 3, 4, 1, 5, 2] }), ctx.i64([n, c, hq * s, wq * s])]);
+  return g.op1('Slice', [d2s, ctx.i64(starts), ctx.i64([starts[0]! + xs[2]!, starts[1]! + xs[3]!]), ctx.i64([2, 3])]);
+}
 
 /** Largest im2col matrix (floats) built for a weight gradient; larger ones use the conv trick. */
 const IM2COL_MAX = 32 * 1024 * 1024;

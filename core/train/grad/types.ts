@@ -37,6 +37,8 @@ export interface GradOptions {
   convHeuristics?: boolean;
   /** Conv weight-gradient formulation: by shape ('auto'), always the conv trick, or always im2col. */
   convWeightGrad?: 'auto' | 'conv' | 'im2col' | 'undilated';
+  /** Strided conv input gradient: ConvTranspose ('auto', measured fastest) or the sub-pixel Conv + DepthToSpace where it applies. */
+  convStridedInputGrad?: 'auto' | 'convTranspose' | 'subpixel';
   /** Differentiate batch norm over batch statistics as one unit; fuse the studio's explicit form. Default true. */
   fuseBatchNorm?: boolean;
   /** Slice away conv kernel taps that only ever multiply padding (small maps). Default true. */
