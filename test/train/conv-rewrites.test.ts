@@ -20,6 +20,7 @@ import { initWeight } from '../../core/graph/index';
 import { buildStudioTrainStep } from '../../core/train/studio';
 import type { GradOptions } from '../../core/train/grad/types';
 import { fdCheck, rng } from './fd-helper';
+import { expectClose } from './expect-close';
 
 type Pass = (graph: Graph, info: ShapeInfo) => { graph: Graph };
 type Attrs = Record<string, number | number[]>;
@@ -101,18 +102,6 @@ async function run(c: Case, passes: Pass[], nchwcBlock = 0): Promise<{ out: Floa
   const res = await session.run(feeds);
   await session.release();
   return { out: outs.map((o) => res[o]!.data as Float32Array), convs: convsLeft, kernel, nchwc };
-}
-
-function expectClose(fast: Float32Array[], plain: Float32Array[]): void {
-  expect(fast.length).toBe(plain.length);
-  plain.forEach((p, i) => {
-    const f = fast[i]!;
-    expect(f.length).toBe(p.length);
-    const scale = p.reduce((a, v) => Math.max(a, Math.abs(v)), 1e-6);
-    let worst = 0;
-    for (let j = 0; j < p.length; j++) worst = Math.max(worst, Math.abs(f[j]! - p[j]!) / scale);
-    expect(worst, `output ${i}`).toBeLessThan(1e-5);
-  });
 }
 
 const NCHWC_CASES: Case[] = [

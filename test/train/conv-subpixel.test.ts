@@ -14,6 +14,7 @@ import { inferShapes } from '../../core/train/shape-infer';
 import { nchwcBlockSize } from '../../main/trainer/nchwc-block';
 import { createSession, f32 } from '../../main/trainer/ort-session';
 import { fdCheck, rng } from './fd-helper';
+import { expectClose } from './expect-close';
 
 interface Case { name: string; x: number[]; w: number[]; s: number; pads: number[] }
 
@@ -67,17 +68,6 @@ async function grads(c: Case, options: GradOptions, block = 0): Promise<{ out: F
   const res = await session.run({ x: f32(fill(c.x.reduce((a, b) => a * b, 1), vr), c.x), w: f32(fill(c.w.reduce((a, b) => a * b, 1), vr), c.w) });
   await session.release();
   return { out: outs.map((o) => res[o]!.data as Float32Array), ops: model.graph.nodes.map((n) => n.opType) };
-}
-
-function expectClose(fast: Float32Array[], plain: Float32Array[]): void {
-  plain.forEach((p, i) => {
-    const f = fast[i]!;
-    expect(f.length).toBe(p.length);
-    const scale = p.reduce((a, v) => Math.max(a, Math.abs(v)), 1e-6);
-    let worst = 0;
-    for (let j = 0; j < p.length; j++) worst = Math.max(worst, Math.abs(f[j]! - p[j]!) / scale);
-    expect(worst, `output ${i}`).toBeLessThan(1e-5);
-  });
 }
 
 describe('sub-pixel strided input gradient matches ConvTranspose', () => {
