@@ -79,6 +79,11 @@ describe('train from the studio', () => {
     await page.getByTestId('view-train').click();
     await page.getByTestId('train-epochs').fill('2');
     await page.getByTestId('train-batch').fill('8');
+    // The device picker: auto's rule; a software adapter (lavapipe in CI) is marked and auto skips it.
+    await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
+    const webgpu = await page.locator('[data-testid="train-device"] option[value="webgpu"]').textContent();
+    if (webgpu?.includes('software')) await page.getByText(/^Auto skips WebGPU/).waitFor({ timeout: 5_000 });
+    await shoot(page, 'studio-train-device');
     await page.getByTestId('train-device').selectOption('cpu');
     await page.getByTestId('train-start').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 90_000 });
