@@ -1,9 +1,24 @@
 import { useState } from 'react';
 import type { ExecutionProviderInfo, StudioClient } from '../../core/api';
 
+/**
+ * Why a provider does not load. Reasons that list several missing pieces (CUDA: provider, driver,
+ * CUDA 12, cuDNN, each with its fix) run to a paragraph: the first item shows, the rest unfolds.
+ */
+function Reason({ text }: { text: string }) {
+  const cut = text.indexOf('; ');
+  if (text.length <= 200 || cut < 0) return <>{text}</>;
+  return (
+    <details className="reason-more">
+      <summary>{text.slice(0, cut)}; …</summary>
+      {text.slice(cut + 2)}
+    </details>
+  );
+}
+
 /** What a provider that loads runs on, and whether the self-test against the CPU trusted it. */
 function Detail({ p }: { p: ExecutionProviderInfo }) {
-  if (!p.available) return <>{p.reason}</>;
+  if (!p.available) return <Reason text={p.reason ?? 'did not load'} />;
   const t = p.selfTest;
   return (
     <>
