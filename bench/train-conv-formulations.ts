@@ -18,8 +18,6 @@ import type { GradOptions } from '../core/train/grad/types';
 import { inferShapes } from '../core/train/shape-infer';
 import { modelToNchwc } from '../core/train/nchwc';
 
-type BenchGradOptions = GradOptions;
-
 interface Shape { name: string; n: number; c: number; h: number; m: number; k: number; s: number; p: number }
 const ONLY = process.env.ONLY;
 const SHAPES: Shape[] = [
@@ -55,7 +53,7 @@ const STRIDED: Shape[] = [
   { name: 'alexnet conv1 11x11/4', n: 8, c: 3, h: 224, m: 64, k: 11, s: 4, p: 2 },
 ];
 
-async function session(sh: Shape, opts: BenchGradOptions, wrt: 'w' | 'x', nchwc: number) {
+async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x', nchwc: number) {
   const g = new GraphBuilder('b');
   const x = g.input('x', 'float32', [sh.n, sh.c, sh.h, sh.h]);
   const w = g.input('w', 'float32', [sh.m, sh.c, sh.k, sh.k]);
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
   const reps = Number(process.argv[2] ?? '10');
   const block = Number(process.argv[3] ?? '16');
   const strided = process.argv[4] === 'strided';
-  const variants: [string, BenchGradOptions, 'w' | 'x', number][] = strided ? [
+  const variants: [string, GradOptions, 'w' | 'x', number][] = strided ? [
     ['dX convT', { convStridedInputGrad: 'convTranspose' }, 'x', 0],
     ['dX subpixel', { convStridedInputGrad: 'subpixel' }, 'x', 0],
     ['dX subpixel nchwc', { convStridedInputGrad: 'subpixel' }, 'x', block],

@@ -278,14 +278,20 @@ export class Backend implements StudioApi {
     return thumbnails(req.paths.map((p) => path.resolve(p)), req.size ?? 48);
   }
 
-  async trainStart(req: ApiRequest<'trainStart'>): Promise<ApiResponses['trainStart']> {
-    let project: Project;
+  /**
+   * The same round trip as saving: the trainer and the exporters only ever see a document the
+   * studio can open again; one that would not parse is refused with `refusal` and the reason.
+   */
+  private openable(project: unknown, refusal: string): Project {
     try {
-      // The same round trip as saving: the trainer only ever sees a document the studio can open.
-      project = this.opts.codec.parse(this.opts.codec.serialize(req.project)).project;
+      return this.opts.codec.parse(this.opts.codec.serialize(project)).project;
     } catch (e) {
-      throw new StudioError('invalid-project', `not trained: ${e instanceof Error ? e.message : String(e)}`);
+      throw new StudioError('invalid-project', `${refusal}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  async trainStart(req: ApiRequest<'trainStart'>): Promise<ApiResponses['trainStart']> {
+    const project = this.openable(req.project, 'not trained');
     const dataDir = path.resolve(req.dataDir);
     const st = await fs.stat(dataDir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
@@ -328,12 +334,7 @@ export class Backend implements StudioApi {
   }
 
   async exportProjectPytorch(req: ApiRequest<'exportProjectPytorch'>): Promise<ApiResponses['exportProjectPytorch']> {
-    let project: Project;
-    try {
-      project = this.opts.codec.parse(this.opts.codec.serialize(req.project)).project;
-    } catch (e) {
-      throw new StudioError('invalid-project', `not exported: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const project = this.openable(req.project, 'not exported');
     return exportProjectPytorch(project, trainerSettings(req.settings), req.dir);
   }
 
