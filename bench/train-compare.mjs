@@ -3,7 +3,8 @@
 // python3-torch) on the same architectures, 2 threads each, SGD momentum 0.9, cross-entropy, random
 // data. Runs are interleaved (studio, torch, studio, torch, ...) so machine load hits both alike;
 // the median of the rounds is reported.
-//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--threads 2] [--python /usr/bin/python3] [--json out.json]
+//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--warmup 10] [--threads 2] [--models lenet5,resnet18,googlenet] [--python /usr/bin/python3] [--json out.json]
+// (LeNet-5 runs 25x the steps and 5x the warm-up: its steps take milliseconds.)
 // Besides images/s (wall clock), it reports process CPU time per step for both sides, which is the
 // fairer figure on a loaded machine (PyTorch's OpenMP threads degrade most under oversubscription),
 // the ratio of each side's best round, and the highest 1-minute load average seen before a run.
@@ -23,23 +24,29 @@ const steps = Number(arg('steps', '20'));
 const python = arg('python', '/usr/bin/python3');
 const jsonOut = arg('json', undefined);
 const threads = arg('threads', '2');
+// Untimed steps before timing, the same count on both sides: steady-state speed is what an epoch sees
+// (LeNet-5's first tens of steps are slower on both: allocator growth, caches, JIT).
+const warmup = arg('warmup', '10');
 
-const MODELS = [
-  { id: 'lenet5', label: 'LeNet-5 1x28x28 b64', project: 'template:lenet5:1x28x28:10', batch: 64, steps: steps * 5 },
+const only = arg('models', undefined)?.split(',');
+const ALL_MODELS = [
+  { id: 'lenet5', label: 'LeNet-5 1x28x28 b64', project: 'template:lenet5:1x28x28:10', batch: 64, steps: steps * 25, warmup: Number(warmup) * 5 },
   { id: 'resnet18', label: 'ResNet-18 3x32x32 b64', project: 'template:resnet18:3x32x32:10', batch: 64, steps },
   { id: 'googlenet', label: 'GoogLeNet 3x64x64 b32', project: 'template:googlenet:3x64x64:10', batch: 32, steps },
 ];
 
+const MODELS = ALL_MODELS.filter((m) => !only || only.includes(m.id));
+
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--only=node', '--quiet'], { stdio: 'inherit' });
 
 function studio(m) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(m.steps), '--threads', threads, '--json', '--cpu-time'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(m.steps), '--threads', threads, '--warmup', String(m.warmup ?? warmup), '--json', '--cpu-time'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cnn-studio bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 function torch(m) {
-  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--threads', threads, '--steps', String(m.steps), m.id], { encoding: 'utf8' });
+  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--threads', threads, '--steps', String(m.steps), '--warmup', String(m.warmup ?? warmup), m.id], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }

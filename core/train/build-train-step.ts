@@ -125,15 +125,33 @@ export function startFromForward(
   return { g, info, nodes };
 }
 
-export function buildTrainStep(src0: TrainableGraph, opts0: TrainStepOptions): TrainStepGraph {
+/** A train step up to the optimizer: forward (training form), loss and backward in one builder. */
+export interface LossAndBackward {
+  g: GraphBuilder;
+  info: ShapeInfo;
+  /** The forward graph after the build-time rewrites (fused batch norm, trimmed taps, ...). */
+  src: TrainableGraph;
+  stateNames: string[];
+  labels: string;
+  labelFormat: LabelFormat;
+  batchSize: number;
+  numClasses: number;
+  loss: string;
+  /** weight -> its gradient value. */
+  grads: ReadonlyMap<string, string>;
+  unused: string[];
+}
+
+/** Forward + loss + backward of `src0` (the part of buildTrainStep before the optimizer). */
+export function buildLossAndBackward(src0: TrainableGraph, opts0: Omit<TrainStepOptions, 'optimizer'>, name = 'train_step'): LossAndBackward {
   const form = formulationFor(opts0.target ?? CPU_TARGET, opts0.grad);
-  const opts: TrainStepOptions = { ...opts0, grad: form.grad };
+  const opts = { ...opts0, grad: form.grad };
   const info0 = inferShapes(src0.graph, { batch: opts.batchSize });
   const fused = (opts.grad?.fuseBatchNorm ?? true) ? { ...src0, graph: fuseTrainingBatchNorm(src0.graph, info0) } : src0;
   const trimmed = (opts.grad?.trimConvTaps ?? true) ? { ...fused, graph: trimDeadConvTaps(fused.graph, info0).graph } : fused;
   const src = (opts.grad?.denseSmallMaps ?? true) ? { ...trimmed, graph: denseSmallMapConvs(trimmed.graph, info0).graph } : trimmed;
   const stateNames = Object.keys(src.stateUpdates ?? {});
-  const { g, info, nodes } = startFromForward(src, opts.batchSize, 'train_step', [...src.trainable, ...stateNames], info0);
+  const { g, info, nodes } = startFromForward(src, opts.batchSize, name, [...src.trainable, ...stateNames], info0);
 
   // MaxPool backward routes through its Indices output: add it where a gradient will flow.
   const dep = new Set(src.trainable);
@@ -154,11 +172,15 @@ export function buildTrainStep(src0: TrainableGraph, opts0: TrainStepOptions): T
   const [n, c] = ls.shape as [number, number];
   const labelFormat = form.loss.labels ?? 'int64';
   const labels = labelFormat === 'onehot' ? g.input(opts.labels ?? 'labels', 'float32', [n, c]) : g.input(opts.labels ?? 'labels', 'int64', [n]);
-  const scalars = scalarInputNames(opts.optimizer);
-  for (const s of scalars) g.input(s, 'float32', []);
-
   const { loss, dLogits } = emitCrossEntropy(g, src.logits, labels, n, c, opts.loss, form.loss);
   const back = buildBackward({ graph: graphForGrad, info, seeds: { [src.logits]: dLogits }, wrt: src.trainable, builder: g, options: opts.grad });
+  return { g, info, src, stateNames, labels, labelFormat, batchSize: n, numClasses: c, loss, grads: back.grads, unused: back.unused };
+}
+
+export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): TrainStepGraph {
+  const { g, info, src, stateNames, labels, labelFormat, batchSize: n, numClasses: c, loss, grads, unused } = buildLossAndBackward(src0, opts);
+  const scalars = scalarInputNames(opts.optimizer);
+  for (const s of scalars) g.input(s, 'float32', []);
 
   const weights: TensorSlot[] = [];
   /** [value, output name]: outputs are bound by renaming the producing node's output (no copy). */
@@ -168,7 +190,7 @@ export function buildTrainStep(src0: TrainableGraph, opts0: TrainStepOptions): T
   const outputs: { name: string; dtype: DType; shape: number[] }[] = [];
   for (const w of src.trainable) {
     const shape = info.shapes.get(w)!.shape;
-    const grad = back.grads.get(w)!;
+    const grad = grads.get(w)!;
     const { updated, state } = emitUpdate(g, opts.optimizer, w, grad, shape);
     const out = g.fresh(`${w}.next`);
     aliases.push([updated, out]);
@@ -221,7 +243,7 @@ export function buildTrainStep(src0: TrainableGraph, opts0: TrainStepOptions): T
     loss: lossOut,
     logits: src.logits,
     gradients,
-    unusedWeights: back.unused,
+    unusedWeights: unused,
   };
 }
 

@@ -8,6 +8,7 @@ import { GraphBuilder } from '../onnx/builder';
 import { emitForward, expandGraph, type ExpandedGraph, type ExpandedWeight, type ModelDocument } from '../graph/index';
 import { buildEvalGraph, type EvalGraph, type EvalOptions } from './build-eval';
 import { buildTrainStep, type TrainableGraph, type TrainStepGraph, type TrainStepOptions } from './build-train-step';
+import { planDataParallel, type DataParallelStep } from './data-parallel';
 
 export interface StudioForward {
   source: TrainableGraph;
@@ -48,4 +49,9 @@ export function buildStudioEval(doc: ModelDocument | ExpandedGraph, opts: EvalOp
   const f = studioForward(doc, false);
   const weightInputs = f.weights.map((w) => w.name);
   return { evalGraph: buildEvalGraph({ graph: f.source.graph, input: f.source.input, logits: f.source.logits, weightInputs }, opts), weights: f.weights };
+}
+
+/** The data-parallel form of a studio train step (core/train/data-parallel.ts), or why it has none. */
+export function buildStudioDataParallel(doc: ModelDocument | ExpandedGraph, opts: TrainStepOptions & { dropout?: DropoutMode }, step: TrainStepGraph, shards: number): DataParallelStep | { reason: string } {
+  return planDataParallel(studioForward(doc, true, opts.dropout ?? 'off').source, opts, step, shards);
 }

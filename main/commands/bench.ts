@@ -52,14 +52,16 @@ export function registerBench(program: Command, io: CliIO): void {
     .description('train-step throughput (SGD momentum 0.9, cross-entropy) on random data')
     .argument('<project>', 'a project file, or template:<id>[:CxHxW[:classes]] (e.g. template:resnet18:3x32x32:10)')
     .option('--batch <B>', 'batch size', '32')
-    .option('--steps <S>', 'timed steps (after 3 warm-up steps)', '20')
+    .option('--steps <S>', 'timed steps (after the warm-up steps)', '20')
+    .option('--warmup <W>', 'untimed steps first (allocator, caches, JIT)', '3')
     .option('--device <D>', DEVICE_HELP, 'cpu')
     .option('--threads <N>', 'CPU threads for onnxruntime', '2')
-    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device, fallbackReason, cpuFallbackNodes}')
+    .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device, execution, fallbackReason, cpuFallbackNodes}')
     .option('--cpu-time', 'with --json: add cpuMsPerStep (process CPU time per step, less sensitive to machine load)')
-    .action(async (projectArg: string, o: { batch: string; steps: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
+    .action(async (projectArg: string, o: { batch: string; steps: string; warmup: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
       const batch = positiveInt('--batch', o.batch, 32);
       const steps = positiveInt('--steps', o.steps, 20);
+      const warmup = positiveInt('--warmup', o.warmup, 3);
       const threads = positiveInt('--threads', o.threads, 2);
       const choice = parseDeviceFlag(o.device, 'cpu');
       const doc = loadModelDocument(projectArg);
@@ -76,17 +78,18 @@ export function registerBench(program: Command, io: CliIO): void {
       const { device, fallbackReason } = await selectCliDevice(choice, io, 'benchmarking');
       let r: Awaited<ReturnType<typeof benchTrainStep>>;
       try {
-        r = await benchTrainStep(doc, { batch, steps, device, threads });
+        r = await benchTrainStep(doc, { batch, steps, warmup, device, threads });
       } catch (e) {
         throw new CliError(`${device} could not run the training step: ${(e as Error).message.split('\n')[0]}`);
       }
       if (o.json) {
-        const line: Record<string, unknown> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device, fallbackReason, cpuFallbackNodes: r.cpuFallbackNodes };
+        const line: Record<string, unknown> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device, execution: r.execution, fallbackReason, cpuFallbackNodes: r.cpuFallbackNodes };
         if (o.cpuTime && r.cpuMsPerStep !== undefined) line.cpuMsPerStep = r.cpuMsPerStep;
         io.out(JSON.stringify(line));
       }
       else {
         io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms, CPU ${r.cpuMsPerStep?.toFixed(1)} ms/step)`);
+        io.out(`step: ${r.execution}`);
         if (r.cpuFallbackNodes.length > 0) io.out(`${r.cpuFallbackNodes.length} node(s) run on the CPU instead of ${r.device}: ${summarizeFallback(r.cpuFallbackNodes).join('; ')}`);
       }
     });

@@ -4,7 +4,8 @@
  * PyTorch does, runs warm-up steps, then times `steps` steps including the host's weight feeding.
  */
 import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
-import { buildStudioTrainStep } from '../../core/train/studio';
+import { buildStudioDataParallel, buildStudioTrainStep } from '../../core/train/studio';
+import { chooseDataParallel } from './data-parallel-choice';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import type { Device } from './ort-session';
 import { createDeviceRunner } from './resident-session';
@@ -22,6 +23,8 @@ export interface BenchResult {
   imagesPerSecond: number;
   msPerStep: number;
   device: string;
+  /** How the step ran: one session, or data-parallel shards (and why). */
+  execution: string;
   /** Graph build + session creation time. */
   setupMs?: number;
   /** Process CPU time per step (all threads): a load-insensitive cost figure. */
@@ -41,7 +44,9 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const initial = new Map<string, Float32Array>();
   for (const w of weights) initial.set(w.name, initWeight(w, rnd));
   // As training runs it: on WebGPU the weights and optimizer state stay on the GPU (resident-session.ts).
-  const runner = await createDeviceRunner(step, optimizer, initial, device, o.threads ?? 2);
+  // CPU, small model: the batch split into data-parallel shards, as training does (data-parallel-choice.ts).
+  const dp = chooseDataParallel(step, device, o.threads ?? 2, (shards) => buildStudioDataParallel(doc, { batchSize: o.batch, optimizer }, step, shards));
+  const runner = await createDeviceRunner(step, optimizer, initial, device, o.threads ?? 2, dp.plan);
   const setupMs = performance.now() - t0;
   const inputShape = step.model.graph.inputs.find((v) => v.name === step.images)!.shape as number[];
   const images = new Float32Array(inputShape.reduce((a, b) => a * b, 1));
@@ -54,5 +59,5 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const ms = (performance.now() - t1) / o.steps;
   const c2 = process.cpuUsage(c1);
   await runner.session.release();
-  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, setupMs, cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps, cpuFallbackNodes: built.cpuFallbackNodes };
+  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, execution: dp.note, setupMs, cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps, cpuFallbackNodes: built.cpuFallbackNodes };
 }

@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { seedOf } from '../../core/data/hash';
 import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
-import { buildStudioTrainStep } from '../../core/train/studio';
+import { buildStudioDataParallel, buildStudioTrainStep } from '../../core/train/studio';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { learningRate, type ScheduleSpan } from '../../core/train/schedule';
 import { countCorrect, type EvalMetrics } from '../../core/train/metrics';
@@ -27,7 +27,8 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
 import { selectDevice, type Probe, type ProviderCheck } from './device';
 import { selfTestModel, type SelfTestInput } from './self-test';
-import { syncRunnerToHost } from './resident-session';
+import { createDeviceRunner, syncRunnerToHost } from './resident-session';
+import { chooseDataParallel } from './data-parallel-choice';
 import { explainProviderError } from '../providers';
 import { buildForProvider, deviceProblem, summarizeFallback } from '../providers/graph-target';
 import { CPU_TARGET, knownTarget, type ProviderTarget } from '../../core/train/target';
@@ -255,12 +256,18 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
     tested = t.runner;
   }
   let runner: TrainStepRunner;
+  // On the CPU a small model's batch is split into shards run side by side (data-parallel-choice.ts).
+  const cpuRunner = async (): Promise<TrainStepRunner> => {
+    const dp = chooseDataParallel(stepGraph, 'cpu', threads, (shards) => buildStudioDataParallel(doc, stepOptions, stepGraph, shards));
+    log(`training step: ${dp.note}`);
+    return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads, dp.plan);
+  };
   try {
-    runner = tested ?? await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
+    runner = tested ?? (device === 'cpu' ? await cpuRunner() : await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads }));
   } catch (e) {
     if (device === 'cpu') throw e;
     toCpu(`${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`);
-    runner = await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads });
+    runner = await cpuRunner();
   }
   if (resumeFrom) {
     for (const s of stepGraph.optimizerState) {

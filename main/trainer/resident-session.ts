@@ -22,6 +22,8 @@ import type { TrainStepGraph } from '../../core/train/build-train-step';
 import { providerConfig } from '../providers/layout';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { TrainStepRunner, type Device } from './ort-session';
+import type { DataParallelStep } from '../../core/train/data-parallel';
+import { ShardedSession } from './sharded-session';
 
 interface Carried {
   input: string;
@@ -126,10 +128,13 @@ export async function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
 }
 
 /**
- * The train-step runner for a device: WebGPU keeps its tensors on the GPU (ResidentSession).
+ * The train-step runner for a device: WebGPU keeps its tensors on the GPU (ResidentSession); a CPU
+ * step given a data-parallel plan runs as shards (ShardedSession).
  * CNN_STUDIO_WEBGPU_RESIDENT=0 feeds them from the host every step instead (to compare on a real GPU).
  */
-export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number): Promise<TrainStepRunner> {
+export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number, dataParallel: DataParallelStep | null = null): Promise<TrainStepRunner> {
+  // CPU, small model: the batch split into shards on one thread each (data-parallel-choice.ts).
+  if (device === 'cpu' && dataParallel) return new TrainStepRunner(graph, (await ShardedSession.create(graph, dataParallel)).asSession(), optimizer, initial);
   if (device !== 'webgpu' || process.env.CNN_STUDIO_WEBGPU_RESIDENT === '0') return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
   return new TrainStepRunner(graph, (await ResidentSession.create(graph, threads)).asSession(), optimizer, initial);
 }

@@ -1,4 +1,4 @@
-/** `cnn-studio bench train-step` prints one JSON line {imagesPerSecond, msPerStep, device, fallbackReason, cpuFallbackNodes}. */
+/** `cnn-studio bench train-step` prints one JSON line {imagesPerSecond, msPerStep, device, execution, fallbackReason, cpuFallbackNodes}. */
 import { expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
 import type { CliIO } from '../../main/commands/io';
@@ -15,11 +15,22 @@ it('bench train-step --json on a template', async () => {
   expect(code, io.stderr.join('\n')).toBe(0);
   expect(io.stdout.length).toBe(1);
   const r = JSON.parse(io.stdout[0]!) as Record<string, unknown>;
-  expect(Object.keys(r).sort()).toEqual(['cpuFallbackNodes', 'device', 'fallbackReason', 'imagesPerSecond', 'msPerStep']);
+  expect(Object.keys(r).sort()).toEqual(['cpuFallbackNodes', 'device', 'execution', 'fallbackReason', 'imagesPerSecond', 'msPerStep']);
   expect(r.device).toBe('cpu');
+  // LeNet-5 (62k parameters, no batch norm) on 2 threads: the batch runs as two shards.
+  expect(r.execution).toBe('2 data-parallel shards of 4/4 images, one thread each');
   // The CPU runs every node of a graph built for it.
   expect(r.cpuFallbackNodes).toEqual([]);
   expect(r.imagesPerSecond as number).toBeGreaterThan(0);
+});
+
+it('bench train-step names why a step runs as one session', async () => {
+  const io = capture();
+  expect(await runCli(['bench', 'train-step', 'template:resnet18:3x32x32:10', '--batch', '4', '--steps', '1', '--warmup', '1', '--json'], io)).toBe(0);
+  expect((JSON.parse(io.stdout[0]!) as { execution: string }).execution).toMatch(/^one session, 2 thread\(s\): .*(batch norm|parameters)/);
+  const io1 = capture();
+  expect(await runCli(['bench', 'train-step', 'template:lenet5:1x28x28:10', '--batch', '4', '--steps', '1', '--threads', '1', '--json'], io1)).toBe(0);
+  expect((JSON.parse(io1.stdout[0]!) as { execution: string }).execution).toBe('one session, 1 thread(s): one thread');
 });
 
 it('bench train-step reports bad input in one line', async () => {

@@ -5,27 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildEvalGraph } from '../../core/train/build-eval';
-import { buildTrainStep, type TrainableGraph } from '../../core/train/build-train-step';
-import type { OptimizerConfig } from '../../core/train/optim/index';
-import { prepareForTraining } from '../../core/train/prepare';
+import { buildTrainStep } from '../../core/train/build-train-step';
 import { createSession, f32, i64, TrainStepRunner } from '../../main/trainer/ort-session';
 import { buildFixtureGraph } from './fixture-graphs';
-import { compare, Fixture, FIXTURE_MODELS, type OptimizerFixture } from './fixtures';
+import { compare, Fixture, FIXTURE_MODELS } from './fixtures';
+import { expectStepsLikePyTorch, optimizerOf, trainable, ATOL, RTOL } from './fixture-steps';
 
-const RTOL = 1e-4;
-const ATOL = 1e-6;
 const report: string[] = [];
 
-function trainable(fx: Fixture): TrainableGraph {
-  const fg = buildFixtureGraph(fx);
-  const prepared = prepareForTraining(fg.graph, { batch: fx.manifest.input.shape[0]! });
-  return { graph: prepared.graph, input: fg.input, logits: fg.logits, trainable: fg.trainable, stateUpdates: prepared.stateUpdates };
-}
 
-function optimizerOf(name: string, c: OptimizerFixture['config']): OptimizerConfig {
-  if (name.startsWith('sgd')) return { kind: 'sgd', momentum: c.momentum ?? 0, nesterov: c.nesterov ?? false, weightDecay: c.weight_decay ?? 0 };
-  return { kind: name === 'adamw' ? 'adamw' : 'adam', beta1: c.betas?.[0], beta2: c.betas?.[1], eps: c.eps, weightDecay: c.weight_decay ?? 0 };
-}
 
 describe.each(FIXTURE_MODELS)('%s', (model) => {
   const fx = new Fixture(model);
@@ -70,30 +58,8 @@ describe.each(FIXTURE_MODELS)('%s', (model) => {
     const runner = await TrainStepRunner.create(step, cfg, fx.params());
     const losses: number[] = [];
     for (let i = 0; i < o.steps; i++) losses.push((await runner.run(images, m.input.shape, labels, o.config.lr)).loss);
-    losses.forEach((l, i) => expect(Math.abs(l - o.losses[i]!), `loss ${i}`).toBeLessThan(2e-5 * Math.max(1, Math.abs(o.losses[i]!))));
-    let worst = { name: '', maxAbs: 0, maxRel: 0, scaleRel: 0 };
-    let amplified = 0;
-    for (const [p, e] of Object.entries(o.params_after)) {
-      const got = runner.weights.get(p)!;
-      const exp = fx.f32(e);
-      const c = compare(got, exp, RTOL, ATOL);
-      if (c.scaleRel > worst.scaleRel) worst = { name: p, maxAbs: c.maxAbs, maxRel: c.maxRel, scaleRel: c.scaleRel };
-      if (c.bad > 0 && cfg.kind !== 'sgd') {
-        // Adam divides by sqrt(v): a gradient that is pure cancellation (|g| ~ 1e-9, float32
-        // summation order decides its low bits) moves by up to lr. Accept such elements only where
-        // PyTorch's own gradient is < 1e-5 of the tensor's largest, and the step error is < lr.
-        const g0 = fx.f32(m.train_step.grads[p]!);
-        const gmax = g0.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
-        for (let i = 0; i < exp.length; i++) {
-          const d = Math.abs(got[i]! - exp[i]!);
-          if (d <= ATOL + RTOL * Math.abs(exp[i]!)) continue;
-          expect(Math.abs(g0[i]!) < 1e-5 * gmax && d < o.config.lr, `${p}[${i}] after ${name}: |d| ${d}, grad ${g0[i]}`).toBe(true);
-          amplified++;
-        }
-      } else expect(c.bad, `${p} after ${name}: maxAbs ${c.maxAbs} maxRel ${c.maxRel}`).toBe(0);
-    }
-    report.push(`${model} ${name} worst ${worst.name} maxAbs=${worst.maxAbs.toExponential(2)} maxAbs/scale=${worst.scaleRel.toExponential(2)} maxRel=${worst.maxRel.toExponential(2)} cancellation-amplified elements=${amplified}`);
-    runner.session.release();
+    report.push(`${model} ${name} ${expectStepsLikePyTorch(fx, name, losses, runner.weights)}`);
+    await runner.session.release();
   });
 
   it('eval graph reproduces eval-mode logits', async () => {
