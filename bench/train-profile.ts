@@ -8,7 +8,7 @@
  *   npx esbuild bench/train-profile.ts --bundle --platform=node --external:onnxruntime-node --outfile=/tmp/p.cjs
  *   THREADS=1 node /tmp/p.cjs template:resnet18:3x32x32:10 64 6
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { initWeight, seededRandom } from '../core/graph/index';
 import { encodeModel } from '../core/onnx/proto';
@@ -79,5 +79,7 @@ async function main(): Promise<void> {
   console.log(show(byOp, 30));
   console.log('--- top nodes');
   console.log(show(byNode, 25));
+  // PROFILE_JSON=file: every node's least time (us), to compare runs (e.g. 1 vs 2 threads).
+  if (process.env.PROFILE_JSON) writeFileSync(process.env.PROFILE_JSON, JSON.stringify(Object.fromEntries(byNode)));
 }
 void main();

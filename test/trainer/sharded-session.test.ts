@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expandGraph, seededRandom } from '../../core/graph/index';
+import { expandGraph, seededRandom, type ModelDocument } from '../../core/graph/index';
 import { buildStudioDataParallel, buildStudioTrainStep } from '../../core/train/studio';
 import { chooseDataParallel, DATA_PARALLEL_MAX_PARAMS } from '../../main/trainer/data-parallel-choice';
 import { drawMasks, maskSpecs } from '../../main/trainer/dropout-masks';
@@ -25,7 +25,7 @@ const OPT = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 1e-3 };
 
 /** tinyProject with dropout at batch `batch`: the step, its data-parallel plan, weights, masks. */
 function setup(batch: number, shards: number) {
-  const doc = tinyProject(8, { dropout: 0.5 }).model;
+  const doc = tinyProject(8, { dropout: 0.5 }).model as ModelDocument;
   const opts = { batchSize: batch, optimizer: OPT, dropout: 'mask-input' as const };
   const { step, weights } = buildStudioTrainStep(doc, opts);
   const plan = buildStudioDataParallel(doc, opts, step, shards);
@@ -90,7 +90,7 @@ describe('ShardedSession', () => {
 
 describe('chooseDataParallel', () => {
   const s = setup(8, 2);
-  const build = (shards: number) => buildStudioDataParallel(tinyProject(8, { dropout: 0.5 }).model, { batchSize: 8, optimizer: OPT, dropout: 'mask-input' }, s.step, shards);
+  const build = (shards: number) => buildStudioDataParallel(tinyProject(8, { dropout: 0.5 }).model as ModelDocument, { batchSize: 8, optimizer: OPT, dropout: 'mask-input' }, s.step, shards);
   it('splits small models on >= 2 CPU threads, one shard per thread', () => {
     const c = chooseDataParallel(s.step, 'cpu', 2, build, {});
     expect(c.plan?.sizes).toEqual([4, 4]);
