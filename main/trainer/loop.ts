@@ -260,7 +260,14 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   const cpuRunner = async (): Promise<TrainStepRunner> => {
     const dp = chooseDataParallel(stepGraph, 'cpu', threads, (shards) => buildStudioDataParallel(doc, stepOptions, stepGraph, shards));
     log(`training step: ${dp.note}`);
-    return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads, dp.plan);
+    if (!dp.plan) return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads);
+    try {
+      return await createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads, dp.plan);
+    } catch (e) {
+      // E.g. a host without worker threads: the single session computes the same step.
+      log(`data-parallel shards could not start (${(e as Error).message.split('\n')[0]}): one session, ${threads} threads`, 'warn');
+      return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads);
+    }
   };
   try {
     runner = tested ?? (device === 'cpu' ? await cpuRunner() : await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads }));
