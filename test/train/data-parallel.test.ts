@@ -10,8 +10,8 @@ import { buildTrainStep } from '../../core/train/build-train-step';
 import { planDataParallel } from '../../core/train/data-parallel';
 import { TrainStepRunner } from '../../main/trainer/ort-session';
 import { ShardedSession } from '../../main/trainer/sharded-session';
-import { Fixture, FIXTURE_MODELS } from './fixtures';
-import { expectStepsLikePyTorch, optimizerOf, trainable } from './fixture-steps';
+import { FIXTURE_MODELS } from './fixtures';
+import { expectStepsLikePyTorch, fixtureBatch, optimizerOf, trainable } from './fixture-steps';
 
 const report: string[] = [];
 afterAll(() => {
@@ -19,11 +19,7 @@ afterAll(() => {
 });
 
 describe.each(FIXTURE_MODELS)('%s', (model) => {
-  const fx = new Fixture(model);
-  const m = fx.manifest;
-  const images = fx.f32(m.input);
-  const labels = fx.i64(m.labels);
-  const batch = m.input.shape[0]!;
+  const { fx, m, images, labels, batch } = fixtureBatch(model);
   const coupled = model === 'resnet_mini' || model === 'googlenet_mini';
 
   it(coupled ? 'is refused: batch norm couples the samples' : 'is split into shards', () => {

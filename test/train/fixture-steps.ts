@@ -7,10 +7,17 @@ import type { TrainableGraph } from '../../core/train/build-train-step';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { prepareForTraining } from '../../core/train/prepare';
 import { buildFixtureGraph } from './fixture-graphs';
-import { compare, type Fixture, type OptimizerFixture } from './fixtures';
+import { compare, Fixture, type FixtureModel, type OptimizerFixture } from './fixtures';
 
 export const RTOL = 1e-4;
 export const ATOL = 1e-6;
+
+/** A fixture model's manifest, input batch and labels. */
+export function fixtureBatch(model: FixtureModel): { fx: Fixture; m: Fixture['manifest']; images: Float32Array; labels: BigInt64Array; batch: number } {
+  const fx = new Fixture(model);
+  const m = fx.manifest;
+  return { fx, m, images: fx.f32(m.input), labels: fx.i64(m.labels), batch: m.input.shape[0]! };
+}
 
 export function trainable(fx: Fixture): TrainableGraph {
   const fg = buildFixtureGraph(fx);

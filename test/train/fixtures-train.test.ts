@@ -8,19 +8,15 @@ import { buildEvalGraph } from '../../core/train/build-eval';
 import { buildTrainStep } from '../../core/train/build-train-step';
 import { createSession, f32, i64, TrainStepRunner } from '../../main/trainer/ort-session';
 import { buildFixtureGraph } from './fixture-graphs';
-import { compare, Fixture, FIXTURE_MODELS } from './fixtures';
-import { expectStepsLikePyTorch, optimizerOf, trainable, ATOL, RTOL } from './fixture-steps';
+import { compare, FIXTURE_MODELS } from './fixtures';
+import { expectStepsLikePyTorch, fixtureBatch, optimizerOf, trainable, ATOL, RTOL } from './fixture-steps';
 
 const report: string[] = [];
 
 
 
 describe.each(FIXTURE_MODELS)('%s', (model) => {
-  const fx = new Fixture(model);
-  const m = fx.manifest;
-  const images = fx.f32(m.input);
-  const labels = fx.i64(m.labels);
-  const batch = m.input.shape[0]!;
+  const { fx, m, images, labels, batch } = fixtureBatch(model);
 
   it('one train step: loss, logits, gradients, running statistics', async () => {
     const src = trainable(fx);
