@@ -16,6 +16,7 @@ import {
   type ApiResponses,
   type DirectoryEntry,
   type RecoveryFile,
+  type RunView,
   type ExecutionProviderInfo,
   type StartupState,
   type StudioApi,
@@ -96,6 +97,14 @@ export class Backend implements StudioApi {
   /** Every studio run lives here; the page names runs by id only. */
   runsRoot(): string {
     return path.join(this.home(), 'runs');
+  }
+
+  /**
+   * The current view of every run this backend started: sent to an event listener that connects
+   * (a reloaded page), so a run that ended before its connection opened is not left showing 'running'.
+   */
+  runViews(): RunView[] {
+    return this.training.views();
   }
 
   /** Ends live training runs (server shutdown, tests). */

@@ -114,6 +114,9 @@ export async function startServer(opts: ServeOptions): Promise<StudioServer> {
       const unsubscribe = opts.backend.events.subscribe((event, payload) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
       });
+      // A page that just (re)loaded listed the runs before this socket opened: whatever changed in
+      // between (a run that ended) would be lost, so each run's current state comes first.
+      for (const view of opts.backend.runViews()) ws.send(JSON.stringify({ event: 'run', payload: view }));
       ws.on('close', () => {
         unsubscribe();
         sockets.delete(ws);

@@ -118,6 +118,11 @@ export class TrainingService {
     return live.view;
   }
 
+  /** The current view of every run started by this service (live or ended), for a new listener. */
+  views(): RunView[] {
+    return [...this.live.values()].map((l) => l.view);
+  }
+
   /** Every run on disk plus the live ones, newest first. */
   async list(): Promise<RunView[]> {
     const ids = new Set([...(await listRunIds(this.o.runsRoot)), ...this.live.keys()]);

@@ -4,7 +4,10 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { Backend } from '../../main/backend';
+import { startServer } from '../../main/server/server';
+import { staticSite } from '../foundation/helpers';
 import { projectCodec } from '../../main/project-codec';
 import type { RunStatus, RunView, TrainSettingsInput } from '../../core/api';
 import { cleanup, makeDataset, tinyProject, tmpDir } from '../trainer/helpers';
@@ -57,5 +60,19 @@ describe('run control', () => {
     const listed = (await backend.call('listRuns', {})).find((r) => r.id === run.id)!;
     expect(listed.status).toBe('cancelled');
     await expect(backend.call('trainControl', { runId: 'no-such-run', action: 'stop' })).rejects.toThrow(/not training/);
+
+    // A page that connects after the run ended (a reload racing the run's last event) is told
+    // the run's current state first, so it does not keep showing it as training.
+    const server = await startServer({ backend, staticDir: staticSite(), port: 0 });
+    try {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}events?token=${server.token}`);
+      const first = await new Promise<{ event: string; payload: RunView }>((resolve) => ws.once('message', (m) => resolve(JSON.parse(String(m)))));
+      expect(first.event).toBe('run');
+      expect(first.payload.id).toBe(run.id);
+      expect(first.payload.status).toBe('cancelled');
+      ws.close();
+    } finally {
+      await server.close();
+    }
   }, 120_000);
 });
