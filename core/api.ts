@@ -281,7 +281,22 @@ export interface RunView {
   error: string | null;
   /** the latest log lines (info and warnings) */
   log: string[];
+  /**
+   * Per-step training loss and learning rate so far (x = epochs done, fractional), thinned to at
+   * most RUN_STEP_POINTS: in list answers and a new event socket's first message, so a reloaded
+   * page redraws the step curve; live events leave it out and carry `progress` instead.
+   */
+  steps?: RunStepPoint[];
 }
+
+export interface RunStepPoint {
+  x: number;
+  loss: number;
+  lr: number;
+}
+
+/** Most step points a run view carries (older ones are thinned, every other one dropped). */
+export const RUN_STEP_POINTS = 600;
 
 export interface EvalView extends EvalMetrics {
   runId: string;

@@ -4,8 +4,8 @@
  * events and pushes it to the page (the `run` event), and answers control requests. Runs belong
  * to the backend, not to a page: a reloaded page lists the runs and re-attaches to the live one.
  */
-import type { RunView, TrainSettingsInput } from '../../core/api';
-import { StudioError } from '../../core/api';
+import type { RunStepPoint, RunView, TrainSettingsInput } from '../../core/api';
+import { RUN_STEP_POINTS, StudioError } from '../../core/api';
 import { readRunJson, startTraining, validateSettings, TrainError, type ProjectJson, type StartOptions, type TrainEvent, type TrainingRun } from '../trainer/index';
 import { emptyView, trainerSettings, viewFromRunJson } from './run-view';
 import { existingRunDir, listRunIds, newRunId, runDirOf } from './runs-folder';
@@ -15,6 +15,8 @@ const LOG_LINES = 50;
 interface LiveRun {
   run: TrainingRun;
   view: RunView;
+  /** Step points for a page that (re)loads mid-run or after it (RunView.steps). */
+  steps: StepTrace;
 }
 
 export interface TrainingServiceOptions {
@@ -25,6 +27,36 @@ export interface TrainingServiceOptions {
   /** worker (default) or inline (tests) */
   start?: StartOptions;
   threads?: number;
+}
+
+function withSteps(l: LiveRun): RunView {
+  return { ...l.view, steps: [...l.steps.points] };
+}
+
+/** Step points at an even stride: every `stride`-th progress point, the stride doubling as needed. */
+export interface StepTrace {
+  points: RunStepPoint[];
+  stride: number;
+  seen: number;
+}
+
+export function newStepTrace(): StepTrace {
+  return { points: [], stride: 1, seen: 0 };
+}
+
+/**
+ * Adds a progress point (ignored unless x grows). Past RUN_STEP_POINTS, every other kept point is
+ * dropped and the stride doubles, so the kept points stay evenly spaced over the whole run.
+ */
+export function addStepPoint(t: StepTrace, p: RunStepPoint): void {
+  const last = t.points[t.points.length - 1];
+  if (last && last.x >= p.x) return;
+  if (t.seen++ % t.stride !== 0) return;
+  t.points.push(p);
+  if (t.points.length > RUN_STEP_POINTS) {
+    t.points = t.points.filter((_, i) => i % 2 === 0);
+    t.stride *= 2;
+  }
 }
 
 export class TrainingService {
@@ -61,7 +93,7 @@ export class TrainingService {
     } catch (e) {
       throw new StudioError(e instanceof TrainError ? e.code : 'train-failed', (e as Error).message);
     }
-    const live: LiveRun = { run, view: emptyView(id, dataDir, input) };
+    const live: LiveRun = { run, view: emptyView(id, dataDir, input), steps: newStepTrace() };
     this.live.set(id, live);
     run.on((e) => this.apply(live, e));
     return live.view;
@@ -81,6 +113,7 @@ export class TrainingService {
         break;
       case 'progress':
         v.progress = { epoch: e.epoch, step: e.step, stepsPerEpoch: e.stepsPerEpoch, loss: e.loss, lr: e.lr, imagesPerSecond: e.imagesPerSecond, etaSeconds: e.etaSeconds };
+        addStepPoint(live.steps, { x: e.epoch - 1 + e.step / Math.max(1, e.stepsPerEpoch), loss: e.loss, lr: e.lr });
         break;
       case 'epoch':
         v.history = [...v.history, { epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, lr: e.lr, seconds: e.seconds, imagesPerSecond: e.imagesPerSecond }];
@@ -120,7 +153,7 @@ export class TrainingService {
 
   /** The current view of every run started by this service (live or ended), for a new listener. */
   views(): RunView[] {
-    return [...this.live.values()].map((l) => l.view);
+    return [...this.live.values()].map(withSteps);
   }
 
   /** Every run on disk plus the live ones, newest first. */
@@ -129,7 +162,7 @@ export class TrainingService {
     const views = await Promise.all(
       [...ids].map(async (id) => {
         const live = this.live.get(id);
-        if (live) return live.view;
+        if (live) return withSteps(live);
         try {
           const dir = existingRunDir(this.o.runsRoot, id);
           return viewFromRunJson(id, dir, await readRunJson(dir));

@@ -91,6 +91,15 @@ function api(): StudioClient {
   return a;
 }
 
+/** The backend's step points where they cover more of the run than those this page collected. */
+function withServerSteps(mine: StepPoint[], v: RunView): StepPoint[] {
+  const theirs = v.steps;
+  if (!theirs || theirs.length === 0) return mine;
+  const lastMine = mine[mine.length - 1]?.x ?? -1;
+  const lastTheirs = theirs[theirs.length - 1]!.x;
+  return lastTheirs > lastMine || (lastTheirs === lastMine && theirs.length > mine.length) ? theirs.map((p) => ({ ...p })) : mine;
+}
+
 const isLive = (r: RunView): boolean => r.status === 'starting' || r.status === 'running' || r.status === 'paused';
 
 /** Subscribes to run events and loads the runs list; the live run (if any) becomes current. */
@@ -99,9 +108,11 @@ export function attachStudio(client: StudioClient): () => void {
   const off = client.on('run', (v) => {
     const s = useStudio.getState();
     const p = v.progress;
-    const prev = s.steps[v.id] ?? [];
+    // A view with its step points (a new socket's first message) restores the curve after a reload.
+    const prev = withServerSteps(s.steps[v.id] ?? [], v);
     const x = p ? p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch) : null;
-    const steps = p && x !== null && (prev.length === 0 || prev[prev.length - 1]!.x < x) ? { ...s.steps, [v.id]: [...prev, { x, loss: p.loss, lr: p.lr }] } : s.steps;
+    const next = p && x !== null && (prev.length === 0 || prev[prev.length - 1]!.x < x) ? [...prev, { x, loss: p.loss, lr: p.lr }] : prev;
+    const steps = next === s.steps[v.id] ? s.steps : { ...s.steps, [v.id]: next };
     useStudio.setState({ runs: { ...s.runs, [v.id]: v }, currentRun: s.currentRun ?? v.id, steps });
   });
   void refreshRuns();
@@ -118,7 +129,9 @@ export async function refreshRuns(): Promise<void> {
   // An event may have arrived while listing: the pushed view is newer.
   for (const r of list) runs[r.id] = s.runs[r.id] ?? r;
   const live = list.find(isLive);
-  useStudio.setState({ runs: { ...runs, ...s.runs }, currentRun: s.currentRun ?? live?.id ?? list[0]?.id ?? null });
+  const steps = { ...s.steps };
+  for (const r of list) if (r.steps?.length) steps[r.id] = withServerSteps(steps[r.id] ?? [], r);
+  useStudio.setState({ runs: { ...runs, ...s.runs }, currentRun: s.currentRun ?? live?.id ?? list[0]?.id ?? null, steps });
 }
 
 export async function loadDataset(path: string, opts: { adjustModel?: boolean } = {}): Promise<void> {

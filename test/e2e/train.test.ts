@@ -91,6 +91,8 @@ describe('train from the studio', () => {
     await page.getByTestId('train-status').waitFor();
     await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
     expect(Number(await page.getByTestId('curve-accuracy').getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+    // The per-step loss curve survives the reload (2 train + 2 validation epoch points, plus steps).
+    expect(Number(await page.getByTestId('curve-loss').getAttribute('data-points'))).toBeGreaterThan(4);
     await shoot(page, 'studio-train');
 
     // Evaluate: the confusion matrix; a cell shows its images.

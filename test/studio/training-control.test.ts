@@ -9,7 +9,8 @@ import { Backend } from '../../main/backend';
 import { startServer } from '../../main/server/server';
 import { staticSite } from '../foundation/helpers';
 import { projectCodec } from '../../main/project-codec';
-import type { RunStatus, RunView, TrainSettingsInput } from '../../core/api';
+import { RUN_STEP_POINTS, type RunStatus, type RunView, type TrainSettingsInput } from '../../core/api';
+import { addStepPoint, newStepTrace } from '../../main/studio/training-service';
 import { cleanup, makeDataset, tinyProject, tmpDir } from '../trainer/helpers';
 
 const SETTINGS: TrainSettingsInput = {
@@ -41,6 +42,21 @@ afterAll(async () => {
   await cleanup();
 });
 
+describe('step points for a reloaded page', () => {
+  it('keep x order and an even stride past RUN_STEP_POINTS', () => {
+    const t = newStepTrace();
+    for (let i = 0; i < 5000; i++) addStepPoint(t, { x: i / 100, loss: 1 / (i + 1), lr: 0.1 });
+    addStepPoint(t, { x: 1, loss: 0, lr: 0 });
+    expect(t.points.length).toBeLessThanOrEqual(RUN_STEP_POINTS);
+    expect(t.points.length).toBeGreaterThan(RUN_STEP_POINTS / 2);
+    expect(t.points[0]!.x).toBe(0);
+    expect(t.points.at(-1)!.x).toBeGreaterThan(49.99 - t.stride / 100);
+    // Every kept point is a multiple of the stride: evenly spaced over the whole run.
+    const gaps = t.points.slice(1).map((p, i) => Math.round((p.x - t.points[i]!.x) * 100));
+    expect(new Set(gaps)).toEqual(new Set([t.stride]));
+  });
+});
+
 describe('run control', () => {
   it('pauses, resumes and stops a run; a second run is refused while one trains', async () => {
     const running = until('running');
@@ -59,6 +75,9 @@ describe('run control', () => {
     expect(end.history.length).toBeLessThan(200);
     const listed = (await backend.call('listRuns', {})).find((r) => r.id === run.id)!;
     expect(listed.status).toBe('cancelled');
+    const xs = listed.steps!.map((p) => p.x);
+    expect(xs.length).toBeGreaterThan(0);
+    expect(xs.every((x, i) => i === 0 || x > xs[i - 1]!)).toBe(true);
     await expect(backend.call('trainControl', { runId: 'no-such-run', action: 'stop' })).rejects.toThrow(/not training/);
 
     // A page that connects after the run ended (a reload racing the run's last event) is told
@@ -70,6 +89,8 @@ describe('run control', () => {
       expect(first.event).toBe('run');
       expect(first.payload.id).toBe(run.id);
       expect(first.payload.status).toBe('cancelled');
+      // With the step curve so far, which a reloaded page cannot have collected.
+      expect(first.payload.steps!.length).toBeGreaterThan(0);
       ws.close();
     } finally {
       await server.close();
