@@ -30,6 +30,13 @@ export interface LoaderOptions {
   std: readonly number[];
   /** drop the last batch when it is smaller than batchSize (default false) */
   dropLast?: boolean;
+  /**
+   * Reuse batch arrays from a ring of three (default false): a batch's arrays are overwritten
+   * when the batch two after it is taken, so a caller must be done with batch k when it takes
+   * batch k + 2. Saves allocating and zeroing ~250 KB per LeNet-5 batch and the garbage collection
+   * that follows (0.09 of 0.29 ms per batch, profiled), for a loop that uses each batch once.
+   */
+  recycle?: boolean;
 }
 
 export interface Batch {
@@ -95,16 +102,22 @@ export function createLoader(o: LoaderOptions): Loader {
     return idx;
   };
 
+  // Ring of batch arrays for `recycle` (three: the caller's batch, the one in flight, the next).
+  const ring = o.recycle
+    ? Array.from({ length: 3 }, () => ({ raw: new Uint8Array(o.batchSize * sb), images: new Float32Array(o.batchSize * sampleFloats), labels: new BigInt64Array(o.batchSize) }))
+    : null;
   const makeBatch = async (epoch: number, ord: Int32Array, step: number): Promise<Batch> => {
     const start = step * o.batchSize;
     const end = Math.min(n, start + o.batchSize);
     const count = end - start;
     const indices = Array.from(ord.subarray(start, end));
     const slots = Int32Array.from(indices, (i) => view.slots[i]!);
-    const raw = new Uint8Array(count * sb);
+    const slot = ring?.[step % 3];
+    const raw = slot ? slot.raw.subarray(0, count * sb) : new Uint8Array(count * sb);
     await o.cache.read(slots, raw);
-    const images = new Float32Array(count * sampleFloats);
-    const labels = new BigInt64Array(count);
+    // writeSample sets every element, so a recycled array needs no clearing.
+    const images = slot ? slot.images.subarray(0, count * sampleFloats) : new Float32Array(count * sampleFloats);
+    const labels = slot ? slot.labels.subarray(0, count) : new BigInt64Array(count);
     const scratch = augment ? new Float32Array(sampleFloats) : undefined;
     for (let k = 0; k < count; k++) {
       const i = indices[k]!;

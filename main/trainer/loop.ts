@@ -314,6 +314,8 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   const { classes, doc, batch, runner, evalSessions, masks, shapes } = p;
   const train: Loader = createLoader({
     cache: data.cache, split: 'train', batchSize: batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
+    // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
+    recycle: true,
   });
   const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(batch, p.valCount), mean: data.mean, std: data.std }) : null;
   const stepsPerEpoch = train.batchesPerEpoch;

@@ -55,6 +55,25 @@ describe('createLoader', () => {
     expect(all).toEqual(Array.from({ length: l.size }, (_, i) => i));
   });
 
+  it('recycles batch arrays from a ring of three: the same values, valid until two more batches are taken', async () => {
+    const augment = { cropPadding: 1, hflip: true, brightness: 0.2, contrast: 0.2 };
+    const fresh = await collect(createLoader({ cache, split: 'train', batchSize: 4, seed: 5, augment, mean, std }).epoch(1));
+    const l = createLoader({ cache, split: 'train', batchSize: 4, seed: 5, augment, mean, std, recycle: true });
+    const seen: Batch[] = [];
+    for await (const b of l.epoch(1)) {
+      const k = seen.length;
+      // Equal to the freshly allocated batch, padding and the partial last batch included.
+      expect(Array.from(b.images), `batch ${k}`).toEqual(Array.from(fresh[k]!.images));
+      expect(Array.from(b.labels)).toEqual(Array.from(fresh[k]!.labels));
+      // The batch before is still intact while this one is in use.
+      if (k > 0) expect(Array.from(seen[k - 1]!.images)).toEqual(Array.from(fresh[k - 1]!.images));
+      if (k >= 3) expect(b.images.buffer).toBe(seen[k - 3]!.images.buffer);
+      seen.push(b);
+    }
+    expect(seen.length).toBe(fresh.length);
+    expect(seen.at(-1)!.size).toBe(3);
+  });
+
   it('drops the partial batch when asked', async () => {
     const l = createLoader({ cache, split: 'train', batchSize: 8, mean, std, dropLast: true });
     expect(l.batchesPerEpoch).toBe(2);
