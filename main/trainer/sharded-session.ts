@@ -18,6 +18,12 @@ import { forCpuSession } from './nchwc-block';
 import { CONTROL, shardWorkerMain, type SharedSlot, type ShardWorkerData } from './shard-worker';
 
 type Feeds = Record<string, ort.Tensor>;
+type Dtype = 'float32' | 'int64';
+/** A step input's element type and shape (the shared-buffer slots are laid out from these). */
+interface InputSpec {
+  dtype: Dtype;
+  dims: number[];
+}
 
 /** onnxruntime-node's entry file, for the helper thread (which runs from source and has no bundle). */
 function ortEntry(): string {
@@ -76,12 +82,12 @@ function slice(t: ort.Tensor, p: FeedPart): ort.Tensor {
   if (p.start < 0) return t;
   const row = elements(t.dims) / t.dims[0]!;
   const data = (t.data as Float32Array | BigInt64Array).subarray(p.start * row, (p.start + p.rows) * row);
-  return new ort.Tensor(t.type as 'float32' | 'int64', data, [p.rows, ...t.dims.slice(1)]);
+  return new ort.Tensor(t.type as Dtype, data, [p.rows, ...t.dims.slice(1)]);
 }
 
-function layout(shard: ShardGradientGraph, weights: readonly string[], parts: FeedPart[], feedsDims: (name: string) => { dtype: 'float32' | 'int64'; dims: number[] }): { inputs: SharedSlot[]; outputs: SharedSlot[]; gradients: number; bytes: number } {
+function layout(shard: ShardGradientGraph, weights: readonly string[], numClasses: number, parts: FeedPart[], feedsDims: (name: string) => InputSpec): { inputs: SharedSlot[]; outputs: SharedSlot[]; gradients: number; bytes: number } {
   let offset = CONTROL.bytes;
-  const place = (name: string, dtype: 'float32' | 'int64', dims: number[]): SharedSlot => {
+  const place = (name: string, dtype: Dtype, dims: number[]): SharedSlot => {
     const s = { name, dtype, dims, offset };
     offset += Math.ceil((elements(dims) * (dtype === 'int64' ? 8 : 4)) / 8) * 8;
     return s;
@@ -90,7 +96,7 @@ function layout(shard: ShardGradientGraph, weights: readonly string[], parts: Fe
     const f = feedsDims(p.name);
     return place(p.name, f.dtype, p.start < 0 ? f.dims : [p.rows, ...f.dims.slice(1)]);
   });
-  const outputs = [place(shard.loss, 'float32', []), place(shard.logits, 'float32', [shard.batchSize, feedsDims('#classes').dims[0]!])];
+  const outputs = [place(shard.loss, 'float32', []), place(shard.logits, 'float32', [shard.batchSize, numClasses])];
   // The gradients end to end, in step-weight order: the flat gradient the update graph reads.
   const gradients = offset;
   for (const w of weights) {
@@ -123,33 +129,28 @@ export class ShardedSession {
 
   static async create(step: TrainStepGraph, plan: DataParallelStep, spinning = process.env.CNN_STUDIO_ORT_SPIN === '1'): Promise<ShardedSession> {
     const starts = plan.sizes.map((_, k) => plan.sizes.slice(0, k).reduce((a, b) => a + b, 0));
-    const shapes = new Map(step.model.graph.inputs.map((v) => [v.name, { dtype: (v.dtype === 'int64' ? 'int64' : 'float32') as 'float32' | 'int64', dims: v.shape as number[] }]));
-    shapes.set('#classes', { dtype: 'float32', dims: [step.numClasses] });
-    const dimsOf = (name: string): { dtype: 'float32' | 'int64'; dims: number[] } => {
+    const shapes = new Map(step.model.graph.inputs.map((v): [string, InputSpec] => [v.name, { dtype: v.dtype === 'int64' ? 'int64' : 'float32', dims: v.shape as number[] }]));
+    const dimsOf = (name: string): InputSpec => {
       const s = shapes.get(name);
       if (!s) throw new Error(`the train step has no input "${name}" for a shard`);
       return s;
     };
-    const local = await createSession(plan.shards[0]!.model, { threads: 1, spinning });
-    const update = await createSession(plan.update.model, { threads: 1, spinning, nchwc: false });
+    const sessions: ort.InferenceSession[] = [];
     const helpers: Helper[] = [];
     try {
-      for (let k = 1; k < plan.sizes.length; k++) helpers.push(await startHelper(plan.shards[k]!, step.weights.map((w) => w.name), plan.update.size, feedParts(plan.shards[k]!, step, starts[k]!), dimsOf, spinning));
+      sessions.push(await createSession(plan.shards[0]!.model, { threads: 1, spinning }));
+      sessions.push(await createSession(plan.update.model, { threads: 1, spinning, nchwc: false }));
+      for (let k = 1; k < plan.sizes.length; k++) helpers.push(await startHelper(plan.shards[k]!, step, plan.update.size, feedParts(plan.shards[k]!, step, starts[k]!), dimsOf, spinning));
     } catch (e) {
       await Promise.all(helpers.map((h) => h.worker.terminate()));
-      await local.release();
-      await update.release();
+      await Promise.all(sessions.map((s) => s.release()));
       throw e;
     }
-    return new ShardedSession(step, plan, local, feedParts(plan.shards[0]!, step, 0), update, helpers);
+    return new ShardedSession(step, plan, sessions[0]!, feedParts(plan.shards[0]!, step, 0), sessions[1]!, helpers);
   }
 
   asSession(): ort.InferenceSession {
     return this as unknown as ort.InferenceSession;
-  }
-
-  get shardSizes(): readonly number[] {
-    return this.plan.sizes;
   }
 
   async run(feeds: Feeds): Promise<Record<string, ort.Tensor>> {
@@ -232,8 +233,8 @@ export class ShardedSession {
   }
 }
 
-async function startHelper(shard: ShardGradientGraph, weights: readonly string[], size: number, parts: FeedPart[], dimsOf: (name: string) => { dtype: 'float32' | 'int64'; dims: number[] }, spinning: boolean): Promise<Helper> {
-  const lay = layout(shard, weights, parts, dimsOf);
+async function startHelper(shard: ShardGradientGraph, step: TrainStepGraph, size: number, parts: FeedPart[], dimsOf: (name: string) => InputSpec, spinning: boolean): Promise<Helper> {
+  const lay = layout(shard, step.weights.map((w) => w.name), step.numClasses, parts, dimsOf);
   const buffer = new SharedArrayBuffer(lay.bytes);
   const data: ShardWorkerData = { ortPath: ortEntry(), model: encodeModel(await forCpuSession(shard.model)), spinning, buffer, inputs: lay.inputs, outputs: lay.outputs };
   const worker = new Worker(`(${shardWorkerMain.toString()})()`, { eval: true, workerData: data });
