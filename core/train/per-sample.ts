@@ -32,8 +32,17 @@ function intsAttr(n: Node, key: string): number[] | undefined {
   return a && a.kind === 'ints' ? a.value : undefined;
 }
 
+/** The values of a constant int64 input (an initializer), or undefined. */
+type IntConstant = (name: string | undefined) => number[] | undefined;
+
+/** Axes a Slice or Pad touches: its `axes` input (index `at`) if given, else the first `count`. */
+function touchedAxes(n: Node, at: number, count: number, constant: IntConstant): number[] | undefined {
+  const given = n.inputs[at];
+  return given ? constant(given) : Array.from({ length: count }, (_, i) => i);
+}
+
 /** Why a node that sees batch values would mix samples, or null. `rank` is its first input's rank. */
-function perSampleReason(n: Node, batchInputs: boolean[], rank: number): string | null {
+function perSampleReason(n: Node, batchInputs: boolean[], rank: number, constant: IntConstant): string | null {
   if (!PER_SAMPLE.has(n.opType) || (n.domain ?? '') !== '') return `${n.opType} is not known to treat samples independently`;
   const axis0 = (a: number): boolean => a === 0 || a === -rank;
   switch (n.opType) {
@@ -49,11 +58,22 @@ function perSampleReason(n: Node, batchInputs: boolean[], rank: number): string 
       return intAttr(n, 'transA', 0) !== 0 || !batchInputs[0] || batchInputs[1] || batchInputs[2] ? 'Gemm whose batch operand is not A' : null;
     case 'MatMul':
       return !batchInputs[0] || batchInputs[1] ? 'MatMul whose batch operand is not the first' : null;
-    case 'Squeeze': case 'Unsqueeze': case 'Slice': case 'Pad': case 'Shape': case 'Reshape':
-      // Axes/pads/shapes arrive as inputs; the shape check at the shard size (below) catches the
-      // ones that touch the batch axis (they give a value whose first dim is not the shard's batch).
-      return null;
+    case 'Slice': {
+      // A Slice along the batch axis can keep its size (a reversal) yet reorder samples.
+      const starts = intsAttr(n, 'starts') ?? constant(n.inputs[1]);
+      const axes = intsAttr(n, 'axes') ?? (starts ? touchedAxes(n, 3, starts.length, constant) : undefined);
+      return !axes ? 'Slice with non-constant starts or axes' : axes.some(axis0) ? 'Slice along the batch axis' : null;
+    }
+    case 'Pad': {
+      // Pads (begin, end) per axis: +1 / -1 on the batch axis keeps the size but shifts samples.
+      const pads = intsAttr(n, 'pads') ?? constant(n.inputs[1]);
+      const axes = pads ? touchedAxes(n, 3, pads.length / 2, constant) : undefined;
+      if (!pads || !axes) return 'Pad with non-constant pads or axes';
+      return axes.some((a, i) => axis0(a) && (pads[i] !== 0 || pads[i + axes.length] !== 0)) ? 'Pad along the batch axis' : null;
+    }
     default:
+      // Squeeze, Unsqueeze, Reshape, Shape: the shape check at each shard size (below) refuses the
+      // ones that touch the batch axis (their output's first dim is not the shard's batch).
       return null;
   }
 }
@@ -79,6 +99,8 @@ export function batchCouplingReason(src: TrainableGraph, sizes: readonly number[
     return `shapes do not follow the batch size: ${(e as Error).message}`;
   }
 
+  const constant: IntConstant = (name) => (name ? full.consts.get(name) : undefined);
+
   // Batch values: the images (and other non-weight inputs with a symbolic first dim, e.g. dropout
   // masks), and everything computed from them.
   const batched = new Set<string>();
@@ -92,7 +114,7 @@ export function batchCouplingReason(src: TrainableGraph, sizes: readonly number[
     const fromBatch = n.inputs.map((i) => batched.has(i));
     if (!fromBatch.some(Boolean)) continue;
     const rank = full.shapes.get(n.inputs.find((i) => batched.has(i))!)?.shape.length ?? 0;
-    const why = perSampleReason(n, fromBatch, rank);
+    const why = perSampleReason(n, fromBatch, rank, constant);
     if (why) return `node "${n.name}": ${why}`;
     for (const o of n.outputs) {
       if (!o) continue;

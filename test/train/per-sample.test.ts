@@ -46,6 +46,17 @@ describe('batchCouplingReason', () => {
     expect(batchCouplingReason(net(reduce), [4, 4])).toMatch(/"mean.*ReduceMean is not known to treat samples independently/);
   });
 
+  it('refuses a Slice or Pad that reorders or shifts samples while keeping the batch size', () => {
+    const i64 = (g: GraphBuilder, name: string, v: number[]): string => g.initializer(name, 'int64', [v.length], BigInt64Array.from(v.map(BigInt)));
+    const reverse = (g: GraphBuilder, c: string): string => g.op1('Slice', [c, i64(g, 's', [-1]), i64(g, 'e', [-1000]), i64(g, 'a', [0]), i64(g, 'st', [-1])], {}, { name: 'flip' });
+    expect(batchCouplingReason(net(reverse), [4, 4])).toMatch(/"flip.*Slice along the batch axis/);
+    const shift = (g: GraphBuilder, c: string): string => g.op1('Pad', [c, i64(g, 'p', [1, 0, 0, 0, -1, 0, 0, 0])], {}, { name: 'shift' });
+    expect(batchCouplingReason(net(shift), [4, 4])).toMatch(/"shift.*Pad along the batch axis/);
+    // The same ops on spatial axes keep samples apart.
+    const crop = (g: GraphBuilder, c: string): string => g.op1('Pad', [g.op1('Slice', [c, i64(g, 's', [1]), i64(g, 'e', [4]), i64(g, 'a', [3])]), i64(g, 'p', [0, 0, 0, 1, 0, 0, 0, 0])]);
+    expect(batchCouplingReason(net(crop), [4, 4])).toBeNull();
+  });
+
   it('refuses running statistics and impossible splits', () => {
     expect(batchCouplingReason({ ...net((_, c) => c), stateUpdates: { m: 'm2' } }, [4, 4])).toMatch(/batch norm/);
     expect(batchCouplingReason(net((_, c) => c), [8])).toMatch(/cannot be split/);
