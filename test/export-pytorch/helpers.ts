@@ -24,11 +24,16 @@ export function torchMissing(): string | null {
 /** One thread per process: the machine is shared, and results must not depend on it. */
 export const PY_ENV = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
 
-export function runPython(args: string[], cwd: string, timeoutMs = 120_000, cmd = PYTHON): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: PY_ENV, timeout: timeoutMs, maxBuffer: 64 << 20 });
-  if (r.error) throw r.error;
+export function runPython(args: string[], cwd: string, timeoutMs = 120_000, cmd = PYTHON, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...PY_ENV, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 });
+  // A timeout's error alone does not say where the process stood: its output does.
+  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}\n--- stdout ---\n${tail(r.stdout)}\n--- stderr ---\n${tail(r.stderr)}`, { cause: r.error });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return r;
+}
+
+function tail(text: string | null | undefined): string {
+  return (text ?? '').slice(-4000);
 }
 
 export function writeFiles(dir: string, files: readonly PytorchFile[]): void {

@@ -4,6 +4,7 @@
  * through export_onnx.py and the ONNX import, and the studio's evaluation of the imported model
  * gives the same accuracy (same correct count) as the PyTorch model on the same images.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,24 @@ async function imageFolder(root: string): Promise<void> {
   }
 }
 
+/**
+ * One CI run (of ~15) saw torchrun hang for the whole 240 s budget where it takes 7-15 s (2-core
+ * gVisor machine, busy with other test files); it did not recur in 4 runs under two CPU burners.
+ * A hang is torch's process-group start-up on this sandbox, not the recipe, so it gets one more
+ * try, with the first try's output printed; a second hang, or any failure that is not a timeout,
+ * fails the test. Rank processes a killed torchrun leaves behind are ended before the retry.
+ */
+function torchrunWithRetry<T>(attempt: () => T, marker: string): T {
+  try {
+    return attempt();
+  } catch (e) {
+    if (!String((e as Error).message).includes('ETIMEDOUT')) throw e;
+    console.warn(`torchrun timed out; retrying once. First try:\n${(e as Error).message}`);
+    spawnSync('pkill', ['-KILL', '-f', marker]);
+    return attempt();
+  }
+}
+
 describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way back', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-torchrun-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -61,7 +80,8 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
     // --redirects/--tee as mappings: torch 1.13's torchrun cannot parse their default "0" on
     // Python 3.11 (only single-bit Std members iterate there); stdout is teed to the console.
     const streams = ['--redirects', '0:1,1:1', '--tee', '0:1,1:1'];
-    const train = runPython([...torchrun.slice(1), '--standalone', '--nproc_per_node', '2', ...streams, 'train.py', '--data', data, '--epochs', '1', '--out', out, '--workers', '0'], project, 240_000, torchrun[0]);
+    const args = [...torchrun.slice(1), '--standalone', '--nproc_per_node', '2', ...streams, 'train.py', '--data', data, '--epochs', '1', '--out', out, '--workers', '0'];
+    const train = torchrunWithRetry(() => runPython(args, project, 120_000, torchrun[0], { GLOO_SOCKET_IFNAME: 'lo' }), data);
     const seconds = (performance.now() - started) / 1000;
     // Teed lines carry a "[rank]:" prefix; rank 0 prints one JSON record per epoch.
     const records = train.stdout.split('\n').map((l) => l.slice(l.indexOf('{'))).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -93,5 +113,5 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
     const resumed = runPython(['train.py', '--data', data, '--epochs', '2', '--out', out, '--workers', '0', '--resume', path.join(out, 'last.pt')], project);
     const epochs = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { epoch?: number; lr?: number }).filter((r) => r.epoch !== undefined);
     expect(epochs.map((e) => e.epoch)).toEqual([2]);
-  }, 300_000);
+  }, 420_000);
 });
