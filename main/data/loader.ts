@@ -136,7 +136,11 @@ export function createLoader(o: LoaderOptions): Loader {
     for (let step = first; step < batches; step++) {
       const current = next;
       if (step + 1 < batches) {
-        next = makeBatch(e, ord, step + 1);
+        // Prepared in a later macrotask, not in the microtasks right after this yield: a step that
+        // yields to the event loop while it waits (a data-parallel step waiting for its helper
+        // threads) gets the next batch written in that wait instead of before the step.
+        const following = step + 1;
+        next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => makeBatch(e, ord, following));
         // If the caller stops early, the batch in flight must not become an unhandled rejection.
         next.catch(() => undefined);
       }
