@@ -1,8 +1,9 @@
 /**
  * MaxPool forward + backward on the CPU: with the Indices output (ScatterElements / MaxUnpool
- * backward) vs without (first-maximum routing, core/train/grad/maxpool-first-max.ts), per pool
- * shape of LeNet-5, ResNet and GoogLeNet, interleaved so that machine load affects both alike;
- * then whole train steps of those templates with each route.
+ * backward) vs without (first-maximum routing, core/train/grad/maxpool-first-max.ts: the strided
+ * slice route where it applies, 2x2 windows, and the block/column routes), per pool shape of
+ * LeNet-5, ResNet and GoogLeNet, interleaved so that machine load affects all alike; then whole
+ * train steps of those templates: all pools with Indices vs the default choice per pool.
  *   node bench/run-ts.mjs bench/maxpool-backward.ts [reps=20] [threads=2]
  * Figures are process CPU time (all threads), which other load on the machine disturbs less than wall time.
  * Inputs are ReLU'd random values (a third of them zero), so windows hold ties as in training.
@@ -28,7 +29,10 @@ const POOLS: Pool[] = [
   { name: 'googlenet@64 inception 3/1 p1', x: [32, 192, 8, 8], k: 3, s: 1, p: 1 },
 ];
 
-async function poolSession(pl: Pool, indices: boolean, threads: number) {
+type Route = 'indices' | 'first-max' | 'block';
+
+async function poolSession(pl: Pool, route: Route, threads: number) {
+  const indices = route === 'indices';
   const g = new GraphBuilder('b');
   const x = g.input('x', 'float32', pl.x);
   const y = g.op('MaxPool', [x], { kernel_shape: [pl.k, pl.k], strides: [pl.s, pl.s], pads: [pl.p, pl.p, pl.p, pl.p], ceil_mode: pl.ceil ? 1 : 0 }, { outputs: indices ? 2 : 1 })[0]!;
@@ -36,7 +40,8 @@ async function poolSession(pl: Pool, indices: boolean, threads: number) {
   const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
   const ys = info.shapes.get(y)!.shape;
   const dy = g.input('dy', 'float32', ys);
-  const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: dy }, wrt: [x], builder: g });
+  const options = route === 'block' ? { maxPoolSlices: false } : {};
+  const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: dy }, wrt: [x], builder: g, options });
   g.output(back.grads.get(x)!, 'float32', pl.x);
   const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), { graphOptimizationLevel: 'all', intraOpNumThreads: threads, executionMode: 'sequential' });
   const r = seededRandom(3);
@@ -60,7 +65,9 @@ async function timeIt(fn: () => Promise<unknown>, reps: number): Promise<number>
 async function stepRunner(id: string, input: [number, number, number], batch: number, indices: boolean, threads: number) {
   const doc = buildTemplate(id, { input, classes: 10 });
   const optimizer = { kind: 'sgd' as const, momentum: 0.9 };
-  const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, grad: { maxPoolIndices: indices } });
+  // Indices on every pool, or the default (the slice route on 2x2 pools, Indices elsewhere).
+  const grad = indices ? { maxPoolSlices: false } : {};
+  const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, grad });
   const rnd = seededRandom(1);
   const initial = new Map<string, Float32Array>();
   for (const w of weights) initial.set(w.name, initWeight(w, rnd));
@@ -76,19 +83,17 @@ async function main(): Promise<void> {
   const threads = Number(process.argv[3] ?? '2');
   console.log(`MaxPool forward+backward, CPU, ${threads} threads, process CPU ms per run (mean of ${reps}, 3 rounds interleaved, best round)`);
   for (const pl of POOLS) {
-    const a = await poolSession(pl, true, threads);
-    const b = await poolSession(pl, false, threads);
-    let ta = Infinity;
-    let tb = Infinity;
+    const routes: Route[] = pl.k === pl.s && pl.p === 0 ? ['indices', 'first-max', 'block'] : ['indices', 'first-max'];
+    const sessions = await Promise.all(routes.map((r) => poolSession(pl, r, threads)));
+    const best = routes.map(() => Infinity);
     for (let round = 0; round < 3; round++) {
-      ta = Math.min(ta, await timeIt(() => a.s.run(a.feeds), reps));
-      tb = Math.min(tb, await timeIt(() => b.s.run(b.feeds), reps));
+      for (const [i, a] of sessions.entries()) best[i] = Math.min(best[i]!, await timeIt(() => a.s.run(a.feeds), reps));
     }
-    console.log(`${pl.name.padEnd(32)} [${pl.x.join(',')}]  Indices ${ta.toFixed(2)} ms  first-max ${tb.toFixed(2)} ms  (${(ta / tb).toFixed(2)}x)`);
-    await a.s.release();
-    await b.s.release();
+    const named = routes.map((r, i) => `${r === 'first-max' && routes.length === 3 ? 'slices' : r} ${best[i]!.toFixed(2)} ms`).join('  ');
+    console.log(`${pl.name.padEnd(32)} [${pl.x.join(',')}]  ${named}  (Indices / ${routes[1] === 'first-max' && routes.length === 3 ? 'slices' : 'first-max'} ${(best[0]! / best[1]!).toFixed(2)}x)`);
+    for (const a of sessions) await a.s.release();
   }
-  const steps: [string, [number, number, number], number][] = [['lenet5', [1, 28, 28], 64], ['resnet18', [3, 64, 64], 16], ['googlenet', [3, 64, 64], 16]];
+  const steps: [string, [number, number, number], number][] = [['lenet5', [1, 28, 28], 64], ['lenet5', [1, 28, 28], 32], ['vgg16', [3, 32, 32], 16]];
   console.log(`train step (SGD momentum), CPU, ${threads} threads, process CPU ms per step`);
   for (const [id, input, batch] of steps) {
     const a = await stepRunner(id, input, batch, true, threads);
@@ -100,7 +105,7 @@ async function main(): Promise<void> {
       ta = Math.min(ta, await timeIt(a.run, n));
       tb = Math.min(tb, await timeIt(b.run, n));
     }
-    console.log(`${`${id} ${input.join('x')} batch ${batch}`.padEnd(32)} Indices ${ta.toFixed(1)} ms  first-max ${tb.toFixed(1)} ms  (${(ta / tb).toFixed(2)}x)`);
+    console.log(`${`${id} ${input.join('x')} batch ${batch}`.padEnd(32)} Indices ${ta.toFixed(1)} ms  default ${tb.toFixed(1)} ms  (${(ta / tb).toFixed(2)}x)`);
     await a.runner.session.release();
     await b.runner.session.release();
   }

@@ -13,6 +13,8 @@
 import { GraphBuilder } from '../onnx/builder';
 import type { DType, Graph, Model, Node, ValueInfo } from '../onnx/ir';
 import { buildBackward } from './autodiff';
+import { spatialParams } from './attrs';
+import { sliceRouteFits } from './grad/maxpool-first-max';
 import type { GradOptions } from './grad/types';
 import { emitCrossEntropy, type CrossEntropyOptions, type LabelFormat } from './loss';
 import { CPU_TARGET, foldStaticSize, formulationFor, type ProviderTarget } from './target';
@@ -153,11 +155,17 @@ export function buildLossAndBackward(src0: TrainableGraph, opts0: Omit<TrainStep
   const stateNames = Object.keys(src.stateUpdates ?? {});
   const { g, info, nodes } = startFromForward(src, opts.batchSize, name, [...src.trainable, ...stateNames], info0);
 
-  // MaxPool backward routes through its Indices output: add it where a gradient will flow.
+  // MaxPool backward routes through its Indices output: add it where a gradient will flow, except
+  // on the pools whose backward takes the strided-slice route instead.
   const dep = new Set(src.trainable);
+  const slicePool = (n: Node): boolean => {
+    if (!(opts.grad?.maxPoolSlices ?? true)) return false;
+    const xs = info.shapes.get(n.inputs[0]!)!.shape;
+    return sliceRouteFits(xs, info.shapes.get(n.outputs[0]!)!.shape, spatialParams(n, xs.slice(2)));
+  };
   for (const n of nodes) {
     if (n.inputs.some((i) => dep.has(i))) for (const o of n.outputs) if (o) dep.add(o);
-    if (n.opType === 'MaxPool' && n.outputs.length < 2 && dep.has(n.inputs[0]!) && (opts.grad?.maxPoolIndices ?? true)) {
+    if (n.opType === 'MaxPool' && n.outputs.length < 2 && dep.has(n.inputs[0]!) && (opts.grad?.maxPoolIndices ?? true) && !slicePool(n)) {
       const idx = g.fresh(`${n.outputs[0]}/indices`);
       n.outputs.push(idx);
       info.shapes.set(idx, { dtype: 'int64', shape: [...info.shapes.get(n.outputs[0]!)!.shape] });

@@ -9,6 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../core/onnx/builder';
 import { buildBackward } from '../../core/train/autodiff';
+import type { GradOptions } from '../../core/train/grad/types';
+import { buildStudioTrainStep } from '../../core/train/studio';
+import { buildTemplate } from '../../core/templates/index';
 import { makeModel } from '../../core/train/build-train-step';
 import { inferShapes } from '../../core/train/shape-infer';
 import { pooledSize } from '../../core/train/attrs';
@@ -37,7 +40,12 @@ const CASES: PoolCase[] = [
   { name: 'dilation 2', x: [1, 2, 9, 8], k: [2, 3], s: [1, 2], d: [2, 2] },
   { name: 'stride > kernel', x: [1, 2, 10, 10], k: [2, 2], s: [3, 3] },
   { name: '3x2 kernel 3/2 strides', x: [2, 2, 9, 8], k: [3, 2], s: [3, 2] },
+  { name: '1x2 kernel 1/2 strides', x: [2, 3, 5, 9], k: [1, 2], s: [1, 2] },
+  { name: '2x1 kernel 2/1 strides', x: [2, 3, 9, 4], k: [2, 1], s: [2, 1] },
 ];
+
+/** The non-overlapping 2-D windows of at most 4 positions: the strided-slice route by default. */
+const SLICE_CASES = new Set(['LeNet 2/2', '2/2 odd input (uncovered row and column)', '1x2 kernel 1/2 strides', '2x1 kernel 2/1 strides']);
 
 function attrs(c: PoolCase): Record<string, number | number[]> {
   return { kernel_shape: c.k, strides: c.s, pads: c.pads ?? [0, 0, 0, 0], dilations: c.d ?? [1, 1], ceil_mode: c.ceil ? 1 : 0 };
@@ -77,7 +85,7 @@ function referenceGrad(c: PoolCase, x: Float32Array, dy: Float32Array): Float32A
 }
 
 /** dx of y = MaxPool(x) for the seed dy, on the CPU, with or without the Indices output. */
-async function poolGrad(c: PoolCase, withIndices: boolean, x: Float32Array, dy: Float32Array): Promise<Float32Array> {
+async function poolGrad(c: PoolCase, withIndices: boolean, x: Float32Array, dy: Float32Array, options: GradOptions = {}): Promise<Float32Array> {
   const g = new GraphBuilder('pool');
   g.input('x', 'float32', c.x);
   const ys = [c.x[0]!, c.x[1]!, ...outSize(c)];
@@ -85,13 +93,15 @@ async function poolGrad(c: PoolCase, withIndices: boolean, x: Float32Array, dy: 
   const y = g.op('MaxPool', ['x'], attrs(c), { outputs: withIndices ? 2 : 1 })[0]!;
   const fwd = g.build();
   const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
-  const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: 'dy' }, wrt: ['x'], builder: g });
+  const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: 'dy' }, wrt: ['x'], builder: g, options });
   const dx = g.fresh('dx');
   g.nodes.push({ name: g.fresh('id'), opType: 'Identity', inputs: [back.grads.get('x')!], outputs: [dx], attributes: {} });
   g.output(dx, 'float32', c.x);
   if (!withIndices) {
     const ops = new Set(g.nodes.map((nd) => nd.opType));
     for (const banned of ['ScatterElements', 'MaxUnpool', 'GatherElements']) expect(ops.has(banned), `${banned} in the Indices-free backward`).toBe(false);
+    // The slice route has no Transpose; the block route (its alternative) moves windows by one.
+    if (SLICE_CASES.has(c.name)) expect(ops.has('Transpose'), 'Transpose in the backward').toBe(options.maxPoolSlices === false);
   }
   const s = await createSession(makeModel(g.build(), 'pool grad'));
   try {
@@ -108,12 +118,17 @@ function tieHeavy(n: number, r: () => number): Float32Array {
 }
 
 describe('MaxPool backward without Indices', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s: ties go to the first maximum (PyTorch rule and ORT Indices)', async (_n, c) => {
+  const routes = [
+    ...CASES.map((c) => [c.name, c, {}] as const),
+    // The block route, which the slice route replaced for these shapes (GradOptions.maxPoolSlices).
+    ...CASES.filter((c) => SLICE_CASES.has(c.name)).map((c) => [`${c.name} (block route)`, c, { maxPoolSlices: false }] as const),
+  ];
+  it.each(routes)('%s: ties go to the first maximum (PyTorch rule and ORT Indices)', async (_n, c, options: GradOptions) => {
     const r = rng(7);
     const x = tieHeavy(c.x.reduce((a, b) => a * b, 1), r);
     const [ho, wo] = outSize(c);
     const dy = Float32Array.from({ length: c.x[0]! * c.x[1]! * ho * wo }, () => r() * 2 - 1);
-    const got = await poolGrad(c, false, x, dy);
+    const got = await poolGrad(c, false, x, dy, options);
     const want = referenceGrad(c, x, dy);
     const ort = await poolGrad(c, true, x, dy);
     let worst = 0;
@@ -133,5 +148,22 @@ describe('MaxPool backward without Indices', () => {
     });
     expect(res.failures, res.failures.join('\n')).toEqual([]);
     expect(res.checked).toBeGreaterThan(0);
+  });
+});
+
+describe('train-step builder: which pools compute Indices', () => {
+  const doc = buildTemplate('lenet5', { input: [1, 28, 28], classes: 10 });
+  const pools = (grad: GradOptions): number[] => buildStudioTrainStep(doc, { batchSize: 8, optimizer: { kind: 'sgd', momentum: 0.9 }, grad }).step.model.graph.nodes
+    .filter((nd) => nd.opType === 'MaxPool').map((nd) => nd.outputs.length);
+  it('LeNet-5 2x2 pools drop Indices for the slice route; without it they keep them', () => {
+    expect(pools({})).toEqual([1, 1]);
+    expect(pools({ maxPoolSlices: false })).toEqual([2, 2]);
+  });
+  it('overlapping pools keep Indices (AlexNet 3x3/2)', () => {
+    const alex = buildTemplate('alexnet', { input: [3, 64, 64], classes: 10 });
+    const nodes = buildStudioTrainStep(alex, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 } }).step.model.graph.nodes;
+    const maxPools = nodes.filter((nd) => nd.opType === 'MaxPool');
+    expect(maxPools.length).toBeGreaterThan(0);
+    expect(maxPools.every((nd) => nd.outputs.length === 2)).toBe(true);
   });
 });

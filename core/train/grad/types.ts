@@ -31,6 +31,12 @@ export interface GradContext {
 export interface GradOptions {
   /** Use MaxPool's Indices output for its backward (exact first-max routing). Default true. */
   maxPoolIndices?: boolean;
+  /**
+   * Non-overlapping 2-D max pools of at most 4 positions (2x2) are differentiated from x and y by
+   * strided Slices instead of through Indices, which the forward pool then does not compute.
+   * Default true.
+   */
+  maxPoolSlices?: boolean;
   /** Fan-out accumulation: one Sum node, or a chain of Add (providers without Sum). Default 'sum'. */
   accumulate?: 'sum' | 'add';
   /** Let Conv choose backward formulations by shape (Conv-vs-ConvTranspose, im2col). Default true. */
