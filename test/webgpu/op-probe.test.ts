@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../core/onnx/builder';
 import { buildTrainStep, makeModel } from '../../core/train/build-train-step';
 import { prepareForTraining } from '../../core/train/prepare';
+import type { GradOptions } from '../../core/train/grad/types';
 import { CPU_TARGET, KNOWN_GAPS } from '../../core/train/target';
 import { buildForProvider } from '../../main/providers/graph-target';
 import { probeOps } from '../../main/providers/op-probe';
@@ -21,11 +22,15 @@ import { buildFixtureGraph } from '../train/fixture-graphs';
 import { Fixture } from '../train/fixtures';
 import { webgpuMissing } from './webgpu';
 
-function lenetStep(target = CPU_TARGET) {
+/**
+ * LeNet-5's train step for `target`. `grad: { maxPoolSlices: false }` puts its 2x2 pools on the
+ * Indices route, as overlapping pools are on the CPU, so that a probe sees MaxPool's Indices.
+ */
+function lenetStep(target = CPU_TARGET, grad: GradOptions = {}) {
   const fx = new Fixture('lenet5');
   const fg = buildFixtureGraph(fx);
   const prepared = prepareForTraining(fg.graph, { batch: 8 });
-  return buildTrainStep({ graph: prepared.graph, input: fg.input, logits: fg.logits, trainable: fg.trainable, stateUpdates: prepared.stateUpdates }, { batchSize: 8, optimizer: { kind: 'sgd' }, target });
+  return buildTrainStep({ graph: prepared.graph, input: fg.input, logits: fg.logits, trainable: fg.trainable, stateUpdates: prepared.stateUpdates }, { batchSize: 8, optimizer: { kind: 'sgd' }, target, grad });
 }
 
 /** The gaps LeNet-5 does not show: Sum, Size, and the dilated 1x1 conv of a strided shortcut's dW. */
@@ -59,7 +64,7 @@ describe.skipIf(webgpuMissing !== null)('op-support probe on WebGPU', () => {
   });
 
   it('finds every known WebGPU gap and nothing else in a CPU-formulated LeNet-5 step', async () => {
-    const sigs = [...opSignatures(lenetStep().model).values(), ...opSignatures(otherGapsModel()).values()];
+    const sigs = [...opSignatures(lenetStep(CPU_TARGET, { maxPoolSlices: false }).model).values(), ...opSignatures(otherGapsModel()).values()];
     const verdicts = await probeOps(ort, sigs, 'webgpu');
     const gaps = new Map<string, string | undefined>();
     for (const s of sigs) {
@@ -75,6 +80,7 @@ describe.skipIf(webgpuMissing !== null)('op-support probe on WebGPU', () => {
 
   it('caches verdicts per provider, onnxruntime version and driver', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'op-cache-')), 'op-support.json');
+    // The default formulation: 2x2 pools by strided Slices, which WebGPU runs without CPU nodes.
     const build = (target: Parameters<typeof lenetStep>[0]) => lenetStep(target);
     const first = await buildForProvider('webgpu', build, (s) => s.model, { cache: await OpSupportCache.open(file), driverKey: 'driver-a' });
     expect(first.probed).toBeGreaterThan(0);
