@@ -136,9 +136,9 @@ export function createLoader(o: LoaderOptions): Loader {
     for (let step = first; step < batches; step++) {
       const current = next;
       if (step + 1 < batches) {
-        // Prepared in a later macrotask, not in the microtasks right after this yield: a step that
-        // yields to the event loop while it waits (a data-parallel step waiting for its helper
-        // threads) gets the next batch written in that wait instead of before the step.
+        // Prepared in a later macrotask, not in the microtasks right after this yield, which run
+        // before the caller starts its step: onnxruntime-node's run returns through the event loop,
+        // so the next batch is written while the step computes instead of before it.
         const following = step + 1;
         next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => makeBatch(e, ord, following));
         // If the caller stops early, the batch in flight must not become an unhandled rejection.

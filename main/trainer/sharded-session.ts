@@ -168,8 +168,8 @@ export class ShardedSession {
     for (const p of this.localParts) localFeeds[p.name] = slice(feeds[p.name]!, p);
     const shard0 = this.plan.shards[0]!;
     const out0 = await this.local.run(localFeeds);
-    // While the helpers finish their shards, the event loop gets a turn: the training loop's next
-    // batch is written then (its preparation waits for a macrotask; see main/data/loader.ts).
+    // The training loop's next batch is prepared in a macrotask (main/data/loader.ts), usually
+    // while this shard runs; if it is still pending, it gets this turn while the helpers finish.
     if (this.helpers.some((h) => Atomics.load(h.ctrl, CONTROL.done) !== seq)) await new Promise((r) => setImmediate(r));
     for (const h of this.helpers) await waitDone(h, seq);
 
