@@ -124,10 +124,11 @@ if (timingRounds > 0) {
     st.push((await studio(`timing${i}`, adamFlags, 1)).epochSeconds);
     pt.push((await torch('adam', 1)).epochSeconds);
   }
-  const res = { rounds: timingRounds, studioEpochSeconds: st, torchEpochSeconds: pt, ratio: median(st) / median(pt) };
+  // pairedRatio: median of each round's studio/PyTorch ratio (the two epochs of a round run back to back).
+  const res = { rounds: timingRounds, studioEpochSeconds: st, torchEpochSeconds: pt, ratio: median(st) / median(pt), pairedRatio: median(st.map((x, i) => x / pt[i])) };
   writeFileSync(path.join(work, 'timing.json'), `${JSON.stringify(res, null, 2)}\n`);
   console.log(`\nepoch seconds (Adam recipe, batch 64, ${threads} threads), alternating: studio ${st.map((x) => x.toFixed(1)).join(', ')}; PyTorch ${pt.map((x) => x.toFixed(1)).join(', ')}`);
-  console.log(`median ratio studio/PyTorch ${res.ratio.toFixed(2)}`);
+  console.log(`median ratio studio/PyTorch ${res.ratio.toFixed(2)}; median of per-round ratios ${res.pairedRatio.toFixed(2)}`);
   process.exit(0);
 }
 results.studioAdam = await studio('adam', adamFlags, cmpEpochs);

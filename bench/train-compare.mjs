@@ -7,7 +7,8 @@
 // (LeNet-5 runs 25x the steps and 5x the warm-up: its steps take milliseconds.)
 // Besides images/s (wall clock), it reports process CPU time per step for both sides, which is the
 // fairer figure on a loaded machine (PyTorch's OpenMP threads degrade most under oversubscription),
-// the ratio of each side's best round, and the highest 1-minute load average seen before a run.
+// the ratio of each side's best round, the median of the per-round ratios ("paired"), and the
+// highest 1-minute load average seen before a run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +52,11 @@ function torch(m) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+};
 const results = [];
 for (const m of MODELS) {
   const s = [];
@@ -73,8 +78,11 @@ for (const m of MODELS) {
     model: m.label, threads: Number(threads), studio: median(s), pytorch: median(t), ratio: median(s) / median(t),
     studioCpuMs: median(sc), pytorchCpuMs: median(tc), cpuRatio: median(tc) / median(sc), studioRounds: s, pytorchRounds: t,
     studioBest: Math.max(...s), pytorchBest: Math.max(...t), bestRatio: Math.max(...s) / Math.max(...t), load: Math.max(...loads), loads,
+    // Each round's studio run and PyTorch run follow each other within seconds, so their ratio
+    // shares that minute's machine load; its median is less swayed by load drifting between rounds.
+    pairedRatio: median(s.map((x, i) => x / t[i])),
   };
   results.push(row);
-  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   best ${row.bestRatio.toFixed(2)}x (load <= ${row.load.toFixed(1)})`);
+  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   best ${row.bestRatio.toFixed(2)}x   paired ${row.pairedRatio.toFixed(2)}x (load <= ${row.load.toFixed(1)})`);
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));
