@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const optimizer = { kind: 'sgd' as const, momentum: 0.9 };
   // CNN_STUDIO_STRIDED_DX=convTranspose|subpixel forces the strided conv input-gradient route.
   const stridedDx = process.env.CNN_STUDIO_STRIDED_DX === 'subpixel' ? 'subpixel' : process.env.CNN_STUDIO_STRIDED_DX === 'convTranspose' ? 'convTranspose' : undefined;
-  // GRAD='{"poolBeforeRelu":false}' (any GradOptions as JSON) to profile a formulation switched off.
+  // GRAD='{"maxPoolSlices":false}' (any GradOptions as JSON) to profile a formulation switched off.
   const grad: GradOptions = { ...(stridedDx ? { convStridedInputGrad: stridedDx } : {}), ...(process.env.GRAD ? JSON.parse(process.env.GRAD) as GradOptions : {}) };
   const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, grad });
   const s = await ort.InferenceSession.create(encodeModel(await forCpuSession(step.model)), {

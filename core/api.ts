@@ -298,6 +298,11 @@ export interface RunStepPoint {
 /** Most step points a run view carries (older ones are thinned, every other one dropped). */
 export const RUN_STEP_POINTS = 600;
 
+/** A step's place on the step curve's x axis: epochs done, fractional (RunStepPoint.x). */
+export function stepCurveX(p: { epoch: number; step: number; stepsPerEpoch: number }): number {
+  return p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch);
+}
+
 export interface EvalView extends EvalMetrics {
   runId: string;
   dataDir: string;

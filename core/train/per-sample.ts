@@ -10,6 +10,7 @@
  * the batch size fails this).
  */
 import type { Node } from '../onnx/ir';
+import { attrInt, attrInts } from './attrs';
 import { inferShapes, type ShapeInfo } from './shape-infer';
 import type { TrainableGraph } from './build-train-step';
 
@@ -21,16 +22,6 @@ const PER_SAMPLE = new Set([
   'Max', 'Min', 'Sum', 'Gemm', 'MatMul', 'Concat', 'Split', 'Flatten', 'Reshape', 'Pad', 'Softmax',
   'LogSoftmax', 'Transpose', 'Squeeze', 'Unsqueeze', 'Cast', 'Shape', 'Gather', 'Slice',
 ]);
-
-function intAttr(n: Node, key: string, dflt: number): number {
-  const a = n.attributes[key];
-  return a && a.kind === 'int' ? a.value : dflt;
-}
-
-function intsAttr(n: Node, key: string): number[] | undefined {
-  const a = n.attributes[key];
-  return a && a.kind === 'ints' ? a.value : undefined;
-}
 
 /** The values of a constant int64 input (an initializer), or undefined. */
 type IntConstant = (name: string | undefined) => number[] | undefined;
@@ -47,26 +38,26 @@ function perSampleReason(n: Node, batchInputs: boolean[], rank: number, constant
   const axis0 = (a: number): boolean => a === 0 || a === -rank;
   switch (n.opType) {
     case 'Concat': case 'Split': case 'Softmax': case 'LogSoftmax': case 'Gather':
-      return axis0(intAttr(n, 'axis', n.opType === 'Softmax' || n.opType === 'LogSoftmax' ? -1 : 0)) ? `${n.opType} along the batch axis` : null;
+      return axis0(attrInt(n, 'axis', n.opType === 'Softmax' || n.opType === 'LogSoftmax' ? -1 : 0)) ? `${n.opType} along the batch axis` : null;
     case 'Flatten':
-      return intAttr(n, 'axis', 1) === 0 ? 'Flatten from axis 0' : null;
+      return attrInt(n, 'axis', 1) === 0 ? 'Flatten from axis 0' : null;
     case 'Transpose': {
-      const perm = intsAttr(n, 'perm');
+      const perm = attrInts(n, 'perm');
       return !perm || perm[0] !== 0 ? 'Transpose that moves the batch axis' : null;
     }
     case 'Gemm':
-      return intAttr(n, 'transA', 0) !== 0 || !batchInputs[0] || batchInputs[1] || batchInputs[2] ? 'Gemm whose batch operand is not A' : null;
+      return attrInt(n, 'transA', 0) !== 0 || !batchInputs[0] || batchInputs[1] || batchInputs[2] ? 'Gemm whose batch operand is not A' : null;
     case 'MatMul':
       return !batchInputs[0] || batchInputs[1] ? 'MatMul whose batch operand is not the first' : null;
     case 'Slice': {
       // A Slice along the batch axis can keep its size (a reversal) yet reorder samples.
-      const starts = intsAttr(n, 'starts') ?? constant(n.inputs[1]);
-      const axes = intsAttr(n, 'axes') ?? (starts ? touchedAxes(n, 3, starts.length, constant) : undefined);
+      const starts = attrInts(n, 'starts') ?? constant(n.inputs[1]);
+      const axes = attrInts(n, 'axes') ?? (starts ? touchedAxes(n, 3, starts.length, constant) : undefined);
       return !axes ? 'Slice with non-constant starts or axes' : axes.some(axis0) ? 'Slice along the batch axis' : null;
     }
     case 'Pad': {
       // Pads (begin, end) per axis: +1 / -1 on the batch axis keeps the size but shifts samples.
-      const pads = intsAttr(n, 'pads') ?? constant(n.inputs[1]);
+      const pads = attrInts(n, 'pads') ?? constant(n.inputs[1]);
       const axes = pads ? touchedAxes(n, 3, pads.length / 2, constant) : undefined;
       if (!pads || !axes) return 'Pad with non-constant pads or axes';
       return axes.some((a, i) => axis0(a) && (pads[i] !== 0 || pads[i + axes.length] !== 0)) ? 'Pad along the batch axis' : null;

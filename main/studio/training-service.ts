@@ -5,7 +5,7 @@
  * to the backend, not to a page: a reloaded page lists the runs and re-attaches to the live one.
  */
 import type { RunStepPoint, RunView, TrainSettingsInput } from '../../core/api';
-import { RUN_STEP_POINTS, StudioError } from '../../core/api';
+import { RUN_STEP_POINTS, StudioError, stepCurveX } from '../../core/api';
 import { readRunJson, startTraining, validateSettings, TrainError, type ProjectJson, type StartOptions, type TrainEvent, type TrainingRun } from '../trainer/index';
 import { emptyView, trainerSettings, viewFromRunJson } from './run-view';
 import { existingRunDir, listRunIds, newRunId, runDirOf } from './runs-folder';
@@ -113,7 +113,7 @@ export class TrainingService {
         break;
       case 'progress':
         v.progress = { epoch: e.epoch, step: e.step, stepsPerEpoch: e.stepsPerEpoch, loss: e.loss, lr: e.lr, imagesPerSecond: e.imagesPerSecond, etaSeconds: e.etaSeconds };
-        addStepPoint(live.steps, { x: e.epoch - 1 + e.step / Math.max(1, e.stepsPerEpoch), loss: e.loss, lr: e.lr });
+        addStepPoint(live.steps, { x: stepCurveX(e), loss: e.loss, lr: e.lr });
         break;
       case 'epoch':
         v.history = [...v.history, { epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, lr: e.lr, seconds: e.seconds, imagesPerSecond: e.imagesPerSecond }];

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { matchModelToData } from '../studio/model-io';
 import type { DatasetScan, EvalView, RunView, StudioClient, TrainSettingsInput } from '../../core/api';
+import { stepCurveX } from '../../core/api';
 
 export type StudioView = 'model' | 'data' | 'train' | 'evaluate' | 'predict' | 'inside' | 'export';
 
@@ -110,7 +111,7 @@ export function attachStudio(client: StudioClient): () => void {
     const p = v.progress;
     // A view with its step points (a new socket's first message) restores the curve after a reload.
     const prev = withServerSteps(s.steps[v.id] ?? [], v);
-    const x = p ? p.epoch - 1 + p.step / Math.max(1, p.stepsPerEpoch) : null;
+    const x = p ? stepCurveX(p) : null;
     const next = p && x !== null && (prev.length === 0 || prev[prev.length - 1]!.x < x) ? [...prev, { x, loss: p.loss, lr: p.lr }] : prev;
     const steps = next === s.steps[v.id] ? s.steps : { ...s.steps, [v.id]: next };
     useStudio.setState({ runs: { ...s.runs, [v.id]: v }, currentRun: s.currentRun ?? v.id, steps });

@@ -29,10 +29,10 @@ import type { SpatialParams } from '../attrs';
 import type { GradContext } from './types';
 
 export function maxPoolFirstMaxGrad(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
-  const dx = !nonOverlapping(xs, ys, p) ? columnRoute(ctx, x, y, dy, xs, ys, p)
-    : p.kernel.length !== 2 ? reshapeRoute(ctx, x, y, dy, xs, ys, p.kernel)
-    : sliceRouteFits(xs, ys, p) && (ctx.options.maxPoolSlices ?? true) ? sliceRoute(ctx, x, y, dy, xs, ys, p.kernel)
-    : blockRoute(ctx, x, y, dy, xs, ys, p.kernel);
+  const dx = (ctx.options.maxPoolSlices ?? true) && sliceRouteFits(xs, ys, p) ? sliceRoute(ctx, x, y, dy, xs, ys, p.kernel)
+    : !nonOverlapping(xs, ys, p) ? columnRoute(ctx, x, y, dy, xs, ys, p)
+    : p.kernel.length === 2 ? blockRoute(ctx, x, y, dy, xs, ys, p.kernel)
+    : reshapeRoute(ctx, x, y, dy, xs, ys, p.kernel);
   ctx.setShape(dx, xs);
   return dx;
 }
