@@ -54,3 +54,16 @@ export async function layout(page: Page): Promise<void> {
   await page.locator('.canvas-busy').waitFor({ state: 'detached', timeout: 60_000 });
   await page.waitForTimeout(400);
 }
+
+/**
+ * Types a path into serve mode's file dialog. The dialog pre-fills its field when the first
+ * folder listing arrives; Playwright's fill selects then inserts, so a listing landing between
+ * the two would leave the folder in front of the typed path. Waiting for the listing first is
+ * what a person does anyway, and the check after it catches any other interleaving.
+ */
+export async function typePath(page: Page, file: string): Promise<void> {
+  await page.getByTestId('browser-list').waitFor();
+  const field = page.getByTestId('file-path');
+  await field.fill(file);
+  if ((await field.inputValue()) !== file) await field.fill(file);
+}

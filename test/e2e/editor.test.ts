@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam } from './editor-helpers';
+import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam, typePath } from './editor-helpers';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -22,6 +22,10 @@ beforeAll(async () => {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(serve.openUrl);
   await page.getByTestId('empty-hint').waitFor();
+});
+// A test that fails with a dialog open would otherwise fail every test after it on the backdrop.
+afterEach(async () => {
+  for (let i = 0; i < 3 && (await page.locator('.modal-backdrop').count()) > 0; i++) await page.keyboard.press('Escape');
 });
 afterAll(async () => {
   await browser?.close();
@@ -117,8 +121,7 @@ describe('the editor in Chromium (serve mode)', () => {
     const file = path.join(work, 'lenet.cnn.json');
     const before = await docJson(page);
     await page.getByTestId('save').click();
-    await page.getByTestId('file-browser').waitFor();
-    await page.getByTestId('file-path').fill(file);
+    await typePath(page, file);
     await shoot('save-dialog');
     await page.getByTestId('file-submit').click();
     await page.getByTestId('toast-ok').waitFor();
@@ -128,7 +131,7 @@ describe('the editor in Chromium (serve mode)', () => {
     // No recovery offer: everything was saved.
     expect(await page.getByTestId('recovery-banner').count()).toBe(0);
     await page.getByTestId('open').click();
-    await page.getByTestId('file-path').fill(file);
+    await typePath(page, file);
     await page.getByTestId('file-submit').click();
     await Promise.race([node(page, 'fc3').waitFor(), page.getByTestId('toast-error').waitFor()]);
     expect(await page.getByTestId('toast-error').allTextContents()).toEqual([]);
