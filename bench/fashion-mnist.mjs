@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -117,7 +118,6 @@ const adamFlags = ['--optimizer', 'adam', '--lr', '1e-3', '--schedule', 'constan
 // see the same machine load (on a shared machine, a long run of one and then the other does not).
 const timingRounds = Number(flag('--timing', '0'));
 if (timingRounds > 0) {
-  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
   const st = [];
   const pt = [];
   for (let i = 0; i < timingRounds; i++) {

@@ -89,8 +89,10 @@ async function main(): Promise<void> {
     for (let round = 0; round < 3; round++) {
       for (const [i, a] of sessions.entries()) best[i] = Math.min(best[i]!, await timeIt(() => a.s.run(a.feeds), reps));
     }
-    const named = routes.map((r, i) => `${r === 'first-max' && routes.length === 3 ? 'slices' : r} ${best[i]!.toFixed(2)} ms`).join('  ');
-    console.log(`${pl.name.padEnd(32)} [${pl.x.join(',')}]  ${named}  (Indices / ${routes[1] === 'first-max' && routes.length === 3 ? 'slices' : 'first-max'} ${(best[0]! / best[1]!).toFixed(2)}x)`);
+    // On non-overlapping pools the default first-max route is the slice route.
+    const labels = routes.map((r) => (r === 'first-max' && routes.includes('block') ? 'slices' : r));
+    const named = labels.map((l, i) => `${l} ${best[i]!.toFixed(2)} ms`).join('  ');
+    console.log(`${pl.name.padEnd(32)} [${pl.x.join(',')}]  ${named}  (Indices / ${labels[1]} ${(best[0]! / best[1]!).toFixed(2)}x)`);
     for (const a of sessions) await a.s.release();
   }
   const steps: [string, [number, number, number], number][] = [['lenet5', [1, 28, 28], 64], ['lenet5', [1, 28, 28], 32], ['vgg16', [3, 32, 32], 16]];

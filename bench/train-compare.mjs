@@ -12,6 +12,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.mjs';
 import path from 'node:path';
 import os from 'node:os';
 
@@ -52,11 +53,6 @@ function torch(m) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const median = (xs) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-};
 const results = [];
 for (const m of MODELS) {
   const s = [];
