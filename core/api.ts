@@ -103,6 +103,21 @@ export const trainSettingsSchema = z
   .strict();
 export type TrainSettingsInput = z.infer<typeof trainSettingsSchema>;
 
+/**
+ * What the studio remembers between sessions, kept by the backend (not the browser's storage, which
+ * is per origin: serve mode on a new port would start blank). Train settings are per project file
+ * (`''` for an unsaved one); each entry is validated when read.
+ */
+export const studioSettingsSchema = z
+  .object({
+    theme: z.enum(['light', 'dark']).optional(),
+    recent: z.array(z.object({ path: z.string().max(4096), at: z.number() }).strict()).max(10).optional(),
+    datasetPath: z.string().max(4096).optional(),
+    trainSettings: z.record(z.string().max(4096), z.record(z.string().max(64), z.unknown())).optional(),
+  })
+  .strict();
+export type StudioSettings = z.infer<typeof studioSettingsSchema>;
+
 /** Request payload schemas, one per method. */
 export const requestSchemas = {
   version: z.object({}).strict(),
@@ -161,6 +176,9 @@ export const requestSchemas = {
   studioSample: z.object({}).strict(),
   /** An ONNX file imported as a new, unsaved project (start screen's "open an ONNX file"). */
   openOnnx: z.object({ path: filePath }).strict(),
+  loadSettings: z.object({}).strict(),
+  /** Merges these keys into the stored settings; `trainSettings` entries merge per project. */
+  saveSettings: z.object({ patch: studioSettingsSchema }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -363,6 +381,8 @@ export interface ApiResponses {
   exportProjectPytorch: { dir: string; files: string[]; warnings: string[] };
   studioSample: { projectPath: string; dataDir: string } | null;
   openOnnx: { project: Project; warnings: string[] };
+  loadSettings: StudioSettings;
+  saveSettings: StudioSettings;
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };

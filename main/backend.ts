@@ -39,6 +39,7 @@ import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/
 import { trainerSettings } from './studio/run-view';
 import { activationMaps, convLayers } from './studio/activations';
 import { openOnnxAsProject, sampleLocation } from './studio/start-service';
+import { SettingsStore } from './studio/settings-store';
 
 /** Turns project files into documents and back; core/graph supplies the real one. */
 export interface ProjectCodec {
@@ -79,8 +80,10 @@ export class Backend implements StudioApi {
   private providers: Promise<ExecutionProviderInfo[]> | null = null;
 
   private readonly training: TrainingService;
+  private readonly settings: SettingsStore;
 
   constructor(private readonly opts: BackendOptions) {
+    this.settings = new SettingsStore(path.join(this.home(), 'settings.json'));
     this.training = new TrainingService({
       runsRoot: this.runsRoot(),
       cacheDir: path.join(this.home(), 'cache'),
@@ -200,6 +203,18 @@ export class Backend implements StudioApi {
     entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
     const parent = path.dirname(dir);
     return { path: dir, parent: parent === dir ? null : parent, entries, truncated: visible.length > MAX_DIR_ENTRIES };
+  }
+
+  async loadSettings(): Promise<ApiResponses['loadSettings']> {
+    return this.settings.load();
+  }
+
+  async saveSettings(req: ApiRequest<'saveSettings'>): Promise<ApiResponses['saveSettings']> {
+    try {
+      return await this.settings.save(req.patch);
+    } catch (e) {
+      throw new StudioError('write-failed', `could not write the settings file ${this.settings.file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   private recoveryFile(): string {

@@ -20,6 +20,8 @@ import { isDirty, useDoc } from './state/document';
 import { exposePerfHooks } from './perf-hooks';
 import { prewarmLayout } from './layout/auto-layout';
 import { attachStudio } from './state/studio';
+import { attachPreferences } from './state/preferences';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { StudioView } from './studio/StudioView';
 import { PathPicker } from './studio/PathPicker';
 import { ViewTabs } from './studio/ViewTabs';
@@ -65,6 +67,8 @@ export function App({ api }: { api: StudioClient }) {
     const offMenu = api.on('menu', ({ command }) => runMenu(command));
     // Training runs live in the backend: list them and follow the live one (survives a reload).
     const offStudio = attachStudio(api);
+    // Theme, recent files, dataset and per-project training settings, kept by the backend.
+    const offPrefs = attachPreferences(api);
     window.addEventListener('keydown', handleShortcut);
     // In a browser tab (serve mode), closing with unsaved changes asks first; the recovery file
     // covers crashes. Electron's window handles its own close.
@@ -76,6 +80,7 @@ export function App({ api }: { api: StudioClient }) {
       window.removeEventListener('beforeunload', beforeUnload);
       offMenu();
       offStudio();
+      offPrefs();
       window.removeEventListener('keydown', handleShortcut);
     };
   }, [api]);
@@ -88,6 +93,7 @@ export function App({ api }: { api: StudioClient }) {
     <ReactFlowProvider>
       <div className="app" data-theme={theme}>
         <TopBar />
+        <ConnectionBanner />
         <ViewTabs />
         <RecoveryBanner />
         <main className="workspace">

@@ -1,5 +1,6 @@
 import type { StudioClient } from '../../core/api';
-import { createHttpClient } from './http-client';
+import { useConnection } from './connection';
+import { createHttpClient, type ConnectionReporter } from './http-client';
 
 declare global {
   interface Window {
@@ -8,19 +9,22 @@ declare global {
   }
 }
 
-const TOKEN_KEY = 'cnn-studio-token';
+/**
+ * Serve mode serves the page under `/t/<token>/`: the token is read from there and sent as a header
+ * on every API call (the server takes the API's token from a header only, which no other site's
+ * request can carry). Relative asset URLs keep the token path, so a reload works without a cookie.
+ */
+function pageToken(): string {
+  const m = /^\/t\/([^/]+)\//.exec(window.location.pathname);
+  return m ? decodeURIComponent(m[1]!) : '';
+}
 
 /** Electron's preload bridge when present, otherwise serve mode's HTTP client. */
 export function connectBackend(): StudioClient {
   if (window.cnnStudio) return window.cnnStudio;
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    // Keep the secret out of the address bar, history and screenshots.
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url);
-  }
-  const token = fromUrl ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
-  return createHttpClient(new URL('./', window.location.href).href, token);
+  const reporter: ConnectionReporter = {
+    online: () => useConnection.setState({ status: 'online', retryAt: null, retryNow: null }),
+    offline: (retryAt, retryNow) => useConnection.setState({ status: 'offline', retryAt, retryNow }),
+  };
+  return createHttpClient(new URL('./', window.location.href).href, pageToken(), reporter);
 }

@@ -45,13 +45,13 @@ export function startServe(args: string[] = []): Promise<ServeProcess> {
     const timer = setTimeout(() => reject(new Error(`serve did not print a URL in 30 s:\n${out}`)), 30_000);
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
     const poll = setInterval(() => {
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([\w-]+)/.exec(out);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/)t\/([\w-]+)\//.exec(out);
       if (!m) return;
       clearInterval(poll);
       clearTimeout(timer);
       resolve({
         url: m[1]!,
-        openUrl: `${m[1]}?token=${m[2]}`,
+        openUrl: `${m[1]}t/${m[2]}/`,
         token: m[2]!,
         child,
         output: () => out,

@@ -23,18 +23,19 @@ describe('serve mode in Chromium', () => {
     const version = page.getByTestId('backend-version');
     await version.waitFor();
     expect(await version.textContent()).toMatch(/CNN Studio \d+\.\d+\.\d+ · onnxruntime 1\.\d+/);
-    // The token leaves the address bar once the page has it.
-    expect(page.url()).not.toContain('token=');
+    // The page lives under its token path; no cookie carries the token to other local services.
+    expect(page.url()).toBe(serve.openUrl);
+    expect(await page.context().cookies()).toEqual([]);
     // The providers panel lives in the Machine dialog of the editor.
     await page.getByTestId('machine').click();
     await page.getByRole('button', { name: 'Check this machine' }).click();
     await page.getByTestId('providers').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('providers').textContent()).toContain('CPU');
     await page.screenshot({ path: screenshotPath('serve-home') });
-    // A reload without the token in the URL still works (the tab keeps it).
+    // A reload keeps working: the page and its assets are under the token path.
     await page.reload();
     await version.waitFor();
-    expect(errors).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   });
 
@@ -44,7 +45,13 @@ describe('serve mode in Chromium', () => {
     expect(res?.status()).toBe(401);
     expect(await page.textContent('body')).toMatch(/token/);
     await page.close();
-    const api = await fetch(`${serve.url}api/version`, { method: 'POST', body: '{}' });
+    const api = await fetch(`${serve.url}api/version`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(api.status).toBe(401);
+    // The printed URL of older versions still opens the studio.
+    const legacy = await browser.newPage();
+    await legacy.goto(`${serve.url}?token=${serve.token}`);
+    await legacy.getByTestId('backend-version').waitFor();
+    expect(legacy.url()).toBe(serve.openUrl);
+    await legacy.close();
   });
 });

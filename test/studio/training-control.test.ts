@@ -84,7 +84,7 @@ describe('run control', () => {
     // the run's current state first, so it does not keep showing it as training.
     const server = await startServer({ backend, staticDir: staticSite(), port: 0 });
     try {
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}events?token=${server.token}`);
+      const ws = new WebSocket(`${server.openUrl.replace('http', 'ws')}events`);
       const first = await new Promise<{ event: string; payload: RunView }>((resolve) => ws.once('message', (m) => resolve(JSON.parse(String(m)))));
       expect(first.event).toBe('run');
       expect(first.payload.id).toBe(run.id);
