@@ -40,10 +40,38 @@ describe('image preprocessing', () => {
     for (let i = 0; i < out.length; i++) expect(out[i]).toBeCloseTo((gray28[i]! / 255 - 0.5) / 0.25, 5);
   });
 
-  it('resizes and converts RGBA to 3-channel RGB', async () => {
+  it('resizes and converts RGBA to 3-channel RGB: transparency over white, channels in RGB order, planar', async () => {
+    // A uniform half-transparent colour stays uniform under any resize: each channel is
+    // c*a + 255*(1-a) (composited onto white), divided by 255.
+    const [r, g, b, a] = [200, 100, 50, 128];
+    const rgba = Buffer.alloc(50 * 40 * 4).map((_, i) => [r, g, b, a][i % 4]!);
+    const file = path.join(dir, 'half-transparent.png');
+    await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } }).png().toFile(file);
     const out = new Float32Array(3 * 16 * 16);
-    await imageToTensor(path.join(dir, 'rgba.png'), { inputSize: [3, 16, 16], colorMode: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, out, 0);
-    expect(out.every((v) => v >= 0 && v <= 1)).toBe(true);
+    await imageToTensor(file, { inputSize: [3, 16, 16], colorMode: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, out, 0);
+    const alpha = a / 255;
+    [r, g, b].forEach((c, ch) => {
+      const want = (c * alpha + 255 * (1 - alpha)) / 255;
+      for (let i = 0; i < 256; i++) expect(Math.abs(out[ch * 256 + i]! - want)).toBeLessThan(1.5 / 255);
+    });
+  });
+
+  it('keeps left and right when it resizes (a red left half stays left)', async () => {
+    const w = 60;
+    const h = 30;
+    const px = Buffer.alloc(w * h * 3).map((_, i) => {
+      const x = Math.floor(i / 3) % w;
+      return (i % 3 === 0 && x < w / 2) || (i % 3 === 2 && x >= w / 2) ? 255 : 0;
+    });
+    const file = path.join(dir, 'halves.png');
+    await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    const out = new Float32Array(3 * 8 * 8);
+    await imageToTensor(file, { inputSize: [3, 8, 8], colorMode: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch' }, out, 0);
+    const at = (ch: number, y: number, x: number) => out[ch * 64 + y * 8 + x]!;
+    for (let y = 0; y < 8; y++) {
+      expect([at(0, y, 0), at(2, y, 0)]).toEqual([1, 0]);
+      expect([at(0, y, 7), at(2, y, 7)]).toEqual([0, 1]);
+    }
   });
 });
 
