@@ -3,7 +3,9 @@
  * them), an unwritable output folder, an empty folder or a single class (before any training).
  * The worker killed mid-epoch is in worker.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { build } from 'esbuild';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTraining } from '../../main/trainer/start';
@@ -49,6 +51,28 @@ describe('trainer faults', () => {
     const { end } = await train(data, path.join(ro, 'run'));
     expect(end).toMatchObject({ type: 'failed', code: 'output-unwritable' });
     expect(end.type === 'failed' && end.message).toMatch(/permission denied/);
+  });
+
+  // Root writes anywhere, so as root (CI) the same check runs in a process dropped to `nobody`:
+  // the trainer's folder check, bundled into a world-readable folder, on a folder nobody may write.
+  it.runIf(process.getuid?.() === 0)('a read-only output folder is a clear error (checked as user nobody)', async () => {
+    const dir = await tmpDir();
+    await fs.chmod(dir, 0o755);
+    const script = path.join(dir, 'write-check.cjs');
+    await build({ entryPoints: [path.join(__dirname, 'write-check-entry.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+    await fs.chmod(script, 0o644);
+    const ro = path.join(dir, 'ro');
+    await fs.mkdir(ro, { mode: 0o555 });
+    const asNobody = (target: string) =>
+      spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, script, target], { encoding: 'utf8', cwd: dir });
+    const denied = asNobody(path.join(ro, 'run'));
+    expect(denied.stderr).toBe('');
+    expect(denied.stdout.trim()).toBe(`cannot write the run folder ${path.join(ro, 'run')}: permission denied; choose another folder with --out`);
+    // The same user may write a folder that allows it: the refusal above is the mode, not the setup.
+    const open = path.join(dir, 'open');
+    await fs.mkdir(open, { mode: 0o777 });
+    await fs.chmod(open, 0o777);
+    expect(asNobody(path.join(open, 'run')).stdout.trim()).toBe('writable');
   });
 
   it('a run folder inside the data folder is refused before anything is written', async () => {
