@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../main/data/decode';
 import { PYTHON, torchMissing } from '../export-pytorch/helpers';
@@ -64,7 +64,7 @@ const source = pattern();
 beforeAll(async () => {
   tmp = await tempDir();
   const img = () => sharp(source, { raw: { width: W, height: H, channels: 3 } });
-  const write = async (name: string, encode: (s: sharp.Sharp) => sharp.Sharp) => {
+  const write = async (name: string, encode: (s: Sharp) => Sharp) => {
     files[name] = path.join(tmp, name);
     await encode(img()).toFile(files[name]!);
   };
