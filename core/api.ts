@@ -202,6 +202,8 @@ export interface DirectoryListing {
   entries: DirectoryEntry[];
   /** True when the folder had more entries than are listed. */
   truncated: boolean;
+  /** The user's home folder: where `~` points, so shown paths can abbreviate it. */
+  home: string;
 }
 
 /** An autosaved document: what the editor had when it last wrote the recovery file. */

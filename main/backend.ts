@@ -25,6 +25,7 @@ import {
 } from '../core/api';
 import { STUDIO_VERSION } from '../core/version';
 import type { Project } from '../core/graph/project';
+import { resolveUserPath } from './fs/user-path';
 import { atomicWrite } from './fs/atomic-write';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
@@ -172,7 +173,7 @@ export class Backend implements StudioApi {
   }
 
   async listDirectory(req: ApiRequest<'listDirectory'>): Promise<ApiResponses['listDirectory']> {
-    const dir = path.resolve(req.path && req.path.trim() ? req.path : os.homedir());
+    const dir = req.path && req.path.trim() ? resolveUserPath(req.path.trim()) : os.homedir();
     let dirents;
     try {
       dirents = await fs.readdir(dir, { withFileTypes: true });
@@ -199,7 +200,7 @@ export class Backend implements StudioApi {
     }
     entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
     const parent = path.dirname(dir);
-    return { path: dir, parent: parent === dir ? null : parent, entries, truncated: visible.length > MAX_DIR_ENTRIES };
+    return { path: dir, parent: parent === dir ? null : parent, entries, truncated: visible.length > MAX_DIR_ENTRIES, home: os.homedir() };
   }
 
   private recoveryFile(): string {
@@ -246,7 +247,7 @@ export class Backend implements StudioApi {
   }
 
   async openProject(req: ApiRequest<'openProject'>): Promise<ApiResponses['openProject']> {
-    const file = path.resolve(req.path);
+    const file = resolveUserPath(req.path);
     const text = await readProjectText(file);
     let parsed: { project: Project; warnings: string[] };
     try {
@@ -259,7 +260,7 @@ export class Backend implements StudioApi {
   }
 
   async saveProject(req: ApiRequest<'saveProject'>): Promise<ApiResponses['saveProject']> {
-    const file = path.resolve(req.path);
+    const file = resolveUserPath(req.path);
     let text: string;
     try {
       // Round-trip through the parser: a document the studio could not open again is never written.
@@ -280,11 +281,11 @@ export class Backend implements StudioApi {
   }
 
   async scanDataset(req: ApiRequest<'scanDataset'>): Promise<ApiResponses['scanDataset']> {
-    return scanDataset({ ...req, path: path.resolve(req.path) });
+    return scanDataset({ ...req, path: resolveUserPath(req.path) });
   }
 
   async imageThumbs(req: ApiRequest<'imageThumbs'>): Promise<ApiResponses['imageThumbs']> {
-    return thumbnails(req.paths.map((p) => path.resolve(p)), req.size ?? 48);
+    return thumbnails(req.paths.map((p) => resolveUserPath(p)), req.size ?? 48);
   }
 
   /**
@@ -301,11 +302,11 @@ export class Backend implements StudioApi {
 
   async trainStart(req: ApiRequest<'trainStart'>): Promise<ApiResponses['trainStart']> {
     const project = this.openable(req.project, 'not trained');
-    const dataDir = path.resolve(req.dataDir);
+    const dataDir = resolveUserPath(req.dataDir);
     const st = await fs.stat(dataDir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
     await fs.mkdir(this.runsRoot(), { recursive: true });
-    return this.training.start({ name: project.name, model: project.model, extra: project.extra }, req.projectPath ? path.resolve(req.projectPath) : null, dataDir, req.settings);
+    return this.training.start({ name: project.name, model: project.model, extra: project.extra }, req.projectPath ? resolveUserPath(req.projectPath) : null, dataDir, req.settings);
   }
 
   async trainControl(req: ApiRequest<'trainControl'>): Promise<ApiResponses['trainControl']> {
@@ -318,11 +319,11 @@ export class Backend implements StudioApi {
 
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
-    return evaluateRun(req.runId, dir, req.dataDir ? path.resolve(req.dataDir) : undefined, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
+    return evaluateRun(req.runId, dir, req.dataDir ? resolveUserPath(req.dataDir) : undefined, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
   }
 
   async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {
-    const model = 'runId' in req.source ? path.join(existingRunDir(this.runsRoot(), req.source.runId), 'model.onnx') : path.resolve(req.source.onnxPath);
+    const model = 'runId' in req.source ? path.join(existingRunDir(this.runsRoot(), req.source.runId), 'model.onnx') : resolveUserPath(req.source.onnxPath);
     return predictImages(model, req.images, req.k ?? 5);
   }
 
@@ -335,16 +336,16 @@ export class Backend implements StudioApi {
   }
 
   async exportRunOnnx(req: ApiRequest<'exportRunOnnx'>): Promise<ApiResponses['exportRunOnnx']> {
-    return exportRunOnnx(existingRunDir(this.runsRoot(), req.runId), req);
+    return exportRunOnnx(existingRunDir(this.runsRoot(), req.runId), { ...req, path: resolveUserPath(req.path) });
   }
 
   async exportRunPytorch(req: ApiRequest<'exportRunPytorch'>): Promise<ApiResponses['exportRunPytorch']> {
-    return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, req.dir);
+    return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, resolveUserPath(req.dir));
   }
 
   async exportProjectPytorch(req: ApiRequest<'exportProjectPytorch'>): Promise<ApiResponses['exportProjectPytorch']> {
     const project = this.openable(req.project, 'not exported');
-    return exportProjectPytorch(project, trainerSettings(req.settings), req.dir);
+    return exportProjectPytorch(project, trainerSettings(req.settings), resolveUserPath(req.dir));
   }
 
   async studioSample(): Promise<ApiResponses['studioSample']> {
@@ -352,7 +353,7 @@ export class Backend implements StudioApi {
   }
 
   async openOnnx(req: ApiRequest<'openOnnx'>): Promise<ApiResponses['openOnnx']> {
-    return openOnnxAsProject(path.resolve(req.path));
+    return openOnnxAsProject(resolveUserPath(req.path));
   }
 }
 

@@ -5,6 +5,7 @@ import { CellImages } from './CellImages';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { PerClassTable } from './PerClassTable';
 import { RunPicker } from './RunPicker';
+import { plural } from '../../core/text/plural';
 
 /** Step 3: what the model gets wrong, on the held-out images of its dataset. */
 export function EvaluatePanel() {
@@ -37,7 +38,7 @@ export function EvaluatePanel() {
         <>
           <p className="eval-summary" data-testid="eval-summary">
             Accuracy <b>{(shown.accuracy * 100).toFixed(1)}%</b>{shown.top5 !== null && <> · top-5 <b>{(shown.top5 * 100).toFixed(1)}%</b></>}
-            {shown.loss !== null && <> · loss {shown.loss.toFixed(4)}</>} · {shown.samples} images ({shown.split === 'train' ? 'every image: the folder has no val/ or test/ folder, so training images are included' : shown.split === 'val' ? 'held-out validation images' : 'the test/ folder'})
+            {shown.loss !== null && <> · loss {shown.loss.toFixed(4)}</>} · {plural(shown.samples, 'image')} ({shown.split === 'train' ? 'every image: the folder has no val/ or test/ folder, so training images are included' : shown.split === 'val' ? 'held-out validation images' : 'the test/ folder'})
           </p>
           <div className="eval-grid">
             <ConfusionMatrix ev={shown} selected={cell} onSelect={(t, p) => setCell({ t, p })} />

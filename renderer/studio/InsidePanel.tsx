@@ -4,6 +4,7 @@ import { currentRunView, useStudio } from '../state/studio';
 import { useUi } from '../state/ui';
 import { readUpload } from './read-file';
 import { RunPicker } from './RunPicker';
+import { plural } from '../../core/text/plural';
 
 /** Step 5: the feature maps of one conv layer for one image (early layers: edges; later: parts). */
 export function InsidePanel() {
@@ -52,7 +53,7 @@ export function InsidePanel() {
           <figure className="inside-source"><img src={image.url} alt={image.name} width={112} height={112} /><figcaption className="small">{image.name}</figcaption></figure>
           {maps && (
             <div>
-              <p className="muted small">{maps.layer}: {maps.shape[0]} maps of {maps.shape[1]}×{maps.shape[2]}{maps.maps.length < (maps.shape[0] ?? 0) ? ` (first ${maps.maps.length})` : ''}; bright = strong response</p>
+              <p className="muted small">{maps.layer}: {plural(maps.shape[0] ?? 0, 'map')} of {maps.shape[1]}×{maps.shape[2]}{maps.maps.length < (maps.shape[0] ?? 0) ? ` (first ${maps.maps.length})` : ''}; bright = strong response</p>
               <ul className="maps-grid" data-testid="activation-maps">
                 {maps.maps.map((m, i) => <li key={i}><img src={m} alt={`map ${i}`} width={64} height={64} /><span className="small muted">{i}</span></li>)}
               </ul>
