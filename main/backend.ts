@@ -38,7 +38,7 @@ import { evaluateRun } from './studio/evaluate-service';
 import { predictImages } from './studio/predict-service';
 import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/export-service';
 import { trainerSettings } from './studio/run-view';
-import { activationMaps, convLayers } from './studio/activations';
+import { activationMaps, modelLayers } from './studio/activations';
 import { openOnnxAsProject, sampleLocation } from './studio/start-service';
 
 /** Turns project files into documents and back; core/graph supplies the real one. */
@@ -319,7 +319,7 @@ export class Backend implements StudioApi {
 
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
-    return evaluateRun(req.runId, dir, req.dataDir ? resolveUserPath(req.dataDir) : undefined, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
+    return evaluateRun(req.runId, dir, { ...(req.dataDir ? { dataDir: resolveUserPath(req.dataDir) } : {}), ...(req.kept ? { kept: true } : {}) }, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
   }
 
   async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {
@@ -328,7 +328,7 @@ export class Backend implements StudioApi {
   }
 
   async modelLayers(req: ApiRequest<'modelLayers'>): Promise<ApiResponses['modelLayers']> {
-    return convLayers(existingRunDir(this.runsRoot(), req.runId));
+    return modelLayers(existingRunDir(this.runsRoot(), req.runId));
   }
 
   async activations(req: ApiRequest<'activations'>): Promise<ApiResponses['activations']> {

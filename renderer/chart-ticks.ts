@@ -41,10 +41,11 @@ export function decimalsFor(step: number): number {
   return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
 }
 
-/** A tick's label for a given step: "0.2", "1", "2e-5" (below 0.001, exponent form). */
+/** A tick's label for a given step: "0.2", "1", "2e-5" (steps below 0.001 in exponent form). */
 export function tickLabel(v: number, step: number): string {
   if (Math.abs(v) < step * 1e-6) return '0';
   const d = decimalsFor(step);
   if (d > 3) return Number(v.toPrecision(6)).toExponential().replace('e+', 'e');
-  return v.toFixed(d);
+  // Rounded to the step's decimals, then without trailing zeros: 1 rather than 1.0 between 0.5 and 1.5.
+  return String(Number(v.toFixed(d)));
 }

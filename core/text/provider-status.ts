@@ -25,18 +25,18 @@ export function providerStatus(p: ProviderFacts): string {
   if (p.available) return p.software ? 'works, but on a software adapter (slower than the CPU)' : 'ready';
   if (!p.offered) return NOT_OFFERED[p.name] ?? 'not offered on this system';
   const reason = p.reason ?? '';
-  if (/^onnxruntime-node failed to load/.test(reason)) return 'onnxruntime did not load (see the details)';
+  if (/^onnxruntime-node failed to load/.test(reason)) return 'onnxruntime did not load';
   if (/did not load within/.test(reason)) return 'did not answer in time (a stuck driver?)';
   if (p.name === 'cuda') return cudaStatus(reason);
   if (p.name === 'tensorrt' && /shared library|libnvinfer/i.test(reason)) return 'not installed (needs TensorRT and the CUDA provider: run npm run setup:cuda)';
   if (p.name === 'webgpu' && /adapter|Vulkan/i.test(reason)) return 'no GPU adapter found (needs a GPU driver with Vulkan)';
-  return 'did not load (see the details)';
+  return 'did not load';
 }
 
 function cudaStatus(reason: string): string {
   if (/only built for|Linux x64 only/.test(reason)) return 'Linux x64 only';
   const missing = CUDA_PIECES.filter((piece) => piece.test.test(reason)).map((piece) => piece.what);
-  if (missing.length === 0) return /shared library/i.test(reason) ? 'not installed (run npm run setup:cuda)' : 'did not load (see the details)';
+  if (missing.length === 0) return /shared library/i.test(reason) ? 'not installed (run npm run setup:cuda)' : 'did not load';
   const [first, ...rest] = missing;
   const head = first === 'the CUDA provider' ? 'not installed (run npm run setup:cuda)' : `needs ${first}`;
   return rest.length ? `${head}, and it needs ${listWords(rest)}` : head;
