@@ -18,7 +18,8 @@ function Detail({ p }: { p: ExecutionProviderInfo }) {
     return (
       <>
         <span className="provider-status" data-testid={`provider-status-${p.name}`}>{providerStatus(p)}</span>
-        {p.reason && <Technical text={p.reason} />}
+        {/* A provider built for another system needs no detail beyond the status. */}
+        {p.reason && p.offered && <Technical text={p.reason} />}
       </>
     );
   }
@@ -32,7 +33,7 @@ function Detail({ p }: { p: ExecutionProviderInfo }) {
           {t ? `${t.passed ? 'Self-test passed' : 'Self-test refused it'}${t.layout === 'NCHW' ? ' (NCHW layout)' : ''}: ${t.message}` : 'Not self-tested yet: the self-test against the CPU runs before its first use.'}
         </span>
       )}
-      {p.probeMs !== null && <span className="muted small">loaded in {p.probeMs} ms</span>}
+      {p.probeMs !== null && <span className="muted small"> · loaded in {p.probeMs} ms</span>}
     </>
   );
 }
