@@ -147,7 +147,11 @@ export const requestSchemas = {
   trainControl: z.object({ runId: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }).strict(),
   /** Every run in the studio's runs folder, newest first (the live one included). */
   listRuns: z.object({}).strict(),
-  evaluateRun: z.object({ runId: runIdSchema, dataDir: z.string().max(4096).optional() }).strict(),
+  /**
+   * kept: the evaluation the run kept when it ended (its best epoch on the validation images), when
+   * it has one; otherwise, and without it, the run's best checkpoint is evaluated now.
+   */
+  evaluateRun: z.object({ runId: runIdSchema, dataDir: z.string().max(4096).optional(), kept: z.boolean().optional() }).strict(),
   predict: z
     .object({
       source: z.union([z.object({ runId: runIdSchema }).strict(), z.object({ onnxPath: filePath }).strict()]),
@@ -155,7 +159,7 @@ export const requestSchemas = {
       k: z.number().int().min(1).max(20).optional(),
     })
     .strict(),
-  /** Conv layers of a run's model whose outputs can be shown as activation maps. */
+  /** Conv layers of a run's model whose outputs can be shown as activation maps (named by block), and a sample image. */
   modelLayers: z.object({ runId: runIdSchema }).strict(),
   activations: z.object({ runId: runIdSchema, layer: z.string().min(1).max(400), image: uploadedImage, maxMaps: z.number().int().min(1).max(64).optional() }).strict(),
   exportRunOnnx: z
@@ -220,6 +224,8 @@ export interface DirectoryListing {
   entries: DirectoryEntry[];
   /** True when the folder had more entries than are listed. */
   truncated: boolean;
+  /** The user's home folder: where `~` points, so shown paths can abbreviate it. */
+  home: string;
 }
 
 /** An autosaved document: what the editor had when it last wrote the recovery file. */
@@ -343,6 +349,19 @@ export interface LayerInfo {
   shape: number[];
 }
 
+/** An image as the backend takes it (name and base64 bytes), with its MIME type for showing it. */
+export interface SampleImage {
+  name: string;
+  data: string;
+  mime: string;
+}
+
+/** The conv layers of a run's model, and one of its dataset's images to look at them with. */
+export interface ModelLayers {
+  layers: LayerInfo[];
+  sample: SampleImage | null;
+}
+
 export interface ActivationMaps {
   layer: string;
   shape: number[];
@@ -374,7 +393,7 @@ export interface ApiResponses {
   listRuns: RunView[];
   evaluateRun: EvalView;
   predict: PredictResult[];
-  modelLayers: LayerInfo[];
+  modelLayers: ModelLayers;
   activations: ActivationMaps;
   exportRunOnnx: ExportedFile;
   exportRunPytorch: { dir: string; files: string[]; warnings: string[] };

@@ -25,6 +25,7 @@ import {
 } from '../core/api';
 import { STUDIO_VERSION } from '../core/version';
 import type { Project } from '../core/graph/project';
+import { resolveUserPath } from './fs/user-path';
 import { atomicWrite } from './fs/atomic-write';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
@@ -37,7 +38,7 @@ import { evaluateRun } from './studio/evaluate-service';
 import { predictImages } from './studio/predict-service';
 import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/export-service';
 import { trainerSettings } from './studio/run-view';
-import { activationMaps, convLayers } from './studio/activations';
+import { activationMaps, modelLayers } from './studio/activations';
 import { openOnnxAsProject, sampleLocation } from './studio/start-service';
 import { SettingsStore } from './studio/settings-store';
 
@@ -175,7 +176,7 @@ export class Backend implements StudioApi {
   }
 
   async listDirectory(req: ApiRequest<'listDirectory'>): Promise<ApiResponses['listDirectory']> {
-    const dir = path.resolve(req.path && req.path.trim() ? req.path : os.homedir());
+    const dir = req.path && req.path.trim() ? resolveUserPath(req.path.trim()) : os.homedir();
     let dirents;
     try {
       dirents = await fs.readdir(dir, { withFileTypes: true });
@@ -202,7 +203,7 @@ export class Backend implements StudioApi {
     }
     entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
     const parent = path.dirname(dir);
-    return { path: dir, parent: parent === dir ? null : parent, entries, truncated: visible.length > MAX_DIR_ENTRIES };
+    return { path: dir, parent: parent === dir ? null : parent, entries, truncated: visible.length > MAX_DIR_ENTRIES, home: os.homedir() };
   }
 
   async loadSettings(): Promise<ApiResponses['loadSettings']> {
@@ -261,7 +262,7 @@ export class Backend implements StudioApi {
   }
 
   async openProject(req: ApiRequest<'openProject'>): Promise<ApiResponses['openProject']> {
-    const file = path.resolve(req.path);
+    const file = resolveUserPath(req.path);
     const text = await readProjectText(file);
     let parsed: { project: Project; warnings: string[] };
     try {
@@ -274,7 +275,7 @@ export class Backend implements StudioApi {
   }
 
   async saveProject(req: ApiRequest<'saveProject'>): Promise<ApiResponses['saveProject']> {
-    const file = path.resolve(req.path);
+    const file = resolveUserPath(req.path);
     let text: string;
     try {
       // Round-trip through the parser: a document the studio could not open again is never written.
@@ -295,11 +296,11 @@ export class Backend implements StudioApi {
   }
 
   async scanDataset(req: ApiRequest<'scanDataset'>): Promise<ApiResponses['scanDataset']> {
-    return scanDataset({ ...req, path: path.resolve(req.path) });
+    return scanDataset({ ...req, path: resolveUserPath(req.path) });
   }
 
   async imageThumbs(req: ApiRequest<'imageThumbs'>): Promise<ApiResponses['imageThumbs']> {
-    return thumbnails(req.paths.map((p) => path.resolve(p)), req.size ?? 48);
+    return thumbnails(req.paths.map((p) => resolveUserPath(p)), req.size ?? 48);
   }
 
   /**
@@ -316,11 +317,11 @@ export class Backend implements StudioApi {
 
   async trainStart(req: ApiRequest<'trainStart'>): Promise<ApiResponses['trainStart']> {
     const project = this.openable(req.project, 'not trained');
-    const dataDir = path.resolve(req.dataDir);
+    const dataDir = resolveUserPath(req.dataDir);
     const st = await fs.stat(dataDir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
     await fs.mkdir(this.runsRoot(), { recursive: true });
-    return this.training.start({ name: project.name, model: project.model, extra: project.extra }, req.projectPath ? path.resolve(req.projectPath) : null, dataDir, req.settings);
+    return this.training.start({ name: project.name, model: project.model, extra: project.extra }, req.projectPath ? resolveUserPath(req.projectPath) : null, dataDir, req.settings);
   }
 
   async trainControl(req: ApiRequest<'trainControl'>): Promise<ApiResponses['trainControl']> {
@@ -333,16 +334,16 @@ export class Backend implements StudioApi {
 
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
-    return evaluateRun(req.runId, dir, req.dataDir ? path.resolve(req.dataDir) : undefined, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
+    return evaluateRun(req.runId, dir, { ...(req.dataDir ? { dataDir: resolveUserPath(req.dataDir) } : {}), ...(req.kept ? { kept: true } : {}) }, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
   }
 
   async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {
-    const model = 'runId' in req.source ? path.join(existingRunDir(this.runsRoot(), req.source.runId), 'model.onnx') : path.resolve(req.source.onnxPath);
+    const model = 'runId' in req.source ? path.join(existingRunDir(this.runsRoot(), req.source.runId), 'model.onnx') : resolveUserPath(req.source.onnxPath);
     return predictImages(model, req.images, req.k ?? 5);
   }
 
   async modelLayers(req: ApiRequest<'modelLayers'>): Promise<ApiResponses['modelLayers']> {
-    return convLayers(existingRunDir(this.runsRoot(), req.runId));
+    return modelLayers(existingRunDir(this.runsRoot(), req.runId));
   }
 
   async activations(req: ApiRequest<'activations'>): Promise<ApiResponses['activations']> {
@@ -350,16 +351,16 @@ export class Backend implements StudioApi {
   }
 
   async exportRunOnnx(req: ApiRequest<'exportRunOnnx'>): Promise<ApiResponses['exportRunOnnx']> {
-    return exportRunOnnx(existingRunDir(this.runsRoot(), req.runId), req);
+    return exportRunOnnx(existingRunDir(this.runsRoot(), req.runId), { ...req, path: resolveUserPath(req.path) });
   }
 
   async exportRunPytorch(req: ApiRequest<'exportRunPytorch'>): Promise<ApiResponses['exportRunPytorch']> {
-    return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, req.dir);
+    return exportRunPytorch(existingRunDir(this.runsRoot(), req.runId), req.checkpoint, resolveUserPath(req.dir));
   }
 
   async exportProjectPytorch(req: ApiRequest<'exportProjectPytorch'>): Promise<ApiResponses['exportProjectPytorch']> {
     const project = this.openable(req.project, 'not exported');
-    return exportProjectPytorch(project, trainerSettings(req.settings), req.dir);
+    return exportProjectPytorch(project, trainerSettings(req.settings), resolveUserPath(req.dir));
   }
 
   async studioSample(): Promise<ApiResponses['studioSample']> {
@@ -367,7 +368,7 @@ export class Backend implements StudioApi {
   }
 
   async openOnnx(req: ApiRequest<'openOnnx'>): Promise<ApiResponses['openOnnx']> {
-    return openOnnxAsProject(path.resolve(req.path));
+    return openOnnxAsProject(resolveUserPath(req.path));
   }
 }
 

@@ -37,3 +37,12 @@ export function paramText(v: ParamValue | undefined): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   return String(v);
 }
+
+/** "/home/ana/data/cats" -> "~/data/cats" when home is /home/ana; other paths as they are. */
+export function homeAbbreviated(p: string, home: string): string {
+  const h = home.replace(/[\\/]+$/, '');
+  if (!h) return p;
+  if (p === h) return '~';
+  const sep = p.charAt(h.length);
+  return p.startsWith(h) && (sep === '/' || sep === '\\') ? `~${p.slice(h.length)}` : p;
+}

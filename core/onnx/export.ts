@@ -15,6 +15,7 @@ import type { Model, OpsetImport } from './ir';
 import { metadataProps, type ColorMode, type ModelMetadata, type ResizeMode } from './metadata';
 import { foldBatchNorm } from './fold-bn';
 import { MAX_OPSET } from './validate';
+import { plural } from '../text/plural';
 
 export const DEFAULT_OPSET = 17;
 /**
@@ -121,7 +122,7 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   let weights = gatherWeights(graph, opts, initialized);
   const used = new Set(graph.weights.map((w) => w.name));
   const unused = sourceNames(opts.weights).filter((n) => !used.has(n));
-  if (unused.length > 0) warnings.push(`${unused.length} checkpoint weight(s) are not used by this model: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`);
+  if (unused.length > 0) warnings.push(`${plural(unused.length, 'checkpoint weight')} ${unused.length === 1 ? 'is' : 'are'} not used by this model: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`);
   if (opts.foldBatchNorm) {
     const folded = foldBatchNorm(graph, weights);
     graph = folded.graph;
@@ -158,7 +159,7 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   const foreign = graph.nodes.filter((p) => p.live && p.type === 'onnx-op' && p.params.opset !== opset);
   if (foreign.length > 0) {
     const ops = [...new Set(foreign.map((p) => `${String(p.params.opType)} (opset ${String(p.params.opset)})`))].join(', ');
-    warnings.push(`${foreign.length} imported ONNX op(s) are written unchanged into an opset-${opset} model: ${ops}; export with --opset ${String(foreign[0]!.params.opset)} if onnxruntime rejects them`);
+    warnings.push(`${plural(foreign.length, 'imported ONNX op')} ${foreign.length === 1 ? 'is' : 'are'} written unchanged into an opset-${opset} model: ${ops}; export with --opset ${String(foreign[0]!.params.opset)} if onnxruntime rejects them`);
   }
 
   const domains = new Set(g.nodes.map((n) => n.domain ?? '').filter((d) => d !== ''));

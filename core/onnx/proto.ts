@@ -21,6 +21,7 @@ import {
 } from './tensor-codec';
 import { validateModel } from './validate';
 import { describeNonOnnx } from './sniff';
+import { plural } from '../text/plural';
 
 export type { ExternalDataRef, ExternalDataResolver } from './tensor-codec';
 
@@ -181,7 +182,7 @@ function decodeIo(v: onnx.IValueInfoProto, role: string): ValueInfo {
 
 function decodeGraph(g: onnx.IGraphProto, ctx: TensorDecodeContext): Graph {
   if (g.sparseInitializer?.length) {
-    throw new OnnxFormatError('unsupported', `the graph has ${g.sparseInitializer.length} sparse initializer(s), which the studio does not support`);
+    throw new OnnxFormatError('unsupported', `the graph has ${plural(g.sparseInitializer.length, 'sparse initializer')}, which the studio does not support`);
   }
   const valueInfo: ValueInfo[] = [];
   for (const v of g.valueInfo ?? []) {
@@ -237,7 +238,7 @@ export function decodeModel(bytes: Uint8Array, opts: DecodeOptions = {}): Model 
     const files = [...new Set(ctx.externalRefs.map((r) => r.location))].join(', ');
     throw new OnnxFormatError(
       'external-data',
-      `${ctx.externalRefs.length} tensor(s) are stored in external file(s) (${files}); open the model from its folder so they can be read`,
+      `${plural(ctx.externalRefs.length, 'tensor')} ${ctx.externalRefs.length === 1 ? 'is' : 'are'} stored in external files (${files}); open the model from its folder so they can be read`,
     );
   }
   const opsetImports: OpsetImport[] = (proto.opsetImport ?? []).map((o) => ({

@@ -3,22 +3,28 @@
  * gets the chosen conv's output as an extra graph output and runs once in onnxruntime-node; each
  * channel becomes a small grayscale PNG, min-max scaled on its own so faint maps stay visible.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { StudioError, type ActivationMaps, type LayerInfo } from '../../core/api';
+import { StudioError, type ActivationMaps, type LayerInfo, type ModelLayers, type SampleImage } from '../../core/api';
+import { blockLayerNames } from '../../core/onnx/layer-names';
 import type { Model } from '../../core/onnx/ir';
 import { readMetadata } from '../../core/onnx/metadata';
 import { encodeModel } from '../../core/onnx/proto';
 import { loadOnnxModel } from '../onnx/load-model';
 import { imageToTensor } from '../inference/preprocess';
-import { withUploadedFiles, type Upload } from './images';
+import { readRunJson } from '../trainer/index';
+import { scanImageFolder } from '../data/index';
+import { isImagePath, withUploadedFiles, type Upload } from './images';
 
 const MAP_SIZE = 64;
 
-/** Conv nodes by display name (the node name, else its output value). */
+/** Conv nodes by display name: the block the user named ("conv1", not "conv1/Conv"). */
 function convNodes(model: Model): { name: string; value: string }[] {
-  return model.graph.nodes.filter((n) => n.opType === 'Conv' && n.outputs[0]).map((n) => ({ name: n.name || n.outputs[0]!, value: n.outputs[0]! }));
+  const convs = model.graph.nodes.filter((n) => n.opType === 'Conv' && n.outputs[0]);
+  const names = blockLayerNames(convs.map((n) => n.name || n.outputs[0]!), 'Conv');
+  return convs.map((n, i) => ({ name: names[i]!, value: n.outputs[0]! }));
 }
 
 async function loadRunModel(runDir: string): Promise<Model> {
@@ -45,7 +51,12 @@ async function runWith(model: Model, values: string[], input: Float32Array): Pro
   }
 }
 
-export async function convLayers(runDir: string): Promise<LayerInfo[]> {
+export async function modelLayers(runDir: string): Promise<ModelLayers> {
+  const [layers, sample] = await Promise.all([convLayers(runDir), sampleImage(runDir)]);
+  return { layers, sample };
+}
+
+async function convLayers(runDir: string): Promise<LayerInfo[]> {
   const model = await loadRunModel(runDir);
   const convs = convNodes(model);
   if (convs.length === 0) return [];
@@ -89,4 +100,40 @@ export async function activationMaps(runDir: string, layer: string, image: Uploa
     maps.push(`data:image/png;base64,${png.toString('base64')}`);
   }
   return { layer, shape: [ch, mh, mw], maps };
+}
+
+/** Bigger files are not sent to the page as a sample (a dataset image rarely is). */
+const MAX_SAMPLE_BYTES = 4 * 1024 * 1024;
+const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
+
+/**
+ * An image of the run's own data to open the panel with: a validation image the model classified
+ * (kept with the run's evaluation, so no folder scan), else the first image the folder lists.
+ * Null when the data folder is gone or holds no readable image of a sensible size.
+ */
+async function sampleImage(runDir: string): Promise<SampleImage | null> {
+  const run = await readRunJson(runDir).catch(() => null);
+  if (!run) return null;
+  const kept = [...(run.evaluation?.leastConfidentCorrect ?? []), ...(run.evaluation?.misclassified ?? [])].map((m) => m.path);
+  for (const file of kept.slice(0, 8)) {
+    const s = await readSample(file);
+    if (s) return s;
+  }
+  const scan = await scanImageFolder(run.data.root, { valSplit: 0 }).catch(() => null);
+  const all = scan ? [...scan.splits.val, ...scan.splits.train] : [];
+  for (const e of all.slice(0, 8)) {
+    const s = await readSample(e.path);
+    if (s) return s;
+  }
+  return null;
+}
+
+async function readSample(file: string): Promise<SampleImage | null> {
+  if (!isImagePath(file)) return null;
+  const st = await fs.stat(file).catch(() => null);
+  if (!st?.isFile() || st.size > MAX_SAMPLE_BYTES) return null;
+  const bytes = await fs.readFile(file).catch(() => null);
+  if (!bytes) return null;
+  const ext = path.extname(file).toLowerCase();
+  return { name: path.basename(file), data: bytes.toString('base64'), mime: MIME[ext] ?? `image/${ext.slice(1)}` };
 }

@@ -8,6 +8,7 @@
  * a provider that miscomputes falls back to the CPU. Every fallback comes with its reason.
  */
 import type { ExecutionProviderInfo, ProviderSelfTest } from '../../core/api';
+import { providerLine, providerStatus } from '../../core/text/provider-status';
 import { loadOrt, probeExecutionProviders } from '../providers';
 import { adapterFor } from '../providers/adapters';
 import { realHost } from '../providers/host-probe';
@@ -42,15 +43,8 @@ function softwareNote(i: ExecutionProviderInfo): string {
   return `${i.label} runs on a software adapter (${i.adapter ?? 'emulated on the CPU'}), slower than the CPU provider; --device ${i.name} uses it anyway`;
 }
 
-/**
- * For auto's summary: a machine without an NVIDIA driver needs nothing else listed for CUDA;
- * other reasons are cut at 200 characters (the devices command shows them whole).
- */
-function briefReason(reason: string | null): string {
-  if (!reason) return 'did not load';
-  if (/libcuda\.so\.1 \(no NVIDIA driver/.test(reason)) return 'no NVIDIA driver (libcuda.so.1 not found)';
-  return reason.length > 200 ? `${reason.slice(0, 199)}…` : reason;
-}
+/** Where the technical reasons are, for a fallback line that gives the plain ones. */
+const DETAILS = 'details: Machine in the studio, or `cnn-studio devices`';
 
 export async function resolveDevice(choice: DeviceChoice, probe: Probe = defaultProbe): Promise<ResolvedDevice> {
   if (choice === 'cpu') return { device: 'cpu', fallbackReason: null };
@@ -59,18 +53,18 @@ export async function resolveDevice(choice: DeviceChoice, probe: Probe = default
   if (choice !== 'auto') {
     const i = info(choice);
     if (i?.available) return { device: choice, fallbackReason: null };
-    return { device: 'cpu', fallbackReason: `${i?.label ?? choice} is not available: ${i?.reason ?? 'unknown provider'}` };
+    if (!i) return { device: 'cpu', fallbackReason: `${choice} is not available: unknown provider` };
+    return { device: 'cpu', fallbackReason: `${i.label} is not available: ${providerStatus(i)} (${DETAILS})` };
   }
   for (const name of AUTO_ORDER) {
     const i = info(name);
     if (i?.available && i.software !== true) return { device: name, fallbackReason: null };
   }
   const offered = AUTO_ORDER.map(info).filter((i): i is ExecutionProviderInfo => !!i && i.offered);
-  if (offered.length === 0) return { device: 'cpu', fallbackReason: `no GPU execution provider loaded (no GPU provider is offered on ${process.platform}/${process.arch})` };
-  const why = offered.map((i) => (i.available ? softwareNote(i) : `${i.label}: ${briefReason(i.reason)}`)).join('; ');
+  if (offered.length === 0) return { device: 'cpu', fallbackReason: `no GPU provider is offered on ${process.platform}/${process.arch}` };
+  const why = offered.map((i) => (i.available ? softwareNote(i) : providerLine(i))).join('; ');
   const anyLoaded = offered.some((i) => i.available);
-  const long = offered.some((i) => !i.available && briefReason(i.reason) !== (i.reason ?? 'did not load'));
-  return { device: 'cpu', fallbackReason: `${anyLoaded ? 'no hardware GPU execution provider' : 'no GPU execution provider loaded'} (${why})${long ? '; `cnn-studio devices` lists everything missing' : ''}` };
+  return { device: 'cpu', fallbackReason: `${anyLoaded ? 'no hardware GPU works here' : 'no GPU works here'}. ${why}. (${DETAILS})` };
 }
 
 export interface SelectOptions {

@@ -1,34 +1,39 @@
 import { useState } from 'react';
 import type { ExecutionProviderInfo, StudioClient } from '../../core/api';
+import { providerStatus } from '../../core/text/provider-status';
 
-/**
- * Why a provider does not load. Reasons that list several missing pieces (CUDA: provider, driver,
- * CUDA 12, cuDNN, each with its fix) run to a paragraph: the first item shows, the rest unfolds.
- */
-function Reason({ text }: { text: string }) {
-  const cut = text.indexOf('; ');
-  if (text.length <= 200 || cut < 0) return <>{text}</>;
+/** onnxruntime's own words and the full list of what is missing: for whoever fixes the machine. */
+function Technical({ text }: { text: string }) {
   return (
     <details className="reason-more">
-      <summary>{text.slice(0, cut)}; …</summary>
-      {text.slice(cut + 2)}
+      <summary>Technical detail</summary>
+      <p className="mono small">{text}</p>
     </details>
   );
 }
 
-/** What a provider that loads runs on, and whether the self-test against the CPU trusted it. */
+/** A provider that does not load: what it means in plain words, the runtime's text behind a disclosure. */
 function Detail({ p }: { p: ExecutionProviderInfo }) {
-  if (!p.available) return <Reason text={p.reason ?? 'did not load'} />;
+  if (!p.available) {
+    return (
+      <>
+        <span className="provider-status" data-testid={`provider-status-${p.name}`}>{providerStatus(p)}</span>
+        {/* A provider built for another system needs no detail beyond the status. */}
+        {p.reason && p.offered && <Technical text={p.reason} />}
+      </>
+    );
+  }
   const t = p.selfTest;
   return (
     <>
-      <span>loads here ({p.probeMs} ms){p.adapter && p.name !== 'cpu' ? ` on ${p.adapter}` : ''}</span>
+      <span className="provider-status" data-testid={`provider-status-${p.name}`}>{providerStatus(p)}{p.adapter && p.name !== 'cpu' ? ` on ${p.adapter}` : ''}</span>
       {p.software && <span className="badge warn" title="A GPU emulated on the CPU: slower than the CPU provider. Auto does not choose it.">software adapter</span>}
       {p.name !== 'cpu' && (
         <span className="self-test" data-testid={`self-test-${p.name}`}>
           {t ? `${t.passed ? 'Self-test passed' : 'Self-test refused it'}${t.layout === 'NCHW' ? ' (NCHW layout)' : ''}: ${t.message}` : 'Not self-tested yet: the self-test against the CPU runs before its first use.'}
         </span>
       )}
+      {p.probeMs !== null && <span className="muted small"> · loaded in {p.probeMs} ms</span>}
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { VersionInfo } from '../../core/api';
 import { useAnalysis } from '../state/analysis';
 import { useDoc } from '../state/document';
 import { thousands } from '../format';
+import { plural } from '../../core/text/plural';
 
 /** Backend version and host, the model's size, and how long the last validation took. */
 export function StatusBar({ version }: { version: VersionInfo | null }) {
@@ -20,7 +21,7 @@ export function StatusBar({ version }: { version: VersionInfo | null }) {
         <span>Connecting to the backend…</span>
       )}
       <span className="status-right" data-testid="doc-stats">
-        {nodes} blocks · {prims} layers · {thousands(params)} params · validated in <span data-testid="validate-ms">{ms.toFixed(1)}</span> ms
+        {plural(nodes, 'block')} · {plural(prims, 'layer')} · {thousands(params)} params · validated in <span data-testid="validate-ms">{ms.toFixed(1)}</span> ms
       </span>
     </footer>
   );

@@ -5,6 +5,7 @@ import { addFromPalette } from '../state/commands';
 import { useDoc } from '../state/document';
 import { addBlock } from '../state/ops';
 import { PaletteItem } from './PaletteItem';
+import { plural } from '../../core/text/plural';
 
 const HIDDEN = new Set(['group']);
 
@@ -80,7 +81,7 @@ export function Palette() {
                 testId={`palette-group-${g.id}`}
                 label={g.name}
                 category="Composite"
-                description={`${g.nodes.length} blocks, ${g.inputs.length} in / ${g.outputs.length} out`}
+                description={`${plural(g.nodes.length, 'block')}, ${g.inputs.length} in / ${g.outputs.length} out`}
                 params={{ group: g.id, repeat: 1 }}
                 onAdd={() => {
                   const s = useDoc.getState();

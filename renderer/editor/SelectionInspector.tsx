@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useAnalysis } from '../state/analysis';
 import { deleteSelection, duplicate, groupSelected } from '../state/commands';
 import { compact, thousands } from '../format';
+import { plural } from '../../core/text/plural';
 
 /** Several blocks selected: their totals, and what can be done with them together. */
 export function SelectionInspector({ ids }: { ids: readonly string[] }) {
@@ -16,7 +17,7 @@ export function SelectionInspector({ ids }: { ids: readonly string[] }) {
   }
   return (
     <div className="inspector" data-testid="inspector">
-      <header className="insp-head"><div><div className="insp-type">{top.length} blocks selected</div><div className="insp-desc">{thousands(params)} parameters · {compact(macs)} MACs</div></div></header>
+      <header className="insp-head"><div><div className="insp-type">{plural(top.length, 'block')} selected</div><div className="insp-desc">{thousands(params)} parameters · {compact(macs)} MACs</div></div></header>
       <label className="field">
         <span className="field-label">Group name</span>
         <input type="text" value={name} onChange={(e) => setName(e.target.value)} data-testid="group-name" />

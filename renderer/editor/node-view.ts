@@ -7,6 +7,7 @@ import { getBlock, resolveParams, type BlockEnv, type Category } from '../../cor
 import type { NodeReport } from '../../core/graph/analyze';
 import type { Diagnostic, ModelNode, ParamValue, Params } from '../../core/graph/types';
 import { paramText, shapeText } from '../format';
+import { plural, pluralWord } from '../../core/text/plural';
 
 export interface NodeView {
   id: string;
@@ -30,19 +31,22 @@ export interface NodeView {
   outPorts: string[];
 }
 
+/** "1 class", "10 classes"; a value that is not a number (an unset or odd parameter) as written. */
+const countText = (v: ParamValue | undefined, one: string): string => (typeof v === 'number' ? plural(v, one) : `${paramText(v)} ${pluralWord(2, one)}`);
+
 const win = (v: ParamValue | undefined): string => (typeof v === 'number' ? `${v}×${v}` : paramText(v));
 
 /** Parameters worth a line on the node, per block type (the inspector shows all of them). */
 const KEY_PARAMS: Record<string, (P: Params) => string[]> = {
   input: (P) => [`${paramText(P['channels'])}×${paramText(P['height'])}×${paramText(P['width'])} image`],
-  conv2d: (P) => [`${paramText(P['filters'])} filters · ${win(P['kernel'])}`, `stride ${paramText(P['stride'])} · pad ${paramText(P['padding'])}`],
+  conv2d: (P) => [`${countText(P['filters'], 'filter')} · ${win(P['kernel'])}`, `stride ${paramText(P['stride'])} · pad ${paramText(P['padding'])}`],
   maxpool2d: (P) => [`${win(P['kernel'])} · stride ${paramText(P['stride'])}`],
   avgpool2d: (P) => [`${win(P['kernel'])} · stride ${paramText(P['stride'])}`],
-  dense: (P) => [`${paramText(P['units'])} units`],
-  output: (P) => [`${paramText(P['classes'])} classes`],
+  dense: (P) => [countText(P['units'], 'unit')],
+  output: (P) => [countText(P['classes'], 'class')],
   dropout: (P) => [`p = ${paramText(P['p'])}`],
   leakyrelu: (P) => [`slope ${paramText(P['slope'])}`],
-  add: (P) => [`${paramText(P['inputs'])} inputs`],
+  add: (P) => [countText(P['inputs'], 'input')],
   concat: (P) => [`${paramText(P['inputs'])} inputs`],
   residual: (P) => [`${paramText(P['variant'])} · ${paramText(P['planes'])} planes`, `stride ${paramText(P['stride'])}${Number(P['repeat']) > 1 ? ` · ×${paramText(P['repeat'])}` : ''}`],
   inception: (P) => [`1×1 ${paramText(P['n1x1'])} · 3×3 ${paramText(P['n3x3red'])}→${paramText(P['n3x3'])}`, `${paramText(P['branchKernel'])}×${paramText(P['branchKernel'])} ${paramText(P['n5x5red'])}→${paramText(P['n5x5'])} · pool ${paramText(P['poolProj'])}`],

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DirectoryListing } from '../../core/api';
+import { EntryIcon } from '../components/EntryIcon';
 import { Modal } from '../components/Modal';
 import { openPath, saveTo, useFiles } from '../state/files';
 import { useProjectMeta } from '../state/project';
-import { bytes } from '../format';
+import { bytes, homeAbbreviated } from '../format';
 
 const join = (dir: string, name: string) => (dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}${dir.includes('\\') && !dir.includes('/') ? '\\' : '/'}${name}`);
 
@@ -52,7 +53,7 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
               typed.current = false;
               if (listing.parent) list(listing.parent);
             }} data-testid="browse-up" title="Parent folder">↑</button>
-            <code>{listing.path}</code>
+            <code title={listing.path} data-testid="browser-where">{homeAbbreviated(listing.path, listing.home)}</code>
           </div>
           <ul className="browser-list" data-testid="browser-list">
             {listing.entries.map((e) => (
@@ -69,7 +70,7 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
                     if (e.kind === 'file' && mode === 'open') void openPath(join(listing.path, e.name));
                   }}
                 >
-                  <span className="entry-icon" aria-hidden>{e.kind === 'dir' ? '📁' : '📄'}</span>
+                  <EntryIcon kind={e.kind} />
                   <span className="entry-name">{e.name}</span>
                   {e.kind === 'file' && <span className="entry-size">{bytes(e.size)}</span>}
                 </button>

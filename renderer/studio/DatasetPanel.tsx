@@ -3,6 +3,7 @@ import { choosePath } from '../state/picker';
 import { ClassList } from './ClassList';
 import { DataWarnings } from './DataWarnings';
 import { InputMatch } from './InputMatch';
+import { pluralWord } from '../../core/text/plural';
 
 /** Step 1: the image folder (one sub-folder per class), what is in it, and how it is split. */
 export function DatasetPanel() {
@@ -27,8 +28,8 @@ export function DatasetPanel() {
       {s.scan && (
         <>
           <div className="data-summary" data-testid="dataset-summary">
-            <span><b>{s.scan.total}</b> images</span>
-            <span><b>{s.scan.classes.length}</b> classes</span>
+            <span><b>{s.scan.total}</b> {pluralWord(s.scan.total, 'image')}</span>
+            <span><b>{s.scan.classes.length}</b> {pluralWord(s.scan.classes.length, 'class')}</span>
             <span>{s.scan.layout === 'split-folders' ? 'split folders (train/ + val/ or test/)' : 'one folder per class'}</span>
             <span>validation: {s.scan.valSource === 'stratified' ? `${Math.round(s.settings.valSplit * 100)}% of each class` : s.scan.valSource === 'test-folder' ? 'the test/ folder' : s.scan.valSource === 'val-folder' ? 'the val/ folder' : 'none'}</span>
             {s.scan.sample && <span>images {s.scan.sample.width}×{s.scan.sample.height} {s.scan.sample.channels === 1 ? 'grayscale' : 'RGB'}</span>}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ExecutionProviderInfo, TrainSettingsInput } from '../../core/api';
 import { TRAIN_DEVICES } from '../../core/api';
+import { providerStatus } from '../../core/text/provider-status';
 import { useStudio } from '../state/studio';
 
 type Device = TrainSettingsInput['device'];
@@ -35,7 +36,8 @@ export function DeviceSelect() {
       {unavailable.length > 0 && (
         <details className="muted small">
           <summary>Why some are unavailable</summary>
-          <ul>{unavailable.map((p) => <li key={p.name}><b>{p.label}</b>: {p.reason ?? 'did not load'}</li>)}</ul>
+          <ul>{unavailable.map((p) => <li key={p.name} title={p.reason ?? undefined}><b>{p.label}</b>: {providerStatus(p)}</li>)}</ul>
+          <p>The Machine dialog (top right) has the technical detail.</p>
         </details>
       )}
     </div>

@@ -1,6 +1,7 @@
 import type { DatasetScan } from '../../core/api';
 import { useDoc } from '../state/document';
 import { inputSize, matchModelToData, outputClasses } from './model-io';
+import { plural } from '../../core/text/plural';
 
 /**
  * Compares the model's Input block (size, colour) and Output block (classes) with the dataset and
@@ -16,8 +17,8 @@ export function InputMatch({ scan }: { scan: DatasetScan }) {
   const problems: string[] = [];
   if (s && s.channels !== inp.channels) problems.push(`the images are ${s.channels === 1 ? 'grayscale (1 channel)' : 'RGB (3 channels)'}, the Input block takes ${inp.channels} channel${inp.channels > 1 ? 's' : ''}`);
   if (s && (s.width !== inp.width || s.height !== inp.height)) problems.push(`the images are ${s.width}×${s.height}, the Input block takes ${inp.width}×${inp.height} (images are resized when training)`);
-  if (classes !== null && classes !== scan.classes.length) problems.push(`the Output block has ${classes} classes, the dataset ${scan.classes.length}`);
-  if (problems.length === 0) return <p className="banner ok" data-testid="input-match">The model's Input ({inp.channels}×{inp.height}×{inp.width}) and Output ({classes} classes) match the dataset.</p>;
+  if (classes !== null && classes !== scan.classes.length) problems.push(`the Output block has ${plural(classes, 'class')}, the dataset ${scan.classes.length}`);
+  if (problems.length === 0) return <p className="banner ok" data-testid="input-match">The model's Input ({inp.channels}×{inp.height}×{inp.width}) and Output ({classes === null ? 'no' : plural(classes, 'class')}) match the dataset.</p>;
   return (
     <div className="banner warn input-mismatch" data-testid="input-mismatch">
       <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DirectoryListing } from '../../core/api';
+import { EntryIcon } from '../components/EntryIcon';
 import { Modal } from '../components/Modal';
 import { finishPick, usePicker } from '../state/picker';
 import { useStudio } from '../state/studio';
+import { homeAbbreviated } from '../format';
 
 const join = (dir: string, name: string) => (dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}/${name}`);
 
@@ -47,14 +49,14 @@ export function PathPicker() {
         <div className="browser">
           <div className="browser-where">
             <button type="button" disabled={!listing.parent} onClick={() => listing.parent && list(listing.parent)} title="Parent folder">↑</button>
-            <code>{listing.path}</code>
+            <code title={listing.path} data-testid="browser-where">{homeAbbreviated(listing.path, listing.home)}</code>
           </div>
           <ul className="browser-list" data-testid="picker-list">
             {listing.entries.filter((e) => req.mode !== 'folder' || e.kind === 'dir').map((e) => (
               <li key={e.name}>
                 <button type="button" className={`entry ${e.kind}`} onClick={() => (e.kind === 'dir' ? list(join(listing.path, e.name)) : setPath(join(listing.path, e.name)))}
                   onDoubleClick={() => e.kind === 'file' && finishPick(join(listing.path, e.name))}>
-                  <span className="entry-icon" aria-hidden>{e.kind === 'dir' ? '📁' : '📄'}</span>
+                  <EntryIcon kind={e.kind} />
                   <span className="entry-name">{e.name}</span>
                 </button>
               </li>

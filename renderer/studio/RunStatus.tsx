@@ -1,4 +1,5 @@
 import type { RunView } from '../../core/api';
+import { plural } from '../../core/text/plural';
 
 function duration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
@@ -27,7 +28,7 @@ export function RunStatus({ run }: { run: RunView | null }) {
         {run.device && <span>on {run.device}</span>}
         {speed !== undefined && <span data-testid="train-speed">{speed.toFixed(0)} images/s</span>}
         {p && run.status === 'running' && <span data-testid="train-eta">ETA {duration(p.etaSeconds)}</span>}
-        {run.trainSamples > 0 && <span>{run.trainSamples} train / {run.valSamples} val images</span>}
+        {run.trainSamples > 0 && <span>{run.trainSamples} train / {plural(run.valSamples, 'val image')}</span>}
       </span>
     </div>
   );

@@ -11,6 +11,7 @@ import { RunCurves } from './RunCurves';
 import { RunsList } from './RunsList';
 import { RunStatus } from './RunStatus';
 import { TrainSettingsForm } from './TrainSettingsForm';
+import { plural } from '../../core/text/plural';
 
 /** Step 2: the recipe, start/pause/stop, live curves, and every run so far. */
 export function TrainingPanel() {
@@ -21,7 +22,7 @@ export function TrainingPanel() {
   const totals = useAnalysis((s) => s.analysis.totals);
   const mem = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: settings.optimizer === 'sgd' ? 'sgd-momentum' : settings.optimizer });
   const hasModel = useDoc((d) => d.doc.nodes.some((n) => n.type === 'input') && d.doc.nodes.some((n) => n.type === 'output'));
-  const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).' : !scan ? 'Load a dataset first (Data).' : errors > 0 ? `The model has ${errors} error(s): fix them in the Model view.` : null;
+  const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).' : !scan ? 'Load a dataset first (Data).' : errors > 0 ? `The model has ${plural(errors, 'error')}: fix them in the Model view.` : null;
   const start = () => {
     const doc = useDoc.getState();
     startRun(toProject(doc.doc), doc.path).catch((e: Error) => useUi.getState().toast('error', e.message));
@@ -32,7 +33,7 @@ export function TrainingPanel() {
       <div className="train-left">
         <header className="panel-head">
           <h2>Training</h2>
-          {scan && <p className="muted small" title={scan.root}>on {scan.root} · {scan.classes.length} classes · {scan.total} images</p>}
+          {scan && <p className="muted small" title={scan.root}>on {scan.root} · {plural(scan.classes.length, 'class')} · {plural(scan.total, 'image')}</p>}
         </header>
         <TrainSettingsForm locked={live} />
         <p className="memory-line" data-testid="train-memory" title="Weights, gradients, optimizer state and activations for this batch size">

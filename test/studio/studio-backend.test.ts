@@ -111,6 +111,23 @@ describe('studio backend', () => {
     for (const m of e.misclassified.slice(0, 5)) expect(e.thumbs[m.path]).toMatch(/^data:image\/png/);
   }, 60_000);
 
+  it('answers with the evaluation the run kept when it ended (no new pass over the images)', async () => {
+    const kept = await backend.call('evaluateRun', { runId: run.id, kept: true });
+    const json = JSON.parse(await fs.readFile(path.join(home, 'runs', run.id, 'run.json'), 'utf8')) as { evaluation: { confusion: number[][]; samples: number } };
+    expect(kept.split).toBe('val');
+    expect(kept.confusion).toEqual(json.evaluation.confusion);
+    expect(kept.samples).toBe(json.evaluation.samples);
+    // A run from before evaluations were kept is evaluated on demand.
+    const old = { ...JSON.parse(await fs.readFile(path.join(home, 'runs', run.id, 'run.json'), 'utf8')), evaluation: null };
+    const oldId = `${run.id}-old`;
+    await fs.cp(path.join(home, 'runs', run.id), path.join(home, 'runs', oldId), { recursive: true });
+    await fs.writeFile(path.join(home, 'runs', oldId, 'run.json'), JSON.stringify(old));
+    const computed = await backend.call('evaluateRun', { runId: oldId, kept: true });
+    // (a folder of classes keeps no list of its held-out images: every readable image is scored)
+    expect(computed.split).toBe('train');
+    expect(computed.samples).toBe(22);
+  }, 60_000);
+
   it('predicts top-k for uploaded images, and names a non-image', async () => {
     const img = await png(path.join(data, 'top', '005.png'));
     const r = await backend.call('predict', { source: { runId: run.id }, images: [{ name: 'a.png', data: img }], k: 2 });
@@ -119,12 +136,19 @@ describe('studio backend', () => {
     await expect(backend.call('predict', { source: { runId: run.id }, images: [{ name: 'x.txt', data: 'aGk=' }] })).rejects.toThrow(/x\.txt/);
   });
 
-  it('shows activation maps of a conv layer', async () => {
-    const layers = await backend.call('modelLayers', { runId: run.id });
-    expect(layers.length).toBe(1);
+  it('shows activation maps of a conv layer, named as the block, with a sample image of the run\'s data', async () => {
+    const { layers, sample } = await backend.call('modelLayers', { runId: run.id });
+    expect(layers.map((l) => l.name)).toEqual(['conv1']);
     expect(layers[0]!.shape).toEqual([4, 8, 8]);
-    const a = await backend.call('activations', { runId: run.id, layer: layers[0]!.name, image: { name: 'a.png', data: await png(path.join(data, 'top', '003.png')) } });
+    // A validation image the run kept (a readable PNG of the data folder), ready to send back.
+    expect(sample).not.toBeNull();
+    expect(sample!.mime).toBe('image/png');
+    expect(sample!.name).toMatch(/^\d{3}\.png$/);
+    const a = await backend.call('activations', { runId: run.id, layer: layers[0]!.name, image: { name: sample!.name, data: sample!.data } });
     expect(a.maps).toHaveLength(4);
+    const b = await backend.call('activations', { runId: run.id, layer: 'conv1', image: { name: 'a.png', data: await png(path.join(data, 'top', '003.png')) } });
+    expect(b.maps).toHaveLength(4);
+    await expect(backend.call('activations', { runId: run.id, layer: 'conv1/Conv', image: { name: sample!.name, data: sample!.data } })).rejects.toThrow(/no conv layer "conv1\/Conv"/);
   });
 
   it('exports ONNX (opset, metadata) that onnxruntime-node loads, and a PyTorch project', async () => {

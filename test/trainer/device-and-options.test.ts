@@ -18,9 +18,9 @@ describe('device choice', () => {
     expect(await resolveDevice('auto', async () => [info('cpu', true), info('cuda', true), info('webgpu', true)])).toEqual({ device: 'cuda', fallbackReason: null });
     const r = await resolveDevice('auto', async () => [info('cpu', true), info('cuda', false, 'Failed to load shared library')]);
     expect(r.device).toBe('cpu');
-    expect(r.fallbackReason).toMatch(/no GPU execution provider loaded \(CUDA: Failed to load shared library\)/);
+    expect(r.fallbackReason).toMatch(/^no GPU works here\. CUDA: not installed \(run npm run setup:cuda\)\. \(details: /);
     const c = await resolveDevice('cuda', async () => [info('cpu', true), info('cuda', false, 'no driver')]);
-    expect(c).toEqual({ device: 'cpu', fallbackReason: 'CUDA is not available: no driver' });
+    expect(c).toEqual({ device: 'cpu', fallbackReason: 'CUDA is not available: did not load (details: Machine in the studio, or `cnn-studio devices`)' });
     expect(await resolveDevice('cpu', async () => { throw new Error('not probed'); })).toEqual({ device: 'cpu', fallbackReason: null });
   });
 
@@ -32,7 +32,7 @@ describe('device choice', () => {
     const events: TrainEvent[] = [];
     run.on((e) => events.push(e));
     expect((await run.finished).type).toBe('done');
-    expect(events.find((e) => e.type === 'log' && e.level === 'warn' && /training on the CPU: CUDA is not available: no NVIDIA driver/.test(e.message))).toBeTruthy();
+    expect(events.find((e) => e.type === 'log' && e.level === 'warn' && /training on the CPU: CUDA is not available: needs an NVIDIA driver/.test(e.message))).toBeTruthy();
     expect(events.find((e) => e.type === 'start')).toMatchObject({ device: 'cpu' });
   });
 });
