@@ -89,11 +89,23 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
     expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
     expect((await name.boundingBox())!.height).toBeGreaterThanOrEqual(9);
     expect(await isDirty(page)).toBe(false);
+    // Close up (the layer table zooms to at least 70 %) the full name shows beside the type.
+    await page.getByTestId('tab-summary').click();
+    await page.getByTestId('layer-row-inception4e').click();
+    await settle(page);
+    await shot(page, 'googlenet-inception4e-close');
+    expect(await zoomLevel(page)).toBeGreaterThanOrEqual(0.7);
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await page.getByTestId('tab-inspector').click();
 
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.locator('.react-flow__node-frame').first().waitFor();
     expect(await fittedOverlaps(page)).toEqual([]);
     await shot(page, 'googlenet-expanded-all');
+    // Every layer was drawn (the fitted view holds all of them), so the count above saw them all:
+    // one node per layer (the status bar's count) plus one frame per expanded Inception.
+    const layers = Number(/(\d+) layers/.exec((await page.getByTestId('doc-stats').textContent()) ?? '')?.[1]);
+    expect(await page.locator('.react-flow__node').count()).toBe(layers + 9);
     expect(await page.locator('.react-flow__node-frame').count()).toBe(9);
     expect(await isDirty(page)).toBe(false);
 
