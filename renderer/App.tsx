@@ -58,7 +58,7 @@ export function App({ api }: { api: StudioClient }) {
     api.version({}).then(setVersion, (e: Error) => useUi.getState().toast('error', `Backend: ${e.message}`));
     api.startup({}).then(
       (st) => {
-        if (st.project) adoptOpened(st.project.path, st.project.project);
+        if (st.project) void adoptOpened(st.project.path, st.project.project);
         if (st.error) useUi.getState().toast('error', st.error);
         void checkRecovery();
       },

@@ -48,7 +48,9 @@ const nodeSchema = z.object({
   type: z.string().min(1),
   name: z.string(),
   params: z.record(z.string(), paramValue),
-  position: z.object({ x: finite, y: finite }),
+  // Optional: a project written without positions opens laid out (the editor lays out documents
+  // whose blocks overlap, and here they would all sit at the origin).
+  position: z.object({ x: finite, y: finite }).default({ x: 0, y: 0 }),
   frozen: z.boolean().optional(),
   expanded: z.boolean().optional(),
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -16,9 +16,9 @@ import {
 } from '@xyflow/react';
 import type { Params } from '../../core/graph/types';
 import { useAnalysis } from '../state/analysis';
-import { addFromPalette } from '../state/commands';
+import { addFromPalette, setExpanded } from '../state/commands';
 import { useDoc } from '../state/document';
-import { connect, connectionProblem, moveNodes, updateNode } from '../state/ops';
+import { connect, connectionProblem, moveNodes } from '../state/ops';
 import { useUi } from '../state/ui';
 import { BlockNode } from './BlockNode';
 import { categoryColor } from './category-colors';
@@ -28,12 +28,27 @@ import { PrimNode } from './PrimNode';
 import { ShapeEdge } from './ShapeEdge';
 import { useAutoLayout } from './use-auto-layout';
 import { EmptyCanvasHint } from './EmptyCanvasHint';
+import { nodeSize } from './node-size';
 
 const nodeTypes = { block: BlockNode, frame: FrameNode, prim: PrimNode };
 const edgeTypes = { shape: ShapeEdge };
 import { BLOCK_MIME } from './dnd';
 
-const lod = (s: ReactFlowState): string => (s.transform[2] < 0.28 ? 'lod-far' : '');
+/**
+ * Level of detail. Below this zoom a block's details are smaller than 5 px on screen: only its
+ * name is drawn, scaled up to stay readable (styles.css, `--zoom`), so a fitted GoogLeNet still
+ * reads as named blocks rather than coloured bars.
+ */
+export const FAR_ZOOM = 0.4;
+const lod = (s: ReactFlowState): string => (s.transform[2] < FAR_ZOOM ? 'lod-far' : '');
+const zoomOf = (s: ReactFlowState): number => s.transform[2];
+
+/** Keeps `--zoom` on the canvas element current, without re-rendering the canvas on every zoom step. */
+function ZoomVariable({ target }: { target: RefObject<HTMLDivElement | null> }) {
+  const zoom = useStore(zoomOf);
+  useEffect(() => target.current?.style.setProperty('--zoom', String(zoom)), [zoom, target]);
+  return null;
+}
 
 const portOf = (handle: string | null | undefined): number => Number((handle ?? 'x0').slice(1)) || 0;
 
@@ -45,7 +60,9 @@ export function Canvas() {
   const theme = useUi((s) => s.theme);
   const showMinimap = useUi((s) => s.showMinimap);
   const fitRequest = useUi((s) => s.fitRequest);
+  const revealRequest = useUi((s) => s.revealRequest);
   const rf = useReactFlow<FlowNode, FlowEdge>();
+  const wrap = useRef<HTMLDivElement>(null);
   useAutoLayout();
   // Level of detail: zoomed out, shape labels and node details are unreadable anyway, and
   // skipping their paint keeps panning a 500-layer graph smooth.
@@ -68,11 +85,34 @@ export function Canvas() {
   }, [model.nodes]);
 
   // Fit after the new nodes reached React Flow (their state updates one render after the model).
+  // An empty canvas (New) starts at 100 %, the origin top left, whatever the last model's zoom was.
   useEffect(() => {
     if (!fitRequest) return;
-    const t = setTimeout(() => void rf.fitView({ padding: 0.12, duration: 250, maxZoom: 1.2 }), 60);
+    const t = setTimeout(() => {
+      if (useDoc.getState().doc.nodes.length === 0) void rf.setViewport({ x: 0, y: 0, zoom: 1 });
+      else void rf.fitView({ padding: 0.12, duration: 250, maxZoom: 1.2 });
+    }, 60);
     return () => clearTimeout(t);
   }, [fitRequest, rf]);
+
+  // An expanded block stays in view: when it no longer fits where it is, the view moves (and
+  // zooms out only as far as needed) to show all of it.
+  useEffect(() => {
+    if (!revealRequest) return;
+    const t = setTimeout(() => {
+      const box = wrap.current?.getBoundingClientRect();
+      const n = useDoc.getState().doc.nodes.find((x) => x.id === revealRequest.id);
+      if (!box || !n) return;
+      const a = useAnalysis.getState();
+      const size = nodeSize(a.views.get(n.id), a.primsByOrigin.get(n.id));
+      const { x, y, zoom } = rf.getViewport();
+      const left = n.position.x * zoom + x;
+      const top = n.position.y * zoom + y;
+      if (left >= 0 && top >= 0 && left + size.width * zoom <= box.width && top + size.height * zoom <= box.height) return;
+      void rf.fitView({ nodes: [{ id: n.id }], padding: 0.08, maxZoom: zoom, duration: 250 });
+    }, 60);
+    return () => clearTimeout(t);
+  }, [revealRequest, rf]);
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     const local = changes.filter((c) => c.type === 'position' || c.type === 'dimensions' || c.type === 'select');
@@ -163,11 +203,9 @@ export function Canvas() {
   const onNodeDoubleClick = useCallback((_e: unknown, n: FlowNode) => {
     const v = useAnalysis.getState().views.get(n.id);
     if (!v?.composite) return;
-    const s = useDoc.getState();
-    s.commit(updateNode(s.doc, n.id, { expanded: !v.expanded }));
+    setExpanded(n.id, !v.expanded);
   }, []);
 
-  const wrap = useRef<HTMLDivElement>(null);
   return (
     <div className={`canvas ${zoomClass}`} ref={wrap} data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(BLOCK_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }} onDrop={onDrop}>
       <ReactFlow<FlowNode, FlowEdge>
@@ -199,6 +237,7 @@ export function Canvas() {
         fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <ZoomVariable target={wrap} />
         <Controls showInteractive={false} position="bottom-left" />
         {showMinimap && (
           <MiniMap<FlowNode>

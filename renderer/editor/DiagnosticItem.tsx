@@ -1,6 +1,5 @@
-import { applyFix } from '../../core/graph/apply-fix';
 import type { Diagnostic } from '../../core/graph/types';
-import { useDoc } from '../state/document';
+import { applyFixWithRoom } from '../state/commands';
 
 /** A problem with its one-click fixes; applying one is a single undo step. */
 export function DiagnosticItem({ d, onSelect }: { d: Diagnostic; onSelect?: () => void }) {
@@ -18,10 +17,7 @@ export function DiagnosticItem({ d, onSelect }: { d: Diagnostic; onSelect?: () =
               type="button"
               className="fix"
               data-testid="fix-button"
-              onClick={() => {
-                const s = useDoc.getState();
-                s.commit(applyFix(s.doc, f));
-              }}
+              onClick={() => applyFixWithRoom(f)}
             >
               {f.label}
             </button>

@@ -1,5 +1,4 @@
-import { useDoc } from '../state/document';
-import { updateNode } from '../state/ops';
+import { setExpanded } from '../state/commands';
 
 /** Shows a composite's inner blocks on the canvas, or folds them back into one node. */
 export function ExpandToggle({ id, expanded }: { id: string; expanded: boolean }) {
@@ -11,8 +10,7 @@ export function ExpandToggle({ id, expanded }: { id: string; expanded: boolean }
       title={expanded ? 'Collapse (E)' : 'Expand (E)'}
       onClick={(e) => {
         e.stopPropagation();
-        const s = useDoc.getState();
-        s.commit(updateNode(s.doc, id, { expanded: !expanded }));
+        setExpanded(id, !expanded);
       }}
     >
       {expanded ? '▾' : '▸'}

@@ -3,7 +3,7 @@ import { getBlock } from '../../core/blocks/index';
 import { NAME_RE } from '../../core/graph/ids';
 import type { ModelNode, Params } from '../../core/graph/types';
 import { useAnalysis } from '../state/analysis';
-import { ungroupSelected } from '../state/commands';
+import { setExpanded, ungroupSelected } from '../state/commands';
 import { useDoc } from '../state/document';
 import { renameNode, setParam, updateNode } from '../state/ops';
 import { compact, shapeText, thousands } from '../format';
@@ -57,7 +57,7 @@ export function NodeInspector({ node, params }: { node: ModelNode; params: Param
       </label>
       {block?.kind === 'composite' && (
         <div className="insp-actions">
-          <button type="button" data-testid="toggle-expand" onClick={() => commit(updateNode(useDoc.getState().doc, node.id, { expanded: !node.expanded }))}>
+          <button type="button" data-testid="toggle-expand" onClick={() => setExpanded(node.id, !node.expanded)}>
             {node.expanded ? 'Collapse' : 'Expand'} (E)
           </button>
           {node.type === 'group' && <button type="button" data-testid="ungroup" onClick={ungroupSelected}>Ungroup</button>}

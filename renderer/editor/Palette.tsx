@@ -4,6 +4,7 @@ import { BLOCKS, type BlockDef } from '../../core/blocks/index';
 import { addFromPalette } from '../state/commands';
 import { useDoc } from '../state/document';
 import { addBlock } from '../state/ops';
+import { commitWithRoom } from '../state/placement';
 import { PaletteItem } from './PaletteItem';
 import { plural } from '../../core/text/plural';
 
@@ -86,7 +87,7 @@ export function Palette() {
                 onAdd={() => {
                   const s = useDoc.getState();
                   const r = addBlock(s.doc, 'group', center(), { group: g.id, repeat: 1 });
-                  s.commit(r.doc);
+                  commitWithRoom(r.doc);
                   s.select([r.id]);
                 }}
               />

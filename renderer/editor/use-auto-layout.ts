@@ -22,7 +22,10 @@ export async function layoutPositions(doc: ModelDocument): Promise<{ doc: ModelD
   return { doc: moveNodes(doc, positions), ms };
 }
 
-/** Runs auto-layout when asked (L, the toolbar, the menu) as one undoable step, then fits the view. */
+/**
+ * Runs auto-layout when asked (L, the toolbar, the menu) as one undoable step, then fits the view.
+ * A layout is a change of view, not an edit: a saved project stays saved.
+ */
 export function useAutoLayout(): void {
   const request = useUi((s) => s.layoutRequest);
   useEffect(() => {
@@ -35,7 +38,7 @@ export function useAutoLayout(): void {
         const s = useDoc.getState();
         // An edit made while the worker ran wins: apply positions only to the document laid out.
         if (s.doc !== start) return;
-        s.commit(doc);
+        s.commit(doc, { view: true });
         useUi.getState().requestFit();
       })
       .catch((e: unknown) => useUi.getState().toast('error', e instanceof Error ? e.message : String(e)))

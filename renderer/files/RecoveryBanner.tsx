@@ -9,7 +9,7 @@ export function RecoveryBanner() {
   return (
     <div className="recovery" role="alert" data-testid="recovery-banner">
       <span>Unsaved work on {name ? `“${name}”` : 'a model'}{r.path ? ` (${r.path})` : ''} from {when} was recovered.</span>
-      <button type="button" className="primary" data-testid="recovery-restore" onClick={restoreRecovery}>Restore</button>
+      <button type="button" className="primary" data-testid="recovery-restore" onClick={() => void restoreRecovery()}>Restore</button>
       <button type="button" data-testid="recovery-discard" onClick={discardRecovery}>Discard</button>
     </div>
   );

@@ -3,10 +3,12 @@
  * behaves the same wherever it is invoked from.
  */
 import { getBlock } from '../../core/blocks/index';
-import type { ModelDocument, Params, Position } from '../../core/graph/types';
+import { applyFix } from '../../core/graph/apply-fix';
+import type { Fix, ModelDocument, Params, Position } from '../../core/graph/types';
 import { useAnalysis } from './analysis';
 import { useDoc } from './document';
 import { addBlock, connect, copyItems, groupSelection, pasteClip, removeItems, ungroup, updateNode, type Clip } from './ops';
+import { addedNodes, commitWithRoom } from './placement';
 import { useUi } from './ui';
 
 let clipboard: Clip | null = null;
@@ -62,58 +64,79 @@ export function selectAll(): void {
   s.select(s.doc.nodes.map((n) => n.id), s.doc.edges.map((e) => e.id));
 }
 
-/** Where a block added by click goes: under the selected block, or at `fallback`. */
-function below(doc: ModelDocument, id: string | undefined): Position | null {
-  const n = id ? doc.nodes.find((x) => x.id === id) : undefined;
-  if (!n) return null;
-  const frame = useAnalysis.getState().views.get(n.id);
-  const h = frame?.expanded ? 400 : 150;
-  // Step right past blocks already there, so a new branch never lands on top of one.
-  const pos = { x: n.position.x, y: n.position.y + h };
-  const hit = (p: Position) => doc.nodes.some((m) => Math.abs(m.position.x - p.x) < 220 && Math.abs(m.position.y - p.y) < 100);
-  while (hit(pos)) pos.x += 250;
-  return pos;
-}
-
 /**
- * Adds a block. Clicked from the palette (no position) it lands under the selected block and is
- * wired to its output, so a chain is built with clicks alone, then becomes the selection.
+ * Adds a block. Clicked from the palette (no position) with one block selected, it goes under
+ * that block and is wired to its output; when the selected block already feeds others, the new
+ * block is inserted between them: it takes over every connection from that output, so a chain
+ * (or a fork: all its branches) now runs through it. Blocks below move down to make room. It
+ * becomes the selection, so a chain is built with clicks alone.
  */
 export function addFromPalette(type: string, at: Position | null, fallback: Position, params?: Params): string {
   const s = useDoc.getState();
   const selected = topLevel(s.selection);
-  const anchor = selected.length === 1 ? selected[0] : undefined;
-  const pos = at ?? below(s.doc, anchor) ?? fallback;
-  let { doc, id } = addBlock(s.doc, type, pos, params);
-  const block = getBlock(type);
-  const src = anchor ? s.doc.nodes.find((n) => n.id === anchor) : undefined;
-  if (!at && src && src.type !== 'output' && block && type !== 'input') {
-    doc = connect(doc, { node: src.id, port: 0 }, { node: id, port: 0 }).doc;
-  }
-  s.commit(doc);
+  const anchor = selected.length === 1 ? s.doc.nodes.find((n) => n.id === selected[0]) : undefined;
+  const wired = !at && anchor !== undefined && anchor.type !== 'output' && getBlock(type) !== undefined && type !== 'input';
+  let { doc, id } = addBlock(s.doc, type, at ?? fallback, params);
+  if (wired) doc = chainAfter(doc, anchor.id, id, type !== 'output');
+  commitWithRoom(doc, { place: wired ? [id] : [] });
   s.select([id]);
   return id;
 }
 
+/** Wires `added` after `anchor`; with `insert`, the anchor's first output's connections move to `added`. */
+function chainAfter(doc: ModelDocument, anchor: string, added: string, insert: boolean): ModelDocument {
+  const onward = insert ? doc.edges.filter((e) => e.from.node === anchor && e.from.port === 0) : [];
+  let next = removeItems(doc, [], onward.map((e) => e.id));
+  next = connect(next, { node: anchor, port: 0 }, { node: added, port: 0 }).doc;
+  for (const e of onward) next = connect(next, { node: added, port: 0 }, e.to).doc;
+  return next;
+}
+
+/** Applies a fix, placing the blocks it adds next to their neighbours. */
+export function applyFixWithRoom(fix: Fix): void {
+  const s = useDoc.getState();
+  const next = applyFix(s.doc, fix);
+  commitWithRoom(next, { place: addedNodes(s.doc, next) });
+}
+
+/** Expands or collapses the selected composites, making room; the (first) one changed stays in view. */
 export function toggleExpandSelection(): void {
   const s = useDoc.getState();
   const views = useAnalysis.getState().views;
   let doc = s.doc;
+  const changed: string[] = [];
   for (const id of topLevel(s.selection)) {
     const v = views.get(id);
-    if (v?.composite) doc = updateNode(doc, id, { expanded: !v.expanded });
+    if (!v?.composite) continue;
+    doc = updateNode(doc, id, { expanded: !v.expanded });
+    changed.push(id);
   }
   // A selected primitive inside a frame collapses its frame.
-  for (const id of s.selection.filter((x) => x.includes('/'))) doc = updateNode(doc, id.split('/')[0]!, { expanded: false });
-  s.commit(doc);
+  for (const id of s.selection.filter((x) => x.includes('/'))) {
+    const frame = id.split('/')[0]!;
+    doc = updateNode(doc, frame, { expanded: false });
+    changed.push(frame);
+  }
+  if (doc === s.doc) return;
+  commitWithRoom(doc, { view: true });
+  if (changed[0]) useUi.getState().requestReveal(changed[0]);
 }
 
+export function setExpanded(id: string, expanded: boolean): void {
+  const s = useDoc.getState();
+  commitWithRoom(updateNode(s.doc, id, { expanded }), { view: true });
+  useUi.getState().requestReveal(id);
+}
+
+/** Expand all / Collapse all: a change of view; the graph reflows and the view fits it. */
 export function setAllExpanded(expanded: boolean): void {
   const s = useDoc.getState();
   const views = useAnalysis.getState().views;
   let doc = s.doc;
   for (const n of s.doc.nodes) if (views.get(n.id)?.composite && (n.expanded === true) !== expanded) doc = updateNode(doc, n.id, { expanded });
-  s.commit(doc);
+  if (doc === s.doc) return;
+  commitWithRoom(doc, { view: true });
+  useUi.getState().requestFit();
 }
 
 export function groupSelected(name: string): void {

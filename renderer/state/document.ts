@@ -16,8 +16,14 @@ export interface DocState {
   doc: ModelDocument;
   past: ModelDocument[];
   future: ModelDocument[];
-  /** The document as last saved or opened: dirty means `doc !== saved`. */
+  /** The document as last saved or opened. */
   saved: ModelDocument;
+  /**
+   * `saved` and the documents reached from it by view changes alone (layout, expand, collapse):
+   * the project is dirty when the document shown is none of them. Undoing a view change from a
+   * clean document stays clean.
+   */
+  clean: ReadonlySet<ModelDocument>;
   /** The file it belongs to (null: never saved). */
   path: string | null;
   /** Top-level node ids, or primitive ids (`node/inner.name`) inside expanded composites. */
@@ -25,7 +31,8 @@ export interface DocState {
   selectedEdges: string[];
   coalesceKey: string | null;
   coalesceAt: number;
-  commit(next: ModelDocument, opts?: { coalesce?: string }): void;
+  /** `view`: a change of view, not an edit, so a clean project stays clean. */
+  commit(next: ModelDocument, opts?: { coalesce?: string; view?: boolean }): void;
   undo(): void;
   redo(): void;
   /** Replaces the document and forgets history (new, open, template). */
@@ -39,6 +46,7 @@ export const useDoc = create<DocState>((set, get) => ({
   past: [],
   future: [],
   saved: EMPTY_DOC,
+  clean: new Set([EMPTY_DOC]),
   path: null,
   selection: [],
   selectedEdges: [],
@@ -53,6 +61,7 @@ export const useDoc = create<DocState>((set, get) => ({
     const alive = new Set(next.nodes.map((n) => n.id));
     set({
       doc: next,
+      ...(opts?.view && s.clean.has(s.doc) ? { clean: new Set([...s.clean, next]) } : {}),
       past,
       future: [],
       coalesceKey: opts?.coalesce ?? null,
@@ -74,14 +83,15 @@ export const useDoc = create<DocState>((set, get) => ({
     set({ doc: next, past: [...s.past, s.doc], future: s.future.slice(1), coalesceKey: null });
   },
   load(doc, path, opts) {
-    set({ doc, past: [], future: [], saved: opts?.dirty ? EMPTY_DOC : doc, path, selection: [], selectedEdges: [], coalesceKey: null });
+    const saved = opts?.dirty ? EMPTY_DOC : doc;
+    set({ doc, past: [], future: [], saved, clean: new Set([saved]), path, selection: [], selectedEdges: [], coalesceKey: null });
   },
   markSaved(path, doc) {
-    set({ saved: doc, path });
+    set({ saved: doc, clean: new Set([doc]), path });
   },
   select(nodes, edges = []) {
     set({ selection: nodes, selectedEdges: edges });
   },
 }));
 
-export const isDirty = (s: DocState): boolean => s.doc !== s.saved;
+export const isDirty = (s: DocState): boolean => !s.clean.has(s.doc);

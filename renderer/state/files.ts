@@ -9,6 +9,7 @@ import { buildTemplate } from '../../core/templates/index';
 import type { ModelDocument } from '../../core/graph/types';
 import { layoutPositions } from '../editor/use-auto-layout';
 import { useDoc, EMPTY_DOC, isDirty } from './document';
+import { drawingNeedsLayout } from './placement';
 import { baseName, fromWire, toProject, useProjectMeta } from './project';
 import { useUi } from './ui';
 
@@ -75,11 +76,21 @@ async function arranged(doc: ModelDocument): Promise<ModelDocument> {
   return (await layoutPositions(doc)).doc;
 }
 
+/**
+ * An opened project as it will be shown: laid out top to bottom (as L does) when its drawing is
+ * unreadable as stored (no positions, blocks on top of each other, a horizontal strip), else as
+ * stored. The layout is a view change: the project opens unmodified.
+ */
+export async function readable(doc: ModelDocument): Promise<ModelDocument> {
+  return drawingNeedsLayout(doc) ? arranged(doc) : doc;
+}
+
 export function newDocument(): void {
   guardUnsaved('Start a new model', () => {
     useProjectMeta.getState().set('Untitled', {});
     useDoc.getState().load(EMPTY_DOC, null);
     useUi.getState().close();
+    useUi.getState().requestFit();
   });
 }
 
@@ -108,8 +119,9 @@ export async function openPath(path: string): Promise<boolean> {
   try {
     const r = await api().openProject({ path });
     const project = fromWire(r.project);
+    const model = await readable(project.model);
     useProjectMeta.getState().set(project.name, project.extra);
-    useDoc.getState().load(project.model, r.path);
+    useDoc.getState().load(model, r.path);
     remember(r.path);
     for (const w of r.warnings) useUi.getState().toast('info', w);
     useUi.getState().close();
@@ -125,11 +137,12 @@ export async function openPath(path: string): Promise<boolean> {
 }
 
 /** Loads an opened project handed over at start (`cnn-studio serve PROJECT`, a file opened with the app). */
-export function adoptOpened(path: string, wire: unknown): void {
+export async function adoptOpened(path: string, wire: unknown): Promise<void> {
   try {
     const project = fromWire(wire);
+    const model = await readable(project.model);
     useProjectMeta.getState().set(project.name, project.extra);
-    useDoc.getState().load(project.model, path);
+    useDoc.getState().load(model, path);
     remember(path);
     useUi.getState().requestFit();
   } catch (e) {
@@ -228,13 +241,14 @@ export async function checkRecovery(): Promise<void> {
   }
 }
 
-export function restoreRecovery(): void {
+export async function restoreRecovery(): Promise<void> {
   const r = useFiles.getState().recovery;
   if (!r) return;
   try {
     const project = fromWire(r.project);
+    const model = await readable(project.model);
     useProjectMeta.getState().set(project.name, project.extra);
-    useDoc.getState().load(project.model, r.path, { dirty: true });
+    useDoc.getState().load(model, r.path, { dirty: true });
     useFiles.setState({ recovery: null });
     useUi.getState().requestFit();
   } catch (e) {

@@ -28,6 +28,8 @@ export interface UiState {
   /** Bumped to ask the canvas to fit the view / run auto-layout (commands come from menus and keys). */
   fitRequest: number;
   layoutRequest: number;
+  /** A block to bring into view once drawn (an expanded composite); `n` makes each request new. */
+  revealRequest: { id: string; n: number } | null;
   layoutBusy: boolean;
   setTheme(t: Theme): void;
   open(d: Dialog): void;
@@ -37,6 +39,7 @@ export interface UiState {
   dismiss(id: number): void;
   requestFit(): void;
   requestLayout(): void;
+  requestReveal(id: string): void;
   setLayoutBusy(b: boolean): void;
   toggleMinimap(): void;
 }
@@ -51,6 +54,7 @@ export const useUi = create<UiState>((set, get) => ({
   showMinimap: true,
   fitRequest: 0,
   layoutRequest: 0,
+  revealRequest: null,
   layoutBusy: false,
   setTheme(theme) {
     localStorage.setItem(THEME_KEY, theme);
@@ -79,6 +83,9 @@ export const useUi = create<UiState>((set, get) => ({
   },
   requestLayout() {
     set({ layoutRequest: get().layoutRequest + 1 });
+  },
+  requestReveal(id) {
+    set({ revealRequest: { id, n: (get().revealRequest?.n ?? 0) + 1 } });
   },
   setLayoutBusy(layoutBusy) {
     set({ layoutBusy });

@@ -1,5 +1,5 @@
 /** What the start screen's buttons do: the bundled sample, an ONNX file as a new project. */
-import { guardUnsaved, openPath, useFiles } from '../state/files';
+import { guardUnsaved, openPath, readable, useFiles } from '../state/files';
 import { useDoc } from '../state/document';
 import { useProjectMeta } from '../state/project';
 import { choosePath } from '../state/picker';
@@ -32,8 +32,9 @@ export function openOnnxFile(): void {
       useFiles.setState({ busy: 'Importing the ONNX model…' });
       try {
         const r = await api.openOnnx({ path: file });
+        const model = await readable(r.project.model);
         useProjectMeta.getState().set(r.project.name, r.project.extra);
-        useDoc.getState().load(r.project.model, null, { dirty: true });
+        useDoc.getState().load(model, null, { dirty: true });
         for (const w of r.warnings.slice(0, 3)) useUi.getState().toast('info', w);
         useUi.getState().requestFit();
       } catch (e) {

@@ -59,7 +59,7 @@ describe('project file', () => {
     ['param out of range', mutate(['model', 'nodes', 1, 'params', 'filters'], 0), 'model.nodes[1].params.filters', /at least 1/],
     ['param that does not exist', mutate(['model', 'nodes', 1, 'params', 'kernal'], 3), 'model.nodes[1].params.kernal', /not a parameter/],
     ['param null', mutate(['model', 'nodes', 1, 'params', 'kernel'], null), 'model.nodes[1].params.kernel', /.+/],
-    ['position missing', mutate(['model', 'nodes', 3, 'position'], DELETE), 'model.nodes[3].position', /missing/],
+    ['position not a number', mutate(['model', 'nodes', 3, 'position', 'x'], 'left'), 'model.nodes[3].position.x', /.+/],
     ['unknown block type', mutate(['model', 'nodes', 4, 'type'], 'wavelet'), 'model.nodes[4].type', /unknown block type "wavelet"/],
     ['duplicate node id', mutate(['model', 'nodes', 4, 'id'], 'relu'), 'model.nodes[4].id', /unique/],
     ['edge to a missing node', mutate(['model', 'edges', 0, 'to', 'node'], 'ghost'), 'model.edges[0].to.node', /no block with id "ghost"/],

@@ -1,0 +1,280 @@
+/**
+ * The canvas lays itself out as a person expects: projects open top to bottom, expanding and
+ * collapsing reflows the graph, palette clicks insert into a chain, fixes place blocks where they
+ * do not cover others, and names stay readable zoomed out. Overlaps are measured from the
+ * rendered node boxes.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, repoRoot, startServe, type ServeProcess } from './harness';
+import { addBlock, connect, docJson, fit, node, selectNode } from './editor-helpers';
+import { drawnBoxes, extent, overlappingPairs, settle, shot, zoomLevel } from './layout-helpers';
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-home-'));
+const work = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-layout-'));
+const errors: string[] = [];
+
+beforeAll(async () => {
+  process.env['CNN_STUDIO_HOME'] = home;
+  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(serve.openUrl);
+  await page.getByTestId('empty-hint').waitFor();
+});
+afterEach(async () => {
+  for (let i = 0; i < 3 && (await page.locator('.modal-backdrop').count()) > 0; i++) await page.keyboard.press('Escape');
+});
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+/** New > a template with this input size, as a person fills the gallery card. */
+async function openTemplate(p: Page, id: string, label: string, input: string): Promise<void> {
+  await p.getByRole('button', { name: 'New', exact: true }).click();
+  const card = p.getByTestId(`template-card-${id}`);
+  const field = card.getByLabel(`${label} input C×H×W`);
+  await field.fill('');
+  await field.pressSequentially(input);
+  await card.getByRole('button', { name: 'Open' }).click();
+  const discard = p.getByTestId('confirm-discard');
+  if (await discard.isVisible().catch(() => false)) await discard.click();
+  await p.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+  await settle(p);
+}
+
+async function newEmptyCanvas(p: Page): Promise<void> {
+  await p.getByRole('button', { name: 'New', exact: true }).click();
+  await p.getByTestId('template-empty').click();
+  const discard = p.getByTestId('confirm-discard');
+  if (await discard.isVisible().catch(() => false)) await discard.click();
+  await p.getByTestId('empty-hint').waitFor();
+}
+
+const isDirty = (p: Page) => p.getByTestId('dirty').isVisible();
+
+async function fittedOverlaps(p: Page): Promise<string[]> {
+  await fit(p);
+  await settle(p);
+  return overlappingPairs(await drawnBoxes(p));
+}
+
+interface Doc {
+  nodes: { id: string; name: string; type: string; position: { x: number; y: number } }[];
+  edges: { from: { node: string }; to: { node: string } }[];
+}
+const doc = async (p: Page): Promise<Doc> => JSON.parse(await docJson(p)) as Doc;
+const idOf = (d: Doc, name: string) => d.nodes.find((n) => n.name === name)!.id;
+const nameOf = (d: Doc, id: string) => d.nodes.find((n) => n.id === id)!.name;
+const feeds = (d: Doc, name: string) => d.edges.filter((e) => e.from.node === idOf(d, name)).map((e) => nameOf(d, e.to.node)).sort();
+
+describe('layout on the canvas (serve mode, Chromium)', () => {
+  it('GoogLeNet 3×64×64: Expand all and Collapse all reflow without overlaps, and are not edits', async () => {
+    await openTemplate(page, 'googlenet', 'GoogLeNet', '3x64x64');
+    await node(page, 'inception5b').waitFor();
+    await settle(page);
+    await shot(page, 'googlenet-fit');
+    // Readable at fit zoom: the names are drawn, whole, and big enough on screen to read.
+    const name = node(page, 'inception4e').locator('.bn-name');
+    await expect.poll(() => name.isVisible()).toBe(true);
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    expect((await name.boundingBox())!.height).toBeGreaterThanOrEqual(9);
+    expect(await isDirty(page)).toBe(false);
+    // Close up (the layer table zooms to at least 70 %) the full name shows beside the type.
+    await page.getByTestId('tab-summary').click();
+    await page.getByTestId('layer-row-inception4e').click();
+    await settle(page);
+    await shot(page, 'googlenet-inception4e-close');
+    expect(await zoomLevel(page)).toBeGreaterThanOrEqual(0.7);
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await page.getByTestId('tab-inspector').click();
+
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await page.locator('.react-flow__node-frame').first().waitFor();
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'googlenet-expanded-all');
+    // Every layer was drawn (the fitted view holds all of them), so the count above saw them all:
+    // one node per layer (the status bar's count) plus one frame per expanded Inception.
+    const layers = Number(/(\d+) layers/.exec((await page.getByTestId('doc-stats').textContent()) ?? '')?.[1]);
+    expect(await page.locator('.react-flow__node').count()).toBe(layers + 9);
+    expect(await page.locator('.react-flow__node-frame').count()).toBe(9);
+    expect(await isDirty(page)).toBe(false);
+
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await page.locator('.react-flow__node-frame').first().waitFor({ state: 'detached' });
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'googlenet-collapsed-all');
+    // Collapsing gives the space back: the drawing is as tall as a fresh layout, within a block.
+    const boxes = await drawnBoxes(page);
+    const tall = extent(boxes).height;
+    await page.getByRole('button', { name: 'Layout' }).click();
+    await page.locator('.canvas-busy').waitFor({ state: 'detached', timeout: 60_000 });
+    await settle(page);
+    expect(Math.abs(extent(await drawnBoxes(page)).height - tall)).toBeLessThan(400);
+    expect(await isDirty(page)).toBe(false);
+  });
+
+  it('expanding one Inception pushes the blocks below down and keeps it in view', async () => {
+    await selectNode(page, 'inception4a');
+    await page.keyboard.press('e');
+    const frame = page.locator('.react-flow__node-frame');
+    await frame.waitFor();
+    await settle(page);
+    await shot(page, 'googlenet-expand-one');
+    const box = (await frame.boundingBox())!;
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(canvas.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height + 1);
+    expect(await fittedOverlaps(page)).toEqual([]);
+    // The chain still runs downwards through the frame.
+    const d = await doc(page);
+    const y = (n: string) => d.nodes.find((x) => x.name === n)!.position.y;
+    expect(y('inception4a')).toBeGreaterThan(y('inception3b'));
+    expect(y('inception4b')).toBeGreaterThan(y('inception4a'));
+    await page.keyboard.press('e');
+    await frame.waitFor({ state: 'detached' });
+    expect(await fittedOverlaps(page)).toEqual([]);
+  });
+
+  it('ResNet-50: Expand all and Collapse all leave no overlapping blocks', async () => {
+    await openTemplate(page, 'resnet50', 'ResNet-50', '3x224x224');
+    await node(page, 'layer4').waitFor();
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await page.locator('.react-flow__node-frame').first().waitFor();
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'resnet50-expanded-all');
+    // A closer look at the first stage.
+    await page.getByTestId('tab-summary').click();
+    await page.getByTestId('layer-row-layer1').click();
+    await settle(page);
+    await shot(page, 'resnet50-expanded-layer1');
+    await page.getByTestId('tab-inspector').click();
+    await page.getByRole('button', { name: 'Collapse all' }).click();
+    await page.locator('.react-flow__node-frame').first().waitFor({ state: 'detached' });
+    expect(await fittedOverlaps(page)).toEqual([]);
+    expect(await isDirty(page)).toBe(false);
+  });
+
+  it('a new canvas starts at zoom 100%', async () => {
+    expect(await zoomLevel(page)).toBeLessThan(0.5);
+    await newEmptyCanvas(page);
+    await expect.poll(() => zoomLevel(page)).toBe(1);
+  });
+
+  it('clicking a palette block with a block of a chain selected inserts it into the chain', async () => {
+    await addBlock(page, 'input');
+    await addBlock(page, 'conv2d');
+    await addBlock(page, 'relu');
+    await addBlock(page, 'globalavgpool');
+    await addBlock(page, 'output');
+    await selectNode(page, 'conv1');
+    await addBlock(page, 'batchnorm2d');
+    let d = await doc(page);
+    expect(feeds(d, 'conv1')).toEqual(['bn1']);
+    expect(feeds(d, 'bn1')).toEqual(['relu1']);
+    expect(await page.getByTestId('diagnostic').count()).toBe(0);
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'palette-insert-chain');
+
+    // A fork: conv1 also feeds a second conv. The new block goes between conv1 and both.
+    await page.keyboard.press('Escape');
+    const canvas = page.getByTestId('canvas');
+    const cb = (await canvas.boundingBox())!;
+    await page.getByTestId('palette-conv2d').dragTo(canvas, { targetPosition: { x: cb.width - 180, y: 120 } });
+    await node(page, 'conv2').waitFor();
+    await connect(page, 'bn1', 'conv2');
+    await selectNode(page, 'bn1');
+    await addBlock(page, 'dropout');
+    d = await doc(page);
+    expect(feeds(d, 'bn1')).toEqual(['dropout1']);
+    expect(feeds(d, 'dropout1')).toEqual(['conv2', 'relu1']);
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'palette-insert-fork');
+  });
+
+  it('fixes place new blocks without covering others', async () => {
+    await newEmptyCanvas(page);
+    await addBlock(page, 'input');
+    await addBlock(page, 'conv2d');
+    await addBlock(page, 'dense');
+    await fit(page);
+    await page.getByTestId('tab-problems').click();
+    await page.getByRole('button', { name: 'Insert Flatten' }).first().click();
+    await expect.poll(async () => feeds(await doc(page), 'conv1')).toEqual(['flatten']);
+    await page.getByRole('button', { name: /Add an Output after/ }).click();
+    await expect.poll(async () => (await doc(page)).nodes.some((n) => n.type === 'output')).toBe(true);
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'fixes-placed');
+    const d = await doc(page);
+    const out = d.nodes.find((n) => n.type === 'output')!;
+    const fc = d.nodes.find((n) => n.name === 'fc1')!;
+    expect(out.position.y).toBeGreaterThan(fc.position.y);
+    await page.getByTestId('tab-inspector').click();
+  });
+
+  it('a project written by `cnn-studio template` opens top to bottom, without overlaps', async () => {
+    const file = path.join(work, 'googlenet.cnn.json');
+    execFileSync(process.execPath, [path.join(repoRoot, 'bin/cnn-studio.cjs'), 'template', 'googlenet', '--input', '3x64x64', '-o', file]);
+    const saved = readFileSync(file, 'utf8');
+    const other = await startServe([file]);
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await p.goto(other.openUrl);
+      await p.locator('[data-node-name="inception5b"]').waitFor();
+      await settle(p);
+      await shot(p, 'cli-template-first-open');
+      const boxes = await drawnBoxes(p);
+      const e = extent(boxes);
+      expect(e.height).toBeGreaterThan(e.width);
+      expect(overlappingPairs(boxes)).toEqual([]);
+      // The file's own layout was kept (it is not degenerate) and nothing was marked unsaved.
+      expect(await isDirty(p)).toBe(false);
+      expect(readFileSync(file, 'utf8')).toBe(saved);
+    } finally {
+      await p.close();
+      await other.stop();
+    }
+  });
+
+  it('a project with every block on one row, or without positions, is laid out on open', async () => {
+    const strip = path.join(work, 'strip.cnn.json');
+    const project = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/lenet-strip.cnn.json'), 'utf8')) as { model: { nodes: Record<string, unknown>[] } };
+    writeFileSync(strip, JSON.stringify(project));
+    const bare = path.join(work, 'bare.cnn.json');
+    for (const n of project.model.nodes) delete n['position'];
+    writeFileSync(bare, JSON.stringify(project));
+    for (const [file, label] of [[strip, 'strip'], [bare, 'no-positions']] as const) {
+      const other = await startServe([file]);
+      const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      try {
+        await p.goto(other.openUrl);
+        await p.locator('[data-node-name="fc3"]').waitFor();
+        await settle(p);
+        await shot(p, `open-${label}`);
+        const boxes = await drawnBoxes(p);
+        const e = extent(boxes);
+        expect(e.height, label).toBeGreaterThan(e.width);
+        expect(overlappingPairs(boxes), label).toEqual([]);
+        // Every block is in view: the view was fitted to the new layout.
+        expect(boxes.length, label).toBe(project.model.nodes.length);
+        expect(await p.getByTestId('dirty').isVisible(), label).toBe(false);
+      } finally {
+        await p.close();
+        await other.stop();
+      }
+    }
+  });
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
