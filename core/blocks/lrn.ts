@@ -12,7 +12,6 @@ export const localResponseNorm = definePrimitive({
   label: 'Local Response Norm',
   category: 'Normalization',
   description: 'Divides each activation by the energy of its neighbouring channels (AlexNet).',
-  aliases: ['LocalResponseNorm', 'LRN'],
   params: {
     size: p.int('Size (channels)', 5, 1, 1024),
     alpha: p.float('Alpha', 1e-4, { min: 0 }),
