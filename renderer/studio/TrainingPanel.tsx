@@ -18,13 +18,14 @@ import { datasetProblem } from './model-io';
 export function TrainingPanel() {
   const run = useStudio(currentRunView);
   const scan = useStudio((s) => s.scan);
+  const scanError = useStudio((s) => s.scanError);
   const settings = useStudio((s) => s.settings);
   const errors = useAnalysis((s) => s.analysis.diagnostics.filter((d) => d.severity === 'error').length);
   const totals = useAnalysis((s) => s.analysis.totals);
   const mem = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: memoryOptimizer(settings.optimizer) });
   const hasModel = useDoc((d) => d.doc.nodes.some((n) => n.type === 'input') && d.doc.nodes.some((n) => n.type === 'output'));
   const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).'
-    : !scan ? 'Load a dataset first (Data).'
+    : !scan ? (scanError ? `The dataset cannot be used: ${scanError}` : 'Load a dataset first (Data).')
     : datasetProblem(scan) ?? (errors > 0 ? `The model has ${errors} error(s): fix them in the Model view.` : null);
   const start = () => {
     const doc = useDoc.getState();
