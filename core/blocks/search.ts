@@ -41,3 +41,19 @@ export function searchBlocks(blocks: readonly BlockDef[], query: string): BlockD
   const family = q.replace(/\d+$/, '');
   return found.length > 0 || family === q || family.length < 2 ? found : rank(blocks, family);
 }
+
+/**
+ * The alias a search found the block by, when its label does not show the query (`softmax`
+ * finds "Output (classifier)"): the palette names it, so the hit does not look like a mistake.
+ */
+export function matchedAlias(b: BlockDef, query: string): string | null {
+  const q = normalizeName(query);
+  const family = q.replace(/\d+$/, '');
+  // The same two tries as searchBlocks: the query, then its family name.
+  for (const t of family !== q && family.length >= 2 ? [q, family] : [q]) {
+    if (!t || normalizeName(b.label).includes(t) || normalizeName(b.type).includes(t)) return null;
+    const alias = (b.aliases ?? []).find((a) => normalizeName(a).includes(t));
+    if (alias) return alias;
+  }
+  return null;
+}

@@ -77,7 +77,7 @@ export function NumberField({ value, integer, testId, id, label, check, onCommit
       />
       {problem && (
         <span className="field-problem" role="alert" id={messageId} data-testid={testId ? `${testId}-problem` : undefined}>
-          {problem} · kept {shown}
+          {problem} <span className="field-kept">· kept {shown}</span>
         </span>
       )}
     </span>

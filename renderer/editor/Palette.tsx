@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { BLOCKS, type BlockDef } from '../../core/blocks/index';
-import { searchBlocks } from '../../core/blocks/search';
+import { matchedAlias, searchBlocks } from '../../core/blocks/search';
 import { addFromPalette } from '../state/commands';
 import { useDoc } from '../state/document';
 import { addBlock } from '../state/ops';
@@ -66,7 +66,7 @@ export function Palette() {
           <section key={cat} className="palette-cat">
             <h3>{cat}</h3>
             {blocks.map((b) => (
-              <PaletteItem key={b.type} type={b.type} label={b.label} category={b.category} description={b.description} onAdd={() => add(b.type)} />
+              <PaletteItem key={b.type} type={b.type} label={b.label} category={b.category} description={b.description} alias={matchedAlias(b, query)} onAdd={() => add(b.type)} />
             ))}
           </section>
         ))}

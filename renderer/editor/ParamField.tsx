@@ -70,7 +70,7 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
       const mode = value === 'same' || value === 'valid' ? value : 'custom';
       const [h, w] = mode === 'custom' ? asPair(value) : [0, 0];
       control = (
-        <span className="pair">
+        <span className="pair with-mode">
           <select value={mode} data-testid={id} aria-label={spec.label} onChange={(e) => onChange(e.target.value === 'custom' ? 0 : e.target.value)}>
             <option value="same">same</option>
             <option value="valid">valid</option>

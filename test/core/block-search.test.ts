@@ -1,7 +1,8 @@
 /** The palette's search by the names people use (core/blocks/search.ts, aliases in core/blocks/*). */
 import { describe, expect, it } from 'vitest';
 import { BLOCKS } from '../../core/blocks/index';
-import { normalizeName, searchBlocks } from '../../core/blocks/search';
+import { matchedAlias, normalizeName, searchBlocks } from '../../core/blocks/search';
+import { getBlock } from '../../core/blocks/index';
 
 const first = (q: string) => searchBlocks(BLOCKS, q)[0]?.type;
 const types = (q: string) => searchBlocks(BLOCKS, q).map((b) => b.type);
@@ -41,6 +42,14 @@ describe('palette search', () => {
   it('matches short names against names only, not inside description words', () => {
     expect(types('gap')).toEqual(['globalavgpool']);
     expect(types('bn')).toEqual(['batchnorm2d']);
+  });
+
+  it('names the alias a hit was found by, only when the label does not show the query', () => {
+    expect(matchedAlias(getBlock('output')!, 'softmax')).toBe('softmax');
+    expect(matchedAlias(getBlock('globalavgpool')!, 'AdaptiveAvg')).toBe('AdaptiveAvgPool2d');
+    expect(matchedAlias(getBlock('dense')!, 'dense')).toBeNull();
+    expect(matchedAlias(getBlock('maxpool2d')!, 'maxpool')).toBeNull();
+    expect(matchedAlias(getBlock('leakyrelu')!, 'relu6')).toBeNull();
   });
 
   it('shows everything for an empty query and nothing for nonsense', () => {

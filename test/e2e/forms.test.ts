@@ -144,6 +144,9 @@ describe('forms in Chromium (serve mode)', () => {
     expect((await found('maxpool'))[0]).toBe('maxpool2d');
     expect((await found('avgpool'))[0]).toBe('avgpool2d');
     expect(await found('softmax')).toEqual(['output']);
+    // The name it was found by shows beside the label.
+    expect(await page.getByTestId('palette-output').textContent()).toBe('Output (classifier)as “softmax”');
+    await shoot('palette-softmax');
     await search.fill('');
   });
 
