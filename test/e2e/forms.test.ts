@@ -5,7 +5,7 @@
  * alone and blocks Train with the reason beside the button; the Summary's memory estimate uses
  * the Train tab's batch and optimizer; the palette finds blocks by the names people use; Try it
  * reports an unreadable file by name and classifies the rest; the export opsets are the CLI's.
- * Screenshots go to screenshots/forms-*.png.
+ * Screenshots go to screenshots/forms-*-{light,dark}.png.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -52,8 +52,12 @@ async function refusal(field: Locator): Promise<string> {
   return (await page.locator(`[id="${id}"]`).textContent()) ?? '';
 }
 
+/** Light and dark screenshots; the page is left in the light theme. */
 async function shoot(name: string, p: Page = page): Promise<void> {
-  await p.screenshot({ path: screenshotPath(`forms-${name}`) });
+  for (const theme of ['dark', 'light'] as const) {
+    await p.evaluate((t) => window.__cnnStudio!.setTheme(t), theme);
+    await p.screenshot({ path: screenshotPath(`forms-${name}-${theme}`) });
+  }
 }
 
 async function openLeNet(p: Page): Promise<void> {
