@@ -27,8 +27,10 @@ function sideProblem(min: number, max: number, v: number): string | null {
 export function ParamField({ name, spec, value, groups, problem, onChange }: Props) {
   const id = `param-${name}`;
   const check = (v: ParamValue) => checkParam(spec, v);
-  // One side of a pair is checked on its own, so the reason speaks of the number typed.
-  const checkSide = (v: number) => (spec.kind === 'pair' || spec.kind === 'padding' ? sideProblem(spec.kind === 'pair' ? spec.min : 0, spec.kind === 'pair' ? spec.max : MAX_EXTENT, v) : null);
+  // One side of a pair (kernel, stride, padding pixels) is checked on its own, so the reason
+  // speaks of the number typed rather than of the [h, w] pair it would make.
+  const [sideMin, sideMax] = spec.kind === 'pair' ? [spec.min, spec.max] : [0, MAX_EXTENT];
+  const checkSide = (v: number) => sideProblem(sideMin, sideMax, v);
   let control;
   switch (spec.kind) {
     case 'int':

@@ -16,8 +16,8 @@ export function InputMatch({ scan }: { scan: DatasetScan }) {
   const problems: string[] = [];
   if (s && s.channels !== inp.channels) problems.push(`the images are ${s.channels === 1 ? 'grayscale (1 channel)' : 'RGB (3 channels)'}, the Input block takes ${inp.channels} channel${inp.channels > 1 ? 's' : ''}`);
   if (s && (s.width !== inp.width || s.height !== inp.height)) problems.push(`the images are ${s.width}×${s.height}, the Input block takes ${inp.width}×${inp.height} (images are resized when training)`);
-  // A dataset of fewer than two classes is reported on its own (DatasetProblem); the Output block
-  // is not compared with it and not offered to change.
+  // A dataset of fewer than two classes cannot train (datasetProblem: the Train tab says so); the
+  // Output block is not compared with it, not offered to change, and no "match" is claimed.
   const trainable = datasetProblem(scan) === null;
   if (trainable && classes !== null && classes !== scan.classes.length) problems.push(`the Output block has ${classes} classes, the dataset ${scan.classes.length}`);
   if (!trainable && problems.length === 0) return null;
