@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Project } from './graph/project';
 import type { EvalMetrics } from './train/metrics';
+import { MAX_OPSET, MIN_EXPORT_OPSET } from './onnx/validate';
 import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu'] as const;
@@ -83,6 +84,8 @@ const uploadedImage = z.object({ name: z.string().min(1).max(400), data: z.strin
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 export const SCHEDULES = ['constant', 'step', 'cosine', 'onecycle'] as const;
+/** Learning rates that suit each optimizer when none is chosen (one-cycle peaks); CLI and Train tab. */
+export const DEFAULT_LR: Record<(typeof OPTIMIZERS)[number], number> = { sgd: 0.05, adam: 1e-3, adamw: 3e-3 };
 export const TRAIN_DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
 /** The training panel's settings; the backend fills the rest with the trainer's defaults. */
@@ -166,7 +169,7 @@ export const requestSchemas = {
     .object({
       runId: runIdSchema,
       checkpoint: z.enum(['best', 'last']),
-      opset: z.number().int().min(11).max(21),
+      opset: z.number().int().min(MIN_EXPORT_OPSET).max(MAX_OPSET),
       path: filePath,
       modelName: z.string().max(200).optional(),
       description: z.string().max(2000).optional(),

@@ -8,6 +8,7 @@ export function elementwise(d: {
   type: string;
   label: string;
   description: string;
+  aliases?: readonly string[];
   op: string;
   params?: ParamSpecs;
   attrs?: (P: Params) => Record<string, AttrInput>;
@@ -18,6 +19,7 @@ export function elementwise(d: {
     label: d.label,
     category: 'Activation',
     description: d.description,
+    ...(d.aliases ? { aliases: d.aliases } : {}),
     params: d.params ?? {},
     infer: ([x]) => ({ ok: true, shapes: [x!] }),
     cost: ([x]) => ({ macs: 0, otherOps: size(x!) * (d.opsPerElement ?? 1) }),

@@ -12,6 +12,7 @@ export const add = definePrimitive({
   label: 'Add (skip)',
   category: 'Merge',
   description: 'Adds its inputs element by element: the residual (skip) connection.',
+  aliases: ['skip', 'shortcut', 'residual connection', 'sum', 'elementwise add'],
   params: { inputs: p.int('Inputs', 2, 2, 64) },
   inputPorts: (P) => mergePorts(P),
   infer(xs) {

@@ -8,6 +8,7 @@ export const avgPool2d = definePrimitive({
   label: 'Average Pool 2D',
   category: 'Pooling',
   description: 'Averages each window; shrinks H×W by the stride.',
+  aliases: ['AveragePooling2D', 'average pooling', 'mean pool'],
   params: { ...poolParams, countIncludePad: p.bool('Count padding', true, 'Padding zeros count in the average (PyTorch count_include_pad)') },
   infer: ([x], P) => poolInfer(x!, P),
   cost(_i, [y], P) {

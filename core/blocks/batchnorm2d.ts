@@ -14,6 +14,7 @@ export const batchNorm2d = definePrimitive({
   label: 'Batch Norm 2D',
   category: 'Normalization',
   description: 'Normalizes each channel over the batch, then scales and shifts it (learned).',
+  aliases: ['bn', 'BatchNormalization', 'batch normalization'],
   params: {
     eps: p.float('Epsilon', 1e-5, { min: 0, exclusiveMin: true }),
     momentum: p.float('Momentum', 0.1, { min: 0, max: 1 }),

@@ -8,6 +8,7 @@ export const concat = definePrimitive({
   label: 'Concat (channels)',
   category: 'Merge',
   description: 'Stacks its inputs along the channel axis (Inception branches).',
+  aliases: ['cat', 'concatenate', 'Concatenate', 'merge'],
   params: { inputs: p.int('Inputs', 2, 2, 64) },
   inputPorts: (P) => mergePorts(P),
   infer(xs) {

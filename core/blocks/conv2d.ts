@@ -11,6 +11,7 @@ export const conv2d = definePrimitive({
   label: 'Conv 2D',
   category: 'Convolution',
   description: 'Convolution over an image: each filter slides over all input channels (of its group).',
+  aliases: ['convolution', 'Conv'],
   params: {
     filters: p.int('Filters', 16, 1, 65536),
     kernel: p.pair('Kernel (h×w)', 3),

@@ -117,6 +117,11 @@ interface BlockCommon {
   label: string;
   category: Category;
   description: string;
+  /**
+   * Other names people know the block by (PyTorch, Keras, ONNX, papers): the palette's search
+   * finds the block by them. Written as people type them; matching ignores case and separators.
+   */
+  aliases?: readonly string[];
   params: ParamSpecs;
   /** Names of input ports (edges address them by index). */
   inputPorts(P: Params, env: BlockEnv): string[];

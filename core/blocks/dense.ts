@@ -8,6 +8,7 @@ export const dense = definePrimitive({
   label: 'Dense',
   category: 'Dense',
   description: 'Every output is a weighted sum of every input (fully connected).',
+  aliases: ['fc', 'fully connected', 'Linear', 'InnerProduct', 'Gemm'],
   params: { units: p.int('Units', 128, 1, 1 << 20), bias: p.bool('Bias', true) },
   infer: ([x], P) => denseInfer(x!, num(P, 'units')),
   weights: ([x], _o, P) => denseWeights(x!, num(P, 'units'), bool(P, 'bias')),

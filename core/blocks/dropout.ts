@@ -10,6 +10,7 @@ export const dropout = definePrimitive({
   label: 'Dropout',
   category: 'Regularization',
   description: 'Randomly zeroes activations while training to reduce overfitting.',
+  aliases: ['drop'],
   params: { p: p.float('Drop probability', 0.5, { min: 0, max: 1, exclusiveMax: true }) },
   infer: ([x]) => ({ ok: true, shapes: [x!] }),
   cost: ([x]) => ({ macs: 0, otherOps: size(x!) }),

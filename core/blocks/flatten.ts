@@ -6,6 +6,7 @@ export const flatten = definePrimitive({
   label: 'Flatten',
   category: 'Shape',
   description: 'Turns a feature map into a vector for dense layers.',
+  aliases: ['reshape', 'view'],
   params: {},
   infer: ([x]) => ({ ok: true, shapes: [[size(x!)]] }),
   receptive: ([x]) => (x!.length === 3 ? 'global' : 'identity'),

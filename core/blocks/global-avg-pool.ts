@@ -8,6 +8,7 @@ export const globalAvgPool = definePrimitive({
   label: 'Global Avg Pool',
   category: 'Pooling',
   description: 'Averages each channel over the whole map; makes the network independent of input size.',
+  aliases: ['gap', 'AdaptiveAvgPool2d', 'GlobalAveragePooling2D', 'GlobalAveragePool', 'global pooling'],
   params: { flatten: p.bool('Flatten', true, 'Output N×C instead of N×C×1×1') },
   infer([x], P) {
     const bad = needImage(x!);

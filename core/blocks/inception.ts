@@ -17,6 +17,7 @@ export const inception = defineComposite({
   label: 'Inception module',
   category: 'Composite',
   description: 'Four parallel branches (1×1, 3×3, 5×5, pool) concatenated: GoogLeNet.',
+  aliases: ['GoogLeNet', 'inception block'],
   params: {
     n1x1: p.int('#1×1', 64, 1, 65536),
     n3x3red: p.int('#3×3 reduce', 96, 1, 65536),

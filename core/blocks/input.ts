@@ -7,6 +7,7 @@ export const input = definePrimitive({
   label: 'Input (image)',
   category: 'Input/Output',
   description: 'The input image: channels × height × width.',
+  aliases: ['image', 'data', 'placeholder', 'InputLayer'],
   params: {
     channels: p.int('Channels', 3, 1, 4096),
     height: p.int('Height', 224, 1, 65536),

@@ -6,6 +6,7 @@ export const leakyRelu = elementwise({
   type: 'leakyrelu',
   label: 'Leaky ReLU',
   description: 'Like ReLU but lets a small slope through for negative inputs.',
+  aliases: ['lrelu', 'PReLU'],
   op: 'LeakyRelu',
   params: { slope: p.float('Negative slope', 0.01, { min: 0 }) },
   attrs: (P) => ({ alpha: num(P, 'slope') }),

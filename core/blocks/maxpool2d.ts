@@ -8,6 +8,7 @@ export const maxPool2d = definePrimitive({
   label: 'Max Pool 2D',
   category: 'Pooling',
   description: 'Keeps the largest value in each window; shrinks H×W by the stride.',
+  aliases: ['MaxPooling2D', 'max pooling'],
   params: { ...poolParams },
   infer: ([x], P) => poolInfer(x!, P),
   cost(_i, [y], P) {

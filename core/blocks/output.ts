@@ -12,6 +12,7 @@ export const output = definePrimitive({
   label: 'Output (classifier)',
   category: 'Input/Output',
   description: 'Class logits. Its class count follows the dataset.',
+  aliases: ['classifier', 'head', 'logits', 'softmax', 'fc', 'linear'],
   params: {
     classes: p.int('Classes', 10, 1, 1 << 20),
     head: p.enumOf('Head', 'dense', ['dense', 'identity'], 'dense: a fully connected layer to the classes; identity: the input already has one value per class'),

@@ -14,19 +14,25 @@ export type ParamSpec =
   | (Common & { kind: 'bool'; default: boolean })
   | (Common & { kind: 'enum'; default: string; options: readonly string[] })
   /** A positive integer or an [h, w] pair (kernel, stride, dilation). */
-  | (Common & { kind: 'pair'; default: number | readonly [number, number]; min: number })
+  | (Common & { kind: 'pair'; default: number | readonly [number, number]; min: number; max: number })
   /** A non-negative integer, an [h, w] pair, or 'same' / 'valid'. */
   | (Common & { kind: 'padding'; default: number | string | readonly [number, number] })
   | (Common & { kind: 'string'; default: string });
 
 export type ParamSpecs = Record<string, ParamSpec>;
 
+/**
+ * The largest window, step or padding a pair parameter takes: the Input block's largest side.
+ * A kernel of 1e9 is a slip of the keyboard, refused rather than clamped or left to the shape rule.
+ */
+export const MAX_EXTENT = 65536;
+
 export const p = {
   int: (label: string, def: number, min: number, max?: number, help?: string): ParamSpec => ({ kind: 'int', label, default: def, min, ...(max !== undefined ? { max } : {}), ...(help ? { help } : {}) }),
   float: (label: string, def: number, o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; help?: string } = {}): ParamSpec => ({ kind: 'float', label, default: def, ...o }),
   bool: (label: string, def: boolean, help?: string): ParamSpec => ({ kind: 'bool', label, default: def, ...(help ? { help } : {}) }),
   enumOf: (label: string, def: string, options: readonly string[], help?: string): ParamSpec => ({ kind: 'enum', label, default: def, options, ...(help ? { help } : {}) }),
-  pair: (label: string, def: number | readonly [number, number], min = 1): ParamSpec => ({ kind: 'pair', label, default: def, min }),
+  pair: (label: string, def: number | readonly [number, number], min = 1, max = MAX_EXTENT): ParamSpec => ({ kind: 'pair', label, default: def, min, max }),
   padding: (label: string, def: number | string | readonly [number, number]): ParamSpec => ({ kind: 'padding', label, default: def }),
   string: (label: string, def: string): ParamSpec => ({ kind: 'string', label, default: def }),
 };
@@ -60,16 +66,16 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
     case 'string':
       return typeof value === 'string' ? null : `must be text, got ${describe(value)}`;
     case 'pair': {
-      const ok = (x: unknown) => isInt(x) && x >= spec.min;
+      const ok = (x: unknown) => isInt(x) && x >= spec.min && x <= spec.max;
       if (ok(value)) return null;
       if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return null;
-      return `must be a whole number >= ${spec.min} or a pair [h, w] of them, got ${describe(value)}`;
+      return `must be a whole number from ${spec.min} to ${spec.max} or a pair [h, w] of them, got ${describe(value)}`;
     }
     case 'padding': {
-      const ok = (x: unknown) => isInt(x) && x >= 0;
+      const ok = (x: unknown) => isInt(x) && x >= 0 && x <= MAX_EXTENT;
       if (value === 'same' || value === 'valid' || ok(value)) return null;
       if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return null;
-      return `must be "same", "valid", a whole number >= 0 or a pair [h, w], got ${describe(value)}`;
+      return `must be "same", "valid", a whole number from 0 to ${MAX_EXTENT} or a pair [h, w], got ${describe(value)}`;
     }
   }
 }

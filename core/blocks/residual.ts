@@ -16,6 +16,7 @@ export const residual = defineComposite({
   label: 'Residual block',
   category: 'Composite',
   description: 'Two or three convs plus a skip connection (ResNet). Repeat it to make a stage.',
+  aliases: ['ResNet', 'BasicBlock', 'Bottleneck', 'skip', 'resblock'],
   params: {
     variant: p.enumOf('Variant', 'basic', ['basic', 'bottleneck']),
     planes: p.int('Width (planes)', 64, 1, 65536, 'Output channels: planes (basic) or 4 × planes (bottleneck)'),

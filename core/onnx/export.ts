@@ -14,15 +14,10 @@ import { GraphBuilder } from './builder';
 import type { Model, OpsetImport } from './ir';
 import { metadataProps, type ColorMode, type ModelMetadata, type ResizeMode } from './metadata';
 import { foldBatchNorm } from './fold-bn';
-import { MAX_OPSET } from './validate';
+import { DEFAULT_OPSET, MAX_OPSET, MIN_EXPORT_OPSET } from './validate';
 import { plural } from '../text/plural';
 
-export const DEFAULT_OPSET = 17;
-/**
- * Every op the blocks emit for inference has its current meaning since opset 11 (pools' ceil_mode
- * since 10; Softmax over the last axis of N x classes is the same before and after 13).
- */
-export const MIN_EXPORT_OPSET = 11;
+export { DEFAULT_OPSET, MIN_EXPORT_OPSET };
 
 export type WeightSource = ReadonlyMap<string, Float32Array> | Readonly<Record<string, Float32Array>>;
 

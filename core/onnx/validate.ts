@@ -9,6 +9,15 @@ import { OnnxFormatError } from './errors';
 /** Opsets of the default domain the studio reads; 26 is the newest onnxruntime-node 1.30 loads. */
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 26;
+/**
+ * Export: every op the blocks emit for inference has its current meaning since opset 11 (pools'
+ * ceil_mode since 10; Softmax over the last axis of N x classes is the same before and after 13).
+ * Kept here, beside MAX_OPSET, so the page's opset list and the CLI read the same range.
+ */
+export const MIN_EXPORT_OPSET = 11;
+export const DEFAULT_OPSET = 17;
+/** Every opset an export may target, oldest first (the Export panel's list, the CLI's --opset). */
+export const EXPORT_OPSETS: readonly number[] = Array.from({ length: MAX_OPSET - MIN_EXPORT_OPSET + 1 }, (_, i) => MIN_EXPORT_OPSET + i);
 /** ONNX IR versions onnxruntime-node 1.30 accepts (measured: 13 loads, 14 does not). */
 export const MIN_IR_VERSION = 3;
 export const MAX_IR_VERSION = 13;

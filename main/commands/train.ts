@@ -12,14 +12,12 @@ import { parseProject } from '../../core/graph/project';
 import { ProjectFileError } from '../../core/graph/errors';
 import { startTraining, type TrainingRun } from '../trainer/start';
 import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
+import { DEFAULT_LR } from '../../core/api';
 import { TrainError } from '../trainer/run-folder';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
 import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
-
-/** Learning rates that suit each optimizer when --lr is not given (one-cycle peaks). */
-export const DEFAULT_LR: Record<OptimizerChoice, number> = { sgd: 0.05, adam: 1e-3, adamw: 3e-3 };
 
 interface TrainFlags {
   data: string;

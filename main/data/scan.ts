@@ -248,6 +248,7 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
   const n = result.classes.length;
   const counts: ScanResult['counts'] = { train: countBy(result.splits.train, n), val: countBy(result.splits.val, n) };
   if (result.splits.test) counts.test = countBy(result.splits.test, n);
+  if (n === 0) warnings.push(`no class folders with images: a classifier needs at least two, one sub-folder of images per class`);
   if (n === 1) warnings.push(`only one class (${result.classes[0]}): a classifier needs at least two class folders`);
   const imb = imbalanceWarning(result.classes, counts.train, ratio, 'train');
   if (imb) warnings.push(imb);

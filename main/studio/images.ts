@@ -49,6 +49,12 @@ export interface Upload {
   data: string;
 }
 
+/** Why an upload cannot be an image the studio reads (its name's extension), or null. */
+export function uploadProblem(u: Upload): string | null {
+  const ext = path.extname(u.name).toLowerCase();
+  return (IMAGE_EXTENSIONS as readonly string[]).includes(ext) ? null : `${u.name}: not an image file (${IMAGE_EXTENSIONS.join(', ')})`;
+}
+
 /** Writes uploads to a fresh temp folder; `use` gets the files; the folder is removed after. */
 export async function withUploadedFiles<T>(uploads: readonly Upload[], use: (files: string[]) => Promise<T>): Promise<T> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cnn-studio-upload-'));
@@ -57,9 +63,8 @@ export async function withUploadedFiles<T>(uploads: readonly Upload[], use: (fil
     for (const [i, u] of uploads.entries()) {
       // Only the extension of the given name is kept: the name never becomes a path.
       const ext = path.extname(u.name).toLowerCase();
-      if (!(IMAGE_EXTENSIONS as readonly string[]).includes(ext)) {
-        throw new StudioError('not-an-image', `${u.name}: not an image file (${IMAGE_EXTENSIONS.join(', ')})`);
-      }
+      const problem = uploadProblem(u);
+      if (problem) throw new StudioError('not-an-image', problem);
       const file = path.join(dir, `${i}${ext}`);
       await fs.writeFile(file, Buffer.from(u.data, 'base64'));
       files.push(file);

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { BLOCKS, type BlockDef } from '../../core/blocks/index';
+import { matchedAlias, searchBlocks } from '../../core/blocks/search';
 import { addFromPalette } from '../state/commands';
 import { useDoc } from '../state/document';
 import { addBlock } from '../state/ops';
@@ -17,12 +18,11 @@ export function Palette() {
   const rf = useReactFlow();
   const input = useRef<HTMLInputElement>(null);
 
+  // Best match first: its category comes first, and Enter adds it.
   const matches = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    const hit = (b: BlockDef) => !q || `${b.label} ${b.type} ${b.category} ${b.description}`.toLowerCase().includes(q);
     const byCat = new Map<string, BlockDef[]>();
-    for (const b of BLOCKS) {
-      if (HIDDEN.has(b.type) || !hit(b)) continue;
+    for (const b of searchBlocks(BLOCKS, query)) {
+      if (HIDDEN.has(b.type)) continue;
       const l = byCat.get(b.category);
       if (l) l.push(b);
       else byCat.set(b.category, [b]);
@@ -68,7 +68,7 @@ export function Palette() {
           <section key={cat} className="palette-cat">
             <h3>{cat}</h3>
             {blocks.map((b) => (
-              <PaletteItem key={b.type} type={b.type} label={b.label} category={b.category} description={b.description} onAdd={() => add(b.type)} />
+              <PaletteItem key={b.type} type={b.type} label={b.label} category={b.category} description={b.description} alias={matchedAlias(b, query)} onAdd={() => add(b.type)} />
             ))}
           </section>
         ))}

@@ -9,10 +9,12 @@ interface Props {
   description: string;
   testId?: string;
   params?: Params;
+  /** The other name a search found it by ("softmax"), shown beside the label. */
+  alias?: string | null;
   onAdd(): void;
 }
 
-export function PaletteItem({ type, label, category, description, testId, params, onAdd }: Props) {
+export function PaletteItem({ type, label, category, description, testId, params, alias, onAdd }: Props) {
   return (
     <button
       type="button"
@@ -28,7 +30,14 @@ export function PaletteItem({ type, label, category, description, testId, params
       onClick={onAdd}
     >
       <span className="chip" style={{ background: categoryColor(category) }} />
-      <span className="palette-label">{label}</span>
+      {alias ? (
+        <span className="palette-text">
+          <span className="palette-label">{label}</span>
+          <span className="palette-alias">as “{alias}”</span>
+        </span>
+      ) : (
+        <span className="palette-label">{label}</span>
+      )}
     </button>
   );
 }

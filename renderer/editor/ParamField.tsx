@@ -1,5 +1,5 @@
 import type { ParamSpec } from '../../core/blocks/params';
-import { checkParam } from '../../core/blocks/params';
+import { checkParam, MAX_EXTENT } from '../../core/blocks/params';
 import type { GroupDef, ParamValue } from '../../core/graph/types';
 import { NumberField } from './NumberField';
 
@@ -17,15 +17,25 @@ const asPair = (v: ParamValue): [number, number] => (typeof v === 'number' ? [v,
 /** A square pair is stored as one number, the way people write "3×3 kernel, stride 2". */
 const fromPair = (h: number, w: number): ParamValue => (h === w ? h : [h, w]);
 
+function sideProblem(min: number, max: number, v: number): string | null {
+  if (v < min) return `must be at least ${min}, got ${v}`;
+  if (v > max) return `must be at most ${max}, got ${v}`;
+  return null;
+}
+
 /** One inspector row, generated from the block's parameter spec: bounds, enums, pairs, padding. */
 export function ParamField({ name, spec, value, groups, problem, onChange }: Props) {
   const id = `param-${name}`;
   const check = (v: ParamValue) => checkParam(spec, v);
+  // One side of a pair (kernel, stride, padding pixels) is checked on its own, so the reason
+  // speaks of the number typed rather than of the [h, w] pair it would make.
+  const [sideMin, sideMax] = spec.kind === 'pair' ? [spec.min, spec.max] : [0, MAX_EXTENT];
+  const checkSide = (v: number) => sideProblem(sideMin, sideMax, v);
   let control;
   switch (spec.kind) {
     case 'int':
     case 'float':
-      control = <NumberField value={Number(value)} integer={spec.kind === 'int'} min={spec.min} max={spec.max} testId={id} label={spec.label} check={(v) => check(v)} onCommit={onChange} />;
+      control = <NumberField value={Number(value)} integer={spec.kind === 'int'} testId={id} label={spec.label} check={(v) => check(v)} onCommit={onChange} />;
       break;
     case 'bool':
       control = <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-testid={id} aria-label={spec.label} />;
@@ -51,9 +61,9 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
       const [h, w] = asPair(value);
       control = (
         <span className="pair">
-          <NumberField value={h} integer min={spec.min} testId={id} label={`${spec.label} height`} check={(v) => check(fromPair(v, w))} onCommit={(v) => onChange(fromPair(v, w))} />
+          <NumberField value={h} integer testId={id} label={`${spec.label} height`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(v, w))} />
           <span className="times">×</span>
-          <NumberField value={w} integer min={spec.min} testId={`${id}-w`} label={`${spec.label} width`} check={(v) => check(fromPair(h, v))} onCommit={(v) => onChange(fromPair(h, v))} />
+          <NumberField value={w} integer testId={`${id}-w`} label={`${spec.label} width`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(h, v))} />
         </span>
       );
       break;
@@ -62,7 +72,7 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
       const mode = value === 'same' || value === 'valid' ? value : 'custom';
       const [h, w] = mode === 'custom' ? asPair(value) : [0, 0];
       control = (
-        <span className="pair">
+        <span className="pair with-mode">
           <select value={mode} data-testid={id} aria-label={spec.label} onChange={(e) => onChange(e.target.value === 'custom' ? 0 : e.target.value)}>
             <option value="same">same</option>
             <option value="valid">valid</option>
@@ -70,9 +80,9 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
           </select>
           {mode === 'custom' && (
             <>
-              <NumberField value={h} integer min={0} testId={`${id}-h`} label={`${spec.label} height`} check={(v) => check(fromPair(v, w))} onCommit={(v) => onChange(fromPair(v, w))} />
+              <NumberField value={h} integer testId={`${id}-h`} label={`${spec.label} height`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(v, w))} />
               <span className="times">×</span>
-              <NumberField value={w} integer min={0} testId={`${id}-w`} label={`${spec.label} width`} check={(v) => check(fromPair(h, v))} onCommit={(v) => onChange(fromPair(h, v))} />
+              <NumberField value={w} integer testId={`${id}-w`} label={`${spec.label} width`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(h, v))} />
             </>
           )}
         </span>

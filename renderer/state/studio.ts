@@ -4,9 +4,9 @@
  * results. Runs live in the backend, so a reloaded page lists them and re-attaches to the live one.
  */
 import { create } from 'zustand';
-import { matchModelToData } from '../studio/model-io';
+import { datasetProblem, matchModelToData } from '../studio/model-io';
 import type { DatasetScan, EvalView, RunView, StudioClient, TrainSettingsInput } from '../../core/api';
-import { stepCurveX } from '../../core/api';
+import { DEFAULT_LR, stepCurveX } from '../../core/api';
 
 export type StudioView = 'model' | 'data' | 'train' | 'evaluate' | 'predict' | 'inside' | 'export';
 
@@ -23,7 +23,7 @@ function initialView(): StudioView {
 
 /** The trainer's defaults (main/trainer/settings.ts), shown in the form. */
 export const DEFAULT_TRAIN_SETTINGS: TrainSettingsInput = {
-  epochs: 15, batchSize: 64, optimizer: 'adamw', lr: 3e-3, schedule: 'onecycle', weightDecay: 1e-2,
+  epochs: 15, batchSize: 64, optimizer: 'adamw', lr: DEFAULT_LR.adamw, schedule: 'onecycle', weightDecay: 1e-2,
   labelSmoothing: 0, augment: true, device: 'auto', valSplit: 0.1, seed: 0,
 };
 
@@ -143,8 +143,9 @@ export async function loadDataset(path: string, opts: { adjustModel?: boolean } 
   try {
     const scan = await api().scanDataset({ path: p, valSplit: useStudio.getState().settings.valSplit });
     useStudio.setState({ scan, scanning: false });
-    // The Output block's class count follows the dataset (one undoable edit).
-    if (opts.adjustModel !== false && scan.classes.length > 0) matchModelToData({ classes: scan.classes.length });
+    // The Output block's class count follows the dataset (one undoable edit), unless the dataset
+    // cannot be trained on: one class or none says the folder is wrong, not the model.
+    if (opts.adjustModel !== false && datasetProblem(scan) === null) matchModelToData({ classes: scan.classes.length });
   } catch (e) {
     useStudio.setState({ scan: null, scanning: false, scanError: e instanceof Error ? e.message : String(e) });
   }

@@ -1,9 +1,22 @@
+import { useId } from 'react';
 import { useStudio, loadDataset } from '../state/studio';
 import { choosePath } from '../state/picker';
 import { ClassList } from './ClassList';
 import { DataWarnings } from './DataWarnings';
 import { InputMatch } from './InputMatch';
 import { pluralWord } from '../../core/text/plural';
+import { NumberField } from '../editor/NumberField';
+import { between } from '../editor/number-text';
+
+function InlineNumber({ label, value, integer = false, check, testId, onCommit }: { label: string; value: number; integer?: boolean; check(v: number): string | null; testId: string; onCommit(v: number): void }) {
+  const id = useId();
+  return (
+    <span className="inline-field">
+      <label htmlFor={id}>{label}</label>
+      <NumberField id={id} value={value} integer={integer} label={label} testId={testId} check={check} onCommit={onCommit} />
+    </span>
+  );
+}
 
 /** Step 1: the image folder (one sub-folder per class), what is in it, and how it is split. */
 export function DatasetPanel() {
@@ -38,16 +51,12 @@ export function DatasetPanel() {
           <DataWarnings scan={s.scan} />
           <section className="split-settings">
             <h3>Split</h3>
-            <label className="inline-field">
-              Validation fraction (class folders only)
-              <input type="number" min={0} max={0.9} step={0.05} value={s.settings.valSplit} data-testid="val-split"
-                onChange={(e) => s.setSettings({ valSplit: Math.max(0, Math.min(0.9, Number(e.target.value) || 0)) })}
-                onBlur={() => void loadDataset(s.datasetPath)} />
-            </label>
-            <label className="inline-field">
-              Seed
-              <input type="number" min={0} step={1} value={s.settings.seed} onChange={(e) => s.setSettings({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
-            </label>
+            <InlineNumber label="Validation fraction (class folders only)" value={s.settings.valSplit} check={between(0, 0.9)} testId="val-split"
+              onCommit={(v) => {
+                s.setSettings({ valSplit: v });
+                void loadDataset(s.datasetPath);
+              }} />
+            <InlineNumber label="Seed" value={s.settings.seed} integer check={between(0, 2 ** 31)} testId="split-seed" onCommit={(v) => s.setSettings({ seed: v })} />
           </section>
           <ClassList scan={s.scan} />
         </>

@@ -6,15 +6,15 @@ import { RunPicker } from './RunPicker';
 import { useDoc } from '../state/document';
 import { toProject } from '../state/project';
 import { Snippets } from './Snippets';
+import { DEFAULT_OPSET, EXPORT_OPSETS } from '../../core/onnx/validate';
 
-const OPSETS = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
 
 /** Step 6: ONNX (opset, metadata, best or last checkpoint) and the PyTorch project for torchrun. */
 export function ExportPanel() {
   const api = useStudio((s) => s.api);
   const run = useStudio(currentRunView);
   const [checkpoint, setCheckpoint] = useState<'best' | 'last'>('best');
-  const [opset, setOpset] = useState(17);
+  const [opset, setOpset] = useState(DEFAULT_OPSET);
   const [modelName, setModelName] = useState('');
   const [description, setDescription] = useState('');
   const [author, setAuthor] = useState('');
@@ -73,7 +73,7 @@ export function ExportPanel() {
         <h3>ONNX</h3>
         <div className="form-grid">
           <label className="field"><span className="field-label">Opset</span>
-            <select value={opset} onChange={(e) => setOpset(Number(e.target.value))} data-testid="export-opset">{OPSETS.map((o) => <option key={o} value={o}>{o}{o === 17 ? ' (default)' : ''}</option>)}</select>
+            <select value={opset} onChange={(e) => setOpset(Number(e.target.value))} data-testid="export-opset">{EXPORT_OPSETS.map((o) => <option key={o} value={o}>{o}{o === DEFAULT_OPSET ? ' (default)' : ''}</option>)}</select>
           </label>
           <label className="field"><span className="field-label">Model name</span><input value={modelName} placeholder={run?.id ?? ''} onChange={(e) => setModelName(e.target.value)} /></label>
           <label className="field"><span className="field-label">Author</span><input value={author} onChange={(e) => setAuthor(e.target.value)} /></label>

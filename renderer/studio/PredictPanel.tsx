@@ -7,7 +7,8 @@ import { readUpload } from './read-file';
 import { RunPicker } from './RunPicker';
 
 interface Shown extends PredictResult {
-  url: string;
+  /** the image as the page read it; null when it could not be read */
+  url: string | null;
 }
 
 /** Step 4: drop or pick images, see the top classes, with a run's model or any ONNX file. */
@@ -26,9 +27,18 @@ export function PredictPanel() {
     if (!ready) return useUi.getState().toast('error', source === 'run' ? 'Pick a finished run first.' : 'Enter the ONNX file to use.');
     setBusy(true);
     try {
-      const ups = await Promise.all([...files].slice(0, 32).map(readUpload));
-      const res = await api.predict({ source: source === 'run' ? { runId: run!.id } : { onnxPath: onnx.trim() }, images: ups.map(({ name, data }) => ({ name, data })), k: 5 });
-      setResults(res.map((r, i) => ({ ...r, url: ups[i]!.url })));
+      const picked = [...files].slice(0, 32);
+      // A file the browser cannot read is reported in its place; the others are still sent.
+      const reads = await Promise.allSettled(picked.map(readUpload));
+      const ups = reads.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const res = ups.length > 0 ? await api.predict({ source: source === 'run' ? { runId: run!.id } : { onnxPath: onnx.trim() }, images: ups.map(({ name, data }) => ({ name, data })), k: 5 }) : [];
+      let next = 0;
+      setResults(reads.map((r, i): Shown => {
+        if (r.status === 'rejected') return { name: picked[i]!.name, top: [], error: r.reason instanceof Error ? r.reason.message : String(r.reason), url: null };
+        const shown = { ...res[next]!, url: r.value.url };
+        next++;
+        return shown;
+      }));
     } catch (e) {
       useUi.getState().toast('error', e instanceof Error ? e.message : String(e));
     } finally {
@@ -56,11 +66,11 @@ export function PredictPanel() {
       </label>
       <ul className="predictions" data-testid="predict-result">
         {results.map((r, i) => (
-          <li key={i} className="prediction" data-name={r.name}>
-            <img src={r.url} alt={r.name} width={72} height={72} />
+          <li key={i} className={`prediction${r.error ? ' failed' : ''}`} data-name={r.name}>
+            {r.url && !r.error ? <img src={r.url} alt={r.name} width={72} height={72} /> : <span className="pred-missing" aria-hidden>?</span>}
             <div className="pred-body">
               <b className="pred-name">{r.name}</b>
-              {r.error && <span className="banner error">{r.error}</span>}
+              {r.error && <span className="banner error" role="alert">{r.error}</span>}
               {r.top.map((t) => (
                 <div key={t.label} className="pred-row">
                   <span className="pred-label">{t.label}</span>

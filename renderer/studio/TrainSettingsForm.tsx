@@ -1,21 +1,33 @@
+import { useId, type ReactNode } from 'react';
 import type { TrainSettingsInput } from '../../core/api';
-import { OPTIMIZERS, SCHEDULES } from '../../core/api';
+import { DEFAULT_LR, OPTIMIZERS, SCHEDULES } from '../../core/api';
+import { NumberField } from '../editor/NumberField';
+import { between } from '../editor/number-text';
 import { useStudio } from '../state/studio';
 import { DeviceSelect } from './DeviceSelect';
+import { OPTIMIZER_LABEL, optimizerChange } from './optimizer-choice';
 
-const OPT_LABEL: Record<TrainSettingsInput['optimizer'], string> = { sgd: 'SGD + momentum', adam: 'Adam', adamw: 'AdamW' };
 const SCHED_LABEL: Record<TrainSettingsInput['schedule'], string> = { constant: 'Constant', step: 'Step decay', cosine: 'Cosine', onecycle: 'One-cycle' };
 
-function Num({ label, value, min, max, step, onChange, testId, disabled }: { label: string; value: number; min: number; max?: number; step: number; onChange(v: number): void; testId?: string; disabled: boolean }) {
+interface NumProps {
+  label: string;
+  value: number;
+  integer?: boolean;
+  check(v: number): string | null;
+  onChange(v: number): void;
+  testId: string;
+  /** Shown under the field (an offer such as the optimizer's default). */
+  note?: ReactNode;
+}
+
+function Num({ label, value, integer = false, check, onChange, testId, note }: NumProps) {
+  const id = useId();
   return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      <input type="number" value={value} min={min} max={max} step={step} data-testid={testId} disabled={disabled}
-        onChange={(e) => {
-          const v = Number(e.target.value);
-          if (e.target.value !== '' && Number.isFinite(v)) onChange(Math.max(min, max === undefined ? v : Math.min(max, v)));
-        }} />
-    </label>
+    <div className="field">
+      <label className="field-label" htmlFor={id}>{label}</label>
+      <NumberField id={id} value={value} integer={integer} label={label} testId={testId} check={check} onCommit={onChange} />
+      {note}
+    </div>
   );
 }
 
@@ -23,25 +35,31 @@ function Num({ label, value, min, max, step, onChange, testId, disabled }: { lab
 export function TrainSettingsForm({ locked }: { locked: boolean }) {
   const s = useStudio((st) => st.settings);
   const set = useStudio((st) => st.setSettings);
+  const lrDefault = DEFAULT_LR[s.optimizer];
   return (
     <fieldset className="train-form" disabled={locked}>
-      <Num label="Epochs" value={s.epochs} min={1} max={10000} step={1} testId="train-epochs" disabled={locked} onChange={(v) => set({ epochs: Math.round(v) })} />
-      <Num label="Batch size" value={s.batchSize} min={1} max={4096} step={1} testId="train-batch" disabled={locked} onChange={(v) => set({ batchSize: Math.round(v) })} />
+      <Num label="Epochs" value={s.epochs} integer check={between(1, 10000)} testId="train-epochs" onChange={(v) => set({ epochs: v })} />
+      <Num label="Batch size" value={s.batchSize} integer check={between(1, 4096)} testId="train-batch" onChange={(v) => set({ batchSize: v })} />
       <label className="field">
         <span className="field-label">Optimizer</span>
-        <select value={s.optimizer} data-testid="train-optimizer" onChange={(e) => set({ optimizer: e.target.value as TrainSettingsInput['optimizer'] })}>
-          {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPT_LABEL[o]}</option>)}
+        <select value={s.optimizer} data-testid="train-optimizer" onChange={(e) => set(optimizerChange(s, e.target.value as TrainSettingsInput['optimizer']))}>
+          {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPTIMIZER_LABEL[o]}</option>)}
         </select>
       </label>
-      <Num label="Learning rate" value={s.lr} min={1e-7} max={10} step={0.0001} testId="train-lr" disabled={locked} onChange={(v) => set({ lr: v })} />
+      <Num label="Learning rate" value={s.lr} check={between(0, 10, { above: true })} testId="train-lr" onChange={(v) => set({ lr: v })}
+        note={s.lr !== lrDefault && (
+          <button type="button" className="link small field-offer" data-testid="train-lr-default" onClick={() => set({ lr: lrDefault })}>
+            use {OPTIMIZER_LABEL[s.optimizer]}'s default {lrDefault}
+          </button>
+        )} />
       <label className="field">
         <span className="field-label">Schedule</span>
         <select value={s.schedule} data-testid="train-schedule" onChange={(e) => set({ schedule: e.target.value as TrainSettingsInput['schedule'] })}>
           {SCHEDULES.map((o) => <option key={o} value={o}>{SCHED_LABEL[o]}</option>)}
         </select>
       </label>
-      <Num label="Weight decay" value={s.weightDecay} min={0} max={1} step={0.0001} testId="train-wd" disabled={locked} onChange={(v) => set({ weightDecay: v })} />
-      <Num label="Label smoothing" value={s.labelSmoothing} min={0} max={0.99} step={0.05} testId="train-ls" disabled={locked} onChange={(v) => set({ labelSmoothing: v })} />
+      <Num label="Weight decay" value={s.weightDecay} check={between(0, 1)} testId="train-wd" onChange={(v) => set({ weightDecay: v })} />
+      <Num label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
       <label className="field check">
         <input type="checkbox" checked={s.augment} data-testid="train-augment" onChange={(e) => set({ augment: e.target.checked })} />
         <span>Augment (random crop, horizontal flip)</span>

@@ -12,17 +12,22 @@ import { RunsList } from './RunsList';
 import { RunStatus } from './RunStatus';
 import { TrainSettingsForm } from './TrainSettingsForm';
 import { plural } from '../../core/text/plural';
+import { memoryOptimizer } from './optimizer-choice';
+import { datasetProblem } from './model-io';
 
 /** Step 2: the recipe, start/pause/stop, live curves, and every run so far. */
 export function TrainingPanel() {
   const run = useStudio(currentRunView);
   const scan = useStudio((s) => s.scan);
+  const scanError = useStudio((s) => s.scanError);
   const settings = useStudio((s) => s.settings);
   const errors = useAnalysis((s) => s.analysis.diagnostics.filter((d) => d.severity === 'error').length);
   const totals = useAnalysis((s) => s.analysis.totals);
-  const mem = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: settings.optimizer === 'sgd' ? 'sgd-momentum' : settings.optimizer });
+  const mem = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: memoryOptimizer(settings.optimizer) });
   const hasModel = useDoc((d) => d.doc.nodes.some((n) => n.type === 'input') && d.doc.nodes.some((n) => n.type === 'output'));
-  const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).' : !scan ? 'Load a dataset first (Data).' : errors > 0 ? `The model has ${plural(errors, 'error')}: fix them in the Model view.` : null;
+  const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).'
+    : !scan ? (scanError ? `The dataset cannot be used: ${scanError}` : 'Load a dataset first (Data).')
+    : datasetProblem(scan) ?? (errors > 0 ? `The model has ${plural(errors, 'error')}: fix them in the Model view.` : null);
   const start = () => {
     const doc = useDoc.getState();
     startRun(toProject(doc.doc), doc.path).catch((e: Error) => useUi.getState().toast('error', e.message));

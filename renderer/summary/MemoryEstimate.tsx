@@ -1,37 +1,40 @@
-import { useState } from 'react';
-import { trainingMemory, type OptimizerKind } from '../../core/graph/memory';
+import { useId } from 'react';
+import { OPTIMIZERS, type TrainSettingsInput } from '../../core/api';
+import { trainingMemory } from '../../core/graph/memory';
+import { NumberField } from '../editor/NumberField';
+import { between } from '../editor/number-text';
 import { useAnalysis } from '../state/analysis';
+import { useStudio } from '../state/studio';
+import { memoryOptimizer, optimizerChange, OPTIMIZER_LABEL } from '../studio/optimizer-choice';
 import { bytes } from '../format';
 
-const OPTIMIZERS: { id: OptimizerKind; label: string }[] = [
-  { id: 'adam', label: 'Adam' },
-  { id: 'adamw', label: 'AdamW' },
-  { id: 'sgd-momentum', label: 'SGD + momentum' },
-  { id: 'sgd', label: 'SGD' },
-];
-
-/** Will it fit my GPU? Weights, gradients, optimizer state and activations for a batch size. */
+/**
+ * Will it fit my GPU? Weights, gradients, optimizer state and activations for the Train tab's
+ * batch size and optimizer: the two are the same settings, so changing them here changes the recipe.
+ */
 export function MemoryEstimate() {
   const totals = useAnalysis((s) => s.analysis.totals);
-  const [batch, setBatch] = useState(32);
-  const [opt, setOpt] = useState<OptimizerKind>('adam');
-  const m = trainingMemory({ totals }, { batchSize: batch, optimizer: opt });
+  const settings = useStudio((s) => s.settings);
+  const set = useStudio((s) => s.setSettings);
+  const batchId = useId();
+  const m = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: memoryOptimizer(settings.optimizer) });
   return (
     <section className="memory">
       <h3>Training memory</h3>
       <div className="memory-inputs">
-        <label>
-          Batch
-          <input type="number" min={1} max={65536} value={batch} data-testid="batch-size" onChange={(e) => setBatch(Math.max(1, Math.min(65536, Math.floor(Number(e.target.value)) || 1)))} />
-        </label>
+        <span className="memory-batch">
+          <label htmlFor={batchId}>Batch</label>
+          <NumberField id={batchId} value={settings.batchSize} integer label="Batch size" testId="batch-size" check={between(1, 4096)} onCommit={(v) => set({ batchSize: v })} />
+        </span>
         <label>
           Optimizer
-          <select value={opt} onChange={(e) => setOpt(e.target.value as OptimizerKind)} data-testid="optimizer">
-            {OPTIMIZERS.map((o) => <option key={o.id} value={o.id}>{o.label}</option>)}
+          <select value={settings.optimizer} onChange={(e) => set(optimizerChange(settings, e.target.value as TrainSettingsInput['optimizer']))} data-testid="optimizer">
+            {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPTIMIZER_LABEL[o]}</option>)}
           </select>
         </label>
         <span className="memory-total" data-testid="memory-total">{bytes(m.total)}</span>
       </div>
+      <p className="muted small">Batch size and optimizer are the Train tab's.</p>
       <div className="memory-bar" aria-hidden>
         {(['weights', 'gradients', 'optimizerState', 'activations'] as const).map((k) => (
           <span key={k} className={`seg ${k}`} style={{ width: `${m.total ? (m[k] / m.total) * 100 : 0}%` }} />

@@ -15,7 +15,11 @@ export async function addBlock(page: Page, type: string): Promise<void> {
 export async function setParam(page: Page, name: string, value: string): Promise<void> {
   const field = page.getByTestId(`param-${name}`);
   if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
-  else await field.fill(value);
+  else {
+    // Number fields read their text on Enter (or leaving the field), as a person confirms it.
+    await field.fill(value);
+    await field.press('Enter');
+  }
 }
 
 /** Drags from an output port to an input port, as a person wires two blocks. */

@@ -78,7 +78,9 @@ describe('train from the studio', () => {
     // Train: 2 epochs; curves move; a reload re-attaches to the running run.
     await page.getByTestId('view-train').click();
     await page.getByTestId('train-epochs').fill('2');
+    await page.getByTestId('train-epochs').press('Enter');
     await page.getByTestId('train-batch').fill('8');
+    await page.getByTestId('train-batch').press('Enter');
     // The device picker: auto's rule; a software adapter (lavapipe in CI) is marked and auto skips it.
     await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
     const webgpu = await page.locator('[data-testid="train-device"] option[value="webgpu"]').textContent();
@@ -158,7 +160,9 @@ describe('train from the studio', () => {
     // A second run (1 epoch on the sample), then the two runs' curves compared.
     await page.getByTestId('view-train').click();
     await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-epochs').press('Enter');
     await page.getByTestId('train-batch').fill('32');
+    await page.getByTestId('train-batch').press('Enter');
     await page.getByTestId('train-device').selectOption('cpu');
     await page.getByTestId('train-start').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 1, null, { timeout: 90_000 });

@@ -133,7 +133,27 @@ describe('studio backend', () => {
     const r = await backend.call('predict', { source: { runId: run.id }, images: [{ name: 'a.png', data: img }], k: 2 });
     expect(r[0]!.top).toHaveLength(2);
     expect(r[0]!.top[0]!.probability).toBeGreaterThan(0);
-    await expect(backend.call('predict', { source: { runId: run.id }, images: [{ name: 'x.txt', data: 'aGk=' }] })).rejects.toThrow(/x\.txt/);
+    const only = await backend.call('predict', { source: { runId: run.id }, images: [{ name: 'x.txt', data: 'aGk=' }] });
+    expect(only).toEqual([{ name: 'x.txt', top: [], error: expect.stringMatching(/^x\.txt: not an image file/) }]);
+  });
+
+  it('reports each unreadable image among several by name and still classifies the others', async () => {
+    const good = await png(path.join(data, 'top', '005.png'));
+    const images = [
+      { name: 'first.png', data: good },
+      { name: 'notes.txt', data: 'aGk=' },
+      { name: 'broken.png', data: await png(path.join(data, 'top', '000.png')) },
+      { name: 'last.png', data: await png(path.join(data, 'bottom', '004.png')) },
+    ];
+    const r = await backend.call('predict', { source: { runId: run.id }, images, k: 2 });
+    expect(r.map((x) => x.name)).toEqual(['first.png', 'notes.txt', 'broken.png', 'last.png']);
+    expect(r[1]!.error).toMatch(/^notes\.txt: not an image file/);
+    expect(r[2]!.error).toMatch(/broken\.png/);
+    expect(r[2]!.error).not.toMatch(/cnn-studio-upload-/);
+    for (const ok of [r[0]!, r[3]!]) {
+      expect(ok.error).toBeNull();
+      expect(ok.top).toHaveLength(2);
+    }
   });
 
   it('shows activation maps of a conv layer, named as the block, with a sample image of the run\'s data', async () => {
