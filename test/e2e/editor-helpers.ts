@@ -46,17 +46,35 @@ export async function docJson(page: Page): Promise<string> {
   return page.evaluate(() => window.__cnnStudio!.docJson());
 }
 
+const viewportTransform = (page: Page) =>
+  page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+
+/**
+ * Waits until the view stops moving (fit and reveal animations): the viewport's transform is read
+ * until two readings a frame-batch apart agree, then the browser paints once more.
+ */
+export async function settle(page: Page): Promise<void> {
+  let last = await viewportTransform(page);
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(120);
+    const now = await viewportTransform(page);
+    if (now === last) break;
+    last = now;
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 /** Fits the view and waits for the animation to settle. */
 export async function fit(page: Page): Promise<void> {
   await page.getByTestId('fit-view').click();
-  await page.waitForTimeout(400);
+  await settle(page);
 }
 
 /** Runs auto-layout and waits for the worker and the fit animation. */
 export async function layout(page: Page): Promise<void> {
   await page.getByTestId('auto-layout').click();
   await page.locator('.canvas-busy').waitFor({ state: 'detached', timeout: 60_000 });
-  await page.waitForTimeout(400);
+  await settle(page);
 }
 
 /**

@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam, typePath } from './editor-helpers';
+import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam, settle, typePath } from './editor-helpers';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -36,7 +36,9 @@ afterAll(async () => {
 async function shoot(name: string, p: Page = page): Promise<void> {
   for (const theme of ['dark', 'light'] as const) {
     await p.evaluate((t) => window.__cnnStudio!.setTheme(t), theme);
-    await p.waitForTimeout(150);
+    // The theme is applied once the root carries it; two frames later it is painted.
+    await p.waitForFunction((t) => document.documentElement.dataset['theme'] === t, theme);
+    await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await p.screenshot({ path: screenshotPath(`editor-${name}-${theme}`) });
   }
 }
@@ -150,12 +152,11 @@ describe('the editor in Chromium (serve mode)', () => {
     await expect.poll(() => page.getByTestId('total-params').textContent(), { timeout: 20_000 }).toBe('25,557,032');
     await shoot('resnet50');
     await page.getByTestId('expand-all').click();
-    await page.waitForTimeout(300);
     await layout(page);
     await shoot('resnet50-expanded-all');
     // A close look at the first stage: its bottleneck blocks, projection shortcut and adds.
     await page.getByTestId('layer-row-layer1').click();
-    await page.waitForTimeout(500);
+    await settle(page);
     await shoot('resnet50-expanded');
   });
 
@@ -165,7 +166,9 @@ describe('the editor in Chromium (serve mode)', () => {
     await page.getByTestId('tab-inspector').click();
     await setParam(page, 'classes', '7');
     const edited = await docJson(page);
-    await page.waitForTimeout(2500); // autosave runs 1.5 s after the last change
+    // Autosave writes the recovery file 1.5 s after the last change: wait until it holds the edit.
+    const recovery = path.join(home, 'recovery', 'recovery.json');
+    await expect.poll(() => (existsSync(recovery) ? readFileSync(recovery, 'utf8') : ''), { timeout: 15_000 }).toContain('"classes":7');
     const second = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await second.goto(serve.openUrl);
     await second.getByTestId('recovery-banner').waitFor();

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+export { settle } from './editor-helpers';
 
 export interface DrawnBox {
   id: string;
@@ -50,18 +51,6 @@ export function extent(boxes: readonly DrawnBox[]): { width: number; height: num
 
 export async function zoomLevel(page: Page): Promise<number> {
   return page.evaluate(() => Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '')?.[1] ?? NaN));
-}
-
-/** Waits until the view stops moving (fit and reveal animations), then a frame more. */
-export async function settle(page: Page): Promise<void> {
-  let last = '';
-  for (let i = 0; i < 40; i++) {
-    const now = await page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
-    if (now === last) break;
-    last = now;
-    await page.waitForTimeout(120);
-  }
-  await page.waitForTimeout(100);
 }
 
 const shotDir = process.env['SHOT_DIR'] ?? path.join('/tmp', 'shots-ux-layout');
