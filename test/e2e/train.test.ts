@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
 import { makeDataset } from '../trainer/helpers';
+import { checkpointLogits, logitsAgree } from '../helpers/checkpoint-logits';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -138,10 +139,16 @@ describe('train from the studio', () => {
     await page.getByTestId('export-pytorch').click();
     await expect.poll(async () => fs.readdir(path.join(work, 'pytorch')).catch(() => [] as string[]), { timeout: 30_000 }).toContain('train.py');
     await shoot(page, 'studio-export');
+    // The file computes what the trained checkpoint computes (not just "has outputs").
+    const images = Float32Array.from({ length: 2 * 28 * 28 }, (_, i) => Math.cos(i * 0.11));
     const session = await ort.InferenceSession.create(out);
-    const res = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(28 * 28), [1, 1, 28, 28]) });
-    expect((res[session.outputNames[0]!]!.data as Float32Array).length).toBe(3);
+    const res = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', images, [2, 1, 28, 28]) });
     await session.release();
+    const runs = await fs.readdir(path.join(work, 'home', 'runs'));
+    expect(runs).toHaveLength(1);
+    const want = await checkpointLogits(path.join(work, 'home', 'runs', runs[0]!), images, 2);
+    expect(want).toHaveLength(6);
+    expect(logitsAgree(res[session.outputNames[0]!]!.data as Float32Array, want)).toBeNull();
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

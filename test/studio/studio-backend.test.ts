@@ -12,12 +12,7 @@ import { Backend } from '../../main/backend';
 import { projectCodec } from '../../main/project-codec';
 import type { RunView, TrainSettingsInput } from '../../core/api';
 import { cleanup, makeDataset, tinyProject, tmpDir } from '../trainer/helpers';
-import { buildStudioEval } from '../../core/train/studio';
-import { readCheckpoint } from '../../main/trainer/checkpoint';
-import { createSession, labelTensor } from '../../main/trainer/ort-session';
-import { loadProject } from '../../main/trainer/project-model';
-import { projectFile } from '../../main/trainer/run-folder';
-import type { ProjectJson } from '../../main/trainer/types';
+import { checkpointLogits, logitsAgree } from '../helpers/checkpoint-logits';
 
 const SETTINGS: TrainSettingsInput = {
   epochs: 2, batchSize: 8, optimizer: 'adamw', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
@@ -28,30 +23,6 @@ let backend: Backend;
 let home: string;
 let data: string;
 let run: RunView;
-
-/** Logits of the run's best checkpoint through the training side's own eval graph (not the exporter's). */
-async function checkpointLogits(runId: string, images: Float32Array, batch: number): Promise<Float32Array> {
-  const runDir = path.join(backend.runsRoot(), runId);
-  const project = loadProject(JSON.parse(await fs.readFile(projectFile(runDir), 'utf8')) as ProjectJson);
-  const ckpt = await readCheckpoint(path.join(runDir, 'best.ckpt'));
-  const { evalGraph, weights } = buildStudioEval(project.model, { batchSize: batch });
-  const session = await createSession(evalGraph.model, { device: 'cpu', threads: 1 });
-  try {
-    const feeds: Record<string, ort.Tensor> = {
-      [evalGraph.images]: new ort.Tensor('float32', images, [batch, 1, 8, 8]),
-      [evalGraph.labels]: labelTensor(evalGraph.labelFormat, new Int32Array(batch), 2),
-    };
-    const shapes = new Map(weights.map((w) => [w.name, w.shape]));
-    for (const name of evalGraph.weightInputs) {
-      const v = ckpt.weights.get(name) ?? ckpt.running.get(name);
-      if (!v) throw new Error(`best.ckpt has no "${name}"`);
-      feeds[name] = new ort.Tensor('float32', v, shapes.get(name) ?? [v.length]);
-    }
-    return (await session.run(feeds))[evalGraph.logits]!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
 
 async function png(file: string): Promise<string> {
   return (await fs.readFile(file)).toString('base64');
@@ -211,9 +182,7 @@ describe('studio backend', () => {
     const exported = await ort.InferenceSession.create(out);
     const got = (await exported.run({ [exported.inputNames[0]!]: new ort.Tensor('float32', images, [3, 1, 8, 8]) }))[exported.outputNames[0]!]!.data as Float32Array;
     await exported.release();
-    const want = await checkpointLogits(run.id, images, 3);
-    expect(got.length).toBe(want.length);
-    got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(want[i]!))));
+    expect(logitsAgree(got, await checkpointLogits(path.join(backend.runsRoot(), run.id), images, 3))).toBeNull();
     const opened = await backend.call('openOnnx', { path: out });
     expect(opened.project.model.nodes.some((n) => n.type === 'conv2d')).toBe(true);
     await expect(backend.call('openOnnx', { path: path.join(data, 'top', '001.png') })).rejects.toThrow(/001\.png/);
