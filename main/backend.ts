@@ -26,6 +26,7 @@ import {
 import { STUDIO_VERSION } from '../core/version';
 import type { Project } from '../core/graph/project';
 import { atomicWrite } from './fs/atomic-write';
+import { FileReadError, readRegularFile } from './fs/read-regular-file';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
@@ -362,17 +363,14 @@ function defaultStudioHome(): string {
 }
 
 async function readProjectText(file: string): Promise<string> {
-  let st;
+  let buf: Buffer;
   try {
-    st = await fs.stat(file);
-  } catch {
-    throw new StudioError('not-found', `${file}: no such file`);
+    buf = await readRegularFile(file, { limit: MAX_PROJECT_BYTES, what: 'a project file' });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new StudioError(e.code, e.message);
+    throw e;
   }
-  if (!st.isFile()) throw new StudioError('not-a-file', `${file}: not a file`);
-  if (st.size > MAX_PROJECT_BYTES) {
-    throw new StudioError('too-large', `${file}: ${st.size} bytes is larger than a project file can be (${MAX_PROJECT_BYTES} bytes)`);
-  }
-  const buf = await fs.readFile(file);
+  // TextDecoder drops a leading UTF-8 BOM, as every other reader of project files does.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
   if (text.includes('\u0000')) throw new StudioError('invalid-project', `${file}: binary data, not a JSON project file`);
   return text;

@@ -3,11 +3,11 @@
  * checkpoint (main/trainer/checkpoint.ts) next to the project, named in the project's `weights`
  * section, and the deployment metadata (class names, preprocessing) in its `deploy` section.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../../core/graph/project';
 import type { ColorMode, ModelMetadata, ResizeMode } from '../../core/onnx/metadata';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../trainer/checkpoint';
+import { encodeCheckpoint, readCheckpoint, type Checkpoint } from '../trainer/checkpoint';
 
 /** The `deploy` section of a project file: what an export writes into the model's metadata. */
 export interface DeploySettings {
@@ -50,7 +50,7 @@ export function projectCheckpointPath(projectFile: string, project: Project): st
 
 /** All tensors of a checkpoint by name: learned weights and running statistics together. */
 export async function readWeights(file: string): Promise<Map<string, Float32Array>> {
-  const c = decodeCheckpoint(await fs.readFile(file), file);
+  const c = await readCheckpoint(file);
   return new Map([...c.weights, ...c.running]);
 }
 

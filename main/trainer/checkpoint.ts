@@ -11,9 +11,10 @@
  * ships for is little-endian, and the reader refuses a big-endian host rather than misread.
  * The file is written with atomicWrite (temp + fsync + rename): a crash leaves the previous one.
  */
-import { promises as fs } from 'node:fs';
+import buffer from 'node:buffer';
 import os from 'node:os';
 import { atomicWrite } from '../fs/atomic-write';
+import { FileReadError, readRegularFile } from '../fs/read-regular-file';
 
 const MAGIC = 'CNNSCKP1';
 export const CHECKPOINT_FORMAT = 'cnn-studio-checkpoint';
@@ -154,12 +155,16 @@ export async function writeCheckpoint(file: string, c: Checkpoint, shapes: Reado
   return atomicWrite(file, encodeCheckpoint(c, shapes));
 }
 
+/** The largest checkpoint read: one Buffer's limit (ResNet-152 with Adam state is about 0.7 GB). */
+export const MAX_CHECKPOINT_BYTES = buffer.constants.MAX_LENGTH - 1;
+
 export async function readCheckpoint(file: string): Promise<Checkpoint> {
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readRegularFile(file, { limit: MAX_CHECKPOINT_BYTES, what: 'a checkpoint' });
   } catch (e) {
-    throw new CheckpointError(file, `cannot read: ${(e as Error).message}`);
+    if (e instanceof FileReadError) throw new CheckpointError(file, e.problem);
+    throw e;
   }
   return decodeCheckpoint(bytes, file);
 }
