@@ -24,6 +24,7 @@ import {
   type VersionInfo,
 } from '../core/api';
 import { STUDIO_VERSION } from '../core/version';
+import { stripBom } from '../core/json-text';
 import type { Project } from '../core/graph/project';
 import { atomicWrite } from './fs/atomic-write';
 import { FileReadError, readRegularFile } from './fs/read-regular-file';
@@ -210,7 +211,10 @@ export class Backend implements StudioApi {
   async saveRecovery(req: ApiRequest<'saveRecovery'>): Promise<ApiResponses['saveRecovery']> {
     const file = this.recoveryFile();
     const savedAt = Date.now();
-    const body: RecoveryFile = { project: req.project, path: req.path, savedAt };
+    // The same check as a project file: the recovery copy is offered back as a project, so only
+    // a document the studio can open is kept (not any JSON a client sends).
+    const project = this.openable(req.project, 'recovery copy not saved');
+    const body: RecoveryFile = { project, path: req.path, savedAt };
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
       // Atomic: a crash while autosaving must not destroy the previous recovery copy.
@@ -225,16 +229,17 @@ export class Backend implements StudioApi {
     const file = this.recoveryFile();
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = (await readRegularFile(file, { limit: MAX_PROJECT_BYTES, what: 'a recovery file' })).toString('utf8');
     } catch {
       return null;
     }
     try {
-      const v = JSON.parse(text) as Partial<RecoveryFile> | null;
+      const v = JSON.parse(stripBom(text)) as Partial<RecoveryFile> | null;
       if (!v || typeof v !== 'object' || typeof v.savedAt !== 'number' || !('project' in v)) return null;
-      return { project: v.project, path: typeof v.path === 'string' ? v.path : null, savedAt: v.savedAt };
+      const project = this.openable(v.project, 'recovery copy');
+      return { project, path: typeof v.path === 'string' ? v.path : null, savedAt: v.savedAt };
     } catch {
-      // A torn or foreign file is not a recovery offer; the next autosave replaces it.
+      // A torn, foreign or invalid file is not a recovery offer; the next autosave replaces it.
       return null;
     }
   }

@@ -21,6 +21,14 @@ export type ParamSpec =
 
 export type ParamSpecs = Record<string, ParamSpec>;
 
+/**
+ * The largest image side anywhere: the Input block's height and width (info, export and train
+ * read them from the same declaration), the decoder's 2^28-pixel bomb limit (16384 x 16384), and
+ * the bound of every kernel, stride, dilation and padding: none needs to exceed the image, and an
+ * unbounded one (padding 1e9) would only fail later with a typed-array error.
+ */
+export const MAX_IMAGE_SIDE = 16384;
+
 export const p = {
   int: (label: string, def: number, min: number, max?: number, help?: string): ParamSpec => ({ kind: 'int', label, default: def, min, ...(max !== undefined ? { max } : {}), ...(help ? { help } : {}) }),
   float: (label: string, def: number, o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; help?: string } = {}): ParamSpec => ({ kind: 'float', label, default: def, ...o }),
@@ -60,16 +68,16 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
     case 'string':
       return typeof value === 'string' ? null : `must be text, got ${describe(value)}`;
     case 'pair': {
-      const ok = (x: unknown) => isInt(x) && x >= spec.min;
+      const ok = (x: unknown) => isInt(x) && x >= spec.min && x <= MAX_IMAGE_SIDE;
       if (ok(value)) return null;
       if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return null;
-      return `must be a whole number >= ${spec.min} or a pair [h, w] of them, got ${describe(value)}`;
+      return `must be a whole number from ${spec.min} to ${MAX_IMAGE_SIDE} or a pair [h, w] of them, got ${describe(value)}`;
     }
     case 'padding': {
-      const ok = (x: unknown) => isInt(x) && x >= 0;
+      const ok = (x: unknown) => isInt(x) && x >= 0 && x <= MAX_IMAGE_SIDE;
       if (value === 'same' || value === 'valid' || ok(value)) return null;
       if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return null;
-      return `must be "same", "valid", a whole number >= 0 or a pair [h, w], got ${describe(value)}`;
+      return `must be "same", "valid", a whole number from 0 to ${MAX_IMAGE_SIDE} or a pair [h, w] of them, got ${describe(value)}`;
     }
   }
 }

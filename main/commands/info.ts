@@ -30,7 +30,7 @@ export interface InfoResult {
 
 const projectSource: InfoSource = {
   name: 'project',
-  matches: (file, head) => file.toLowerCase().endsWith('.json') || file.toLowerCase().endsWith('.cnnstudio') || head[0] === 0x7b /* '{' */,
+  matches: (file, head) => file.toLowerCase().endsWith('.json') || file.toLowerCase().endsWith('.cnnstudio') || head[head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0] === 0x7b /* '{', after a UTF-8 BOM if any */,
   load(file, bytes, opts) {
     let project;
     try {

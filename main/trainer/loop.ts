@@ -40,6 +40,7 @@ import { inputSpec, loadProject, withClassCount } from './project-model';
 import { ensureWritableFolder, projectFile, readRunJson, runPaths, TrainError, writeRunJson, type Preprocessing, type RunJson } from './run-folder';
 import { validateSettings } from './settings';
 import type { EpochRecord, TrainDevice, TrainEvent, TrainOptions, TrainSettings } from './types';
+import { stripBom } from '../../core/json-text';
 
 const INIT_TAG = 0x494e;
 
@@ -123,7 +124,7 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     if (!(await exists(paths.last))) throw new TrainError('nothing-to-resume', await noLastCheckpoint(paths));
     settings = previous.settings;
     resumeFrom = await readCheckpoint(paths.last);
-    projectJson = JSON.parse(await fs.readFile(projectFile(paths.runDir), 'utf8')) as TrainOptions['project'];
+    projectJson = JSON.parse(stripBom(await fs.readFile(projectFile(paths.runDir), 'utf8'))) as TrainOptions['project'];
     log(`resuming ${paths.runDir} after epoch ${resumeFrom.epoch} of ${settings.epochs} with the run's saved settings`);
   } else {
     settings = opts.settings;
