@@ -221,7 +221,7 @@ export class Backend implements StudioApi {
       const bytes = await atomicWrite(file, JSON.stringify(body));
       return { savedAt, bytes };
     } catch (e) {
-      throw new StudioError('write-failed', `could not write the recovery file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new StudioError('write-failed', `recovery copy not saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -281,7 +281,7 @@ export class Backend implements StudioApi {
       const bytes = await atomicWrite(file, text);
       return { path: file, bytes };
     } catch (e) {
-      throw new StudioError('write-failed', `could not save ${file}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e instanceof Error ? e.message : ''}`.trim());
+      throw new StudioError('write-failed', `not saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

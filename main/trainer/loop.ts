@@ -21,7 +21,7 @@ import { prepareDataset, type PreparedDataset } from '../data/dataset';
 import { applyStartingWeights, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
 import { DatasetError } from '../data/errors';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite, WriteFailure } from '../fs/atomic-write';
 import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
@@ -68,6 +68,10 @@ export function initialWeights(weights: ReadonlyArray<Parameters<typeof initWeig
 
 function failure(e: unknown): { code: string; message: string } {
   if (e instanceof TrainError) return { code: e.code, message: e.message };
+  if (e instanceof WriteFailure && (e.code === 'ENOSPC' || e.code === 'EDQUOT')) {
+    return { code: 'disk-full', message: `${e.message}; free some space, then continue the run with --resume (the last checkpoint written is kept)` };
+  }
+  if (e instanceof WriteFailure) return { code: 'write-failed', message: e.message };
   if (e instanceof DatasetError) return { code: 'dataset', message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message };
