@@ -84,5 +84,9 @@ describe.runIf(posix)('commands refuse non-regular files at once', () => {
     await expect(b.openProject({ path: f })).rejects.toThrow(`${f}: is a named pipe (FIFO), not a project file`);
     const d = tempDir();
     await expect(b.openProject({ path: d })).rejects.toThrow(`${d}: is a folder, not a project file`);
+    // Thumbnails: a FIFO named like an image gets no thumbnail, at once.
+    const pipeImage = path.join(tempDir(), 'x.png');
+    execFileSync('mkfifo', [pipeImage]);
+    expect(await b.imageThumbs({ paths: [pipeImage] })).toEqual({});
   }, 10000);
 });
