@@ -23,7 +23,11 @@ export async function writeFolder(dir: string, files: readonly FolderFile[]): Pr
   if (existing && !existing.isDirectory()) throw new WriteFailure(out, 'EEXIST', 'a file of that name is in the way of the folder');
   const staging = path.join(parent, `.${path.basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
   let current = staging;
+  // Missing parent folders are made (as mkdir -p would) and removed again if the write fails.
+  let madeParent: string | undefined;
+  let done = false;
   try {
+    madeParent = await fs.mkdir(parent, { recursive: true });
     await fs.mkdir(staging);
     for (const f of files) {
       current = path.join(out, f.path);
@@ -34,17 +38,19 @@ export async function writeFolder(dir: string, files: readonly FolderFile[]): Pr
     current = out;
     if (!existing) {
       await fs.rename(staging, out);
-      return out;
+    } else {
+      for (const f of files) {
+        current = path.join(out, f.path);
+        await fs.mkdir(path.dirname(current), { recursive: true });
+        await fs.rename(path.join(staging, f.path), current);
+      }
     }
-    for (const f of files) {
-      current = path.join(out, f.path);
-      await fs.mkdir(path.dirname(current), { recursive: true });
-      await fs.rename(path.join(staging, f.path), current);
-    }
+    done = true;
     return out;
   } catch (e) {
     throw e instanceof WriteFailure ? e : new WriteFailure(current, (e as NodeJS.ErrnoException).code, writeProblem(e));
   } finally {
     await fs.rm(staging, { recursive: true, force: true });
+    if (!done && madeParent) await fs.rm(madeParent, { recursive: true, force: true });
   }
 }

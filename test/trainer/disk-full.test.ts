@@ -5,7 +5,7 @@
  * mount(8): elsewhere only the message mapping runs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,9 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
     const fresh = path.join(disk!, 'torch-new');
     await expect(writeFolder(fresh, files)).rejects.toThrow(/weights\.safetensors: cannot write: the disk is full/);
     expect(existsSync(fresh)).toBe(false);
+    // Parent folders it had to make go too.
+    await expect(writeFolder(path.join(disk!, 'made', 'deeper', 'torch'), files)).rejects.toThrow(/disk is full/);
+    expect(existsSync(path.join(disk!, 'made'))).toBe(false);
     expect(readdirSync(disk!).filter((f) => f.includes('torch'))).toEqual([]);
     const old = path.join(disk!, 'torch-old');
     mkdirSync(old);
@@ -120,4 +123,17 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
     expect(end.type === 'failed' && end.message).toMatch(new RegExp(`${out}/[a-z.]+: cannot write: the disk is full \\(no space left on device\\); free some space, then continue the run with --resume`));
     rmSync(path.join(disk!, 'filler-12288'));
   }, 60_000);
+});
+
+describe('writeFolder on a disk with room', () => {
+  it('makes missing parent folders, writes every file, and replaces files in an existing folder', async () => {
+    const root = await tmpDir();
+    const out = path.join(root, 'a', 'b', 'torch');
+    await writeFolder(out, [{ path: 'model.py', data: 'x = 1\n' }, { path: 'pkg/util.py', data: 'y = 2\n' }]);
+    expect(readdirSync(out).sort()).toEqual(['model.py', 'pkg']);
+    await writeFolder(out, [{ path: 'model.py', data: 'x = 3\n' }]);
+    expect(readdirSync(out).sort()).toEqual(['model.py', 'pkg']);
+    expect(readFileSync(path.join(out, 'model.py'), 'utf8')).toBe('x = 3\n');
+    expect(readdirSync(path.join(root, 'a', 'b'))).toEqual(['torch']);
+  });
 });
