@@ -24,9 +24,11 @@ import {
   type VersionInfo,
 } from '../core/api';
 import { STUDIO_VERSION } from '../core/version';
+import { stripBom } from '../core/json-text';
 import type { Project } from '../core/graph/project';
 import { resolveUserPath } from './fs/user-path';
 import { atomicWrite } from './fs/atomic-write';
+import { FileReadError, readRegularFile } from './fs/read-regular-file';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
@@ -225,14 +227,17 @@ export class Backend implements StudioApi {
   async saveRecovery(req: ApiRequest<'saveRecovery'>): Promise<ApiResponses['saveRecovery']> {
     const file = this.recoveryFile();
     const savedAt = Date.now();
-    const body: RecoveryFile = { project: req.project, path: req.path, savedAt };
+    // The same check as a project file: the recovery copy is offered back as a project, so only
+    // a document the studio can open is kept (not any JSON a client sends).
+    const project = this.openable(req.project, 'recovery copy not saved');
+    const body: RecoveryFile = { project, path: req.path, savedAt };
     try {
       await fs.mkdir(path.dirname(file), { recursive: true });
       // Atomic: a crash while autosaving must not destroy the previous recovery copy.
       const bytes = await atomicWrite(file, JSON.stringify(body));
       return { savedAt, bytes };
     } catch (e) {
-      throw new StudioError('write-failed', `could not write the recovery file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new StudioError('write-failed', `recovery copy not saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -240,16 +245,17 @@ export class Backend implements StudioApi {
     const file = this.recoveryFile();
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = (await readRegularFile(file, { limit: MAX_PROJECT_BYTES, what: 'a recovery file' })).toString('utf8');
     } catch {
       return null;
     }
     try {
-      const v = JSON.parse(text) as Partial<RecoveryFile> | null;
+      const v = JSON.parse(stripBom(text)) as Partial<RecoveryFile> | null;
       if (!v || typeof v !== 'object' || typeof v.savedAt !== 'number' || !('project' in v)) return null;
-      return { project: v.project, path: typeof v.path === 'string' ? v.path : null, savedAt: v.savedAt };
+      const project = this.openable(v.project, 'recovery copy');
+      return { project, path: typeof v.path === 'string' ? v.path : null, savedAt: v.savedAt };
     } catch {
-      // A torn or foreign file is not a recovery offer; the next autosave replaces it.
+      // A torn, foreign or invalid file is not a recovery offer; the next autosave replaces it.
       return null;
     }
   }
@@ -291,7 +297,7 @@ export class Backend implements StudioApi {
       const bytes = await atomicWrite(file, text);
       return { path: file, bytes };
     } catch (e) {
-      throw new StudioError('write-failed', `could not save ${file}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e instanceof Error ? e.message : ''}`.trim());
+      throw new StudioError('write-failed', `not saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
@@ -378,17 +384,14 @@ function defaultStudioHome(): string {
 }
 
 async function readProjectText(file: string): Promise<string> {
-  let st;
+  let buf: Buffer;
   try {
-    st = await fs.stat(file);
-  } catch {
-    throw new StudioError('not-found', `${file}: no such file`);
+    buf = await readRegularFile(file, { limit: MAX_PROJECT_BYTES, what: 'a project file' });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new StudioError(e.code, e.message);
+    throw e;
   }
-  if (!st.isFile()) throw new StudioError('not-a-file', `${file}: not a file`);
-  if (st.size > MAX_PROJECT_BYTES) {
-    throw new StudioError('too-large', `${file}: ${st.size} bytes is larger than a project file can be (${MAX_PROJECT_BYTES} bytes)`);
-  }
-  const buf = await fs.readFile(file);
+  // TextDecoder drops a leading UTF-8 BOM, as every other reader of project files does.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
   if (text.includes('\u0000')) throw new StudioError('invalid-project', `${file}: binary data, not a JSON project file`);
   return text;

@@ -1,5 +1,5 @@
 import { definePrimitive } from './define';
-import { num, p } from './params';
+import { MAX_IMAGE_SIDE, num, p } from './params';
 
 /** The image fed to the network: N×C×H×W float32. Emits nothing; the graph input is its value. */
 export const input = definePrimitive({
@@ -10,8 +10,8 @@ export const input = definePrimitive({
   aliases: ['image', 'data', 'placeholder', 'InputLayer'],
   params: {
     channels: p.int('Channels', 3, 1, 4096),
-    height: p.int('Height', 224, 1, 65536),
-    width: p.int('Width', 224, 1, 65536),
+    height: p.int('Height', 224, 1, MAX_IMAGE_SIDE),
+    width: p.int('Width', 224, 1, MAX_IMAGE_SIDE),
   },
   inputPorts: () => [],
   infer: (_i, P) => ({ ok: true, shapes: [[num(P, 'channels'), num(P, 'height'), num(P, 'width')]] }),

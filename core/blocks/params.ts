@@ -22,17 +22,19 @@ export type ParamSpec =
 export type ParamSpecs = Record<string, ParamSpec>;
 
 /**
- * The largest window, step or padding a pair parameter takes: the Input block's largest side.
- * A kernel of 1e9 is a slip of the keyboard, refused rather than clamped or left to the shape rule.
+ * The largest image side anywhere: the Input block's height and width (info, export and train
+ * read them from the same declaration), the decoder's 2^28-pixel bomb limit (16384 x 16384), and
+ * the bound of every kernel, stride, dilation and padding: none needs to exceed the image, and an
+ * unbounded one (padding 1e9) would only fail later with a typed-array error.
  */
-export const MAX_EXTENT = 65536;
+export const MAX_IMAGE_SIDE = 16384;
 
 export const p = {
   int: (label: string, def: number, min: number, max?: number, help?: string): ParamSpec => ({ kind: 'int', label, default: def, min, ...(max !== undefined ? { max } : {}), ...(help ? { help } : {}) }),
   float: (label: string, def: number, o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; help?: string } = {}): ParamSpec => ({ kind: 'float', label, default: def, ...o }),
   bool: (label: string, def: boolean, help?: string): ParamSpec => ({ kind: 'bool', label, default: def, ...(help ? { help } : {}) }),
   enumOf: (label: string, def: string, options: readonly string[], help?: string): ParamSpec => ({ kind: 'enum', label, default: def, options, ...(help ? { help } : {}) }),
-  pair: (label: string, def: number | readonly [number, number], min = 1, max = MAX_EXTENT): ParamSpec => ({ kind: 'pair', label, default: def, min, max }),
+  pair: (label: string, def: number | readonly [number, number], min = 1, max = MAX_IMAGE_SIDE): ParamSpec => ({ kind: 'pair', label, default: def, min, max }),
   padding: (label: string, def: number | string | readonly [number, number]): ParamSpec => ({ kind: 'padding', label, default: def }),
   string: (label: string, def: string): ParamSpec => ({ kind: 'string', label, default: def }),
 };
@@ -72,10 +74,10 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
       return `must be a whole number from ${spec.min} to ${spec.max} or a pair [h, w] of them, got ${describe(value)}`;
     }
     case 'padding': {
-      const ok = (x: unknown) => isInt(x) && x >= 0 && x <= MAX_EXTENT;
+      const ok = (x: unknown) => isInt(x) && x >= 0 && x <= MAX_IMAGE_SIDE;
       if (value === 'same' || value === 'valid' || ok(value)) return null;
       if (Array.isArray(value) && value.length === 2 && ok(value[0]) && ok(value[1])) return null;
-      return `must be "same", "valid", a whole number from 0 to ${MAX_EXTENT} or a pair [h, w], got ${describe(value)}`;
+      return `must be "same", "valid", a whole number from 0 to ${MAX_IMAGE_SIDE} or a pair [h, w] of them, got ${describe(value)}`;
     }
   }
 }

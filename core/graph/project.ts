@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { getBlock } from '../blocks/index';
 import { checkParam, resolveParams } from '../blocks/params';
 import type { BlockEnv } from '../blocks/define';
+import { stripBom } from '../json-text';
 import { ProjectFileError } from './errors';
 import type { GroupDef, ModelDocument, ModelEdge, ModelNode } from './types';
 
@@ -84,6 +85,14 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : typeof v === 'string' ? `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"` : `${typeof v} ${String(v)}`;
 }
 
+/** The JSON type of a value, never the value itself. */
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return typeof v === 'string' ? 'other text' : `a ${typeof v}`;
+}
+
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = raw;
   for (const k of path) {
@@ -93,13 +102,29 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/**
+ * Why JSON.parse failed, with where it stopped ("line L, column C") when the engine says, but
+ * never quoting the text: the file may be anything (a password file opened by mistake) and its
+ * content must not reach a message.
+ */
+function jsonProblem(text: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  if (!text.trim()) return 'not valid JSON (the file is empty)';
+  const m = /position (\d+)/.exec(message);
+  const pos = m ? Number(m[1]) : null;
+  if (/end of JSON input/.test(message) || (pos !== null && pos >= text.trimEnd().length)) return 'not valid JSON (is the file truncated?): it ends in the middle of a value';
+  if (pos === null) return 'not valid JSON: this is not a JSON file';
+  const before = text.slice(0, pos);
+  return `not valid JSON: unexpected character at line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')}`;
+}
+
 export function parseProject(text: string): Project {
+  const body = stripBom(text);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(body);
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    throw new ProjectFileError('', `not valid JSON${text.trim().length ? ' (is the file truncated?)' : ' (the file is empty)'}: ${detail}`);
+    throw new ProjectFileError('', jsonProblem(body, e));
   }
   try {
     return validateProject(raw);
@@ -110,12 +135,14 @@ export function parseProject(text: string): Project {
 }
 
 export function validateProject(input: unknown): Project {
+  // Until "format" says this is a project, messages name only types: the document may be any
+  // JSON file, and its values are not echoed back.
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ProjectFileError('', `a project file must be a JSON object, got ${describe(input)}`);
+    throw new ProjectFileError('', `a project file must be a JSON object, got ${typeName(input)}`);
   }
   let raw = input as RawProject;
   if (raw.format !== PROJECT_FORMAT) {
-    throw new ProjectFileError('format', raw.format === undefined ? `missing; a CNN Studio project has "format": "${PROJECT_FORMAT}"` : `must be "${PROJECT_FORMAT}", got ${describe(raw.format)}`);
+    throw new ProjectFileError('format', raw.format === undefined ? `missing; a CNN Studio project has "format": "${PROJECT_FORMAT}"` : `must be "${PROJECT_FORMAT}", got ${typeName(raw.format)}: this is not a CNN Studio project`);
   }
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
@@ -153,7 +180,7 @@ function checkGraph(nodes: ModelNode[], edges: ModelEdge[], at: string, env: Blo
       const spec = block.params[k];
       if (!spec) throw new ProjectFileError(`${p}.params.${k}`, `is not a parameter of ${block.label}`);
       const problem = checkParam(spec, v);
-      if (problem) throw new ProjectFileError(`${p}.params.${k}`, problem);
+      if (problem) throw new ProjectFileError(`${p}.params.${k}`, `${problem} (${block.label} block "${n.name}")`);
     }
     const P = resolveParams(block.params, n.params).params;
     ports.set(n.id, { ins: block.inputPorts(P, env).length, outs: block.outputPorts(P, env).length, name: n.name });

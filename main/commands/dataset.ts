@@ -5,6 +5,7 @@ import { findUnreadable } from '../data/verify';
 import { DatasetError, type FileIssue } from '../data/errors';
 import { RESIZE_POLICIES, type DecodeSpec, type ResizePolicy } from '../data/decode';
 import { CliError, type CliIO } from './io';
+import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
 
 interface DatasetFlags {
   input?: string;
@@ -22,7 +23,7 @@ export function parseInputShape(text: string): Pick<DecodeSpec, 'channels' | 'he
   if (!m) throw new CliError(`--input: "${text}" is not CxHxW (for example 1x28x28 or 3x224x224)`);
   const [c, h, w] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (c !== 1 && c !== 3) throw new CliError(`--input: ${c} channels; use 1 (grey) or 3 (RGB)`);
-  if (h < 1 || w < 1 || h > 16384 || w > 16384) throw new CliError(`--input: ${h}x${w} is outside 1..16384`);
+  if (h < 1 || w < 1 || h > MAX_IMAGE_SIDE || w > MAX_IMAGE_SIDE) throw new CliError(`--input: ${h}x${w} is outside 1..${MAX_IMAGE_SIDE}`);
   return { channels: c, height: h, width: w };
 }
 

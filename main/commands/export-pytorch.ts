@@ -3,11 +3,10 @@
  * (model.py, train.py, export_onnx.py, README.md, requirements.txt, weights.safetensors) that
  * torchrun trains on one or many GPUs with the studio's recipe.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
-import { atomicWrite } from '../fs/atomic-write';
+import { writeFolder } from '../fs/write-folder';
 import { ExportSourceError, pytorchSource } from '../export-pytorch/source';
 import { CliError, type CliIO } from './io';
 
@@ -35,10 +34,10 @@ export function registerExportPytorch(program: Command, io: CliIO): void {
         throw e;
       }
       try {
-        await fs.mkdir(o.output, { recursive: true });
-        for (const f of result.files) await atomicWrite(path.join(o.output, f.path), f.data);
+        // All files or none: a failure (a full disk) leaves no partial folder behind.
+        await writeFolder(o.output, result.files);
       } catch (e) {
-        throw new CliError(`${o.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+        throw new CliError(`nothing written to ${o.output}: ${e instanceof Error ? e.message : String(e)}`);
       }
       io.out(`wrote ${o.output}: ${result.files.map((f) => f.path).join(', ')} (class ${result.className})`);
       io.out(src.checkpoint ? `weights: ${src.checkpoint}` : 'weights: none (the model starts from PyTorch\'s initialisation; pass --checkpoint)');

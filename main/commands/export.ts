@@ -11,6 +11,7 @@ import { atomicWrite } from '../fs/atomic-write';
 import { deploySettings, projectCheckpointPath, readWeights, type DeploySettings } from '../onnx/project-weights';
 import { humanBytes } from './info';
 import { CliError, type CliIO } from './io';
+import { stripBom } from '../../core/json-text';
 
 interface ExportSource {
   projectFile: string;
@@ -43,7 +44,7 @@ async function runFolderSource(dir: string): Promise<ExportSource> {
   const project = await readProject(projectFile);
   const deploy = deploySettings(project);
   try {
-    const run = JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')) as {
+    const run = JSON.parse(stripBom(await fs.readFile(path.join(dir, 'run.json'), 'utf8'))) as {
       data?: { classes?: unknown };
       preprocessing?: { colorMode?: unknown; mean?: unknown; std?: unknown; resize?: unknown };
     };

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { analyze } from '../../core/graph/analyze';
 import { ProjectFileError } from '../../core/graph/errors';
@@ -8,6 +7,8 @@ import { modelReport, type ModelReport } from '../../core/graph/report';
 import type { Totals } from '../../core/graph/analyze';
 import { CliError, type CliIO } from './io';
 import { onnxInfoSource } from '../onnx/info-source';
+import { MAX_MODEL_BYTES } from '../onnx/load-model';
+import { FileReadError, readRegularFile } from '../fs/read-regular-file';
 
 /**
  * Where `info` gets a report from. Each source says whether it reads a file (by name and first
@@ -29,7 +30,7 @@ export interface InfoResult {
 
 const projectSource: InfoSource = {
   name: 'project',
-  matches: (file, head) => file.toLowerCase().endsWith('.json') || file.toLowerCase().endsWith('.cnnstudio') || head[0] === 0x7b /* '{' */,
+  matches: (file, head) => file.toLowerCase().endsWith('.json') || file.toLowerCase().endsWith('.cnnstudio') || head[head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0] === 0x7b /* '{', after a UTF-8 BOM if any */,
   load(file, bytes, opts) {
     let project;
     try {
@@ -117,10 +118,10 @@ export function registerInfo(program: Command, io: CliIO): void {
       if (!OPTIMIZERS.includes(opts.optimizer as OptimizerKind)) throw new CliError(`--optimizer: "${opts.optimizer}" is not one of ${OPTIMIZERS.join(', ')}`);
       let bytes: Uint8Array;
       try {
-        bytes = await readFile(file);
+        bytes = await readRegularFile(file, { limit: MAX_MODEL_BYTES, what: 'a model file' });
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a model file' : e instanceof Error ? e.message : String(e)}`);
+        if (e instanceof FileReadError) throw new CliError(e.message);
+        throw e;
       }
       const source = sources.find((s) => s.matches(file, bytes.subarray(0, 16)));
       if (!source) throw new CliError(`${file}: not a project file or a model this version of CNN Studio can read`);

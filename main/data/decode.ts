@@ -16,8 +16,9 @@
  *      letterbox:   scale so the image fits inside H x W, then pad with zeros (black), centred.
  * Values stay uint8 here (exact for 8-bit images); batches convert to float.
  */
-import { promises as fs } from 'node:fs';
 import sharp from 'sharp';
+import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
+import { FileReadError, readRegularFile } from '../fs/read-regular-file';
 
 export type ResizePolicy = 'stretch' | 'center-crop' | 'letterbox';
 export const RESIZE_POLICIES: readonly ResizePolicy[] = ['stretch', 'center-crop', 'letterbox'];
@@ -32,7 +33,9 @@ export interface DecodeSpec {
 
 export const ALPHA_BACKGROUND = '#ffffff';
 /** Refuse decompression bombs: 2^28 pixels (16384 x 16384). */
-const MAX_INPUT_PIXELS = 2 ** 28;
+const MAX_INPUT_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE;
+/** An image file larger than this is refused before decoding (a 2^28-pixel PNG is far smaller). */
+const MAX_IMAGE_FILE_BYTES = 512 * 1024 * 1024;
 
 /**
  * An image that cannot be used; `reason` is short and user-facing. `fromContent` is true when
@@ -49,7 +52,7 @@ export class ImageDecodeFailure extends Error {
 export function checkDecodeSpec(s: DecodeSpec): string | null {
   if (s.channels !== 1 && s.channels !== 3) return `input channels must be 1 (grey) or 3 (RGB), not ${String(s.channels)}`;
   for (const [k, v] of [['height', s.height], ['width', s.width]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 16384) return `input ${k} must be an integer in 1..16384, not ${v}`;
+    if (!Number.isInteger(v) || v < 1 || v > MAX_IMAGE_SIDE) return `input ${k} must be an integer in 1..${MAX_IMAGE_SIDE}, not ${v}`;
   }
   if (!RESIZE_POLICIES.includes(s.resize)) return `resize policy must be one of ${RESIZE_POLICIES.join(', ')}, not "${String(s.resize)}"`;
   return null;
@@ -115,10 +118,12 @@ function toCHW(src: Uint8Array, ch: number, C: number, plane: number): Uint8Arra
 export async function decodeImage(file: string, spec: DecodeSpec): Promise<Uint8Array> {
   let buf: Buffer;
   try {
-    buf = await fs.readFile(file);
+    buf = await readRegularFile(file, { limit: MAX_IMAGE_FILE_BYTES, what: 'an image file' });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageDecodeFailure(file, code === 'ENOENT' ? 'file disappeared' : code === 'EACCES' || code === 'EPERM' ? 'no permission to read' : `cannot read (${code ?? String(e)})`, false);
+    if (!(e instanceof FileReadError)) throw e;
+    const reason = e.code === 'not-found' ? 'file disappeared' : e.code === 'permission-denied' ? 'no permission to read' : e.problem;
+    // A file too big to read is a property of the file (like a corrupt one), not a passing failure.
+    throw new ImageDecodeFailure(file, reason, e.code === 'too-large' || e.code === 'not-a-file');
   }
   return decodeBuffer(buf, spec, file);
 }

@@ -3,7 +3,7 @@
  * or root/train/<class>/... with root/val/ (or root/test/) for the splits.
  * Only lists and stats files; decoding happens in cache.ts.
  */
-import { promises as fs, type Stats } from 'node:fs';
+import { promises as fs, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { compareCodePoints } from '../../core/data/sort';
 import { stratifiedSplit } from '../../core/data/split';
@@ -66,19 +66,72 @@ async function statOrNull(p: string): Promise<Stats | null> {
   }
 }
 
-/** Sub-folders of dir, sorted by code point; hidden ones skipped (and reported). */
-async function listDirs(dir: string, skipped: FileIssue[], reportFiles: boolean): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LOSSY_UTF8 = new TextDecoder('utf-8');
+
+interface DirEntry {
+  /** the name as text (invalid bytes shown as U+FFFD when !utf8) */
+  name: string;
+  /** false: the name's bytes are not UTF-8, so no path string can name the file */
+  utf8: boolean;
+  dirent: Dirent<Buffer>;
+}
+
+/** A folder's entries with their names checked: the default readdir would turn bad bytes into U+FFFD silently. */
+async function readEntries(dir: string): Promise<DirEntry[]> {
+  const raw = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
+  return raw.map((dirent) => {
+    try {
+      return { name: STRICT_UTF8.decode(dirent.name), utf8: true, dirent };
+    } catch {
+      return { name: LOSSY_UTF8.decode(dirent.name), utf8: false, dirent };
+    }
+  });
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Is the entry a folder to walk or a file to read? Symbolic links are judged against the
+ * dataset's real root: one leading outside it is not followed (a class folder linked to / would
+ * walk the whole file system), and a link to a folder inside it is not followed either (its
+ * images would be read again, under another class label).
+ */
+async function entryKind(full: string, e: DirEntry, realRoot: string): Promise<{ kind: 'dir' | 'file' | 'other' } | { kind: 'skip'; reason: string }> {
+  if (!e.dirent.isSymbolicLink()) return { kind: e.dirent.isDirectory() ? 'dir' : e.dirent.isFile() ? 'file' : 'other' };
+  let real: string;
+  let st: Stats;
+  try {
+    real = await fs.realpath(full);
+    st = await fs.stat(real);
+  } catch {
+    return { kind: 'skip', reason: 'broken symbolic link' };
+  }
+  const what = st.isDirectory() ? 'folder' : 'file';
+  if (!isInside(realRoot, real)) return { kind: 'skip', reason: `symbolic link to a ${what} outside the dataset folder (not followed)` };
+  if (st.isDirectory()) return { kind: 'skip', reason: 'symbolic link to a folder inside the dataset folder (not followed: its images would be read twice, perhaps under another class)' };
+  return { kind: st.isFile() ? 'file' : 'other' };
+}
+
+/** Sub-folders of dir, sorted by code point; hidden ones, links and undecodable names skipped (and reported). */
+async function listDirs(dir: string, realRoot: string, skipped: FileIssue[], reportFiles: boolean): Promise<string[]> {
   const dirs: string[] = [];
-  for (const e of entries) {
+  for (const e of await readEntries(dir)) {
     const full = path.join(dir, e.name);
-    let isDir = e.isDirectory();
-    if (e.isSymbolicLink()) isDir = (await statOrNull(full))?.isDirectory() ?? false;
-    if (e.name.startsWith('.')) {
-      skipped.push({ path: full, reason: isDir ? 'hidden folder' : 'hidden file' });
+    if (!e.utf8) {
+      skipped.push({ path: full, reason: `${e.dirent.isDirectory() ? 'folder' : 'file'} name is not valid UTF-8 (rename it)` });
       continue;
     }
-    if (isDir) dirs.push(e.name);
+    const k = await entryKind(full, e, realRoot);
+    if (e.name.startsWith('.')) {
+      skipped.push({ path: full, reason: k.kind === 'dir' ? 'hidden folder' : 'hidden file' });
+      continue;
+    }
+    if (k.kind === 'skip') skipped.push({ path: full, reason: k.reason });
+    else if (k.kind === 'dir') dirs.push(e.name);
     else if (reportFiles) skipped.push({ path: full, reason: 'not inside a class folder' });
   }
   return dirs.sort(compareCodePoints);
@@ -92,26 +145,28 @@ interface FoundFile {
 
 /**
  * Image files under a class folder, recursively (torchvision walks class folders with os.walk),
- * sorted by path. Symlinked folders are followed once (a cycle is not re-entered).
+ * sorted by path. Symbolic links to folders are not followed (entryKind), so no cycle can form.
  */
-async function listImages(dir: string, skipped: FileIssue[], seen: Set<string>): Promise<FoundFile[]> {
-  const real = await fs.realpath(dir);
-  if (seen.has(real)) return [];
-  seen.add(real);
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+async function listImages(dir: string, realRoot: string, skipped: FileIssue[]): Promise<FoundFile[]> {
+  const entries = await readEntries(dir);
   entries.sort((a, b) => compareCodePoints(a.name, b.name));
   const files: string[] = [];
   const out: FoundFile[] = [];
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.name.startsWith('.')) {
-      skipped.push({ path: full, reason: e.isDirectory() ? 'hidden folder' : 'hidden file' });
+    if (!e.utf8) {
+      skipped.push({ path: full, reason: `${e.dirent.isDirectory() ? 'folder' : 'file'} name is not valid UTF-8 (rename it)` });
       continue;
     }
-    let isDir = e.isDirectory();
-    if (e.isSymbolicLink()) isDir = (await statOrNull(full))?.isDirectory() ?? false;
-    if (isDir) {
-      out.push(...(await listImages(full, skipped, seen)));
+    if (e.name.startsWith('.')) {
+      skipped.push({ path: full, reason: e.dirent.isDirectory() ? 'hidden folder' : 'hidden file' });
+      continue;
+    }
+    const k = await entryKind(full, e, realRoot);
+    if (k.kind === 'skip') {
+      skipped.push({ path: full, reason: k.reason });
+    } else if (k.kind === 'dir') {
+      out.push(...(await listImages(full, realRoot, skipped)));
     } else if (isImageName(e.name)) {
       files.push(full);
     } else {
@@ -136,14 +191,13 @@ interface ClassFolderScan {
   files: FoundFile[][];
 }
 
-async function scanClassFolders(dir: string, skipped: FileIssue[], requireClasses: boolean): Promise<ClassFolderScan> {
-  const classes = await listDirs(dir, skipped, true);
+async function scanClassFolders(dir: string, realRoot: string, skipped: FileIssue[], requireClasses: boolean): Promise<ClassFolderScan> {
+  const classes = await listDirs(dir, realRoot, skipped, true);
   if (requireClasses && classes.length === 0) {
     throw new DatasetError(`no class folders in ${dir}: expected ${path.join(dir, '<class>', '<image>')} (for example ${path.join(dir, 'cat', '001.jpg')})`, dir);
   }
-  const seen = new Set<string>();
   const files: FoundFile[][] = [];
-  for (const c of classes) files.push(await listImages(path.join(dir, c), skipped, seen));
+  for (const c of classes) files.push(await listImages(path.join(dir, c), realRoot, skipped));
   return { classes, files };
 }
 
@@ -187,7 +241,8 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
 
   const skipped: FileIssue[] = [];
   const warnings: string[] = [];
-  const top = await listDirs(abs, [], false);
+  const realRoot = await fs.realpath(abs);
+  const top = await listDirs(abs, realRoot, [], false);
   const trainName = findChild(top, 'train');
   const valName = findChild(top, 'val') ?? findChild(top, 'valid') ?? findChild(top, 'validation');
   const testName = findChild(top, 'test');
@@ -198,10 +253,10 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
     for (const name of top) {
       if (name !== trainName && name !== valName && name !== testName) skipped.push({ path: path.join(abs, name), reason: 'folder beside train/val/test is not used' });
     }
-    const train = await scanClassFolders(path.join(abs, trainName), skipped, true);
+    const train = await scanClassFolders(path.join(abs, trainName), realRoot, skipped, true);
     const classes = train.classes;
     const other = async (name: string): Promise<ImageEntry[]> => {
-      const s = await scanClassFolders(path.join(abs, name), skipped, false);
+      const s = await scanClassFolders(path.join(abs, name), realRoot, skipped, false);
       const out: ImageEntry[] = [];
       s.classes.forEach((c, i) => {
         const label = classes.indexOf(c);
@@ -231,7 +286,7 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
   } else {
     // One folder of classes (root itself, or a lone train/ folder): stratified split by seed.
     const dir = trainName && top.length === 1 ? path.join(abs, trainName) : abs;
-    const s = await scanClassFolders(dir, skipped, true);
+    const s = await scanClassFolders(dir, realRoot, skipped, true);
     s.classes.forEach((c, i) => {
       if (s.files[i]!.length === 0) throw new DatasetError(`class folder ${path.join(dir, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(dir, c));
     });

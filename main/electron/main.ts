@@ -11,6 +11,7 @@ import { projectCodec } from '../project-codec';
 import { rendererDir } from '../paths';
 import { utilityProcessHost } from '../trainer/host-utility';
 import { bindIpc, forwardEvents } from './ipc';
+import { isAllowedExternalUrl } from './external-links';
 import { menuTemplate } from './menu';
 import { APP_ORIGIN, APP_URL, registerScheme, serveRenderer } from './protocol';
 import { secureWebPreferences } from './web-preferences';
@@ -68,7 +69,7 @@ function createWindow(): void {
     if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -88,7 +89,8 @@ void app.whenReady().then(() => {
   serveRenderer(protocol, rendererDir());
   bindIpc(ipcMain, backend, (wc) => windows.has(wc));
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate(process.platform, (command) => backend.events.emit('menu', { command }))),
+    // Developer tools only in development: a packaged app has no use for them.
+    Menu.buildFromTemplate(menuTemplate(process.platform, (command) => backend.events.emit('menu', { command }), { devTools: !app.isPackaged })),
   );
   createWindow();
   app.on('activate', () => {

@@ -5,7 +5,12 @@ import type { MenuCommand } from '../../core/api';
  * The application menu. Document commands are sent to the renderer (it owns the open document
  * and its undo history); text editing uses Electron's roles so inputs behave natively.
  */
-export function menuTemplate(platform: NodeJS.Platform, send: (command: MenuCommand) => void): MenuItemConstructorOptions[] {
+export interface MenuOptions {
+  /** Offer View > Toggle Developer Tools (development builds, not the packaged app). */
+  devTools: boolean;
+}
+
+export function menuTemplate(platform: NodeJS.Platform, send: (command: MenuCommand) => void, opts: MenuOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const item = (label: string, accelerator: string, command: MenuCommand): MenuItemConstructorOptions => ({ label, accelerator, click: () => send(command) });
   const template: MenuItemConstructorOptions[] = [
@@ -45,7 +50,7 @@ export function menuTemplate(platform: NodeJS.Platform, send: (command: MenuComm
         { role: 'zoomOut' },
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        { role: 'toggleDevTools' },
+        ...(opts.devTools ? [{ type: 'separator' } as const, { role: 'toggleDevTools' } as const] : []),
       ],
     },
     {

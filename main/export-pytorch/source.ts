@@ -13,6 +13,7 @@ import { deploySettings, projectCheckpointPath, readWeights } from '../onnx/proj
 import { DEFAULT_SETTINGS } from '../trainer/settings';
 import type { RunJson } from '../trainer/run-folder';
 import type { TrainSettings } from '../trainer/types';
+import { stripBom } from '../../core/json-text';
 
 export class ExportSourceError extends Error {
   override readonly name = 'ExportSourceError';
@@ -51,7 +52,7 @@ async function readRun(dir: string): Promise<RunJson | null> {
   const file = path.join(dir, 'run.json');
   if (!existsSync(file)) return null;
   try {
-    const run = JSON.parse(await readText(file)) as RunJson;
+    const run = JSON.parse(stripBom(await readText(file))) as RunJson;
     return run.format === 'cnn-studio-run' ? run : null;
   } catch {
     return null;

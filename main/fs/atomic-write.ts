@@ -7,7 +7,43 @@ import { randomBytes } from 'node:crypto';
  * new one, never a torn write: write a temp file in the same folder, fsync it, rename over the
  * target (atomic on one filesystem), then fsync the folder so the rename itself is durable.
  */
+/**
+ * A failed write, named in a sentence: "<file>: cannot write: the disk is full (no space left on
+ * device)" instead of Node's "ENOSPC: no space left on device, write". `code` keeps the system
+ * code for callers that choose what to say next.
+ */
+export class WriteFailure extends Error {
+  override readonly name = 'WriteFailure';
+  constructor(readonly file: string, readonly code: string | undefined, readonly why: string) {
+    super(`${file}: cannot write: ${why}`);
+  }
+}
+
+/** What a write error means for a person, from its system code. */
+export function writeProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC': return 'the disk is full (no space left on device)';
+    case 'EDQUOT': return 'the disk quota is used up';
+    case 'EFBIG': return 'the file is larger than this file system allows';
+    case 'EROFS': return 'the file system is read-only';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOENT': return 'the folder does not exist';
+    case 'EIO': return 'the disk reported an input/output error';
+    default: return e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e);
+  }
+}
+
 export async function atomicWrite(target: string, data: string | Uint8Array): Promise<number> {
+  try {
+    return await writeThenRename(target, data);
+  } catch (e) {
+    if (e instanceof WriteFailure) throw e;
+    throw new WriteFailure(target, (e as NodeJS.ErrnoException).code, writeProblem(e));
+  }
+}
+
+async function writeThenRename(target: string, data: string | Uint8Array): Promise<number> {
   const dir = path.dirname(target);
   const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', 0o644);

@@ -3,12 +3,12 @@
  * the model (and only there), decode and structural validation. Every refusal is an
  * OnnxFormatError whose message starts with the file's path.
  */
-import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { OnnxFormatError } from '../../core/onnx/errors';
 import type { Model } from '../../core/onnx/ir';
 import { decodeModel, type ExternalDataRef } from '../../core/onnx/proto';
+import { FileReadError, readRegularFile } from '../fs/read-regular-file';
 
 /** Protobuf's own limit for one message; bigger files cannot be valid ModelProtos. */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -80,24 +80,26 @@ export class ExternalDataReader {
 
   private readChecked(ref: ExternalDataRef): Uint8Array {
     const file = this.locate(ref);
-    let size = this.sizes.get(file);
-    if (size === undefined) {
-      const st = statSync(file);
-      if (!st.isFile()) throw new OnnxFormatError('external-data', `tensor "${ref.tensor}": external data "${ref.location}" is not a file`);
-      size = st.size;
-      this.sizes.set(file, size);
-    }
-    const length = ref.length ?? size - ref.offset;
-    // Checked against the real file size before allocating: the model's numbers are not trusted.
-    if (ref.offset > size || length < 0 || ref.offset + length > size) {
-      throw new OnnxFormatError(
-        'external-data',
-        `tensor "${ref.tensor}": external data "${ref.location}" has ${size} bytes, the model asks for ${length} at offset ${ref.offset}`,
-      );
-    }
-    const buf = new Uint8Array(length);
-    const fd = openSync(file, 'r');
+    // Opened without blocking and checked on the descriptor (fstat): a FIFO or device named as
+    // external data is refused, never waited on or read without end.
+    const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
+      let size = this.sizes.get(file);
+      if (size === undefined) {
+        const st = fstatSync(fd);
+        if (!st.isFile()) throw new OnnxFormatError('external-data', `tensor "${ref.tensor}": external data "${ref.location}" is not a regular file`);
+        size = st.size;
+        this.sizes.set(file, size);
+      }
+      const length = ref.length ?? size - ref.offset;
+      // Checked against the real file size before allocating: the model's numbers are not trusted.
+      if (ref.offset > size || length < 0 || ref.offset + length > size) {
+        throw new OnnxFormatError(
+          'external-data',
+          `tensor "${ref.tensor}": external data "${ref.location}" has ${size} bytes, the model asks for ${length} at offset ${ref.offset}`,
+        );
+      }
+      const buf = new Uint8Array(length);
       let done = 0;
       while (done < length) {
         const n = readSync(fd, buf, done, length - done, ref.offset + done);
@@ -105,11 +107,11 @@ export class ExternalDataReader {
         done += n;
       }
       if (done !== length) throw new OnnxFormatError('external-data', `tensor "${ref.tensor}": "${ref.location}" ended early`);
+      this.files.add(file);
+      return buf;
     } finally {
       closeSync(fd);
     }
-    this.files.add(file);
-    return buf;
   }
 }
 
@@ -118,15 +120,13 @@ export async function loadOnnxModel(file: string): Promise<LoadedOnnxModel> {
   const abs = path.resolve(file);
   let bytes: Uint8Array;
   try {
-    const st = statSync(abs);
-    if (st.isDirectory()) throw new OnnxFormatError('not-onnx', 'is a folder, not an .onnx file');
-    if (st.size > MAX_MODEL_BYTES) throw new OnnxFormatError('unsupported', `is ${st.size} bytes, over the 2 GiB protobuf limit (large models keep weights in external data files)`);
-    bytes = new Uint8Array(await readFile(abs));
+    const buf = await readRegularFile(abs, { limit: MAX_MODEL_BYTES, what: 'an .onnx file' });
+    bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   } catch (e) {
-    if (e instanceof OnnxFormatError) throw withPath(file, e);
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
-    throw new OnnxFormatError('not-onnx', `${file}: cannot read the model (${why})`);
+    if (!(e instanceof FileReadError)) throw e;
+    const code = e.code === 'too-large' ? 'unsupported' : 'not-onnx';
+    const why = e.code === 'too-large' ? `${e.problem} (the 2 GiB protobuf limit; large models keep weights in external data files)` : e.problem;
+    throw new OnnxFormatError(code, `${file}: ${e.code === 'not-a-file' || e.code === 'too-large' ? why : `cannot read the model (${why})`}`);
   }
   try {
     const reader = new ExternalDataReader(path.dirname(abs));

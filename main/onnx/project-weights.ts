@@ -3,11 +3,11 @@
  * checkpoint (main/trainer/checkpoint.ts) next to the project, named in the project's `weights`
  * section, and the deployment metadata (class names, preprocessing) in its `deploy` section.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../../core/graph/project';
 import type { ColorMode, ModelMetadata, ResizeMode } from '../../core/onnx/metadata';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../trainer/checkpoint';
+import { CheckpointError, encodeCheckpoint, readCheckpoint, type Checkpoint } from '../trainer/checkpoint';
 
 /** The `deploy` section of a project file: what an export writes into the model's metadata. */
 export interface DeploySettings {
@@ -50,8 +50,24 @@ export function projectCheckpointPath(projectFile: string, project: Project): st
 
 /** All tensors of a checkpoint by name: learned weights and running statistics together. */
 export async function readWeights(file: string): Promise<Map<string, Float32Array>> {
-  const c = decodeCheckpoint(await fs.readFile(file), file);
-  return new Map([...c.weights, ...c.running]);
+  const c = await readCheckpoint(file);
+  const all = new Map([...c.weights, ...c.running]);
+  refuseNonFinite(file, all);
+  return all;
+}
+
+/**
+ * A NaN or infinite weight makes every prediction NaN: such a checkpoint is refused for export
+ * and as starting weights, naming the first tensor that holds one.
+ */
+export function refuseNonFinite(file: string, tensors: ReadonlyMap<string, Float32Array>): void {
+  for (const [name, t] of tensors) {
+    let bad = 0;
+    for (let i = 0; i < t.length; i++) if (!Number.isFinite(t[i]!)) bad++;
+    if (bad > 0) {
+      throw new CheckpointError(file, `tensor "${name}" holds ${bad} value(s) that are NaN or infinite (training diverged before this checkpoint was written); use a checkpoint from before, e.g. best.ckpt, or train again with a lower learning rate`);
+    }
+  }
 }
 
 const RUNNING = /\.(running_mean|running_var)$/;

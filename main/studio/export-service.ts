@@ -11,6 +11,7 @@ import { parseProject, type Project } from '../../core/graph/project';
 import type { TrainSettings } from '../trainer/types';
 import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
 import { atomicWrite } from '../fs/atomic-write';
+import { writeFolder, type FolderFile } from '../fs/write-folder';
 import { readWeights } from '../onnx/project-weights';
 import { ExportSourceError, pytorchSource, recipeOf } from '../export-pytorch/source';
 import { readRunJson, runPaths } from '../trainer/index';
@@ -62,14 +63,12 @@ export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Pro
   return { path: file, bytes, warnings: result.warnings.filter((w) => !/dropout/i.test(w)) };
 }
 
-async function writeProjectFiles(dir: string, files: readonly { path: string; data: string | Uint8Array }[]): Promise<string> {
-  const out = path.resolve(dir);
-  await fs.mkdir(out, { recursive: true });
-  for (const f of files) {
-    await fs.mkdir(path.dirname(path.join(out, f.path)), { recursive: true });
-    await atomicWrite(path.join(out, f.path), f.data);
+async function writeProjectFiles(dir: string, files: readonly FolderFile[]): Promise<string> {
+  try {
+    return await writeFolder(dir, files);
+  } catch (e) {
+    throw new StudioError('write-failed', `not exported: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return out;
 }
 
 /** The editor's model with the panel's recipe and no weights (PyTorch initialises them). */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../core/api';
 import { IMAGE_EXTENSIONS } from '../data/scan';
+import { readRegularFile } from '../fs/read-regular-file';
 
 /** Thumbnails of larger files are not worth the wait: a dataset image is rarely this big. */
 const MAX_THUMB_SOURCE_BYTES = 32 * 1024 * 1024;
@@ -21,9 +22,9 @@ export function isImagePath(file: string): boolean {
 export async function thumbnail(file: string, size = 48): Promise<string | null> {
   if (!isImagePath(file)) return null;
   try {
-    const st = await fs.stat(file);
-    if (!st.isFile() || st.size > MAX_THUMB_SOURCE_BYTES) return null;
-    const png = await sharp(file, { failOn: 'error' }).resize(size, size, { fit: 'inside', kernel: 'nearest', withoutEnlargement: false }).png().toBuffer();
+    // Read here, not by sharp from the path: a FIFO or device named by a client is refused, not waited on.
+    const bytes = await readRegularFile(file, { limit: MAX_THUMB_SOURCE_BYTES, what: 'an image for a thumbnail' });
+    const png = await sharp(bytes, { failOn: 'error' }).resize(size, size, { fit: 'inside', kernel: 'nearest', withoutEnlargement: false }).png().toBuffer();
     return `data:image/png;base64,${png.toString('base64')}`;
   } catch {
     return null;

@@ -21,7 +21,7 @@ import { prepareDataset, type PreparedDataset } from '../data/dataset';
 import { applyStartingWeights, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
 import { DatasetError } from '../data/errors';
-import { atomicWrite } from '../fs/atomic-write';
+import { atomicWrite, WriteFailure } from '../fs/atomic-write';
 import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
@@ -40,6 +40,7 @@ import { inputSpec, loadProject, withClassCount } from './project-model';
 import { ensureWritableFolder, projectFile, readRunJson, runPaths, TrainError, writeRunJson, type Preprocessing, type RunJson } from './run-folder';
 import { validateSettings } from './settings';
 import type { EpochRecord, TrainDevice, TrainEvent, TrainOptions, TrainSettings } from './types';
+import { stripBom } from '../../core/json-text';
 
 const INIT_TAG = 0x494e;
 
@@ -67,6 +68,10 @@ export function initialWeights(weights: ReadonlyArray<Parameters<typeof initWeig
 
 function failure(e: unknown): { code: string; message: string } {
   if (e instanceof TrainError) return { code: e.code, message: e.message };
+  if (e instanceof WriteFailure && (e.code === 'ENOSPC' || e.code === 'EDQUOT')) {
+    return { code: 'disk-full', message: `${e.message}; free some space, then continue the run with --resume (the last checkpoint written is kept)` };
+  }
+  if (e instanceof WriteFailure) return { code: 'write-failed', message: e.message };
   if (e instanceof DatasetError) return { code: 'dataset', message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message };
@@ -98,6 +103,15 @@ async function exists(file: string): Promise<boolean> {
   return fs.stat(file).then(() => true, () => false);
 }
 
+/** Why --resume cannot start without last.ckpt, and what to do: best.ckpt, if there, can stand in. */
+async function noLastCheckpoint(paths: ReturnType<typeof runPaths>): Promise<string> {
+  if (!(await exists(paths.best))) return `cannot resume: ${paths.runDir} has no last checkpoint yet (the run stopped before its first epoch ended); start it again without --resume`;
+  const best = await readCheckpoint(paths.best).catch(() => null);
+  const when = best ? ` (from epoch ${best.epoch})` : '';
+  return `cannot resume: ${paths.runDir} has no last.ckpt (written after every epoch; it was deleted or lost) but has best.ckpt${when}. `
+    + `To continue from the best epoch, copy best.ckpt to last.ckpt and run --resume again; or start the run again without --resume`;
+}
+
 async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }): Promise<TrainEvent> {
   const log = (message: string, level: 'info' | 'warn' = 'info'): void => emit({ type: 'log', level, message });
   const paths = runPaths(opts.outDir);
@@ -111,10 +125,10 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     previous = await readRunJson(paths.runDir).catch((e: Error) => {
       throw new TrainError('nothing-to-resume', `cannot resume: ${e.message}`);
     });
-    if (!(await exists(paths.last))) throw new TrainError('nothing-to-resume', `cannot resume: ${paths.runDir} has no last checkpoint yet (the run stopped before its first epoch ended); start it again without --resume`);
+    if (!(await exists(paths.last))) throw new TrainError('nothing-to-resume', await noLastCheckpoint(paths));
     settings = previous.settings;
     resumeFrom = await readCheckpoint(paths.last);
-    projectJson = JSON.parse(await fs.readFile(projectFile(paths.runDir), 'utf8')) as TrainOptions['project'];
+    projectJson = JSON.parse(stripBom(await fs.readFile(projectFile(paths.runDir), 'utf8'))) as TrainOptions['project'];
     log(`resuming ${paths.runDir} after epoch ${resumeFrom.epoch} of ${settings.epochs} with the run's saved settings`);
   } else {
     settings = opts.settings;
@@ -158,6 +172,29 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate, log, paths });
   } finally {
     await data.cache.close().catch(() => undefined);
+  }
+}
+
+/** Element count of a shape. */
+const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * The checkpoint `file` must hold every weight, running statistic and optimizer state of the
+ * model, each with the model's element count; otherwise the run cannot continue from it.
+ */
+function checkResumeTensors(c: Checkpoint, file: string, weights: readonly { name: string; shape: readonly number[] }[], optimizerState: readonly { name: string; shape: readonly number[] }[]): void {
+  const refuse = (what: string): never => {
+    throw new TrainError('bad-checkpoint', `cannot resume: ${file} ${what}, so it does not match this run's model; restore the file or start the run again without --resume`);
+  };
+  for (const w of weights) {
+    const v = c.weights.get(w.name) ?? c.running.get(w.name);
+    if (!v) refuse(`has no weight "${w.name}"`);
+    else if (v.length !== elements(w.shape)) refuse(`holds ${v.length} elements for weight "${w.name}", the model has ${elements(w.shape)}`);
+  }
+  for (const s of optimizerState) {
+    const v = c.optimizerState.get(s.name);
+    if (!v) refuse(`has no optimizer state "${s.name}"`);
+    else if (v.length !== elements(s.shape)) refuse(`holds ${v.length} elements for optimizer state "${s.name}", the model has ${elements(s.shape)}`);
   }
 }
 
@@ -242,6 +279,8 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
       log(`${dev}: op-support probe failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); the graph avoids the ops known to be missing`, 'warn');
     }
   }
+  // A checkpoint that does not fit the model is refused here, before any session or helper thread starts.
+  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, weightDefs, stepGraph.optimizerState);
   const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
@@ -276,16 +315,17 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
     toCpu(`${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`);
     runner = await cpuRunner();
   }
-  if (resumeFrom) {
-    for (const s of stepGraph.optimizerState) {
-      const v = resumeFrom.optimizerState.get(s.name);
-      if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `the last checkpoint has no optimizer state "${s.name}" of the right size`);
-      runner.state.set(s.name, v);
-    }
-    runner.step = resumeFrom.step;
-  }
   let evalSessions: EvalSessions | null = null;
+  // Every failure from here on releases the runner (and with it any helper threads) in `finally`.
   try {
+    if (resumeFrom) {
+      for (const s of stepGraph.optimizerState) {
+        const v = resumeFrom.optimizerState.get(s.name);
+        if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `cannot resume: ${paths.last} has no optimizer state "${s.name}" of the right size; start the run again without --resume`);
+        runner.state.set(s.name, v);
+      }
+      runner.step = resumeFrom.step;
+    }
     if (valCount > 0) evalSessions = await createEvalSessions(doc, valCount, batch, { device, threads, target, ...(loss ? { loss } : {}) });
     return await epochs(opts, emit, control, state, cx, { classes, doc, batch, runner, evalSessions, masks, shapes, device, fallbackReason, threads, trainCount, valCount });
   } finally {

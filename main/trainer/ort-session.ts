@@ -114,7 +114,21 @@ export class TrainStepRunner {
   }
 
   static async create(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, cfg: SessionConfig = {}): Promise<TrainStepRunner> {
-    return new TrainStepRunner(graph, await createSession(graph.model, cfg), optimizer, initial);
+    return TrainStepRunner.over(graph, await createSession(graph.model, cfg), optimizer, initial);
+  }
+
+  /**
+   * A runner on a session already made; if the weights do not fit (the constructor throws), the
+   * session is released first: a sharded session's worker threads would otherwise keep the
+   * process alive after the error.
+   */
+  static async over(graph: TrainStepGraph, session: ort.InferenceSession, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>): Promise<TrainStepRunner> {
+    try {
+      return new TrainStepRunner(graph, session, optimizer, initial);
+    } catch (e) {
+      await session.release().catch(() => undefined);
+      throw e;
+    }
   }
 
   async run(images: Float32Array, imageDims: readonly number[], labels: BigInt64Array, lr: number, extra: Record<string, ort.Tensor> = {}): Promise<StepResult> {

@@ -134,9 +134,9 @@ export async function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
  */
 export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number, dataParallel: DataParallelStep | null = null): Promise<TrainStepRunner> {
   // CPU, small model: the batch split into shards on one thread each (data-parallel-choice.ts).
-  if (device === 'cpu' && dataParallel) return new TrainStepRunner(graph, (await ShardedSession.create(graph, dataParallel)).asSession(), optimizer, initial);
+  if (device === 'cpu' && dataParallel) return TrainStepRunner.over(graph, (await ShardedSession.create(graph, dataParallel)).asSession(), optimizer, initial);
   if (device !== 'webgpu' || process.env.CNN_STUDIO_WEBGPU_RESIDENT === '0') return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
-  return new TrainStepRunner(graph, (await ResidentSession.create(graph, threads)).asSession(), optimizer, initial);
+  return TrainStepRunner.over(graph, (await ResidentSession.create(graph, threads)).asSession(), optimizer, initial);
 }
 
 /** A runner on the same session with fresh weights and optimizer state (after a self-test step). */

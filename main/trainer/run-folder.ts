@@ -13,6 +13,7 @@ import { atomicWrite } from '../fs/atomic-write';
 import type { EvalMetrics } from '../../core/train/metrics';
 import type { FileIssue } from '../data/errors';
 import type { CheckpointPaths, EpochRecord, TrainDevice, TrainSettings, DeviceChoice } from './types';
+import { stripBom } from '../../core/json-text';
 
 export const RUN_FORMAT = 'cnn-studio-run';
 export const RUN_VERSION = 1;
@@ -87,7 +88,7 @@ export async function readRunJson(runDir: string): Promise<RunJson> {
   }
   let run: RunJson;
   try {
-    run = JSON.parse(text) as RunJson;
+    run = JSON.parse(stripBom(text)) as RunJson;
   } catch (e) {
     throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
   }

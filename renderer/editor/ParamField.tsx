@@ -1,5 +1,5 @@
 import type { ParamSpec } from '../../core/blocks/params';
-import { checkParam, MAX_EXTENT } from '../../core/blocks/params';
+import { checkParam, MAX_IMAGE_SIDE } from '../../core/blocks/params';
 import type { GroupDef, ParamValue } from '../../core/graph/types';
 import { NumberField } from './NumberField';
 
@@ -29,7 +29,7 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
   const check = (v: ParamValue) => checkParam(spec, v);
   // One side of a pair (kernel, stride, padding pixels) is checked on its own, so the reason
   // speaks of the number typed rather than of the [h, w] pair it would make.
-  const [sideMin, sideMax] = spec.kind === 'pair' ? [spec.min, spec.max] : [0, MAX_EXTENT];
+  const [sideMin, sideMax] = spec.kind === 'pair' ? [spec.min, spec.max] : [0, MAX_IMAGE_SIDE];
   const checkSide = (v: number) => sideProblem(sideMin, sideMax, v);
   let control;
   switch (spec.kind) {

@@ -2,21 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { requestSchemas } from '../../core/api';
 import { getBlock } from '../../core/blocks/index';
-import { checkParam, MAX_EXTENT } from '../../core/blocks/params';
+import { checkParam, MAX_IMAGE_SIDE } from '../../core/blocks/params';
 import { DEFAULT_OPSET, EXPORT_OPSETS, MAX_OPSET } from '../../core/onnx/validate';
 
 describe('pair parameters', () => {
   const kernel = getBlock('conv2d')!.params['kernel']!;
   it('refuses a kernel larger than any map the studio takes, and fractions', () => {
-    expect(checkParam(kernel, 1e9)).toBe(`must be a whole number from 1 to ${MAX_EXTENT} or a pair [h, w] of them, got 1000000000`);
-    expect(checkParam(kernel, [3, 1e9])).toMatch(/from 1 to 65536/);
+    expect(checkParam(kernel, 1e9)).toBe(`must be a whole number from 1 to ${MAX_IMAGE_SIDE} or a pair [h, w] of them, got 1000000000`);
+    expect(checkParam(kernel, [3, 1e9])).toMatch(/from 1 to 16384/);
     expect(checkParam(kernel, 2.5)).toMatch(/got 2\.5/);
-    expect(checkParam(kernel, MAX_EXTENT)).toBeNull();
+    expect(checkParam(kernel, MAX_IMAGE_SIDE)).toBeNull();
     expect(checkParam(kernel, [3, 5])).toBeNull();
   });
   it('refuses padding beyond the same bound', () => {
     const padding = getBlock('conv2d')!.params['padding']!;
-    expect(checkParam(padding, MAX_EXTENT + 1)).toMatch(/from 0 to 65536/);
+    expect(checkParam(padding, MAX_IMAGE_SIDE + 1)).toMatch(/from 0 to 16384/);
     expect(checkParam(padding, 'same')).toBeNull();
   });
 });

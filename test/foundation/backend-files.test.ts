@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, testBackend } from './helpers';
+import { sampleProject, tempDir, testBackend } from './helpers';
 
 describe('backend: folder browsing (serve mode file dialog)', () => {
   it('lists folders first, then files, with sizes and the parent', async () => {
@@ -54,14 +54,14 @@ describe('backend: recovery file', () => {
     process.env['CNN_STUDIO_HOME'] = home;
     const b = testBackend();
     expect(await b.loadRecovery()).toBeNull();
-    const r = await b.saveRecovery({ project: { format: 'anything', nodes: [1, 2] }, path: '/tmp/m.json' });
+    const r = await b.saveRecovery({ project: sampleProject('one'), path: '/tmp/m.json' });
     expect(r.bytes).toBeGreaterThan(0);
     const file = path.join(home, 'recovery', 'recovery.json');
     expect(JSON.parse(readFileSync(file, 'utf8')).path).toBe('/tmp/m.json');
     const loaded = await b.loadRecovery();
-    expect(loaded).toEqual({ project: { format: 'anything', nodes: [1, 2] }, path: '/tmp/m.json', savedAt: r.savedAt });
-    await b.saveRecovery({ project: { v: 2 }, path: null });
-    expect((await b.loadRecovery())?.project).toEqual({ v: 2 });
+    expect(loaded).toEqual({ project: sampleProject('one'), path: '/tmp/m.json', savedAt: r.savedAt });
+    await b.saveRecovery({ project: sampleProject('two'), path: null });
+    expect((await b.loadRecovery())?.project).toEqual(sampleProject('two'));
     expect(await b.clearRecovery()).toEqual({ cleared: true });
     expect(await b.loadRecovery()).toBeNull();
     expect(await b.clearRecovery()).toEqual({ cleared: false });
@@ -72,6 +72,18 @@ describe('backend: recovery file', () => {
     mkdirSync(path.join(home, 'recovery'));
     writeFileSync(path.join(home, 'recovery', 'recovery.json'), '{"project":');
     expect(await testBackend({ studioHome: home }).loadRecovery()).toBeNull();
+  });
+
+  it('refuses a recovery document that is not a project (issue 22 item 9), keeping the last good copy', async () => {
+    const home = tempDir();
+    const b = testBackend({ studioHome: home });
+    await b.saveRecovery({ project: sampleProject('good'), path: null });
+    await expect(b.saveRecovery({ project: { format: 'anything', nodes: [1, 2] }, path: null })).rejects.toThrow(/^recovery copy not saved: /);
+    await expect(b.saveRecovery({ project: { ...sampleProject(), model: { nodes: [{ id: 'x', type: 'conv2d', name: 'c', params: { padding: 1e9 }, position: { x: 0, y: 0 } }], edges: [], groups: [] } }, path: null })).rejects.toThrow(/padding/);
+    expect((await b.loadRecovery())?.project).toEqual(sampleProject('good'));
+    // A recovery file edited by hand into something else is not offered.
+    writeFileSync(path.join(home, 'recovery', 'recovery.json'), JSON.stringify({ project: { v: 2 }, path: null, savedAt: 1 }));
+    expect(await b.loadRecovery()).toBeNull();
   });
 
   it('validates the payload', async () => {

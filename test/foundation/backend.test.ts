@@ -52,7 +52,7 @@ describe('backend', () => {
     const binary = path.join(dir, 'binary.json');
     writeFileSync(binary, Buffer.from([0, 1, 2, 3]));
     await expect(b.openProject({ path: binary })).rejects.toThrow(/binary data/);
-    await expect(b.openProject({ path: dir })).rejects.toThrow(/not a file/);
+    await expect(b.openProject({ path: dir })).rejects.toThrow(`${dir}: is a folder, not a project file`);
   });
 
   it('reports a missing folder instead of creating it', async () => {

@@ -3,6 +3,7 @@ import { API_METHODS } from '../../core/api';
 import { secureWebPreferences } from '../../main/electron/web-preferences';
 import { bindIpc, checkSender } from '../../main/electron/ipc';
 import { callChannel } from '../../main/electron/ipc-channels';
+import { isAllowedExternalUrl } from '../../main/electron/external-links';
 import { menuTemplate } from '../../main/electron/menu';
 import { testBackend } from './helpers';
 
@@ -91,7 +92,7 @@ describe('IPC binding', () => {
 describe('application menu', () => {
   it('sends document commands to the renderer and has the usual shortcuts', () => {
     const sent: string[] = [];
-    const template = menuTemplate('linux', (c) => sent.push(c));
+    const template = menuTemplate('linux', (c) => sent.push(c), { devTools: false });
     const items = template.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []));
     const byLabel = (l: string) => items.find((i) => i.label === l)!;
     expect(byLabel('Open…').accelerator).toBe('CmdOrCtrl+O');
@@ -99,5 +100,24 @@ describe('application menu', () => {
     expect(byLabel('Undo').accelerator).toBe('CmdOrCtrl+Z');
     (byLabel('Save As…').click as () => void)();
     expect(sent).toEqual(['saveAs']);
+  });
+
+  it('has Toggle Developer Tools only in development (issue 22 item 13)', () => {
+    const roles = (devTools: boolean): unknown[] => menuTemplate('linux', () => undefined, { devTools }).flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])).map((i) => i.role);
+    expect(roles(false)).not.toContain('toggleDevTools');
+    expect(roles(true)).toContain('toggleDevTools');
+    const mac = menuTemplate('darwin', () => undefined, { devTools: false });
+    expect(JSON.stringify(mac)).not.toMatch(/toggleDevTools/i);
+  });
+});
+
+describe('external links (issue 22 item 13)', () => {
+  it('opens only https documentation links on the allowlisted hosts', () => {
+    for (const ok of ['https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html', 'https://onnx.ai/onnx/operators/', 'https://pytorch.org/docs/stable/', 'https://docs.pytorch.org/docs/stable/onnx.html', 'https://www.onnx.ai/']) {
+      expect(isAllowedExternalUrl(ok), ok).toBe(true);
+    }
+    for (const bad of ['http://onnxruntime.ai/', 'https://onnxruntime.ai.evil.example/', 'https://evil.example/?onnx.ai', 'https://user:pw@onnx.ai/', 'https://onnx.ai:8443/', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'ms-settings:', 'https://github.com/x', 'not a url']) {
+      expect(isAllowedExternalUrl(bad), bad).toBe(false);
+    }
   });
 });
