@@ -3,13 +3,23 @@
  * (model.py, train.py, export_onnx.py, README.md, requirements.txt, weights.safetensors) that
  * torchrun trains on one or many GPUs with the studio's recipe.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
 import { atomicWrite } from '../fs/atomic-write';
+import { plainFsError } from '../fs/user-paths';
 import { ExportSourceError, pytorchSource } from '../export-pytorch/source';
 import { CliError, type CliIO } from './io';
+
+/** The output folder must be a folder, and files already there are replaced only with --force. */
+async function refuseExisting(dir: string, files: string[], force: boolean): Promise<void> {
+  const st = await fs.stat(dir).catch(() => null);
+  if (st && !st.isDirectory()) throw new CliError(`${dir} is a file; -o takes the folder to write the Python project into`);
+  if (!st || force) return;
+  const present = files.filter((f) => existsSync(path.join(dir, f)));
+  if (present.length > 0) throw new CliError(`${dir} already holds ${present.join(', ')}; pass --force to overwrite them, or choose another folder`);
+}
 
 export function registerExportPytorch(program: Command, io: CliIO): void {
   program
@@ -17,8 +27,9 @@ export function registerExportPytorch(program: Command, io: CliIO): void {
     .description('export a project (or a training run folder) as a PyTorch project that torchrun trains on many GPUs, with the same recipe')
     .argument('<project>', 'a project file (.json) or a training run folder')
     .requiredOption('-o, --output <dir>', 'the folder to write the Python project into')
+    .option('-f, --force', 'overwrite files of the same names already in the folder')
     .option('--checkpoint <path>', 'weights from this checkpoint, or a run folder (its best checkpoint and recipe); default: the run folder\'s best.ckpt or the project\'s imported weights')
-    .action(async (arg: string, o: { output: string; checkpoint?: string }) => {
+    .action(async (arg: string, o: { output: string; checkpoint?: string; force?: boolean }) => {
       let src;
       try {
         src = await pytorchSource(arg, o.checkpoint);
@@ -34,11 +45,12 @@ export function registerExportPytorch(program: Command, io: CliIO): void {
         if (e instanceof PytorchExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
         throw e;
       }
+      await refuseExisting(o.output, result.files.map((f) => f.path), o.force === true);
       try {
         await fs.mkdir(o.output, { recursive: true });
         for (const f of result.files) await atomicWrite(path.join(o.output, f.path), f.data);
       } catch (e) {
-        throw new CliError(`${o.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+        throw new CliError(`${o.output}: cannot write (${plainFsError(e)})`);
       }
       io.out(`wrote ${o.output}: ${result.files.map((f) => f.path).join(', ')} (class ${result.className})`);
       io.out(src.checkpoint ? `weights: ${src.checkpoint}` : 'weights: none (the model starts from PyTorch\'s initialisation; pass --checkpoint)');

@@ -6,6 +6,7 @@ import { trainingMemory, type OptimizerKind } from '../../core/graph/memory';
 import { parseProject } from '../../core/graph/project';
 import { modelReport, type ModelReport } from '../../core/graph/report';
 import type { Totals } from '../../core/graph/analyze';
+import { plainFsError } from '../fs/user-paths';
 import { CliError, type CliIO } from './io';
 import { onnxInfoSource } from '../onnx/info-source';
 
@@ -120,7 +121,7 @@ export function registerInfo(program: Command, io: CliIO): void {
         bytes = await readFile(file);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a model file' : e instanceof Error ? e.message : String(e)}`);
+        throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a model file (give a project .json or an .onnx file)' : plainFsError(e)}`);
       }
       const source = sources.find((s) => s.matches(file, bytes.subarray(0, 16)));
       if (!source) throw new CliError(`${file}: not a project file or a model this version of CNN Studio can read`);
