@@ -263,6 +263,8 @@ export interface RunProgress {
 export interface RunView {
   id: string;
   name: string;
+  /** the run folder on the backend's machine (run.json, checkpoints, model.onnx); default place for exports */
+  dir?: string;
   status: RunStatus;
   createdAt: string;
   dataDir: string;

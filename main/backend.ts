@@ -26,6 +26,8 @@ import {
 import { STUDIO_VERSION } from '../core/version';
 import type { Project } from '../core/graph/project';
 import { atomicWrite } from './fs/atomic-write';
+import { plainFsError } from './fs/user-paths';
+import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
@@ -268,14 +270,16 @@ export class Backend implements StudioApi {
     } catch (e) {
       throw new StudioError('invalid-project', `not saved to ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (insideInstallAssets(file)) throw new StudioError('read-only', `not saved: ${file} is part of the studio's install (its assets folder); choose another place to save it`);
     const dir = path.dirname(file);
     const st = await fs.stat(dir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `not saved: the folder ${dir} does not exist`);
+    if ((await fs.stat(file).catch(() => null))?.isDirectory()) throw new StudioError('not-a-file', `not saved: ${file} is a folder; give a file name (e.g. ${path.join(file, 'model.cnn.json')})`);
     try {
       const bytes = await atomicWrite(file, text);
       return { path: file, bytes };
     } catch (e) {
-      throw new StudioError('write-failed', `could not save ${file}: ${(e as NodeJS.ErrnoException).code ?? ''} ${e instanceof Error ? e.message : ''}`.trim());
+      throw new StudioError('write-failed', `could not save ${file}: ${plainFsError(e)}`);
     }
   }
 
