@@ -183,7 +183,7 @@ export class Backend implements StudioApi {
       if (code === 'ENOENT') throw new StudioError('not-found', `${dir}: no such folder`);
       if (code === 'ENOTDIR') throw new StudioError('not-a-folder', `${dir}: not a folder`);
       if (code === 'EACCES' || code === 'EPERM') throw new StudioError('permission-denied', `${dir}: permission denied`);
-      throw new StudioError('read-failed', `${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new StudioError('read-failed', `${dir}: ${plainFsError(e)}`);
     }
     const visible = dirents.filter((d) => req.showHidden || !d.name.startsWith('.'));
     const entries: DirectoryEntry[] = [];

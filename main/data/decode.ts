@@ -17,6 +17,7 @@
  * Values stay uint8 here (exact for 8-bit images); batches convert to float.
  */
 import { promises as fs } from 'node:fs';
+import { plainFsError } from '../fs/user-paths';
 import sharp from 'sharp';
 
 export type ResizePolicy = 'stretch' | 'center-crop' | 'letterbox';
@@ -118,7 +119,7 @@ export async function decodeImage(file: string, spec: DecodeSpec): Promise<Uint8
     buf = await fs.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImageDecodeFailure(file, code === 'ENOENT' ? 'file disappeared' : code === 'EACCES' || code === 'EPERM' ? 'no permission to read' : `cannot read (${code ?? String(e)})`, false);
+    throw new ImageDecodeFailure(file, code === 'ENOENT' ? 'file disappeared' : code === 'EACCES' || code === 'EPERM' ? 'no permission to read' : `cannot read (${plainFsError(e)})`, false);
   }
   return decodeBuffer(buf, spec, file);
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { OnnxFormatError } from '../../core/onnx/errors';
 import type { Model } from '../../core/onnx/ir';
 import { decodeModel, type ExternalDataRef } from '../../core/onnx/proto';
+import { plainFsError } from '../fs/user-paths';
 
 /** Protobuf's own limit for one message; bigger files cannot be valid ModelProtos. */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -125,7 +126,7 @@ export async function loadOnnxModel(file: string): Promise<LoadedOnnxModel> {
   } catch (e) {
     if (e instanceof OnnxFormatError) throw withPath(file, e);
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
+    const why = code === 'ENOENT' ? 'no such file' : plainFsError(e);
     throw new OnnxFormatError('not-onnx', `${file}: cannot read the model (${why})`);
   }
   try {
