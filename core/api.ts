@@ -7,6 +7,7 @@
  * zod, so each carrier validates what crosses a process boundary with the same rule.
  */
 import { z } from 'zod';
+import { describeSystemError, isSystemError } from './fs-error-text';
 import type { Project } from './graph/project';
 import type { EvalMetrics } from './train/metrics';
 import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
@@ -412,6 +413,8 @@ export interface WireError {
 export function toWireError(e: unknown): WireError {
   if (e instanceof StudioError) return { code: e.code, message: e.message };
   if (e instanceof z.ZodError) return { code: 'invalid-request', message: formatZodError(e) };
+  // A file-system error no service put into words still reaches the page plainly, with its path.
+  if (isSystemError(e)) return { code: 'file-error', message: describeSystemError(e) };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index';
 import { CliError, processIO, type CliIO } from './commands/io';
 import { STUDIO_VERSION } from '../core/version';
-import { plainFsError } from './fs/user-paths';
+import { describeSystemError, isSystemError } from '../core/fs-error-text';
 
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command();
@@ -43,9 +43,6 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
  * named by its path and said plainly (never "ENOENT: ..." or a temp file's name).
  */
 function describeUnexpected(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err instanceof Error && typeof err.code === 'string' && typeof err.syscall === 'string') {
-    return `${err.path ? `${err.path}: ` : ''}${plainFsError(err)}`;
-  }
+  if (isSystemError(e)) return describeSystemError(e);
   return e instanceof Error ? e.message : String(e);
 }

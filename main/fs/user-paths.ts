@@ -5,39 +5,14 @@
  */
 import { existsSync, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { plainFsError } from '../../core/fs-error-text';
 
 /** A path that cannot be used as given; `message` names it and says what to do. */
 export class UserPathError extends Error {
   override readonly name = 'UserPathError';
 }
 
-const PLAIN: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  EISDIR: 'is a folder, not a file',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EEXIST: 'already exists',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'too many symbolic links (a link loop?)',
-  EMFILE: 'too many open files',
-  EBUSY: 'the file is in use',
-  EIO: 'an input/output error (a failing disk or a network share that went away?)',
-};
-
-/**
- * A file-system error in plain words. Node's own text ("EISDIR: illegal operation on a
- * directory, read") is used only for a code not listed above, without the code and syscall.
- */
-export function plainFsError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code && PLAIN[err.code]) return PLAIN[err.code]!;
-  const text = e instanceof Error ? e.message : String(e);
-  return text.replace(/^[A-Z0-9_]+: /, '').replace(/, \w+(?: '[^']*'(?: -> '[^']*')?)?$/, '');
-}
+export { plainFsError };
 
 async function statOrNull(p: string): Promise<Stats | null> {
   try {

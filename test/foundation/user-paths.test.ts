@@ -32,3 +32,16 @@ describe('resolveOutputFile', () => {
     await expect(resolveOutputFile(`${dir}/missing/`, { defaultName: 'm.onnx', force: true })).rejects.toBeInstanceOf(UserPathError);
   });
 });
+
+describe('system errors across the API boundary', () => {
+  it('toWireError says a file-system error plainly and names the file asked for, not a temp file', async () => {
+    const { toWireError } = await import('../../core/api');
+    const tmp = path.join(dir, '.x.onnx.1f2e.tmp');
+    writeFileSync(tmp, 'data');
+    mkdirSync(path.join(dir, 'x.onnx'));
+    const e = await fs.rename(tmp, path.join(dir, 'x.onnx')).catch((err: unknown) => err);
+    const wire = toWireError(e);
+    expect(wire).toEqual({ code: 'file-error', message: `${path.join(dir, 'x.onnx')}: is a folder, not a file` });
+    expect(toWireError(new Error('plain'))).toEqual({ code: 'internal', message: 'plain' });
+  });
+});
