@@ -77,7 +77,7 @@ if (!existsSync(path.join(data, 'test'))) {
   console.log(`  ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 const project = path.join(work, 'lenet5.json');
-sh(process.execPath, [cli, 'template', 'lenet5', '--input', '1x28x28', '--classes', '10', '-o', project]);
+sh(process.execPath, [cli, 'template', 'lenet5', '--input', '1x28x28', '--classes', '10', '-o', project, '--force']);
 
 const results = { threads: Number(threads), quick, machine: `${os.cpus()[0]?.model} x${os.availableParallelism()}`, trainImages: nTrain, testImages: nTest };
 const cache = path.join(work, 'cache');
