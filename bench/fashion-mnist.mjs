@@ -77,7 +77,7 @@ if (!existsSync(path.join(data, 'test'))) {
   console.log(`  ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 const project = path.join(work, 'lenet5.json');
-sh(process.execPath, [cli, 'template', 'lenet5', '--input', '1x28x28', '--classes', '10', '-o', project]);
+sh(process.execPath, [cli, 'template', 'lenet5', '--input', '1x28x28', '--classes', '10', '-o', project, '--force']);
 
 const results = { threads: Number(threads), quick, machine: `${os.cpus()[0]?.model} x${os.availableParallelism()}`, trainImages: nTrain, testImages: nTest };
 const cache = path.join(work, 'cache');
@@ -88,11 +88,11 @@ async function studio(name, extra, epochs) {
   rmSync(out, { recursive: true, force: true });
   console.log(`studio ${name}: cnn-studio train ${extra.join(' ')} --epochs ${epochs}`);
   const t0 = Date.now();
-  const ev = await jsonLines(process.execPath, [cli, 'train', project, '--data', data, '--out', out, '--epochs', String(epochs), '--batch', '64', '--device', 'cpu', '--threads', threads, '--cache', cache, '--seed', '0', '--json', ...extra]);
+  const ev = await jsonLines(process.execPath, [cli, 'train', project, '--data', data, '--out', out, '--epochs', String(epochs), '--batch', '64', '--device', 'cpu', '--threads', threads, '--cache-dir', cache, '--seed', '0', '--json', ...extra]);
   const wall = (Date.now() - t0) / 1000;
   const start = ev.find((e) => e.type === 'start');
   const epochsEv = ev.filter((e) => e.type === 'epoch');
-  const evalOut = JSON.parse(sh(process.execPath, [cli, 'eval', out, '--data', data, '--json', '--threads', threads, '--cache', cache]));
+  const evalOut = JSON.parse(sh(process.execPath, [cli, 'eval', out, '--data', data, '--json', '--threads', threads, '--cache-dir', cache]));
   console.log(`  test accuracy (cnn-studio eval on test/): ${(evalOut.accuracy * 100).toFixed(2)}%  wall ${wall.toFixed(0)} s`);
   return {
     testAccuracy: evalOut.accuracy,

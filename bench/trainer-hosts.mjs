@@ -72,7 +72,7 @@ function train(env) {
   rmSync(out, { recursive: true, force: true });
   const load = os.loadavg()[0];
   const r = spawnSync('/usr/bin/time', ['-f', 'TIME %R %U %S', process.execPath, cli, 'train', project, '--data', data, '--out', out, '--epochs', epochs,
-    '--batch', m.batch, '--threads', threads, '--device', 'cpu', '--no-augment', '--json', '--cache', cache], { encoding: 'utf8', env: { ...process.env, ...env } });
+    '--batch', m.batch, '--threads', threads, '--device', 'cpu', '--no-augment', '--json', '--cache-dir', cache], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`cnn-studio train failed: ${r.stderr}`);
   const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   const later = events.filter((e) => e.type === 'epoch' && e.epoch >= 2);

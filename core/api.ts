@@ -7,6 +7,7 @@
  * zod, so each carrier validates what crosses a process boundary with the same rule.
  */
 import { z } from 'zod';
+import { describeSystemError, isSystemError } from './fs-error-text';
 import type { Project } from './graph/project';
 import type { EvalMetrics } from './train/metrics';
 import { MAX_OPSET, MIN_EXPORT_OPSET } from './onnx/validate';
@@ -290,6 +291,8 @@ export interface RunProgress {
 export interface RunView {
   id: string;
   name: string;
+  /** the run folder on the backend's machine (run.json, checkpoints, model.onnx); default place for exports */
+  dir?: string;
   status: RunStatus;
   createdAt: string;
   dataDir: string;
@@ -452,6 +455,8 @@ export interface WireError {
 export function toWireError(e: unknown): WireError {
   if (e instanceof StudioError) return { code: e.code, message: e.message };
   if (e instanceof z.ZodError) return { code: 'invalid-request', message: formatZodError(e) };
+  // A file-system error no service put into words still reaches the page plainly, with its path.
+  if (isSystemError(e)) return { code: 'file-error', message: describeSystemError(e) };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 

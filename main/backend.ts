@@ -29,6 +29,8 @@ import type { Project } from '../core/graph/project';
 import { resolveUserPath } from './fs/user-path';
 import { atomicWrite } from './fs/atomic-write';
 import { FileReadError, readRegularFile } from './fs/read-regular-file';
+import { plainFsError } from './fs/user-paths';
+import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
 import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
@@ -187,7 +189,7 @@ export class Backend implements StudioApi {
       if (code === 'ENOENT') throw new StudioError('not-found', `${dir}: no such folder`);
       if (code === 'ENOTDIR') throw new StudioError('not-a-folder', `${dir}: not a folder`);
       if (code === 'EACCES' || code === 'EPERM') throw new StudioError('permission-denied', `${dir}: permission denied`);
-      throw new StudioError('read-failed', `${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new StudioError('read-failed', `${dir}: ${plainFsError(e)}`);
     }
     const visible = dirents.filter((d) => req.showHidden || !d.name.startsWith('.'));
     const entries: DirectoryEntry[] = [];
@@ -290,9 +292,11 @@ export class Backend implements StudioApi {
     } catch (e) {
       throw new StudioError('invalid-project', `not saved to ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (insideInstallAssets(file)) throw new StudioError('read-only', `not saved: ${file} is part of the studio's install (its assets folder); choose another place to save it`);
     const dir = path.dirname(file);
     const st = await fs.stat(dir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `not saved: the folder ${dir} does not exist`);
+    if ((await fs.stat(file).catch(() => null))?.isDirectory()) throw new StudioError('not-a-file', `not saved: ${file} is a folder; give a file name (e.g. ${path.join(file, 'model.cnn.json')})`);
     try {
       const bytes = await atomicWrite(file, text);
       return { path: file, bytes };

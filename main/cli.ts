@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index';
 import { CliError, processIO, type CliIO } from './commands/io';
 import { STUDIO_VERSION } from '../core/version';
+import { describeSystemError, isSystemError } from '../core/fs-error-text';
 
 export function createProgram(io: CliIO = processIO): Command {
   const program = new Command();
@@ -31,8 +32,17 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       io.err(`error: ${e.message}`);
       return e.exitCode;
     }
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`error: ${describeUnexpected(e)}`);
     return 1;
   }
   return code;
+}
+
+/**
+ * The last line of defence for an error no command turned into words: a file-system error is
+ * named by its path and said plainly (never "ENOENT: ..." or a temp file's name).
+ */
+function describeUnexpected(e: unknown): string {
+  if (isSystemError(e)) return describeSystemError(e);
+  return e instanceof Error ? e.message : String(e);
 }

@@ -35,3 +35,22 @@ export function unpackedAssetPath(root: string, ...parts: string[]): string {
   const p = path.join(root, ...parts);
   return p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
+
+/**
+ * True when `file` lies in the studio's own assets/ folder (the bundled sample and its images):
+ * those are part of the install, shared by every project, and replaced by the next update, so the
+ * studio never writes there.
+ */
+export function insideInstallAssets(file: string): boolean {
+  let root: string;
+  try {
+    root = packageRoot();
+  } catch {
+    return false;
+  }
+  const target = path.resolve(file);
+  return [path.join(root, 'assets'), unpackedAssetPath(root, 'assets')].some((dir) => {
+    const rel = path.relative(dir, target);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+}

@@ -47,6 +47,23 @@ export interface ProbeOptions {
   loadOrt?: () => Promise<Ort>;
   /** The machine's files and programs (adapter names, CUDA libraries); tests describe one. */
   host?: HostProbe;
+  /** Load only these providers (the rest are listed as not probed). Default: all. */
+  only?: readonly ExecutionProviderName[];
+  /**
+   * For --device auto, which never picks a software adapter: do not load a GPU provider whose
+   * adapter the host already shows to be software or absent. Loading WebGPU initialises Dawn,
+   * which prints warnings of its own (a missing libvulkan, lavapipe's "maxDynamic... artificially
+   * reduced") that nothing can silence; a run on the CPU should not print them.
+   */
+  hardwareOnly?: boolean;
+}
+
+/** Why a provider is not loaded under `hardwareOnly`, or null when it should be. */
+function skipForHardwareOnly(name: ExecutionProviderName, adapter: { name: string; software: boolean | null }): string | null {
+  if (name === 'cpu') return null;
+  if (adapter.software === true) return `not loaded: ${adapter.name} is a software adapter, slower than the CPU provider (--device ${name} uses it anyway)`;
+  if (name === 'webgpu' && adapter.name.startsWith('none:')) return `not loaded: ${adapter.name.slice('none: '.length)}; needs a Vulkan driver (a GPU driver, or Mesa's lavapipe for a software one)`;
+  return null;
 }
 
 /** Where onnxruntime-node keeps its native libraries (and `npm run setup:cuda` puts the CUDA provider). */
@@ -79,15 +96,18 @@ export async function probeExecutionProviders(opts: ProbeOptions = {}): Promise<
   const results: ExecutionProviderInfo[] = [];
   for (const name of EXECUTION_PROVIDERS) {
     const info: ExecutionProviderInfo = { name, label: LABELS[name], offered: offered.has(name), available: false, reason: null, probeMs: null };
-    let driverKey = '';
-    if (info.offered) {
-      const adapter = adapterFor(name, host);
-      info.adapter = adapter.name;
-      info.software = adapter.software;
-      driverKey = adapter.driverKey;
-    }
     if (!info.offered) {
       info.reason = `not offered by onnxruntime-node on ${process.platform}/${process.arch}`;
+      results.push(info);
+      continue;
+    }
+    const adapter = adapterFor(name, host);
+    info.adapter = adapter.name;
+    info.software = adapter.software;
+    const driverKey = adapter.driverKey;
+    const skip = opts.only && !opts.only.includes(name) ? 'not probed' : opts.hardwareOnly ? skipForHardwareOnly(name, adapter) : null;
+    if (skip) {
+      info.reason = skip;
       results.push(info);
       continue;
     }

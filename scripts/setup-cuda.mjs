@@ -1,5 +1,5 @@
 // `npm run setup:cuda`: fetch onnxruntime-node's CUDA 12 provider libraries (Linux x64 only),
-// which `npm install` skips on purpose (see .npmrc). Runs the package's own installer, then asks
+// which `npm install` skips on purpose (package.json's allowScripts denies the package's install script). Runs the package's own installer, then asks
 // `cnn-studio devices` whether CUDA loads now and, if not, which library is still missing
 // (NVIDIA driver, CUDA 12, cuDNN 9 are not part of the download).
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ const pkgDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
 const result = spawnSync(process.execPath, [path.join(pkgDir, 'script', 'install')], {
   stdio: 'inherit',
   cwd: pkgDir,
-  // The project's .npmrc says `skip`; this one run overrides it with the installer's cuda12 flag.
+  // npm never ran this installer (allowScripts); this one run asks it for the cuda12 files.
   env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'cuda12', npm_config_onnxruntime_node_install: 'cuda12' },
 });
 if (result.status !== 0) process.exit(result.status ?? 1);

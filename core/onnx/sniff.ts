@@ -49,7 +49,7 @@ export function describeNonOnnx(bytes: Uint8Array): string | null {
     let i = 0;
     while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
     const first = bytes[i];
-    if (first === 0x7b || first === 0x5b) return 'it is a JSON text file (a CNN Studio project? use "Open project" for those)';
+    if (first === 0x7b || first === 0x5b) return 'it is a JSON text file (a CNN Studio project?)';
     if (first === 0x3c) return 'it is an XML/HTML text file';
     if (first === 0x69 && startsWith(bytes, ascii('ir_version'), i)) return 'it is ONNX in protobuf TEXT format; convert it to the binary format first';
     return 'it is a text file; ONNX models are binary protobuf files';

@@ -4,6 +4,7 @@ import { prepareDataset } from '../data/dataset';
 import { findUnreadable } from '../data/verify';
 import { DatasetError, type FileIssue } from '../data/errors';
 import { RESIZE_POLICIES, type DecodeSpec, type ResizePolicy } from '../data/decode';
+import { CACHE_DIR_HELP } from './cache-flag';
 import { CliError, type CliIO } from './io';
 import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
 
@@ -61,7 +62,7 @@ export function registerDataset(program: Command, io: CliIO): void {
     .option('--resize <policy>', `how images are fitted to --input: ${RESIZE_POLICIES.join(' | ')}`, 'stretch')
     .option('--val-split <F>', 'fraction of each class held out for validation when there is no val/ or test/ folder', '0.1')
     .option('--seed <N>', 'seed of the validation split', '0')
-    .option('--cache-dir <DIR>', 'where decoded images are cached (default: the user cache folder, or CNN_STUDIO_CACHE)')
+    .option('--cache-dir <DIR>', CACHE_DIR_HELP)
     .option('--no-verify', 'without --input: only list files, do not decode them to find unreadable ones')
     .option('--json', 'print one JSON object')
     .action(async (root: string, o: DatasetFlags) => {

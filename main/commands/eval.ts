@@ -8,16 +8,18 @@ import { evaluateModel, type EvalReport } from '../trainer/eval-run';
 import { TrainError } from '../trainer/run-folder';
 import { DatasetError } from '../data/errors';
 import type { SplitName } from '../data/scan';
+import { statSync } from 'node:fs';
 import { CliError, type CliIO } from './io';
+import { refuseProjectAsModel } from './project-as-model';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
+import { addCacheDirOption, cacheDirFlag, type CacheDirFlags } from './cache-flag';
 
-interface EvalFlags {
+interface EvalFlags extends CacheDirFlags {
   data: string;
   json?: boolean;
   split?: string;
   batch?: string;
   threads?: string;
-  cache?: string;
   showMistakes?: string;
   device?: string;
 }
@@ -49,7 +51,7 @@ function formatReport(r: EvalReport, mistakes: number): string {
 }
 
 export function registerEval(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('eval')
     .description('evaluate a trained run folder or a model.onnx on a folder of images')
     .argument('<model>', 'a run folder (run.json + checkpoints) or an exported .onnx model')
@@ -58,9 +60,9 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--split <name>', 'train | val | test (default: test, else val, else all images)')
     .option('--batch <B>', 'batch size (default 64)')
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
-    .option('--cache <DIR>', 'decode cache folder (default: the per-user cache)')
     .option('--show-mistakes <N>', 'misclassified images listed in the text report (default 10)', '10')
-    .option('--device <D>', `${DEVICE_HELP}; default cpu`)
+    .option('--device <D>', `${DEVICE_HELP}; default cpu`);
+  addCacheDirOption(cmd)
     .action(async (target: string, o: EvalFlags) => {
       const split = o.split === undefined ? undefined : (['train', 'val', 'test'] as const).find((s) => s === o.split);
       if (o.split !== undefined && !split) throw new CliError(`--split: "${o.split}" is not one of train, val, test`);
@@ -68,6 +70,8 @@ export function registerEval(program: Command, io: CliIO): void {
       const threads = whole('--threads', o.threads);
       const mistakes = whole('--show-mistakes', o.showMistakes) ?? 10;
       const choice = parseDeviceFlag(o.device, 'cpu');
+      const cacheDir = cacheDirFlag(o, io);
+      if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) refuseProjectAsModel(target, 'eval');
       const { device } = await selectCliDevice(choice, io, 'evaluating');
       let r: EvalReport;
       try {
@@ -75,7 +79,7 @@ export function registerEval(program: Command, io: CliIO): void {
           ...(split ? { split: split as SplitName } : {}),
           ...(batchSize ? { batchSize } : {}),
           ...(threads ? { threads } : {}),
-          ...(o.cache ? { cacheDir: o.cache } : {}),
+          ...(cacheDir ? { cacheDir } : {}),
           device,
         });
       } catch (e) {

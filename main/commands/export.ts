@@ -8,6 +8,7 @@ import { MAX_OPSET } from '../../core/onnx/validate';
 import type { ResizeMode } from '../../core/onnx/metadata';
 import { encodeModel } from '../../core/onnx/proto';
 import { atomicWrite } from '../fs/atomic-write';
+import { checkpointArg, plainFsError, readProjectText, resolveOutputFile } from '../fs/user-paths';
 import { deploySettings, projectCheckpointPath, readWeights, type DeploySettings } from '../onnx/project-weights';
 import { humanBytes } from './info';
 import { CliError, type CliIO } from './io';
@@ -22,13 +23,7 @@ interface ExportSource {
 }
 
 async function readProject(file: string): Promise<Project> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}`);
-  }
+  const text = await readProjectText(file);
   try {
     return parseProject(text);
   } catch (e) {
@@ -74,6 +69,13 @@ async function exportSource(arg: string): Promise<ExportSource> {
   return { projectFile: arg, project, checkpoint: projectCheckpointPath(arg, project), deploy: deploySettings(project) };
 }
 
+/** The file name a folder target gets: the run folder's name, else the project file's. */
+function outputStem(arg: string, src: ExportSource): string {
+  const fromRun = src.projectFile !== arg;
+  const stem = fromRun ? path.basename(path.resolve(arg)) : path.basename(src.projectFile).replace(/(\.cnn)?\.json$/i, '');
+  return stem || 'model';
+}
+
 /** An imported project exports at its source opset by default (its ONNX-op blocks are in that form). */
 function defaultOpsetFor(project: Project): number {
   const from = project.extra.importedFrom as { opset?: unknown } | undefined;
@@ -92,21 +94,23 @@ export function registerExport(program: Command, io: CliIO): void {
     .command('export')
     .description('export a project (or a training run folder) as an ONNX inference model: input "input", outputs "logits" and "probabilities"')
     .argument('<project>', 'a project file (.json) or a training run folder')
-    .requiredOption('-o, --output <file>', 'the .onnx file to write')
-    .option('--checkpoint <file>', 'weights from this checkpoint (default: the run\'s best.ckpt, or the weights an import saved with the project; else freshly initialised)')
+    .requiredOption('-o, --output <file>', 'the .onnx file to write, or a folder (writes <folder>/<name>.onnx)')
+    .option('-f, --force', 'overwrite the output file if it exists')
+    .option('--checkpoint <file>', 'weights from this checkpoint, or a run folder (its best.ckpt) (default: the run\'s best.ckpt, or the weights an import saved with the project; else freshly initialised)')
     .option('--opset <n>', `ai.onnx opset, 11 to 26 (default ${DEFAULT_OPSET}; an imported project: its source opset)`)
     .option('--fold-bn', 'fold each batch norm into the conv before it (fewer ops, same outputs)')
     .option('--classes <names>', 'class names, comma-separated, in output order')
     .option('--name <name>', 'model name stored in the metadata (default: the project name)')
-    .action(async (arg: string, o: { output: string; checkpoint?: string; opset?: string; foldBn?: boolean; classes?: string; name?: string }) => {
+    .action(async (arg: string, o: { output: string; force?: boolean; checkpoint?: string; opset?: string; foldBn?: boolean; classes?: string; name?: string }) => {
       const src = await exportSource(arg);
-      const ckpt = o.checkpoint ?? src.checkpoint;
+      const ckpt = o.checkpoint !== undefined ? await checkpointArg(o.checkpoint) : src.checkpoint;
+      const output = await resolveOutputFile(o.output, { defaultName: `${outputStem(arg, src)}.onnx`, force: o.force === true });
       let weights: Map<string, Float32Array> | undefined;
       if (ckpt) {
         try {
           weights = await readWeights(ckpt);
         } catch (e) {
-          throw new CliError(e instanceof Error ? e.message : String(e));
+          throw new CliError((e as NodeJS.ErrnoException).code ? `${ckpt}: cannot read the checkpoint (${plainFsError(e)})` : e instanceof Error ? e.message : String(e));
         }
       }
       const d = src.deploy;
@@ -131,13 +135,13 @@ export function registerExport(program: Command, io: CliIO): void {
       }
       const bytes = encodeModel(result.model);
       try {
-        await atomicWrite(o.output, bytes);
+        await atomicWrite(output, bytes);
       } catch (e) {
-        throw new CliError(`${o.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+        throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
       }
       const input = result.model.graph.inputs[0]!.shape.slice(1).join('×');
       const classes = result.model.graph.outputs[0]!.shape[1];
-      io.out(`wrote ${o.output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${opts.foldBatchNorm ? ', batch norm folded' : ''}`);
+      io.out(`wrote ${output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${opts.foldBatchNorm ? ', batch norm folded' : ''}`);
       const total = result.model.graph.initializers.length;
       if (!ckpt) io.out('weights: none given, freshly initialised (the model is untrained)');
       else io.out(`weights: ${ckpt}${result.initialized.length ? ` (${result.initialized.length} of ${total} missing there, freshly initialised: ${result.initialized.slice(0, 5).join(', ')}${result.initialized.length > 5 ? ', ...' : ''})` : ''}`);

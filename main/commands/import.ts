@@ -7,9 +7,11 @@ import { OnnxFormatError } from '../../core/onnx/errors';
 import { importOnnx } from '../../core/onnx/import';
 import { defaultOpset } from '../../core/onnx/validate';
 import { atomicWrite } from '../fs/atomic-write';
+import { plainFsError, resolveOutputFile } from '../fs/user-paths';
 import { loadOnnxModel } from '../onnx/load-model';
 import { deployFromMetadata, weightsCheckpoint } from '../onnx/project-weights';
 import { CliError, type CliIO } from './io';
+import { refuseProjectAsModel } from './project-as-model';
 
 function inputSizeOption(v: string | undefined): [number, number, number] | undefined {
   if (v === undefined) return undefined;
@@ -23,14 +25,17 @@ export function registerImport(program: Command, io: CliIO): void {
     .command('import')
     .description('import an ONNX model as an editable project (blocks, weights in a checkpoint next to it)')
     .argument('<model>', 'an .onnx file')
-    .requiredOption('-o, --output <project.json>', 'the project file to write; weights go to <name>.ckpt beside it')
+    .requiredOption('-o, --output <project.json>', 'the project file to write, or a folder (writes <folder>/<model>.json); weights go to <name>.ckpt beside it')
     .option('--name <name>', 'project name (default: the model name in its metadata, or the file name)')
     .option('--input-size <C,H,W>', 'input size, for models whose height and width are symbolic')
     .option('-f, --force', 'overwrite the project and checkpoint if they exist')
     .action(async (file: string, o: { output: string; name?: string; inputSize?: string; force?: boolean }) => {
-      const out = path.resolve(o.output);
+      refuseProjectAsModel(file, 'import');
+      const force = o.force === true;
+      const output = await resolveOutputFile(o.output, { defaultName: `${path.basename(file, path.extname(file)) || 'model'}.json`, force });
+      const out = path.resolve(output);
       const ckpt = out.replace(/\.json$/i, '') + '.ckpt';
-      for (const f of [out, ckpt]) if (existsSync(f) && !o.force) throw new CliError(`${f} exists; use --force to overwrite it`);
+      if (existsSync(ckpt) && !force) throw new CliError(`${ckpt} exists; pass --force to overwrite it`);
       const inputSize = inputSizeOption(o.inputSize);
       let loaded;
       let imported;
@@ -61,13 +66,13 @@ export function registerImport(program: Command, io: CliIO): void {
         await atomicWrite(ckpt, weightsCheckpoint(imported.weights, shapes));
         await atomicWrite(out, text);
       } catch (e) {
-        throw new CliError(`${o.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+        throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
       }
       const counts = new Map<string, number>();
       for (const n of imported.document.nodes) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
       const generic = imported.document.nodes.filter((n) => n.type === 'onnx-op').map((n) => String(n.params.opType));
-      io.out(`wrote ${o.output}: "${name}", ${imported.document.nodes.length} blocks (${[...counts].map(([t, c]) => `${c} ${t}`).join(', ')}), ${a.totals.params.toLocaleString('en-US')} parameters`);
-      io.out(`wrote ${o.output.replace(/\.json$/i, '')}.ckpt: the imported weights`);
+      io.out(`wrote ${output}: "${name}", ${imported.document.nodes.length} blocks (${[...counts].map(([t, c]) => `${c} ${t}`).join(', ')}), ${a.totals.params.toLocaleString('en-US')} parameters`);
+      io.out(`wrote ${output.replace(/\.json$/i, '')}.ckpt: the imported weights`);
       if (imported.modules.length) io.out(`${imported.modules.length} module(s) recovered as groups: ${imported.modules.sort().join(', ')}`);
       if (imported.composites.length) io.out(`recognised as studio blocks: ${imported.composites.sort().join(', ')}`);
       if (generic.length) io.out(`${generic.length} op(s) have no block and are kept as "ONNX op" blocks: ${[...new Set(generic)].join(', ')}`);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { OnnxFormatError } from '../../core/onnx/errors';
 import { Predictor, type ImagePrediction } from '../inference/predict';
 import { CliError, type CliIO } from './io';
+import { refuseProjectAsModel } from './project-as-model';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
@@ -78,6 +79,7 @@ export function registerPredict(program: Command, io: CliIO): void {
       const k = positiveInt('--top', o.top, 5);
       const threads = o.threads === undefined ? undefined : positiveInt('--threads', o.threads, 1);
       const modelPath = resolveModelPath(modelArg);
+      refuseProjectAsModel(modelPath, 'predict');
       const images = expandImages(imageArgs);
       const { device } = await selectCliDevice(parseDeviceFlag(o.device, 'cpu'), io, 'predicting');
       let predictor: Predictor;

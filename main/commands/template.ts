@@ -3,6 +3,7 @@ import { analyze } from '../../core/graph/analyze';
 import { serializeProject } from '../../core/graph/project';
 import { TEMPLATES, TemplateError, buildTemplate, getTemplate } from '../../core/templates/index';
 import { atomicWrite } from '../fs/atomic-write';
+import { plainFsError, resolveOutputFile } from '../fs/user-paths';
 import { CliError, type CliIO } from './io';
 
 /** "3x224x224" -> [3, 224, 224]. */
@@ -21,8 +22,9 @@ export function registerTemplate(program: Command, io: CliIO): void {
     .option('--input <CxHxW>', 'input image size, e.g. 1x28x28 (default: the published size)')
     .option('--classes <n>', 'number of classes (default: the published count)')
     .option('--variant <name>', 'variant: lenet5 classic; googlenet torchvision')
-    .requiredOption('-o, --output <file>', 'project file to write')
-    .action(async (name: string, opts: { input?: string; classes?: string; variant?: string; output: string }) => {
+    .requiredOption('-o, --output <file>', 'project file to write, or a folder (writes <folder>/<name>.json)')
+    .option('-f, --force', 'overwrite the project file if it exists')
+    .action(async (name: string, opts: { input?: string; classes?: string; variant?: string; output: string; force?: boolean }) => {
       const t = getTemplate(name);
       if (!t) throw new CliError(`unknown template "${name}"; choose one of ${TEMPLATES.map((x) => x.id).join(', ')}`);
       const input = opts.input === undefined ? undefined : parseInputSize(opts.input);
@@ -38,16 +40,17 @@ export function registerTemplate(program: Command, io: CliIO): void {
         if (e instanceof TemplateError) throw new CliError(e.message);
         throw e;
       }
+      const output = await resolveOutputFile(opts.output, { defaultName: `${name}.json`, force: opts.force === true });
       const a = analyze(model);
       const variant = opts.variant ?? t.variants[0]!;
       const label = variant === t.variants[0] ? t.label : `${t.label} (${variant})`;
       try {
-        await atomicWrite(opts.output, serializeProject({ name: label, model, extra: {} }));
+        await atomicWrite(output, serializeProject({ name: label, model, extra: {} }));
       } catch (e) {
-        throw new CliError(`${opts.output}: cannot write (${e instanceof Error ? e.message : String(e)})`);
+        throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
       }
       const [c, h, w] = input ?? t.defaultInput;
-      io.out(`wrote ${opts.output}: ${label}, ${c}x${h}x${w}, ${classes ?? t.defaultClasses} classes, ${a.totals.params.toLocaleString('en-US')} parameters`);
+      io.out(`wrote ${output}: ${label}, ${c}x${h}x${w}, ${classes ?? t.defaultClasses} classes, ${a.totals.params.toLocaleString('en-US')} parameters`);
       if (!a.ok) {
         for (const d of a.diagnostics.filter((x) => x.severity === 'error')) io.err(`error: ${d.message}`);
         io.err('the model is not valid at this input size; open it in the editor or pick a larger --input');

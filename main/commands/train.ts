@@ -4,7 +4,6 @@
  * Ctrl-C cancels cleanly (the last checkpoint stays; continue with --resume).
  */
 import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -18,8 +17,10 @@ import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
 import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
+import { addCacheDirOption, cacheDirFlag, type CacheDirFlags } from './cache-flag';
+import { checkpointArg, readProjectText } from '../fs/user-paths';
 
-interface TrainFlags {
+interface TrainFlags extends CacheDirFlags {
   data: string;
   epochs?: string;
   batch?: string;
@@ -38,9 +39,9 @@ interface TrainFlags {
   patience?: string;
   resize?: string;
   threads?: string;
-  cache?: string;
   initWeights?: string;
   fromScratch?: boolean;
+  force?: boolean;
 }
 
 function num(flag: string, v: string | undefined, check: (n: number) => boolean, want: string): number | undefined {
@@ -92,12 +93,7 @@ function scheduleKindOrCli(v: string): ReturnType<typeof scheduleKind> {
 }
 
 async function readProject(file: string): Promise<ProjectJson> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new CliError(`${file}: cannot read the project (${(e as Error).message})`);
-  }
+  const text = await readProjectText(file);
   try {
     const p = parseProject(text);
     return { name: p.name, model: p.model, extra: p.extra };
@@ -209,7 +205,7 @@ function rerunWithTrainerEnv(): Promise<number> {
 }
 
 export function registerTrain(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('train')
     .description('train a project on a folder of images (one sub-folder per class)')
     .argument('<project>', 'project file (.json)')
@@ -232,9 +228,10 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--patience <N>', 'early stopping: epochs without a better validation accuracy (default 0: off)')
     .option('--resize <policy>', 'stretch | center-crop | letterbox (default stretch)')
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
-    .option('--cache <DIR>', 'decode cache folder (default: the per-user cache)')
-    .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors (default: the checkpoint the project names, e.g. after an import)')
-    .option('--from-scratch', 'ignore the project\'s checkpoint: start from random initialisation')
+    .option('-f, --force', 'start over in --out when it already holds a run (its run.json, checkpoints and model.onnx are replaced)')
+    .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors, or a run folder\'s best.ckpt (default: the checkpoint the project names, e.g. after an import)')
+    .option('--from-scratch', 'ignore the project\'s checkpoint: start from random initialisation');
+  addCacheDirOption(cmd)
     .action(async (projectArg: string, o: TrainFlags) => {
       const settings = settingsFromFlags(o);
       // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
@@ -252,6 +249,9 @@ export function registerTrain(program: Command, io: CliIO): void {
       }
       const threads = num('--threads', o.threads, wholeAtLeast(1), 'a whole number >= 1');
       if (o.resume && !o.out) throw new CliError('--resume needs --out RUN_DIR: the run folder to continue');
+      if (o.resume && o.force) throw new CliError('--resume continues the run in --out and --force starts it over: pass one of them');
+      const cacheDir = cacheDirFlag(o, io);
+      const initialWeights = o.initWeights === undefined ? undefined : await checkpointArg(o.initWeights);
       const project = await readProject(projectArg);
       const outDir = o.out ?? defaultRunDir(project);
       let run: TrainingRun;
@@ -264,9 +264,10 @@ export function registerTrain(program: Command, io: CliIO): void {
           settings,
           ...(o.resume ? { resume: true } : {}),
           ...(threads ? { threads } : {}),
-          ...(o.cache ? { cacheDir: o.cache } : {}),
-          ...(o.initWeights ? { initialWeights: o.initWeights } : {}),
+          ...(cacheDir ? { cacheDir } : {}),
+          ...(initialWeights ? { initialWeights } : {}),
           ...(o.fromScratch ? { fromScratch: true } : {}),
+          ...(o.force ? { overwrite: true } : {}),
           progressIntervalMs: o.json ? 1000 : 200,
         });
       } catch (e) {

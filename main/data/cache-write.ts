@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { plainFsError } from '../fs/user-paths';
 import { randomBytes } from 'node:crypto';
 import { sampleSums } from '../../core/data/stats';
 import { decodeImage, ImageDecodeFailure, type DecodeSpec } from './decode';
@@ -139,7 +140,7 @@ export async function rewriteData(
 export function cacheWriteError(e: unknown, dir: string): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return new DatasetError(`no space left for the decode cache in ${dir}: free some space or choose another cache folder`, dir);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new DatasetError(`cannot write the decode cache in ${dir} (${code}): choose a writable cache folder`, dir);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new DatasetError(`cannot write the decode cache in ${dir} (${plainFsError(e)}): choose a writable cache folder with --cache-dir`, dir);
   return e;
 }
 

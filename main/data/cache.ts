@@ -18,6 +18,7 @@
  * read per batch at sample offsets (datasets larger than memory stream from disk).
  */
 import { promises as fs } from 'node:fs';
+import { plainFsError } from '../fs/user-paths';
 import path from 'node:path';
 import sharp from 'sharp';
 import { atomicWrite } from '../fs/atomic-write';
@@ -120,7 +121,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new DatasetError(`cannot create the decode cache folder ${dir}: ${(e as Error).message}; choose another with --cache-dir or CNN_STUDIO_CACHE`, dir);
+    throw new DatasetError(`cannot create the decode cache folder ${dir}: ${plainFsError(e)}; choose another with --cache-dir or CNN_STUDIO_CACHE`, dir);
   }
 
   const old = await readManifest(dir, key);

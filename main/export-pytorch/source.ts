@@ -10,6 +10,7 @@ import { ProjectFileError } from '../../core/graph/errors';
 import { parseProject, type Project } from '../../core/graph/project';
 import type { Recipe } from '../../core/export-pytorch/index';
 import { deploySettings, projectCheckpointPath, readWeights } from '../onnx/project-weights';
+import { plainFsError } from '../fs/user-paths';
 import { DEFAULT_SETTINGS } from '../trainer/settings';
 import type { RunJson } from '../trainer/run-folder';
 import type { TrainSettings } from '../trainer/types';
@@ -33,7 +34,7 @@ async function readText(file: string): Promise<string> {
     return await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ExportSourceError(`${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new ExportSourceError(`${file}: ${code === 'ENOENT' ? 'no such file' : plainFsError(e)}`);
   }
 }
 

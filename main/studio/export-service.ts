@@ -12,6 +12,8 @@ import type { TrainSettings } from '../trainer/types';
 import { exportPytorch, PytorchExportError } from '../../core/export-pytorch/index';
 import { atomicWrite } from '../fs/atomic-write';
 import { writeFolder, type FolderFile } from '../fs/write-folder';
+import { plainFsError, resolveOutputFile, UserPathError } from '../fs/user-paths';
+import { insideInstallAssets } from '../paths';
 import { readWeights } from '../onnx/project-weights';
 import { ExportSourceError, pytorchSource, recipeOf } from '../export-pytorch/source';
 import { readRunJson, runPaths } from '../trainer/index';
@@ -31,6 +33,23 @@ async function checkpointFile(runDir: string, which: 'best' | 'last'): Promise<s
   const file = which === 'best' ? p.best : p.last;
   const st = await fs.stat(file).catch(() => null);
   if (!st) throw new StudioError('not-found', `${runDir} has no ${which} checkpoint yet (${path.basename(file)})`);
+  return file;
+}
+
+/**
+ * The file an export writes: a folder target means `<folder>/<defaultName>`. The dialog has
+ * already asked before replacing a file, so an existing one is overwritten; the studio's own
+ * assets folder is never written.
+ */
+async function exportTarget(target: string, defaultName: string): Promise<string> {
+  let file: string;
+  try {
+    file = path.resolve(await resolveOutputFile(target.trim(), { defaultName, force: true }));
+  } catch (e) {
+    if (e instanceof UserPathError) throw new StudioError('not-found', `not exported: ${e.message}`);
+    throw e;
+  }
+  if (insideInstallAssets(file)) throw new StudioError('read-only', `not exported: ${file} is inside the studio's install (its assets folder); choose another place`);
   return file;
 }
 
@@ -56,16 +75,21 @@ export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Pro
   model.metadata['training_run'] = path.basename(runDir);
   model.metadata['checkpoint'] = req.checkpoint;
   model.metadata['studio_version'] = STUDIO_VERSION;
-  const file = path.resolve(req.path);
-  const dirSt = await fs.stat(path.dirname(file)).catch(() => null);
-  if (!dirSt?.isDirectory()) throw new StudioError('not-found', `not exported: the folder ${path.dirname(file)} does not exist`);
-  const bytes = await atomicWrite(file, encodeModel(model));
+  const file = await exportTarget(req.path, `${path.basename(runDir)}.onnx`);
+  let bytes: number;
+  try {
+    bytes = await atomicWrite(file, encodeModel(model));
+  } catch (e) {
+    throw new StudioError('write-failed', `not exported: cannot write ${file} (${plainFsError(e)})`);
+  }
   return { path: file, bytes, warnings: result.warnings.filter((w) => !/dropout/i.test(w)) };
 }
 
 async function writeProjectFiles(dir: string, files: readonly FolderFile[]): Promise<string> {
+  const out = path.resolve(dir);
+  if (insideInstallAssets(out)) throw new StudioError('read-only', `not exported: ${out} is inside the studio's install (its assets folder); choose another folder`);
   try {
-    return await writeFolder(dir, files);
+    return await writeFolder(out, files);
   } catch (e) {
     throw new StudioError('write-failed', `not exported: ${e instanceof Error ? e.message : String(e)}`);
   }

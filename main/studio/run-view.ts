@@ -44,9 +44,9 @@ export function trainerSettings(p: TrainSettingsInput): TrainSettings {
   };
 }
 
-export function emptyView(id: string, dataDir: string, settings: TrainSettingsInput): RunView {
+export function emptyView(id: string, runDir: string, dataDir: string, settings: TrainSettingsInput): RunView {
   return {
-    id, name: id, status: 'starting', createdAt: new Date().toISOString(), dataDir, settings, device: null, classes: [],
+    id, name: id, dir: path.resolve(runDir), status: 'starting', createdAt: new Date().toISOString(), dataDir, settings, device: null, classes: [],
     trainSamples: 0, valSamples: 0, epochs: settings.epochs, history: [], progress: null, bestEpoch: null,
     bestValAccuracy: null, hasModel: false, error: null, log: [],
   };
@@ -58,6 +58,7 @@ export function viewFromRunJson(id: string, runDir: string, r: RunJson): RunView
   return {
     id,
     name: id,
+    dir: path.resolve(runDir),
     // A run.json still saying "running" with no live run belongs to a process that ended.
     status: r.status === 'running' ? 'failed' : r.status,
     createdAt: r.createdAt,

@@ -32,7 +32,11 @@ export async function openOnnxAsProject(file: string): Promise<{ project: Projec
     const project: Project = { name, model: imported.document, extra: { deploy: deployFromMetadata(imported.metadata), importedFrom: { file: path.basename(file) } } };
     return { project, warnings: imported.warnings.map((w) => `${w.node}: ${w.message}`) };
   } catch (e) {
-    if (e instanceof OnnxFormatError) throw new StudioError('invalid-onnx', e.message.startsWith(file) ? e.message : `${file}: ${e.message}`);
+    if (e instanceof OnnxFormatError) {
+      const message = e.message.startsWith(file) ? e.message : `${file}: ${e.message}`;
+      // The studio's words for a project given as a model (the command line has its own).
+      throw new StudioError('invalid-onnx', /JSON text file/.test(message) ? `${message}; open projects with Open (Ctrl+O)` : message);
+    }
     throw new StudioError('invalid-onnx', `${file}: ${(e as Error).message}`);
   }
 }

@@ -93,7 +93,7 @@ export class TrainingService {
     } catch (e) {
       throw new StudioError(e instanceof TrainError ? e.code : 'train-failed', (e as Error).message);
     }
-    const live: LiveRun = { run, view: emptyView(id, dataDir, input), steps: newStepTrace() };
+    const live: LiveRun = { run, view: emptyView(id, runDirOf(this.o.runsRoot, id), dataDir, input), steps: newStepTrace() };
     this.live.set(id, live);
     run.on((e) => this.apply(live, e));
     return live.view;

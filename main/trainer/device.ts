@@ -7,7 +7,7 @@
  * must pass the reference self-test (main/providers/provider-self-test.ts, cached per driver);
  * a provider that miscomputes falls back to the CPU. Every fallback comes with its reason.
  */
-import type { ExecutionProviderInfo, ProviderSelfTest } from '../../core/api';
+import type { ExecutionProviderInfo, ExecutionProviderName, ProviderSelfTest } from '../../core/api';
 import { providerLine, providerStatus } from '../../core/text/provider-status';
 import { loadOrt, probeExecutionProviders } from '../providers';
 import { adapterFor } from '../providers/adapters';
@@ -28,11 +28,16 @@ export interface SelectedDevice extends ResolvedDevice {
   selfTest: ProviderSelfTest | null;
 }
 
-export type Probe = () => Promise<ExecutionProviderInfo[]>;
+/** Which providers to load: `only` the one asked for, or for auto `hardwareOnly` (see ProbeOptions). */
+export interface ProbeScope {
+  only?: readonly ExecutionProviderName[];
+  hardwareOnly?: boolean;
+}
+export type Probe = (scope: ProbeScope) => Promise<ExecutionProviderInfo[]>;
 /** Runs (or recalls from the cache) the reference self-test of one provider. */
 export type ProviderCheck = (device: TrainDevice) => Promise<ProviderSelfTest>;
 
-const defaultProbe: Probe = () => probeExecutionProviders({ timeoutMs: 30_000 });
+const defaultProbe: Probe = (scope) => probeExecutionProviders({ timeoutMs: 30_000, ...scope });
 
 export const defaultProviderCheck: ProviderCheck = async (device) => {
   const ort = await loadOrt();
@@ -48,7 +53,8 @@ const DETAILS = 'details: Machine in the studio, or `cnn-studio devices`';
 
 export async function resolveDevice(choice: DeviceChoice, probe: Probe = defaultProbe): Promise<ResolvedDevice> {
   if (choice === 'cpu') return { device: 'cpu', fallbackReason: null };
-  const infos = await probe();
+  // Only what the choice can use is loaded: an explicit provider alone; for auto, hardware ones.
+  const infos = await probe(choice === 'auto' ? { hardwareOnly: true } : { only: [choice] });
   const info = (name: string): ExecutionProviderInfo | undefined => infos.find((i) => i.name === name);
   if (choice !== 'auto') {
     const i = info(choice);
@@ -62,8 +68,10 @@ export async function resolveDevice(choice: DeviceChoice, probe: Probe = default
   }
   const offered = AUTO_ORDER.map(info).filter((i): i is ExecutionProviderInfo => !!i && i.offered);
   if (offered.length === 0) return { device: 'cpu', fallbackReason: `no GPU provider is offered on ${process.platform}/${process.arch}` };
-  const why = offered.map((i) => (i.available ? softwareNote(i) : providerLine(i))).join('; ');
-  const anyLoaded = offered.some((i) => i.available);
+  // A software adapter counts as there (auto passes it over) whether or not it was loaded.
+  const isSoftware = (i: ExecutionProviderInfo): boolean => i.software === true && (i.available || i.reason?.startsWith('not loaded:') === true);
+  const why = offered.map((i) => (isSoftware(i) ? softwareNote(i) : providerLine(i))).join('; ');
+  const anyLoaded = offered.some((i) => i.available || isSoftware(i));
   return { device: 'cpu', fallbackReason: `${anyLoaded ? 'no hardware GPU works here' : 'no GPU works here'}. ${why}. (${DETAILS})` };
 }
 

@@ -133,7 +133,12 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
   } else {
     settings = opts.settings;
     validateSettings(settings);
-    if (await exists(paths.runJson)) throw new TrainError('run-exists', `${paths.runDir} already holds a run (run.json): pass --resume to continue it, or choose another folder with --out`);
+    if (await exists(paths.runJson)) {
+      if (!opts.overwrite) throw new TrainError('run-exists', `${paths.runDir} already holds a run (run.json): pass --resume to continue it, --force to start over in it, or choose another folder with --out`);
+      // Starting over: the old run's files go first, so no stale best.ckpt or model.onnx outlives it.
+      for (const f of [paths.runJson, paths.best, paths.last, paths.model]) await fs.rm(f, { force: true });
+      log(`${paths.runDir} held a run: starting over in it (--force)`);
+    }
   }
   const dataRoot = opts.dataDir || previous?.data.root || '';
   // Every sub-folder of the data folder is read as a class, so a run folder inside it would

@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { atomicWrite } from '../fs/atomic-write';
+import { plainFsError } from '../fs/user-paths';
 import type { EvalMetrics } from '../../core/train/metrics';
 import type { FileIssue } from '../data/errors';
 import type { CheckpointPaths, EpochRecord, TrainDevice, TrainSettings, DeviceChoice } from './types';
@@ -84,7 +85,7 @@ export async function readRunJson(runDir: string): Promise<RunJson> {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${runDir} is not a run folder (no run.json)` : `cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(code === 'ENOENT' ? `${runDir} is not a run folder (no run.json)` : `cannot read ${file}: ${plainFsError(e)}`);
   }
   let run: RunJson;
   try {
@@ -112,7 +113,7 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
       : err.code === 'ENOSPC' ? 'the disk is full'
       : err.code === 'EROFS' ? 'the file system is read-only'
       : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way of the folder'
-      : err.message;
+      : plainFsError(err);
     throw new TrainError('output-unwritable', `cannot write the run folder ${dir}: ${why}; choose another folder with --out`);
   }
 }

@@ -61,6 +61,8 @@ export interface TrainOptions {
   fromScratch?: boolean;
   /** continue the run in outDir from its last checkpoint (settings then come from run.json) */
   resume?: boolean;
+  /** start over when outDir already holds a run: its run.json, checkpoints and model.onnx are removed first */
+  overwrite?: boolean;
   /** decode cache folder (default: the per-user cache) */
   cacheDir?: string;
   /** onnxruntime intra-op threads (default: physical cores) */

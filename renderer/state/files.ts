@@ -114,15 +114,19 @@ export async function openTemplate(id: string, opts: { input: [number, number, n
   }
 }
 
-export async function openPath(path: string): Promise<boolean> {
+/**
+ * Opens a project file. `untitledCopy` opens it without its path (the bundled sample, which is
+ * part of the install): Save then asks where to put it, and it is not added to the recent files.
+ */
+export async function openPath(path: string, opts: { untitledCopy?: boolean } = {}): Promise<boolean> {
   useFiles.setState({ busy: `Opening ${baseName(path)}…` });
   try {
     const r = await api().openProject({ path });
     const project = fromWire(r.project);
     const model = await readable(project.model);
     useProjectMeta.getState().set(project.name, project.extra);
-    useDoc.getState().load(model, r.path);
-    remember(r.path);
+    useDoc.getState().load(model, opts.untitledCopy ? null : r.path);
+    if (!opts.untitledCopy) remember(r.path);
     for (const w of r.warnings) useUi.getState().toast('info', w);
     useUi.getState().close();
     useFiles.setState({ browse: null });

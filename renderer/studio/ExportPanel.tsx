@@ -8,6 +8,11 @@ import { toProject } from '../state/project';
 import { Snippets } from './Snippets';
 import { DEFAULT_OPSET, EXPORT_OPSETS } from '../../core/onnx/validate';
 
+/** `dir` + `name` with the separator `dir` already uses (the backend may run on Windows). */
+function joinPath(dir: string, name: string): string {
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith(sep) ? `${dir}${name}` : `${dir}${sep}${name}`;
+}
 
 /** Step 6: ONNX (opset, metadata, best or last checkpoint) and the PyTorch project for torchrun. */
 export function ExportPanel() {
@@ -23,7 +28,8 @@ export function ExportPanel() {
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const toast = useUi.getState().toast;
-  const target = onnxPath.trim() || (run ? `${run.dataDir.replace(/[\\/][^\\/]*$/, '')}/${run.id}.onnx` : '');
+  // By default the ONNX file goes into the run's own folder (never beside the data, which may be the install's sample).
+  const target = onnxPath.trim() || (run?.dir ? joinPath(run.dir, `${run.id}.onnx`) : '');
 
   const exportOnnx = async () => {
     if (!api || !run) return;
@@ -81,7 +87,7 @@ export function ExportPanel() {
         </div>
         <div className="path-row">
           <input value={onnxPath} placeholder={target} onChange={(e) => setOnnxPath(e.target.value)} data-testid="export-path" aria-label="ONNX file" spellCheck={false} />
-          <button type="button" onClick={() => api && choosePath(api, 'save', 'Export ONNX to', target || null, ['onnx']).then((p) => p && setOnnxPath(p))}>Browse…</button>
+          <button type="button" onClick={() => api && choosePath(api, 'save', 'Export ONNX to', target || null, ['onnx'], run ? `${run.id}.onnx` : undefined).then((p) => p && setOnnxPath(p))}>Browse…</button>
           <button type="button" className="primary" data-testid="export-onnx" disabled={!run?.hasModel || busy || !target} onClick={() => void exportOnnx()}>Export ONNX</button>
         </div>
         {done && <p className="banner ok" data-testid="export-done">Written: <code>{done}</code></p>}

@@ -8,14 +8,17 @@ import { useUi } from '../state/ui';
 
 const fail = (e: unknown) => useUi.getState().toast('error', e instanceof Error ? e.message : String(e));
 
-/** Opens the example project and its image folder, and shows the Data step. */
+/**
+ * Opens the example project, as an untitled copy (the file belongs to the install: Save asks
+ * where to keep it), and its image folder, and shows the Data step.
+ */
 export function openSample(): void {
   const api = useFiles.getState().api;
   if (!api) return;
   guardUnsaved('Open the sample', () => {
     api.studioSample({}).then(async (s) => {
       if (!s) return useUi.getState().toast('error', 'The bundled sample is not installed with this copy of the studio.');
-      if (!(await openPath(s.projectPath))) return;
+      if (!(await openPath(s.projectPath, { untitledCopy: true }))) return;
       useStudio.getState().setView('data');
       await loadDataset(s.dataDir);
     }).catch(fail);

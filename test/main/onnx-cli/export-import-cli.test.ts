@@ -81,10 +81,10 @@ describe('cnn-studio import / export', () => {
     writeFileSync(at('junk.onnx'), Buffer.from('{"not": "onnx"}'));
     const io = capture();
     expect(await runCli(['import', at('junk.onnx'), '-o', at('j.json')], io)).toBe(1);
-    expect(io.stderr).toMatch(/junk\.onnx: not an ONNX model: it is a JSON text file/);
+    expect(io.stderr).toMatch(/junk\.onnx is a JSON file \(a CNN Studio project\?\), not an ONNX model: it is already a project: open it in the studio/);
     const again = capture();
     expect(await runCli(['import', loadFixture('lenet5').onnxPath, '-o', at('g.json')], again)).toBe(1);
-    expect(again.stderr).toMatch(/g\.json exists; use --force/);
+    expect(again.stderr).toMatch(/g\.json exists; pass --force to overwrite it/);
     expect(await runCli(['import', loadFixture('lenet5').onnxPath, '-o', at('g.json'), '--force'], capture())).toBe(0);
   });
 });
