@@ -2,14 +2,16 @@
  * A project file given where an ONNX model is expected (predict, eval, import) gets advice in
  * command-line terms: how to get a model from it.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { CliError } from './io';
 
 /** True when the file starts like JSON text (a project), judged from its first bytes. */
 function startsLikeJson(file: string): boolean {
   let fd: number | null = null;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking, and only a regular file is read: a FIFO or device is the command's reader's to refuse.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return false;
     const head = Buffer.alloc(64);
     const n = readSync(fd, head, 0, head.length, 0);
     const text = head.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();

@@ -66,6 +66,9 @@ describe.runIf(posix)('commands refuse non-regular files at once', () => {
     expect(await runCli(['template', 'lenet5', '-o', project], t)).toBe(0);
     for (const bad of ['/dev/zero', fifo()]) {
       expect(await cliFails('export', project, '-o', path.join(tempDir(), 'm.onnx'), '--checkpoint', bad)).toContain(`${bad}: is a`);
+      // Given as the project itself (train, export): refused the same way, never read.
+      expect(await cliFails('train', bad, '--data', tempDir())).toContain(`${bad}: is a`);
+      expect(await cliFails('export', bad, '-o', path.join(tempDir(), 'm.onnx'))).toContain(`${bad}: is a`);
     }
   }, 20000);
 
