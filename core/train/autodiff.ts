@@ -11,8 +11,8 @@
  */
 import type { GraphBuilder } from '../onnx/builder';
 import type { DType, Graph, Node } from '../onnx/ir';
-import { GRAD_RULES, NON_DIFFERENTIABLE } from './grad/index';
-import type { GradContext, GradOptions, GradRule } from './grad/types';
+import { NON_DIFFERENTIABLE, opRecord } from '../ops/registry';
+import type { GradContext, GradOptions, GradRule, OutputsGradRule } from './grad/types';
 import type { ShapeInfo, ValueShape } from './shape-infer';
 import { matchBatchNormTrain } from './fuse-bn';
 
@@ -27,7 +27,7 @@ export interface BackwardSpec {
   wrt: readonly string[];
   builder: GraphBuilder;
   options?: GradOptions;
-  /** Extra or overriding rules (by op type). */
+  /** Extra or overriding rules (by op type; every input differentiable). */
   rules?: Record<string, GradRule>;
 }
 
@@ -44,7 +44,6 @@ const FLOAT_TYPES = new Set<DType>(['float32', 'float16', 'float64']);
 
 export function buildBackward(spec: BackwardSpec): BackwardResult {
   const { graph, info, builder: g } = spec;
-  const rules: Record<string, GradRule> = { ...GRAD_RULES, ...spec.rules };
   const fwdProducer = new Map<string, Node>();
   for (const n of graph.nodes) for (const o of n.outputs) if (o) fwdProducer.set(o, n);
   // Batch norm over its own batch statistics is differentiated as one unit (fuse-bn.ts).
@@ -179,15 +178,19 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
     const active = n.outputs.some((o) => o && reach.has(o) && dep.has(o));
     if (!active) continue;
     const dOut = n.outputs.map((o) => (o ? finalize(o) : undefined));
-    if (dOut.every((d) => d === undefined)) continue;
-    const need = n.inputs.map((i) => i !== '' && dep.has(i) && isFloat(i));
+    const gradient = gradientOf(n, spec.rules);
+    // Only inputs the op differentiates, that lead to a trainable value, need a gradient.
+    const need = n.inputs.map((i, at) => i !== '' && dep.has(i) && isFloat(i) && (gradient?.differentiable?.includes(at) ?? true));
     if (!need.some(Boolean)) continue;
-    const rule = rules[n.opType];
-    if (!rule) throw new Error(`autodiff: no gradient rule for ONNX op ${n.opType} (node "${n.name}")`);
-    const dIn = g.withScope(`grad/${n.name}`, () => rule(n, dOut, ctx, need));
+    const dy = dOut[0];
+    if (gradient?.fromOutputs ? dOut.every((d) => d === undefined) : !dy) continue;
+    if (!gradient) throw new Error(`autodiff: no gradient rule for ONNX op ${n.opType} (node "${n.name}")`);
+    const dIn = g.withScope(`grad/${n.name}`, () => (gradient.fromOutputs ? gradient.fromOutputs(n, dOut, ctx, need) : gradient.rule!(n, dy!, ctx, need)));
     n.inputs.forEach((inp, i) => {
       const d = dIn[i];
       if (!need[i] || !d) return;
+      // A gradient has its input's shape; rules need not record it.
+      if (!extraShapes.has(d) && !info.shapes.has(d)) extraShapes.set(d, { dtype: 'float32', shape: [...shapeOf(inp).shape] });
       const list = contrib.get(inp);
       if (list) list.push(d);
       else contrib.set(inp, [d]);
@@ -205,4 +208,19 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
     }
   }
   return { grads, unused, shapes: extraShapes };
+}
+
+interface NodeGradient {
+  differentiable?: readonly number[];
+  rule?: GradRule;
+  fromOutputs?: OutputsGradRule;
+}
+
+/** The gradient of a node's op: an overriding rule from the spec, else its record's (core/ops). */
+function gradientOf(n: Node, overrides: Record<string, GradRule> | undefined): NodeGradient | undefined {
+  const override = overrides?.[n.opType];
+  if (override) return { rule: override };
+  const r = opRecord(n.opType);
+  if (!r || (!r.grad && !r.gradFromOutputs)) return undefined;
+  return { differentiable: r.differentiable, rule: r.grad, fromOutputs: r.gradFromOutputs };
 }

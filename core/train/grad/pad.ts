@@ -7,8 +7,7 @@ import { inShape, outShape } from './util';
  * dx = Slice(dy, pads_begin, pads_begin + x.shape). Negative pads (crops) are undone by padding dy
  * with zeros. Only constant mode is differentiated (reflect/edge would scatter-add).
  */
-export const padGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy || !need[0]) return [];
+export const padGrad: GradRule = (node, dy, ctx, need) => {
   const mode = attrString(node, 'mode', 'constant');
   if (mode !== 'constant') throw new Error(`Pad "${node.name}": gradient of mode ${mode} is not supported`);
   const xs = inShape(ctx, node, 0);
