@@ -66,7 +66,7 @@ export const sum = binary('Sum', inputsGrad({}, (v) => v.node.inputs.map((_, i) 
 });
 export const max = binary('Max', undefined);
 export const min = binary('Min', undefined);
-export const mean = { type: 'Mean', shape: broadcastRule(false) } as const;
+export const mean: OpRecord = { type: 'Mean', shape: broadcastRule(false) };
 
 /** Where(c, a, b): da = c ? dy : 0, db = c ? 0 : dy; the condition has no gradient. */
 export const where: OpRecord = {

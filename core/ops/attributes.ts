@@ -10,16 +10,14 @@ export type AttrSpec =
   | { readonly kind: 'int'; readonly default: number }
   | { readonly kind: 'float'; readonly default: number }
   | { readonly kind: 'ints' }
-  | { readonly kind: 'string'; readonly default: string }
-  | { readonly kind: 'tensor' };
+  | { readonly kind: 'string'; readonly default: string };
 
 export type AttrSpecs = Readonly<Record<string, AttrSpec>>;
 
 /** The value type of an attribute spec: numbers for int/float, an optional list, a string. */
 type AttrValue<S extends AttrSpec> = S extends { kind: 'int' | 'float' } ? number
   : S extends { kind: 'ints' } ? number[] | undefined
-    : S extends { kind: 'string' } ? string
-      : unknown;
+    : string;
 
 export type AttrValues<S extends AttrSpecs> = { readonly [K in keyof S]: AttrValue<S[K]> };
 
@@ -27,7 +25,6 @@ export const int = (def: number) => ({ kind: 'int', default: def }) as const;
 export const float = (def: number) => ({ kind: 'float', default: def }) as const;
 export const ints = () => ({ kind: 'ints' }) as const;
 export const str = (def: string) => ({ kind: 'string', default: def }) as const;
-export const tensor = () => ({ kind: 'tensor' }) as const;
 
 /** Reads the declared attributes of `node` (defaults where absent). */
 export function readAttrs<S extends AttrSpecs>(node: Node, specs: S): AttrValues<S> {
@@ -36,8 +33,7 @@ export function readAttrs<S extends AttrSpecs>(node: Node, specs: S): AttrValues
     if (spec.kind === 'int') out[name] = attrInt(node, name, spec.default);
     else if (spec.kind === 'float') out[name] = attrFloat(node, name, spec.default);
     else if (spec.kind === 'ints') out[name] = attrInts(node, name);
-    else if (spec.kind === 'string') out[name] = attrString(node, name, spec.default);
-    else out[name] = node.attributes[name];
+    else out[name] = attrString(node, name, spec.default);
   }
   return out as AttrValues<S>;
 }

@@ -4,6 +4,7 @@ import { attrInt, attrInts, pooledSize, spatialParams } from '../train/attrs';
 import { convGrad } from '../train/grad/conv';
 import { int, ints, str } from './attributes';
 import type { ShapeContext } from './shape-context';
+import type { OpRecord } from './types';
 
 const CONV_ATTRS = { kernel_shape: ints(), strides: ints(), dilations: ints(), pads: ints(), auto_pad: str('NOTSET'), group: int(1) };
 
@@ -30,9 +31,9 @@ function convShape(c: ShapeContext): void {
   c.set(0, { dtype: c.get(0).dtype, shape: out });
 }
 
-export const conv = {
+export const conv: OpRecord = {
   type: 'Conv', attrs: CONV_ATTRS, shape: convShape, grad: convGrad, perSample: true, import: importMappers.conv,
   // A dilated Conv (the conv-trick weight gradient of a strided conv) differs on WebGPU (target.ts).
   gaps: { webgpu: ['Conv.dilations'] },
-} as const;
-export const convTranspose = { type: 'ConvTranspose', attrs: { ...CONV_ATTRS, output_padding: ints(), output_shape: ints() }, shape: convShape, perSample: true } as const;
+};
+export const convTranspose: OpRecord = { type: 'ConvTranspose', attrs: { ...CONV_ATTRS, output_padding: ints(), output_shape: ints() }, shape: convShape, perSample: true };

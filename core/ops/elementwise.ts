@@ -7,10 +7,7 @@ import type { DType } from '../onnx/ir';
 import { attrInt, normAxis } from '../train/attrs';
 import { float, int } from './attributes';
 import { sameShape, unary } from './define';
-import type { PerSampleCheck } from './types';
-
-/** The gradient's softmax axis, normalised against the input's rank. */
-const axisOf = (axis: number, rank: number) => normAxis(axis, rank);
+import type { OpRecord, PerSampleCheck } from './types';
 
 /** Softmax-like ops mix what lies along their axis: the batch axis must not be it. */
 export const alongAxis = (def: number): PerSampleCheck => (n, view) => {
@@ -109,14 +106,14 @@ export const dropout = unary('Dropout', {
 /** Softmax (opset 13, one axis): dx = y * (dy - sum_axis(dy * y)). */
 export const softmax = unary('Softmax', {
   attrs: { axis: int(-1) },
-  grad: (v) => v.y.mul(v.dy.sub(v.dy.mul(v.y).sumAxes([axisOf(v.a.axis, v.x.shape.length)]))),
+  grad: (v) => v.y.mul(v.dy.sub(v.dy.mul(v.y).sumAxes([normAxis(v.a.axis, v.x.shape.length)]))),
   perSample: alongAxis(-1),
 });
 /** LogSoftmax (opset 13, one axis): dx = dy - exp(y) * sum_axis(dy). */
 export const logSoftmax = unary('LogSoftmax', {
   attrs: { axis: int(-1) },
   grad: (v) => {
-    const s = v.dy.sumAxes([axisOf(v.a.axis, v.x.shape.length)]);
+    const s = v.dy.sumAxes([normAxis(v.a.axis, v.x.shape.length)]);
     return v.dy.sub(v.y.exp().mul(s));
   },
   perSample: alongAxis(-1),
@@ -130,7 +127,7 @@ export const hardSigmoid = unary('HardSigmoid', { perSample: true });
 export const hardSwish = unary('HardSwish');
 export const erf = unary('Erf', { perSample: true });
 export const gelu = unary('Gelu');
-export const prelu = { type: 'PRelu', shape: sameShape, perSample: true } as const;
+export const prelu: OpRecord = { type: 'PRelu', shape: sameShape, perSample: true };
 
 /** The dtype of an ONNX TensorProto type code. */
 function castType(to: number): DType {

@@ -243,7 +243,11 @@ function withBatchNormTrain(graph: Graph, info: ShapeInfo): Node[] {
  */
 function applyGradient(n: Node, gradient: NodeGradient | undefined, dOut: (string | undefined)[], ctx: GradContext, need: boolean[]): (string | undefined)[] {
   const dy = dOut[0];
-  if (gradient?.kind === 'outputs' ? dOut.every((d) => d === undefined) : !dy) return [];
+  if (gradient?.kind === 'outputs') {
+    if (dOut.every((d) => d === undefined)) return [];
+    return ctx.g.withScope(`grad/${n.name}`, () => gradient.rule(n, dOut, ctx, need));
+  }
+  if (!dy) return [];
   if (!gradient) throw new Error(`autodiff: no gradient rule for ONNX op ${n.opType} (node "${n.name}")`);
-  return ctx.g.withScope(`grad/${n.name}`, () => (gradient.kind === 'outputs' ? gradient.rule(n, dOut, ctx, need) : gradient.rule(n, dy!, ctx, need)));
+  return ctx.g.withScope(`grad/${n.name}`, () => gradient.rule(n, dy, ctx, need));
 }
