@@ -1,9 +1,10 @@
 /** Constructors for the common record shapes (element-wise ops, ops without a gradient). */
+import { attrInt } from '../train/attrs';
 import type { AttrSpecs } from './attributes';
 import { unaryGrad, type UnaryValues } from './elementwise-grad';
 import type { GradValue } from './grad-value';
 import type { ShapeRule } from './shape-context';
-import type { OpRecord } from './types';
+import type { OpRecord, PerSampleCheck } from './types';
 
 /** Output 0 has input 0's shape and dtype. */
 export const sameShape: ShapeRule = (c) => c.sameAsInput();
@@ -25,3 +26,9 @@ export function unary<S extends AttrSpecs>(type: string, o: UnaryOptions<S> = {}
 export function noGradient(type: string, o: Omit<OpRecord, 'type' | 'differentiable'> = {}): OpRecord {
   return { ...o, type, differentiable: [] };
 }
+
+/** Softmax-like ops mix what lies along their axis: the batch axis must not be it. */
+export const alongAxis = (def: number): PerSampleCheck => (n, view) => {
+  const axis = attrInt(n, 'axis', def);
+  return axis === 0 || axis === -view.rank ? `${n.opType} along the batch axis` : null;
+};

@@ -6,14 +6,8 @@ import { importMappers } from '../onnx/import-ops';
 import type { DType } from '../onnx/ir';
 import { attrInt, normAxis } from '../train/attrs';
 import { float, int } from './attributes';
-import { sameShape, unary } from './define';
-import type { OpRecord, PerSampleCheck } from './types';
-
-/** Softmax-like ops mix what lies along their axis: the batch axis must not be it. */
-export const alongAxis = (def: number): PerSampleCheck => (n, view) => {
-  const axis = attrInt(n, 'axis', def);
-  return axis === 0 || axis === -view.rank ? `${n.opType} along the batch axis` : null;
-};
+import { alongAxis, sameShape, unary } from './define';
+import type { OpRecord } from './types';
 
 /** Relu: dx = dy where x > 0 else 0 (PyTorch's threshold_backward: 0 at x == 0); y > 0 iff x > 0. */
 export const relu = unary('Relu', { grad: (v) => v.y.gt(0).where(v.dy, 0), perSample: true, import: importMappers.relu });
@@ -24,7 +18,7 @@ export const elu = unary('Elu', { attrs: { alpha: float(1) }, grad: (v) => v.dy.
 /** Sigmoid: dx = dy * y * (1 - y). */
 export const sigmoid = unary('Sigmoid', {
   grad: (v) => {
-    const oneMinusY = v.k(1).sub(v.y);
+    const oneMinusY = v.k(1).sub(v.y); // emitted first, as the graphs always had it
     return v.dy.mul(v.y).mul(oneMinusY);
   },
   perSample: true, import: importMappers.sigmoid,

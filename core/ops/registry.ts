@@ -7,7 +7,8 @@ import * as arithmetic from './arithmetic';
 import * as constants from './constants';
 import * as conv from './conv';
 import * as elementwise from './elementwise';
-import * as layout from './layout';
+import * as reshape from './reshape';
+import * as slicing from './slicing';
 import * as linear from './linear';
 import * as normalization from './normalization';
 import * as pool from './pool';
@@ -81,21 +82,21 @@ export const OPS: readonly OpRecord[] = [
   arithmetic.sign,
   arithmetic.not,
   // Data movement.
-  layout.flatten,
-  layout.reshape,
-  layout.squeeze,
-  layout.unsqueeze,
-  layout.transpose,
-  layout.concat,
-  layout.split,
-  layout.slice,
-  layout.pad,
-  layout.expand,
-  layout.tile,
-  layout.gather,
-  layout.gatherElements,
-  layout.scatterElements,
-  layout.scatterND,
+  reshape.flatten,
+  reshape.reshape,
+  reshape.squeeze,
+  reshape.unsqueeze,
+  reshape.transpose,
+  slicing.concat,
+  slicing.split,
+  slicing.slice,
+  slicing.pad,
+  reshape.expand,
+  reshape.tile,
+  slicing.gather,
+  slicing.gatherElements,
+  slicing.scatterElements,
+  slicing.scatterND,
   // Reductions.
   reduce.reduceSum,
   reduce.reduceMean,
