@@ -342,28 +342,29 @@ const pad: Mapper = (n, ctx) => {
   return true;
 };
 
-export const MAPPERS: Record<string, Mapper> = {
-  Pad: pad,
-  Conv: conv,
-  BatchNormalization: batchNorm,
-  Gemm: gemm,
-  MatMul: matMul,
-  Add: add,
-  Sum: sum,
-  Flatten: flatten,
-  Reshape: reshape,
-  MaxPool: pool('maxpool2d'),
-  AveragePool: pool('avgpool2d'),
-  GlobalAveragePool: globalAvgPool,
-  ReduceMean: reduceMean,
-  Relu: unary('relu', 'relu'),
-  LeakyRelu: unary('leakyrelu', 'leakyrelu', (n) => ({ slope: float(n, 'alpha', 0.01) })),
-  Sigmoid: unary('sigmoid', 'sigmoid'),
-  Tanh: unary('tanh', 'tanh'),
-  Dropout: dropout,
-  Concat: concat,
-  LRN: lrn,
-};
+/** The mappers by name; each op's record (core/ops) names the one that imports it. */
+export const importMappers = {
+  pad,
+  conv,
+  batchNormalization: batchNorm,
+  gemm,
+  matMul,
+  add,
+  sum,
+  flatten,
+  reshape,
+  maxPool: pool('maxpool2d'),
+  averagePool: pool('avgpool2d'),
+  globalAveragePool: globalAvgPool,
+  reduceMean,
+  relu: unary('relu', 'relu'),
+  leakyRelu: unary('leakyrelu', 'leakyrelu', (n) => ({ slope: float(n, 'alpha', 0.01) })),
+  sigmoid: unary('sigmoid', 'sigmoid'),
+  tanh: unary('tanh', 'tanh'),
+  dropout,
+  concat,
+  lrn,
+} as const satisfies Record<string, Mapper>;
 
 /** Zero-padding of H and W only, in constant mode: what a following Conv can absorb. */
 function spatialZeroPad(n: Node, ctx: ImportContext): [number, number, number, number] | undefined {

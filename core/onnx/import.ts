@@ -8,7 +8,8 @@ import type { ModelDocument, ModelEdge, ModelNode } from '../graph/types';
 import type { Model } from './ir';
 import { OnnxFormatError } from './errors';
 import { ImportContext, type ImportWarning, type Plan } from './import-context';
-import { genericPlan, MAPPERS } from './import-ops';
+import { genericPlan } from './import-ops';
+import { opRecord } from '../ops/registry';
 import { UniqueNames } from './import-names';
 import { layoutDocument } from './layout';
 import { recoverModules } from './import-structure';
@@ -122,7 +123,7 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
     if ((n.opType === 'Constant' || n.opType === 'Identity') && !n.domain) continue;
     // Shape arithmetic on constants only (Shape -> Gather -> Concat ...) is folded, not imported.
     if (!n.inputs.some((i) => ctx.isData(i))) continue;
-    const mapper = n.domain ? undefined : MAPPERS[n.opType];
+    const mapper = n.domain ? undefined : opRecord(n.opType)?.import;
     if (mapper && mapper(n, ctx)) continue;
     genericPlan(n, ctx);
   }

@@ -11,8 +11,8 @@
  */
 import type { GraphBuilder } from '../onnx/builder';
 import type { DType, Graph, Node } from '../onnx/ir';
-import { GRAD_RULES, NON_DIFFERENTIABLE } from './grad/index';
-import type { GradContext, GradOptions, GradRule } from './grad/types';
+import { NON_DIFFERENTIABLE, opRecord } from '../ops/registry';
+import type { GradContext, GradOptions, GradRule, OutputsGradRule } from './grad/types';
 import type { ShapeInfo, ValueShape } from './shape-infer';
 import { matchBatchNormTrain } from './fuse-bn';
 
@@ -27,7 +27,7 @@ export interface BackwardSpec {
   wrt: readonly string[];
   builder: GraphBuilder;
   options?: GradOptions;
-  /** Extra or overriding rules (by op type). */
+  /** Extra or overriding rules (by op type; every input differentiable). */
   rules?: Record<string, GradRule>;
 }
 
@@ -44,22 +44,7 @@ const FLOAT_TYPES = new Set<DType>(['float32', 'float16', 'float64']);
 
 export function buildBackward(spec: BackwardSpec): BackwardResult {
   const { graph, info, builder: g } = spec;
-  const rules: Record<string, GradRule> = { ...GRAD_RULES, ...spec.rules };
-  const fwdProducer = new Map<string, Node>();
-  for (const n of graph.nodes) for (const o of n.outputs) if (o) fwdProducer.set(o, n);
-  // Batch norm over its own batch statistics is differentiated as one unit (fuse-bn.ts).
-  const nodes = (spec.options?.fuseBatchNorm ?? true)
-    ? graph.nodes.map((n) => {
-      if (n.opType !== 'BatchNormalization') return n;
-      const m = matchBatchNormTrain(n, (v) => fwdProducer.get(v), (v) => info.shapes.get(v)?.shape.length ?? 0);
-      if (!m) return n;
-      const macro: Node = {
-        name: n.name, opType: 'BatchNormTrain', domain: 'cnnstudio.grad', inputs: [m.x, m.scale, m.bias], outputs: [...n.outputs],
-        attributes: { epsilon: { kind: 'float', value: m.epsilon }, xc: { kind: 'string', value: m.xc }, var4: { kind: 'string', value: m.var4 } },
-      };
-      return macro;
-    })
-    : graph.nodes;
+  const nodes = (spec.options?.fuseBatchNorm ?? true) ? withBatchNormTrain(graph, info) : graph.nodes;
   const extraShapes = new Map<string, ValueShape>();
   const producer = new Map<string, Node>();
   for (const n of nodes) for (const o of n.outputs) if (o) producer.set(o, n);
@@ -87,11 +72,93 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
     if (n.outputs.some((o) => o && reach.has(o))) for (const i of n.inputs) if (i) reach.add(i);
   }
 
+  const ctx = gradContext(g, info, spec.options ?? {}, extraShapes, producer);
+
+  const contrib = new Map<string, string[]>();
+  for (const [v, d] of Object.entries(spec.seeds)) {
+    contrib.set(v, [d]);
+    if (!extraShapes.has(d) && !info.shapes.has(d)) extraShapes.set(d, shapeOf(v));
+  }
+  const finalized = new Map<string, string | undefined>();
+  const finalize = (v: string): string | undefined => {
+    if (finalized.has(v)) return finalized.get(v);
+    const list = contrib.get(v);
+    let out: string | undefined;
+    if (!list || list.length === 0) out = undefined;
+    else if (list.length === 1) out = list[0];
+    else {
+      out = spec.options?.accumulate === 'add'
+        ? list.slice(1).reduce((acc, d) => g.op1('Add', [acc, d], {}, { name: 'grad_accum' }), list[0]!)
+        : g.op1('Sum', list, {}, { name: 'grad_accum' });
+      extraShapes.set(out, shapeOf(v));
+    }
+    finalized.set(v, out);
+    return out;
+  };
+
+  const addContribution = (inp: string, d: string) => {
+    // A gradient has its input's shape; rules need not record it.
+    if (!extraShapes.has(d) && !info.shapes.has(d)) extraShapes.set(d, { dtype: 'float32', shape: [...shapeOf(inp).shape] });
+    const list = contrib.get(inp);
+    if (list) list.push(d);
+    else contrib.set(inp, [d]);
+  };
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const n = nodes[k]!;
+    if (NON_DIFFERENTIABLE.has(n.opType)) continue;
+    const active = n.outputs.some((o) => o && reach.has(o) && dep.has(o));
+    if (!active) continue;
+    const dOut = n.outputs.map((o) => (o ? finalize(o) : undefined));
+    const gradient = gradientOf(n, spec.rules);
+    // Only inputs the op differentiates, that lead to a trainable value, need a gradient.
+    const need = n.inputs.map((i, at) => i !== '' && dep.has(i) && isFloat(i) && (gradient?.differentiable?.includes(at) ?? true));
+    if (!need.some(Boolean)) continue;
+    const dIn = applyGradient(n, gradient, dOut, ctx, need);
+    n.inputs.forEach((inp, i) => {
+      const d = dIn[i];
+      if (need[i] && d) addContribution(inp, d);
+    });
+  }
+
+  const grads = new Map<string, string>();
+  const unused: string[] = [];
+  for (const w of spec.wrt) {
+    const d = finalize(w);
+    if (d) grads.set(w, d);
+    else {
+      unused.push(w);
+      grads.set(w, ctx.zeros(shapeOf(w).shape));
+    }
+  }
+  return { grads, unused, shapes: extraShapes };
+}
+
+type NodeGradient =
+  | { kind: 'output0'; differentiable?: readonly number[]; rule: GradRule }
+  | { kind: 'outputs'; differentiable?: readonly number[]; rule: OutputsGradRule };
+
+/** The gradient of a node's op: an overriding rule from the spec, else its record's (core/ops). */
+function gradientOf(n: Node, overrides: Record<string, GradRule> | undefined): NodeGradient | undefined {
+  const override = overrides?.[n.opType];
+  if (override) return { kind: 'output0', rule: override };
+  const r = opRecord(n.opType);
+  if (r?.gradFromOutputs) return { kind: 'outputs', differentiable: r.differentiable, rule: r.gradFromOutputs };
+  if (r?.grad) return { kind: 'output0', differentiable: r.differentiable, rule: r.grad };
+  return undefined;
+}
+
+/** The context rules emit through: shapes of forward and rule-made values, deduplicated constants. */
+function gradContext(g: GraphBuilder, info: ShapeInfo, options: GradOptions, extraShapes: Map<string, ValueShape>, producer: ReadonlyMap<string, Node>): GradContext {
+  const shapeOf = (v: string): ValueShape => {
+    const s = info.shapes.get(v) ?? extraShapes.get(v);
+    if (!s) throw new Error(`autodiff: static shape of "${v}" is unknown`);
+    return s;
+  };
   const constCache = new Map<string, string>();
   const zerosCache = new Map<string, string>();
   const ctx: GradContext = {
     g,
-    options: spec.options ?? {},
+    options,
     shape: (v) => shapeOf(v).shape,
     dtype: (v) => shapeOf(v).dtype,
     constValue: (v) => info.consts.get(v),
@@ -151,58 +218,36 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
     },
   };
 
-  const contrib = new Map<string, string[]>();
-  for (const [v, d] of Object.entries(spec.seeds)) {
-    contrib.set(v, [d]);
-    if (!extraShapes.has(d) && !info.shapes.has(d)) extraShapes.set(d, shapeOf(v));
-  }
-  const finalized = new Map<string, string | undefined>();
-  const finalize = (v: string): string | undefined => {
-    if (finalized.has(v)) return finalized.get(v);
-    const list = contrib.get(v);
-    let out: string | undefined;
-    if (!list || list.length === 0) out = undefined;
-    else if (list.length === 1) out = list[0];
-    else {
-      out = spec.options?.accumulate === 'add'
-        ? list.slice(1).reduce((acc, d) => g.op1('Add', [acc, d], {}, { name: 'grad_accum' }), list[0]!)
-        : g.op1('Sum', list, {}, { name: 'grad_accum' });
-      extraShapes.set(out, shapeOf(v));
-    }
-    finalized.set(v, out);
-    return out;
-  };
+  return ctx;
+}
 
-  for (let k = nodes.length - 1; k >= 0; k--) {
-    const n = nodes[k]!;
-    if (NON_DIFFERENTIABLE.has(n.opType)) continue;
-    const active = n.outputs.some((o) => o && reach.has(o) && dep.has(o));
-    if (!active) continue;
-    const dOut = n.outputs.map((o) => (o ? finalize(o) : undefined));
-    if (dOut.every((d) => d === undefined)) continue;
-    const need = n.inputs.map((i) => i !== '' && dep.has(i) && isFloat(i));
-    if (!need.some(Boolean)) continue;
-    const rule = rules[n.opType];
-    if (!rule) throw new Error(`autodiff: no gradient rule for ONNX op ${n.opType} (node "${n.name}")`);
-    const dIn = g.withScope(`grad/${n.name}`, () => rule(n, dOut, ctx, need));
-    n.inputs.forEach((inp, i) => {
-      const d = dIn[i];
-      if (!need[i] || !d) return;
-      const list = contrib.get(inp);
-      if (list) list.push(d);
-      else contrib.set(inp, [d]);
-    });
-  }
+/** Batch norm over its own batch statistics becomes the BatchNormTrain pseudo-op, differentiated as one unit (fuse-bn.ts). */
+function withBatchNormTrain(graph: Graph, info: ShapeInfo): Node[] {
+  const fwdProducer = new Map<string, Node>();
+  for (const n of graph.nodes) for (const o of n.outputs) if (o) fwdProducer.set(o, n);
+  return graph.nodes.map((n) => {
+    if (n.opType !== 'BatchNormalization') return n;
+    const m = matchBatchNormTrain(n, (v) => fwdProducer.get(v), (v) => info.shapes.get(v)?.shape.length ?? 0);
+    if (!m) return n;
+    const macro: Node = {
+      name: n.name, opType: 'BatchNormTrain', domain: 'cnnstudio.grad', inputs: [m.x, m.scale, m.bias], outputs: [...n.outputs],
+      attributes: { epsilon: { kind: 'float', value: m.epsilon }, xc: { kind: 'string', value: m.xc }, var4: { kind: 'string', value: m.var4 } },
+    };
+    return macro;
+  });
+}
 
-  const grads = new Map<string, string>();
-  const unused: string[] = [];
-  for (const w of spec.wrt) {
-    const d = finalize(w);
-    if (d) grads.set(w, d);
-    else {
-      unused.push(w);
-      grads.set(w, ctx.zeros(shapeOf(w).shape));
-    }
+/**
+ * Runs a node's gradient rule, or returns no gradients when the output it reads has none (output
+ * 0 for most ops; any output for rules that read them all, e.g. Split).
+ */
+function applyGradient(n: Node, gradient: NodeGradient | undefined, dOut: (string | undefined)[], ctx: GradContext, need: boolean[]): (string | undefined)[] {
+  const dy = dOut[0];
+  if (gradient?.kind === 'outputs') {
+    if (dOut.every((d) => d === undefined)) return [];
+    return ctx.g.withScope(`grad/${n.name}`, () => gradient.rule(n, dOut, ctx, need));
   }
-  return { grads, unused, shapes: extraShapes };
+  if (!dy) return [];
+  if (!gradient) throw new Error(`autodiff: no gradient rule for ONNX op ${n.opType} (node "${n.name}")`);
+  return ctx.g.withScope(`grad/${n.name}`, () => gradient.rule(n, dy, ctx, need));
 }

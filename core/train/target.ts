@@ -17,6 +17,7 @@
  *   Size, Cast.int64                                           -> Size of static shapes folded to constants
  */
 import type { DType, Node } from '../onnx/ir';
+import { KNOWN_GAPS } from '../ops/registry';
 import type { GradOptions } from './grad/types';
 import type { LossFormulation } from './loss';
 
@@ -32,11 +33,10 @@ export interface ProviderTarget {
  * session.disable_cpu_ep_fallback = 1): WebGPU has no kernel for Equal or Unsqueeze over int64
  * data, LogSoftmax, MaxUnpool, Sum or Size; it fails MaxPool with Indices at run time ("The Indices
  * output is not supported yet"); and a dilated 1x1 Conv with end padding (the conv-trick weight
- * gradient of a 1x1 stride-2 conv) differs from the CPU by as much as its output.
+ * gradient of a 1x1 stride-2 conv) differs from the CPU by as much as its output. Each gap is
+ * declared on its op's record (core/ops, `gaps`); the registry gathers them.
  */
-export const KNOWN_GAPS: Readonly<Record<string, readonly string[]>> = {
-  webgpu: ['MaxPool.Indices', 'MaxUnpool.int64', 'Equal.int64', 'Unsqueeze.int64', 'LogSoftmax', 'Sum', 'Size', 'Conv.dilations'],
-};
+export { KNOWN_GAPS };
 
 /** The target before any probe ran: the known gaps of the provider (none for the CPU). */
 export function knownTarget(provider: string): ProviderTarget {

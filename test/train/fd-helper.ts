@@ -7,6 +7,7 @@ import { GraphBuilder } from '../../core/onnx/builder';
 import { buildBackward } from '../../core/train/autodiff';
 import type { GradOptions } from '../../core/train/grad/types';
 import { makeModel } from '../../core/train/build-train-step';
+import type { Model } from '../../core/onnx/ir';
 import { inferShapes } from '../../core/train/shape-infer';
 import { createSession, f32 } from '../../main/trainer/ort-session';
 import { mulberry32 } from '../../core/data/rng';
@@ -57,7 +58,19 @@ export interface FdResult {
   failures: string[];
 }
 
-export async function fdCheck(c: FdCase, seed = 1): Promise<FdResult> {
+/** A case's graph: y = f(inputs), L = sum(y * R), and the engine's gradients of L as outputs. */
+export interface FdGraph {
+  model: Model;
+  names: string[];
+  values: Float32Array[];
+  L: string;
+  wrt: string[];
+  gradOut: string[];
+  /** The random stream after the graph's draws (the checker picks elements from it). */
+  r: () => number;
+}
+
+export function buildFdGraph(c: FdCase, seed = 1): FdGraph {
   const r = rng(seed);
   const g = new GraphBuilder(c.name);
   const names = c.inputs.map((inp, i) => g.input(`x${i}`, 'float32', inp.shape));
@@ -80,7 +93,12 @@ export async function fdCheck(c: FdCase, seed = 1): Promise<FdResult> {
     g.output(o, 'float32', info.shapes.get(w)!.shape);
     gradOut.push(o);
   }
-  const session = await createSession(makeModel(g.build(), 'fd'));
+  return { model: makeModel(g.build(), 'fd'), names, values, L, wrt, gradOut, r };
+}
+
+export async function fdCheck(c: FdCase, seed = 1): Promise<FdResult> {
+  const { model, names, values, L, wrt, gradOut, r } = buildFdGraph(c, seed);
+  const session = await createSession(model);
   const run = async (vals: Float32Array[]) => {
     const feeds: Record<string, ReturnType<typeof f32>> = {};
     names.forEach((n, i) => {

@@ -14,8 +14,7 @@ import { inShape, outShape } from './util';
  * - ConvTranspose works on [N*C, 1, Ho, Wo] with one ones kernel; output_padding =
  *   (H + p_b + p_e' - k) mod s restores H, where p_e' also crops a ceil-mode overhang.
  */
-export const averagePoolGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy || !need[0]) return [];
+export const averagePoolGrad: GradRule = (node, dy, ctx) => {
   const xs = inShape(ctx, node, 0);
   const ys = outShape(ctx, node, 0);
   const sp = xs.slice(2);
@@ -49,6 +48,5 @@ export const averagePoolGrad: GradRule = (node, [dy], ctx, need) => {
     output_padding: outPad.some((q) => q !== 0) ? outPad : undefined,
   });
   const dx = g.op1('Reshape', [up, ctx.i64(xs)]);
-  ctx.setShape(dx, xs);
   return [dx];
 };

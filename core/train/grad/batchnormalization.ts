@@ -14,8 +14,7 @@ import { channelView, inShape, op, sumExceptChannel } from './util';
  *   dvar   = sum_{n,hw} dy * (x - mean) * scale * (-1/2) * inv^3
  * training_mode = 1 is not differentiated here (DESIGN.md: lower it to explicit statistics).
  */
-export const batchNormalizationGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy) return [];
+export const batchNormalizationGrad: GradRule = (node, dy, ctx, need) => {
   if (attrInt(node, 'training_mode', 0) === 1) {
     throw new Error(`BatchNormalization "${node.name}" with training_mode=1: lower it with prepareForTraining first`);
   }

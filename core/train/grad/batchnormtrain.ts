@@ -13,8 +13,7 @@ import { op } from './util';
  * (the statistics' own paths into x are included: this is the total derivative).
  * Attributes: epsilon, and the value names xc / var4 (string attributes) from the forward graph.
  */
-export const batchNormTrainGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy) return [];
+export const batchNormTrainGrad: GradRule = (node, dy, ctx, need) => {
   const [x, scale] = node.inputs as [string, string, string];
   const xc = (node.attributes.xc as { kind: 'string'; value: string }).value;
   const var4 = (node.attributes.var4 as { kind: 'string'; value: string }).value;

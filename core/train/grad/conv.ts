@@ -16,8 +16,7 @@ import { inShape, outShape } from './util';
  *             k + floor(rem/d) long (rem = the remainder above) and is sliced back to k. Groups are
  *             handled by folding the group index into the channel axis of the transposed input.
  */
-export const convGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy) return [];
+export const convGrad: GradRule = (node, dy, ctx, need) => {
   const xs = inShape(ctx, node, 0);
   const ws = inShape(ctx, node, 1);
   const ys = outShape(ctx, node);

@@ -7,8 +7,7 @@ import { inShape, op, outShape } from './util';
  *   dA' = alpha dY B'^T,   dB' = alpha A'^T dY,   dC = beta * unbroadcast(dY)
  * and dA = transA ? dA'^T : dA' (likewise B), each written as one Gemm with the right trans flags.
  */
-export const gemmGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy) return [];
+export const gemmGrad: GradRule = (node, dy, ctx, need) => {
   const tA = attrInt(node, 'transA', 0) === 1;
   const tB = attrInt(node, 'transB', 0) === 1;
   const alpha = attrFloat(node, 'alpha', 1);

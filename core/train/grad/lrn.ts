@@ -9,8 +9,7 @@ import { inShape, op } from './util';
  * W^T sums over the mirrored window (c - ceil((size-1)/2) .. c + floor((size-1)/2)).
  * Window sums are a Conv with a ones kernel [size, 1] over x viewed as [N, 1, C, H*W].
  */
-export const lrnGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy || !need[0]) return [];
+export const lrnGrad: GradRule = (node, dy, ctx) => {
   const x = node.inputs[0]!;
   const xs = inShape(ctx, node, 0);
   const size = attrInt(node, 'size', 1);

@@ -5,8 +5,7 @@ import { inShape, op, outShape } from './util';
  * MatMul (numpy semantics): Y = A B.  dA = unbroadcast(dY B^T), dB = unbroadcast(A^T dY), where ^T
  * swaps the last two axes. 1-D operands are viewed as [1, k] / [k, 1] and reshaped back.
  */
-export const matMulGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy) return [];
+export const matMulGrad: GradRule = (node, dy, ctx, need) => {
   const as = inShape(ctx, node, 0);
   const bs = inShape(ctx, node, 1);
   const ys = outShape(ctx, node);

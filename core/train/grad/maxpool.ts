@@ -16,8 +16,7 @@ import { inShape } from './util';
  *                               repeat when every kernel size <= its stride).
  * 2. No Indices: the first maximum is found again from x and y (maxpool-first-max.ts).
  */
-export const maxPoolGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy || !need[0]) return [];
+export const maxPoolGrad: GradRule = (node, dy, ctx) => {
   const xs = inShape(ctx, node, 0);
   const p = spatialParams(node, xs.slice(2));
   const ys = ctx.shape(node.outputs[0]!);
@@ -38,6 +37,5 @@ export const maxPoolGrad: GradRule = (node, [dy], ctx, need) => {
     const sc = g.op1('ScatterElements', [ctx.zeros([total]), flatI, flatD], { axis: 0, reduction: 'add' });
     dx = g.op1('Reshape', [sc, ctx.i64(xs)]);
   }
-  ctx.setShape(dx, xs);
   return [dx];
 };

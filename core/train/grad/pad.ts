@@ -7,8 +7,7 @@ import { inShape, outShape } from './util';
  * dx = Slice(dy, pads_begin, pads_begin + x.shape). Negative pads (crops) are undone by padding dy
  * with zeros. Only constant mode is differentiated (reflect/edge would scatter-add).
  */
-export const padGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy || !need[0]) return [];
+export const padGrad: GradRule = (node, dy, ctx) => {
   const mode = attrString(node, 'mode', 'constant');
   if (mode !== 'constant') throw new Error(`Pad "${node.name}": gradient of mode ${mode} is not supported`);
   const xs = inShape(ctx, node, 0);
@@ -34,6 +33,5 @@ export const padGrad: GradRule = (node, [dy], ctx, need) => {
     const pads = [...begin.map((b) => Math.max(-b, 0)), ...end.map((e) => Math.max(-e, 0))];
     cur = ctx.g.op1('Pad', [cur, ctx.i64(pads)]);
   }
-  ctx.setShape(cur, xs);
   return [cur];
 };

@@ -5,8 +5,7 @@ import { inShape } from './util';
 /**
  * Slice with step 1: y = x[start : end] per axis, so dx = Pad(dy, start, dim - end) with zeros.
  */
-export const sliceGrad: GradRule = (node, [dy], ctx, need) => {
-  if (!dy || !need[0]) return [];
+export const sliceGrad: GradRule = (node, dy, ctx) => {
   const xs = inShape(ctx, node, 0);
   const r = xs.length;
   const cv = (i: number) => (node.inputs[i] ? ctx.constValue(node.inputs[i]!) : undefined);
@@ -26,6 +25,5 @@ export const sliceGrad: GradRule = (node, [dy], ctx, need) => {
     pads[ax + r] = dim - e;
   });
   const dx = ctx.g.op1('Pad', [dy, ctx.i64(pads)]);
-  ctx.setShape(dx, xs);
   return [dx];
 };

@@ -54,8 +54,13 @@ export interface GradOptions {
 }
 
 /**
- * A gradient rule: from the gradients of a node's outputs (undefined where no gradient flows)
- * returns the gradients of its inputs (undefined where not needed or not differentiable).
- * `need[i]` is false when input i does not lead to a trainable value: rules skip that work.
+ * A gradient rule: from dy, the gradient of the node's output 0, returns the gradients of its
+ * inputs (undefined where not needed). The engine calls it only when output 0 has a gradient and
+ * some differentiable input needs one; `need[i]` is false for inputs that do not lead to a
+ * trainable value (or carry no gradient), and rules skip that work. The engine records the shape
+ * of each returned gradient (its input's shape).
  */
-export type GradRule = (node: Node, dOut: (string | undefined)[], ctx: GradContext, need: boolean[]) => (string | undefined)[];
+export type GradRule = (node: Node, dy: string, ctx: GradContext, need: readonly boolean[]) => (string | undefined)[];
+
+/** A rule that reads the gradients of all outputs (undefined where none flows), e.g. Split. */
+export type OutputsGradRule = (node: Node, dOut: readonly (string | undefined)[], ctx: GradContext, need: readonly boolean[]) => (string | undefined)[];

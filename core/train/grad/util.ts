@@ -2,14 +2,6 @@ import type { AttrInput } from '../../onnx/builder';
 import type { Node } from '../../onnx/ir';
 import type { GradContext } from './types';
 
-/** Reshapes `grad` to `shape` (no-op when the shapes already agree). */
-export function reshapeTo(ctx: GradContext, grad: string, from: number[], shape: number[]): string {
-  if (from.length === shape.length && from.every((d, i) => d === shape[i])) return grad;
-  const out = ctx.g.op1('Reshape', [grad, ctx.i64(shape)]);
-  ctx.setShape(out, shape);
-  return out;
-}
-
 /** Gradient shape of a node's output i (equals the forward output's shape). */
 export function outShape(ctx: GradContext, node: Node, i = 0): number[] {
   return ctx.shape(node.outputs[i]!);
