@@ -5,6 +5,7 @@
  * export and training only ever see primitives.
  */
 import type { GraphBuilder } from '../onnx/builder';
+import type { Node } from '../onnx/ir';
 import type { DiagnosticCode, GroupDef, ParamValue, Params, Shape } from '../graph/types';
 import type { ParamSpecs } from './params';
 import type { CompositePytorch, PrimitivePytorch } from '../export-pytorch/hooks';
@@ -155,6 +156,12 @@ export interface PrimitiveBlock extends BlockCommon {
   emit(g: GraphBuilder, a: EmitArgs): EmitResult;
   /** Its PyTorch module (core/export-pytorch/hooks.ts). Without one, PyTorch export refuses the block by name. */
   pytorch?: PrimitivePytorch;
+  /**
+   * An ONNX op that imports as this block when no op record maps it (core/ops `import`): one
+   * data input, one output, no weights; `params` reads the block's parameters off the node's
+   * attributes, or returns null to keep the node a generic "ONNX op" block.
+   */
+  importOp?: { op: string; params(n: Node): Params | null };
 }
 
 /** A reference inside an expansion: the composite's input i, or port `port` of a sub-node. */

@@ -1,15 +1,16 @@
 /**
- * A block is one file: this test defines a new composite block ("conv-bn-relu") here and nowhere
- * else, registers it, and takes a model using it through the analysis, ONNX export, training
- * steps in onnxruntime, PyTorch export (the generated model.py gives onnxruntime's logits) and
- * ONNX re-import (the imported module becomes the block again). Nothing in core/, main/ or
- * renderer/ names the block: every step reads the block definition.
+ * A block is one file: this test defines two new blocks here and nowhere else, a composite
+ * ("conv-bn-relu") and a primitive ("elu"), registers them, and takes a model using them through
+ * the analysis, ONNX export, training steps in onnxruntime, PyTorch export (the generated
+ * model.py gives onnxruntime's logits) and ONNX re-import (the imported nodes become the blocks
+ * again). Nothing in core/, main/ or renderer/ names them: every step reads the definitions.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineComposite, getBlock, num, p, registerBlock } from '../../core/blocks/index';
+import { defineComposite, definePrimitive, getBlock, num, p, registerBlock, size } from '../../core/blocks/index';
+import { pyFloat } from '../../core/export-pytorch/python';
 import { SubBuilder } from '../../core/blocks/subgraph';
 import { innerNode, scalarParam } from '../../core/blocks/module-match';
 import { exportPytorch } from '../../core/export-pytorch/index';
@@ -54,7 +55,29 @@ const convBnRelu = defineComposite({
   },
 });
 
+/** ELU (Clevert et al. 2015): x for x > 0, alpha (e^x - 1) otherwise; ONNX Elu, nn.ELU. */
+const elu = definePrimitive({
+  type: 'elu',
+  label: 'ELU',
+  category: 'Activation',
+  description: 'x above 0, alpha (exp(x) - 1) below: a smooth ReLU.',
+  nameStem: 'elu',
+  params: { alpha: p.float('Alpha', 1, { min: 0, exclusiveMin: true }) },
+  infer: ([x]) => ({ ok: true, shapes: [x!] }),
+  cost: ([x]) => ({ macs: 0, otherOps: size(x!) * 3 }),
+  emit: (g, a) => ({ outputs: [g.op1('Elu', [a.inputs[0]!], { alpha: num(a.params, 'alpha') }, { name: 'Elu' })] }),
+  pytorch: (prim) => ({ ctor: `nn.ELU(${pyFloat(num(prim.params, 'alpha'))})` }),
+  importOp: {
+    op: 'Elu',
+    params(n) {
+      const a = n.attributes.alpha;
+      return { alpha: a?.kind === 'float' ? a.value : 1 };
+    },
+  },
+});
+
 registerBlock(convBnRelu);
+registerBlock(elu);
 
 const INPUT = [3, 8, 8] as const;
 const BATCH = 4;
@@ -63,6 +86,7 @@ function model(): ModelDocument {
   const b = new DocBuilder();
   b.then('input', 'input', { channels: INPUT[0], height: INPUT[1], width: INPUT[2] });
   b.then('cbr1', 'conv-bn-relu', { filters: 6, kernel: 3 });
+  b.then('elu1', 'elu', { alpha: 0.5 });
   b.then('cbr2', 'conv-bn-relu', { filters: 8, kernel: 1 });
   b.then('gap', 'globalavgpool');
   b.then('fc', 'output', { classes: 3 });
@@ -87,12 +111,13 @@ function images(seed: number): Float32Array {
   return Float32Array.from({ length: BATCH * INPUT[0] * INPUT[1] * INPUT[2] }, () => random() * 2 - 1);
 }
 
-describe('a block defined in one place (conv-bn-relu, this file only)', () => {
+describe('blocks defined in one place (conv-bn-relu and elu, this file only)', () => {
   it('is registered once, and names new blocks with its stem', () => {
     expect(getBlock('conv-bn-relu')).toBe(convBnRelu);
     expect(() => registerBlock(convBnRelu)).toThrow(/registered already/);
     const { doc, id } = addBlock(model(), 'conv-bn-relu', { x: 0, y: 0 });
     expect(doc.nodes.find((n) => n.id === id)!.name).toBe('cbr3');
+    expect(addBlock(model(), 'elu', { x: 0, y: 0 }).doc.nodes.at(-1)!.name).toBe('elu2');
   });
 
   it('passes validation: shapes, weights and parameter count', () => {
@@ -108,7 +133,7 @@ describe('a block defined in one place (conv-bn-relu, this file only)', () => {
   it('exports to ONNX and trains: the loss falls and every gradient is finite', async () => {
     const doc = model();
     const { model: onnx } = exportOnnx(doc, { weights: weightsOf(doc, 1) });
-    expect(onnx.graph.nodes.map((n) => n.opType)).toEqual(expect.arrayContaining(['Conv', 'BatchNormalization', 'Relu']));
+    expect(onnx.graph.nodes.map((n) => n.opType)).toEqual(expect.arrayContaining(['Conv', 'BatchNormalization', 'Relu', 'Elu']));
     const { step, weights } = buildStudioTrainStep(doc, { batchSize: BATCH, optimizer: { kind: 'sgd' }, outputGradients: true });
     const random = seededRandom(2);
     const runner = await TrainStepRunner.create(step, { kind: 'sgd' }, new Map(weights.map((w) => [w.name, initWeight(w, random)] as const)));
@@ -139,6 +164,10 @@ describe('a block defined in one place (conv-bn-relu, this file only)', () => {
     expect(cbr1.type).toBe('conv-bn-relu');
     expect(cbr1.params).toEqual({ filters: 6, kernel: 3 });
     expect(back.document.nodes.find((n) => n.name === 'cbr2')!.params).toEqual({ filters: 8, kernel: 1 });
+    const elu1 = back.document.nodes.find((n) => n.name === 'elu1')!;
+    expect(elu1.type).toBe('elu');
+    expect(elu1.params.alpha).toBe(0.5);
+    expect(back.mapping.Elu).toEqual({ elu: 1 });
     for (const [name, v] of weights) expect(maxAbsDiff(back.weights.get(name) ?? new Float32Array(), v), name).toBe(0);
   });
 
@@ -155,9 +184,10 @@ describe('a block defined in one place (conv-bn-relu, this file only)', () => {
     });
     afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-    it('writes one class for the block, built from its children', () => {
+    it('writes a class for the composite, built from its children, and the primitive\'s module', () => {
       expect(code).toMatch(/class ConvBnRelu\(nn\.Module\):/);
       expect(code).toMatch(/self\.cbr1 = ConvBnRelu\(\)/);
+      expect(code).toMatch(/self\.elu1 = nn\.ELU\(0\.5\)/);
     });
 
     it('gives the same logits as onnxruntime (1e-4) with the studio weight names', async () => {
