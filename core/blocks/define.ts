@@ -2,7 +2,11 @@
  * The block definition API. A block is declared once with everything that differs between kinds:
  * parameters, ports, shape rule, weights, cost, receptive-field window and the ONNX ops it emits.
  * Composite blocks instead say how they expand into other blocks; the analysis expands them, so
- * export and training only ever see primitives.
+ * ONNX export and training only ever see primitives. Optional fields carry the rest of what the
+ * studio knows about a block, so a new one needs no edits elsewhere: `nameStem` (editor names),
+ * `mergesInputs` (analysis fixes, import grouping), `pytorch` (its module in model.py; a composite
+ * without one exports as a class built from its children), `importPattern` (composites) and
+ * `importOp` (primitives) for ONNX import.
  */
 import type { GraphBuilder } from '../onnx/builder';
 import type { Node } from '../onnx/ir';
