@@ -3,6 +3,7 @@ import type { Params } from '../graph/types';
 import type { AttrInput } from '../onnx/builder';
 import { definePrimitive, size, type PrimitiveBlock } from './define';
 import type { ParamSpecs } from './params';
+import type { PrimitivePytorch } from '../export-pytorch/hooks';
 
 export function elementwise(d: {
   type: string;
@@ -13,6 +14,8 @@ export function elementwise(d: {
   params?: ParamSpecs;
   attrs?: (P: Params) => Record<string, AttrInput>;
   opsPerElement?: number;
+  nameStem: string;
+  pytorch: PrimitivePytorch;
 }): PrimitiveBlock {
   return definePrimitive({
     type: d.type,
@@ -21,6 +24,8 @@ export function elementwise(d: {
     description: d.description,
     ...(d.aliases ? { aliases: d.aliases } : {}),
     params: d.params ?? {},
+    nameStem: d.nameStem,
+    pytorch: d.pytorch,
     infer: ([x]) => ({ ok: true, shapes: [x!] }),
     cost: ([x]) => ({ macs: 0, otherOps: size(x!) * (d.opsPerElement ?? 1) }),
     emit: (g, a) => ({ outputs: [g.op1(d.op, [a.inputs[0]!], d.attrs ? d.attrs(a.params) : {}, { name: d.op })] }),

@@ -54,4 +54,7 @@ export const add = definePrimitive({
     for (let i = 1; i < a.inputs.length; i++) acc = g.op1('Add', [acc, a.inputs[i]!], {}, { name: 'Add' });
     return { outputs: [acc] };
   },
+  nameStem: 'add',
+  mergesInputs: true,
+  pytorch: () => ({ ctor: null, forward: (ins) => ins.join(' + ') }),
 });

@@ -1,6 +1,6 @@
 import { definePrimitive } from './define';
 import { bool, p, pair } from './params';
-import { poolAttrs, poolInfer, poolParams, poolRf } from './pool-common';
+import { poolAttrs, poolInfer, poolModule, poolParams, poolRf } from './pool-common';
 
 /** Average pooling (nn.AvgPool2d), with PyTorch's count_include_pad (default true). */
 export const avgPool2d = definePrimitive({
@@ -20,4 +20,6 @@ export const avgPool2d = definePrimitive({
     const attrs = { ...poolAttrs(a.inShapes[0]!, a.params), count_include_pad: bool(a.params, 'countIncludePad') ? 1 : 0 };
     return { outputs: [g.op1('AveragePool', [a.inputs[0]!], attrs, { name: 'AveragePool' })] };
   },
+  nameStem: 'avgpool',
+  pytorch: (p) => poolModule(p, 'avg'),
 });

@@ -1,6 +1,8 @@
 import { definePrimitive, size } from './define';
 import { num, p } from './params';
 import { needImage } from './window';
+import { kw } from '../export-pytorch/modules';
+import { call, pyFloat, type Py } from '../export-pytorch/python';
 
 /**
  * Batch normalization over channels (nn.BatchNorm2d): y = (x - mean) / sqrt(var + eps) * weight + bias.
@@ -64,5 +66,13 @@ export const batchNorm2d = definePrimitive({
     const rm = g.op1('Add', [g.op1('Mul', [w.running_mean!, keep], {}, { name: 'rm_keep' }), g.op1('Mul', [mean1, mom], {}, { name: 'rm_new' })], {}, { name: 'running_mean_next' });
     const rv = g.op1('Add', [g.op1('Mul', [w.running_var!, keep], {}, { name: 'rv_keep' }), g.op1('Mul', [var1, mom], {}, { name: 'rv_new' })], {}, { name: 'running_var_next' });
     return { outputs: [y], stateUpdates: [{ suffix: 'running_mean', value: rm }, { suffix: 'running_var', value: rv }] };
+  },
+  nameStem: 'bn',
+  pytorch(p) {
+    const P = p.params;
+    const k: [string, Py][] = [];
+    kw(k, 'eps', pyFloat(num(P, 'eps')), num(P, 'eps') === 1e-5);
+    kw(k, 'momentum', pyFloat(num(P, 'momentum')), num(P, 'momentum') === 0.1);
+    return { ctor: call('nn.BatchNorm2d', [String(p.inShapes[0]![0])], k) };
   },
 });

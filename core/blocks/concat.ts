@@ -35,4 +35,7 @@ export const concat = definePrimitive({
     return issues.length ? { ok: false, issues } : { ok: true, shapes: [[c, ...ref.slice(1)]] };
   },
   emit: (g, a) => ({ outputs: [g.op1('Concat', a.inputs, { axis: 1 }, { name: 'Concat' })] }),
+  nameStem: 'concat',
+  mergesInputs: true,
+  pytorch: () => ({ ctor: null, forward: (ins) => `torch.cat([${ins.join(', ')}], dim=1)` }),
 });

@@ -1,6 +1,11 @@
 import { definePrimitive, type Issue } from './define';
 import { bool, num, p, padding, pair } from './params';
 import { needImage, window2d } from './window';
+import type { Primitive } from '../graph/expanded';
+import type { LeafModule } from '../export-pytorch/hooks';
+import { fPad, kw, symmetric, type Helper } from '../export-pytorch/modules';
+import { PytorchExportError } from '../export-pytorch/errors';
+import { call, pyPair, type Py } from '../export-pytorch/python';
 
 /**
  * 2-D convolution (PyTorch nn.Conv2d). Weight [filters, C/groups, kh, kw], bias [filters].
@@ -12,6 +17,7 @@ export const conv2d = definePrimitive({
   category: 'Convolution',
   description: 'Convolution over an image: each filter slides over all input channels (of its group).',
   aliases: ['convolution', 'Conv'],
+  nameStem: 'conv',
   params: {
     filters: p.int('Filters', 16, 1, 65536),
     kernel: p.pair('Kernel (h×w)', 3),
@@ -92,4 +98,29 @@ export const conv2d = definePrimitive({
     }, { name: 'Conv' });
     return { outputs: [y] };
   },
+  pytorch: convModule,
 });
+
+/** nn.Conv2d with the studio's pads: symmetric ones as `padding`, uneven 'same' as PyTorch's own or PaddedConv2d. */
+function convModule(p: Primitive): LeafModule {
+  const P = p.params;
+  const [c, h, w] = p.inShapes[0] as [number, number, number];
+  const stride = pair(P, 'stride');
+  const dilation = pair(P, 'dilation');
+  const kernel = pair(P, 'kernel');
+  const win = window2d([h, w], { kernel, stride, dilation, padding: padding(P, 'padding'), ceil: false, maxPadHalfKernel: false, allowsSame: true });
+  if (Array.isArray(win)) throw new PytorchExportError(`"${p.name}": invalid convolution window`, p.name);
+  const k: [string, Py][] = [];
+  kw(k, 'stride', pyPair(stride), stride[0] === 1 && stride[1] === 1);
+  let helper: Helper | undefined;
+  if (symmetric(win.pads)) kw(k, 'padding', pyPair([win.pads[0], win.pads[1]]), win.pads.every((x) => x === 0));
+  else if (stride[0] === 1 && stride[1] === 1) k.push(['padding', '"same"']); // PyTorch's 'same' puts the odd pixel after, as the studio does
+  else {
+    helper = 'PaddedConv2d';
+    k.push(['pad', fPad(win.pads)]);
+  }
+  kw(k, 'dilation', pyPair(dilation), dilation[0] === 1 && dilation[1] === 1);
+  kw(k, 'groups', String(num(P, 'groups')), num(P, 'groups') === 1);
+  kw(k, 'bias', 'False', bool(P, 'bias'));
+  return { ctor: call(helper ?? 'nn.Conv2d', [String(c), String(num(P, 'filters')), pyPair(kernel)], k), ...(helper ? { helper } : {}) };
+}

@@ -2,11 +2,17 @@
  * The block definition API. A block is declared once with everything that differs between kinds:
  * parameters, ports, shape rule, weights, cost, receptive-field window and the ONNX ops it emits.
  * Composite blocks instead say how they expand into other blocks; the analysis expands them, so
- * export and training only ever see primitives.
+ * ONNX export and training only ever see primitives. Optional fields carry the rest of what the
+ * studio knows about a block, so a new one needs no edits elsewhere: `nameStem` (editor names),
+ * `mergesInputs` (analysis fixes, import grouping), `pytorch` (its module in model.py; a composite
+ * without one exports as a class built from its children), `importPattern` (composites) and
+ * `importOp` (primitives) for ONNX import.
  */
 import type { GraphBuilder } from '../onnx/builder';
+import type { Node } from '../onnx/ir';
 import type { DiagnosticCode, GroupDef, ParamValue, Params, Shape } from '../graph/types';
 import type { ParamSpecs } from './params';
+import type { CompositePytorch, PrimitivePytorch } from '../export-pytorch/hooks';
 
 export type Category =
   | 'Input/Output'
@@ -127,6 +133,17 @@ interface BlockCommon {
   inputPorts(P: Params, env: BlockEnv): string[];
   /** Names of output ports. */
   outputPorts(P: Params, env: BlockEnv): string[];
+  /**
+   * Stem of the names the editor gives new blocks of this kind ('conv' -> conv1, conv2). Default:
+   * the type, reduced to a valid name.
+   */
+  nameStem?: string;
+  /**
+   * The block merges a variable number of inputs (an `inputs` parameter sets how many): the
+   * analysis offers "Use n inputs" for unconnected ports, and the ONNX importer treats a module
+   * holding one as a unit to recover (a residual unit's Add, an inception module's Concat).
+   */
+  mergesInputs?: boolean;
 }
 
 /** What port/expansion rules may look up in the document (user group definitions). */
@@ -141,6 +158,14 @@ export interface PrimitiveBlock extends BlockCommon {
   cost(inShapes: Shape[], outShapes: Shape[], P: Params): Cost;
   receptive(inShapes: Shape[], P: Params): RfRule;
   emit(g: GraphBuilder, a: EmitArgs): EmitResult;
+  /** Its PyTorch module (core/export-pytorch/hooks.ts). Without one, PyTorch export refuses the block by name. */
+  pytorch?: PrimitivePytorch;
+  /**
+   * An ONNX op that imports as this block when no op record maps it (core/ops `import`): one
+   * data input, one output, no weights; `params` reads the block's parameters off the node's
+   * attributes, or returns null to keep the node a generic "ONNX op" block.
+   */
+  importOp?: { op: string; params(n: Node): Params | null };
 }
 
 /** A reference inside an expansion: the composite's input i, or port `port` of a sub-node. */
@@ -165,6 +190,29 @@ export interface CompositeBlock extends BlockCommon {
   kind: 'composite';
   /** Expansion may depend on the input shapes (a residual block adds a projection when they change). */
   expand(inShapes: Shape[], P: Params, env: BlockEnv): SubGraph | Issue[];
+  /**
+   * Its PyTorch module constructor. Without one, the instance exports as a generated class whose
+   * body is built from its children, so any composite exports without code of its own.
+   */
+  pytorch?: CompositePytorch;
+  /** How the ONNX importer recognises an imported module as this block. */
+  importPattern?: ImportPattern;
+}
+
+/**
+ * An imported module (a group of blocks under one name prefix, `layer1.0`) that may be this
+ * block. The importer tries `params` on every candidate module and keeps the block only when it
+ * expands to exactly the module's primitives (names, parameters, wiring, weight shapes).
+ */
+export interface ImportPattern {
+  /**
+   * Names (relative to the module) that all exist in a module of this kind, so the importer
+   * groups such modules even without a merge block in them (['conv', 'bn', 'relu']). Omit when
+   * the block always contains a merge block (`mergesInputs`), which marks its modules already.
+   */
+  members?: readonly string[];
+  /** The block's parameters read off the module's inner nodes, or null when it cannot be one. */
+  params(module: GroupDef): Params | null;
 }
 
 export type BlockDef = PrimitiveBlock | CompositeBlock;

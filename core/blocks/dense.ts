@@ -1,6 +1,7 @@
 import { definePrimitive } from './define';
 import { denseEmit, denseInfer, denseWeights } from './dense-common';
 import { bool, num, p } from './params';
+import { call } from '../export-pytorch/python';
 
 /** Fully connected layer (nn.Linear). MACs = in * units. */
 export const dense = definePrimitive({
@@ -14,4 +15,6 @@ export const dense = definePrimitive({
   weights: ([x], _o, P) => denseWeights(x!, num(P, 'units'), bool(P, 'bias')),
   cost: ([x], _o, P) => ({ macs: x![0]! * num(P, 'units'), otherOps: bool(P, 'bias') ? num(P, 'units') : 0 }),
   emit: (g, a) => ({ outputs: [denseEmit(g, a, bool(a.params, 'bias'))] }),
+  nameStem: 'fc',
+  pytorch: (p) => ({ ctor: call('nn.Linear', [String(p.inShapes[0]![0]), String(num(p.params, 'units'))], bool(p.params, 'bias') ? [] : [['bias', 'False']]) }),
 });

@@ -1,5 +1,6 @@
 import { definePrimitive, size } from './define';
 import { num, p } from './params';
+import { pyFloat } from '../export-pytorch/python';
 
 /**
  * Dropout (nn.Dropout): zeroes each element with probability p while training and scales the rest
@@ -38,4 +39,6 @@ export const dropout = definePrimitive({
     const mask = g.op1('Mul', [keep, scale], {}, { name: 'mask' });
     return { outputs: [g.op1('Mul', [x, mask], {}, { name: 'dropout' })] };
   },
+  nameStem: 'dropout',
+  pytorch: (p) => ({ ctor: `nn.Dropout(${pyFloat(num(p.params, 'p'))})` }),
 });

@@ -11,4 +11,6 @@ export const flatten = definePrimitive({
   infer: ([x]) => ({ ok: true, shapes: [[size(x!)]] }),
   receptive: ([x]) => (x!.length === 3 ? 'global' : 'identity'),
   emit: (g, a) => ({ outputs: [g.op1('Flatten', [a.inputs[0]!], { axis: 1 }, { name: 'Flatten' })] }),
+  nameStem: 'flatten',
+  pytorch: () => ({ ctor: 'nn.Flatten()' }),
 });

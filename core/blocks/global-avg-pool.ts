@@ -1,6 +1,7 @@
 import { definePrimitive } from './define';
 import { bool, p } from './params';
 import { needImage } from './window';
+import { call } from '../export-pytorch/python';
 
 /** Global average pooling: N×C×H×W -> N×C (flattened, the default) or N×C×1×1. */
 export const globalAvgPool = definePrimitive({
@@ -21,4 +22,6 @@ export const globalAvgPool = definePrimitive({
     const y = g.op1('GlobalAveragePool', [a.inputs[0]!], {}, { name: 'GlobalAveragePool' });
     return { outputs: [bool(a.params, 'flatten') ? g.op1('Flatten', [y], { axis: 1 }, { name: 'Flatten' }) : y] };
   },
+  nameStem: 'gap',
+  pytorch: (p) => ({ ctor: bool(p.params, 'flatten') ? call('nn.Sequential', ['nn.AdaptiveAvgPool2d(1)', 'nn.Flatten()']) : 'nn.AdaptiveAvgPool2d(1)' }),
 });

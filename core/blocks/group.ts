@@ -2,6 +2,10 @@ import type { GroupDef, ModelEdge } from '../graph/types';
 import { defineComposite, type BlockEnv, type Issue, type SubGraph, type SubNode, type SubRef } from './define';
 import { num, p, str } from './params';
 import type { Params } from '../graph/types';
+import type { CompositeCodegen } from '../export-pytorch/hooks';
+import type { CompositeItem, Item } from '../export-pytorch/structure';
+import { call, type Py } from '../export-pytorch/python';
+import { PytorchExportError } from '../export-pytorch/errors';
 
 /**
  * An instance of a user group: a selection of nodes saved as a reusable block. `repeat` chains N
@@ -13,6 +17,7 @@ export const group = defineComposite({
   label: 'Group',
   category: 'Composite',
   description: 'A reusable block made from a selection of nodes, optionally repeated.',
+  nameStem: 'block',
   params: {
     group: p.string('Group', ''),
     repeat: p.int('Repeat', 1, 1, 256),
@@ -24,7 +29,35 @@ export const group = defineComposite({
     if (!def) return [{ code: 'unknown-group', param: 'group', message: `no group named "${str(P, 'group')}" in this project` }];
     return expandGroup(def, num(P, 'repeat'));
   },
+  pytorch: groupModule,
 });
+
+/**
+ * A class per group body. A repeated one-in one-out group is a chain of copies: nn.Sequential of
+ * one class per distinct copy (identical copies share a class, so usually one or two).
+ */
+function groupModule(it: CompositeItem, gen: CompositeCodegen): Py {
+  const def = it.group;
+  if (!def) throw new PytorchExportError(`"${it.fullName}": its group definition is missing`, it.fullName);
+  const doc = `The studio group "${def.name}".`;
+  const repeat = num(it.params, 'repeat');
+  if (repeat > 1 && def.inputs.length === 1 && def.outputs.length === 1) {
+    const copies: Py[] = [];
+    let input = it.inputs[0]!;
+    for (let r = 0; r < repeat; r++) {
+      const pre = `${r}.`;
+      const items = it.children.filter((c) => c.name.startsWith(pre)).map((c) => ({ ...c, name: c.name.slice(pre.length) }) as Item);
+      const outNode = def.nodes.find((n) => n.id === def.outputs[0]!.node)!;
+      const last = items.find((c) => c.name === outNode.name)!;
+      const output = last.outputs[def.outputs[0]!.port]!;
+      copies.push(`${gen.scopeClass(def.name, doc, { items, inputs: [input], inputNames: ['x'], outputs: [output] })}()`);
+      input = output;
+    }
+    return call('nn.Sequential', copies);
+  }
+  const names = it.inputs.length === 1 ? ['x'] : it.inputs.map((_, i) => `x${i}`);
+  return `${gen.scopeClass(def.name, doc, { items: it.children, inputs: it.inputs, inputNames: names, outputs: it.outputs })}()`;
+}
 
 /** Inner nodes in dependency order, or the ids caught in a cycle. */
 function innerOrder(def: GroupDef): { order: string[]; cyclic: string[] } {

@@ -1,6 +1,9 @@
 import { defineComposite, type SubRef } from './define';
 import { bool, num, p } from './params';
 import { convUnit, SubBuilder } from './subgraph';
+import { innerNode, scalarParam } from './module-match';
+import { inceptionCtor } from '../export-pytorch/composites';
+import type { Params } from '../graph/types';
 
 /**
  * GoogLeNet's Inception module (Szegedy et al. 2014, table 1 columns): four parallel branches
@@ -18,6 +21,7 @@ export const inception = defineComposite({
   category: 'Composite',
   description: 'Four parallel branches (1×1, 3×3, 5×5, pool) concatenated: GoogLeNet.',
   aliases: ['GoogLeNet', 'inception block'],
+  nameStem: 'inception',
   params: {
     n1x1: p.int('#1×1', 64, 1, 65536),
     n3x3red: p.int('#3×3 reduce', 96, 1, 65536),
@@ -43,5 +47,20 @@ export const inception = defineComposite({
     const b4 = convUnit(b, 'branch4.1', pool, unit(num(P, 'poolProj'), 1));
     const y = b.add('concat', 'concat', { inputs: 4 }, [b1, b2, b3, b4]);
     return b.build([y]);
+  },
+  // torchvision's Inception and BasicConv2d classes (composites.ts).
+  pytorch: (item, gen) => inceptionCtor(item, (c) => gen.useBuiltin(c)),
+  // torchvision's module layout: branch1, branch2.0/.1, branch3.0/.1 convs and branch4.1 after the pool.
+  importPattern: {
+    params(def) {
+      const f = (n: string) => scalarParam(innerNode(def, `${n}.conv`)?.params.filters);
+      const [n1x1, n3x3red, n3x3, n5x5red, n5x5, poolProj] = ['branch1', 'branch2.0', 'branch2.1', 'branch3.0', 'branch3.1', 'branch4.1'].map(f);
+      const k = scalarParam(innerNode(def, 'branch3.1.conv')?.params.kernel);
+      if ([n1x1, n3x3red, n3x3, n5x5red, n5x5, poolProj, k].some((v) => v === undefined)) return null;
+      const bn = innerNode(def, 'branch1.bn');
+      const params: Params = { n1x1: n1x1!, n3x3red: n3x3red!, n3x3: n3x3!, n5x5red: n5x5red!, n5x5: n5x5!, poolProj: poolProj!, branchKernel: k!, batchNorm: bn !== undefined };
+      if (bn) params.eps = scalarParam(bn.params.eps) ?? 1e-3;
+      return params;
+    },
   },
 });

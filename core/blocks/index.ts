@@ -25,7 +25,7 @@ import { residual } from './residual';
 import { group } from './group';
 import { onnxOp } from './onnx-op';
 
-export const BLOCKS: readonly BlockDef[] = [
+const registry: BlockDef[] = [
   input,
   conv2d,
   maxPool2d,
@@ -49,7 +49,20 @@ export const BLOCKS: readonly BlockDef[] = [
   onnxOp,
 ];
 
-const byType = new Map(BLOCKS.map((b) => [b.type, b]));
+/** Every registered block, in palette order. */
+export const BLOCKS: readonly BlockDef[] = registry;
+
+const byType = new Map(registry.map((b) => [b.type, b]));
+
+/**
+ * Adds a block kind at run time (a plugin, or a test that defines its own block). Its type must be
+ * new: replacing a built-in block would change what existing projects mean.
+ */
+export function registerBlock(def: BlockDef): void {
+  if (byType.has(def.type)) throw new Error(`a block of type "${def.type}" is registered already`);
+  registry.push(def);
+  byType.set(def.type, def);
+}
 
 export function getBlock(type: string): BlockDef | undefined {
   return byType.get(type);

@@ -17,4 +17,7 @@ export const input = definePrimitive({
   infer: (_i, P) => ({ ok: true, shapes: [[num(P, 'channels'), num(P, 'height'), num(P, 'width')]] }),
   // emitForward binds the graph input itself; this is only reached if called directly.
   emit: (_g, a) => ({ outputs: [a.inputs[0] ?? a.name] }),
+  nameStem: 'input',
+  // The input tensor itself: forward's parameter, no module.
+  pytorch: () => ({ ctor: null }),
 });

@@ -1,6 +1,6 @@
 import { definePrimitive } from './define';
 import { pair } from './params';
-import { poolAttrs, poolInfer, poolParams, poolRf } from './pool-common';
+import { poolAttrs, poolInfer, poolModule, poolParams, poolRf } from './pool-common';
 
 /** Max pooling (nn.MaxPool2d). Other ops: kh*kw comparisons per output element. */
 export const maxPool2d = definePrimitive({
@@ -9,6 +9,7 @@ export const maxPool2d = definePrimitive({
   category: 'Pooling',
   description: 'Keeps the largest value in each window; shrinks H×W by the stride.',
   aliases: ['MaxPooling2D', 'max pooling'],
+  nameStem: 'pool',
   params: { ...poolParams },
   infer: ([x], P) => poolInfer(x!, P),
   cost(_i, [y], P) {
@@ -19,4 +20,5 @@ export const maxPool2d = definePrimitive({
   emit(g, a) {
     return { outputs: [g.op1('MaxPool', [a.inputs[0]!], poolAttrs(a.inShapes[0]!, a.params), { name: 'MaxPool' })] };
   },
+  pytorch: (p) => poolModule(p, 'max'),
 });

@@ -4,6 +4,9 @@ import type { Params, Shape } from '../graph/types';
 import { attributesFromJson, tensorFromJson, type TensorJson } from '../onnx/attr-json';
 import type { Attribute, Node } from '../onnx/ir';
 import { inferNode, type ValueShape } from '../train/shape-infer';
+import type { Primitive } from '../graph/expanded';
+import type { LeafModule } from '../export-pytorch/hooks';
+import { PytorchExportError } from '../export-pytorch/errors';
 
 /**
  * Where each ONNX input of the op comes from: an input port of the block, one of its weights
@@ -132,4 +135,35 @@ export const onnxOp = definePrimitive({
     const outputs = g.op(opType, inputs, d.attributes, { outputs: Math.max(1, num(a.params, 'outputs')), name: opType, ...(domain ? { domain } : {}) });
     return { outputs };
   },
+  pytorch: onnxOpModule,
 });
+
+/** Element-wise ONNX ops kept as generic "ONNX op" blocks that have a parameter-free nn module. */
+const ONNX_UNARY: Record<string, string> = {
+  Identity: 'nn.Identity()',
+  Relu: 'nn.ReLU()',
+  Sigmoid: 'nn.Sigmoid()',
+  Tanh: 'nn.Tanh()',
+  Softplus: 'nn.Softplus()',
+  Softsign: 'nn.Softsign()',
+  Mish: 'nn.Mish()',
+};
+
+/** Only a plain one-input element-wise op without attributes has a PyTorch module here. */
+function onnxOpModule(p: Primitive): LeafModule {
+  const op = str(p.params, 'opType');
+  const domain = str(p.params, 'domain');
+  const ctor = ONNX_UNARY[op];
+  let slots: unknown = null;
+  try {
+    slots = JSON.parse(str(p.params, 'slots') || '[]');
+  } catch {
+    // reported below as unsupported
+  }
+  const plain = Array.isArray(slots) && slots.length === 1 && JSON.stringify(slots[0]) === '{"port":0}';
+  const attrs = str(p.params, 'attributes').trim();
+  if (!ctor || domain !== '' || !plain || (attrs !== '' && attrs !== '{}')) {
+    throw new PytorchExportError(`"${p.name}": the ONNX op ${domain ? `${domain}.` : ''}${op} (an imported operator with no studio block) has no PyTorch counterpart in this exporter; replace the block or export ONNX instead`, p.name);
+  }
+  return { ctor };
+}

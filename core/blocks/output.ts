@@ -1,6 +1,7 @@
 import { definePrimitive } from './define';
 import { denseEmit, denseInfer, denseWeights } from './dense-common';
 import { num, p, str } from './params';
+import { call } from '../export-pytorch/python';
 
 /**
  * The classifier head: a Dense layer with one unit per class, producing logits (softmax is in the
@@ -37,4 +38,7 @@ export const output = definePrimitive({
   emit: (g, a) => ({
     outputs: [str(a.params, 'head') === 'dense' ? denseEmit(g, a, true) : g.op1('Identity', [a.inputs[0]!], {}, { name: 'Identity' })],
   }),
+  nameStem: 'output',
+  // The identity head passes its input through under the same name.
+  pytorch: (p) => ({ ctor: str(p.params, 'head') === 'dense' ? call('nn.Linear', [String(p.inShapes[0]![0]), String(num(p.params, 'classes'))]) : null }),
 });

@@ -1,6 +1,8 @@
 import { defineComposite, type Issue, type SubRef } from './define';
 import { num, p, str } from './params';
 import { SubBuilder } from './subgraph';
+import { innerNode, scalarParam } from './module-match';
+import { residualCtor } from '../export-pytorch/composites';
 
 /**
  * ResNet's residual block (He et al. 2015), torchvision layout and names, optionally repeated to
@@ -17,6 +19,7 @@ export const residual = defineComposite({
   category: 'Composite',
   description: 'Two or three convs plus a skip connection (ResNet). Repeat it to make a stage.',
   aliases: ['ResNet', 'BasicBlock', 'Bottleneck', 'skip', 'resblock'],
+  nameStem: 'layer',
   params: {
     variant: p.enumOf('Variant', 'basic', ['basic', 'bottleneck']),
     planes: p.int('Width (planes)', 64, 1, 65536, 'Output channels: planes (basic) or 4 × planes (bottleneck)'),
@@ -55,5 +58,23 @@ export const residual = defineComposite({
       inC = outC;
     }
     return b.build([cur]);
+  },
+  // torchvision's BasicBlock / Bottleneck classes (composites.ts), so model.py reads like torchvision.
+  pytorch: (item, gen) => residualCtor(item, (c) => gen.useBuiltin(c)),
+  // A torchvision residual unit: conv1, bn1, conv2 (+ conv3 in a bottleneck) and its Add.
+  importPattern: {
+    params(def) {
+      const conv1 = innerNode(def, 'conv1');
+      const conv2 = innerNode(def, 'conv2');
+      const conv3 = innerNode(def, 'conv3');
+      const bn1 = innerNode(def, 'bn1');
+      if (!conv1 || !conv2 || !bn1 || !innerNode(def, 'add')) return null;
+      const bottleneck = conv3 !== undefined;
+      const planes = scalarParam(bottleneck ? conv1.params.filters : conv2.params.filters);
+      const stride = scalarParam(bottleneck ? conv2.params.stride : conv1.params.stride) ?? 1;
+      const eps = scalarParam(bn1.params.eps) ?? 1e-5;
+      if (planes === undefined) return null;
+      return { variant: bottleneck ? 'bottleneck' : 'basic', planes, stride, repeat: 1, eps };
+    },
   },
 });

@@ -7,10 +7,12 @@
  * an nn.ModuleDict whose entries `forward` calls by key. So the state dict keys are exactly the
  * studio's weight names.
  */
-import { num } from '../blocks/params';
+import { getBlock } from '../blocks/index';
+import type { Primitive } from '../graph/expanded';
 import { PytorchExportError } from './errors';
-import { inceptionCtor, residualCtor, type BuiltinClass } from './composites';
-import { functionalExpr, leafModule, type Helper } from './modules';
+import type { BuiltinClass } from './composites';
+import type { CompositeCodegen, LeafModule } from './hooks';
+import type { Helper } from './modules';
 import { assign, call, className, isIdentifier, list, pyStr, statement, varName, type Py } from './python';
 import { refKey, type CompositeItem, type Item, type ValueRef } from './structure';
 
@@ -86,6 +88,8 @@ export function scopeCode(spec: ScopeSpec, ctx: CodegenContext): ScopeCode {
 class ScopeGen {
   private readonly root: TrieNode = { key: '', parent: null, item: null, children: new Map(), items: [] };
   private readonly ctors = new Map<Item, Py | null>();
+  /** Forward expressions of leaves computed without a module (Add, Concat). */
+  private readonly functional = new Map<Item, (inputs: string[]) => string>();
   /** Consumers of each value inside the scope, plus one per scope output. */
   private readonly uses = new Map<string, number>();
 
@@ -138,6 +142,7 @@ class ScopeGen {
     if (it.kind === 'leaf') {
       const m = leafModule(it.prim);
       if (m.helper) this.ctx.helpers.add(m.helper);
+      if (m.forward) this.functional.set(it, m.forward);
       return m.ctor;
     }
     return compositeCtor(it, this.ctx);
@@ -229,7 +234,7 @@ class ScopeGen {
       });
       let expr: string | null;
       if (unit.item && !this.hasModule(unit.item)) {
-        expr = unit.item.kind === 'leaf' ? functionalExpr(unit.item.prim, inVars) : null;
+        expr = this.functional.get(unit.item)?.(inVars) ?? null;
         if (expr === null) {
           // Input and identity head: the value passes through under the same name.
           if (unit.item.kind === 'leaf' && unit.item.prim.type === 'input') continue;
@@ -263,35 +268,27 @@ function dictEntry(key: string, m: Py): Py {
 
 const RESERVED_VARS = new Set(['self', 'torch', 'nn', 'F']);
 
-/** The constructor of a composite instance: a built-in class, or a generated group class. */
-export function compositeCtor(it: CompositeItem, ctx: CodegenContext): Py {
-  const use = (c: BuiltinClass): void => void ctx.builtins.add(c);
-  if (it.type === 'residual') return residualCtor(it, use);
-  if (it.type === 'inception') return inceptionCtor(it, use);
-  if (it.type !== 'group' || !it.group) throw new PytorchExportError(`"${it.fullName}": composite blocks of type "${it.type}" cannot be exported as PyTorch yet`, it.fullName);
-  const def = it.group;
-  const repeat = num(it.params, 'repeat');
-  if (repeat > 1 && def.inputs.length === 1 && def.outputs.length === 1) {
-    // A chain of copies: nn.Sequential of one class per distinct copy (usually one or two).
-    const copies: Py[] = [];
-    let input = it.inputs[0]!;
-    for (let r = 0; r < repeat; r++) {
-      const pre = `${r}.`;
-      const items = it.children.filter((c) => c.name.startsWith(pre)).map((c) => ({ ...c, name: c.name.slice(pre.length) }) as Item);
-      const outNode = def.nodes.find((n) => n.id === def.outputs[0]!.node)!;
-      const last = items.find((c) => c.name === outNode.name)!;
-      const output = last.outputs[def.outputs[0]!.port]!;
-      copies.push(`${groupClass(def.name, { items, inputs: [input], inputNames: ['x'], outputs: [output] }, ctx)}()`);
-      input = output;
-    }
-    return call('nn.Sequential', copies);
-  }
-  const names = it.inputs.length === 1 ? ['x'] : it.inputs.map((_, i) => `x${i}`);
-  return `${groupClass(def.name, { items: it.children, inputs: it.inputs, inputNames: names, outputs: it.outputs }, ctx)}()`;
+/** The module of a primitive, from its block's `pytorch` hook; a block without one is refused by name. */
+export function leafModule(p: Primitive): LeafModule {
+  const block = getBlock(p.type);
+  if (block?.kind !== 'primitive' || !block.pytorch) throw new PytorchExportError(`"${p.name}": blocks of type "${p.type}" cannot be exported as PyTorch yet`, p.name);
+  return block.pytorch(p);
 }
 
-function groupClass(groupName: string, spec: ScopeSpec, ctx: CodegenContext): string {
-  return ctx.defineClass(groupName, `The studio group "${groupName}".`, scopeCode(spec, ctx));
+/**
+ * The constructor of a composite instance: its block's `pytorch` hook (a built-in class, a group
+ * class), or else the generic form: a generated class whose body is the instance's children.
+ */
+export function compositeCtor(it: CompositeItem, ctx: CodegenContext): Py {
+  const gen: CompositeCodegen = {
+    useBuiltin: (c) => void ctx.builtins.add(c),
+    scopeClass: (base, doc, spec) => ctx.defineClass(base, doc, scopeCode(spec, ctx)),
+  };
+  const block = getBlock(it.type);
+  if (block?.kind === 'composite' && block.pytorch) return block.pytorch(it, gen);
+  const names = it.inputs.length === 1 ? ['x'] : it.inputs.map((_, i) => `x${i}`);
+  const doc = `The studio's ${block?.label ?? it.type} block.`;
+  return `${gen.scopeClass(it.type, doc, { items: it.children, inputs: it.inputs, inputNames: names, outputs: it.outputs })}()`;
 }
 
 /** A complete nn.Module class from a scope's code. */

@@ -447,7 +447,7 @@ class Analyzer {
   private reportUnconnected(t: Top, port: number): void {
     const fixes: Fix[] = [];
     const connected = t.incoming.filter(Boolean).length;
-    const merge = t.node.type === 'add' || t.node.type === 'concat';
+    const merge = t.block?.mergesInputs === true;
     const tailFree = t.incoming.slice(connected).every((e) => !e) && t.incoming.slice(0, connected).every(Boolean);
     if (merge && connected >= 2 && tailFree) {
       fixes.push({ label: `Use ${connected} inputs`, ops: [{ op: 'setParam', node: t.node.id, param: 'inputs', value: connected }] });

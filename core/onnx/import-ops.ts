@@ -301,6 +301,18 @@ function unary(type: string, fallback: string, params: (n: Node) => Plan['params
   };
 }
 
+/**
+ * A block's own `importOp` (define.ts) as a mapper: one data input and one output, the
+ * parameters read by the block; otherwise false (the node stays a generic "ONNX op" block).
+ */
+export function blockImportMapper(type: string, nameStem: string, params: (n: Node) => Plan['params'] | null): Mapper {
+  return (n, ctx) => {
+    const P = params(n);
+    if (P === null || n.outputs.length !== 1 || n.inputs.filter((i) => i !== '').length !== 1) return false;
+    return unary(type, nameStem, () => P)(n, ctx);
+  };
+}
+
 const dropout: Mapper = (n, ctx) => {
   const x = n.inputs[0] ?? '';
   if (!ctx.isData(x) || !onlyFirstOutputUsed(n, ctx)) return false;

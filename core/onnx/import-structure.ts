@@ -1,12 +1,14 @@
 /**
  * Recovers the modules an imported network was written with: every residual unit and inception
- * module (a module whose blocks branch and merge again: an Add or a Concat) becomes a user group
+ * module (a module whose blocks branch and merge again: a block that `mergesInputs`, Add or
+ * Concat), and every module holding the `importPattern.members` of a composite block, becomes a user group
  * named after the module (`layer1.0`, `inc3a`), so the editor shows ResNet as its residual blocks
  * and GoogLeNet as its inception modules. Blocks inside keep their names relative to the module,
  * so every weight keeps its PyTorch name (`layer1.0.conv1.weight`).
  */
 import { groupSelection } from '../graph/group-selection';
 import type { ModelDocument } from '../graph/types';
+import { BLOCKS, getBlock } from '../blocks/index';
 
 function parentModule(name: string): string | null {
   const i = name.lastIndexOf('.');
@@ -38,15 +40,10 @@ function isConvex(doc: ModelDocument, sel: ReadonlySet<string>): boolean {
 
 export function recoverModules(input: ModelDocument): { doc: ModelDocument; modules: string[] } {
   let doc = input;
-  const candidates = new Set<string>();
-  for (const n of doc.nodes) {
-    if (n.type !== 'add' && n.type !== 'concat') continue;
-    const m = parentModule(n.name);
-    if (m) candidates.add(m);
-  }
   const modules: string[] = [];
-  // Innermost first; a module that would swallow an already grouped one is left as it is.
-  for (const m of [...candidates].sort((a, b) => b.length - a.length)) {
+  // Merge modules first, innermost first; a module that would swallow an already grouped one is
+  // left as it is. Pattern modules come after, so one inside a merge module stays part of it.
+  for (const m of [...mergeModules(doc), ...patternModules(doc)]) {
     if (modules.some((g) => g.startsWith(`${m}.`))) continue;
     const prefix = `${m}.`;
     const members = doc.nodes.filter((n) => n.name.startsWith(prefix) && n.type !== 'input' && n.type !== 'output' && n.type !== 'group');
@@ -62,4 +59,30 @@ export function recoverModules(input: ModelDocument): { doc: ModelDocument; modu
     modules.push(m);
   }
   return { doc, modules };
+}
+
+/** Modules holding a merge block, innermost (longest name) first. */
+function mergeModules(doc: ModelDocument): string[] {
+  const found = new Set<string>();
+  for (const n of doc.nodes) {
+    if (getBlock(n.type)?.mergesInputs !== true) continue;
+    const m = parentModule(n.name);
+    if (m) found.add(m);
+  }
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** Modules that hold every member name of some composite block's import pattern, innermost first. */
+function patternModules(doc: ModelDocument): string[] {
+  const names = new Set(doc.nodes.map((n) => n.name));
+  const found = new Set<string>();
+  for (const b of BLOCKS) {
+    const members = b.kind === 'composite' ? b.importPattern?.members : undefined;
+    if (!members?.length) continue;
+    for (const n of doc.nodes) {
+      const m: string | null = n.name.endsWith(`.${members[0]}`) ? n.name.slice(0, -members[0]!.length - 1) : null;
+      if (m && members.every((k) => names.has(`${m}.${k}`))) found.add(m);
+    }
+  }
+  return [...found].sort((a, b) => b.length - a.length);
 }

@@ -8,7 +8,8 @@ import type { ModelDocument, ModelEdge, ModelNode } from '../graph/types';
 import type { Model } from './ir';
 import { OnnxFormatError } from './errors';
 import { ImportContext, type ImportWarning, type Plan } from './import-context';
-import { genericPlan } from './import-ops';
+import { blockImportMapper, genericPlan } from './import-ops';
+import { BLOCKS } from '../blocks/index';
 import { opRecord } from '../ops/registry';
 import { UniqueNames } from './import-names';
 import { layoutDocument } from './layout';
@@ -110,6 +111,15 @@ function outputPlan(ctx: ImportContext, v: string): Plan {
   return ctx.add({ type: 'output', nameBase: 'output', params: { classes: shape[0]!, head: 'identity' }, inputs: [v], outputs: ['__logits'], weights: new Map(), source: null });
 }
 
+
+/** The mapper of the block that declares `importOp` for this op type, if any (read at each import, so registered blocks count). */
+function blockImportOf(opType: string): ReturnType<typeof blockImportMapper> | undefined {
+  for (const b of BLOCKS) {
+    if (b.kind === 'primitive' && b.importOp?.op === opType) return blockImportMapper(b.type, b.nameStem ?? b.type, (n) => b.importOp!.params(n));
+  }
+  return undefined;
+}
+
 export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult {
   validateModel(model);
   const input = imageInput(model, opts);
@@ -125,6 +135,8 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
     if (!n.inputs.some((i) => ctx.isData(i))) continue;
     const mapper = n.domain ? undefined : opRecord(n.opType)?.import;
     if (mapper && mapper(n, ctx)) continue;
+    const own = n.domain ? undefined : blockImportOf(n.opType);
+    if (own && own(n, ctx)) continue;
     genericPlan(n, ctx);
   }
 

@@ -8,11 +8,6 @@ import { Namer, sanitizeName } from '../../core/graph/ids';
 import type { GroupDef, ModelDocument, ModelEdge, ModelNode, Params, PortRef, Position } from '../../core/graph/types';
 
 /** Short, PyTorch-like name stems: conv1, pool1, fc1. */
-const NAME_STEM: Record<string, string> = {
-  conv2d: 'conv', maxpool2d: 'pool', avgpool2d: 'avgpool', globalavgpool: 'gap', batchnorm2d: 'bn', lrn: 'lrn',
-  relu: 'relu', leakyrelu: 'lrelu', sigmoid: 'sigmoid', tanh: 'tanh', dropout: 'dropout', flatten: 'flatten',
-  dense: 'fc', add: 'add', concat: 'concat', input: 'input', output: 'output', inception: 'inception', residual: 'layer', group: 'block',
-};
 
 function usedNames(doc: ModelDocument): Set<string> {
   return new Set(doc.nodes.map((n) => n.name));
@@ -31,11 +26,12 @@ export function freshName(doc: ModelDocument, stem: string, taken = usedNames(do
 export function addBlock(doc: ModelDocument, type: string, position: Position, params?: Params): { doc: ModelDocument; id: string } {
   const block = getBlock(type);
   const namer = new Namer(doc);
-  const id = namer.id(NAME_STEM[type] ?? type);
+  // Each block names its own stem (conv -> conv1, conv2); other types use the type itself.
+  const id = namer.id(block?.nameStem ?? type);
   const node: ModelNode = {
     id,
     type,
-    name: freshName(doc, NAME_STEM[type] ?? sanitizeName(type)),
+    name: freshName(doc, block?.nameStem ?? sanitizeName(type)),
     params: { ...(block ? defaultParams(block.params) : {}), ...params },
     position: { x: Math.round(position.x), y: Math.round(position.y) },
   };
