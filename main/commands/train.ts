@@ -14,6 +14,7 @@ import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '.
 import { DEFAULT_LR } from '../../core/api';
 import { TrainError } from '../trainer/run-folder';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
+import { ENV_NAMES, readConfig } from '../config';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
 import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
@@ -188,7 +189,7 @@ function rerunWithTrainerEnv(): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       // The IPC channel only tells the child when this process is gone (see below).
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...TRAINER_ENV, CNN_STUDIO_NO_REEXEC: '1' },
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
     });
     // Ctrl-C reaches the child too (same process group); it cancels cleanly, so this one waits.
     const ignore = (): void => undefined;
@@ -237,11 +238,11 @@ export function registerTrain(program: Command, io: CliIO): void {
       // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
       // the real CLI re-runs itself once with it (not when called in process, e.g. by tests).
       const script = process.argv[1] ?? '';
-      if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !process.env.CNN_STUDIO_NO_REEXEC) {
+      if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
         io.setExitCode(await rerunWithTrainerEnv());
         return;
       }
-      if (process.env.CNN_STUDIO_NO_REEXEC && process.channel) {
+      if (readConfig().noReexec && process.channel) {
         // Re-run child: if the parent CLI is killed, stop too (as one process would), without
         // letting the channel keep this process alive after training.
         process.channel.unref();
