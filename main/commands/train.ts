@@ -11,7 +11,8 @@ import { parseProject } from '../../core/graph/project';
 import { ProjectFileError } from '../../core/graph/errors';
 import { startTraining, type TrainingRun } from '../trainer/start';
 import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
-import { DEFAULT_LR } from '../../core/api';
+import { DEFAULT_LR, DEFAULT_WEIGHT_DECAY, TRAIN_DEFAULTS } from '../../core/train-defaults';
+import { TRAIN_FLAG_HELP } from './train-help';
 import { TrainError } from '../trainer/run-folder';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { ENV_NAMES, readConfig } from '../config';
@@ -61,14 +62,14 @@ function choice<T extends string>(flag: string, v: string | undefined, options: 
 }
 
 export function settingsFromFlags(o: TrainFlags): TrainSettings {
-  const optimizer = choice('--optimizer', o.optimizer, OPTIMIZER_CHOICES) ?? 'adamw';
+  const optimizer = choice('--optimizer', o.optimizer, OPTIMIZER_CHOICES) ?? TRAIN_DEFAULTS.optimizer;
   const s = withDefaults({
     epochs: num('--epochs', o.epochs, wholeAtLeast(1), 'a whole number >= 1'),
     batchSize: num('--batch', o.batch, wholeAtLeast(1), 'a whole number >= 1'),
     optimizer,
     lr: num('--lr', o.lr, (n) => n > 0, 'a positive number') ?? DEFAULT_LR[optimizer],
     schedule: o.schedule === undefined ? undefined : { kind: scheduleKindOrCli(o.schedule) },
-    weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? (optimizer === 'adam' ? 0 : optimizer === 'sgd' ? 5e-4 : 1e-2),
+    weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? DEFAULT_WEIGHT_DECAY[optimizer],
     labelSmoothing: num('--label-smoothing', o.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     augment: o.augment === false ? null : DEFAULT_AUGMENT,
     device: choice<DeviceChoice>('--device', o.device, DEVICE_CHOICES),
@@ -211,23 +212,23 @@ export function registerTrain(program: Command, io: CliIO): void {
     .description('train a project on a folder of images (one sub-folder per class)')
     .argument('<project>', 'project file (.json)')
     .requiredOption('--data <DIR>', 'image folder: DIR/<class>/<image>, or DIR/train + DIR/val|test')
-    .option('--epochs <N>', 'epochs (default 15)')
-    .option('--batch <B>', 'batch size (default 64)')
-    .option('--optimizer <name>', 'sgd | adam | adamw (default adamw)')
-    .option('--lr <X>', 'learning rate, the peak for one-cycle (default: sgd 0.05, adam 1e-3, adamw 3e-3)')
-    .option('--schedule <name>', 'constant | step | cosine | onecycle (default onecycle)')
-    .option('--weight-decay <W>', 'weight decay (default: adamw 1e-2, sgd 5e-4, adam 0)')
-    .option('--label-smoothing <S>', 'label smoothing in [0, 1) (default 0)')
-    .option('--augment', 'random crop (pad 2) + horizontal flip on training images (default)')
+    .option('--epochs <N>', TRAIN_FLAG_HELP.epochs)
+    .option('--batch <B>', TRAIN_FLAG_HELP.batch)
+    .option('--optimizer <name>', TRAIN_FLAG_HELP.optimizer)
+    .option('--lr <X>', TRAIN_FLAG_HELP.lr)
+    .option('--schedule <name>', TRAIN_FLAG_HELP.schedule)
+    .option('--weight-decay <W>', TRAIN_FLAG_HELP.weightDecay)
+    .option('--label-smoothing <S>', TRAIN_FLAG_HELP.labelSmoothing)
+    .option('--augment', TRAIN_FLAG_HELP.augment)
     .option('--no-augment', 'no augmentation')
-    .option('--device <D>', 'auto | cpu | cuda | dml | coreml | webgpu (default auto)')
-    .option('--seed <S>', 'seed: the same seed gives the same run (default 0)')
+    .option('--device <D>', TRAIN_FLAG_HELP.device)
+    .option('--seed <S>', TRAIN_FLAG_HELP.seed)
     .option('--out <RUN_DIR>', 'run folder (default runs/<project>-<time>)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--json', 'print one JSON object per line (events with a "type")')
-    .option('--val-split <F>', 'validation fraction when DIR has no val/ or test/ (default 0.1)')
-    .option('--patience <N>', 'early stopping: epochs without a better validation accuracy (default 0: off)')
-    .option('--resize <policy>', 'stretch | center-crop | letterbox (default stretch)')
+    .option('--val-split <F>', TRAIN_FLAG_HELP.valSplit)
+    .option('--patience <N>', TRAIN_FLAG_HELP.patience)
+    .option('--resize <policy>', TRAIN_FLAG_HELP.resize)
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('-f, --force', 'start over in --out when it already holds a run (its run.json, checkpoints and model.onnx are replaced)')
     .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors, or a run folder\'s best.ckpt (default: the checkpoint the project names, e.g. after an import)')
