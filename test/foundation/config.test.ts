@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ENV_NAMES, readConfig, type StudioConfig } from '../../main/config';
+import { bundleCli } from '../helpers/cli-io';
 
 const repo = path.resolve(__dirname, '../..');
 const CONFIG_MODULE = path.join('main', 'config.ts');
@@ -102,4 +104,19 @@ describe('readConfig', () => {
     expect((error as ConfigError).variable).toBe(name);
     expect((error as Error).message).toMatch(message);
   });
+});
+
+describe('the CLI with a bad variable', () => {
+  it('stops before any command with one line naming it (exit 2)', async () => {
+    const { cli, remove } = await bundleCli('config');
+    try {
+      const run = (env: Record<string, string>): Promise<{ code: number; err: string }> => new Promise((resolve) => {
+        execFile(process.execPath, [cli, '--version'], { env: { ...process.env, ...env }, encoding: 'utf8' }, (error, _out, err) => resolve({ code: error ? Number(error.code) : 0, err }));
+      });
+      expect(await run({ CNN_STUDIO_ORT_LOG: 'loud' })).toEqual({ code: 2, err: 'error: CNN_STUDIO_ORT_LOG must be one of "verbose", "info", "warning", "error", "fatal", not "loud"\n' });
+      expect((await run({ CNN_STUDIO_ORT_LOG: 'warning' })).code).toBe(0);
+    } finally {
+      await remove();
+    }
+  }, 60_000);
 });
