@@ -41,6 +41,13 @@ describe('CNN_STUDIO_* is read in main/config.ts only', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('core/ and renderer/ read no environment at all (they run in the browser too)', () => {
+    const readers = ['core', 'renderer'].flatMap((d) => sourceFiles(path.join(repo, d)))
+      .filter((f) => /\bprocess\s*\.\s*env\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(repo, f));
+    expect(readers).toEqual([]);
+  });
+
   it('every CNN_STUDIO_* name the source mentions is a declared variable (no typo reaches a user)', () => {
     const declared = new Set<string>(Object.values(ENV_NAMES));
     const mentioned = new Set(SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(repo, d))).flatMap((f) => readFileSync(f, 'utf8').match(/CNN_STUDIO_[A-Z_]*[A-Z]/g) ?? []));
