@@ -85,8 +85,8 @@ const uploadedImage = z.object({ name: z.string().min(1).max(400), data: z.strin
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 export const SCHEDULES = ['constant', 'step', 'cosine', 'onecycle'] as const;
-/** Learning rates that suit each optimizer when none is chosen (one-cycle peaks); CLI and Train tab. */
-export const DEFAULT_LR: Record<(typeof OPTIMIZERS)[number], number> = { sgd: 0.05, adam: 1e-3, adamw: 3e-3 };
+/** Declared with the other training defaults (train-defaults.ts); exported here too for the UI's existing imports. */
+export { DEFAULT_LR } from './train-defaults';
 export const TRAIN_DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
 
 /** The training panel's settings; the backend fills the rest with the trainer's defaults. */

@@ -32,6 +32,7 @@ import { FileReadError, readRegularFile } from './fs/read-regular-file';
 import { plainFsError } from './fs/user-paths';
 import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
+import { readConfig } from './config';
 import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
 import { scanDataset } from './studio/dataset-service';
@@ -383,8 +384,7 @@ export class Backend implements StudioApi {
 }
 
 function defaultStudioHome(): string {
-  const fromEnv = process.env['CNN_STUDIO_HOME'];
-  return fromEnv && fromEnv.trim() ? path.resolve(fromEnv) : path.join(os.homedir(), '.cnn-studio');
+  return readConfig().home;
 }
 
 async function readProjectText(file: string): Promise<string> {

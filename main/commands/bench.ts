@@ -6,6 +6,7 @@ import { buildTemplate } from '../../core/templates/index';
 import { benchTrainStep } from '../trainer/bench';
 import { summarizeFallback } from '../providers/graph-target';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
+import { ENV_NAMES, readConfig } from '../config';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 
@@ -68,9 +69,9 @@ export function registerBench(program: Command, io: CliIO): void {
       // Measure as the training worker runs: re-run this command once with TRAINER_ENV when it is
       // the real CLI process (not when called in-process, e.g. by tests).
       const script = process.argv[1] ?? '';
-      if (!hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !process.env.CNN_STUDIO_NO_REEXEC) {
+      if (!hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
         const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-          stdio: 'inherit', env: { ...process.env, ...TRAINER_ENV, CNN_STUDIO_NO_REEXEC: '1' },
+          stdio: 'inherit', env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
         });
         io.setExitCode(child.status ?? 1);
         return;

@@ -11,9 +11,11 @@ import { parseProject } from '../../core/graph/project';
 import { ProjectFileError } from '../../core/graph/errors';
 import { startTraining, type TrainingRun } from '../trainer/start';
 import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
-import { DEFAULT_LR } from '../../core/api';
+import { DEFAULT_LR, DEFAULT_WEIGHT_DECAY, TRAIN_DEFAULTS } from '../../core/train-defaults';
+import { TRAIN_FLAG_HELP } from './train-help';
 import { TrainError } from '../trainer/run-folder';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
+import { ENV_NAMES, readConfig } from '../config';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
 import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
@@ -60,14 +62,14 @@ function choice<T extends string>(flag: string, v: string | undefined, options: 
 }
 
 export function settingsFromFlags(o: TrainFlags): TrainSettings {
-  const optimizer = choice('--optimizer', o.optimizer, OPTIMIZER_CHOICES) ?? 'adamw';
+  const optimizer = choice('--optimizer', o.optimizer, OPTIMIZER_CHOICES) ?? TRAIN_DEFAULTS.optimizer;
   const s = withDefaults({
     epochs: num('--epochs', o.epochs, wholeAtLeast(1), 'a whole number >= 1'),
     batchSize: num('--batch', o.batch, wholeAtLeast(1), 'a whole number >= 1'),
     optimizer,
     lr: num('--lr', o.lr, (n) => n > 0, 'a positive number') ?? DEFAULT_LR[optimizer],
     schedule: o.schedule === undefined ? undefined : { kind: scheduleKindOrCli(o.schedule) },
-    weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? (optimizer === 'adam' ? 0 : optimizer === 'sgd' ? 5e-4 : 1e-2),
+    weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? DEFAULT_WEIGHT_DECAY[optimizer],
     labelSmoothing: num('--label-smoothing', o.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     augment: o.augment === false ? null : DEFAULT_AUGMENT,
     device: choice<DeviceChoice>('--device', o.device, DEVICE_CHOICES),
@@ -188,7 +190,7 @@ function rerunWithTrainerEnv(): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       // The IPC channel only tells the child when this process is gone (see below).
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...TRAINER_ENV, CNN_STUDIO_NO_REEXEC: '1' },
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
     });
     // Ctrl-C reaches the child too (same process group); it cancels cleanly, so this one waits.
     const ignore = (): void => undefined;
@@ -210,23 +212,23 @@ export function registerTrain(program: Command, io: CliIO): void {
     .description('train a project on a folder of images (one sub-folder per class)')
     .argument('<project>', 'project file (.json)')
     .requiredOption('--data <DIR>', 'image folder: DIR/<class>/<image>, or DIR/train + DIR/val|test')
-    .option('--epochs <N>', 'epochs (default 15)')
-    .option('--batch <B>', 'batch size (default 64)')
-    .option('--optimizer <name>', 'sgd | adam | adamw (default adamw)')
-    .option('--lr <X>', 'learning rate, the peak for one-cycle (default: sgd 0.05, adam 1e-3, adamw 3e-3)')
-    .option('--schedule <name>', 'constant | step | cosine | onecycle (default onecycle)')
-    .option('--weight-decay <W>', 'weight decay (default: adamw 1e-2, sgd 5e-4, adam 0)')
-    .option('--label-smoothing <S>', 'label smoothing in [0, 1) (default 0)')
-    .option('--augment', 'random crop (pad 2) + horizontal flip on training images (default)')
+    .option('--epochs <N>', TRAIN_FLAG_HELP.epochs)
+    .option('--batch <B>', TRAIN_FLAG_HELP.batch)
+    .option('--optimizer <name>', TRAIN_FLAG_HELP.optimizer)
+    .option('--lr <X>', TRAIN_FLAG_HELP.lr)
+    .option('--schedule <name>', TRAIN_FLAG_HELP.schedule)
+    .option('--weight-decay <W>', TRAIN_FLAG_HELP.weightDecay)
+    .option('--label-smoothing <S>', TRAIN_FLAG_HELP.labelSmoothing)
+    .option('--augment', TRAIN_FLAG_HELP.augment)
     .option('--no-augment', 'no augmentation')
-    .option('--device <D>', 'auto | cpu | cuda | dml | coreml | webgpu (default auto)')
-    .option('--seed <S>', 'seed: the same seed gives the same run (default 0)')
+    .option('--device <D>', TRAIN_FLAG_HELP.device)
+    .option('--seed <S>', TRAIN_FLAG_HELP.seed)
     .option('--out <RUN_DIR>', 'run folder (default runs/<project>-<time>)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--json', 'print one JSON object per line (events with a "type")')
-    .option('--val-split <F>', 'validation fraction when DIR has no val/ or test/ (default 0.1)')
-    .option('--patience <N>', 'early stopping: epochs without a better validation accuracy (default 0: off)')
-    .option('--resize <policy>', 'stretch | center-crop | letterbox (default stretch)')
+    .option('--val-split <F>', TRAIN_FLAG_HELP.valSplit)
+    .option('--patience <N>', TRAIN_FLAG_HELP.patience)
+    .option('--resize <policy>', TRAIN_FLAG_HELP.resize)
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('-f, --force', 'start over in --out when it already holds a run (its run.json, checkpoints and model.onnx are replaced)')
     .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors, or a run folder\'s best.ckpt (default: the checkpoint the project names, e.g. after an import)')
@@ -237,11 +239,11 @@ export function registerTrain(program: Command, io: CliIO): void {
       // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
       // the real CLI re-runs itself once with it (not when called in process, e.g. by tests).
       const script = process.argv[1] ?? '';
-      if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !process.env.CNN_STUDIO_NO_REEXEC) {
+      if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
         io.setExitCode(await rerunWithTrainerEnv());
         return;
       }
-      if (process.env.CNN_STUDIO_NO_REEXEC && process.channel) {
+      if (readConfig().noReexec && process.channel) {
         // Re-run child: if the parent CLI is killed, stop too (as one process would), without
         // letting the channel keep this process alive after training.
         process.channel.unref();

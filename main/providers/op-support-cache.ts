@@ -1,7 +1,7 @@
 /**
  * The op-support probe's results, kept across runs in one JSON file:
- *   <cache dir>/op-support.json, cache dir = $CNN_STUDIO_CACHE_DIR, else $XDG_CACHE_HOME/cnn-studio,
- *   else ~/.cache/cnn-studio.
+ *   <cache dir>/op-support.json, cache dir = readConfig().checksCache (main/config.ts: CNN_STUDIO_CACHE_DIR,
+ *   else the per-user cache folder's cnn-studio, e.g. ~/.cache/cnn-studio).
  * Results are keyed by provider + onnxruntime version + driver identity, then by op signature, so a
  * new onnxruntime or a driver update probes again. The driver identity is adapterFor(...).driverKey
  * (main/providers/adapters.ts): for WebGPU on Linux, each Vulkan ICD manifest's library, API
@@ -9,9 +9,9 @@
  * A missing or unreadable file is an empty cache; writes are atomic (temp file + rename).
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { atomicWrite } from '../fs/atomic-write';
+import { readConfig, type Env } from '../config';
 import type { OpVerdict } from './op-probe';
 
 interface CacheFile {
@@ -20,9 +20,8 @@ interface CacheFile {
   providers: Record<string, Record<string, OpVerdict>>;
 }
 
-export function cacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  if (env.CNN_STUDIO_CACHE_DIR) return env.CNN_STUDIO_CACHE_DIR;
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cnn-studio');
+export function cacheDir(env: Env = process.env): string {
+  return readConfig(env).checksCache;
 }
 
 export function providerKey(provider: string, ortVersion: string, driverKey: string): string {

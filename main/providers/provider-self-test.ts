@@ -4,11 +4,11 @@
  * and NCHW agrees (WebGPU's NHWC fault), NCHW is used and the result says so. A provider that
  * miscomputes either way is refused, naming the largest difference. Results are cached per
  * provider + driver + onnxruntime version in <cache>/provider-self-test.json, so the test runs once
- * per machine (CNN_STUDIO_CACHE_DIR, else the per-user cache folder, e.g. ~/.cache/cnn-studio).
+ * per machine (readConfig().checksCache: CNN_STUDIO_CACHE_DIR, else e.g. ~/.cache/cnn-studio).
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { readConfig, type Env } from '../config';
 import type { ExecutionProviderName, ProviderSelfTest } from '../../core/api';
 import { chooseLayout, layoutsToTry, type ProviderLayout } from './layout';
 import { compareReference, runReference, type ReferenceOutputs } from './reference-self-test';
@@ -18,13 +18,8 @@ type Ort = typeof import('onnxruntime-node');
 /** Bump when the reference model or the tolerances change: older cached verdicts no longer apply. */
 const REFERENCE_VERSION = 1;
 
-export function selfTestCacheFile(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CNN_STUDIO_CACHE_DIR) return path.join(path.resolve(env.CNN_STUDIO_CACHE_DIR), 'provider-self-test.json');
-  const home = os.homedir();
-  const base = process.platform === 'win32' ? env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local')
-    : process.platform === 'darwin' ? path.join(home, 'Library', 'Caches')
-    : env.XDG_CACHE_HOME ?? path.join(home, '.cache');
-  return path.join(base, 'cnn-studio', 'provider-self-test.json');
+export function selfTestCacheFile(env: Env = process.env): string {
+  return path.join(readConfig(env).checksCache, 'provider-self-test.json');
 }
 
 export interface SelfTestOptions {

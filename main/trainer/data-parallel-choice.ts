@@ -7,6 +7,7 @@
  * VGG16 3x32x32 1846-1997 vs 532-637 ms. Hence a parameter limit, and only with >= 2 threads.
  * CNN_STUDIO_DATA_PARALLEL=0 turns it off; =1 lifts the parameter limit (exactness rules still apply).
  */
+import { readConfig, type Env } from '../config';
 import type { DataParallelStep } from '../../core/train/data-parallel';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
 
@@ -21,15 +22,15 @@ export interface DataParallelChoice {
 
 export function chooseDataParallel(
   step: TrainStepGraph, device: string, threads: number, build: (shards: number) => DataParallelStep | { reason: string },
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env = process.env,
 ): DataParallelChoice {
-  const want = env['CNN_STUDIO_DATA_PARALLEL'];
+  const want = readConfig(env).dataParallel;
   const whole = (why: string): DataParallelChoice => ({ plan: null, note: `one session, ${threads} thread(s): ${why}` });
-  if (want === '0') return whole('data-parallel shards turned off (CNN_STUDIO_DATA_PARALLEL=0)');
+  if (want === 'off') return whole('data-parallel shards turned off (CNN_STUDIO_DATA_PARALLEL=0)');
   if (device !== 'cpu') return whole('data-parallel shards run on the CPU only');
   if (threads < 2) return whole('one thread');
   const params = step.weights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-  if (params > DATA_PARALLEL_MAX_PARAMS && want !== '1') return whole(`${params.toLocaleString('en-US')} parameters: more than ${DATA_PARALLEL_MAX_PARAMS.toLocaleString('en-US')}, where copying them each step costs more than shards gain`);
+  if (params > DATA_PARALLEL_MAX_PARAMS && want !== 'force') return whole(`${params.toLocaleString('en-US')} parameters: more than ${DATA_PARALLEL_MAX_PARAMS.toLocaleString('en-US')}, where copying them each step costs more than shards gain`);
   const shards = Math.min(threads, Math.floor(step.batchSize / 2));
   if (shards < 2) return whole(`batch ${step.batchSize} is too small to split`);
   const plan = build(shards);

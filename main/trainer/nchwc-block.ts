@@ -6,6 +6,7 @@
  * CNN_STUDIO_NCHWC=0 turns that off (A/B benchmarks).
  */
 import * as ort from 'onnxruntime-node';
+import { readConfig } from '../config';
 import { GraphBuilder } from '../../core/onnx/builder';
 import type { Model } from '../../core/onnx/ir';
 import { encodeModel } from '../../core/onnx/proto';
@@ -42,7 +43,7 @@ async function measure(): Promise<number> {
  * turned off, unavailable, or when the graph's shapes cannot be inferred statically (a dynamic batch).
  */
 export async function forCpuSession(model: Model): Promise<Model> {
-  if (process.env.CNN_STUDIO_NCHWC === '0') return model;
+  if (!readConfig().nchwc) return model;
   const block = await nchwcBlockSize();
   if (block === 0) return model;
   try {

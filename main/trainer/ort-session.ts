@@ -9,6 +9,7 @@ import type { Model } from '../../core/onnx/ir';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
 import type { LabelFormat } from '../../core/train/loss';
 import { optimizerScalars, type OptimizerConfig } from '../../core/train/optim/index';
+import { readConfig } from '../config';
 import { providerConfig } from '../providers/layout';
 import { forCpuSession } from './nchwc-block';
 
@@ -48,7 +49,7 @@ export async function createSession(model: Model | Uint8Array, cfg: SessionConfi
         // Idle intra-op threads block instead of spinning: on 2 shared cores (the data pipeline, the UI,
         // other processes) spinning doubled the step's CPU time and slowed the mean step 1.3-1.8x
         // (bench/train-results.md); CNN_STUDIO_ORT_SPIN=1 brings it back.
-        'intra_op.allow_spinning': (cfg.spinning ?? process.env.CNN_STUDIO_ORT_SPIN === '1') ? '1' : '0',
+        'intra_op.allow_spinning': (cfg.spinning ?? readConfig().ortSpin) ? '1' : '0',
         ...(cfg.cpuFallback === false && device !== 'cpu' ? { disable_cpu_ep_fallback: '1' } : {}),
       },
     },

@@ -19,6 +19,7 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../core/onnx/proto';
 import { GraphBuilder } from '../../core/onnx/builder';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
+import { readConfig } from '../config';
 import { providerConfig } from '../providers/layout';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { TrainStepRunner, type Device } from './ort-session';
@@ -135,7 +136,7 @@ export async function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
 export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number, dataParallel: DataParallelStep | null = null): Promise<TrainStepRunner> {
   // CPU, small model: the batch split into shards on one thread each (data-parallel-choice.ts).
   if (device === 'cpu' && dataParallel) return TrainStepRunner.over(graph, (await ShardedSession.create(graph, dataParallel)).asSession(), optimizer, initial);
-  if (device !== 'webgpu' || process.env.CNN_STUDIO_WEBGPU_RESIDENT === '0') return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
+  if (device !== 'webgpu' || !readConfig().webgpuResident) return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
   return TrainStepRunner.over(graph, (await ResidentSession.create(graph, threads)).asSession(), optimizer, initial);
 }
 

@@ -1,32 +1,33 @@
 /**
- * Training settings: the studio's defaults and their validation. The defaults are the recipe that
- * reached 90.6% on Fashion-MNIST with LeNet-5 in PyTorch: AdamW, one-cycle, random crop (pad 2)
- * and horizontal flip, label smoothing 0 and weight decay 1e-2 (AdamW's own default).
+ * Training settings: the trainer's full defaults and their validation. The default values are
+ * declared in core/train-defaults.ts (shared with the CLI and the Train tab); this file shapes them
+ * into a TrainSettings.
  */
 import { validateSchedule, SCHEDULE_KINDS, type ScheduleKind } from '../../core/train/schedule';
 import { validateAugment, type AugmentOptions } from '../../core/data/augment';
+import { DEFAULT_AUGMENT as CORE_DEFAULT_AUGMENT, DEFAULT_LR, DEFAULT_WEIGHT_DECAY, TRAIN_DEFAULTS } from '../../core/train-defaults';
 import { RESIZE_POLICIES } from '../data/decode';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type TrainSettings } from './types';
 import { TrainError } from './run-folder';
 
-/** Crop with 2 pixels of padding and a horizontal flip: what torchvision's CIFAR/MNIST recipes use at small sizes. */
-export const DEFAULT_AUGMENT: AugmentOptions = { cropPadding: 2, hflip: true };
+/** core's default augmentation (a fresh object, so a run's settings never share it). */
+export const DEFAULT_AUGMENT: AugmentOptions = { ...CORE_DEFAULT_AUGMENT };
 
 export const DEFAULT_SETTINGS: TrainSettings = {
-  epochs: 15,
-  batchSize: 64,
-  optimizer: 'adamw',
-  lr: 3e-3,
-  momentum: 0.9,
-  schedule: { kind: 'onecycle' },
-  weightDecay: 1e-2,
-  labelSmoothing: 0,
+  epochs: TRAIN_DEFAULTS.epochs,
+  batchSize: TRAIN_DEFAULTS.batchSize,
+  optimizer: TRAIN_DEFAULTS.optimizer,
+  lr: DEFAULT_LR[TRAIN_DEFAULTS.optimizer],
+  momentum: TRAIN_DEFAULTS.momentum,
+  schedule: { kind: TRAIN_DEFAULTS.schedule },
+  weightDecay: DEFAULT_WEIGHT_DECAY[TRAIN_DEFAULTS.optimizer],
+  labelSmoothing: TRAIN_DEFAULTS.labelSmoothing,
   augment: DEFAULT_AUGMENT,
-  device: 'auto',
-  seed: 0,
-  patience: 0,
-  valSplit: 0.1,
-  resize: 'stretch',
+  device: TRAIN_DEFAULTS.device,
+  seed: TRAIN_DEFAULTS.seed,
+  patience: TRAIN_DEFAULTS.patience,
+  valSplit: TRAIN_DEFAULTS.valSplit,
+  resize: TRAIN_DEFAULTS.resize,
 };
 
 export function withDefaults(partial: Partial<TrainSettings>): TrainSettings {

@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../core/onnx/proto';
 import type { DataParallelStep, ShardGradientGraph } from '../../core/train/data-parallel';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
+import { readConfig } from '../config';
 import { createSession } from './ort-session';
 import { forCpuSession } from './nchwc-block';
 import { CONTROL, shardWorkerMain, type SharedSlot, type ShardWorkerData } from './shard-worker';
@@ -127,7 +128,7 @@ export class ShardedSession {
     this.flatGrad0 = new Float32Array(n);
   }
 
-  static async create(step: TrainStepGraph, plan: DataParallelStep, spinning = process.env.CNN_STUDIO_ORT_SPIN === '1'): Promise<ShardedSession> {
+  static async create(step: TrainStepGraph, plan: DataParallelStep, spinning = readConfig().ortSpin): Promise<ShardedSession> {
     const starts = plan.sizes.map((_, k) => plan.sizes.slice(0, k).reduce((a, b) => a + b, 0));
     const shapes = new Map(step.model.graph.inputs.map((v): [string, InputSpec] => [v.name, { dtype: v.dtype === 'int64' ? 'int64' : 'float32', dims: v.shape as number[] }]));
     const dimsOf = (name: string): InputSpec => {

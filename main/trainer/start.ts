@@ -16,6 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readConfig, type Env } from '../config';
 import { RunControl } from './control';
 import { processHost } from './host-process';
 import { threadHost } from './host-thread';
@@ -53,8 +54,8 @@ export interface StartOptions {
 
 /** Where the bundled worker lives: beside dist/cli.cjs, or one folder up from dist/electron/main.cjs. */
 export function defaultWorkerScript(): string {
-  const env = process.env.CNN_STUDIO_TRAIN_WORKER;
-  if (env) return env;
+  const fromEnv = readConfig().trainWorker;
+  if (fromEnv) return fromEnv;
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   const candidates = [path.join(here, 'train-worker.cjs'), path.join(here, '..', 'train-worker.cjs'), path.join(here, '..', '..', 'dist', 'train-worker.cjs')];
   const found = candidates.find((c) => existsSync(c));
@@ -66,11 +67,8 @@ export function defaultWorkerScript(): string {
  * A worker thread, unless CNN_STUDIO_TRAINER_HOST=process asks for a child process (which starts
  * with TRAINER_ENV; the CLI gets that environment by re-running itself instead).
  */
-export function defaultHost(env: NodeJS.ProcessEnv = process.env): TrainerHostFactory {
-  const want = env['CNN_STUDIO_TRAINER_HOST'];
-  if (want === 'process') return processHost();
-  if (want && want !== 'thread') throw new Error(`CNN_STUDIO_TRAINER_HOST must be "thread" or "process", not "${want}"`);
-  return threadHost;
+export function defaultHost(env: Env = process.env): TrainerHostFactory {
+  return readConfig(env).trainerHost === 'process' ? processHost() : threadHost;
 }
 
 const TERMINAL = new Set(['done', 'cancelled', 'failed']);

@@ -2,18 +2,19 @@
  * The trainer's public shapes: what a caller (CLI, backend, UI) passes to start a run and the
  * events it receives. Everything here is plain JSON so it crosses worker and IPC boundaries as is.
  */
-import type { RunEpoch } from '../../core/api';
+import { OPTIMIZERS, TRAIN_DEVICES, type RunEpoch } from '../../core/api';
 import type { ScheduleConfig } from '../../core/train/schedule';
 import type { EvalMetrics } from '../../core/train/metrics';
 import type { AugmentOptions } from '../../core/data/augment';
 import type { ResizePolicy } from '../data/decode';
 import type { FileIssue } from '../data/errors';
 
-export const DEVICE_CHOICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+/** The device and optimizer lists are core's (core/api.ts), shared with the Train tab. */
+export const DEVICE_CHOICES = TRAIN_DEVICES;
 export type DeviceChoice = (typeof DEVICE_CHOICES)[number];
 export type TrainDevice = Exclude<DeviceChoice, 'auto'>;
 
-export const OPTIMIZER_CHOICES = ['sgd', 'adam', 'adamw'] as const;
+export const OPTIMIZER_CHOICES = OPTIMIZERS;
 export type OptimizerChoice = (typeof OPTIMIZER_CHOICES)[number];
 
 /** A project document as stored in a project file (core/graph/project's Project, serialised). */

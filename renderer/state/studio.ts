@@ -6,7 +6,8 @@
 import { create } from 'zustand';
 import { datasetProblem, matchModelToData } from '../studio/model-io';
 import type { DatasetScan, EvalView, RunView, StudioClient, TrainSettingsInput } from '../../core/api';
-import { DEFAULT_LR, stepCurveX } from '../../core/api';
+import { stepCurveX } from '../../core/api';
+import { DEFAULT_TRAIN_INPUT } from '../../core/train-defaults';
 
 export type StudioView = 'model' | 'data' | 'train' | 'evaluate' | 'predict' | 'inside' | 'export';
 
@@ -21,11 +22,8 @@ function initialView(): StudioView {
   return VIEWS.find((x) => x === v) ?? 'model';
 }
 
-/** The trainer's defaults (main/trainer/settings.ts), shown in the form. */
-export const DEFAULT_TRAIN_SETTINGS: TrainSettingsInput = {
-  epochs: 15, batchSize: 64, optimizer: 'adamw', lr: DEFAULT_LR.adamw, schedule: 'onecycle', weightDecay: 1e-2,
-  labelSmoothing: 0, augment: true, device: 'auto', valSplit: 0.1, seed: 0,
-};
+/** The trainer's defaults (core/train-defaults.ts, the same the CLI uses), shown in the form. */
+export const DEFAULT_TRAIN_SETTINGS: TrainSettingsInput = { ...DEFAULT_TRAIN_INPUT };
 
 function loadSettings(): TrainSettingsInput {
   try {

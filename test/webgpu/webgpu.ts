@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../../core/onnx/builder';
 import { encodeModel } from '../../core/onnx/proto';
 import { makeModel } from '../../core/train/build-train-step';
-import { OpSupportCache } from '../../main/providers/op-support-cache';
+import { cacheDir, OpSupportCache } from '../../main/providers/op-support-cache';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Compiled shaders (lavapipe compiles each kernel 8-16 s cold, < 1 s from this cache). */
@@ -19,7 +19,7 @@ process.env.LP_NATIVE_VECTOR_WIDTH ??= '128';
 
 /** The op-support cache of the tests (kept between runs like the shader cache); the trainer finds it through CNN_STUDIO_CACHE_DIR. */
 process.env.CNN_STUDIO_CACHE_DIR ??= path.join(root, 'node_modules/.cache/cnn-studio-test');
-export const OP_CACHE_FILE = path.join(process.env.CNN_STUDIO_CACHE_DIR, 'op-support.json');
+export const OP_CACHE_FILE = path.join(cacheDir(), 'op-support.json');
 
 export function opCache(): Promise<OpSupportCache> {
   return OpSupportCache.open(OP_CACHE_FILE);

@@ -1,0 +1,118 @@
+/**
+ * The studio's environment variables, all in one place: the only module that reads CNN_STUDIO_*
+ * (test/foundation/config.test.ts fails when another file does). Each variable is declared once in
+ * VARIABLES with its doc line, and parsed and checked by readConfig: a bad value is an error naming
+ * the variable and what it accepts. Unset or empty means the default.
+ *
+ * readConfig parses the environment it is given each time it is called (it is cheap): tests and
+ * the CLI change process.env between runs in one process, and a cached copy would miss that.
+ * README.md "Environment variables" lists the same variables for users.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const ORT_LOG_LEVELS = ['verbose', 'info', 'warning', 'error', 'fatal'] as const;
+export type OrtLogLevel = (typeof ORT_LOG_LEVELS)[number];
+
+export interface StudioConfig {
+  /** CNN_STUDIO_HOME: per-user folder for settings and recovery files (default ~/.cnn-studio). */
+  home: string;
+  /** CNN_STUDIO_CACHE: the decoded-dataset cache folder itself (default <user cache>/cnn-studio/datasets). */
+  datasetCache: string;
+  /** CNN_STUDIO_CACHE_DIR: folder of the device-check verdicts, op-support.json and provider-self-test.json (default <user cache>/cnn-studio). */
+  checksCache: string;
+  /** CNN_STUDIO_TRAIN_WORKER: the training worker script; undefined = train-worker.cjs beside the bundle. */
+  trainWorker: string | undefined;
+  /** CNN_STUDIO_TRAINER_HOST: run the training loop in a worker thread (default) or a child process. */
+  trainerHost: 'thread' | 'process';
+  /** CNN_STUDIO_DATA_PARALLEL: CPU batch shards chosen by size (unset: auto), never (0: off), or past the parameter limit too (1: force). */
+  dataParallel: 'auto' | 'off' | 'force';
+  /** CNN_STUDIO_NCHWC: CPU convs on onnxruntime's blocked NCHWc kernels (default on; 0 turns off for A/B runs). */
+  nchwc: boolean;
+  /** CNN_STUDIO_WEBGPU_RESIDENT: WebGPU keeps weights on the GPU between steps (default on; 0 feeds them from the host). */
+  webgpuResident: boolean;
+  /** CNN_STUDIO_ORT_SPIN: idle onnxruntime intra-op threads spin instead of blocking (default off; 1 turns on). */
+  ortSpin: boolean;
+  /** CNN_STUDIO_ORT_LOG: onnxruntime's own log level (default fatal: its lines are for developers). */
+  ortLog: OrtLogLevel;
+  /** CNN_STUDIO_NO_REEXEC: set by the CLI on the copy of itself it starts for training, so that copy does not start another. */
+  noReexec: boolean;
+}
+
+/** The name of each setting's variable; writers (the CLI re-running itself) use these too. */
+export const ENV_NAMES = {
+  home: 'CNN_STUDIO_HOME',
+  datasetCache: 'CNN_STUDIO_CACHE',
+  checksCache: 'CNN_STUDIO_CACHE_DIR',
+  trainWorker: 'CNN_STUDIO_TRAIN_WORKER',
+  trainerHost: 'CNN_STUDIO_TRAINER_HOST',
+  dataParallel: 'CNN_STUDIO_DATA_PARALLEL',
+  nchwc: 'CNN_STUDIO_NCHWC',
+  webgpuResident: 'CNN_STUDIO_WEBGPU_RESIDENT',
+  ortSpin: 'CNN_STUDIO_ORT_SPIN',
+  ortLog: 'CNN_STUDIO_ORT_LOG',
+  noReexec: 'CNN_STUDIO_NO_REEXEC',
+} as const satisfies Record<keyof StudioConfig, `CNN_STUDIO_${string}`>;
+
+/** A CNN_STUDIO_* variable whose value the studio cannot use. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The variable's value, or undefined when unset or blank (blank = not set, as shells often leave it). */
+function raw(env: Env, key: keyof StudioConfig): string | undefined {
+  const v = env[ENV_NAMES[key]];
+  return v !== undefined && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** One of `options`, else a ConfigError listing them. */
+function oneOf<T extends string>(env: Env, key: keyof StudioConfig, options: readonly T[], fallback: T): T {
+  const v = raw(env, key);
+  if (v === undefined) return fallback;
+  if ((options as readonly string[]).includes(v)) return v as T;
+  const want = options.length === 2 ? `"${options[0]}" or "${options[1]}"` : `one of ${options.map((o) => `"${o}"`).join(', ')}`;
+  throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be ${want}, not "${v}"`);
+}
+
+/** A switch: 1 on, 0 off. */
+function flag(env: Env, key: keyof StudioConfig, fallback: boolean): boolean {
+  const v = oneOf(env, key, ['0', '1'], fallback ? '1' : '0');
+  return v === '1';
+}
+
+/** The platform's per-user cache folder: XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows. */
+export function userCacheBase(env: Env): string {
+  const home = os.homedir();
+  if (process.platform === 'win32') return env.LOCALAPPDATA || path.join(home, 'AppData', 'Local');
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Caches');
+  return env.XDG_CACHE_HOME || path.join(home, '.cache');
+}
+
+function folder(env: Env, key: keyof StudioConfig, fallback: () => string): string {
+  const v = raw(env, key);
+  return v === undefined ? fallback() : path.resolve(v);
+}
+
+/** Every setting, from `env` (default: this process's environment). Throws ConfigError for a bad value. */
+export function readConfig(env: Env = process.env): StudioConfig {
+  // Unset: by size; 0: never; 1: past the parameter limit too (three states, so not flag()).
+  const dataParallel = raw(env, 'dataParallel') === undefined ? 'auto' : oneOf(env, 'dataParallel', ['0', '1'], '0') === '1' ? 'force' : 'off';
+  return {
+    home: folder(env, 'home', () => path.join(os.homedir(), '.cnn-studio')),
+    datasetCache: folder(env, 'datasetCache', () => path.join(userCacheBase(env), 'cnn-studio', 'datasets')),
+    checksCache: folder(env, 'checksCache', () => path.join(userCacheBase(env), 'cnn-studio')),
+    trainWorker: raw(env, 'trainWorker'),
+    trainerHost: oneOf(env, 'trainerHost', ['thread', 'process'], 'thread'),
+    dataParallel,
+    nchwc: flag(env, 'nchwc', true),
+    webgpuResident: flag(env, 'webgpuResident', true),
+    ortSpin: flag(env, 'ortSpin', false),
+    ortLog: oneOf(env, 'ortLog', ORT_LOG_LEVELS, 'fatal'),
+    noReexec: flag(env, 'noReexec', false),
+  };
+}
