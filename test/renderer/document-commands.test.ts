@@ -9,7 +9,7 @@ import type { ModelDocument } from '../../core/graph/types';
 import { buildTemplate } from '../../core/templates/index';
 import { overlapCount } from '../../renderer/layout/reflow';
 import { useAnalysis } from '../../renderer/state/analysis';
-import { addFromPalette, applyFixWithRoom, deleteSelection, groupSelected, redo, setAllExpanded, setExpanded, undo, ungroupSelected } from '../../renderer/state/commands';
+import { addFromPalette, applyFixWithRoom, copySelection, cutSelection, deleteSelection, duplicate, groupSelected, paste, redo, setAllExpanded, setExpanded, toggleExpandSelection, undo, ungroupSelected } from '../../renderer/state/commands';
 import { useDoc } from '../../renderer/state/document';
 import { addBlock, connect, moveNodes, renameNode, setParam } from '../../renderer/state/ops';
 import { boxesOf } from '../../renderer/state/placement';
@@ -112,6 +112,19 @@ describe('undo and redo of each document command', () => {
     expect(positions(state().doc)).toEqual(positions(before));
   });
 
+  it('cut, paste and duplicate: one step each; pasted copies sit apart from the originals', () => {
+    state().select(['relu']);
+    expect(copySelection()).toBe(true);
+    expectOneUndoStep(paste);
+    expectOneUndoStep(duplicate);
+    const relus = state().doc.nodes.filter((n) => n.type === 'relu');
+    expect(relus).toHaveLength(3);
+    expect(new Set(relus.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(3);
+    state().select(['conv']);
+    expectOneUndoStep(cutSelection);
+    expect(state().doc.nodes.some((n) => n.id === 'conv')).toBe(false);
+  });
+
   it('group and ungroup', () => {
     state().select(['conv', 'relu']);
     expectOneUndoStep(() => groupSelected('stem'));
@@ -150,6 +163,18 @@ describe('layout: expand and collapse', () => {
     setExpanded('inception', false);
     expect(positions(state().doc)).toEqual(positions(start));
     expect(overlaps()).toBe(0);
+  });
+
+  it('the Expand/Collapse command on the selection: one step each way, no overlaps', () => {
+    loadChain(['input', 'conv2d', 'inception', 'globalavgpool', 'flatten', 'dense', 'output']);
+    const start = state().doc;
+    state().select(['inception']);
+    expectOneUndoStep(toggleExpandSelection);
+    expect(node('inception').expanded).toBe(true);
+    expect(overlaps()).toBe(0);
+    expectOneUndoStep(toggleExpandSelection);
+    expect(node('inception').expanded).toBe(false);
+    expect(positions(state().doc)).toEqual(positions(start));
   });
 
   it('Expand all on GoogLeNet: no overlapping blocks; undo restores every position; Collapse all too', () => {
