@@ -15,31 +15,35 @@ import { node } from './editor-helpers';
 import { makeDataset } from '../trainer/helpers';
 
 const SHOTS = '/tmp/shots-tests24';
-let serve: ServeProcess;
+let serve: ServeProcess | null = null;
 let browser: Browser;
 let work: string;
+/** The studio homes, one per test, kept out of `work` (whose listing the picker test reads). */
+let homes: string;
 let data: string;
 let context: BrowserContext | null = null;
 
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-journeys-e2e-'));
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
+  homes = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-journeys-homes-'));
   data = await makeDataset(path.join(work, 'images'), { classes: ['bottom', 'top'], perClass: 24, size: 28 });
   // A file beside the folder: a folder picker lists folders only.
   await fs.writeFile(path.join(work, 'notes.txt'), 'not a folder');
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  browser = await launchBrowser();
 }, 60_000);
 
 afterEach(async () => {
   await context?.close();
   context = null;
+  await serve?.stop();
+  serve = null;
 });
 
 afterAll(async () => {
   await browser?.close();
-  await serve?.stop();
   delete process.env['CNN_STUDIO_HOME'];
   await fs.rm(work, { recursive: true, force: true });
+  await fs.rm(homes, { recursive: true, force: true });
 });
 
 async function shot(p: Page, name: string): Promise<void> {
@@ -47,8 +51,13 @@ async function shot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
-/** A fresh browser context per test: no localStorage (dataset path, settings) carried from another test. */
+/**
+ * A studio of its own per test: a serve process with a fresh home (runs, recovered work, the
+ * backend's dataset) and a fresh browser context (localStorage), so no test sees another's state.
+ */
 async function openStudio(): Promise<Page> {
+  process.env['CNN_STUDIO_HOME'] = await fs.mkdtemp(path.join(homes, 'home-'));
+  serve = await startServe();
   context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();
   await page.goto(serve.openUrl);
