@@ -247,7 +247,8 @@ def fit(img, height, width, policy):
         scale = max(width / iw, height / ih)
         rw = max(width, round(iw * scale))
         rh = max(height, round(ih * scale))
-        left, top = (rw - width) // 2, (rh - height) // 2
+        # libvips centres the window rounding half up: (37 - 28) / 2 -> 5, not 4.
+        left, top = (rw - width + 1) // 2, (rh - height + 1) // 2
         img = img.resize((rw, rh), Image.LANCZOS)
         return img.crop((left, top, left + width, top + height))
     scale = min(width / iw, height / ih)

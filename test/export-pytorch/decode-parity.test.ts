@@ -129,16 +129,15 @@ describe.skipIf(missing !== null)('train.py (Pillow) against the studio (sharp):
     }
   });
 
-  // Known defects, measured here and reported (issue 24): the README promises "the same resize
-  // policies" and "a level or two", and these do not hold yet. it.fails: each turns red when fixed,
-  // to be made an ordinary test then. Center-crop: libvips centres the window rounding half up
-  // ((37 - 28) / 2 -> 5), train.py's fit() floors it ((rw - width) // 2 -> 4); with
-  // (rw - width + 1) // 2 (and the same for top) the grey case goes from 57 levels to 3.
-  it.fails('center-crop takes the same window: no offset aligns the two better than none (train.py crops one pixel off)', () => {
+  // Center-crop: libvips centres the window rounding half up ((37 - 28) / 2 -> 5); train.py's fit()
+  // floored it (-> 4), a one-pixel shift (57 levels on the grey case), and now rounds the same way.
+  it('center-crop takes the same window: no offset aligns the two better than none', () => {
     const m = get('grey resized (center-crop)');
     expect(bestShift(m.studio, m.pillow, m.spec.width, m.spec.height)).toEqual({ dx: 0, dy: 0 });
   });
 
+  // Known defect, measured here and reported (issue 24): the README promises "a level or two", and
+  // this does not hold yet. it.fails turns red when it is fixed, to be made an ordinary test then.
   it.fails('letterboxed colour and transparent images are within two levels (measured: up to 4 and 9)', () => {
     for (const name of ['colour resized (letterbox)', 'transparent over white, resized (stretch)', 'transparent over white, resized (letterbox)']) {
       expect(get(name).maxDiff, name).toBeLessThanOrEqual(2);
