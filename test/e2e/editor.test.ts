@@ -189,6 +189,8 @@ describe('the editor in Chromium (serve mode)', () => {
     await addBlock(page, 'relu');
     await addBlock(page, 'globalavgpool');
     await addBlock(page, 'output');
+    // Each insertion keeps the new block in view, which can leave the first ones under the tab bar.
+    await fit(page);
     await selectNode(page, 'conv1');
     await node(page, 'relu1').locator('.bn-head').click({ modifiers: ['Shift'] });
     await page.getByTestId('group-name').fill('Stage');

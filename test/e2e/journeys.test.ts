@@ -66,9 +66,17 @@ async function openStudio(): Promise<Page> {
 }
 
 /** Clears a field and types into it key by key, as a person does. */
+/**
+ * Types into a field key by key. A file dialog pre-fills its path when its first folder listing
+ * arrives, which can land in the middle of the typing: type again until the field holds the text.
+ */
 async function typeInto(field: ReturnType<Page['getByLabel']>, text: string): Promise<void> {
-  await field.fill('');
-  await field.pressSequentially(text);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await field.fill('');
+    await field.pressSequentially(text);
+    if ((await field.inputValue()) === text) return;
+  }
+  expect(await field.inputValue()).toBe(text);
 }
 
 /** Start screen -> Templates -> LeNet-5, waiting until its blocks are on the canvas. */
@@ -196,6 +204,8 @@ describe('journeys through the studio', () => {
     await shot(p, 'onnx-start');
     await p.getByRole('button', { name: /Open an ONNX file/ }).click();
     const picker = p.getByRole('dialog');
+    // The dialog fills its path field when its first listing arrives: type after that.
+    await picker.getByTestId('picker-list').or(picker.getByTestId('browser-list')).first().waitFor();
     await typeInto(picker.getByLabel('Path'), path.join(repoRoot, 'test/fixtures/lenet5_classic/model.onnx'));
     await picker.getByLabel('Path').press('Enter');
     await picker.waitFor({ state: 'detached' });
