@@ -26,12 +26,13 @@ import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
 import { selectDevice, type Probe, type ProviderCheck } from './device';
+import { onCpu, planCpuSession, planDevice, type ProviderBuild, type StepPlan } from './step-plan';
+import type { TrainStepGraph } from '../../core/train/build-train-step';
 import { selfTestModel, type SelfTestInput } from './self-test';
 import { createDeviceRunner, syncRunnerToHost } from './resident-session';
-import { chooseDataParallel } from './data-parallel-choice';
 import { explainProviderError } from '../providers';
-import { buildForProvider, deviceProblem, summarizeFallback } from '../providers/graph-target';
-import { CPU_TARGET, knownTarget, type ProviderTarget } from '../../core/train/target';
+import { buildForProvider } from '../providers/graph-target';
+import { knownTarget, type ProviderTarget } from '../../core/train/target';
 import { drawMasks, maskSpecs } from './dropout-masks';
 import { createEvalSessions, evaluateSplit, type EvalSessions } from './evaluate';
 import { writeInferenceModel } from './export-model';
@@ -215,8 +216,9 @@ interface Context {
   paths: ReturnType<typeof runPaths>;
 }
 
-async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
-  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+/** Class list and split sizes of the prepared data; refuses data a run cannot use. */
+function checkData(cx: Context): { classes: string[]; trainCount: number; valCount: number } {
+  const { data, previous, log } = cx;
   const classes = [...data.classes];
   if (classes.length < 2) throw new TrainError('one-class', `${data.scan.root} has only one class folder (${classes[0] ?? 'none'}): a classifier needs at least two, one folder per class`);
   const trainCount = data.counts.train?.reduce((a, b) => a + b, 0) ?? 0;
@@ -230,10 +232,26 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
     const shown = data.corrupt.slice(0, 10).map((c) => `${c.path} (${c.reason})`).join('; ');
     log(`skipped ${data.corrupt.length} unreadable file(s): ${shown}${data.corrupt.length > 10 ? '; ...' : ''}`, 'warn');
   }
+  return { classes, trainCount, valCount };
+}
 
-  // 4. Graphs for this dataset's class count.
-  const { doc, changed } = withClassCount(project.model, classes.length);
-  if (changed.length > 0) log(`Output block class count set from the dataset (${classes.length} classes): ${changed.join(', ')}`);
+/** The model for this dataset's class count and its CPU train step (the plan may pick another formulation). */
+interface StepGraphs {
+  doc: ModelDocument;
+  batch: number;
+  optimizer: OptimizerConfig;
+  loss: { labelSmoothing: number } | undefined;
+  stepOptions: Parameters<typeof buildStudioTrainStep>[1];
+  weightDefs: ReturnType<typeof buildStudioTrainStep>['weights'];
+  cpuGraph: TrainStepGraph;
+  masks: ReturnType<typeof maskSpecs>;
+  shapes: Map<string, number[]>;
+}
+
+function buildGraphs(cx: Context, classCount: number, trainCount: number): StepGraphs {
+  const { settings, project, log } = cx;
+  const { doc, changed } = withClassCount(project.model, classCount);
+  if (changed.length > 0) log(`Output block class count set from the dataset (${classCount} classes): ${changed.join(', ')}`);
   const { expanded } = inputSpec(doc);
   let batch = settings.batchSize;
   if (batch > trainCount) {
@@ -244,95 +262,115 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
   const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const };
   const built = buildStudioTrainStep(doc, stepOptions);
-  const weightDefs = built.weights;
-  let stepGraph = built.step;
-  if (stepGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${stepGraph.unusedWeights.join(', ')}`, 'warn');
-  const masks = maskSpecs(stepGraph.extraInputs, expanded, batch);
-  const shapes = new Map<string, number[]>(weightDefs.map((w) => [w.name, w.shape]));
-  for (const s of stepGraph.optimizerState) shapes.set(s.name, s.shape);
+  const cpuGraph = built.step;
+  if (cpuGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${cpuGraph.unusedWeights.join(', ')}`, 'warn');
+  const shapes = new Map<string, number[]>(built.weights.map((w) => [w.name, w.shape]));
+  for (const s of cpuGraph.optimizerState) shapes.set(s.name, s.shape);
+  return { doc, batch, optimizer, loss, stepOptions, weightDefs: built.weights, cpuGraph, masks: maskSpecs(cpuGraph.extraInputs, expanded, batch), shapes };
+}
 
-  // 5. Device and sessions.
-  const threads = opts.threads ?? physicalCores();
-  const resolved = await selectDevice(settings.device, { probe: hooks.probe, check: hooks.providerCheck });
-  let device: TrainDevice = resolved.device;
-  let fallbackReason = resolved.fallbackReason;
-  if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
-  else if (resolved.selfTest) log(`${device}: ${resolved.selfTest.message}${resolved.selfTest.cached ? ' (cached self-test)' : ''}`);
-  // The graphs are built for the device: formulations it runs, the rest reported (op-support probe).
-  let target: ProviderTarget = CPU_TARGET;
-  const toCpu = (why: string): void => {
-    fallbackReason = why;
-    log(`training on the CPU: ${why}`, 'warn');
-    device = 'cpu';
-    target = CPU_TARGET;
-    stepGraph = built.step;
-  };
-  if (device !== 'cpu') {
-    const dev = device;
-    try {
-      const t = await buildForProvider(dev, (tg) => buildStudioTrainStep(doc, { ...stepOptions, target: tg }).step, (s) => s.model, { threads });
-      stepGraph = t.graph;
-      target = t.target;
-      if (t.cacheWarning) log(t.cacheWarning, 'warn');
-      const problem = deviceProblem(dev, t.cpuFallbackNodes);
-      if (problem) toCpu(problem);
-      else if (t.cpuFallbackNodes.length > 0) log(`${t.cpuFallbackNodes.length} node(s) of the training graph run on the CPU, not ${dev} (their inputs are copied each step): ${summarizeFallback(t.cpuFallbackNodes).join('; ')}`, 'warn');
-    } catch (e) {
-      // The probe itself failed: build for the provider's known gaps and let the self-test decide.
-      target = knownTarget(dev);
-      stepGraph = buildStudioTrainStep(doc, { ...stepOptions, target }).step;
-      log(`${dev}: op-support probe failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); the graph avoids the ops known to be missing`, 'warn');
-    }
+/** Logs each of the plan's notes once, as the plan grows (step-plan.ts). */
+class PlanLog {
+  private shown = 0;
+  constructor(private readonly log: Context['log']) {}
+  show(p: StepPlan): StepPlan {
+    for (const n of p.notes.slice(this.shown)) this.log(n.message, n.level);
+    this.shown = p.notes.length;
+    return p;
   }
+}
+
+/** Device selection (provider probe and self-test), then for a GPU the op-support probe: the first plan. */
+async function planForDevice(cx: Context, g: StepGraphs, hooks: LoopHooks, threads: number): Promise<StepPlan> {
+  const selected = await selectDevice(cx.settings.device, { probe: hooks.probe, check: hooks.providerCheck });
+  if (selected.device === 'cpu') return planDevice(selected, g.cpuGraph, null);
+  const dev = selected.device;
+  const buildFor = (target: ProviderTarget): TrainStepGraph => buildStudioTrainStep(g.doc, { ...g.stepOptions, target }).step;
+  let build: ProviderBuild;
+  try {
+    build = { kind: 'probed', result: await buildForProvider(dev, buildFor, (s) => s.model, { threads }) };
+  } catch (e) {
+    const target = knownTarget(dev);
+    build = { kind: 'probe-failed', error: e instanceof Error ? e.message.split('\n')[0]! : String(e), target, graph: buildFor(target) };
+  }
+  return planDevice(selected, g.cpuGraph, build);
+}
+
+/** Initial tensors: the checkpoint's when resuming, else seeded initialisation with any starting weights applied. */
+async function initialTensors(opts: TrainOptions, cx: Context, g: StepGraphs, plan: StepPlan): Promise<Map<string, Float32Array>> {
+  const { resumeFrom, paths, settings, log } = cx;
   // A checkpoint that does not fit the model is refused here, before any session or helper thread starts.
-  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, weightDefs, stepGraph.optimizerState);
-  const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
+  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, g.weightDefs, plan.graph.optimizerState);
+  const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(g.weightDefs, settings.seed);
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
-    const { loaded, keptFresh } = await applyStartingWeights(startFile, weightDefs, initial);
+    const { loaded, keptFresh } = await applyStartingWeights(startFile, g.weightDefs, initial);
     log(`starting from ${loaded} tensors of ${startFile}${keptFresh.length ? `; initialised fresh (no tensor of that name and size): ${keptFresh.join(', ')}` : ''}`);
   }
-  let tested: TrainStepRunner | null = null;
-  if (device !== 'cpu') {
-    const step = { graph: stepGraph, optimizer, initial, extra: drawMasks(masks, settings.seed, 0, 0), lr: settings.lr };
-    const t = await selfTestModel(await selfTestInput(doc, initial, data), device, threads, step);
-    if (t.reason) toCpu(t.reason);
-    tested = t.runner;
-  }
-  let runner: TrainStepRunner;
-  // On the CPU a small model's batch is split into shards run side by side (data-parallel-choice.ts).
-  const cpuRunner = async (): Promise<TrainStepRunner> => {
-    const dp = chooseDataParallel(stepGraph, 'cpu', threads, (shards) => buildStudioDataParallel(doc, stepOptions, stepGraph, shards));
-    log(`training step: ${dp.note}`);
-    if (!dp.plan) return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads);
-    try {
-      return await createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads, dp.plan);
-    } catch (e) {
-      // E.g. a host without worker threads: the single session computes the same step.
-      log(`data-parallel shards could not start (${(e as Error).message.split('\n')[0]}): one session, ${threads} threads`, 'warn');
-      return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads);
-    }
-  };
+  return initial;
+}
+
+/** The CPU runner: shards for a small model, else one session; shards that cannot start fall back to one session. */
+async function openCpuRunner(g: StepGraphs, plan: StepPlan, initial: Map<string, Float32Array>, threads: number, log: Context['log']): Promise<TrainStepRunner> {
+  const session = planCpuSession(plan.graph, threads, (shards) => buildStudioDataParallel(g.doc, g.stepOptions, plan.graph, shards));
+  log(session.note.message, session.note.level);
+  if (!session.dataParallel) return createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads);
   try {
-    runner = tested ?? (device === 'cpu' ? await cpuRunner() : await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads }));
+    return await createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads, session.dataParallel);
   } catch (e) {
-    if (device === 'cpu') throw e;
-    toCpu(`${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`);
-    runner = await cpuRunner();
+    // E.g. a host without worker threads: the single session computes the same step.
+    log(`data-parallel shards could not start (${(e as Error).message.split('\n')[0]}): one session, ${threads} threads`, 'warn');
+    return createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads);
   }
+}
+
+/**
+ * Executes the plan's device choice: on a GPU, the model self-test's step (whose session then
+ * trains) or a fresh session; any failure moves the plan to the CPU. Returns the final plan.
+ */
+async function openRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: Map<string, Float32Array>, threads: number, shown: PlanLog): Promise<{ plan: StepPlan; runner: TrainStepRunner }> {
+  const { settings, data } = cx;
+  if (first.device === 'cpu') return { plan: first, runner: await openCpuRunner(g, first, initial, threads, cx.log) };
+  const step = { graph: first.graph, optimizer: g.optimizer, initial, extra: drawMasks(g.masks, settings.seed, 0, 0), lr: settings.lr };
+  const tested = await selfTestModel(await selfTestInput(g.doc, initial, data), first.device, threads, step);
+  let plan = first;
+  if (tested.reason) plan = shown.show(onCpu(plan, g.cpuGraph, tested.reason));
+  else if (tested.runner) return { plan, runner: tested.runner };
+  if (plan.device !== 'cpu') {
+    try {
+      return { plan, runner: await TrainStepRunner.create(plan.graph, g.optimizer, initial, { device: plan.device, threads }) };
+    } catch (e) {
+      plan = shown.show(onCpu(plan, g.cpuGraph, `${plan.device} could not run the training graph: ${explainProviderError(plan.device, (e as Error).message)}`));
+    }
+  }
+  return { plan, runner: await openCpuRunner(g, plan, initial, threads, cx.log) };
+}
+
+/** Puts the checkpoint's optimizer state and step count into a resumed run's runner. */
+function resumeRunner(runner: TrainStepRunner, c: Checkpoint, file: string): void {
+  for (const s of runner.graph.optimizerState) {
+    const v = c.optimizerState.get(s.name);
+    if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `cannot resume: ${file} has no optimizer state "${s.name}" of the right size; start the run again without --resume`);
+    runner.state.set(s.name, v);
+  }
+  runner.step = c.step;
+}
+
+/** Plans the step (device, session kind, why), opens it, and runs the epochs on it. */
+async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
+  const { classes, trainCount, valCount } = checkData(cx);
+  const g = buildGraphs(cx, classes.length, trainCount);
+  const threads = opts.threads ?? physicalCores();
+  const shown = new PlanLog(cx.log);
+  const first = shown.show(await planForDevice(cx, g, hooks, threads));
+  const initial = await initialTensors(opts, cx, g, first);
+  const { plan, runner } = await openRunner(cx, g, first, initial, threads, shown);
   let evalSessions: EvalSessions | null = null;
   // Every failure from here on releases the runner (and with it any helper threads) in `finally`.
   try {
-    if (resumeFrom) {
-      for (const s of stepGraph.optimizerState) {
-        const v = resumeFrom.optimizerState.get(s.name);
-        if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `cannot resume: ${paths.last} has no optimizer state "${s.name}" of the right size; start the run again without --resume`);
-        runner.state.set(s.name, v);
-      }
-      runner.step = resumeFrom.step;
-    }
-    if (valCount > 0) evalSessions = await createEvalSessions(doc, valCount, batch, { device, threads, target, ...(loss ? { loss } : {}) });
-    return await epochs(opts, emit, control, state, cx, { classes, doc, batch, runner, evalSessions, masks, shapes, device, fallbackReason, threads, trainCount, valCount });
+    if (cx.resumeFrom) resumeRunner(runner, cx.resumeFrom, cx.paths.last);
+    if (valCount > 0) evalSessions = await createEvalSessions(g.doc, valCount, g.batch, { device: plan.device, threads, target: plan.target, ...(g.loss ? { loss: g.loss } : {}) });
+    return await epochs(opts, emit, control, state, cx, { classes, doc: g.doc, batch: g.batch, runner, evalSessions, masks: g.masks, shapes: g.shapes, device: plan.device, fallbackReason: plan.fallbackReason, threads, trainCount, valCount });
   } finally {
     await runner.session.release().catch(() => undefined);
     await evalSessions?.release().catch(() => undefined);
