@@ -29,7 +29,7 @@ import { selectDevice, type Probe, type ProviderCheck } from './device';
 import { onCpu, planCpuSession, planDevice, type ProviderBuild, type StepPlan } from './step-plan';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
 import { selfTestModel, type SelfTestInput } from './self-test';
-import { createDeviceRunner, syncRunnerToHost } from './resident-session';
+import { createDeviceRunner } from './resident-session';
 import { explainProviderError } from '../providers';
 import { buildForProvider } from '../providers/graph-target';
 import { knownTarget, type ProviderTarget } from '../../core/train/target';
@@ -392,22 +392,11 @@ interface Prepared {
   valCount: number;
 }
 
-async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
-  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
-  const { classes, doc, batch, runner, evalSessions, masks, shapes } = p;
-  const train: Loader = createLoader({
-    cache: data.cache, split: 'train', batchSize: batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
-    // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
-    recycle: true,
-  });
-  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(batch, p.valCount), mean: data.mean, std: data.std }) : null;
-  const stepsPerEpoch = train.batchesPerEpoch;
-  const span: ScheduleSpan = { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch };
-  const [C, H, W] = train.shape;
-  const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
+/** run.json for this run: the previous one when resuming (history cut to the checkpoint), else a new one. */
+function runRecord(opts: TrainOptions, cx: Context, p: Prepared, stepsPerEpoch: number, pre: Preprocessing): RunJson {
+  const { settings, previous, data, resumeFrom } = cx;
   const counts: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(data.counts)) if (v) counts[k] = v;
-
   const run: RunJson = previous ?? {
     format: 'cnn-studio-run',
     version: 1,
@@ -417,7 +406,7 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     stoppedEarly: false,
     settings,
     projectPath: opts.projectPath ?? null,
-    data: { root: data.scan.root, layout: data.scan.layout, valSource: data.scan.valSource, classes, counts, corrupt: [...data.corrupt], warnings: data.warnings },
+    data: { root: data.scan.root, layout: data.scan.layout, valSource: data.scan.valSource, classes: p.classes, counts, corrupt: [...data.corrupt], warnings: data.warnings },
     preprocessing: pre,
     device: { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason },
     stepsPerEpoch,
@@ -432,123 +421,173 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   run.device = { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason };
   run.data.corrupt = [...data.corrupt];
   if (previous) run.history = run.history.filter((h) => h.epoch <= (resumeFrom?.epoch ?? 0));
+  return run;
+}
+
+/** What one epoch's steps add up to; null when the run was stopped during it. */
+interface EpochSteps {
+  lossSum: number;
+  correct: number;
+  seen: number;
+  lr: number;
+  seconds: number;
+}
+
+/** Everything the epochs share. */
+interface Epochs {
+  opts: TrainOptions;
+  emit: Emit;
+  control: RunControl;
+  cx: Context;
+  p: Prepared;
+  train: Loader;
+  span: ScheduleSpan;
+}
+
+/** One epoch's training steps, with progress events; null if the run was cancelled in it. */
+async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Promise<EpochSteps | null> {
+  const { settings } = e.cx;
+  const { runner, masks, classes } = e.p;
+  const { stepsPerEpoch } = e.span;
+  const [C, H, W] = e.train.shape;
+  const progressEvery = e.opts.progressIntervalMs ?? 250;
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let pausedMs = 0;
+  let lr = 0;
+  let lastProgress = 0;
+  const t0 = performance.now();
+  for await (const b of e.train.epoch(epoch)) {
+    const g = await e.control.gate(() => e.emit({ type: 'paused' }), () => e.emit({ type: 'resumed' }));
+    pausedMs += g.pausedMs;
+    if (g.stop) return null;
+    const globalStep = (epoch - 1) * stepsPerEpoch + b.step;
+    lr = learningRate(settings.schedule, settings.lr, globalStep, e.span);
+    const r = await runner.run(b.images, [b.size, C, H, W], b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
+    if (!Number.isFinite(r.loss)) {
+      throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
+    }
+    lossSum += r.loss * b.size;
+    correct += countCorrect(r.logits, b.labels, classes.length);
+    seen += b.size;
+    const now = performance.now();
+    const elapsed = (now - t0 - pausedMs) / 1000;
+    if (now - lastProgress >= progressEvery || b.step === stepsPerEpoch - 1) {
+      lastProgress = now;
+      const perStep = elapsed / (b.step + 1);
+      const remainingSteps = (settings.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b.step - 1);
+      e.emit({ type: 'progress', epoch, step: b.step + 1, stepsPerEpoch, loss: r.loss, lr, imagesPerSecond: seen / Math.max(elapsed, 1e-9), etaSeconds: remainingSteps * (stepSecondsAvg || perStep) });
+    }
+  }
+  return { lossSum, correct, seen, lr, seconds: (performance.now() - t0 - pausedMs) / 1000 };
+}
+
+/** Best epoch so far and epochs since it (early stopping). */
+interface BestSoFar {
+  epoch: number;
+  accuracy: number | null;
+  since: number;
+}
+
+/** Best by validation accuracy; without a validation split, the latest epoch is the best. */
+function updateBest(b: BestSoFar, epoch: number, valAcc: number | null): { best: BestSoFar; isBest: boolean } {
+  const isBest = b.epoch === 0 || valAcc === null || (b.accuracy !== null && valAcc > b.accuracy);
+  return { isBest, best: isBest ? { epoch, accuracy: valAcc, since: 0 } : { ...b, since: b.since + 1 } };
+}
+
+/** The checkpoint after `epoch`: the runner's tensors (read on the host) and the run's counters. */
+function checkpointOf(runner: TrainStepRunner, seed: number, optimizer: TrainSettings['optimizer'], epoch: number, best: BestSoFar): Checkpoint {
+  return {
+    epoch,
+    step: runner.step,
+    seed,
+    rng: { kind: 'seeded-per-epoch', seed, nextEpoch: epoch + 1 },
+    bestEpoch: best.epoch,
+    bestValAccuracy: best.accuracy,
+    epochsWithoutImprovement: best.since,
+    optimizer,
+    weights: new Map(stepWeights(runner)),
+    running: new Map(stepRunning(runner)),
+    optimizerState: new Map(stepGraphState(runner)),
+  };
+}
+
+/** After an epoch's steps: validation, best and last checkpoints, the inference model, run.json and events. */
+async function finishEpoch(e: Epochs, run: RunJson, pre: Preprocessing, val: Loader | null, epoch: number, steps: EpochSteps, before: BestSoFar): Promise<BestSoFar> {
+  const { settings, paths, project, log } = e.cx;
+  const { runner, evalSessions, shapes, classes, doc } = e.p;
+  // Validation reads the weights on the host: refresh them when they live on the GPU.
+  await runner.syncToHost();
+  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name);
+  const e0 = performance.now();
+  const metrics: EvalMetrics | null = val && evalSessions ? await evaluateSplit(evalSessions, lookup, shapes, val, classes, e.opts.maxMisclassified ?? 1000) : null;
+  const evalSeconds = (performance.now() - e0) / 1000;
+  const valAcc = metrics ? metrics.accuracy : null;
+  const { seen, seconds } = steps;
+  const record: EpochRecord = { epoch, trainLoss: steps.lossSum / seen, trainAccuracy: steps.correct / seen, valLoss: metrics?.loss ?? null, valAccuracy: valAcc, lr: steps.lr, seconds, imagesPerSecond: seen / seconds, evalSeconds };
+  const { best, isBest } = updateBest(before, epoch, valAcc);
+  const ckpt = checkpointOf(runner, settings.seed, settings.optimizer, epoch, best);
+  if (isBest) {
+    await writeCheckpoint(paths.best, ckpt, shapes);
+    const notes = await writeInferenceModel(paths.model, doc, new Map([...ckpt.weights, ...ckpt.running]), classes, pre, project.name);
+    for (const n of notes) log(n, 'warn');
+    run.checkpoints.best = 'best.ckpt';
+    run.checkpoints.model = 'model.onnx';
+    run.best = { epoch, valAccuracy: valAcc };
+    run.evaluation = metrics;
+  }
+  await writeCheckpoint(paths.last, ckpt, shapes);
+  run.checkpoints.last = 'last.ckpt';
+  run.history.push(record);
+  await writeRunJson(paths.runDir, run);
+  e.emit({ type: 'epoch', epochs: settings.epochs, best: isBest, ...record });
+  if (isBest) e.emit({ type: 'checkpoint', kind: 'best', path: paths.best, epoch });
+  e.emit({ type: 'checkpoint', kind: 'last', path: paths.last, epoch });
+  return best;
+}
+
+/** The run ends as cancelled after `epoch`'s partial work: run.json says so; the last checkpoint stays. */
+async function cancelRun(e: Epochs, run: RunJson, epoch: number): Promise<TrainEvent> {
+  const { paths } = e.cx;
+  run.status = 'cancelled';
+  await writeRunJson(paths.runDir, run);
+  const ev: TrainEvent = { type: 'cancelled', epoch, checkpoints: { last: run.checkpoints.last ? paths.last : null, runJson: paths.runJson } };
+  e.emit(ev);
+  return ev;
+}
+
+/** The epochs on the opened runner, from the first (or the one after the resumed checkpoint) to done. */
+async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
+  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const train: Loader = createLoader({
+    cache: data.cache, split: 'train', batchSize: p.batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
+    // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
+    recycle: true,
+  });
+  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std }) : null;
+  const stepsPerEpoch = train.batchesPerEpoch;
+  const e: Epochs = { opts, emit, control, cx, p, train, span: { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch } };
+  const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
+  const run = runRecord(opts, cx, p, stepsPerEpoch, pre);
   state.run = run;
-  if (!previous) await atomicWrite(projectFile(paths.runDir), serializeProject({ ...project, model: doc }));
+  if (!previous) await atomicWrite(projectFile(paths.runDir), serializeProject({ ...project, model: p.doc }));
   await writeRunJson(paths.runDir, run);
 
-  let bestEpoch = resumeFrom?.bestEpoch ?? 0;
-  let bestAcc: number | null = resumeFrom?.bestValAccuracy ?? null;
-  let sinceBest = resumeFrom?.epochsWithoutImprovement ?? 0;
+  let best: BestSoFar = { epoch: resumeFrom?.bestEpoch ?? 0, accuracy: resumeFrom?.bestValAccuracy ?? null, since: resumeFrom?.epochsWithoutImprovement ?? 0 };
   const startEpoch = (resumeFrom?.epoch ?? 0) + 1;
-  emit({ type: 'start', runDir: paths.runDir, device: p.device, classes, trainSamples: train.size, valSamples: val?.size ?? 0, stepsPerEpoch, epochs: settings.epochs, startEpoch, decodeImagesPerSecond: cx.decodeRate });
-
-  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name);
-  const progressEvery = opts.progressIntervalMs ?? 250;
-  const cancel = async (epoch: number): Promise<TrainEvent> => {
-    run.status = 'cancelled';
-    await writeRunJson(paths.runDir, run);
-    const ev: TrainEvent = { type: 'cancelled', epoch, checkpoints: { last: run.checkpoints.last ? paths.last : null, runJson: paths.runJson } };
-    emit(ev);
-    return ev;
-  };
+  emit({ type: 'start', runDir: paths.runDir, device: p.device, classes: p.classes, trainSamples: train.size, valSamples: val?.size ?? 0, stepsPerEpoch, epochs: settings.epochs, startEpoch, decodeImagesPerSecond: cx.decodeRate });
   let stepSecondsAvg = 0;
   let stoppedEarly = false;
   let lastEpoch = startEpoch - 1;
-
   for (let epoch = startEpoch; epoch <= settings.epochs; epoch++) {
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let pausedMs = 0;
-    let lr = 0;
-    let lastProgress = 0;
-    const t0 = performance.now();
-    for await (const b of train.epoch(epoch)) {
-      const g = await control.gate(() => emit({ type: 'paused' }), () => emit({ type: 'resumed' }));
-      pausedMs += g.pausedMs;
-      if (g.stop) return cancel(epoch);
-      const globalStep = (epoch - 1) * stepsPerEpoch + b.step;
-      lr = learningRate(settings.schedule, settings.lr, globalStep, span);
-      const r = await runner.run(b.images, [b.size, C, H, W], b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
-      if (!Number.isFinite(r.loss)) {
-        throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
-      }
-      lossSum += r.loss * b.size;
-      correct += countCorrect(r.logits, b.labels, classes.length);
-      seen += b.size;
-      const now = performance.now();
-      const elapsed = (now - t0 - pausedMs) / 1000;
-      if (now - lastProgress >= progressEvery || b.step === stepsPerEpoch - 1) {
-        lastProgress = now;
-        const perStep = elapsed / (b.step + 1);
-        const remainingSteps = (settings.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b.step - 1);
-        emit({ type: 'progress', epoch, step: b.step + 1, stepsPerEpoch, loss: r.loss, lr, imagesPerSecond: seen / Math.max(elapsed, 1e-9), etaSeconds: remainingSteps * (stepSecondsAvg || perStep) });
-      }
-    }
-    const seconds = (performance.now() - t0 - pausedMs) / 1000;
-    stepSecondsAvg = seconds / stepsPerEpoch;
-    if (control.cancelled) return cancel(epoch);
-
-    // Validation (reads the weights on the host: refresh them when they live on the GPU).
-    await syncRunnerToHost(runner);
-    const e0 = performance.now();
-    let metrics: EvalMetrics | null = null;
-    if (val && evalSessions) metrics = await evaluateSplit(evalSessions, lookup, shapes, val, classes, opts.maxMisclassified ?? 1000);
-    const evalSeconds = (performance.now() - e0) / 1000;
-    const valAcc = metrics ? metrics.accuracy : null;
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: lossSum / seen,
-      trainAccuracy: correct / seen,
-      valLoss: metrics?.loss ?? null,
-      valAccuracy: valAcc,
-      lr,
-      seconds,
-      imagesPerSecond: seen / seconds,
-      evalSeconds,
-    };
-    // Best by validation accuracy; without a validation split, the latest epoch is the best.
-    const isBest = bestEpoch === 0 || valAcc === null || (bestAcc !== null && valAcc > bestAcc);
-    if (isBest) {
-      bestEpoch = epoch;
-      bestAcc = valAcc;
-      sinceBest = 0;
-    } else {
-      sinceBest++;
-    }
-    const ckpt: Checkpoint = {
-      epoch,
-      step: runner.step,
-      seed: settings.seed,
-      rng: { kind: 'seeded-per-epoch', seed: settings.seed, nextEpoch: epoch + 1 },
-      bestEpoch,
-      bestValAccuracy: bestAcc,
-      epochsWithoutImprovement: sinceBest,
-      optimizer: settings.optimizer,
-      weights: new Map(stepWeights(runner)),
-      running: new Map(stepRunning(runner)),
-      optimizerState: new Map(stepGraphState(runner)),
-    };
-    if (isBest) {
-      await writeCheckpoint(paths.best, ckpt, shapes);
-      const all = new Map([...ckpt.weights, ...ckpt.running]);
-      const notes = await writeInferenceModel(paths.model, doc, all, classes, pre, project.name);
-      for (const n of notes) log(n, 'warn');
-      run.checkpoints.best = 'best.ckpt';
-      run.checkpoints.model = 'model.onnx';
-      run.best = { epoch, valAccuracy: valAcc };
-      run.evaluation = metrics;
-    }
-    await writeCheckpoint(paths.last, ckpt, shapes);
-    run.checkpoints.last = 'last.ckpt';
-    run.history.push(record);
-    await writeRunJson(paths.runDir, run);
-    emit({ type: 'epoch', epochs: settings.epochs, best: isBest, ...record });
-    if (isBest) emit({ type: 'checkpoint', kind: 'best', path: paths.best, epoch });
-    emit({ type: 'checkpoint', kind: 'last', path: paths.last, epoch });
+    const steps = await trainEpoch(e, epoch, stepSecondsAvg);
+    if (!steps || control.cancelled) return cancelRun(e, run, epoch);
+    stepSecondsAvg = steps.seconds / stepsPerEpoch;
+    best = await finishEpoch(e, run, pre, val, epoch, steps, best);
     lastEpoch = epoch;
-    if (settings.patience > 0 && sinceBest >= settings.patience && epoch < settings.epochs) {
-      log(`early stopping: validation accuracy has not improved for ${sinceBest} epochs (best ${((bestAcc ?? 0) * 100).toFixed(2)}% at epoch ${bestEpoch})`);
+    if (settings.patience > 0 && best.since >= settings.patience && epoch < settings.epochs) {
+      log(`early stopping: validation accuracy has not improved for ${best.since} epochs (best ${((best.accuracy ?? 0) * 100).toFixed(2)}% at epoch ${best.epoch})`);
       stoppedEarly = true;
       break;
     }
@@ -562,8 +601,8 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     runDir: paths.runDir,
     epochs: lastEpoch,
     stoppedEarly,
-    bestEpoch,
-    bestValAccuracy: bestAcc,
+    bestEpoch: best.epoch,
+    bestValAccuracy: best.accuracy,
     checkpoints: { last: paths.last, best: paths.best, model: run.checkpoints.model ? paths.model : null, runJson: paths.runJson },
     corrupt: [...data.corrupt],
   };
