@@ -5,7 +5,7 @@
  * (vitest), there is no bundle: shard-worker.ts, beside this file, is bundled in memory with
  * esbuild (a development dependency, present wherever the sources run) on first use.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +16,10 @@ const SOURCE = 'shard-worker.ts';
 
 function here(): string {
   return typeof __dirname === 'string' ? __dirname : process.cwd();
+}
+
+function isInAsar(file: string): boolean {
+  return file.split(path.sep).some((part) => part.endsWith('.asar'));
 }
 
 let sourceBundle: string | null = null;
@@ -31,6 +35,10 @@ function bundleSource(file: string): string {
 export function startShardWorker(data: ShardWorkerData): Worker {
   const dir = here();
   const bundled = [path.join(dir, BUNDLE), path.join(dir, '..', BUNDLE)].find((f) => existsSync(f));
+  // Electron patches fs and the module loader of its processes to read app.asar, which a worker
+  // thread's own loader is not promised: inside the archive the worker gets the bundle's text
+  // (it loads nothing by relative path), read here through the patched fs.
+  if (bundled && isInAsar(bundled)) return new Worker(readFileSync(bundled, 'utf8'), { eval: true, workerData: data });
   if (bundled) return new Worker(bundled, { workerData: data });
   const source = path.join(dir, SOURCE);
   if (!existsSync(source)) {
