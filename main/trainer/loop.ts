@@ -26,10 +26,10 @@ import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
 import { selectDevice, type Probe, type ProviderCheck } from './device';
-import { onCpu, planCpuSession, planDevice, type ProviderBuild, type StepPlan } from './step-plan';
+import { onCpu, planDevice, planSession, type ProviderBuild, type StepPlan } from './step-plan';
 import type { TrainStepGraph } from '../../core/train/build-train-step';
 import { selfTestModel, type SelfTestInput } from './self-test';
-import { createDeviceRunner } from './resident-session';
+import { createDeviceRunner, residentOnWebgpu } from './resident-session';
 import { explainProviderError } from '../providers';
 import { buildForProvider } from '../providers/graph-target';
 import { knownTarget, type ProviderTarget } from '../../core/train/target';
@@ -312,7 +312,7 @@ async function initialTensors(opts: TrainOptions, cx: Context, g: StepGraphs, pl
 
 /** The CPU runner: shards for a small model, else one session; shards that cannot start fall back to one session. */
 async function openCpuRunner(g: StepGraphs, plan: StepPlan, initial: Map<string, Float32Array>, threads: number, log: Context['log']): Promise<TrainStepRunner> {
-  const session = planCpuSession(plan.graph, threads, (shards) => buildStudioDataParallel(g.doc, g.stepOptions, plan.graph, shards));
+  const session = planSession(plan, threads, (shards) => buildStudioDataParallel(g.doc, g.stepOptions, plan.graph, shards), false);
   log(session.note.message, session.note.level);
   if (!session.dataParallel) return createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads);
   try {
@@ -335,7 +335,12 @@ async function openRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: 
   const tested = await selfTestModel(await selfTestInput(g.doc, initial, data), first.device, threads, step);
   let plan = first;
   if (tested.reason) plan = shown.show(onCpu(plan, g.cpuGraph, tested.reason));
-  else if (tested.runner) return { plan, runner: tested.runner };
+  else if (tested.runner) {
+    // The self-test's session trains: it was opened by the rule planSession states.
+    const session = planSession(plan, threads, () => ({ reason: 'not on the CPU' }), residentOnWebgpu());
+    cx.log(session.note.message, session.note.level);
+    return { plan, runner: tested.runner };
+  }
   if (plan.device !== 'cpu') {
     try {
       return { plan, runner: await TrainStepRunner.create(plan.graph, g.optimizer, initial, { device: plan.device, threads }) };

@@ -128,10 +128,15 @@ export function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
  * step given a data-parallel plan runs as shards (ShardedSession).
  * CNN_STUDIO_WEBGPU_RESIDENT=0 feeds them from the host every step instead (to compare on a real GPU).
  */
+/** Whether WebGPU runs keep their tensors on the GPU (CNN_STUDIO_WEBGPU_RESIDENT=0: no). */
+export function residentOnWebgpu(): boolean {
+  return process.env.CNN_STUDIO_WEBGPU_RESIDENT !== '0';
+}
+
 export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number, dataParallel: DataParallelStep | null = null): Promise<TrainStepRunner> {
   // CPU, small model: the batch split into shards on one thread each (data-parallel-choice.ts).
   if (device === 'cpu' && dataParallel) return TrainStepRunner.over(graph, await ShardedSession.create(graph, dataParallel), optimizer, initial);
-  if (device !== 'webgpu' || process.env.CNN_STUDIO_WEBGPU_RESIDENT === '0') return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
+  if (device !== 'webgpu' || !residentOnWebgpu()) return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
   return TrainStepRunner.over(graph, await ResidentSession.create(graph, threads), optimizer, initial);
 }
 

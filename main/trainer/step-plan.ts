@@ -63,13 +63,24 @@ export function planDevice(selected: SelectedDevice, cpuGraph: TrainStepGraph, b
   return note(p, 'warn', `${t.cpuFallbackNodes.length} node(s) of the training graph run on the CPU, not ${dev} (their inputs are copied each step): ${summarizeFallback(t.cpuFallbackNodes).join('; ')}`);
 }
 
-/** How the CPU step runs: data-parallel shards for a small model (data-parallel-choice.ts), else one session. */
-export interface CpuSessionPlan {
+/** What runs each step (step-session.ts) and why. */
+export interface SessionPlan {
+  kind: 'plain' | 'sharded' | 'resident';
+  /** The shards' graphs, for 'sharded'. */
   dataParallel: DataParallelStep | null;
   note: PlanNote;
 }
 
-export function planCpuSession(graph: TrainStepGraph, threads: number, buildShards: (shards: number) => DataParallelStep | { reason: string }): CpuSessionPlan {
-  const dp = chooseDataParallel(graph, 'cpu', threads, buildShards);
-  return { dataParallel: dp.plan, note: { level: 'info', message: `training step: ${dp.note}` } };
+/**
+ * The CPU splits a small model's batch into data-parallel shards (data-parallel-choice.ts), else
+ * runs one session; WebGPU keeps the carried tensors on the GPU unless `resident` is false
+ * (resident-session.ts); other GPUs run one session fed from the host.
+ */
+export function planSession(plan: StepPlan, threads: number, buildShards: (shards: number) => DataParallelStep | { reason: string }, resident: boolean): SessionPlan {
+  if (plan.device === 'cpu') {
+    const dp = chooseDataParallel(plan.graph, 'cpu', threads, buildShards);
+    return { kind: dp.plan ? 'sharded' : 'plain', dataParallel: dp.plan, note: { level: 'info', message: `training step: ${dp.note}` } };
+  }
+  if (plan.device === 'webgpu' && resident) return { kind: 'resident', dataParallel: null, note: { level: 'info', message: 'training step: one webgpu session; weights and optimizer state stay on the GPU between steps' } };
+  return { kind: 'plain', dataParallel: null, note: { level: 'info', message: `training step: one ${plan.device} session fed from the host each step` } };
 }
