@@ -27,6 +27,8 @@ async function buildNode() {
     build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: 'dist/cli.cjs' }),
     // The training loop's worker thread (main/trainer/start.ts finds it beside cli.cjs, or one folder up from electron/main.cjs).
     build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: 'dist/train-worker.cjs' }),
+    // The helper thread of a data-parallel CPU step (main/trainer/shard-worker-script.ts finds it the same way).
+    build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: 'dist/shard-worker.cjs' }),
     build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
     build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'] }),
   ]);

@@ -26,12 +26,13 @@ import { TrainStepRunner } from './ort-session';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { RunControl } from './control';
 import { selectDevice, type Probe, type ProviderCheck } from './device';
+import { onCpu, planDevice, planSession, type ProviderBuild, type StepPlan } from './step-plan';
+import type { TrainStepGraph } from '../../core/train/build-train-step';
 import { selfTestModel, type SelfTestInput } from './self-test';
-import { createDeviceRunner, syncRunnerToHost } from './resident-session';
-import { chooseDataParallel } from './data-parallel-choice';
+import { createDeviceRunner, residentOnWebgpu } from './resident-session';
 import { explainProviderError } from '../providers';
-import { buildForProvider, deviceProblem, summarizeFallback } from '../providers/graph-target';
-import { CPU_TARGET, knownTarget, type ProviderTarget } from '../../core/train/target';
+import { buildForProvider } from '../providers/graph-target';
+import { knownTarget, type ProviderTarget } from '../../core/train/target';
 import { drawMasks, maskSpecs } from './dropout-masks';
 import { createEvalSessions, evaluateSplit, type EvalSessions } from './evaluate';
 import { writeInferenceModel } from './export-model';
@@ -215,8 +216,9 @@ interface Context {
   paths: ReturnType<typeof runPaths>;
 }
 
-async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
-  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+/** Class list and split sizes of the prepared data; refuses data a run cannot use. */
+function checkData(cx: Context): { classes: string[]; trainCount: number; valCount: number } {
+  const { data, previous, log } = cx;
   const classes = [...data.classes];
   if (classes.length < 2) throw new TrainError('one-class', `${data.scan.root} has only one class folder (${classes[0] ?? 'none'}): a classifier needs at least two, one folder per class`);
   const trainCount = data.counts.train?.reduce((a, b) => a + b, 0) ?? 0;
@@ -230,10 +232,26 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
     const shown = data.corrupt.slice(0, 10).map((c) => `${c.path} (${c.reason})`).join('; ');
     log(`skipped ${data.corrupt.length} unreadable file(s): ${shown}${data.corrupt.length > 10 ? '; ...' : ''}`, 'warn');
   }
+  return { classes, trainCount, valCount };
+}
 
-  // 4. Graphs for this dataset's class count.
-  const { doc, changed } = withClassCount(project.model, classes.length);
-  if (changed.length > 0) log(`Output block class count set from the dataset (${classes.length} classes): ${changed.join(', ')}`);
+/** The model for this dataset's class count and its CPU train step (the plan may pick another formulation). */
+interface StepGraphs {
+  doc: ModelDocument;
+  batch: number;
+  optimizer: OptimizerConfig;
+  loss: { labelSmoothing: number } | undefined;
+  stepOptions: Parameters<typeof buildStudioTrainStep>[1];
+  weightDefs: ReturnType<typeof buildStudioTrainStep>['weights'];
+  cpuGraph: TrainStepGraph;
+  masks: ReturnType<typeof maskSpecs>;
+  shapes: Map<string, number[]>;
+}
+
+function buildGraphs(cx: Context, classCount: number, trainCount: number): StepGraphs {
+  const { settings, project, log } = cx;
+  const { doc, changed } = withClassCount(project.model, classCount);
+  if (changed.length > 0) log(`Output block class count set from the dataset (${classCount} classes): ${changed.join(', ')}`);
   const { expanded } = inputSpec(doc);
   let batch = settings.batchSize;
   if (batch > trainCount) {
@@ -244,95 +262,120 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
   const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const };
   const built = buildStudioTrainStep(doc, stepOptions);
-  const weightDefs = built.weights;
-  let stepGraph = built.step;
-  if (stepGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${stepGraph.unusedWeights.join(', ')}`, 'warn');
-  const masks = maskSpecs(stepGraph.extraInputs, expanded, batch);
-  const shapes = new Map<string, number[]>(weightDefs.map((w) => [w.name, w.shape]));
-  for (const s of stepGraph.optimizerState) shapes.set(s.name, s.shape);
+  const cpuGraph = built.step;
+  if (cpuGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${cpuGraph.unusedWeights.join(', ')}`, 'warn');
+  const shapes = new Map<string, number[]>(built.weights.map((w) => [w.name, w.shape]));
+  for (const s of cpuGraph.optimizerState) shapes.set(s.name, s.shape);
+  return { doc, batch, optimizer, loss, stepOptions, weightDefs: built.weights, cpuGraph, masks: maskSpecs(cpuGraph.extraInputs, expanded, batch), shapes };
+}
 
-  // 5. Device and sessions.
-  const threads = opts.threads ?? physicalCores();
-  const resolved = await selectDevice(settings.device, { probe: hooks.probe, check: hooks.providerCheck });
-  let device: TrainDevice = resolved.device;
-  let fallbackReason = resolved.fallbackReason;
-  if (fallbackReason) log(`training on the CPU: ${fallbackReason}`, 'warn');
-  else if (resolved.selfTest) log(`${device}: ${resolved.selfTest.message}${resolved.selfTest.cached ? ' (cached self-test)' : ''}`);
-  // The graphs are built for the device: formulations it runs, the rest reported (op-support probe).
-  let target: ProviderTarget = CPU_TARGET;
-  const toCpu = (why: string): void => {
-    fallbackReason = why;
-    log(`training on the CPU: ${why}`, 'warn');
-    device = 'cpu';
-    target = CPU_TARGET;
-    stepGraph = built.step;
-  };
-  if (device !== 'cpu') {
-    const dev = device;
-    try {
-      const t = await buildForProvider(dev, (tg) => buildStudioTrainStep(doc, { ...stepOptions, target: tg }).step, (s) => s.model, { threads });
-      stepGraph = t.graph;
-      target = t.target;
-      if (t.cacheWarning) log(t.cacheWarning, 'warn');
-      const problem = deviceProblem(dev, t.cpuFallbackNodes);
-      if (problem) toCpu(problem);
-      else if (t.cpuFallbackNodes.length > 0) log(`${t.cpuFallbackNodes.length} node(s) of the training graph run on the CPU, not ${dev} (their inputs are copied each step): ${summarizeFallback(t.cpuFallbackNodes).join('; ')}`, 'warn');
-    } catch (e) {
-      // The probe itself failed: build for the provider's known gaps and let the self-test decide.
-      target = knownTarget(dev);
-      stepGraph = buildStudioTrainStep(doc, { ...stepOptions, target }).step;
-      log(`${dev}: op-support probe failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); the graph avoids the ops known to be missing`, 'warn');
-    }
+/** Logs each of the plan's notes once, as the plan grows (step-plan.ts). */
+class PlanLog {
+  private shown = 0;
+  constructor(private readonly log: Context['log']) {}
+  show(p: StepPlan): StepPlan {
+    for (const n of p.notes.slice(this.shown)) this.log(n.message, n.level);
+    this.shown = p.notes.length;
+    return p;
   }
+}
+
+/** Device selection (provider probe and self-test), then for a GPU the op-support probe: the first plan. */
+async function planForDevice(cx: Context, g: StepGraphs, hooks: LoopHooks, threads: number): Promise<StepPlan> {
+  const selected = await selectDevice(cx.settings.device, { probe: hooks.probe, check: hooks.providerCheck });
+  if (selected.device === 'cpu') return planDevice(selected, g.cpuGraph, null);
+  const dev = selected.device;
+  const buildFor = (target: ProviderTarget): TrainStepGraph => buildStudioTrainStep(g.doc, { ...g.stepOptions, target }).step;
+  let build: ProviderBuild;
+  try {
+    build = { kind: 'probed', result: await buildForProvider(dev, buildFor, (s) => s.model, { threads }) };
+  } catch (e) {
+    const target = knownTarget(dev);
+    build = { kind: 'probe-failed', error: e instanceof Error ? e.message.split('\n')[0]! : String(e), target, graph: buildFor(target) };
+  }
+  return planDevice(selected, g.cpuGraph, build);
+}
+
+/** Initial tensors: the checkpoint's when resuming, else seeded initialisation with any starting weights applied. */
+async function initialTensors(opts: TrainOptions, cx: Context, g: StepGraphs, plan: StepPlan): Promise<Map<string, Float32Array>> {
+  const { resumeFrom, paths, settings, log } = cx;
   // A checkpoint that does not fit the model is refused here, before any session or helper thread starts.
-  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, weightDefs, stepGraph.optimizerState);
-  const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(weightDefs, settings.seed);
+  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, g.weightDefs, plan.graph.optimizerState);
+  const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(g.weightDefs, settings.seed);
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
-    const { loaded, keptFresh } = await applyStartingWeights(startFile, weightDefs, initial);
+    const { loaded, keptFresh } = await applyStartingWeights(startFile, g.weightDefs, initial);
     log(`starting from ${loaded} tensors of ${startFile}${keptFresh.length ? `; initialised fresh (no tensor of that name and size): ${keptFresh.join(', ')}` : ''}`);
   }
-  let tested: TrainStepRunner | null = null;
-  if (device !== 'cpu') {
-    const step = { graph: stepGraph, optimizer, initial, extra: drawMasks(masks, settings.seed, 0, 0), lr: settings.lr };
-    const t = await selfTestModel(await selfTestInput(doc, initial, data), device, threads, step);
-    if (t.reason) toCpu(t.reason);
-    tested = t.runner;
-  }
-  let runner: TrainStepRunner;
-  // On the CPU a small model's batch is split into shards run side by side (data-parallel-choice.ts).
-  const cpuRunner = async (): Promise<TrainStepRunner> => {
-    const dp = chooseDataParallel(stepGraph, 'cpu', threads, (shards) => buildStudioDataParallel(doc, stepOptions, stepGraph, shards));
-    log(`training step: ${dp.note}`);
-    if (!dp.plan) return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads);
-    try {
-      return await createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads, dp.plan);
-    } catch (e) {
-      // E.g. a host without worker threads: the single session computes the same step.
-      log(`data-parallel shards could not start (${(e as Error).message.split('\n')[0]}): one session, ${threads} threads`, 'warn');
-      return createDeviceRunner(stepGraph, optimizer, initial, 'cpu', threads);
-    }
-  };
+  return initial;
+}
+
+/** The CPU runner: shards for a small model, else one session; shards that cannot start fall back to one session. */
+async function openCpuRunner(g: StepGraphs, plan: StepPlan, initial: Map<string, Float32Array>, threads: number, log: Context['log']): Promise<TrainStepRunner> {
+  const session = planSession(plan, threads, (shards) => buildStudioDataParallel(g.doc, g.stepOptions, plan.graph, shards), false);
+  log(session.note.message, session.note.level);
+  if (!session.dataParallel) return createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads);
   try {
-    runner = tested ?? (device === 'cpu' ? await cpuRunner() : await TrainStepRunner.create(stepGraph, optimizer, initial, { device, threads }));
+    return await createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads, session.dataParallel);
   } catch (e) {
-    if (device === 'cpu') throw e;
-    toCpu(`${device} could not run the training graph: ${explainProviderError(device, (e as Error).message)}`);
-    runner = await cpuRunner();
+    // E.g. a host without worker threads: the single session computes the same step.
+    log(`data-parallel shards could not start (${(e as Error).message.split('\n')[0]}): one session, ${threads} threads`, 'warn');
+    return createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads);
   }
+}
+
+/**
+ * Executes the plan's device choice: on a GPU, the model self-test's step (whose session then
+ * trains) or a fresh session; any failure moves the plan to the CPU. Returns the final plan.
+ */
+async function openRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: Map<string, Float32Array>, threads: number, shown: PlanLog): Promise<{ plan: StepPlan; runner: TrainStepRunner }> {
+  const { settings, data } = cx;
+  if (first.device === 'cpu') return { plan: first, runner: await openCpuRunner(g, first, initial, threads, cx.log) };
+  const step = { graph: first.graph, optimizer: g.optimizer, initial, extra: drawMasks(g.masks, settings.seed, 0, 0), lr: settings.lr };
+  const tested = await selfTestModel(await selfTestInput(g.doc, initial, data), first.device, threads, step);
+  let plan = first;
+  if (tested.reason) plan = shown.show(onCpu(plan, g.cpuGraph, tested.reason));
+  else if (tested.runner) {
+    // The self-test's session trains: it was opened by the rule planSession states.
+    const session = planSession(plan, threads, () => ({ reason: 'not on the CPU' }), residentOnWebgpu());
+    cx.log(session.note.message, session.note.level);
+    return { plan, runner: tested.runner };
+  }
+  if (plan.device !== 'cpu') {
+    try {
+      return { plan, runner: await TrainStepRunner.create(plan.graph, g.optimizer, initial, { device: plan.device, threads }) };
+    } catch (e) {
+      plan = shown.show(onCpu(plan, g.cpuGraph, `${plan.device} could not run the training graph: ${explainProviderError(plan.device, (e as Error).message)}`));
+    }
+  }
+  return { plan, runner: await openCpuRunner(g, plan, initial, threads, cx.log) };
+}
+
+/** Puts the checkpoint's optimizer state and step count into a resumed run's runner. */
+function resumeRunner(runner: TrainStepRunner, c: Checkpoint, file: string): void {
+  for (const s of runner.graph.optimizerState) {
+    const v = c.optimizerState.get(s.name);
+    if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `cannot resume: ${file} has no optimizer state "${s.name}" of the right size; start the run again without --resume`);
+    runner.state.set(s.name, v);
+  }
+  runner.step = c.step;
+}
+
+/** Plans the step (device, session kind, why), opens it, and runs the epochs on it. */
+async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
+  const { classes, trainCount, valCount } = checkData(cx);
+  const g = buildGraphs(cx, classes.length, trainCount);
+  const threads = opts.threads ?? physicalCores();
+  const shown = new PlanLog(cx.log);
+  const first = shown.show(await planForDevice(cx, g, hooks, threads));
+  const initial = await initialTensors(opts, cx, g, first);
+  const { plan, runner } = await openRunner(cx, g, first, initial, threads, shown);
   let evalSessions: EvalSessions | null = null;
   // Every failure from here on releases the runner (and with it any helper threads) in `finally`.
   try {
-    if (resumeFrom) {
-      for (const s of stepGraph.optimizerState) {
-        const v = resumeFrom.optimizerState.get(s.name);
-        if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `cannot resume: ${paths.last} has no optimizer state "${s.name}" of the right size; start the run again without --resume`);
-        runner.state.set(s.name, v);
-      }
-      runner.step = resumeFrom.step;
-    }
-    if (valCount > 0) evalSessions = await createEvalSessions(doc, valCount, batch, { device, threads, target, ...(loss ? { loss } : {}) });
-    return await epochs(opts, emit, control, state, cx, { classes, doc, batch, runner, evalSessions, masks, shapes, device, fallbackReason, threads, trainCount, valCount });
+    if (cx.resumeFrom) resumeRunner(runner, cx.resumeFrom, cx.paths.last);
+    if (valCount > 0) evalSessions = await createEvalSessions(g.doc, valCount, g.batch, { device: plan.device, threads, target: plan.target, ...(g.loss ? { loss: g.loss } : {}) });
+    return await epochs(opts, emit, control, state, cx, { classes, doc: g.doc, batch: g.batch, runner, evalSessions, masks: g.masks, shapes: g.shapes, device: plan.device, fallbackReason: plan.fallbackReason, threads, trainCount, valCount });
   } finally {
     await runner.session.release().catch(() => undefined);
     await evalSessions?.release().catch(() => undefined);
@@ -354,22 +397,11 @@ interface Prepared {
   valCount: number;
 }
 
-async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
-  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
-  const { classes, doc, batch, runner, evalSessions, masks, shapes } = p;
-  const train: Loader = createLoader({
-    cache: data.cache, split: 'train', batchSize: batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
-    // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
-    recycle: true,
-  });
-  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(batch, p.valCount), mean: data.mean, std: data.std }) : null;
-  const stepsPerEpoch = train.batchesPerEpoch;
-  const span: ScheduleSpan = { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch };
-  const [C, H, W] = train.shape;
-  const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
+/** run.json for this run: the previous one when resuming (history cut to the checkpoint), else a new one. */
+function runRecord(opts: TrainOptions, cx: Context, p: Prepared, stepsPerEpoch: number, pre: Preprocessing): RunJson {
+  const { settings, previous, data, resumeFrom } = cx;
   const counts: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(data.counts)) if (v) counts[k] = v;
-
   const run: RunJson = previous ?? {
     format: 'cnn-studio-run',
     version: 1,
@@ -379,7 +411,7 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     stoppedEarly: false,
     settings,
     projectPath: opts.projectPath ?? null,
-    data: { root: data.scan.root, layout: data.scan.layout, valSource: data.scan.valSource, classes, counts, corrupt: [...data.corrupt], warnings: data.warnings },
+    data: { root: data.scan.root, layout: data.scan.layout, valSource: data.scan.valSource, classes: p.classes, counts, corrupt: [...data.corrupt], warnings: data.warnings },
     preprocessing: pre,
     device: { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason },
     stepsPerEpoch,
@@ -394,123 +426,173 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   run.device = { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason };
   run.data.corrupt = [...data.corrupt];
   if (previous) run.history = run.history.filter((h) => h.epoch <= (resumeFrom?.epoch ?? 0));
+  return run;
+}
+
+/** What one epoch's steps add up to; null when the run was stopped during it. */
+interface EpochSteps {
+  lossSum: number;
+  correct: number;
+  seen: number;
+  lr: number;
+  seconds: number;
+}
+
+/** Everything the epochs share. */
+interface Epochs {
+  opts: TrainOptions;
+  emit: Emit;
+  control: RunControl;
+  cx: Context;
+  p: Prepared;
+  train: Loader;
+  span: ScheduleSpan;
+}
+
+/** One epoch's training steps, with progress events; null if the run was cancelled in it. */
+async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Promise<EpochSteps | null> {
+  const { settings } = e.cx;
+  const { runner, masks, classes } = e.p;
+  const { stepsPerEpoch } = e.span;
+  const [C, H, W] = e.train.shape;
+  const progressEvery = e.opts.progressIntervalMs ?? 250;
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  let pausedMs = 0;
+  let lr = 0;
+  let lastProgress = 0;
+  const t0 = performance.now();
+  for await (const b of e.train.epoch(epoch)) {
+    const g = await e.control.gate(() => e.emit({ type: 'paused' }), () => e.emit({ type: 'resumed' }));
+    pausedMs += g.pausedMs;
+    if (g.stop) return null;
+    const globalStep = (epoch - 1) * stepsPerEpoch + b.step;
+    lr = learningRate(settings.schedule, settings.lr, globalStep, e.span);
+    const r = await runner.run(b.images, [b.size, C, H, W], b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
+    if (!Number.isFinite(r.loss)) {
+      throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
+    }
+    lossSum += r.loss * b.size;
+    correct += countCorrect(r.logits, b.labels, classes.length);
+    seen += b.size;
+    const now = performance.now();
+    const elapsed = (now - t0 - pausedMs) / 1000;
+    if (now - lastProgress >= progressEvery || b.step === stepsPerEpoch - 1) {
+      lastProgress = now;
+      const perStep = elapsed / (b.step + 1);
+      const remainingSteps = (settings.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b.step - 1);
+      e.emit({ type: 'progress', epoch, step: b.step + 1, stepsPerEpoch, loss: r.loss, lr, imagesPerSecond: seen / Math.max(elapsed, 1e-9), etaSeconds: remainingSteps * (stepSecondsAvg || perStep) });
+    }
+  }
+  return { lossSum, correct, seen, lr, seconds: (performance.now() - t0 - pausedMs) / 1000 };
+}
+
+/** Best epoch so far and epochs since it (early stopping). */
+interface BestSoFar {
+  epoch: number;
+  accuracy: number | null;
+  since: number;
+}
+
+/** Best by validation accuracy; without a validation split, the latest epoch is the best. */
+function updateBest(b: BestSoFar, epoch: number, valAcc: number | null): { best: BestSoFar; isBest: boolean } {
+  const isBest = b.epoch === 0 || valAcc === null || (b.accuracy !== null && valAcc > b.accuracy);
+  return { isBest, best: isBest ? { epoch, accuracy: valAcc, since: 0 } : { ...b, since: b.since + 1 } };
+}
+
+/** The checkpoint after `epoch`: the runner's tensors (read on the host) and the run's counters. */
+function checkpointOf(runner: TrainStepRunner, seed: number, optimizer: TrainSettings['optimizer'], epoch: number, best: BestSoFar): Checkpoint {
+  return {
+    epoch,
+    step: runner.step,
+    seed,
+    rng: { kind: 'seeded-per-epoch', seed, nextEpoch: epoch + 1 },
+    bestEpoch: best.epoch,
+    bestValAccuracy: best.accuracy,
+    epochsWithoutImprovement: best.since,
+    optimizer,
+    weights: new Map(stepWeights(runner)),
+    running: new Map(stepRunning(runner)),
+    optimizerState: new Map(stepGraphState(runner)),
+  };
+}
+
+/** After an epoch's steps: validation, best and last checkpoints, the inference model, run.json and events. */
+async function finishEpoch(e: Epochs, run: RunJson, pre: Preprocessing, val: Loader | null, epoch: number, steps: EpochSteps, before: BestSoFar): Promise<BestSoFar> {
+  const { settings, paths, project, log } = e.cx;
+  const { runner, evalSessions, shapes, classes, doc } = e.p;
+  // Validation reads the weights on the host: refresh them when they live on the GPU.
+  await runner.syncToHost();
+  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name);
+  const e0 = performance.now();
+  const metrics: EvalMetrics | null = val && evalSessions ? await evaluateSplit(evalSessions, lookup, shapes, val, classes, e.opts.maxMisclassified ?? 1000) : null;
+  const evalSeconds = (performance.now() - e0) / 1000;
+  const valAcc = metrics ? metrics.accuracy : null;
+  const { seen, seconds } = steps;
+  const record: EpochRecord = { epoch, trainLoss: steps.lossSum / seen, trainAccuracy: steps.correct / seen, valLoss: metrics?.loss ?? null, valAccuracy: valAcc, lr: steps.lr, seconds, imagesPerSecond: seen / seconds, evalSeconds };
+  const { best, isBest } = updateBest(before, epoch, valAcc);
+  const ckpt = checkpointOf(runner, settings.seed, settings.optimizer, epoch, best);
+  if (isBest) {
+    await writeCheckpoint(paths.best, ckpt, shapes);
+    const notes = await writeInferenceModel(paths.model, doc, new Map([...ckpt.weights, ...ckpt.running]), classes, pre, project.name);
+    for (const n of notes) log(n, 'warn');
+    run.checkpoints.best = 'best.ckpt';
+    run.checkpoints.model = 'model.onnx';
+    run.best = { epoch, valAccuracy: valAcc };
+    run.evaluation = metrics;
+  }
+  await writeCheckpoint(paths.last, ckpt, shapes);
+  run.checkpoints.last = 'last.ckpt';
+  run.history.push(record);
+  await writeRunJson(paths.runDir, run);
+  e.emit({ type: 'epoch', epochs: settings.epochs, best: isBest, ...record });
+  if (isBest) e.emit({ type: 'checkpoint', kind: 'best', path: paths.best, epoch });
+  e.emit({ type: 'checkpoint', kind: 'last', path: paths.last, epoch });
+  return best;
+}
+
+/** The run ends as cancelled after `epoch`'s partial work: run.json says so; the last checkpoint stays. */
+async function cancelRun(e: Epochs, run: RunJson, epoch: number): Promise<TrainEvent> {
+  const { paths } = e.cx;
+  run.status = 'cancelled';
+  await writeRunJson(paths.runDir, run);
+  const ev: TrainEvent = { type: 'cancelled', epoch, checkpoints: { last: run.checkpoints.last ? paths.last : null, runJson: paths.runJson } };
+  e.emit(ev);
+  return ev;
+}
+
+/** The epochs on the opened runner, from the first (or the one after the resumed checkpoint) to done. */
+async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
+  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const train: Loader = createLoader({
+    cache: data.cache, split: 'train', batchSize: p.batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
+    // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
+    recycle: true,
+  });
+  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std }) : null;
+  const stepsPerEpoch = train.batchesPerEpoch;
+  const e: Epochs = { opts, emit, control, cx, p, train, span: { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch } };
+  const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
+  const run = runRecord(opts, cx, p, stepsPerEpoch, pre);
   state.run = run;
-  if (!previous) await atomicWrite(projectFile(paths.runDir), serializeProject({ ...project, model: doc }));
+  if (!previous) await atomicWrite(projectFile(paths.runDir), serializeProject({ ...project, model: p.doc }));
   await writeRunJson(paths.runDir, run);
 
-  let bestEpoch = resumeFrom?.bestEpoch ?? 0;
-  let bestAcc: number | null = resumeFrom?.bestValAccuracy ?? null;
-  let sinceBest = resumeFrom?.epochsWithoutImprovement ?? 0;
+  let best: BestSoFar = { epoch: resumeFrom?.bestEpoch ?? 0, accuracy: resumeFrom?.bestValAccuracy ?? null, since: resumeFrom?.epochsWithoutImprovement ?? 0 };
   const startEpoch = (resumeFrom?.epoch ?? 0) + 1;
-  emit({ type: 'start', runDir: paths.runDir, device: p.device, classes, trainSamples: train.size, valSamples: val?.size ?? 0, stepsPerEpoch, epochs: settings.epochs, startEpoch, decodeImagesPerSecond: cx.decodeRate });
-
-  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name);
-  const progressEvery = opts.progressIntervalMs ?? 250;
-  const cancel = async (epoch: number): Promise<TrainEvent> => {
-    run.status = 'cancelled';
-    await writeRunJson(paths.runDir, run);
-    const ev: TrainEvent = { type: 'cancelled', epoch, checkpoints: { last: run.checkpoints.last ? paths.last : null, runJson: paths.runJson } };
-    emit(ev);
-    return ev;
-  };
+  emit({ type: 'start', runDir: paths.runDir, device: p.device, classes: p.classes, trainSamples: train.size, valSamples: val?.size ?? 0, stepsPerEpoch, epochs: settings.epochs, startEpoch, decodeImagesPerSecond: cx.decodeRate });
   let stepSecondsAvg = 0;
   let stoppedEarly = false;
   let lastEpoch = startEpoch - 1;
-
   for (let epoch = startEpoch; epoch <= settings.epochs; epoch++) {
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let pausedMs = 0;
-    let lr = 0;
-    let lastProgress = 0;
-    const t0 = performance.now();
-    for await (const b of train.epoch(epoch)) {
-      const g = await control.gate(() => emit({ type: 'paused' }), () => emit({ type: 'resumed' }));
-      pausedMs += g.pausedMs;
-      if (g.stop) return cancel(epoch);
-      const globalStep = (epoch - 1) * stepsPerEpoch + b.step;
-      lr = learningRate(settings.schedule, settings.lr, globalStep, span);
-      const r = await runner.run(b.images, [b.size, C, H, W], b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
-      if (!Number.isFinite(r.loss)) {
-        throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
-      }
-      lossSum += r.loss * b.size;
-      correct += countCorrect(r.logits, b.labels, classes.length);
-      seen += b.size;
-      const now = performance.now();
-      const elapsed = (now - t0 - pausedMs) / 1000;
-      if (now - lastProgress >= progressEvery || b.step === stepsPerEpoch - 1) {
-        lastProgress = now;
-        const perStep = elapsed / (b.step + 1);
-        const remainingSteps = (settings.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b.step - 1);
-        emit({ type: 'progress', epoch, step: b.step + 1, stepsPerEpoch, loss: r.loss, lr, imagesPerSecond: seen / Math.max(elapsed, 1e-9), etaSeconds: remainingSteps * (stepSecondsAvg || perStep) });
-      }
-    }
-    const seconds = (performance.now() - t0 - pausedMs) / 1000;
-    stepSecondsAvg = seconds / stepsPerEpoch;
-    if (control.cancelled) return cancel(epoch);
-
-    // Validation (reads the weights on the host: refresh them when they live on the GPU).
-    await syncRunnerToHost(runner);
-    const e0 = performance.now();
-    let metrics: EvalMetrics | null = null;
-    if (val && evalSessions) metrics = await evaluateSplit(evalSessions, lookup, shapes, val, classes, opts.maxMisclassified ?? 1000);
-    const evalSeconds = (performance.now() - e0) / 1000;
-    const valAcc = metrics ? metrics.accuracy : null;
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: lossSum / seen,
-      trainAccuracy: correct / seen,
-      valLoss: metrics?.loss ?? null,
-      valAccuracy: valAcc,
-      lr,
-      seconds,
-      imagesPerSecond: seen / seconds,
-      evalSeconds,
-    };
-    // Best by validation accuracy; without a validation split, the latest epoch is the best.
-    const isBest = bestEpoch === 0 || valAcc === null || (bestAcc !== null && valAcc > bestAcc);
-    if (isBest) {
-      bestEpoch = epoch;
-      bestAcc = valAcc;
-      sinceBest = 0;
-    } else {
-      sinceBest++;
-    }
-    const ckpt: Checkpoint = {
-      epoch,
-      step: runner.step,
-      seed: settings.seed,
-      rng: { kind: 'seeded-per-epoch', seed: settings.seed, nextEpoch: epoch + 1 },
-      bestEpoch,
-      bestValAccuracy: bestAcc,
-      epochsWithoutImprovement: sinceBest,
-      optimizer: settings.optimizer,
-      weights: new Map(stepWeights(runner)),
-      running: new Map(stepRunning(runner)),
-      optimizerState: new Map(stepGraphState(runner)),
-    };
-    if (isBest) {
-      await writeCheckpoint(paths.best, ckpt, shapes);
-      const all = new Map([...ckpt.weights, ...ckpt.running]);
-      const notes = await writeInferenceModel(paths.model, doc, all, classes, pre, project.name);
-      for (const n of notes) log(n, 'warn');
-      run.checkpoints.best = 'best.ckpt';
-      run.checkpoints.model = 'model.onnx';
-      run.best = { epoch, valAccuracy: valAcc };
-      run.evaluation = metrics;
-    }
-    await writeCheckpoint(paths.last, ckpt, shapes);
-    run.checkpoints.last = 'last.ckpt';
-    run.history.push(record);
-    await writeRunJson(paths.runDir, run);
-    emit({ type: 'epoch', epochs: settings.epochs, best: isBest, ...record });
-    if (isBest) emit({ type: 'checkpoint', kind: 'best', path: paths.best, epoch });
-    emit({ type: 'checkpoint', kind: 'last', path: paths.last, epoch });
+    const steps = await trainEpoch(e, epoch, stepSecondsAvg);
+    if (!steps || control.cancelled) return cancelRun(e, run, epoch);
+    stepSecondsAvg = steps.seconds / stepsPerEpoch;
+    best = await finishEpoch(e, run, pre, val, epoch, steps, best);
     lastEpoch = epoch;
-    if (settings.patience > 0 && sinceBest >= settings.patience && epoch < settings.epochs) {
-      log(`early stopping: validation accuracy has not improved for ${sinceBest} epochs (best ${((bestAcc ?? 0) * 100).toFixed(2)}% at epoch ${bestEpoch})`);
+    if (settings.patience > 0 && best.since >= settings.patience && epoch < settings.epochs) {
+      log(`early stopping: validation accuracy has not improved for ${best.since} epochs (best ${((best.accuracy ?? 0) * 100).toFixed(2)}% at epoch ${best.epoch})`);
       stoppedEarly = true;
       break;
     }
@@ -524,8 +606,8 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     runDir: paths.runDir,
     epochs: lastEpoch,
     stoppedEarly,
-    bestEpoch,
-    bestValAccuracy: bestAcc,
+    bestEpoch: best.epoch,
+    bestValAccuracy: best.accuracy,
     checkpoints: { last: paths.last, best: paths.best, model: run.checkpoints.model ? paths.model : null, runJson: paths.runJson },
     corrupt: [...data.corrupt],
   };

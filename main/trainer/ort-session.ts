@@ -12,6 +12,7 @@ import { optimizerScalars, type OptimizerConfig } from '../../core/train/optim/i
 import { readConfig } from '../config';
 import { providerConfig } from '../providers/layout';
 import { forCpuSession } from './nchwc-block';
+import { PlainStepSession, toStepSession, type StepSession } from './step-session';
 
 export type Device = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
 
@@ -97,13 +98,16 @@ export class TrainStepRunner {
   /** Extra inputs fed unchanged every step (frozen weights). */
   readonly constants = new Map<string, Float32Array>();
   step = 0;
+  /** What runs the step (step-session.ts); a bare onnxruntime session is run as a plain one. */
+  readonly session: StepSession;
 
   constructor(
     readonly graph: TrainStepGraph,
-    readonly session: ort.InferenceSession,
+    session: StepSession | ort.InferenceSession,
     readonly optimizer: OptimizerConfig,
     initial: ReadonlyMap<string, Float32Array>,
   ) {
+    this.session = toStepSession(session);
     for (const w of graph.weights) this.weights.set(w.name, need(initial, w.name, w.shape));
     for (const s of graph.runningState) this.state.set(s.name, need(initial, s.name, s.shape));
     for (const s of graph.optimizerState) this.state.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
@@ -115,7 +119,7 @@ export class TrainStepRunner {
   }
 
   static async create(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, cfg: SessionConfig = {}): Promise<TrainStepRunner> {
-    return TrainStepRunner.over(graph, await createSession(graph.model, cfg), optimizer, initial);
+    return TrainStepRunner.over(graph, new PlainStepSession(await createSession(graph.model, cfg)), optimizer, initial);
   }
 
   /**
@@ -123,13 +127,18 @@ export class TrainStepRunner {
    * session is released first: a sharded session's worker threads would otherwise keep the
    * process alive after the error.
    */
-  static async over(graph: TrainStepGraph, session: ort.InferenceSession, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>): Promise<TrainStepRunner> {
+  static async over(graph: TrainStepGraph, session: StepSession, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>): Promise<TrainStepRunner> {
     try {
       return new TrainStepRunner(graph, session, optimizer, initial);
     } catch (e) {
       await session.release().catch(() => undefined);
       throw e;
     }
+  }
+
+  /** Refreshes the host maps (weights, state) when the session keeps them elsewhere (the GPU). */
+  syncToHost(): Promise<void> {
+    return this.session.syncToHost(this);
   }
 
   async run(images: Float32Array, imageDims: readonly number[], labels: BigInt64Array, lr: number, extra: Record<string, ort.Tensor> = {}): Promise<StepResult> {

@@ -10,7 +10,7 @@
  * and the gain is within the machine's noise; the point is discrete GPUs, where each step would
  * otherwise move weights and optimizer state over PCIe both ways and wait for the readback.
  *
- * It stands in for the InferenceSession of a TrainStepRunner: `run` swaps the host tensors the runner
+ * A StepSession (step-session.ts): `run` swaps the host tensors the runner
  * feeds for the GPU-resident ones, and returns the fed host tensors in place of the updated
  * outputs, so the runner's host maps go stale until `syncToHost` refreshes them. Whoever reads
  * runner.weights / runner.state between steps (validation, checkpoints) calls syncToHost first.
@@ -25,6 +25,7 @@ import type { OptimizerConfig } from '../../core/train/optim/index';
 import { TrainStepRunner, type Device } from './ort-session';
 import type { DataParallelStep } from '../../core/train/data-parallel';
 import { ShardedSession } from './sharded-session';
+import type { HostTensors, StepFeeds, StepOutputs, StepSession } from './step-session';
 
 interface Carried {
   input: string;
@@ -54,7 +55,8 @@ function downloadModel(carried: readonly Carried[]): Uint8Array {
   return encodeModel({ irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'cnn-studio', producerVersion: 'resident', graph: g.build(), metadata: {} });
 }
 
-export class ResidentSession {
+export class ResidentSession implements StepSession {
+  readonly kind = 'resident';
   /** input name -> the GPU tensor the next step is fed */
   private readonly onDevice = new Map<string, ort.Tensor>();
 
@@ -73,12 +75,7 @@ export class ResidentSession {
     return new ResidentSession(session, download, carried);
   }
 
-  /** The InferenceSession a TrainStepRunner is built on. */
-  asSession(): ort.InferenceSession {
-    return this as unknown as ort.InferenceSession;
-  }
-
-  async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  async run(feeds: StepFeeds): Promise<StepOutputs> {
     const f = { ...feeds };
     for (const c of this.carried) {
       const t = this.onDevice.get(c.input);
@@ -97,7 +94,7 @@ export class ResidentSession {
   }
 
   /** Copies the GPU-resident values into the runner's host maps. */
-  async syncToHost(runner: TrainStepRunner): Promise<void> {
+  async syncToHost(runner: HostTensors): Promise<void> {
     if (this.onDevice.size === 0) return;
     const feeds: Record<string, ort.Tensor> = {};
     for (const c of this.carried) feeds[c.input] = this.onDevice.get(c.input)!;
@@ -123,9 +120,8 @@ export class ResidentSession {
 }
 
 /** Before reading runner.weights / runner.state: refresh them when the runner keeps them on the GPU. */
-export async function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
-  const s: unknown = runner.session;
-  if (s instanceof ResidentSession) await s.syncToHost(runner);
+export function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
+  return runner.syncToHost();
 }
 
 /**
@@ -133,16 +129,20 @@ export async function syncRunnerToHost(runner: TrainStepRunner): Promise<void> {
  * step given a data-parallel plan runs as shards (ShardedSession).
  * CNN_STUDIO_WEBGPU_RESIDENT=0 feeds them from the host every step instead (to compare on a real GPU).
  */
+/** Whether WebGPU runs keep their tensors on the GPU (CNN_STUDIO_WEBGPU_RESIDENT=0: no). */
+export function residentOnWebgpu(): boolean {
+  return readConfig().webgpuResident;
+}
+
 export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number, dataParallel: DataParallelStep | null = null): Promise<TrainStepRunner> {
   // CPU, small model: the batch split into shards on one thread each (data-parallel-choice.ts).
-  if (device === 'cpu' && dataParallel) return TrainStepRunner.over(graph, (await ShardedSession.create(graph, dataParallel)).asSession(), optimizer, initial);
-  if (device !== 'webgpu' || !readConfig().webgpuResident) return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
-  return TrainStepRunner.over(graph, (await ResidentSession.create(graph, threads)).asSession(), optimizer, initial);
+  if (device === 'cpu' && dataParallel) return TrainStepRunner.over(graph, await ShardedSession.create(graph, dataParallel), optimizer, initial);
+  if (device !== 'webgpu' || !residentOnWebgpu()) return TrainStepRunner.create(graph, optimizer, initial, { device, threads });
+  return TrainStepRunner.over(graph, await ResidentSession.create(graph, threads), optimizer, initial);
 }
 
 /** A runner on the same session with fresh weights and optimizer state (after a self-test step). */
 export function freshRunner(used: TrainStepRunner, initial: ReadonlyMap<string, Float32Array>): TrainStepRunner {
-  const s: unknown = used.session;
-  if (s instanceof ResidentSession) s.reset();
+  used.session.reset();
   return new TrainStepRunner(used.graph, used.session, used.optimizer, initial);
 }

@@ -2,13 +2,13 @@
  * Data-parallel train step on the CPU (core/train/data-parallel.ts): the batch is cut into shards,
  * shard 0 runs here and every other shard on a helper thread (shard-worker.ts), each on a
  * single-threaded session; then an update session sums the weighted gradients and applies the
- * optimizer. It stands in for the InferenceSession of a TrainStepRunner, taking the same feeds and
- * returning the same outputs as the unsplit step graph, so the trainer, checkpoints and resume do
+ * optimizer. A StepSession (step-session.ts): it takes the same feeds and returns the same outputs
+ * as the unsplit step graph, so the trainer, checkpoints and resume do
  * not know the difference.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../../core/onnx/proto';
 import type { DataParallelStep, ShardGradientGraph } from '../../core/train/data-parallel';
@@ -16,7 +16,9 @@ import type { TrainStepGraph } from '../../core/train/build-train-step';
 import { readConfig } from '../config';
 import { createSession } from './ort-session';
 import { forCpuSession } from './nchwc-block';
-import { CONTROL, shardWorkerMain, type SharedSlot, type ShardWorkerData } from './shard-worker';
+import { CONTROL, type SharedSlot, type ShardWorkerData, type ShardWorkerMessage } from './shard-protocol';
+import { startShardWorker } from './shard-worker-script';
+import type { StepOutputs, StepSession } from './step-session';
 
 type Feeds = Record<string, ort.Tensor>;
 type Dtype = 'float32' | 'int64';
@@ -26,7 +28,7 @@ interface InputSpec {
   dims: number[];
 }
 
-/** onnxruntime-node's entry file, for the helper thread (which runs from source and has no bundle). */
+/** onnxruntime-node's entry file, for the helper thread (whose bundle may sit outside the project's node_modules). */
 function ortEntry(): string {
   const req = typeof require === 'function' ? require : createRequire(path.join(process.cwd(), 'noop.js'));
   return req.resolve('onnxruntime-node');
@@ -108,7 +110,8 @@ function layout(shard: ShardGradientGraph, weights: readonly string[], numClasse
   return { inputs, outputs, gradients, bytes: Math.ceil(offset / 8) * 8 };
 }
 
-export class ShardedSession {
+export class ShardedSession implements StepSession {
+  readonly kind = 'sharded';
   private seq = 0;
   private readonly flatParams: Float32Array;
   private readonly flatState: Float32Array[];
@@ -150,11 +153,7 @@ export class ShardedSession {
     return new ShardedSession(step, plan, sessions[0]!, feedParts(plan.shards[0]!, step, 0), sessions[1]!, helpers);
   }
 
-  asSession(): ort.InferenceSession {
-    return this as unknown as ort.InferenceSession;
-  }
-
-  async run(feeds: Feeds): Promise<Record<string, ort.Tensor>> {
+  async run(feeds: Feeds): Promise<StepOutputs> {
     const seq = ++this.seq;
     for (const h of this.helpers) {
       for (const p of h.parts) {
@@ -221,6 +220,14 @@ export class ShardedSession {
     return new ort.Tensor('float32', flat.subarray(s.offset, s.offset + s.length), shape);
   }
 
+  async syncToHost(): Promise<void> {
+    // The updated tensors are outputs of the update session, read on the host: nothing to copy.
+  }
+
+  reset(): void {
+    // Every step is fed the runner's host values: nothing is held between steps.
+  }
+
   async release(): Promise<void> {
     for (const h of this.helpers) {
       Atomics.store(h.ctrl, CONTROL.request, -1);
@@ -230,7 +237,7 @@ export class ShardedSession {
       // The worker releases its session and says so; terminate is the fallback for a stuck one.
       const timer = setTimeout(() => void h.worker.terminate().then(() => resolve()), 5000);
       h.worker.once('exit', () => { clearTimeout(timer); resolve(); });
-      h.worker.once('message', (m: { stopped?: boolean }) => { if (m.stopped) void h.worker.terminate(); });
+      h.worker.once('message', (m: ShardWorkerMessage) => { if (m.stopped) void h.worker.terminate(); });
     })));
     await this.local.release();
     await this.update.release();
@@ -241,7 +248,7 @@ async function startHelper(shard: ShardGradientGraph, step: TrainStepGraph, size
   const lay = layout(shard, step.weights.map((w) => w.name), step.numClasses, parts, dimsOf);
   const buffer = new SharedArrayBuffer(lay.bytes);
   const data: ShardWorkerData = { ortPath: ortEntry(), model: encodeModel(await forCpuSession(shard.model)), spinning, buffer, inputs: lay.inputs, outputs: lay.outputs };
-  const worker = new Worker(`(${shardWorkerMain.toString()})()`, { eval: true, workerData: data });
+  const worker = startShardWorker(data);
   const view = (s: SharedSlot): Float32Array | BigInt64Array => (s.dtype === 'int64' ? new BigInt64Array(buffer, s.offset, elements(s.dims)) : new Float32Array(buffer, s.offset, elements(s.dims)));
   const h: Helper = {
     worker,
@@ -257,7 +264,7 @@ async function startHelper(shard: ShardGradientGraph, step: TrainStepGraph, size
     exited: false,
   };
   await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: { ready?: boolean; error?: string; fatal?: boolean }) => {
+    worker.on('message', (m: ShardWorkerMessage) => {
       if (m.error) h.error = m.error;
       if (m.ready) resolve();
       if (m.fatal) reject(new Error(`a data-parallel shard could not start: ${m.error}`));

@@ -41,7 +41,7 @@ describe.each(FIXTURE_MODELS)('%s', (model) => {
       const plan = planDataParallel(src, opts, step, shards);
       if ('reason' in plan) throw new Error(plan.reason);
       const session = await ShardedSession.create(step, plan);
-      const runner = new TrainStepRunner(step, session.asSession(), cfg, fx.params());
+      const runner = new TrainStepRunner(step, session, cfg, fx.params());
       const losses: number[] = [];
       for (let i = 0; i < o.steps; i++) losses.push((await runner.run(images, m.input.shape, labels, o.config.lr)).loss);
       report.push(`${model} ${name} ${plan.sizes.join('/')}: ${expectStepsLikePyTorch(fx, name, losses, runner.weights)}`);

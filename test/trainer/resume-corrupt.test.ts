@@ -40,6 +40,7 @@ beforeAll(async () => {
   await Promise.all([
     build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(bundleDir, 'cli.cjs') }),
     build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: path.join(bundleDir, 'train-worker.cjs') }),
+    build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: path.join(bundleDir, 'shard-worker.cjs') }),
   ]);
   cli = path.join(bundleDir, 'cli.cjs');
   const dir = await tmpDir();

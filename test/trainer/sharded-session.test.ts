@@ -48,7 +48,7 @@ describe('ShardedSession', () => {
     expect(s.plan.sizes.reduce((a, b) => a + b, 0)).toBe(batch);
     const whole = await TrainStepRunner.create(s.step, OPT, s.initial);
     const session = await ShardedSession.create(s.step, s.plan);
-    const split = new TrainStepRunner(s.step, session.asSession(), OPT, s.initial);
+    const split = new TrainStepRunner(s.step, session, OPT, s.initial);
     for (let i = 0; i < 3; i++) {
       const masks = drawMasks(s.masks, 1, 0, i);
       // Masks that zero whole rows of one shard but not the other would expose a wrong split.
@@ -66,7 +66,7 @@ describe('ShardedSession', () => {
   it('a helper thread that dies fails the step with the reason instead of waiting', async () => {
     const s = setup(8, 2);
     const session = await ShardedSession.create(s.step, s.plan);
-    const runner = new TrainStepRunner(s.step, session.asSession(), OPT, s.initial);
+    const runner = new TrainStepRunner(s.step, session, OPT, s.initial);
     await runner.run(s.images, [8, 1, 8, 8], s.labels, 0.05, drawMasks(s.masks, 1, 0, 0));
     const helper = (session as unknown as { helpers: { worker: Worker }[] }).helpers[0]!.worker;
     await helper.terminate();
