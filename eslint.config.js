@@ -1,11 +1,12 @@
 // ESLint flat config: typescript-eslint's recommended rules everywhere, React's hook rules in the
 // renderer. Formatting is Prettier's job (.prettierrc.json); nothing here overlaps with it.
+import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'screenshots/', '.cache/', 'renderer/public/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
