@@ -247,7 +247,7 @@ def fit(img, height, width, policy):
         scale = max(width / iw, height / ih)
         rw = max(width, round(iw * scale))
         rh = max(height, round(ih * scale))
-        # libvips centres the window rounding half up: (37 - 28) / 2 -> 5, not 4.
+        # libvips centres the window, rounding half up: (37 - 28) / 2 -> 5
         left, top = (rw - width + 1) // 2, (rh - height + 1) // 2
         img = img.resize((rw, rh), Image.LANCZOS)
         return img.crop((left, top, left + width, top + height))
