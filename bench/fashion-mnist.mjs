@@ -13,7 +13,7 @@
 // Usage: node bench/fashion-mnist.mjs [--work DIR] [--threads 2] [--quick] [--no-default] [--no-torch] [--timing N]
 //   --quick: 6000 train / 1000 test images, 2 + 3 epochs (a smoke run, not the benchmark).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

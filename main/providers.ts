@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { EXECUTION_PROVIDERS, type ExecutionProviderInfo, type ExecutionProviderName } from '../core/api';
 import { encodeModel } from '../core/onnx/proto';
 import { GraphBuilder } from '../core/onnx/builder';

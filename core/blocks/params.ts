@@ -2,7 +2,7 @@
  * Parameter declarations: one spec per parameter drives defaults, validation (project files and
  * the analysis) and the inspector form (label, bounds, options).
  */
-import type { ParamValue, Params } from '../graph/types';
+import type { Params } from '../graph/types';
 
 interface Common {
   label: string;

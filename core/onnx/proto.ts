@@ -15,7 +15,6 @@ import {
   decodeTensor,
   dtypeFromCode,
   encodeTensor,
-  type ExternalDataRef,
   type ExternalDataResolver,
   type TensorDecodeContext,
 } from './tensor-codec';

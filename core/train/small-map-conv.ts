@@ -19,7 +19,7 @@
  * and the weight gradient comes back through the same ops (the transposed selection sums, per
  * tap, the entries of dWd that share it). Used when P <= K and P*Q <= 2K (Wd at most twice w).
  */
-import type { Graph, Node, Tensor } from '../onnx/ir';
+import type { Graph, Node } from '../onnx/ir';
 import { attrInt, spatialParams } from './attrs';
 import { rewriteNames } from './rewrite-names';
 import type { ShapeInfo } from './shape-infer';

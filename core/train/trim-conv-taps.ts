@@ -14,7 +14,7 @@
  * selection (a 0/1 matrix product, see below) gives the dead taps' weight gradient exact zeros, which is what PyTorch gets for
  * them (sums of products with padding zeros). Only convs whose new pads stay >= 0 are rewritten.
  */
-import type { Graph, Node, Tensor } from '../onnx/ir';
+import type { Graph, Node } from '../onnx/ir';
 import { spatialParams } from './attrs';
 import { rewriteNames } from './rewrite-names';
 import type { ShapeInfo } from './shape-infer';

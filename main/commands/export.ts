@@ -58,13 +58,10 @@ async function runFolderSource(dir: string): Promise<ExportSource> {
 }
 
 async function exportSource(arg: string): Promise<ExportSource> {
-  let isDir = false;
-  try {
-    isDir = (await fs.stat(arg)).isDirectory();
-  } catch {
+  const stat = await fs.stat(arg).catch(() => {
     throw new CliError(`${arg}: no such file or folder`);
-  }
-  if (isDir) return runFolderSource(arg);
+  });
+  if (stat.isDirectory()) return runFolderSource(arg);
   const project = await readProject(arg);
   return { projectFile: arg, project, checkpoint: projectCheckpointPath(arg, project), deploy: deploySettings(project) };
 }

@@ -5,7 +5,6 @@ import { trainingMemory, type OptimizerKind } from '../../core/graph/memory';
 import { parseProject } from '../../core/graph/project';
 import { modelReport, type ModelReport } from '../../core/graph/report';
 import type { Totals } from '../../core/graph/analyze';
-import { plainFsError } from '../fs/user-paths';
 import { CliError, type CliIO } from './io';
 import { onnxInfoSource } from '../onnx/info-source';
 import { MAX_MODEL_BYTES } from '../onnx/load-model';

@@ -16,7 +16,7 @@ import { TRAIN_FLAG_HELP } from './train-help';
 import { TrainError } from '../trainer/run-folder';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { ENV_NAMES, readConfig } from '../config';
-import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type OptimizerChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
+import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type DeviceChoice, type ProjectJson, type TrainEvent, type TrainSettings } from '../trainer/types';
 import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
 import { addCacheDirOption, cacheDirFlag, type CacheDirFlags } from './cache-flag';

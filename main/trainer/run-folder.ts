@@ -85,13 +85,13 @@ export async function readRunJson(runDir: string): Promise<RunJson> {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${runDir} is not a run folder (no run.json)` : `cannot read ${file}: ${plainFsError(e)}`);
+    throw new Error(code === 'ENOENT' ? `${runDir} is not a run folder (no run.json)` : `cannot read ${file}: ${plainFsError(e)}`, { cause: e });
   }
   let run: RunJson;
   try {
     run = JSON.parse(stripBom(text)) as RunJson;
   } catch (e) {
-    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   if (run.format !== RUN_FORMAT) throw new Error(`${file} is not a CNN Studio run file (format "${String(run.format)}")`);
   return run;

@@ -68,7 +68,7 @@ async function serve(ort: Ort, session: OrtModule.InferenceSession, d: ShardWork
 }
 
 async function main(d: ShardWorkerData): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the main thread passes the onnxruntime-node path it resolved; this CJS bundle must load that same copy
   const ort = require(d.ortPath) as Ort;
   const session = await ort.InferenceSession.create(d.model, {
     executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1,

@@ -3,7 +3,7 @@
  * this table, so the overlay can never list a shortcut that does not work.
  */
 import * as cmd from '../state/commands';
-import { newDocument, openDialog, save, saveAs } from '../state/files';
+import { openDialog, save, saveAs } from '../state/files';
 import { useUi } from '../state/ui';
 
 export interface Shortcut {

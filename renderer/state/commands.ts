@@ -76,7 +76,9 @@ export function addFromPalette(type: string, at: Position | null, fallback: Posi
   const selected = topLevel(s.selection);
   const anchor = selected.length === 1 ? s.doc.nodes.find((n) => n.id === selected[0]) : undefined;
   const wired = !at && anchor !== undefined && anchor.type !== 'output' && getBlock(type) !== undefined && type !== 'input';
-  let { doc, id } = addBlock(s.doc, type, at ?? fallback, params);
+  const added = addBlock(s.doc, type, at ?? fallback, params);
+  const id = added.id;
+  let doc = added.doc;
   if (wired) doc = chainAfter(doc, anchor.id, id, type !== 'output');
   commitWithRoom(doc, { place: wired ? [id] : [] });
   s.select([id]);

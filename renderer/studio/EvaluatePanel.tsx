@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { EvalView, RunView } from '../../core/api';
 import { plural } from '../../core/text/plural';
 import { currentRunView, isRunLive, useStudio } from '../state/studio';
@@ -35,10 +35,13 @@ export function EvaluatePanel() {
   };
   const shown = ev && run && ev.runId === run.id ? ev : null;
   const autoLoad = keptOnOpen(run) && !shown;
+  // Once per run (and when a live run finishes): an effect event sees the latest `evaluate` without
+  // re-running the effect each render (`evaluate` is a fresh closure every time).
+  const loadKept = useEffectEvent(() => evaluate(true));
+  const runId = run?.id;
   useEffect(() => {
-    if (autoLoad) evaluate(true);
-    // Once per run (and when a live run finishes): `evaluate` is a fresh closure each render.
-  }, [autoLoad, run?.id]);
+    if (autoLoad && runId !== undefined) loadKept();
+  }, [autoLoad, runId]);
   return (
     <div className="studio-panel">
       <header className="panel-head">

@@ -91,7 +91,7 @@ describe('ONNX decoder fuzz', () => {
           imported++;
         } catch (e) {
           if (!(e instanceof OnnxFormatError)) {
-            throw new Error(`${name} mutation ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+            throw new Error(`${name} mutation ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
           }
           expect(e.message.length).toBeGreaterThan(10);
           codes.set(e.code, (codes.get(e.code) ?? 0) + 1);

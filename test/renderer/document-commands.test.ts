@@ -52,9 +52,8 @@ function expectOneUndoStep(edit: () => void): { before: ModelDocument; after: Mo
 }
 
 describe('undo and redo of each document command', () => {
-  let ids: string[];
   beforeEach(() => {
-    ids = loadChain(['input', 'conv2d', 'relu', 'dense', 'output']);
+    loadChain(['input', 'conv2d', 'relu', 'dense', 'output']);
   });
 
   it('add from the palette, with a block selected: inserted after it, one step', () => {
@@ -138,7 +137,7 @@ describe('undo and redo of each document command', () => {
   });
 
   it('a fix: Insert Flatten, placed without overlaps, one step', () => {
-    ids = loadChain(['input', 'conv2d', 'dense', 'output']);
+    loadChain(['input', 'conv2d', 'dense', 'output']);
     const fix = useAnalysis.getState().byNode.get('fc')?.flatMap((d) => d.fixes).find((f) => f.label === 'Insert Flatten');
     expect(fix, 'the analysis offers Insert Flatten for a Dense fed by a Conv').toBeDefined();
     const { before } = expectOneUndoStep(() => applyFixWithRoom(fix!));
