@@ -61,7 +61,14 @@ export function onConnectEnd(_e: MouseEvent | TouchEvent, st: FinalConnectionSta
   const src = fromIsSource ? st.fromHandle : st.toHandle;
   const dst = fromIsSource ? st.toHandle : st.fromHandle;
   if (src.type === dst.type) {
-    useUi.getState().toast('error', src.type === 'source' ? 'Connect an output (bottom) to an input (top), not two outputs' : 'Connect an output (bottom) to an input (top), not two inputs');
+    useUi
+      .getState()
+      .toast(
+        'error',
+        src.type === 'source'
+          ? 'Connect an output (bottom) to an input (top), not two outputs'
+          : 'Connect an output (bottom) to an input (top), not two inputs',
+      );
     return;
   }
   const problem = connectionProblem(s.doc, { node: src.nodeId, port: portOf(src.id) }, { node: dst.nodeId, port: portOf(dst.id) });
