@@ -6,32 +6,24 @@ import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../core/graph/project';
 import type { ModelDocument } from '../../core/graph/types';
 import { runCli } from '../../main/cli';
 import { readCheckpoint } from '../../main/trainer/checkpoint';
 import { cleanup, makeDataset, tinyProject, tmpDir } from './helpers';
+import { bundleCli } from '../helpers/cli-io';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
-let bundleDir = '';
+let removeBundle: () => Promise<void> = async () => undefined;
 let cli = '';
 let data = '';
 let cache = '';
 let projectPath = '';
 
 beforeAll(async () => {
-  bundleDir = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test', `cli-${process.pid}`);
-  await fs.mkdir(bundleDir, { recursive: true });
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, external: ['onnxruntime-node', 'sharp', 'electron'], absWorkingDir: ROOT, logLevel: 'error' as const };
-  await Promise.all([
-    build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(bundleDir, 'cli.cjs') }),
-    build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: path.join(bundleDir, 'train-worker.cjs') }),
-    build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: path.join(bundleDir, 'shard-worker.cjs') }),
-  ]);
-  cli = path.join(bundleDir, 'cli.cjs');
+  ({ cli, remove: removeBundle } = await bundleCli('cli'));
   const dir = await tmpDir();
   data = await makeDataset(path.join(dir, 'data'), { perClass: 16, splitFolders: true });
   cache = path.join(dir, 'cache');
@@ -41,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await fs.rm(bundleDir, { recursive: true, force: true });
+  await removeBundle();
   await cleanup();
 });
 

@@ -8,14 +8,14 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../core/graph/project';
 import type { ModelDocument } from '../../core/graph/types';
 import { cleanup, makeDataset, tinyProject, tmpDir } from './helpers';
+import { bundleCli } from '../helpers/cli-io';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-let bundleDir = '';
+let removeBundle: () => Promise<void> = async () => undefined;
 let cli = '';
 let data = '';
 let projectPath = '';
@@ -34,15 +34,7 @@ function runCli(args: string[], ms: number): Promise<{ code: number | 'timeout';
 const trainArgs = (out: string): string[] => ['train', projectPath, '--data', data, '--out', out, '--epochs', '2', '--batch', '4', '--device', 'cpu', '--threads', '2', '--no-augment'];
 
 beforeAll(async () => {
-  bundleDir = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test', `resume-${process.pid}`);
-  await fs.mkdir(bundleDir, { recursive: true });
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, external: ['onnxruntime-node', 'sharp', 'electron'], absWorkingDir: ROOT, logLevel: 'error' as const };
-  await Promise.all([
-    build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(bundleDir, 'cli.cjs') }),
-    build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: path.join(bundleDir, 'train-worker.cjs') }),
-    build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: path.join(bundleDir, 'shard-worker.cjs') }),
-  ]);
-  cli = path.join(bundleDir, 'cli.cjs');
+  ({ cli, remove: removeBundle } = await bundleCli('resume'));
   const dir = await tmpDir();
   data = await makeDataset(path.join(dir, 'data'), { perClass: 16, splitFolders: true });
   projectPath = path.join(dir, 'tiny.json');
@@ -60,7 +52,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await fs.rm(bundleDir, { recursive: true, force: true });
+  await removeBundle();
   await cleanup();
 });
 
