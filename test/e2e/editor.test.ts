@@ -3,34 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
+import { closeDialogs, closeEditor, openEditor, screenshotPath, startServe, type EditorSession, type ServeProcess } from './harness';
 import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam, settle, typePath } from './editor-helpers';
 
+let session: EditorSession;
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+let errors: string[] = [];
 const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-home-'));
 const work = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-work-'));
-const errors: string[] = [];
 
 beforeAll(async () => {
-  // The recovery file goes to a throwaway home, never the user's.
-  process.env['CNN_STUDIO_HOME'] = home;
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(serve.openUrl);
-  await page.getByTestId('empty-hint').waitFor();
+  session = await openEditor(home);
+  ({ serve, browser, page, errors } = session);
 });
-// A test that fails with a dialog open would otherwise fail every test after it on the backdrop.
-afterEach(async () => {
-  for (let i = 0; i < 3 && (await page.locator('.modal-backdrop').count()) > 0; i++) await page.keyboard.press('Escape');
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+afterEach(() => closeDialogs(page));
+afterAll(() => closeEditor(session));
 
 /** Screenshots of the current view in both themes (the page is left in the light one). */
 async function shoot(name: string, p: Page = page): Promise<void> {

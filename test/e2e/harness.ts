@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(__dirname, '../..');
 export const screenshotDir = path.join(repoRoot, 'screenshots');
@@ -69,4 +69,38 @@ export function startServe(args: string[] = []): Promise<ServeProcess> {
 export function screenshotPath(name: string): string {
   mkdirSync(screenshotDir, { recursive: true });
   return path.join(screenshotDir, `${name}.png`);
+}
+
+/** One serve process, one browser and one page on the empty canvas, with the page's errors collected. */
+export interface EditorSession {
+  serve: ServeProcess;
+  browser: Browser;
+  page: Page;
+  errors: string[];
+}
+
+/**
+ * Starts serve mode with its studio home in `home` (recovery files and settings stay in a throwaway
+ * folder, never the user's), a browser, and a page on the empty canvas whose errors are collected.
+ */
+export async function openEditor(home: string, viewport = { width: 1440, height: 900 }): Promise<EditorSession> {
+  process.env['CNN_STUDIO_HOME'] = home;
+  const [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  const page = await browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(serve.openUrl);
+  await page.getByTestId('empty-hint').waitFor();
+  return { serve, browser, page, errors };
+}
+
+/** A test that fails with a dialog open would otherwise fail every test after it on the backdrop. */
+export async function closeDialogs(page: Page): Promise<void> {
+  for (let i = 0; i < 3 && (await page.locator('.modal-backdrop').count()) > 0; i++) await page.keyboard.press('Escape');
+}
+
+export async function closeEditor(session: EditorSession | undefined): Promise<void> {
+  await session?.browser.close();
+  await session?.serve.stop();
 }

@@ -10,33 +10,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, repoRoot, startServe, type ServeProcess } from './harness';
+import { closeDialogs, closeEditor, openEditor, repoRoot, startServe, type EditorSession } from './harness';
 import { addBlock, connect, docJson, fit, node, selectNode } from './editor-helpers';
 import { drawnBoxes, extent, overlappingPairs, settle, shot, zoomLevel } from './layout-helpers';
 
-let serve: ServeProcess;
+let session: EditorSession;
 let browser: Browser;
 let page: Page;
+let errors: string[] = [];
 const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-home-'));
 const work = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-layout-'));
-const errors: string[] = [];
 
 beforeAll(async () => {
-  process.env['CNN_STUDIO_HOME'] = home;
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(serve.openUrl);
-  await page.getByTestId('empty-hint').waitFor();
+  session = await openEditor(home);
+  ({ browser, page, errors } = session);
 });
-afterEach(async () => {
-  for (let i = 0; i < 3 && (await page.locator('.modal-backdrop').count()) > 0; i++) await page.keyboard.press('Escape');
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+afterEach(() => closeDialogs(page));
+afterAll(() => closeEditor(session));
 
 /** New > a template with this input size, as a person fills the gallery card. */
 async function openTemplate(p: Page, id: string, label: string, input: string): Promise<void> {
