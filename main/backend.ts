@@ -28,7 +28,7 @@ import { stripBom } from '../core/json-text';
 import type { Project } from '../core/graph/project';
 import { resolveUserPath } from './fs/user-path';
 import { atomicWrite } from './fs/atomic-write';
-import { FileReadError, readRegularFile } from './fs/read-regular-file';
+import { FileReadError, MAX_PROJECT_BYTES, readRegularFile } from './fs/read-regular-file';
 import { plainFsError } from './fs/user-paths';
 import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
@@ -78,8 +78,6 @@ export interface BackendOptions {
 /** A folder listing stops here: the browser shows it, and a huge folder must not stall the UI. */
 const MAX_DIR_ENTRIES = 5000;
 
-/** Largest project file we read: a project holds a graph, not weights. */
-const MAX_PROJECT_BYTES = 64 * 1024 * 1024;
 
 export class Backend implements StudioApi {
   readonly events = new EventHub();

@@ -1,12 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { plainFsError } from '../../core/fs-error-text';
 
-/**
- * Writes `data` to `target` so that a reader (or a crash) sees either the old file or the whole
- * new one, never a torn write: write a temp file in the same folder, fsync it, rename over the
- * target (atomic on one filesystem), then fsync the folder so the rename itself is durable.
- */
 /**
  * A failed write, named in a sentence: "<file>: cannot write: the disk is full (no space left on
  * device)" instead of Node's "ENOSPC: no space left on device, write". `code` keeps the system
@@ -19,21 +15,25 @@ export class WriteFailure extends Error {
   }
 }
 
+/** Where a failed write needs other words than any file error (core/fs-error-text.ts has the rest). */
+const WRITE_WORDS: Record<string, string> = {
+  ENOSPC: 'the disk is full (no space left on device)',
+  EFBIG: 'the file is larger than this file system allows',
+  ENOENT: 'the folder does not exist',
+  EIO: 'the disk reported an input/output error',
+};
+
 /** What a write error means for a person, from its system code. */
 export function writeProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOSPC': return 'the disk is full (no space left on device)';
-    case 'EDQUOT': return 'the disk quota is used up';
-    case 'EFBIG': return 'the file is larger than this file system allows';
-    case 'EROFS': return 'the file system is read-only';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'ENOENT': return 'the folder does not exist';
-    case 'EIO': return 'the disk reported an input/output error';
-    default: return e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e);
-  }
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return (typeof code === 'string' ? WRITE_WORDS[code] : undefined) ?? plainFsError(e);
 }
 
+/**
+ * Writes `data` to `target` so that a reader (or a crash) sees either the old file or the whole
+ * new one, never a torn write: write a temp file in the same folder, fsync it, rename over the
+ * target (atomic on one filesystem), then fsync the folder so the rename itself is durable.
+ */
 export async function atomicWrite(target: string, data: string | Uint8Array): Promise<number> {
   try {
     return await writeThenRename(target, data);

@@ -19,6 +19,9 @@ export class FileReadError extends Error {
   }
 }
 
+/** Largest project (or recovery) file read: a project holds a graph, not weights. */
+export const MAX_PROJECT_BYTES = 64 * 1024 * 1024;
+
 /** Windows has no O_NONBLOCK (and no FIFOs that block open): 0 there. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 

@@ -6,7 +6,7 @@
 import { existsSync, promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { plainFsError } from '../../core/fs-error-text';
-import { FileReadError, readRegularFile } from './read-regular-file';
+import { FileReadError, MAX_PROJECT_BYTES, readRegularFile } from './read-regular-file';
 
 /** A path that cannot be used as given; `message` names it and says what to do. */
 export class UserPathError extends Error {
@@ -15,8 +15,6 @@ export class UserPathError extends Error {
 
 export { plainFsError };
 
-/** Largest project file read: a project holds a graph, not weights. */
-const MAX_PROJECT_FILE_BYTES = 64 * 1024 * 1024;
 
 async function statOrNull(p: string): Promise<Stats | null> {
   try {
@@ -55,7 +53,7 @@ export async function readProjectText(file: string): Promise<string> {
   }
   try {
     // Regular files only, read no further than a project can be (a FIFO or device never blocks).
-    return (await readRegularFile(file, { limit: MAX_PROJECT_FILE_BYTES, what: 'a project file' })).toString('utf8');
+    return (await readRegularFile(file, { limit: MAX_PROJECT_BYTES, what: 'a project file' })).toString('utf8');
   } catch (e) {
     if (e instanceof FileReadError) throw new UserPathError(e.message);
     throw new UserPathError(`${file}: cannot read the project (${plainFsError(e)})`);
