@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { serializeProject } from '../../core/graph/project';
 import type { ModelDocument } from '../../core/graph/types';
 import { launchBrowser, repoRoot, startServe, type ServeProcess } from './harness';
-import { makeDataset, tinyProject } from '../trainer/helpers';
+import { makeDataset, tinyProject } from '../helpers/trainer-fixtures';
 
 const SHOTS = '/tmp/shots-ux-cli';
 const RUN_ID = 'tiny-run';

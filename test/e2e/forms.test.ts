@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../trainer/helpers';
+import { makeDataset } from '../helpers/trainer-fixtures';
 import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
 
 let serve: ServeProcess;

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, repoRoot, startServe, type ServeProcess } from './harness';
 import { node } from './editor-helpers';
-import { makeDataset } from '../trainer/helpers';
+import { makeDataset } from '../helpers/trainer-fixtures';
 
 const SHOTS = '/tmp/shots-tests24';
 let serve: ServeProcess | null = null;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../trainer/helpers';
+import { makeDataset } from '../helpers/trainer-fixtures';
 
 let serve: ServeProcess;
 let browser: Browser;

@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../trainer/helpers';
+import { makeDataset } from '../helpers/trainer-fixtures';
 import { checkpointLogits, logitsAgree } from '../helpers/checkpoint-logits';
 
 let serve: ServeProcess;

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { OnnxFormatError } from '../../../core/onnx/errors';
 import { onnxProto } from '../../../core/onnx/proto-module';
 import { loadOnnxModel } from '../../../main/onnx/load-model';
-import { loadFixture, maxAbsDiff } from '../../onnx/fixture-data';
+import { loadFixture, maxAbsDiff } from '../../helpers/fixture-onnx';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cnn-onnx-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
