@@ -3,17 +3,15 @@
  * APT's sources (deb822 and one-line formats), never from a host written into the repository.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../helpers/temp-dir';
 
 const SCRIPT = path.resolve(__dirname, '../../.ci/debian-mirror');
-const roots: string[] = [];
 
 function aptRoot(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'apt-'));
-  roots.push(root);
+  const root = testTempDir('apt-');
   mkdirSync(path.join(root, 'sources.list.d'));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
   return root;
@@ -23,10 +21,6 @@ function mirror(root: string, suite = 'bookworm'): { code: number | null; out: s
   const r = spawnSync('bash', [SCRIPT, suite, root], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout.replace(/\n$/, '') };
 }
-
-afterEach(() => {
-  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
-});
 
 describe('.ci/debian-mirror', () => {
   it('takes the URI and keyring of the deb822 paragraph whose suites include bookworm, not the security one', () => {

@@ -79,14 +79,18 @@ export interface EditorSession {
   errors: string[];
 }
 
+/** The page's size and locale (a suite that reads numbers as typed pins the locale). */
+export type PageOptions = NonNullable<Parameters<Browser['newPage']>[0]>;
+
 /**
  * Starts serve mode with its studio home in `home` (recovery files and settings stay in a throwaway
- * folder, never the user's), a browser, and a page on the empty canvas whose errors are collected.
+ * folder, never the user's), a browser, and a page on the empty canvas whose errors (uncaught
+ * exceptions and console errors) are collected.
  */
-export async function openEditor(home: string, viewport = { width: 1440, height: 900 }): Promise<EditorSession> {
+export async function openEditor(home: string, pageOptions: PageOptions = { viewport: { width: 1440, height: 900 } }): Promise<EditorSession> {
   process.env['CNN_STUDIO_HOME'] = home;
   const [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  const page = await browser.newPage({ viewport });
+  const page = await browser.newPage(pageOptions);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -103,4 +107,5 @@ export async function closeDialogs(page: Page): Promise<void> {
 export async function closeEditor(session: EditorSession | undefined): Promise<void> {
   await session?.browser.close();
   await session?.serve.stop();
+  delete process.env['CNN_STUDIO_HOME'];
 }

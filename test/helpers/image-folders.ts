@@ -1,13 +1,8 @@
-/** Small image folders for the data tests, written with sharp into a temp dir. */
+/** Small image folders for the data tests, written with sharp (into a folder from temp-dir.ts). */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { deflateSync } from 'node:zlib';
-
-export async function tempDir(prefix = 'cnn-data-'): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
-}
 
 export type Format = 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff' | 'avif';
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Backend } from '../../main/backend';
 import { projectCodec } from '../../main/project-codec';
 import type { ExecutionProviderInfo } from '../../core/api';
 import type { Project } from '../../core/graph/project';
+import { tempDir } from './temp-dir';
 
 /** A small valid project: one Input block. */
 export function sampleProject(name = 'sample'): Project {
@@ -18,10 +18,6 @@ export function sampleProject(name = 'sample'): Project {
 export const fakeProviders: ExecutionProviderInfo[] = [
   { name: 'cpu', label: 'CPU', offered: true, available: true, reason: null, probeMs: 1 },
 ];
-
-export function tempDir(prefix = 'cnn-studio-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
-}
 
 export function testBackend(extra: Partial<ConstructorParameters<typeof Backend>[0]> = {}): Backend {
   return new Backend({ host: 'test', codec: projectCodec, probeProviders: async () => fakeProviders, ...extra });

@@ -1,10 +1,9 @@
 /**
  * Shared test fixtures: tiny generated image folders (sharp writes the PNGs), a tiny model, the
- * training worker bundled on the fly with esbuild (vitest runs TS; a Worker needs JS), and
- * temporary folders removed after each file.
+ * training worker bundled on the fly with esbuild (vitest runs TS; a Worker needs JS). Temporary
+ * folders come from temp-dir.ts.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { build } from 'esbuild';
@@ -12,19 +11,9 @@ import { DocBuilder } from '../../core/graph/doc-builder';
 import { createRng } from '../../core/data/rng';
 import type { ProjectJson, TrainOptions, TrainSettings } from '../../main/trainer/types';
 import { withDefaults } from '../../main/trainer/settings';
+import { tempDir } from './temp-dir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const made: string[] = [];
-
-export async function tmpDir(prefix = 'trainer-'): Promise<string> {
-  const d = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
-
-export async function cleanup(): Promise<void> {
-  for (const d of made.splice(0)) await fs.rm(d, { recursive: true, force: true }).catch(() => undefined);
-}
 
 export interface DatasetSpec {
   classes?: string[];
@@ -101,9 +90,9 @@ let workerBuild: Promise<string> | null = null;
 export function workerScript(): Promise<string> {
   workerBuild ??= (async () => {
     // Inside the repository, so the bundle's require('onnxruntime-node') finds node_modules.
-    const dir = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test', `worker-${process.pid}`);
-    await fs.mkdir(dir, { recursive: true });
-    made.push(dir);
+    const parent = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test');
+    await fs.mkdir(parent, { recursive: true });
+    const dir = tempDir(`worker-${process.pid}-`, parent);
     const outfile = path.join(dir, 'train-worker.cjs');
     await build({
       entryPoints: [path.join(ROOT, 'main/trainer/worker-entry.ts')],

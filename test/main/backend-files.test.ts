@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleProject, tempDir, testBackend } from '../helpers/test-backend';
+import { sampleProject, testBackend } from '../helpers/test-backend';
+import { tempDir } from '../helpers/temp-dir';
 
 describe('backend: folder browsing (serve mode file dialog)', () => {
   it('lists folders first, then files, with sizes and the parent', async () => {

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../core/api';
-import { sampleProject, tempDir, testBackend } from '../helpers/test-backend';
+import { sampleProject, testBackend } from '../helpers/test-backend';
+import { tempDir } from '../helpers/temp-dir';
 
 describe('backend', () => {
   it('reports its version and host', async () => {

@@ -4,11 +4,11 @@
  * file's name; --force alike on every command that writes a file; --cache-dir everywhere.
  * Runs the bundled CLI in its own process, as `npx cnn-studio` would.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, spawnCli } from '../helpers/cli-io';
+import { tempDir } from '../helpers/temp-dir';
 
 let cli = '';
 let remove: () => Promise<void> = async () => undefined;
@@ -24,7 +24,7 @@ async function studio(...args: string[]): Promise<{ code: number | null; out: st
 
 beforeAll(async () => {
   ({ cli, remove } = await bundleCli('cli-messages'));
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cli-messages-'));
+  dir = tempDir('cli-messages-');
   mkdirSync(path.join(dir, 'empty'));
   mkdirSync(path.join(dir, 'models'));
   mkdirSync(path.join(dir, 'run'));
@@ -37,7 +37,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await remove();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('cnn-studio: paths given wrong', () => {

@@ -5,10 +5,9 @@
  * model.py gives onnxruntime's logits) and ONNX re-import (the imported nodes become the blocks
  * again). Nothing in core/, main/ or renderer/ names them: every step reads the definitions.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defineComposite, definePrimitive, getBlock, num, p, registerBlock, size } from '../../../core/blocks/index';
 import { pyFloat } from '../../../core/export-pytorch/python';
 import { SubBuilder } from '../../../core/blocks/subgraph';
@@ -24,6 +23,7 @@ import { buildStudioTrainStep } from '../../../core/train/studio';
 import { TrainStepRunner } from '../../../main/trainer/ort-session';
 import { addBlock } from '../../../renderer/state/ops';
 import { DRIVER, maxAbsDiff, runPython, studioLogits, TEST_RECIPE, torchMissing, writeFiles } from '../../helpers/python-torch';
+import { tempDir } from '../../helpers/temp-dir';
 
 /** Conv (no bias) -> batch norm -> ReLU, torchvision's BasicConv2d without a class of its own. */
 const convBnRelu = defineComposite({
@@ -174,7 +174,7 @@ describe('blocks defined in one place (conv-bn-relu and elu, this file only)', (
   const missing = torchMissing();
   if (missing) console.warn(`skipping the conv-bn-relu PyTorch check: ${missing}`);
   describe.skipIf(missing !== null)('PyTorch export', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-new-block-'));
+    const root = tempDir('cnn-new-block-');
     let code = '';
     beforeAll(() => {
       const doc = model();
@@ -182,7 +182,6 @@ describe('blocks defined in one place (conv-bn-relu and elu, this file only)', (
       writeFiles(root, exportPytorch(doc, { projectName: 'new block', recipe: TEST_RECIPE, weights }).files);
       code = readFileSync(path.join(root, 'model.py'), 'utf8');
     });
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
 
     it('writes a class for the composite, built from its children, and the primitive\'s module', () => {
       expect(code).toMatch(/class ConvBnRelu\(nn\.Module\):/);

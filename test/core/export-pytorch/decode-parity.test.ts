@@ -6,15 +6,15 @@
  * resized, grey, colour-to-grey and transparent PNGs (lossless, so only the resampling and the
  * colour conversion differ) for every resize policy.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exportPytorch } from '../../../core/export-pytorch/index';
 import { buildTemplate } from '../../../core/templates/index';
 import { decodeImage, RESIZE_POLICIES, type DecodeSpec } from '../../../main/data/decode';
 import { runPython, TEST_RECIPE, torchMissing, writeFiles } from '../../helpers/python-torch';
+import { tempDir } from '../../helpers/temp-dir';
 
 const missing = torchMissing();
 if (missing) console.warn(`skipping the train.py decode checks: ${missing}`);
@@ -65,10 +65,9 @@ interface Measured extends Case {
 }
 
 describe.skipIf(missing !== null)('train.py (Pillow) against the studio (sharp): the decoded pixels', () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-decode-'));
+  const root = tempDir('cnn-pt-decode-');
   const file = (name: string) => path.join(root, name);
   let measured: Measured[] = [];
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   beforeAll(async () => {
     const project = path.join(root, 'project');

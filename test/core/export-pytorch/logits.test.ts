@@ -4,8 +4,7 @@
  * equal the fixture's PyTorch logits, within 1e-4; state dict keys are the studio's weight names.
  * All models run in one Python process, so torch is imported once.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPytorch } from '../../../core/export-pytorch/index';
@@ -16,6 +15,7 @@ import { buildTemplate } from '../../../core/templates/index';
 import { FIXTURE_MODELS, loadManifest, readTensor, toFixtureName } from '../../helpers/fixture-models';
 import { DRIVER, LINT, maxAbsDiff, runPython, studioLogits, TEST_RECIPE, torchMissing, writeFiles } from '../../helpers/python-torch';
 import { branchesModel, groupsModel } from '../../helpers/export-models';
+import { tempDir } from '../../helpers/temp-dir';
 
 const missing = torchMissing();
 if (missing) console.warn(`skipping the PyTorch export logits tests: ${missing}`);
@@ -73,7 +73,7 @@ interface Prepared {
 }
 
 describe.skipIf(missing !== null)('export-pytorch: generated models reproduce the studio', () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-logits-'));
+  const root = tempDir('cnn-pt-logits-');
   const prepared = new Map<string, Prepared>();
   const errors: Record<string, string> = {};
 
@@ -122,7 +122,6 @@ describe.skipIf(missing !== null)('export-pytorch: generated models reproduce th
 
   afterAll(() => {
     console.log(`max |logit difference| (max |logit|) per model: ${JSON.stringify(errors)}`);
-    rmSync(root, { recursive: true, force: true });
   });
 
   it.each(CASES.map((c) => c.id))('%s: same logits (1e-4) and state dict names', (id) => {

@@ -4,15 +4,15 @@
  * validation split of a class-folder dataset picks the same files as main/data/scan.ts (same
  * hash, same counts), including names outside ASCII.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportPytorch } from '../../../core/export-pytorch/index';
 import { buildTemplate } from '../../../core/templates/index';
 import { learningRate, type ScheduleConfig } from '../../../core/train/schedule';
 import { scanImageFolder } from '../../../main/data/scan';
 import { runPython, TEST_RECIPE, torchMissing, writeFiles } from '../../helpers/python-torch';
+import { tempDir } from '../../helpers/temp-dir';
 
 const missing = torchMissing();
 if (missing) console.warn(`skipping the train.py recipe checks: ${missing}`);
@@ -62,8 +62,7 @@ print(json.dumps(out))
 `;
 
 describe.skipIf(missing !== null)('train.py: the studio recipe', () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-recipe-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempDir('cnn-pt-recipe-');
 
   it('has the same learning rates and the same validation split', async () => {
     const project = path.join(root, 'project');

@@ -5,11 +5,10 @@
  * gives the same accuracy (same correct count) as the PyTorch model on the same images.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportPytorch } from '../../../core/export-pytorch/index';
 import { exportOnnx } from '../../../core/onnx/export';
 import { importOnnx } from '../../../core/onnx/import';
@@ -17,6 +16,7 @@ import { decodeModel, encodeModel } from '../../../core/onnx/proto';
 import { buildTemplate } from '../../../core/templates/index';
 import { evaluateModel } from '../../../main/trainer/eval-run';
 import { PYTHON, runPython, TEST_RECIPE, torchMissing, writeFiles } from '../../helpers/python-torch';
+import { tempDir } from '../../helpers/temp-dir';
 
 const missing = torchMissing();
 if (missing) console.warn(`skipping the torchrun test: ${missing}`);
@@ -63,8 +63,7 @@ function torchrunWithRetry<T>(attempt: () => T, marker: string): T {
 }
 
 describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way back', () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'cnn-pt-torchrun-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempDir('cnn-pt-torchrun-');
 
   it('trains one epoch on 2 processes; the checkpoint re-imports with the same accuracy and resumes', async () => {
     const data = path.join(root, 'data');

@@ -2,19 +2,18 @@
  * Documents written in code (templates, `cnn-studio template`, the bundled sample, ONNX import)
  * carry a top-to-bottom layout without overlapping blocks, so they open readable.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COLLAPSED_BLOCK, layeredPositions } from '../../../core/graph/layered-layout';
 import { validateProject } from '../../../core/graph/project';
 import type { ModelDocument } from '../../../core/graph/types';
 import { TEMPLATES, buildTemplate } from '../../../core/templates/index';
 import { needsLayout, overlapCount, type Box } from '../../../renderer/layout/reflow';
 import { cli } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-studio-layout-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-studio-layout-');
 
 const boxes = (doc: ModelDocument): Map<string, Box> => new Map(doc.nodes.map((n) => [n.id, { ...n.position, ...COLLAPSED_BLOCK }]));
 const wires = (doc: ModelDocument) => doc.edges.map((e) => ({ from: e.from.node, to: e.to.node }));

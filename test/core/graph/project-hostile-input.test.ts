@@ -11,7 +11,8 @@ import { MAX_IMAGE_SIDE } from '../../../core/blocks/params';
 import { parseProject, serializeProject, type Project } from '../../../core/graph/project';
 import { runCli } from '../../../main/cli';
 import { capture } from '../../helpers/cli-io';
-import { tempDir, testBackend } from '../../helpers/test-backend';
+import { testBackend } from '../../helpers/test-backend';
+import { tempDir } from '../../helpers/temp-dir';
 
 function lenet(): Project {
   const project: Project = {

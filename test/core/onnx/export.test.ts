@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportOnnx, ExportError } from '../../../core/onnx/export';
 import { encodeModel, decodeModel } from '../../../core/onnx/proto';
 import { readMetadata } from '../../../core/onnx/metadata';
@@ -10,9 +9,9 @@ import { STUDIO_VERSION } from '../../../core/version';
 import { FIXTURE_MODELS as FIXTURE_DOCS, toFixtureName } from '../../helpers/fixture-models';
 import { FIXTURE_MODELS, loadFixture, maxAbsDiff, type FixtureModel } from '../../helpers/fixture-onnx';
 import { runOnnx } from '../../helpers/run-onnx';
+import { tempDir } from '../../helpers/temp-dir';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'cnn-export-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('cnn-export-');
 
 /** The fixture's PyTorch parameters under the studio's weight names. */
 export function fixtureWeights(name: FixtureModel, names: string[]): Map<string, Float32Array> {

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promises as fs } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { runCli } from '../../../main/cli';
 import { capture } from '../../helpers/cli-io';
-import { mixedDataset, tempDir, type MixedDataset } from '../../helpers/image-folders';
+import { mixedDataset, type MixedDataset } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 
 let tmp: string;
 let ds: MixedDataset;
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
   ds = await mixedDataset(path.join(tmp, 'mixed'));
 });
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
 describe('cnn-studio dataset', () => {
   it('prints classes, counts, warnings and each unreadable file', async () => {
     const io = capture();

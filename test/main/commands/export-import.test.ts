@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { weightsCheckpoint } from '../../../main/onnx/project-weights';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli';
 import { decodeModel } from '../../../core/onnx/proto';
 import { readMetadata } from '../../../core/onnx/metadata';
@@ -12,9 +11,9 @@ import { FIXTURE_MODELS as FIXTURE_DOCS } from '../../helpers/fixture-models';
 import { loadFixture, maxAbsDiff } from '../../helpers/fixture-onnx';
 import { runOnnx } from '../../helpers/run-onnx';
 import { capture } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-export-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-export-cli-');
 const at = (f: string) => path.join(dir, f);
 
 describe('cnn-studio import / export', () => {

@@ -1,16 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli';
 import { decodeModel, encodeModel } from '../../../core/onnx/proto';
 import { metadataProps } from '../../../core/onnx/metadata';
 import { loadFixture } from '../../helpers/fixture-onnx';
 import { capture } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-predict-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-predict-cli-');
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 beforeAll(async () => {

@@ -1,12 +1,11 @@
 /** `cnn-studio template` and `cnn-studio info` through the real CLI program, output captured. */
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-studio-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-studio-cli-');
 
 
 describe('cnn-studio template', () => {

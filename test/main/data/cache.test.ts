@@ -5,7 +5,8 @@ import { scanImageFolder } from '../../../main/data/scan';
 import { openDecodeCache, type DecodeCache } from '../../../main/data/cache';
 import { decodeImage, type DecodeSpec } from '../../../main/data/decode';
 import { assertTrainable, prepareDataset } from '../../../main/data/dataset';
-import { mixedDataset, pattern, simpleDataset, tempDir, writeRaw, type MixedDataset } from '../../helpers/image-folders';
+import { mixedDataset, pattern, simpleDataset, writeRaw, type MixedDataset } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
 let cacheDir: string;
@@ -19,13 +20,12 @@ async function openCache(root: string, extra: Partial<Parameters<typeof openDeco
 }
 
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
   cacheDir = path.join(tmp, 'cache');
   ds = await mixedDataset(path.join(tmp, 'mixed'));
 });
 afterAll(async () => {
   for (const c of open) await c.close();
-  await fs.rm(tmp, { recursive: true, force: true });
 });
 
 describe('decode cache', () => {

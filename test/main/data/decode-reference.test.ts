@@ -5,13 +5,12 @@
  * the pixels it was made from.
  */
 import { spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../main/data/decode';
 import { PYTHON, torchMissing } from '../../helpers/python-torch';
-import { tempDir } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 const W = 24;
 const H = 16;
@@ -62,7 +61,7 @@ const files: Record<string, string> = {};
 const source = pattern();
 
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
   const img = () => sharp(source, { raw: { width: W, height: H, channels: 3 } });
   const write = async (name: string, encode: (s: Sharp) => Sharp) => {
     files[name] = path.join(tmp, name);
@@ -76,10 +75,6 @@ beforeAll(async () => {
   await write('p.jpg', (s) => s.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }));
   await write('p.avif', (s) => s.avif({ lossless: true }));
 });
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
 const spec = { channels: 3, height: H, width: W, resize: 'stretch' } as const;
 
 describe.skipIf(torchMissing() !== null)('decoded pixels agree with Pillow', () => {

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promises as fs } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage, decodeImageFloat, ImageDecodeFailure, type DecodeSpec } from '../../../main/data/decode';
-import { mixedDataset, solid, tempDir, writeRaw, type MixedDataset } from '../../helpers/image-folders';
+import { mixedDataset, solid, writeRaw, type MixedDataset } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
 let ds: MixedDataset;
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
   ds = await mixedDataset(path.join(tmp, 'mixed'));
 });
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
 const px = (a: Uint8Array, C: number, H: number, W: number, y: number, x: number): number[] =>
   Array.from({ length: C }, (_, c) => a[c * H * W + y * W + x]!);
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { scanImageFolder } from '../../../main/data/scan';
 import { openDecodeCache, type DecodeCache } from '../../../main/data/cache';
 import { createLoader, type Batch } from '../../../main/data/loader';
-import { simpleDataset, tempDir } from '../../helpers/image-folders';
+import { simpleDataset } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
 let cache: DecodeCache;
@@ -13,7 +13,7 @@ const mean = [0.4];
 const std = [0.2];
 
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
   const root = path.join(tmp, 'ds');
   await simpleDataset(root, { a: 12, b: 11 }, 6);
   const scan = await scanImageFolder(root, { valSplit: 0.2, seed: 3 });
@@ -23,7 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cache.close();
   await disk.close();
-  await fs.rm(tmp, { recursive: true, force: true });
 });
 
 async function collect(it: AsyncGenerator<Batch, void, void>): Promise<Batch[]> {

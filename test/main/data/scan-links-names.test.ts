@@ -6,18 +6,15 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scanImageFolder } from '../../../main/data/scan';
-import { simpleDataset, tempDir } from '../../helpers/image-folders';
+import { simpleDataset } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
 });
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
 const reasonsOf = (skipped: { path: string; reason: string }[]): Record<string, string> => Object.fromEntries(skipped.map((k) => [path.basename(k.path), k.reason]));
 
 describe.runIf(process.platform === 'linux')('scanImageFolder: names and links', () => {

@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { scanImageFolder } from '../../../main/data/scan';
 import { DatasetError } from '../../../main/data/errors';
 import { stratifiedSplit, validationCount } from '../../../core/data/split';
 import { compareCodePoints } from '../../../core/data/sort';
-import { simpleDataset, tempDir, writeRaw, pattern } from '../../helpers/image-folders';
+import { simpleDataset, writeRaw, pattern } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
 beforeAll(async () => {
-  tmp = await tempDir();
+  tmp = tempDir('cnn-data-');
 });
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
-});
-
 describe('scanImageFolder: class folders', () => {
   it('sorts classes like torchvision, splits each class by seed, counts per split', async () => {
     const root = path.join(tmp, 'flat');

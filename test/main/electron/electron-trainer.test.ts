@@ -10,7 +10,8 @@ import type { RunView, TrainSettingsInput } from '../../../core/api';
 import type { Backend } from '../../../main/backend';
 import { TRAINER_ENV } from '../../../main/trainer/process-env';
 import type { FakeUtilityProcess } from '../../helpers/fake-utility-process';
-import { cleanup, makeDataset, tinyProject, tmpDir, workerScript } from '../../helpers/trainer-fixtures';
+import { makeDataset, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 const rec = vi.hoisted(() => ({ backends: [] as unknown[] }));
 
@@ -52,9 +53,9 @@ let utility: FakeUtilityProcess;
 let data: string;
 
 beforeAll(async () => {
-  vi.stubEnv('CNN_STUDIO_HOME', await tmpDir('electron-home-'));
+  vi.stubEnv('CNN_STUDIO_HOME', tempDir('electron-home-'));
   vi.stubEnv('CNN_STUDIO_TRAIN_WORKER', await workerScript());
-  data = await makeDataset(path.join(await tmpDir('electron-data-'), 'data'), { perClass: 12 });
+  data = await makeDataset(path.join(tempDir('electron-data-'), 'data'), { perClass: 12 });
   await import('../../../main/electron/main');
   expect(rec.backends).toHaveLength(1);
   backend = rec.backends[0] as Backend;
@@ -64,7 +65,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend.close();
   vi.unstubAllEnvs();
-  await cleanup();
 });
 
 describe('Electron main process: training wiring', () => {

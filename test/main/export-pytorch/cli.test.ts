@@ -2,10 +2,9 @@
  * `cnn-studio export-pytorch` through the real CLI program, and the generator's errors: an
  * unsupported node is named, a checkpoint that misses weights is refused. No Python needed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportPytorch, PytorchExportError } from '../../../core/export-pytorch/index';
 import { analyze } from '../../../core/graph/analyze';
 import { initWeight } from '../../../core/graph/init';
@@ -16,9 +15,9 @@ import { cli } from '../../helpers/cli-io';
 import { weightsCheckpoint } from '../../../main/onnx/project-weights';
 import { TEST_RECIPE } from '../../helpers/python-torch';
 import { unsupportedModel } from '../../helpers/export-models';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-pt-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-pt-cli-');
 
 
 function projectFile(name: string, model: ModelDocument, extra: Record<string, unknown> = {}): string {

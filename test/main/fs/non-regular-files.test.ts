@@ -12,7 +12,8 @@ import { runCli } from '../../../main/cli';
 import { readRegularFile } from '../../../main/fs/read-regular-file';
 import { applyStartingWeights } from '../../../main/trainer/starting-weights';
 import { capture } from '../../helpers/cli-io';
-import { tempDir, testBackend } from '../../helpers/test-backend';
+import { testBackend } from '../../helpers/test-backend';
+import { tempDir } from '../../helpers/temp-dir';
 
 function fifo(): string {
   const f = path.join(tempDir('cnn-fifo-'), 'pipe.onnx');

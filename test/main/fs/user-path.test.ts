@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveUserPath } from '../../../main/fs/user-path';
 import { homeAbbreviated } from '../../../renderer/format';
 import { testBackend } from '../../helpers/test-backend';
+import { testTempDir } from '../../helpers/temp-dir';
 
 describe('~ in paths', () => {
   it('expands ~ and ~/x to the home folder, nothing else', () => {
@@ -24,15 +25,11 @@ describe('~ in paths', () => {
   });
 
   it('the backend lists ~/x and names the home folder in the listing', async () => {
-    const dir = await fs.mkdtemp(path.join(os.homedir(), '.cnn-studio-tilde-'));
-    try {
-      await fs.writeFile(path.join(dir, 'a.txt'), 'x');
-      const l = await testBackend().listDirectory({ path: `~/${path.basename(dir)}`, showHidden: true });
-      expect(l.path).toBe(dir);
-      expect(l.home).toBe(os.homedir());
-      expect(l.entries.map((e) => e.name)).toEqual(['a.txt']);
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+    const dir = testTempDir('.cnn-studio-tilde-', os.homedir());
+    await fs.writeFile(path.join(dir, 'a.txt'), 'x');
+    const l = await testBackend().listDirectory({ path: `~/${path.basename(dir)}`, showHidden: true });
+    expect(l.path).toBe(dir);
+    expect(l.home).toBe(os.homedir());
+    expect(l.entries.map((e) => e.name)).toEqual(['a.txt']);
   });
 });

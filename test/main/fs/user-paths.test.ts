@@ -1,13 +1,12 @@
 /** Plain words for file-system errors, and where an output path given as a folder writes. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plainFsError, resolveOutputFile, UserPathError } from '../../../main/fs/user-paths';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'user-paths-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('user-paths-');
 
 describe('plainFsError', () => {
   it('says what happened without the code, the syscall or a temp name', async () => {

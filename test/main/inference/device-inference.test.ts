@@ -1,17 +1,16 @@
 /** predict --device: the same probabilities on WebGPU (where it loads) as on the CPU. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../../../core/onnx/proto';
 import { metadataProps } from '../../../core/onnx/metadata';
 import { Predictor } from '../../../main/inference/predict';
 import { probeExecutionProviders } from '../../../main/providers';
 import { loadFixture } from '../../helpers/fixture-onnx';
 import { cli } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'cnn-device-predict-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-device-predict-');
 
 describe('inference on a GPU provider', () => {
   it('WebGPU probabilities match the CPU within 1e-4; the CLI accepts --device', async (ctx) => {

@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '../../../core/onnx/proto';
 import { metadataProps } from '../../../core/onnx/metadata';
 import { Predictor, topK } from '../../../main/inference/predict';
 import { imageToTensor } from '../../../main/inference/preprocess';
 import { loadFixture } from '../../helpers/fixture-onnx';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-predict-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-predict-');
 
 const CLASSES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 let modelPath = '';

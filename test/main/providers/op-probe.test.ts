@@ -3,8 +3,6 @@
  * kernel, the probe finds the gaps that core/train/target.ts KNOWN_GAPS lists (so the list is
  * checked against this onnxruntime), and results are cached per provider, onnxruntime and driver.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
@@ -21,6 +19,7 @@ import { createSession } from '../../../main/trainer/ort-session';
 import { buildFixtureGraph } from '../../helpers/fixture-graphs';
 import { Fixture } from '../../helpers/fixture-tensors';
 import { webgpuMissing } from '../../helpers/webgpu';
+import { tempDir } from '../../helpers/temp-dir';
 
 /**
  * LeNet-5's train step for `target`. `grad: { maxPoolSlices: false }` puts its 2x2 pools on the
@@ -79,7 +78,7 @@ describe.skipIf(webgpuMissing !== null)('op-support probe on WebGPU', () => {
   });
 
   it('caches verdicts per provider, onnxruntime version and driver', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'op-cache-')), 'op-support.json');
+    const file = path.join(tempDir('op-cache-'), 'op-support.json');
     // The default formulation: 2x2 pools by strided Slices, which WebGPU runs without CPU nodes.
     const build = (target: Parameters<typeof lenetStep>[0]) => lenetStep(target);
     const first = await buildForProvider('webgpu', build, (s) => s.model, { cache: await OpSupportCache.open(file), driverKey: 'driver-a' });

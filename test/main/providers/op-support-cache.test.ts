@@ -1,5 +1,5 @@
 /** Op signatures, the op-support cache file and the fallback summary (no WebGPU needed). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { makeModel } from '../../../core/train/build-train-step';
 import { deviceProblem, summarizeFallback, type CpuFallbackNode } from '../../../main/providers/graph-target';
 import { opSignatures } from '../../../main/providers/op-signatures';
 import { cacheDir, OpSupportCache, providerKey } from '../../../main/providers/op-support-cache';
+import { tempDir } from '../../helpers/temp-dir';
 
 describe('op signatures', () => {
   it('group nodes by op, attributes, input types and shapes; name the capability', () => {
@@ -41,7 +42,7 @@ describe('op-support cache', () => {
   });
 
   it('keeps verdicts per provider key across opens; a corrupt file is an empty cache that gets rewritten', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'op-cache-'));
+    const dir = tempDir('op-cache-');
     const file = path.join(dir, 'op-support.json');
     writeFileSync(file, '{not json');
     const c = await OpSupportCache.open(file);

@@ -2,18 +2,16 @@
  * The provider self-test: agreement with the CPU on the reference model, the NCHW cure, refusal
  * with the largest difference, the cache; and on this machine's WebGPU when it loads.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseLayout, chosenLayout, providerConfig, type ProviderLayout } from '../../../main/providers/layout';
 import { compareReference, runReference, type ReferenceOutputs } from '../../../main/providers/reference-self-test';
 import { selfTestProvider } from '../../../main/providers/provider-self-test';
 import { probeExecutionProviders } from '../../../main/providers';
+import { tempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'cnn-selftest-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-selftest-');
 let cpu: ReferenceOutputs;
 beforeAll(async () => {
   cpu = await runReference(ort, 'cpu', 'default');

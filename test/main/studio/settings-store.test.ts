@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_PROJECT_SETTINGS, SettingsStore, mergeSettings } from '../../../main/studio/settings-store';
 import { validTrainSettings } from '../../../core/train-settings-entry';
-import { tempDir, testBackend } from '../../helpers/test-backend';
+import { testBackend } from '../../helpers/test-backend';
+import { tempDir } from '../../helpers/temp-dir';
 
 describe('remembered settings (backend)', () => {
   it('round-trips through the backend and survives a new backend on the same home', async () => {

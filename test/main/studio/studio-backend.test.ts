@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../../main/backend';
 import { projectCodec } from '../../../main/project-codec';
 import type { RunView, TrainSettingsInput } from '../../../core/api';
-import { cleanup, makeDataset, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, tinyProject } from '../../helpers/trainer-fixtures';
 import { checkpointLogits, logitsAgree } from '../../helpers/checkpoint-logits';
+import { tempDir } from '../../helpers/temp-dir';
 
 const SETTINGS: TrainSettingsInput = {
   epochs: 2, batchSize: 8, optimizer: 'adamw', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
@@ -29,14 +30,13 @@ async function png(file: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  home = await tmpDir('studio-home-');
-  data = await makeDataset(path.join(await tmpDir('studio-data-'), 'data'), { perClass: 12, corruptPerClass: 1 });
+  home = tempDir('studio-home-');
+  data = await makeDataset(path.join(tempDir('studio-data-'), 'data'), { perClass: 12, corruptPerClass: 1 });
   backend = new Backend({ host: 'test', codec: projectCodec, studioHome: home, trainStart: { mode: 'inline' }, trainThreads: 1 });
 });
 
 afterAll(async () => {
   await backend.close();
-  await cleanup();
 });
 
 describe('studio backend', () => {

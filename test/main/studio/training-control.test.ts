@@ -11,7 +11,8 @@ import { staticSite } from '../../helpers/test-backend';
 import { projectCodec } from '../../../main/project-codec';
 import { RUN_STEP_POINTS, type RunStatus, type RunView, type TrainSettingsInput } from '../../../core/api';
 import { addStepPoint, newStepTrace } from '../../../main/studio/training-service';
-import { cleanup, makeDataset, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 const SETTINGS: TrainSettingsInput = {
   epochs: 200, batchSize: 4, optimizer: 'sgd', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
@@ -33,13 +34,12 @@ function until(status: RunStatus): Promise<RunView> {
 }
 
 beforeAll(async () => {
-  data = await makeDataset(path.join(await tmpDir('studio-ctl-'), 'data'), { perClass: 8 });
-  backend = new Backend({ host: 'test', codec: projectCodec, studioHome: await tmpDir('studio-ctl-home-'), trainStart: { mode: 'inline' }, trainThreads: 1 });
+  data = await makeDataset(path.join(tempDir('studio-ctl-'), 'data'), { perClass: 8 });
+  backend = new Backend({ host: 'test', codec: projectCodec, studioHome: tempDir('studio-ctl-home-'), trainStart: { mode: 'inline' }, trainThreads: 1 });
 });
 
 afterAll(async () => {
   await backend.close();
-  await cleanup();
 });
 
 describe('step points for a reloaded page', () => {

@@ -9,7 +9,7 @@ import { runCli } from '../../../main/cli';
 import { weightsCheckpoint } from '../../../main/onnx/project-weights';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../../../main/trainer/checkpoint';
 import { capture } from '../../helpers/cli-io';
-import { tempDir } from '../../helpers/test-backend';
+import { tempDir } from '../../helpers/temp-dir';
 
 function sample(): Checkpoint {
   return {
@@ -71,7 +71,7 @@ describe('checkpoint checksum', () => {
 
 describe('export refuses NaN or infinite weights', () => {
   it('names the checkpoint and the tensor', async () => {
-    const dir = tempDir();
+    const dir = tempDir('trainer-');
     const project = path.join(dir, 'lenet.json');
     expect(await runCli(['template', 'lenet5', '-o', project], capture())).toBe(0);
     const ckpt = path.join(dir, 'nan.ckpt');

@@ -11,8 +11,9 @@ import { serializeProject } from '../../../core/graph/project';
 import type { ModelDocument } from '../../../core/graph/types';
 import { runCli } from '../../../main/cli';
 import { readCheckpoint } from '../../../main/trainer/checkpoint';
-import { cleanup, makeDataset, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, tinyProject } from '../../helpers/trainer-fixtures';
 import { bundleCli } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -24,7 +25,7 @@ let projectPath = '';
 
 beforeAll(async () => {
   ({ cli, remove: removeBundle } = await bundleCli('cli'));
-  const dir = await tmpDir();
+  const dir = tempDir('trainer-');
   data = await makeDataset(path.join(dir, 'data'), { perClass: 16, splitFolders: true });
   cache = path.join(dir, 'cache');
   projectPath = path.join(dir, 'tiny.json');
@@ -34,7 +35,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeBundle();
-  await cleanup();
 });
 
 type Json = Record<string, unknown>;
@@ -99,7 +99,7 @@ describe('cnn-studio train / eval (bundled)', () => {
   });
 
   it('the CLI process killed (SIGKILL) after epoch 1: --resume ends exactly where an uninterrupted run ends', async () => {
-    const dir = await tmpDir();
+    const dir = tempDir('trainer-');
     const big = await makeDataset(path.join(dir, 'data'), { perClass: 120, size: 16, seed: 5 });
     const proj = path.join(dir, 'p16.json');
     const p = tinyProject(16, { batchnorm: true });

@@ -1,13 +1,13 @@
 /** Device choice with fallback reasons, early stopping, and the SGD / step / label-smoothing path. */
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExecutionProviderInfo } from '../../../core/api';
 import { resolveDevice } from '../../../main/trainer/device';
 import { startTraining } from '../../../main/trainer/start';
 import type { TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 const info = (name: ExecutionProviderInfo['name'], available: boolean, reason: string | null = null): ExecutionProviderInfo =>
   ({ name, label: name.toUpperCase(), offered: true, available, reason, probeMs: 1 });
@@ -25,8 +25,8 @@ describe('device choice', () => {
   });
 
   it('a run asked for an unavailable device trains on the CPU and says why', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 8 });
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), await tmpDir(), { epochs: 1, device: 'cuda' }), {
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 8 });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 1, device: 'cuda' }), {
       mode: 'inline', hooks: { probe: async () => [info('cpu', true), info('cuda', false, 'no NVIDIA driver')] },
     });
     const events: TrainEvent[] = [];
@@ -39,8 +39,8 @@ describe('device choice', () => {
 
 describe('options', () => {
   it('early stopping ends the run when validation accuracy stops improving', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 8 });
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), await tmpDir(), { epochs: 6, lr: 1e-12, patience: 2 }), { mode: 'inline' });
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 8 });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 6, lr: 1e-12, patience: 2 }), { mode: 'inline' });
     const events: TrainEvent[] = [];
     run.on((e) => events.push(e));
     const end = await run.finished;
@@ -49,8 +49,8 @@ describe('options', () => {
   });
 
   it('SGD with a step schedule and label smoothing trains; lr follows the schedule', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 16 });
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), await tmpDir(), {
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 16 });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), {
       epochs: 3, optimizer: 'sgd', lr: 0.1, momentum: 0.9, schedule: { kind: 'step', everyEpochs: 1, gamma: 0.5 }, labelSmoothing: 0.1, weightDecay: 5e-4, augment: { cropPadding: 1, hflip: true },
     }), { mode: 'inline' });
     const events: TrainEvent[] = [];
@@ -64,11 +64,11 @@ describe('options', () => {
 
 describe('device self-test', () => {
   it('a provider that cannot compute what the CPU computes is not trusted: the run trains on the CPU and says why', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 8 });
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 8 });
     // The probe says WebGPU loads, and its self-test against the CPU fails (as it does where the
     // provider miscomputes): whatever adapter this machine has, the run must train on the CPU.
     const checked: string[] = [];
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), await tmpDir(), { epochs: 1, device: 'auto' }), {
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 1, device: 'auto' }), {
       mode: 'inline',
       hooks: {
         probe: async () => [info('cpu', true), info('webgpu', true)],

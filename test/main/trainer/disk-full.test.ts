@@ -5,8 +5,7 @@
  * mount(8): elsewhere only the message mapping runs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../../core/graph/project';
@@ -16,7 +15,8 @@ import { atomicWrite, WriteFailure, writeProblem } from '../../../main/fs/atomic
 import { writeFolder } from '../../../main/fs/write-folder';
 import { startTraining } from '../../../main/trainer/start';
 import { capture } from '../../helpers/cli-io';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 function enospc(): NodeJS.ErrnoException {
   return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
@@ -35,12 +35,11 @@ describe('write errors in words', () => {
 /** A 1 MiB tmpfs, or null where it cannot be mounted (not root, no mount, not Linux). */
 function mountSmallDisk(): string | null {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cnn-full-'));
+  const dir = tempDir('cnn-full-');
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'ignore' });
     return dir;
   } catch {
-    rmSync(dir, { recursive: true, force: true });
     return null;
   }
 }
@@ -59,9 +58,7 @@ beforeAll(() => {
 afterAll(async () => {
   if (disk) {
     execFileSync('umount', [disk]);
-    rmSync(disk, { recursive: true, force: true });
   }
-  await cleanup();
 });
 
 describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a full disk (tmpfs)', () => {
@@ -98,7 +95,7 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
   });
 
   it('export-pytorch on the CLI: one error line, nothing written', async () => {
-    const project = path.join(await tmpDir(), 'lenet.json');
+    const project = path.join(tempDir('trainer-'), 'lenet.json');
     expect(await runCli(['template', 'lenet5', '-o', project], capture())).toBe(0);
     fillLeaving(disk!, 8 * 1024);
     const out = path.join(disk!, 'lenet-torch');
@@ -110,14 +107,14 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
   });
 
   it('train: the failure names the file, says the disk is full and what to do', async () => {
-    const dir = await tmpDir();
+    const dir = tempDir('trainer-');
     const data = await makeDataset(path.join(dir, 'data'), { perClass: 8 });
     const p = tinyProject();
     writeFileSync(path.join(dir, 'p.json'), serializeProject({ name: p.name, model: p.model as ModelDocument, extra: {} }));
     const out = path.join(disk!, 'run');
     // Room for the run folder, its probe, project.json and run.json, not for the checkpoints.
     fillLeaving(disk!, 12 * 1024);
-    const run = startTraining(options(tinyProject(), data, out, await tmpDir(), { epochs: 1 }), { mode: 'inline' });
+    const run = startTraining(options(tinyProject(), data, out, tempDir('trainer-'), { epochs: 1 }), { mode: 'inline' });
     const end = await run.finished;
     expect(end).toMatchObject({ type: 'failed', code: 'disk-full' });
     expect(end.type === 'failed' && end.message).toMatch(new RegExp(`${out}/[a-z.]+: cannot write: the disk is full \\(no space left on device\\); free some space, then continue the run with --resume`));
@@ -127,7 +124,7 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
 
 describe('writeFolder on a disk with room', () => {
   it('makes missing parent folders, writes every file, and replaces files in an existing folder', async () => {
-    const root = await tmpDir();
+    const root = tempDir('trainer-');
     const out = path.join(root, 'a', 'b', 'torch');
     await writeFolder(out, [{ path: 'model.py', data: 'x = 1\n' }, { path: 'pkg/util.py', data: 'y = 2\n' }]);
     expect(readdirSync(out).sort()).toEqual(['model.py', 'pkg']);

@@ -4,7 +4,7 @@
  * failures arrive as TrainErrors with their message, not as a crash.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateModel } from '../../../main/trainer/eval-run';
 import { evaluateOffThread } from '../../../main/trainer/evaluate-off-thread';
 import { TrainError } from '../../../main/trainer/run-folder';
@@ -14,18 +14,17 @@ import { processHost } from '../../../main/trainer/host-process';
 import { utilityProcessHost } from '../../../main/trainer/host-utility';
 import type { TrainerHostFactory } from '../../../main/trainer/host-types';
 import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
-import { cleanup, makeDataset, options, tinyProject, tmpDir, workerScript } from '../../helpers/trainer-fixtures';
-
-afterAll(cleanup);
+import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 let script = '';
 let data = '';
 let runDir = '';
 beforeAll(async () => {
   script = await workerScript();
-  data = await makeDataset(await tmpDir(), { perClass: 12, size: 8 });
-  runDir = path.join(await tmpDir(), 'run');
-  const end = await startTraining(options(tinyProject(), data, runDir, await tmpDir(), { epochs: 1 }), { mode: 'inline' }).finished;
+  data = await makeDataset(tempDir('trainer-'), { perClass: 12, size: 8 });
+  runDir = path.join(tempDir('trainer-'), 'run');
+  const end = await startTraining(options(tinyProject(), data, runDir, tempDir('trainer-'), { epochs: 1 }), { mode: 'inline' }).finished;
   expect(end.type).toBe('done');
 });
 
@@ -48,7 +47,7 @@ describe.each(HOSTS)('evaluation in a %s', (_kind, host) => {
   });
 
   it('reports a failure with its message', async () => {
-    const missing = path.join(await tmpDir(), 'nothing-here');
+    const missing = path.join(tempDir('trainer-'), 'nothing-here');
     const err = await evaluateOffThread(missing, data, {}, { workerScript: script, host }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainError);
     expect((err as Error).message).toMatch(/nothing-here/);

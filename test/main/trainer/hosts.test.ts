@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../../main/trainer/checkpoint';
 import { evaluateOffThread } from '../../../main/trainer/evaluate-off-thread';
 import { TrainError } from '../../../main/trainer/run-folder';
@@ -18,17 +18,17 @@ import { TRAINER_ENV } from '../../../main/trainer/process-env';
 import { defaultHost, startTraining } from '../../../main/trainer/start';
 import type { TrainEvent } from '../../../main/trainer/types';
 import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
-import { cleanup, makeDataset, options, tinyProject, tmpDir, workerScript } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 let script = '';
 let data = '';
 let cache = '';
 beforeAll(async () => {
   script = await workerScript();
-  data = await makeDataset(await tmpDir(), { perClass: 24, size: 8 });
-  cache = await tmpDir();
+  data = await makeDataset(tempDir('trainer-'), { perClass: 24, size: 8 });
+  cache = tempDir('trainer-');
 });
 
 /** A host factory that keeps every host it starts and how each ended. */
@@ -75,7 +75,7 @@ const PROCESS_HOSTS: [string, TrainerHostFactory, RegExp][] = [
 describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
   it.runIf(process.platform === 'linux')('starts with TRAINER_ENV and this process\'s environment', async () => {
     const rec = recording(base);
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
     await untilEvent(run, (e) => e.type === 'start');
     const pid = rec.hosts[0]!.pid!;
     expect(pid).not.toBe(process.pid);
@@ -87,7 +87,7 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
   });
 
   it('killed from outside: the error names the signal, the last checkpoint stays whole, the process is gone', async () => {
-    const out = path.join(await tmpDir(), 'run');
+    const out = path.join(tempDir('trainer-'), 'run');
     const rec = recording(base);
     const run = startTraining(options(tinyProject(), data, out, cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
     await untilEvent(run, (e) => e.type === 'epoch' && e.epoch === 1);
@@ -108,7 +108,7 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
 
   it('ignores Ctrl-C (SIGINT, which a terminal sends to the whole process group): the parent decides', async () => {
     const rec = recording(base);
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
     await untilEvent(run, (e) => e.type === 'start');
     process.kill(rec.hosts[0]!.pid!, 'SIGINT');
     await untilEvent(run, (e) => e.type === 'epoch' || e.type === 'failed');
@@ -118,7 +118,7 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
 
   it('ends its process once a run is done', async () => {
     const rec = recording(base);
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), cache, { epochs: 1 }), { workerScript: script, host: rec.factory });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 1 }), { workerScript: script, host: rec.factory });
     expect((await run.finished).type).toBe('done');
     // Resolves only when the process has exited (a lingering one times the test out).
     expect(await rec.ends[0]!).toEqual({ code: 0, signal: null, error: null });
@@ -128,7 +128,7 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
 describe('utility process host', () => {
   it('forks the script with a service name and the whole environment (Electron replaces it); evaluations fail with their message', async () => {
     const fake = fakeUtilityProcess();
-    const missing = path.join(await tmpDir(), 'no-run-here');
+    const missing = path.join(tempDir('trainer-'), 'no-run-here');
     const err = await evaluateOffThread(missing, data, {}, { workerScript: script, host: utilityProcessHost(fake) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainError);
     expect((err as Error).message).toMatch(/no-run-here/);
@@ -137,8 +137,8 @@ describe('utility process host', () => {
   });
 
   it('a script that cannot load is reported with its exit code', async () => {
-    const missing = path.join(await tmpDir(), 'no-such-worker.cjs');
-    const run = startTraining(options(tinyProject(), data, path.join(await tmpDir(), 'run'), cache), { workerScript: missing, host: utilityProcessHost(fakeUtilityProcess(), { env: {} }) });
+    const missing = path.join(tempDir('trainer-'), 'no-such-worker.cjs');
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache), { workerScript: missing, host: utilityProcessHost(fakeUtilityProcess(), { env: {} }) });
     const end = await run.finished;
     expect(end).toMatchObject({ type: 'failed', code: 'worker-exited' });
     expect(end.type === 'failed' && end.message).toBe('the training utility process exited unexpectedly (exit code 1) during epoch 1; no epoch had finished, so there is no checkpoint to resume from');

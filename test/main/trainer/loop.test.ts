@@ -1,14 +1,14 @@
 /** The loop in process: learns an easy task, same seed -> same run, checkpoints round-trip. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startTraining } from '../../../main/trainer/start';
 import { readCheckpoint, encodeCheckpoint, decodeCheckpoint, type Checkpoint } from '../../../main/trainer/checkpoint';
 import { readRunJson } from '../../../main/trainer/run-folder';
 import type { TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 async function collect(run: ReturnType<typeof startTraining>): Promise<TrainEvent[]> {
   const events: TrainEvent[] = [];
@@ -52,10 +52,10 @@ function expectSameValues(actual: Checkpoint, expected: Checkpoint): void {
 
 describe('training loop (in process)', () => {
   it('learns an easy task; same seed gives identical weights; checkpoints round-trip', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 24 });
-    const cache = await tmpDir();
-    const outA = path.join(await tmpDir(), 'runA');
-    const outB = path.join(await tmpDir(), 'runB');
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 24 });
+    const cache = tempDir('trainer-');
+    const outA = path.join(tempDir('trainer-'), 'runA');
+    const outB = path.join(tempDir('trainer-'), 'runB');
     const a = await collect(startTraining(options(tinyProject(), data, outA, cache, { epochs: 3 }), { mode: 'inline' }));
     const done = a.at(-1)!;
     expect(done.type, JSON.stringify(a.filter((e) => e.type === 'failed' || e.type === 'log'))).toBe('done');

@@ -3,7 +3,7 @@
  * what the host-fed runner computes, and a whole run on WebGPU matches the same run on the CPU.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DocBuilder, initWeight, seededRandom } from '../../../core/graph/index';
 import { buildTemplate } from '../../../core/templates/index';
 import { buildStudioTrainStep } from '../../../core/train/studio';
@@ -13,13 +13,13 @@ import { TrainStepRunner } from '../../../main/trainer/ort-session';
 import { createDeviceRunner, syncRunnerToHost } from '../../../main/trainer/resident-session';
 import { startTraining } from '../../../main/trainer/start';
 import type { EpochRecord, TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 let webgpu = false;
 beforeAll(async () => {
   webgpu = (await probeExecutionProviders({ timeoutMs: 120_000 })).find((p) => p.name === 'webgpu')?.available === true;
 });
-afterAll(cleanup);
 
 const maxRel = (a: Float32Array, b: Float32Array): number => {
   let d = 0;
@@ -70,10 +70,10 @@ describe('GPU-resident training state', () => {
     b.then('flatten', 'flatten');
     b.then('out', 'output', { classes: 2 });
     const project = { name: 'tiny-avg', model: b.build() };
-    const data = await makeDataset(await tmpDir(), { perClass: 12 });
-    const cache = await tmpDir();
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 12 });
+    const cache = tempDir('trainer-');
     const train = async (device: 'cpu' | 'webgpu'): Promise<{ epochs: EpochRecord[]; used: string }> => {
-      const run = startTraining(options(project, data, path.join(await tmpDir(), device), cache, { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), { mode: 'inline' });
+      const run = startTraining(options(project, data, path.join(tempDir('trainer-'), device), cache, { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), { mode: 'inline' });
       const events: TrainEvent[] = [];
       run.on((e) => events.push(e));
       const end = await run.finished;

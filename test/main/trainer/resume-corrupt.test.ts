@@ -11,8 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../../core/graph/project';
 import type { ModelDocument } from '../../../core/graph/types';
-import { cleanup, makeDataset, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, tinyProject } from '../../helpers/trainer-fixtures';
 import { bundleCli } from '../../helpers/cli-io';
+import { tempDir } from '../../helpers/temp-dir';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 let removeBundle: () => Promise<void> = async () => undefined;
@@ -35,7 +36,7 @@ const trainArgs = (out: string): string[] => ['train', projectPath, '--data', da
 
 beforeAll(async () => {
   ({ cli, remove: removeBundle } = await bundleCli('resume'));
-  const dir = await tmpDir();
+  const dir = tempDir('trainer-');
   data = await makeDataset(path.join(dir, 'data'), { perClass: 16, splitFolders: true });
   projectPath = path.join(dir, 'tiny.json');
   const p = tinyProject();
@@ -53,7 +54,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeBundle();
-  await cleanup();
 });
 
 interface Parts {

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expandGraph, seededRandom, type ModelDocument } from '../../../core/graph/index';
 import { buildStudioDataParallel, buildStudioTrainStep } from '../../../core/train/studio';
 import { chooseDataParallel, DATA_PARALLEL_MAX_PARAMS } from '../../../main/trainer/data-parallel-choice';
@@ -17,9 +17,9 @@ import { ShardedSession } from '../../../main/trainer/sharded-session';
 import { startTraining } from '../../../main/trainer/start';
 import { readCheckpoint } from '../../../main/trainer/checkpoint';
 import type { TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 const OPT = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 1e-3 };
 
@@ -117,15 +117,15 @@ describe('the trainer on 2 threads', () => {
     return events;
   }
   it('trains in shards, learns, and is reproducible with a fixed seed', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 24 });
-    const cache = await tmpDir();
-    const outA = path.join(await tmpDir(), 'a');
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 24 });
+    const cache = tempDir('trainer-');
+    const outA = path.join(tempDir('trainer-'), 'a');
     const a = await run(outA, data, cache);
     expect(a.at(-1)!.type, JSON.stringify(a.filter((e) => e.type === 'failed'))).toBe('done');
     expect(a.some((e) => e.type === 'log' && /training step: 2 data-parallel shards of 4\/4 images/.test(e.message))).toBe(true);
     const epochs = a.filter((e): e is Extract<TrainEvent, { type: 'epoch' }> => e.type === 'epoch');
     expect(epochs[1]!.trainLoss).toBeLessThan(epochs[0]!.trainLoss);
-    const outB = path.join(await tmpDir(), 'b');
+    const outB = path.join(tempDir('trainer-'), 'b');
     expect((await run(outB, data, cache)).at(-1)!.type).toBe('done');
     const [ca, cb] = [await readCheckpoint(path.join(outA, 'last.ckpt')), await readCheckpoint(path.join(outB, 'last.ckpt'))];
     for (const [name, w] of ca.weights) expect(Array.from(cb.weights.get(name)!), name).toEqual(Array.from(w));

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli';
 import type { CliIO } from '../../../main/commands/io';
 import { weightsCheckpoint, readWeights } from '../../../main/onnx/project-weights';
@@ -12,16 +12,16 @@ import { startTraining } from '../../../main/trainer/start';
 import { applyStartingWeights, startingWeightsFile } from '../../../main/trainer/starting-weights';
 import type { ProjectJson, TrainEvent } from '../../../main/trainer/types';
 import { parseProject } from '../../../core/graph/project';
-import { cleanup, makeDataset, options, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 const quiet: CliIO = { out: () => undefined, err: () => undefined, setExitCode: () => undefined };
 const FIXTURE = path.resolve(__dirname, '../../fixtures/lenet5/model.onnx');
 
 describe('starting weights', () => {
   it('uses tensors that match by name and size, keeps the others fresh, and refuses a file with none', async () => {
-    const dir = await tmpDir();
+    const dir = tempDir('trainer-');
     const file = path.join(dir, 'w.ckpt');
     await fs.writeFile(file, weightsCheckpoint(new Map([['a.weight', Float32Array.from([1, 2, 3, 4])], ['b.weight', Float32Array.from([5, 6])]]), new Map([['a.weight', [2, 2]], ['b.weight', [2]]])));
     const fresh = new Map([['a.weight', new Float32Array(4)], ['b.weight', new Float32Array(3)], ['c.bias', new Float32Array(1)]]);
@@ -35,7 +35,7 @@ describe('starting weights', () => {
   });
 
   it('finds the checkpoint a project names, relative to the project file, unless told to start from scratch', async () => {
-    const dir = await tmpDir();
+    const dir = tempDir('trainer-');
     await fs.writeFile(path.join(dir, 'm.ckpt'), 'x');
     const project: ProjectJson = { name: 'm', model: { nodes: [], edges: [], groups: [] }, extra: { weights: 'm.ckpt' } };
     const projectPath = path.join(dir, 'm.json');
@@ -46,16 +46,16 @@ describe('starting weights', () => {
   });
 
   it('an imported LeNet-5 fine-tunes from its weights; the classifier for the new class count starts fresh', async () => {
-    const dir = await tmpDir();
+    const dir = tempDir('trainer-');
     const projectPath = path.join(dir, 'lenet.json');
     expect(await runCli(['import', FIXTURE, '-o', projectPath], quiet)).toBe(0);
     const parsed = parseProject(await fs.readFile(projectPath, 'utf8'));
     const imported = await readWeights(path.join(dir, 'lenet.ckpt'));
-    const data = await makeDataset(await tmpDir(), { perClass: 8, size: 28 });
-    const out = path.join(await tmpDir(), 'run');
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 8, size: 28 });
+    const out = path.join(tempDir('trainer-'), 'run');
     const project: ProjectJson = { name: parsed.name, model: parsed.model, extra: parsed.extra };
     // A learning rate this small leaves the weights where they started, to within float rounding.
-    const run = startTraining({ ...options(project, data, out, await tmpDir(), { epochs: 1, lr: 1e-9 }), projectPath }, { mode: 'inline' });
+    const run = startTraining({ ...options(project, data, out, tempDir('trainer-'), { epochs: 1, lr: 1e-9 }), projectPath }, { mode: 'inline' });
     const events: TrainEvent[] = [];
     run.on((e) => events.push(e));
     const end = await run.finished;

@@ -6,16 +6,16 @@
  * test/core/train/fixtures-train.test.ts), which after an epoch moves the loss by ~4e-4.
  */
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTraining } from '../../../main/trainer/start';
 import type { TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
 import { webgpuMissing } from '../../helpers/webgpu';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 async function train(device: 'cpu' | 'webgpu', data: string): Promise<TrainEvent[]> {
-  const run = startTraining(options(tinyProject(8, { batchnorm: true }), data, path.join(await tmpDir(), 'run'), await tmpDir(), { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), { mode: 'inline' });
+  const run = startTraining(options(tinyProject(8, { batchnorm: true }), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), { mode: 'inline' });
   const events: TrainEvent[] = [];
   run.on((e) => events.push(e));
   const end = await run.finished;
@@ -25,7 +25,7 @@ async function train(device: 'cpu' | 'webgpu', data: string): Promise<TrainEvent
 
 describe.skipIf(webgpuMissing !== null)('training on WebGPU', () => {
   it('trains there with every node on the device and matches the CPU run', async () => {
-    const data = await makeDataset(await tmpDir(), { perClass: 8 });
+    const data = await makeDataset(tempDir('trainer-'), { perClass: 8 });
     const gpu = await train('webgpu', data);
     const start = gpu.find((e) => e.type === 'start');
     expect(start?.type === 'start' && start.device).toBe('webgpu');

@@ -4,7 +4,7 @@
  * mid-epoch, and --resume after it ending exactly where an uninterrupted run ends.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startTraining, type TrainingRun } from '../../../main/trainer/start';
 import { threadHost } from '../../../main/trainer/host-thread';
 import { processHost } from '../../../main/trainer/host-process';
@@ -14,17 +14,17 @@ import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
 import { readCheckpoint } from '../../../main/trainer/checkpoint';
 import { readRunJson } from '../../../main/trainer/run-folder';
 import type { TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tinyProject, tmpDir, workerScript } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
-afterAll(cleanup);
 
 let script = '';
 let data = '';
 let cache = '';
 beforeAll(async () => {
   script = await workerScript();
-  data = await makeDataset(await tmpDir(), { perClass: 40, size: 16 });
-  cache = await tmpDir();
+  data = await makeDataset(tempDir('trainer-'), { perClass: 40, size: 16 });
+  cache = tempDir('trainer-');
 });
 
 function record(run: TrainingRun): TrainEvent[] {
@@ -44,7 +44,7 @@ const HOSTS: [string, TrainerHostFactory][] = [
 
 describe.each(HOSTS)('training in a %s', (kind, host) => {
   it('pauses, resumes and cancels; the cancelled run keeps its last checkpoint', async () => {
-    const out = path.join(await tmpDir(), 'run');
+    const out = path.join(tempDir('trainer-'), 'run');
     const run = startTraining(options(project, data, out, cache, { epochs: 50, batchSize: 4 }), { workerScript: script, host });
     const events = record(run);
     let paused = false;
@@ -72,8 +72,8 @@ describe.each(HOSTS)('training in a %s', (kind, host) => {
   });
 
   it('a worker killed mid-epoch is reported; --resume ends where an uninterrupted run ends', async () => {
-    const straight = path.join(await tmpDir(), 'straight');
-    const broken = path.join(await tmpDir(), 'broken');
+    const straight = path.join(tempDir('trainer-'), 'straight');
+    const broken = path.join(tempDir('trainer-'), 'broken');
     const settings = { epochs: 2, batchSize: 4, optimizer: 'adamw' as const, schedule: { kind: 'onecycle' as const }, augment: { cropPadding: 2, hflip: true } };
 
     const a = startTraining(options(project, data, straight, cache, settings), { workerScript: script, host });
