@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The move of the tests into folders that mirror the source (issue 16 item 5), as data, and the
-// rewrite of every path that names a moved file. Run once to move (git mv); run again with
-// --rewrite-only after merging a branch whose new files still import the old paths: it rewrites
-// relative imports (and __dirname / import.meta.url paths) that point at an old location, and
-// repo-relative mentions (docs, .prettierignore) of an old path.
+// rewrite of every path that names a moved file. It moves (git mv) each file still at an old path
+// that MOVES names, then rewrites, in every tracked file, relative imports (and __dirname /
+// import.meta.url paths) that point at an old location and repo-relative mentions (docs,
+// .prettierignore) of an old path. Run it again after merging a branch that added or imports
+// tests in the old folders; --rewrite-only rewrites without moving. Commit first: it edits in place.
 //   node scripts/test-layout-moves.mjs [--rewrite-only]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -126,6 +127,9 @@ const MOVES = {
   'test/renderer/optimizer-choice.test.ts': 'test/renderer/studio/optimizer-choice.test.ts',
   // the .ci scripts
   'test/foundation/ci-debian-mirror.test.ts': 'test/ci/debian-mirror.test.ts',
+  // new tests other branches add in the old folders: moved when the script runs again after their merge
+  'test/train/mobile-fixture.test.ts': 'test/core/train/mobile-fixture.test.ts',
+  'test/webgpu/fp16-inference.test.ts': 'test/main/deploy/webgpu-fp16-inference.test.ts',
   // shared helpers, named for what they hold
   'test/core/helpers.ts': 'test/helpers/block-infer.ts',
   'test/core/fixture-models.ts': 'test/helpers/fixture-models.ts',
