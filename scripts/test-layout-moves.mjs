@@ -163,6 +163,9 @@ const rewriteOnly = process.argv.includes('--rewrite-only');
 const git = (...args) => execFileSync('git', args, { encoding: 'utf8' });
 const norm = (p) => path.posix.normalize(p).replace(/\/$/, '') || '.';
 const moving = new Set(rewriteOnly ? [] : Object.keys(MOVES).filter((o) => existsSync(o)));
+// A merge may already have put a file at its new path (git follows the folder's rename) with
+// imports still written from the old one: those resolve from the old path.
+const oldOf = Object.fromEntries(Object.entries(MOVES).map(([o, n]) => [n, o]));
 
 /** Whether `p` (repo-relative) is a file or folder before the move. */
 function existed(p) {
@@ -181,7 +184,7 @@ function resolveOld(fromOld, spec) {
 
 /** The same reference written from `fromNew`, after the moves. */
 function respell(fromOld, fromNew, spec) {
-  const hit = resolveOld(fromOld, spec);
+  const hit = resolveOld(fromOld, spec) ?? (oldOf[fromOld] ? resolveOld(oldOf[fromOld], spec) : null);
   if (!hit) return spec;
   const target = hit.base + hit.ext;
   let newTarget = MOVES[target] ?? target;
