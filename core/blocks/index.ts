@@ -22,6 +22,9 @@ import { concat } from './concat';
 import { output } from './output';
 import { inception } from './inception';
 import { residual } from './residual';
+import { separableConv } from './separable-conv';
+import { mbconv } from './mbconv';
+import { stochasticDepth } from './stochastic-depth';
 import { group } from './group';
 import { onnxOp } from './onnx-op';
 
@@ -38,6 +41,7 @@ const registry: BlockDef[] = [
   sigmoid,
   tanh,
   dropout,
+  stochasticDepth,
   flatten,
   dense,
   add,
@@ -45,6 +49,8 @@ const registry: BlockDef[] = [
   output,
   inception,
   residual,
+  separableConv,
+  mbconv,
   group,
   onnxOp,
 ];
