@@ -14,10 +14,15 @@ import { relu } from './relu';
 import { leakyRelu } from './leaky-relu';
 import { sigmoid } from './sigmoid';
 import { tanh } from './tanh';
+import { relu6 } from './relu6';
+import { hardswish } from './hardswish';
+import { hardsigmoid } from './hardsigmoid';
+import { silu } from './silu';
 import { dropout } from './dropout';
 import { flatten } from './flatten';
 import { dense } from './dense';
 import { add } from './add';
+import { multiply } from './multiply';
 import { concat } from './concat';
 import { output } from './output';
 import { inception } from './inception';
@@ -40,11 +45,16 @@ const registry: BlockDef[] = [
   leakyRelu,
   sigmoid,
   tanh,
+  relu6,
+  hardswish,
+  hardsigmoid,
+  silu,
   dropout,
   stochasticDepth,
   flatten,
   dense,
   add,
+  multiply,
   concat,
   output,
   inception,
