@@ -64,7 +64,7 @@ export const mbconv = defineComposite({
   label: 'Inverted residual (MBConv)',
   category: 'Composite',
   description: 'Expand 1×1, depthwise k×k, optional squeeze-excite, linear 1×1 projection, skip: MobileNetV2/V3, EfficientNet.',
-  aliases: ['MBConv', 'inverted residual', 'InvertedResidual', 'bottleneck', 'linear bottleneck', 'separable', 'MobileNet', 'EfficientNet'],
+  aliases: ['inverted residual', 'bottleneck', 'linear bottleneck', 'separable', 'MobileNet', 'EfficientNet'],
   nameStem: 'mbconv',
   params: {
     filters: p.int('Filters', 24, 1, 65536, 'Output channels of the projection'),

@@ -16,7 +16,7 @@ export const stochasticDepth = definePrimitive({
   label: 'Stochastic depth',
   category: 'Regularization',
   description: 'While training, drops a residual branch for a random subset of samples (EfficientNet); identity at inference.',
-  aliases: ['StochasticDepth', 'drop path', 'DropPath', 'drop connect', 'survival probability'],
+  aliases: ['drop path', 'DropPath', 'drop connect', 'survival probability'],
   params: { p: p.float('Drop probability', 0.2, { min: 0, max: 1, exclusiveMax: true, help: 'Probability that a sample skips this branch while training' }) },
   infer: ([x]) => ({ ok: true, shapes: [x!] }),
   cost: ([x]) => ({ macs: 0, otherOps: size(x!) }),

@@ -10,7 +10,6 @@ it.each([
   ['mb conv', 'mbconv'],
   ['inverted residual', 'mbconv'],
   ['InvertedResidual', 'mbconv'],
-  ['EfficientNet', 'mbconv'],
   ['separable', 'separableconv'],
   ['SeparableConv2D', 'separableconv'],
   ['depthwise separable', 'separableconv'],
@@ -24,6 +23,7 @@ it.each([
   ['bottleneck', 'mbconv'],
   ['bottleneck', 'residual'],
   ['separable', 'mbconv'],
+  ['EfficientNet', 'mbconv'],
 ])('"%s" also lists %s', (q, type) => {
   expect(types(q)).toContain(type);
 });
