@@ -36,14 +36,19 @@ export interface ConvNormAct {
 
 /** Conv2dNormActivation: padding (k-1)/2 keeps the map size at stride 1, as torchvision pads. */
 export function convNormAct(b: SubBuilder, prefix: string, from: SubRef, u: ConvNormAct): SubRef {
-  const conv = b.add(`${prefix}.0`, 'conv2d', {
-    filters: u.filters,
-    kernel: u.kernel,
-    stride: u.stride ?? 1,
-    padding: (u.kernel - 1) / 2,
-    groups: u.groups ?? 1,
-    bias: false,
-  }, [from]);
+  const conv = b.add(
+    `${prefix}.0`,
+    'conv2d',
+    {
+      filters: u.filters,
+      kernel: u.kernel,
+      stride: u.stride ?? 1,
+      padding: (u.kernel - 1) / 2,
+      groups: u.groups ?? 1,
+      bias: false,
+    },
+    [from],
+  );
   const bn = b.add(`${prefix}.1`, 'batchnorm2d', { eps: u.eps, momentum: u.momentum }, [conv]);
   if (u.act === null) return bn;
   const a = ACTIVATION_BLOCK[u.act];

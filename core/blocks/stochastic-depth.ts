@@ -37,14 +37,35 @@ export const stochasticDepth = definePrimitive({
     }
     // One value per sample: x[:, :1, :1, ...] has shape [N, 1, ..., 1]; only its shape is used.
     const axes = Array.from({ length: rank }, (_, i) => i + 1);
-    const row = g.op1('Slice', [x, g.constInt64('starts', axes.map(() => 0)), g.constInt64('ends', axes.map(() => 1)), g.constInt64('axes', axes)], {}, { name: 'row' });
+    const row = g.op1(
+      'Slice',
+      [
+        x,
+        g.constInt64(
+          'starts',
+          axes.map(() => 0),
+        ),
+        g.constInt64(
+          'ends',
+          axes.map(() => 1),
+        ),
+        g.constInt64('axes', axes),
+      ],
+      {},
+      { name: 'row' },
+    );
     const seed = a.ctx.dropoutSeed;
-    const u = g.op1('RandomUniformLike', [row], {
-      dtype: 1,
-      low: { kind: 'float', value: 0 },
-      high: { kind: 'float', value: 1 },
-      seed: seed === undefined ? undefined : { kind: 'float', value: seed + a.index },
-    }, { name: 'uniform' });
+    const u = g.op1(
+      'RandomUniformLike',
+      [row],
+      {
+        dtype: 1,
+        low: { kind: 'float', value: 0 },
+        high: { kind: 'float', value: 1 },
+        seed: seed === undefined ? undefined : { kind: 'float', value: seed + a.index },
+      },
+      { name: 'uniform' },
+    );
     const keep = g.op1('Cast', [g.op1('Less', [u, g.constFloat('keep_prob', [1 - prob], [])], {}, { name: 'keep' })], { to: 1 }, { name: 'keep_f' });
     const mask = g.op1('Mul', [keep, g.constFloat('scale', [1 / (1 - prob)], [])], {}, { name: 'mask' });
     return { outputs: [g.op1('Mul', [x, mask], {}, { name: 'stochastic_depth' })] };

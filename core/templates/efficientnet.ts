@@ -39,7 +39,14 @@ export const efficientnetB0: Template = {
       for (let i = 0; i < n; i++) {
         const stochasticDepth = (STOCHASTIC_DEPTH * blockId++) / total;
         b.then(`features.${s + 1}.${i}`, 'mbconv', {
-          filters, expansion, kernel, stride: i === 0 ? stride : 1, activation: 'silu', se: true, stochasticDepth, layout: 'efficientnet',
+          filters,
+          expansion,
+          kernel,
+          stride: i === 0 ? stride : 1,
+          activation: 'silu',
+          se: true,
+          stochasticDepth,
+          layout: 'efficientnet',
         });
       }
     });

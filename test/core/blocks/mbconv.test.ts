@@ -6,13 +6,19 @@ import { analyzeOne, innerTypes, oneBlock } from './mobile-doc';
 const inner = (a: ReturnType<typeof analyzeOne>, name: string) => a.graph.nodes.find((p) => p.name === `blk.${name}`)!;
 
 describe('MBConv / inverted residual', () => {
-  it('mobilenet_v2 layout: expand, depthwise, linear projection, skip, under InvertedResidual\'s names', () => {
+  it("mobilenet_v2 layout: expand, depthwise, linear projection, skip, under InvertedResidual's names", () => {
     const a = analyzeOne('mbconv', { filters: 8, expansion: 6 }, [8, 6, 6]);
     expect(a.diagnostics).toEqual([]);
     expect(innerTypes(a)).toEqual({
-      'conv.0.0': 'conv2d', 'conv.0.1': 'batchnorm2d', 'conv.0.2': 'relu6',
-      'conv.1.0': 'conv2d', 'conv.1.1': 'batchnorm2d', 'conv.1.2': 'relu6',
-      'conv.2': 'conv2d', 'conv.3': 'batchnorm2d', add: 'add',
+      'conv.0.0': 'conv2d',
+      'conv.0.1': 'batchnorm2d',
+      'conv.0.2': 'relu6',
+      'conv.1.0': 'conv2d',
+      'conv.1.1': 'batchnorm2d',
+      'conv.1.2': 'relu6',
+      'conv.2': 'conv2d',
+      'conv.3': 'batchnorm2d',
+      add: 'add',
     });
     expect(inner(a, 'conv.0.0').params).toMatchObject({ filters: 48, kernel: 1 });
     expect(inner(a, 'conv.1.0').params).toMatchObject({ filters: 48, groups: 48, kernel: 3, padding: 1 });
@@ -28,19 +34,28 @@ describe('MBConv / inverted residual', () => {
     expect(s2.nodes.get('blk')!.outShapes).toEqual([[8, 4, 4]]);
   });
 
-  it('costs expand + depthwise + project MACs: H·W·C·E + H\'W\'·E·k² + H\'W\'·E·F', () => {
+  it("costs expand + depthwise + project MACs: H·W·C·E + H'W'·E·k² + H'W'·E·F", () => {
     const a = analyzeOne('mbconv', { filters: 24, expansion: 6, kernel: 5, stride: 2 }, [16, 8, 8]);
     const e = 96;
     expect(a.nodes.get('blk')!.macs).toBe(64 * 16 * e + 16 * e * 25 + 16 * e * 24);
   });
 
   it('mobilenet_v3 layout: block.<i> names, explicit expanded width, projection without activation', () => {
-    const a = analyzeOne('mbconv', { filters: 40, expandedChannels: 72, kernel: 5, stride: 2, activation: 'hardswish', layout: 'mobilenet_v3', eps: 1e-3, momentum: 0.01 }, [24, 8, 8]);
+    const a = analyzeOne(
+      'mbconv',
+      { filters: 40, expandedChannels: 72, kernel: 5, stride: 2, activation: 'hardswish', layout: 'mobilenet_v3', eps: 1e-3, momentum: 0.01 },
+      [24, 8, 8],
+    );
     expect(a.diagnostics).toEqual([]);
     expect(innerTypes(a)).toEqual({
-      'block.0.0': 'conv2d', 'block.0.1': 'batchnorm2d', 'block.0.2': 'hardswish',
-      'block.1.0': 'conv2d', 'block.1.1': 'batchnorm2d', 'block.1.2': 'hardswish',
-      'block.2.0': 'conv2d', 'block.2.1': 'batchnorm2d',
+      'block.0.0': 'conv2d',
+      'block.0.1': 'batchnorm2d',
+      'block.0.2': 'hardswish',
+      'block.1.0': 'conv2d',
+      'block.1.1': 'batchnorm2d',
+      'block.1.2': 'hardswish',
+      'block.2.0': 'conv2d',
+      'block.2.1': 'batchnorm2d',
     });
     expect(inner(a, 'block.0.0').params.filters).toBe(72);
     expect(inner(a, 'block.1.1').params).toMatchObject({ eps: 1e-3, momentum: 0.01 });
@@ -79,7 +94,7 @@ describe('MBConv / inverted residual', () => {
     expect(flat.diagnostics[0]!.code).toBe('needs-image-input');
   });
 
-  it('rounds widths as torchvision\'s _make_divisible', () => {
+  it("rounds widths as torchvision's _make_divisible", () => {
     expect([makeDivisible(18), makeDivisible(4), makeDivisible(60), makeDivisible(36), makeDivisible(9)]).toEqual([24, 8, 64, 40, 16]);
   });
 });

@@ -7,8 +7,12 @@ describe('depthwise-separable conv', () => {
     const a = analyzeOne('separableconv', { filters: 16, kernel: 3, stride: 2, activation: 'relu6' }, [8, 9, 9]);
     expect(a.diagnostics).toEqual([]);
     expect(innerTypes(a)).toEqual({
-      'depthwise.0': 'conv2d', 'depthwise.1': 'batchnorm2d', 'depthwise.2': 'relu6',
-      'pointwise.0': 'conv2d', 'pointwise.1': 'batchnorm2d', 'pointwise.2': 'relu6',
+      'depthwise.0': 'conv2d',
+      'depthwise.1': 'batchnorm2d',
+      'depthwise.2': 'relu6',
+      'pointwise.0': 'conv2d',
+      'pointwise.1': 'batchnorm2d',
+      'pointwise.2': 'relu6',
     });
     const dw = a.graph.nodes.find((p) => p.name === 'blk.depthwise.0')!;
     expect(dw.params).toMatchObject({ groups: 8, filters: 8, stride: 2, padding: 1, bias: false });
@@ -16,7 +20,7 @@ describe('depthwise-separable conv', () => {
     expect(a.nodes.get('blk')!.outShapes).toEqual([[16, 5, 5]]);
   });
 
-  it('costs H\'W\'·C·k² + H\'W\'·C·filters MACs and C·k² + C·filters weights (plus BN)', () => {
+  it("costs H'W'·C·k² + H'W'·C·filters MACs and C·k² + C·filters weights (plus BN)", () => {
     const a = analyzeOne('separableconv', { filters: 16, kernel: 5 }, [8, 10, 10]);
     const blk = a.nodes.get('blk')!;
     expect(blk.macs).toBe(100 * 8 * 25 + 100 * 8 * 16);

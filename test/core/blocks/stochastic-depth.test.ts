@@ -82,10 +82,20 @@ describe('stochastic depth', () => {
     b.then('fc', 'output', { classes: 3 });
     const doc = b.build();
     const batch = 4;
-    const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer: { kind: 'sgd', momentum: 0, weightDecay: 0 }, dropout: 'mask-input', outputGradients: true });
+    const { step, weights } = buildStudioTrainStep(doc, {
+      batchSize: batch,
+      optimizer: { kind: 'sgd', momentum: 0, weightDecay: 0 },
+      dropout: 'mask-input',
+      outputGradients: true,
+    });
     const [spec] = maskSpecs(step.extraInputs, expandGraph(doc), batch);
     const random = seededRandom(3);
-    const initial = new Map(weights.map((w) => [w.name, Float32Array.from({ length: w.shape.reduce((a, c) => a * c, 1) }, () => (w.name.endsWith('running_var') ? 1 : random() - 0.5))]));
+    const initial = new Map(
+      weights.map((w) => [
+        w.name,
+        Float32Array.from({ length: w.shape.reduce((a, c) => a * c, 1) }, () => (w.name.endsWith('running_var') ? 1 : random() - 0.5)),
+      ]),
+    );
     const images = Float32Array.from({ length: batch * 128 }, () => random() * 2 - 1);
     const labels = BigInt64Array.from([0n, 1n, 2n, 0n]);
     const run = async (mask: number[]) => {

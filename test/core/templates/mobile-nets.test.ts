@@ -43,15 +43,19 @@ describe('mobile templates at 3x224x224, 1000 classes', () => {
     expect(a.graph.nodes.at(-1)!.outShapes).toEqual([[1000]]);
   });
 
-  it.skipIf(missing !== null)('parameters equal and conv+linear MACs within 1% of torchvision\'s own count', () => {
-    const r = runPython([path.join(HERE, 'torchvision-counts.py'), '3', '224', '224', '1000', ...MODELS], HERE, 240_000);
-    const counts = JSON.parse(r.stdout) as Record<string, { params: number; macs: number }>;
-    for (const id of MODELS) {
-      const a = analyze(buildTemplate(id));
-      expect(a.totals.params, id).toBe(counts[id]!.params);
-      expect(Math.abs(a.totals.macs - counts[id]!.macs) / counts[id]!.macs, id).toBeLessThan(0.01);
-    }
-  }, 300_000);
+  it.skipIf(missing !== null)(
+    "parameters equal and conv+linear MACs within 1% of torchvision's own count",
+    () => {
+      const r = runPython([path.join(HERE, 'torchvision-counts.py'), '3', '224', '224', '1000', ...MODELS], HERE, 240_000);
+      const counts = JSON.parse(r.stdout) as Record<string, { params: number; macs: number }>;
+      for (const id of MODELS) {
+        const a = analyze(buildTemplate(id));
+        expect(a.totals.params, id).toBe(counts[id]!.params);
+        expect(Math.abs(a.totals.macs - counts[id]!.macs) / counts[id]!.macs, id).toBeLessThan(0.01);
+      }
+    },
+    300_000,
+  );
 });
 
 describe.skipIf(missing !== null)('mobile templates reproduce torchvision at 3x64x64', () => {
@@ -72,7 +76,7 @@ describe.skipIf(missing !== null)('mobile templates reproduce torchvision at 3x6
     return new Map(names.map((n) => [n, readF32(path.join(root, id, `${n}.bin`))]));
   }
 
-  it.each(MODELS)('%s: the ONNX export gives torchvision\'s logits for its weights', async (id) => {
+  it.each(MODELS)("%s: the ONNX export gives torchvision's logits for its weights", async (id) => {
     const m = manifests.get(id)!;
     const doc = buildTemplate(id, { input: SMALL, classes: CLASSES });
     const expected = readF32(path.join(root, id, 'logits.bin'));
@@ -82,17 +86,21 @@ describe.skipIf(missing !== null)('mobile templates reproduce torchvision at 3x6
     expect(maxAbsDiff(got, expected)).toBeLessThan(1e-4 * Math.max(1, scale));
   });
 
-  it.each(MODELS)('%s: the PyTorch export loads torchvision\'s state dict by name and gives its logits', (id) => {
-    const dir = path.join(root, `${id}-export`);
-    const doc = buildTemplate(id, { input: SMALL, classes: CLASSES });
-    writeFiles(dir, exportPytorch(doc, { projectName: id, recipe: TEST_RECIPE, weights: torchvisionWeights(id) }).files);
-    const output = path.join(dir, 'logits.bin');
-    const job = { id: 0, dir, input: path.join(root, id, 'input.bin'), shape: manifests.get(id)!.input, output };
-    writeFileSync(path.join(dir, 'jobs.json'), JSON.stringify([job]));
-    writeFileSync(path.join(dir, 'driver.py'), DRIVER);
-    runPython(['driver.py', 'jobs.json'], dir, 240_000);
-    expect(maxAbsDiff(readF32(output), readF32(path.join(root, id, 'logits.bin')))).toBeLessThan(1e-4);
-    const keys = JSON.parse(readFileSync(`${output}.keys.json`, 'utf8')) as string[];
-    expect(keys.sort()).toEqual(Object.keys(manifests.get(id)!.tensors).sort());
-  }, 120_000);
+  it.each(MODELS)(
+    "%s: the PyTorch export loads torchvision's state dict by name and gives its logits",
+    (id) => {
+      const dir = path.join(root, `${id}-export`);
+      const doc = buildTemplate(id, { input: SMALL, classes: CLASSES });
+      writeFiles(dir, exportPytorch(doc, { projectName: id, recipe: TEST_RECIPE, weights: torchvisionWeights(id) }).files);
+      const output = path.join(dir, 'logits.bin');
+      const job = { id: 0, dir, input: path.join(root, id, 'input.bin'), shape: manifests.get(id)!.input, output };
+      writeFileSync(path.join(dir, 'jobs.json'), JSON.stringify([job]));
+      writeFileSync(path.join(dir, 'driver.py'), DRIVER);
+      runPython(['driver.py', 'jobs.json'], dir, 240_000);
+      expect(maxAbsDiff(readF32(output), readF32(path.join(root, id, 'logits.bin')))).toBeLessThan(1e-4);
+      const keys = JSON.parse(readFileSync(`${output}.keys.json`, 'utf8')) as string[];
+      expect(keys.sort()).toEqual(Object.keys(manifests.get(id)!.tensors).sort());
+    },
+    120_000,
+  );
 });
