@@ -7,6 +7,7 @@
 import type { Params } from '../graph/types';
 import type { SubRef } from './define';
 import type { SubBuilder } from './subgraph';
+import { bool, num, p } from './params';
 
 /** The activations of MobileNet/EfficientNet; `relu6` = min(max(x, 0), 6), `silu` = x·sigmoid(x). */
 export const MOBILE_ACTIVATIONS = ['relu6', 'relu', 'hardswish', 'silu'] as const;
@@ -30,11 +31,16 @@ export interface ConvNormAct {
   eps: number;
   /** Batch norm's running-statistics momentum (PyTorch's convention; MobileNetV3 uses 0.01). */
   momentum: number;
+  /** false: the conv has a bias and no batch norm follows (batch norm folded in, as eval-mode ONNX exports have it). */
+  batchNorm: boolean;
   /** null: no activation (an MBConv's linear projection). */
   act: MobileActivation | null;
 }
 
-/** Conv2dNormActivation: padding (k-1)/2 keeps the map size at stride 1, as torchvision pads. */
+/**
+ * Conv2dNormActivation: padding (k-1)/2 keeps the map size at stride 1, as torchvision pads.
+ * Without batch norm the activation keeps its index 2, as in torchvision's folded ONNX exports.
+ */
 export function convNormAct(b: SubBuilder, prefix: string, from: SubRef, u: ConvNormAct): SubRef {
   const conv = b.add(
     `${prefix}.0`,
@@ -45,14 +51,26 @@ export function convNormAct(b: SubBuilder, prefix: string, from: SubRef, u: Conv
       stride: u.stride ?? 1,
       padding: (u.kernel - 1) / 2,
       groups: u.groups ?? 1,
-      bias: false,
+      bias: !u.batchNorm,
     },
     [from],
   );
-  const bn = b.add(`${prefix}.1`, 'batchnorm2d', { eps: u.eps, momentum: u.momentum }, [conv]);
+  const bn = u.batchNorm ? b.add(`${prefix}.1`, 'batchnorm2d', { eps: u.eps, momentum: u.momentum }, [conv]) : conv;
   if (u.act === null) return bn;
   const a = ACTIVATION_BLOCK[u.act];
   return b.add(`${prefix}.2`, a.type, a.params, [bn]);
+}
+
+/** The batch norm parameters the mobile blocks share. */
+export const NORM_PARAMS = {
+  batchNorm: p.bool('Batch norm', true, 'Off: convs with bias and no batch norm (batch norm folded in, as eval-mode ONNX exports have it)'),
+  eps: p.float('Batch norm epsilon', 1e-5, { min: 0, exclusiveMin: true }),
+  momentum: p.float('Batch norm momentum', 0.1, { min: 0, max: 1 }),
+};
+
+/** The batch norm settings of a block's parameters. */
+export function normOf(P: Params): { batchNorm: boolean; eps: number; momentum: number } {
+  return { batchNorm: bool(P, 'batchNorm'), eps: num(P, 'eps'), momentum: num(P, 'momentum') };
 }
 
 /** An odd kernel keeps the map size with padding (k-1)/2; an even one cannot. */

@@ -45,6 +45,7 @@ export function mbconvImportParams(def: GroupDef): Params | null {
     seChannels: se?.squeeze ?? 0,
     stochasticDepth: 0,
     layout: stem === 'conv' ? 'mobilenet_v2' : se?.silu || act === 'silu' ? 'efficientnet' : 'mobilenet_v3',
+    batchNorm: bn !== undefined,
     eps: scalarParam(bn?.params.eps) ?? 1e-5,
     momentum: scalarParam(bn?.params.momentum) ?? 0.1,
   };

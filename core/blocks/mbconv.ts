@@ -1,7 +1,7 @@
 import { defineComposite, type Issue, type SubRef } from './define';
 import { bool, num, p, str } from './params';
 import { SubBuilder } from './subgraph';
-import { ACTIVATION_BLOCK, convNormAct, MOBILE_ACTIVATIONS, oddKernelIssue, type MobileActivation } from './conv-norm-act';
+import { ACTIVATION_BLOCK, convNormAct, MOBILE_ACTIVATIONS, NORM_PARAMS, normOf, oddKernelIssue, type MobileActivation } from './conv-norm-act';
 import { mbconvImportParams } from './mbconv-import';
 import { needImage } from './window';
 import type { Params } from '../graph/types';
@@ -82,8 +82,7 @@ export const mbconv = defineComposite({
       help: 'Probability of dropping the branch per sample while training (only with the skip)',
     }),
     layout: p.enumOf('Layout (names)', 'mobilenet_v2', MBCONV_LAYOUTS, 'Whose module layout and weight names to follow'),
-    eps: p.float('Batch norm epsilon', 1e-5, { min: 0, exclusiveMin: true }),
-    momentum: p.float('Batch norm momentum', 0.1, { min: 0, max: 1 }),
+    ...NORM_PARAMS,
   },
   expand([x], P) {
     const bad = needImage(x!);
@@ -95,7 +94,7 @@ export const mbconv = defineComposite({
     const expanded = expandedWidth(inC, P);
     const filters = num(P, 'filters');
     const act = str(P, 'activation') as MobileActivation;
-    const bn = { eps: num(P, 'eps'), momentum: num(P, 'momentum') };
+    const bn = normOf(P);
     const stem = layout === 'mobilenet_v2' ? 'conv' : 'block';
     const b = new SubBuilder();
     let i = 0;
@@ -108,15 +107,19 @@ export const mbconv = defineComposite({
       cur = b.add(`${stem}.${i++}`, 'squeezeexcite', { squeeze, activation: d.activation, gate: d.gate }, [cur]);
     }
     if (layout === 'mobilenet_v2') {
-      cur = b.add(`conv.${i}`, 'conv2d', { filters, kernel: 1, padding: 0, bias: false }, [cur]);
-      cur = b.add(`conv.${i + 1}`, 'batchnorm2d', bn, [cur]);
+      cur = b.add(`conv.${i}`, 'conv2d', { filters, kernel: 1, padding: 0, bias: !bn.batchNorm }, [cur]);
+      if (bn.batchNorm) cur = b.add(`conv.${i + 1}`, 'batchnorm2d', { eps: bn.eps, momentum: bn.momentum }, [cur]);
     } else cur = convNormAct(b, `block.${i}`, cur, { filters, kernel: 1, act: null, ...bn });
     if (num(P, 'stride') !== 1 || inC !== filters) return b.build([cur]);
     const sd = num(P, 'stochasticDepth');
     if (sd > 0) cur = b.add('stochastic_depth', 'stochasticdepth', { p: sd }, [cur]);
-    return b.build([b.add('add', 'add', { inputs: 2 }, [cur, { input: 0 }])]);
+    // Operand order as torchvision writes it (an imported Add must match): V2 `x + self.conv(x)`,
+    // V3 and EfficientNet `result += input`.
+    const operands: SubRef[] = layout === 'mobilenet_v2' ? [{ input: 0 }, cur] : [cur, { input: 0 }];
+    return b.build([b.add('add', 'add', { inputs: 2 }, operands)]);
   },
-  importPattern: { params: mbconvImportParams },
+  // Every InvertedResidual / MBConv holds its first conv and activation (even with batch norm folded in).
+  importPattern: { memberSets: [['conv.0.0', 'conv.0.2'], ['block.0.0', 'block.0.2']], params: mbconvImportParams },
 });
 
 /** The activation a layout's block uses, by its block type (for import). */

@@ -1,7 +1,7 @@
 import { defineComposite, type Issue } from './define';
 import { num, p, str } from './params';
 import { SubBuilder } from './subgraph';
-import { ACTIVATION_BLOCK, convNormAct, MOBILE_ACTIVATIONS, oddKernelIssue, type MobileActivation } from './conv-norm-act';
+import { ACTIVATION_BLOCK, convNormAct, MOBILE_ACTIVATIONS, NORM_PARAMS, normOf, oddKernelIssue, type MobileActivation } from './conv-norm-act';
 import { innerNode, scalarParam } from './module-match';
 import { needImage } from './window';
 
@@ -24,8 +24,7 @@ export const separableConv = defineComposite({
     kernel: p.int('Depthwise kernel', 3, 1, 31),
     stride: p.int('Stride', 1, 1, 16),
     activation: p.enumOf('Activation', 'relu', MOBILE_ACTIVATIONS),
-    eps: p.float('Batch norm epsilon', 1e-5, { min: 0, exclusiveMin: true }),
-    momentum: p.float('Batch norm momentum', 0.1, { min: 0, max: 1 }),
+    ...NORM_PARAMS,
   },
   expand([x], P) {
     const bad = needImage(x!);
@@ -34,7 +33,7 @@ export const separableConv = defineComposite({
     if (kernel % 2 === 0) return [oddKernelIssue(kernel) satisfies Issue];
     const c = x![0]!;
     const act = str(P, 'activation') as MobileActivation;
-    const bn = { eps: num(P, 'eps'), momentum: num(P, 'momentum') };
+    const bn = normOf(P);
     const b = new SubBuilder();
     const dw = convNormAct(b, 'depthwise', { input: 0 }, { filters: c, kernel, stride: num(P, 'stride'), groups: c, act, ...bn });
     const pw = convNormAct(b, 'pointwise', dw, { filters: num(P, 'filters'), kernel: 1, act, ...bn });
@@ -57,6 +56,8 @@ export const separableConv = defineComposite({
         kernel,
         stride: scalarParam(dw.params.stride) ?? 1,
         activation,
+        batchNorm: bn !== undefined,
+        batchNorm: bn !== undefined,
         eps: scalarParam(bn?.params.eps) ?? 1e-5,
         momentum: scalarParam(bn?.params.momentum) ?? 0.1,
       };

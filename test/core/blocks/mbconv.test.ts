@@ -22,8 +22,9 @@ describe('MBConv / inverted residual', () => {
     });
     expect(inner(a, 'conv.0.0').params).toMatchObject({ filters: 48, kernel: 1 });
     expect(inner(a, 'conv.1.0').params).toMatchObject({ filters: 48, groups: 48, kernel: 3, padding: 1 });
+    // x + self.conv(x), in torchvision's operand order
     const add = inner(a, 'add');
-    expect(add.inputs.map((r) => r.node)).toEqual([inner(a, 'conv.3').id, a.graph.nodes.find((p) => p.name === 'input')!.id]);
+    expect(add.inputs.map((r) => r.node)).toEqual([a.graph.nodes.find((p) => p.name === 'input')!.id, inner(a, 'conv.3').id]);
   });
 
   it('skips the expansion at ratio 1 and the skip when the shape changes (stride 2 or new width)', () => {
