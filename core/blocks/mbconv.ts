@@ -119,7 +119,13 @@ export const mbconv = defineComposite({
     return b.build([b.add('add', 'add', { inputs: 2 }, operands)]);
   },
   // Every InvertedResidual / MBConv holds its first conv and activation (even with batch norm folded in).
-  importPattern: { memberSets: [['conv.0.0', 'conv.0.2'], ['block.0.0', 'block.0.2']], params: mbconvImportParams },
+  importPattern: {
+    memberSets: [
+      ['conv.0.0', 'conv.0.2'],
+      ['block.0.0', 'block.0.2'],
+    ],
+    params: mbconvImportParams,
+  },
 });
 
 /** The activation a layout's block uses, by its block type (for import). */
