@@ -27,6 +27,7 @@ import { concat } from './concat';
 import { output } from './output';
 import { inception } from './inception';
 import { residual } from './residual';
+import { squeezeExcite } from './squeeze-excite';
 import { group } from './group';
 import { onnxOp } from './onnx-op';
 
@@ -55,6 +56,7 @@ const registry: BlockDef[] = [
   output,
   inception,
   residual,
+  squeezeExcite,
   group,
   onnxOp,
 ];
