@@ -27,6 +27,7 @@ import { concat } from './concat';
 import { output } from './output';
 import { inception } from './inception';
 import { residual } from './residual';
+import { squeezeExcite } from './squeeze-excite';
 import { separableConv } from './separable-conv';
 import { mbconv } from './mbconv';
 import { stochasticDepth } from './stochastic-depth';
@@ -59,6 +60,7 @@ const registry: BlockDef[] = [
   output,
   inception,
   residual,
+  squeezeExcite,
   separableConv,
   mbconv,
   group,
