@@ -57,7 +57,6 @@ export const separableConv = defineComposite({
         stride: scalarParam(dw.params.stride) ?? 1,
         activation,
         batchNorm: bn !== undefined,
-        batchNorm: bn !== undefined,
         eps: scalarParam(bn?.params.eps) ?? 1e-5,
         momentum: scalarParam(bn?.params.momentum) ?? 0.1,
       };
