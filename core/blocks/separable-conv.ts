@@ -40,7 +40,7 @@ export const separableConv = defineComposite({
     return b.build([pw]);
   },
   importPattern: {
-    members: ['depthwise.0', 'depthwise.1', 'pointwise.0', 'pointwise.1'],
+    members: ['depthwise.0', 'depthwise.2', 'pointwise.0', 'pointwise.2'],
     params(def) {
       const dw = innerNode(def, 'depthwise.0');
       const pw = innerNode(def, 'pointwise.0');

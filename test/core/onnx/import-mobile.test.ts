@@ -1,8 +1,8 @@
 /**
  * torchvision's ONNX exports of the mobile nets (made by torchvision-onnx.py with python3-torch)
  * import as the studio's blocks, with no generic "ONNX op" blocks, keep torchvision's module
- * names, and re-export to the same logits. MobileNetV2's inverted residuals come back as MBConv
- * blocks (batch norm folded, as the export writes them).
+ * names, and re-export to the same logits. Every inverted residual comes back as an MBConv
+ * block (batch norm folded, as the export writes them), its squeeze-excite inside it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -49,17 +49,54 @@ describe.skipIf(missing !== null)("importing torchvision's mobile nets", () => {
     120_000,
   );
 
-  it("MobileNetV2's seventeen inverted residuals come back as MBConv blocks named features.1 … features.17", () => {
-    const doc = importOnnx(decodeModel(new Uint8Array(readFileSync(path.join(root, 'mobilenet_v2.onnx'))))).document;
-    const blocks = doc.nodes.filter((n) => n.type === 'mbconv');
-    expect(blocks.map((n) => n.name).sort()).toEqual(Array.from({ length: 17 }, (_, i) => `features.${i + 1}`).sort());
-    expect(doc.nodes.find((n) => n.name === 'features.2')!.params).toMatchObject({
+  const importedDoc = (id: string) => importOnnx(decodeModel(new Uint8Array(readFileSync(path.join(root, `${id}.onnx`))))).document;
+
+  it.each([
+    ['mobilenet_v2', Array.from({ length: 17 }, (_, i) => `features.${i + 1}`)],
+    ['mobilenet_v3_small', Array.from({ length: 11 }, (_, i) => `features.${i + 1}`)],
+    ['efficientnet_b0', B0_BLOCKS],
+  ])('%s: every inverted residual comes back as an MBConv block under its torchvision name', (id, names) => {
+    const doc = importedDoc(id);
+    expect(
+      doc.nodes
+        .filter((n) => n.type === 'mbconv')
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual([...names].sort());
+    expect(doc.groups).toEqual([]);
+  });
+
+  it('reads the parameters back: widths, stride, kernel, SE, activation, layout, folded batch norm', () => {
+    const v2 = importedDoc('mobilenet_v2');
+    expect(v2.nodes.find((n) => n.name === 'features.2')!.params).toMatchObject({
       filters: 24,
       expandedChannels: 96,
       stride: 2,
       batchNorm: false,
       layout: 'mobilenet_v2',
     });
-    expect(doc.nodes.find((n) => n.name === 'features.1')!.params).toMatchObject({ filters: 16, expansion: 1 });
+    expect(v2.nodes.find((n) => n.name === 'features.1')!.params).toMatchObject({ filters: 16, expansion: 1 });
+    const v3 = importedDoc('mobilenet_v3_small');
+    expect(v3.nodes.find((n) => n.name === 'features.4')!.params).toMatchObject({
+      filters: 40,
+      expandedChannels: 96,
+      kernel: 5,
+      stride: 2,
+      se: true,
+      activation: 'hardswish',
+      layout: 'mobilenet_v3',
+    });
+    const b0 = importedDoc('efficientnet_b0');
+    expect(b0.nodes.find((n) => n.name === 'features.3.1')!.params).toMatchObject({
+      filters: 40,
+      expandedChannels: 240,
+      kernel: 5,
+      se: true,
+      activation: 'silu',
+      layout: 'efficientnet',
+    });
   });
 });
+
+/** EfficientNet-B0's blocks: features.<stage>.<i> for stages of 1, 2, 2, 3, 3, 4, 1 blocks. */
+const B0_BLOCKS = [1, 2, 2, 3, 3, 4, 1].flatMap((n, s) => Array.from({ length: n }, (_, i) => `features.${s + 1}.${i}`));
