@@ -14,7 +14,7 @@ import { needImage } from './window';
  */
 export const separableConv = defineComposite({
   type: 'separableconv',
-  label: 'Depthwise-separable conv',
+  label: 'Separable conv',
   category: 'Convolution',
   description: 'A depthwise k×k conv then a pointwise 1×1 conv, each with batch norm and activation (MobileNet).',
   aliases: ['separable', 'SeparableConv2D', 'depthwise separable', 'depthwise', 'DWConv', 'MobileNetV1'],
