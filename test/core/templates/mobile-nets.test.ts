@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPytorch } from '../../../core/export-pytorch/index';
 import { analyze } from '../../../core/graph/analyze';
 import { buildTemplate } from '../../../core/templates/index';
-import { DRIVER, maxAbsDiff, runPython, studioLogits, TEST_RECIPE, torchMissing, writeFiles } from '../../export-pytorch/helpers';
+import { DRIVER, LINT, maxAbsDiff, runPython, studioLogits, TEST_RECIPE, torchMissing, writeFiles } from '../../export-pytorch/helpers';
 
 const MODELS = ['mobilenet_v2', 'mobilenet_v3_small', 'mobilenet_v3_large', 'efficientnet_b0'];
 /** torchvision's published parameter counts at 1000 classes (the issue's figures). */
@@ -100,6 +100,8 @@ describe.skipIf(missing !== null)('mobile templates reproduce torchvision at 3x6
       expect(maxAbsDiff(readF32(output), readF32(path.join(root, id, 'logits.bin')))).toBeLessThan(1e-4);
       const keys = JSON.parse(readFileSync(`${output}.keys.json`, 'utf8')) as string[];
       expect(keys.sort()).toEqual(Object.keys(manifests.get(id)!.tensors).sort());
+      writeFileSync(path.join(dir, 'lint.py'), LINT);
+      expect(JSON.parse(runPython(['lint.py', 'model.py'], dir).stdout)).toEqual([]);
     },
     120_000,
   );
