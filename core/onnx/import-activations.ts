@@ -84,7 +84,7 @@ function broadcastable(a: number[] | undefined, b: number[] | undefined): boolea
   return !!a && !!b && a.length === b.length && a.every((d, k) => d === b[k] || d === 1 || b[k] === 1);
 }
 
-/** Mul(x, Sigmoid(x)) -> SiLU; Mul of two broadcastable data values -> Multiply. */
+/** Mul(x, Sigmoid(x)) -> SiLU; Mul of two broadcastable data values -> Multiply (one per chain). */
 const mul: Mapper = (n, ctx) => {
   const [a, b] = [n.inputs[0] ?? '', n.inputs[1] ?? ''];
   if (n.inputs.length !== 2 || !ctx.isData(a) || !ctx.isData(b)) return false;
@@ -99,6 +99,15 @@ const mul: Mapper = (n, ctx) => {
     return true;
   }
   if (!broadcastable(ctx.perSample(a), ctx.perSample(b))) return false;
+  // A chain (a * b) * c in one module, read nowhere else, is one Multiply of three inputs (the
+  // studio's export of one); a product in another module (an SE block's) stays its own block.
+  const chain = soleProducer(ctx, a, 'multiply', 'Mul');
+  if (chain?.source && modulePrefix(chain.source.name) === modulePrefix(n.name)) {
+    chain.inputs.push(ctx.canon(b));
+    chain.params = { inputs: chain.inputs.length };
+    ctx.redirect(n.outputs[0]!, chain.outputs[0]!);
+    return true;
+  }
   addPlan(ctx, n, 'multiply', nameFromNode(n.name, ctx.moduleIsShared) ?? 'mul', [a, b]);
   return true;
 };
