@@ -3,7 +3,8 @@
  * torch.onnx exports come back as ReLU6, Hardswish, Hardsigmoid, SiLU, Multiply and
  * Squeeze-Excite blocks, never as generic "ONNX op" blocks, and re-export to the same logits.
  * The exports are made by PyTorch: test/fixtures/make_mobile_mini.py (committed model.onnx) and
- * torch_mobile_modules.py here (run by this test when python3-torch is installed).
+ * torch_mobile_modules.py here (small modules and torchvision's MobileNetV2, MobileNetV3-Small and
+ * EfficientNet-B0 with seeded weights; run by this test when python3-torch is installed).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -74,13 +75,17 @@ if (missing) console.warn(`skipping the torch.onnx import checks: ${missing}`);
 describe.skipIf(missing !== null)('small torch modules exported by torch.onnx (torch_mobile_modules.py)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cnn-mobile-import-'));
   const load = (name: string) => {
-    const data = new Float32Array(new Uint8Array(readFileSync(path.join(dir, `${name}.input.bin`))).buffer);
-    const logits = new Float32Array(new Uint8Array(readFileSync(path.join(dir, `${name}.logits.bin`))).buffer);
-    return { r: importOnnx(readModel(path.join(dir, `${name}.onnx`))), input: { shape: [2, 3, 8, 8], data }, logits };
+    const index = JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as Record<string, { input: number[] }>;
+    const f32 = (file: string) => new Float32Array(new Uint8Array(readFileSync(path.join(dir, file))).buffer);
+    return {
+      r: importOnnx(readModel(path.join(dir, `${name}.onnx`))),
+      input: { shape: index[name]!.input, data: f32(`${name}.input.bin`) },
+      logits: f32(`${name}.logits.bin`),
+    };
   };
   beforeAll(() => {
-    runPython([fileURLToPath(new URL('./torch_mobile_modules.py', import.meta.url)), dir], dir);
-  });
+    runPython([fileURLToPath(new URL('./torch_mobile_modules.py', import.meta.url)), dir], dir, 300_000);
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(['activations', 'functional', 'se_blocks'])('%s: no generic ONNX op blocks, and the same logits after re-export (1e-5)', async (name) => {
@@ -95,6 +100,21 @@ describe.skipIf(missing !== null)('small torch modules exported by torch.onnx (t
     const functional = blocks(load('functional').r);
     expect(functional).toEqual(expect.arrayContaining(['clip:relu6', 'silu:silu', 'mul_1:multiply', 'sigmoid_1:sigmoid']));
     expect(functional.filter((b) => b.endsWith(':relu'))).toEqual([]);
+  });
+
+  it.each([
+    ['mobilenet_v2', 0, { Clip: { relu6: 35 } }],
+    ['mobilenet_v3_small', 9, { HardSwish: { hardswish: 19 }, HardSigmoid: { hardsigmoid: 9 }, Mul: { multiply: 9 } }],
+    ['efficientnet_b0', 16, { Mul: { silu: 49, multiply: 16 }, Sigmoid: { sigmoid: 16 } }],
+  ])('torchvision %s: no ONNX op blocks, %i squeeze-excite blocks, the same logits after re-export', async (name, se, mapping) => {
+    const { r, input, logits } = load(name);
+    const all = [...r.document.nodes, ...r.document.groups.flatMap((g) => g.nodes)];
+    expect(all.filter((n) => n.type === 'onnx-op').map((n) => n.params.opType)).toEqual([]);
+    expect(r.composites.filter((c) => c.endsWith('(squeezeexcite)'))).toHaveLength(se);
+    expect(r.mapping).toMatchObject(mapping);
+    const scale = logits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect(scale).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(await reexportLogits(r, input), logits)).toBeLessThan(1e-4 * scale);
   });
 
   it("recovers MobileNetV3's and EfficientNet's squeeze-excite modules", () => {

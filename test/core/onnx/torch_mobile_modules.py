@@ -1,8 +1,9 @@
 """Small torch modules of the mobile family, exported with torch.onnx (opset 17, eval mode).
 
 For test/core/onnx/import-activations.test.ts: writes <out>/<name>.onnx, <name>.input.bin and
-<name>.logits.bin (float32, the module's output for the input) for each module below, and
-index.json with the shapes. Weights are seeded PyTorch initialisations (no downloads).
+<name>.logits.bin (float32, the module's output for the input) for each module below and for
+torchvision's MobileNetV2, MobileNetV3-Small and EfficientNet-B0, and index.json with the shapes.
+Weights are seeded PyTorch initialisations (no downloads).
 
 Usage: /usr/bin/python3 torch_mobile_modules.py OUT_DIR
 """
@@ -11,6 +12,7 @@ import os
 import sys
 
 import torch
+import torchvision
 from torch import nn
 from torchvision.ops import SqueezeExcitation
 
@@ -79,17 +81,35 @@ class MobileV3Block(nn.Module):
 
 
 MODULES = {"activations": Activations, "functional": Functional, "se_blocks": MobileV3Block}
+# Whole torchvision networks (weights=None: seeded initialisation, nothing is downloaded), at 3x64x64.
+TORCHVISION = ["mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0"]
+
+
+def vary_batch_norms(model, seed):
+    """Batch-norm statistics and affine terms off 0 and 1: with PyTorch's defaults a deep random
+    network's logits shrink to ~1e-9, too small to compare anything by."""
+    g = torch.Generator().manual_seed(seed)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            c = m.num_features
+            m.weight.data = 1 + 0.2 * torch.randn(c, generator=g)
+            m.bias.data = 0.1 * torch.randn(c, generator=g)
+            m.running_mean.data = 0.1 * torch.randn(c, generator=g)
+            m.running_var.data = 0.5 + torch.rand(c, generator=g)
 
 
 def main(out):
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(1)
     index = {}
-    for i, (name, cls) in enumerate(MODULES.items()):
+    models = [(name, cls, (2, 3, 8, 8)) for name, cls in MODULES.items()]
+    models += [(name, getattr(torchvision.models, name), (1, 3, 64, 64)) for name in TORCHVISION]
+    for i, (name, make, shape) in enumerate(models):
         torch.manual_seed(i)
-        model = cls().eval()
+        model = (make(weights=None) if name in TORCHVISION else make()).eval()
+        vary_batch_norms(model, 200 + i)
         # Inputs of scale 4, so that ReLU6 caps and Hardswish/Hardsigmoid saturate somewhere.
-        x = 4 * torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(100 + i))
+        x = 4 * torch.randn(*shape, generator=torch.Generator().manual_seed(100 + i))
         with torch.no_grad():
             y = model(x)
         torch.onnx.export(model, x, os.path.join(out, f"{name}.onnx"), opset_version=17,
