@@ -9,7 +9,8 @@ export const relu6 = elementwise({
   label: 'ReLU6',
   description: "ReLU capped at 6: min(max(0, x), 6). MobileNetV2's activation.",
   aliases: ['clip', 'clamp', 'hardtanh', 'mobilenet'],
-  nameStem: 'relu6',
+  // relu6_1, relu6_2: a bare stem would give relu61.
+  nameStem: 'relu6_',
   pytorch: () => ({ ctor: 'nn.ReLU6()' }),
   op: 'Clip',
   opsPerElement: 2,

@@ -30,10 +30,24 @@ function clipBound(n: Node, ctx: ImportContext, input: 1 | 2, attr: 'min' | 'max
   return a?.kind === 'float' ? a.value : undefined;
 }
 
-/** Clip with constant bounds exactly 0 and 6 (torch.onnx's nn.ReLU6 and F.relu6) -> ReLU6. */
+/** A plan of `type` (made from an ONNX `op`) producing `v`, read only by the node being mapped. */
+function soleProducer(ctx: ImportContext, v: string, type: string, op: string): Plan | undefined {
+  const p = ctx.producerOf(v);
+  return p && !p.dropped && p.type === type && p.source?.opType === op && ctx.consumerCount(v) === 1 ? p : undefined;
+}
+
+/**
+ * Clip with constant bounds exactly 0 and 6 (torch.onnx's nn.ReLU6) -> ReLU6. F.relu6 exports
+ * as Relu then Clip(0, 6): the Relu changes nothing the Clip keeps, so it is folded in.
+ */
 const clip: Mapper = (n, ctx) => {
-  const x = n.inputs[0] ?? '';
+  let x = n.inputs[0] ?? '';
   if (!ctx.isData(x) || clipBound(n, ctx, 1, 'min') !== 0 || clipBound(n, ctx, 2, 'max') !== 6) return false;
+  const relu = soleProducer(ctx, x, 'relu', 'Relu');
+  if (relu) {
+    relu.dropped = true;
+    x = relu.inputs[0]!;
+  }
   addPlan(ctx, n, 'relu6', nameFromNode(n.name, ctx.moduleIsShared) ?? 'relu6', [x]);
   return true;
 };
@@ -42,17 +56,19 @@ const clip: Mapper = (n, ctx) => {
 const modulePrefix = (name: string): string => name.slice(0, name.lastIndexOf('/') + 1);
 
 /**
- * The SiLU block's name. torch.onnx writes nn.SiLU as `/act/Sigmoid` and `/act/Mul`: when the
- * module emitted just these two nodes, the block takes the module's name (`act`), as a one-node
- * module would; otherwise (F.silu inside a larger module) the Mul's own name.
+ * The SiLU block's name. torch.onnx writes nn.SiLU as `/act/Sigmoid` and `/act/Mul` (the studio
+ * as `act/Sigmoid`, `act/Mul`): when the module emitted just these two nodes, the block takes the
+ * module's name (`act`), as a one-node module would. F.silu inside a larger module gives
+ * `<module>.silu`, at the top level `silu`.
  */
 function siluName(mul: Node, sigmoid: Node, ctx: ImportContext): string {
   const prefix = modulePrefix(mul.name);
+  const module = prefix.length > 1 ? nameFromNode(`${prefix}SiLU`, () => false) : null;
   const own =
-    prefix.length > 1 &&
     modulePrefix(sigmoid.name) === prefix &&
     ctx.graph.nodes.every((m) => m === mul || m === sigmoid || m.opType === 'Constant' || m.opType === 'Identity' || !m.name.startsWith(prefix));
-  return (own ? nameFromNode(mul.name, () => false) : nameFromNode(mul.name, ctx.moduleIsShared)) ?? 'silu';
+  if (module && own) return module;
+  return module ? `${module}.silu` : 'silu';
 }
 
 /** The Sigmoid plan producing `s` from `x`, read only by this Mul. */
@@ -68,7 +84,7 @@ function broadcastable(a: number[] | undefined, b: number[] | undefined): boolea
   return !!a && !!b && a.length === b.length && a.every((d, k) => d === b[k] || d === 1 || b[k] === 1);
 }
 
-/** Mul(x, Sigmoid(x)) -> SiLU; Mul of two broadcastable data values -> Multiply. */
+/** Mul(x, Sigmoid(x)) -> SiLU; Mul of two broadcastable data values -> Multiply (one per chain). */
 const mul: Mapper = (n, ctx) => {
   const [a, b] = [n.inputs[0] ?? '', n.inputs[1] ?? ''];
   if (n.inputs.length !== 2 || !ctx.isData(a) || !ctx.isData(b)) return false;
@@ -83,6 +99,15 @@ const mul: Mapper = (n, ctx) => {
     return true;
   }
   if (!broadcastable(ctx.perSample(a), ctx.perSample(b))) return false;
+  // A chain (a * b) * c in one module, read nowhere else, is one Multiply of three inputs (the
+  // studio's export of one); a product in another module (an SE block's) stays its own block.
+  const chain = soleProducer(ctx, a, 'multiply', 'Mul');
+  if (chain?.source && modulePrefix(chain.source.name) === modulePrefix(n.name)) {
+    chain.inputs.push(ctx.canon(b));
+    chain.params = { inputs: chain.inputs.length };
+    ctx.redirect(n.outputs[0]!, chain.outputs[0]!);
+    return true;
+  }
   addPlan(ctx, n, 'multiply', nameFromNode(n.name, ctx.moduleIsShared) ?? 'mul', [a, b]);
   return true;
 };
