@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { node, settle } from './editor-helpers';
+import { node, selectNode, settle } from './editor-helpers';
 import { closeDialogs, closeEditor, openEditor, type EditorSession } from './harness';
 
 const SHOTS = '/tmp/shots-nets';
@@ -67,6 +67,9 @@ describe('mobile templates in the editor', () => {
       expect(await p.getByTestId('problem-count').count()).toBe(0);
       await settle(p);
       await shot(p, `${id}-collapsed`);
+      await selectNode(p, inner);
+      await p.getByTestId('inspector').waitFor();
+      await shot(p, `${id}-inspector`);
       await p.getByTestId('expand-all').click();
       await settle(p);
       await shot(p, `${id}-expanded`);
