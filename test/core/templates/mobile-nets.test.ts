@@ -105,4 +105,27 @@ describe.skipIf(missing !== null)('mobile templates reproduce torchvision at 3x6
     },
     120_000,
   );
+
+  it('the exported StochasticDepth drops the same samples as torchvision.ops.StochasticDepth(p, "row") in training', () => {
+    const dir = path.join(root, 'stochastic-depth');
+    const doc = buildTemplate('efficientnet_b0', { input: SMALL, classes: CLASSES });
+    writeFiles(dir, exportPytorch(doc, { projectName: 'sd', recipe: TEST_RECIPE, weights: torchvisionWeights('efficientnet_b0') }).files);
+    const check = `import importlib.util, sys, torch, torchvision
+spec = importlib.util.spec_from_file_location("m", "model.py")
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+x = torch.randn(64, 8, 3, 3)
+ours, theirs = m.StochasticDepth(0.3).train(), torchvision.ops.StochasticDepth(0.3, "row").train()
+torch.manual_seed(5); a = ours(x)
+torch.manual_seed(5); b = theirs(x)
+kept = int((a.flatten(1).abs().sum(1) > 0).sum())
+print(float((a - b).abs().max()), kept, float((ours.eval()(x) - x).abs().max()))
+`;
+    writeFileSync(path.join(dir, 'sd_check.py'), check);
+    const [diff, kept, evalDiff] = runPython(['sd_check.py'], dir).stdout.trim().split(' ').map(Number);
+    expect(diff).toBe(0);
+    expect(kept).toBeGreaterThan(20);
+    expect(kept).toBeLessThan(64);
+    expect(evalDiff).toBe(0);
+  }, 120_000);
 });
