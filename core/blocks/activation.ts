@@ -1,7 +1,7 @@
 /** Element-wise activations share everything but the op; each block file declares one of these. */
 import type { Params } from '../graph/types';
 import type { AttrInput, GraphBuilder } from '../onnx/builder';
-import { definePrimitive, size, type PrimitiveBlock } from './define';
+import { definePrimitive, size, type EmitContext, type PrimitiveBlock } from './define';
 import type { ParamSpecs } from './params';
 import type { PrimitivePytorch } from '../export-pytorch/hooks';
 
@@ -17,7 +17,7 @@ export function elementwise(d: {
   nameStem: string;
   pytorch: PrimitivePytorch;
   /** The ONNX nodes when the activation is not the single op `op` (SiLU: Sigmoid then Mul). */
-  build?: (g: GraphBuilder, x: string, P: Params) => string;
+  build?: (g: GraphBuilder, x: string, P: Params, ctx: EmitContext) => string;
   importOp?: PrimitiveBlock['importOp'];
 }): PrimitiveBlock {
   return definePrimitive({
@@ -33,7 +33,7 @@ export function elementwise(d: {
     cost: ([x]) => ({ macs: 0, otherOps: size(x!) * (d.opsPerElement ?? 1) }),
     ...(d.importOp ? { importOp: d.importOp } : {}),
     emit: (g, a) => ({
-      outputs: [d.build ? d.build(g, a.inputs[0]!, a.params) : g.op1(d.op, [a.inputs[0]!], d.attrs ? d.attrs(a.params) : {}, { name: d.op })],
+      outputs: [d.build ? d.build(g, a.inputs[0]!, a.params, a.ctx) : g.op1(d.op, [a.inputs[0]!], d.attrs ? d.attrs(a.params) : {}, { name: d.op })],
     }),
   });
 }

@@ -93,6 +93,8 @@ export interface EmitContext {
   dropoutSeed?: number;
   /** Name of the symbolic batch dimension (default 'N'). */
   batch?: string;
+  /** The ai.onnx opset written (default 17): a block whose op is newer writes older equivalent ops. */
+  opset?: number;
 }
 
 export interface EmitArgs {

@@ -56,27 +56,35 @@ const clip: Mapper = (n, ctx) => {
 const modulePrefix = (name: string): string => name.slice(0, name.lastIndexOf('/') + 1);
 
 /**
- * The SiLU block's name. torch.onnx writes nn.SiLU as `/act/Sigmoid` and `/act/Mul` (the studio
- * as `act/Sigmoid`, `act/Mul`): when the module emitted just these two nodes, the block takes the
- * module's name (`act`), as a one-node module would. F.silu inside a larger module gives
- * `<module>.silu`, at the top level `silu`.
+ * A self-gated activation's block name (x * gate(x): SiLU, or Hardswish before opset 14).
+ * torch.onnx writes nn.SiLU as `/act/Sigmoid` and `/act/Mul` (the studio as `act/Sigmoid`,
+ * `act/Mul`): when the module emitted just these two nodes, the block takes the module's name
+ * (`act`), as a one-node module would. F.silu inside a larger module gives `<module>.silu`, at
+ * the top level `silu`.
  */
-function siluName(mul: Node, sigmoid: Node, ctx: ImportContext): string {
+function selfGatedName(mul: Node, gate: Node, ctx: ImportContext, stem: string): string {
   const prefix = modulePrefix(mul.name);
-  const module = prefix.length > 1 ? nameFromNode(`${prefix}SiLU`, () => false) : null;
+  const module = prefix.length > 1 ? nameFromNode(`${prefix}Act`, () => false) : null;
   const own =
-    modulePrefix(sigmoid.name) === prefix &&
-    ctx.graph.nodes.every((m) => m === mul || m === sigmoid || m.opType === 'Constant' || m.opType === 'Identity' || !m.name.startsWith(prefix));
+    modulePrefix(gate.name) === prefix &&
+    ctx.graph.nodes.every((m) => m === mul || m === gate || m.opType === 'Constant' || m.opType === 'Identity' || !m.name.startsWith(prefix));
   if (module && own) return module;
-  return module ? `${module}.silu` : 'silu';
+  return module ? `${module}.${stem}` : stem;
 }
 
-/** The Sigmoid plan producing `s` from `x`, read only by this Mul. */
-function sigmoidOf(ctx: ImportContext, s: string, x: string): Plan | undefined {
-  const p = ctx.producerOf(s);
-  const ok =
-    p && !p.dropped && p.type === 'sigmoid' && p.source?.opType === 'Sigmoid' && ctx.canon(p.inputs[0] ?? '') === ctx.canon(x) && ctx.consumerCount(s) === 1;
-  return ok ? p : undefined;
+/** Gates whose product with their own input is an activation block: x * sigmoid(x), x * hardsigmoid(x). */
+const SELF_GATED = [
+  { gate: 'sigmoid', op: 'Sigmoid', block: 'silu' },
+  { gate: 'hardsigmoid', op: 'HardSigmoid', block: 'hardswish' },
+] as const;
+
+/** The gate plan producing `s` from `x` (read only by this Mul) and the block their product is. */
+function selfGate(ctx: ImportContext, s: string, x: string): { plan: Plan; source: Node; block: string } | undefined {
+  for (const k of SELF_GATED) {
+    const p = soleProducer(ctx, s, k.gate, k.op);
+    if (p?.source && ctx.canon(p.inputs[0] ?? '') === ctx.canon(x)) return { plan: p, source: p.source, block: k.block };
+  }
+  return undefined;
 }
 
 /** Equal rank and every dimension equal or 1 (numpy broadcasting without new axes). */
@@ -84,7 +92,10 @@ function broadcastable(a: number[] | undefined, b: number[] | undefined): boolea
   return !!a && !!b && a.length === b.length && a.every((d, k) => d === b[k] || d === 1 || b[k] === 1);
 }
 
-/** Mul(x, Sigmoid(x)) -> SiLU; Mul of two broadcastable data values -> Multiply (one per chain). */
+/**
+ * Mul(x, Sigmoid(x)) -> SiLU; Mul(x, HardSigmoid(x)) -> Hardswish (how it is written before
+ * opset 14); Mul of two broadcastable data values -> Multiply (one per chain).
+ */
 const mul: Mapper = (n, ctx) => {
   const [a, b] = [n.inputs[0] ?? '', n.inputs[1] ?? ''];
   if (n.inputs.length !== 2 || !ctx.isData(a) || !ctx.isData(b)) return false;
@@ -92,10 +103,10 @@ const mul: Mapper = (n, ctx) => {
     [b, a],
     [a, b],
   ] as const) {
-    const sig = sigmoidOf(ctx, s, x);
-    if (!sig?.source) continue;
-    sig.dropped = true;
-    addPlan(ctx, n, 'silu', siluName(n, sig.source, ctx), [x]);
+    const gated = selfGate(ctx, s, x);
+    if (!gated) continue;
+    gated.plan.dropped = true;
+    addPlan(ctx, n, gated.block, selfGatedName(n, gated.source, ctx, gated.block), [x]);
     return true;
   }
   if (!broadcastable(ctx.perSample(a), ctx.perSample(b))) return false;

@@ -88,6 +88,11 @@ describe('mobile blocks in the editor', () => {
       .poll(() => page.getByTestId('total-params').textContent())
       .toBe((3 * 16 * 9 + 16 + (16 * 4 + 4 + 4 * 16 + 16) + 16 * 10 + 10).toLocaleString('en-US'));
     await shoot('se-summary');
+    // Expanded, the block shows torchvision's modules: avgpool -> fc1 -> activation -> fc2 -> gate, times the input.
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    for (const inner of ['avgpool', 'fc1', 'activation', 'fc2', 'scale_activation', 'mul']) await page.getByTestId(`prim-se1.${inner}`).waitFor();
+    await layout(page);
+    await shoot('se-expanded');
     expect(session.errors).toEqual([]);
   });
 });

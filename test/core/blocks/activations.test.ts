@@ -67,6 +67,18 @@ describe('mobile activations', () => {
     expect(hs.attributes.alpha).toEqual({ kind: 'float', value: 1 / 6 });
   });
 
+  it.each(TYPES)('%s at opsets 11 and 13 (Hardswish as x·HardSigmoid(x) before opset 14): same values, same block back', async (type) => {
+    for (const opset of [11, 13]) {
+      const { model } = exportOnnx(probe(type), { weights: new Map(), opset });
+      if (type === 'hardswish') expect(model.graph.nodes.map((n) => n.opType)).not.toContain('HardSwish');
+      const y = (await runOnnx(encodeModel(model), { shape: [1, 2, 4, 4], data: X })).logits!;
+      X.forEach((x, i) => expect(y[i], `${type}(${x}) at opset ${opset}`).toBeCloseTo(FORMULAS[type]!(x), 5));
+      const back = importOnnx(decodeModel(encodeModel(model)));
+      expect(back.document.nodes.map((n) => `${n.name}:${n.type}`)).toContain(`act:${type}`);
+      expect(back.document.nodes.filter((n) => n.type === 'onnx-op')).toEqual([]);
+    }
+  });
+
   it.each(TYPES)('%s: a studio export imports back as the same block and name', (type) => {
     const { model } = exportOnnx(probe(type), { weights: new Map() });
     const back = importOnnx(decodeModel(encodeModel(model)));
