@@ -93,6 +93,8 @@ export interface EmitContext {
   dropoutSeed?: number;
   /** Name of the symbolic batch dimension (default 'N'). */
   batch?: string;
+  /** The ai.onnx opset written (default 17): a block whose op is newer writes older equivalent ops. */
+  opset?: number;
 }
 
 export interface EmitArgs {
@@ -211,6 +213,8 @@ export interface ImportPattern {
    * the block always contains a merge block (`mergesInputs`), which marks its modules already.
    */
   members?: readonly string[];
+  /** Alternatives to `members`: a module holding every name of any one list is grouped. */
+  memberSets?: readonly (readonly string[])[];
   /** The block's parameters read off the module's inner nodes, or null when it cannot be one. */
   params(module: GroupDef): Params | null;
 }

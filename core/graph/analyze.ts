@@ -10,7 +10,7 @@ import { size } from '../blocks/define';
 import { resolveParams } from '../blocks/params';
 import type { ExpandedGraph, ExpandedWeight, Primitive, PrimitiveRef } from './expanded';
 import { NAME_RE, Namer, sanitizeName } from './ids';
-import { IMAGE_RF, applyRf, largest } from './receptive-field';
+import { IMAGE_RF, applyRf, merged } from './receptive-field';
 import { spatialFixes } from './spatial-fixes';
 import type { Diagnostic, DiagnosticCode, Fix, ModelDocument, ModelEdge, ModelNode, Params, PatchOp, ReceptiveField, Shape } from './types';
 
@@ -334,8 +334,9 @@ class Analyzer {
     let rfW = IMAGE_RF;
     if (ins.length) {
       const rule = block.receptive(inShapes, params);
-      const hIn = largest(ins.map((r) => r.prim.rf));
-      const wIn = largest(ins.map((r) => r.prim.rfW));
+      const extent = (axis: number) => inShapes.map((sh) => (sh.length === 3 ? sh[axis]! : 1));
+      const hIn = merged(ins.map((r) => r.prim.rf), extent(1));
+      const wIn = merged(ins.map((r) => r.prim.rfW), extent(2));
       rf = applyRf(rule, inShapes[0], hIn, 0);
       rfW = applyRf(rule, inShapes[0], wIn, 1);
     }

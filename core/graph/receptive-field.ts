@@ -5,17 +5,24 @@
  * leading padding p gives, with k' = d(k-1)+1:
  *   r' = r + (k'-1) j      j' = j t      s' = s + ((k'-1)/2 - p) j
  * A global op (global pooling, flatten) is a window as large as its input map. Multi-input
- * blocks take the largest field of their inputs. Sizes are not clipped to the image.
+ * blocks take the largest field of their inputs, on the positions of their largest input map. Sizes are not clipped to the image.
  */
 import type { RfRule } from '../blocks/define';
 import type { ReceptiveField, Shape } from './types';
 
 export const IMAGE_RF: ReceptiveField = { size: 1, jump: 1, start: 0.5 };
 
-export function largest(fields: ReceptiveField[]): ReceptiveField {
-  let best = fields[0] ?? IMAGE_RF;
-  for (const f of fields) if (f.size > best.size) best = f;
-  return best;
+/**
+ * The field of a multi-input block along one axis: the largest input field, on the position grid
+ * (jump, start) of the input with the most positions. A broadcast input (a squeeze-excite gate,
+ * N×C×1×1 after global pooling) sees the whole map but does not move the output's positions.
+ */
+export function merged(fields: ReceptiveField[], extents: number[]): ReceptiveField {
+  if (fields.length === 0) return IMAGE_RF;
+  let grid = 0;
+  for (let i = 1; i < fields.length; i++) if ((extents[i] ?? 1) > (extents[grid] ?? 1)) grid = i;
+  const size = Math.max(...fields.map((f) => f.size));
+  return { ...fields[grid]!, size };
 }
 
 export function applyRf(rule: RfRule, inShape: Shape | undefined, f: ReceptiveField, axis: 0 | 1): ReceptiveField {

@@ -134,7 +134,7 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   const liveWeights: ExpandedWeight[] = graph.nodes.filter((p) => p.live).flatMap((p) => p.weights);
   for (const wt of liveWeights) g.initializer(wt.name, 'float32', [...wt.shape], weights.get(wt.name)!, true);
 
-  const fwd = emitForward(graph, g, null, { training: false, inputs: { [input.name]: 'input' } });
+  const fwd = emitForward(graph, g, null, { training: false, inputs: { [input.name]: 'input' }, opset });
   const logitsValue = fwd.outputs[0]!.value;
   // The Output block's last op writes the graph output directly: no extra Identity in the file.
   const producer = g.nodes.find((n) => n.outputs.includes(logitsValue));
