@@ -8,6 +8,8 @@
  * (seed, e, step); learning rates are a pure function of the step. So the same seed gives the same
  * run, and a run resumed from the checkpoint after epoch k continues exactly as if never stopped.
  */
+import { cacheCapNotes } from '../data/cache-admin';
+import { readConfig } from '../config';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { seedOf } from '../../core/data/hash';
@@ -228,6 +230,7 @@ function checkData(cx: Context): { classes: string[]; trainCount: number; valCou
     throw new TrainError('classes-changed', `cannot resume: the dataset's classes changed (run: ${previous.data.classes.join(', ')}; now: ${classes.join(', ')})`);
   }
   for (const w of data.warnings) log(w, 'warn');
+  for (const n of cacheCapNotes(data.cache.opened, readConfig().datasetCacheMaxBytes)) log(n, 'warn');
   if (data.corrupt.length > 0) {
     const shown = data.corrupt.slice(0, 10).map((c) => `${c.path} (${c.reason})`).join('; ');
     log(`skipped ${data.corrupt.length} unreadable file(s): ${shown}${data.corrupt.length > 10 ? '; ...' : ''}`, 'warn');
