@@ -145,6 +145,10 @@ export const requestSchemas = {
   clearRecovery: z.object({}).strict(),
   /** Dataset panel: a folder's classes, counts, thumbnails, warnings and unreadable files. */
   scanDataset: z.object({ path: filePath, valSplit: z.number().min(0).max(0.9).optional() }).strict(),
+  /** Dataset panel: how much of the decoded-image cache a folder uses, and all datasets together. */
+  datasetCache: z.object({ path: filePath }).strict(),
+  /** Removes a folder's decoded images from the cache (never the images themselves). */
+  clearDatasetCache: z.object({ path: filePath }).strict(),
   /** Small previews of image files (evaluation mistakes, samples). */
   imageThumbs: z.object({ paths: z.array(filePath).max(200), size: z.number().int().min(16).max(256).optional() }).strict(),
   trainStart: z.object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema }).strict(),
@@ -381,6 +385,20 @@ export interface ExportedFile {
   warnings: string[];
 }
 
+/** The decode cache as the Dataset panel shows it (main/data/cache-admin.ts). */
+export interface DatasetCacheUsage {
+  /** the cache folder */
+  dir: string;
+  /** bytes of this dataset's caches (one per input size and resize policy) */
+  datasetBytes: number;
+  /** input sizes this dataset is cached at, e.g. "3x224x224 center-crop" */
+  inputs: string[];
+  /** bytes of every dataset's caches together */
+  totalBytes: number;
+  /** CNN_STUDIO_CACHE_MAX */
+  capBytes: number;
+}
+
 export interface ApiResponses {
   version: VersionInfo;
   startup: StartupState;
@@ -408,6 +426,8 @@ export interface ApiResponses {
   openOnnx: { project: Project; warnings: string[] };
   loadSettings: StudioSettings;
   saveSettings: StudioSettings;
+  datasetCache: DatasetCacheUsage;
+  clearDatasetCache: DatasetCacheUsage;
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };

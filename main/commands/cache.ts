@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import path from 'node:path';
-import { listCaches, removeCache, type CacheFolderInfo } from '../data/cache-admin';
+import { cachesOfDataset, listCaches, removeCache, type CacheFolderInfo } from '../data/cache-admin';
 import { defaultCacheDir } from '../data/cache-dir';
 import { readConfig } from '../config';
 import { resolveUserPath } from '../fs/user-path';
@@ -54,7 +54,8 @@ async function clearCaches(dir: string, dataset: string | undefined, o: CacheFla
   if (dataset === undefined && !o.all) throw new CliError('cache clear: name a dataset folder, or --all to remove every dataset cache');
   if (dataset !== undefined && o.all) throw new CliError('cache clear: give a dataset folder or --all, not both');
   const root = dataset === undefined ? undefined : path.resolve(resolveUserPath(dataset));
-  const targets = (await listOrExplain(dir)).filter((f) => root === undefined || path.resolve(f.root) === root);
+  const all = await listOrExplain(dir);
+  const targets = root === undefined ? all : cachesOfDataset(all, root);
   if (root !== undefined && targets.length === 0) throw new CliError(`no cache of ${root} in ${dir} (cnn-studio cache list shows what is there)`);
   let freed = 0;
   for (const f of targets) {

@@ -138,3 +138,9 @@ export function cacheCapNotes(opened: { evicted: readonly CacheFolderInfo[]; ove
     );
   return notes;
 }
+
+/** The caches decoded from the dataset folder `root` (one per input size and resize policy). */
+export function cachesOfDataset(list: readonly CacheFolderInfo[], root: string): CacheFolderInfo[] {
+  const want = path.resolve(root);
+  return list.filter((f) => path.resolve(f.root) === want);
+}

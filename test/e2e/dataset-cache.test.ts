@@ -1,0 +1,60 @@
+/**
+ * The Dataset panel's cache line, in Chromium against serve mode: a folder decoded before shows
+ * how much of the cache it takes against CNN_STUDIO_CACHE_MAX, and "Clear this folder's cache"
+ * removes its decoded images (not the images).
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
+import { simpleDataset } from '../data/fixtures';
+import { scanImageFolder } from '../../main/data/scan';
+import { openDecodeCache } from '../../main/data/cache';
+import { listCaches } from '../../main/data/cache-admin';
+
+let serve: ServeProcess;
+let browser: Browser;
+let work: string;
+let data: string;
+let cacheDir: string;
+
+beforeAll(async () => {
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-cache-e2e-'));
+  data = path.join(work, 'photos');
+  cacheDir = path.join(work, 'cache');
+  await simpleDataset(data, { cats: 4, dogs: 4 }, 12);
+  const c = await openDecodeCache(await scanImageFolder(data, { valSplit: 0.25 }), { input: { channels: 1, height: 12, width: 12, resize: 'stretch' }, cacheDir });
+  await c.close();
+  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
+  process.env['CNN_STUDIO_CACHE'] = cacheDir;
+  process.env['CNN_STUDIO_CACHE_MAX'] = '3G';
+  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  for (const k of ['CNN_STUDIO_HOME', 'CNN_STUDIO_CACHE', 'CNN_STUDIO_CACHE_MAX']) delete process.env[k];
+  await fs.rm(work, { recursive: true, force: true });
+});
+
+describe('Dataset panel: the decoded-image cache', () => {
+  it("shows this folder's share and the total against the cap, and clears it", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(serve.openUrl);
+    await page.getByTestId('start-sample').waitFor();
+    await page.getByTestId('view-data').click();
+    await page.getByLabel('Dataset folder').pressSequentially(data);
+    await page.getByRole('button', { name: 'Load' }).click();
+    const line = page.getByTestId('cache-usage');
+    await expect.poll(() => line.textContent(), { timeout: 20_000 }).toMatch(/KiB for this folder \(1x12x12 stretch\) · .* of 3\.00 GiB for all datasets/);
+    await page.screenshot({ path: screenshotPath('dataset-cache-light') });
+    await page.getByRole('button', { name: "Clear this folder's cache" }).click();
+    await expect.poll(() => line.textContent(), { timeout: 10_000 }).toMatch(/nothing for this folder yet/);
+    expect(await listCaches(cacheDir)).toEqual([]);
+    expect((await fs.readdir(path.join(data, 'cats'))).length).toBe(4);
+    await page.close();
+  });
+});
