@@ -6,6 +6,7 @@ import { DatasetError, type FileIssue } from '../data/errors';
 import { RESIZE_POLICIES, type DecodeSpec, type ResizePolicy } from '../data/decode';
 import { CACHE_DIR_HELP } from './cache-flag';
 import { cacheCapNotes } from '../data/cache-admin';
+import { decodeProgressText, decodeRate } from '../../core/data/decode-progress';
 import { readConfig } from '../config';
 import { CliError, type CliIO } from './io';
 import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
@@ -87,7 +88,9 @@ export function registerDataset(program: Command, io: CliIO): void {
           const d = await prepareDataset(root, {
             valSplit, seed, input: spec, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
             onProgress: (p) => {
-              if (p.decoded + p.failed > 0) progress(p.done, p.total);
+              if (p.decoded + p.failed === 0 || o.json || Date.now() - last < 2000) return;
+              last = Date.now();
+              io.err(decodeProgressText(p, decodeRate(p, (last - started) / 1000)));
             },
           });
           const seconds = (Date.now() - started) / 1000;

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { decodeProgressText } from '../../core/data/decode-progress';
 import { parseProject } from '../../core/graph/project';
 import { ProjectFileError } from '../../core/graph/errors';
 import { startTraining, type TrainingRun } from '../trainer/start';
@@ -137,7 +138,7 @@ function textReporter(io: CliIO): (e: TrainEvent) => void {
         break;
       case 'data':
         if (tty) {
-          process.stderr.write(`\r\x1b[2Kdecoding images ${e.done}/${e.total}${e.failed ? ` (${e.failed} unreadable)` : ''}`);
+          process.stderr.write(`\r\x1b[2K${decodeProgressText(e, e)}`);
           barShown = true;
         }
         break;

@@ -9,6 +9,7 @@
  * run, and a run resumed from the checkpoint after epoch k continues exactly as if never stopped.
  */
 import { cacheCapNotes } from '../data/cache-admin';
+import { decodeRate } from '../../core/data/decode-progress';
 import { readConfig } from '../config';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -85,6 +86,12 @@ export async function runTraining(opts: TrainOptions, emit: Emit, control: RunCo
   try {
     return await train(opts, emit, control, hooks, state);
   } catch (e) {
+    if (control.cancelled && state.run === null) {
+      // Cancelled while the images were being decoded: nothing was trained, no checkpoint exists.
+      const ev: TrainEvent = { type: 'cancelled', epoch: 0, checkpoints: { last: null, runJson: runPaths(opts.outDir).runJson } };
+      emit(ev);
+      return ev;
+    }
     const f = failure(e);
     const ev: TrainEvent = { type: 'failed', ...f };
     if (state.run) {
@@ -165,19 +172,21 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     valSplit: settings.valSplit,
     seed: settings.seed,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    // Cancel stops decoding between images (the cache keeps what was decoded: nothing is lost).
+    signal: control.signal,
     onProgress: (p) => {
       const now = performance.now();
       if (now - lastData > 250 || p.done === p.total) {
         lastData = now;
-        emit({ type: 'data', ...p });
+        emit({ type: 'data', ...p, ...decodeRate(p, (now - decodeStart) / 1000) });
       }
     },
     ...(previous ? { mean: previous.preprocessing.mean, std: previous.preprocessing.std } : {}),
   });
   const decodeSeconds = (performance.now() - decodeStart) / 1000;
-  const decodeRate = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;
+  const decodeImagesPerSecond = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;
   try {
-    return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate, log, paths });
+    return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate: decodeImagesPerSecond, log, paths });
   } finally {
     await data.cache.close().catch(() => undefined);
   }

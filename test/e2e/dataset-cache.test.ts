@@ -25,7 +25,10 @@ beforeAll(async () => {
   data = path.join(work, 'photos');
   cacheDir = path.join(work, 'cache');
   await simpleDataset(data, { cats: 4, dogs: 4 }, 12);
-  const c = await openDecodeCache(await scanImageFolder(data, { valSplit: 0.25 }), { input: { channels: 1, height: 12, width: 12, resize: 'stretch' }, cacheDir });
+  const c = await openDecodeCache(await scanImageFolder(data, { valSplit: 0.25 }), {
+    input: { channels: 1, height: 12, width: 12, resize: 'stretch' },
+    cacheDir,
+  });
   await c.close();
   process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
   process.env['CNN_STUDIO_CACHE'] = cacheDir;
