@@ -99,7 +99,8 @@ export const trainSettingsSchema = z
     schedule: z.enum(SCHEDULES),
     weightDecay: z.number().min(0).max(1),
     labelSmoothing: z.number().min(0).max(0.99),
-    augment: z.boolean(),
+    /** a preset's name (core/train-defaults.ts AUGMENT_PRESETS); true/false: light/none, as saved by earlier versions */
+    augment: z.union([z.boolean(), z.enum(['light', 'imagenet', 'none'])]),
     device: z.enum(TRAIN_DEVICES),
     valSplit: z.number().min(0).max(0.9),
     seed: z.number().int().min(0).max(2 ** 31),

@@ -65,6 +65,8 @@ export interface SplitView {
   labels: Int32Array;
   /** slot of each sample in the data file */
   slots: Int32Array;
+  /** storage-resolution caches: each image's own width and height (sample i at 2i, 2i + 1); else null */
+  sizes: Int32Array | null;
 }
 
 export interface CacheOpenStats {
@@ -116,6 +118,16 @@ function allEntries(scan: ScanResult): ImageEntry[] {
       }
     }
   }
+  return out;
+}
+
+/** Width, height pairs; an entry without them (not expected) is taken as the stored size. */
+function originalSizes(entries: readonly ManifestEntry[], spec: DecodeSpec): Int32Array {
+  const out = new Int32Array(entries.length * 2);
+  entries.forEach((e, i) => {
+    out[2 * i] = e.width ?? spec.width;
+    out[2 * i + 1] = e.height ?? spec.height;
+  });
   return out;
 }
 
@@ -200,6 +212,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
       rels: ok.map((f) => f.rel),
       labels: Int32Array.from(ok, (f) => f.label),
       slots: Int32Array.from(ok, (f) => manifest.entries[f.rel]!.slot!),
+      sizes: spec.recordSize ? originalSizes(ok.map((f) => manifest.entries[f.rel]!), spec) : null,
     });
   }
 
