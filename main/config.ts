@@ -1,6 +1,6 @@
 /**
  * The studio's environment variables, all in one place: the only module that reads CNN_STUDIO_*
- * (test/foundation/config.test.ts fails when another file does). Each variable is declared once in
+ * (test/main/config.test.ts fails when another file does). Each variable is declared once in
  * VARIABLES with its doc line, and parsed and checked by readConfig: a bad value is an error naming
  * the variable and what it accepts. Unset or empty means the default.
  *

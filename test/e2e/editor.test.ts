@@ -1,18 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeDialogs, closeEditor, openEditor, screenshotPath, startServe, type EditorSession, type ServeProcess } from './harness';
 import { addBlock, connect, docJson, edgeLabels, fit, layout, node, selectNode, setParam, settle, typePath } from './editor-helpers';
+import { tempDir } from '../helpers/temp-dir';
 
 let session: EditorSession;
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
 let errors: string[] = [];
-const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-home-'));
-const work = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-work-'));
+const home = tempDir('cnn-studio-e2e-home-');
+const work = tempDir('cnn-studio-e2e-work-');
 
 beforeAll(async () => {
   session = await openEditor(home);

@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { serializeProject } from '../../core/graph/project';
 import type { ModelDocument } from '../../core/graph/types';
 import { launchBrowser, repoRoot, startServe, type ServeProcess } from './harness';
-import { makeDataset, tinyProject } from '../trainer/helpers';
+import { makeDataset, tinyProject } from '../helpers/trainer-fixtures';
+import { tempDir } from '../helpers/temp-dir';
 
 const SHOTS = '/tmp/shots-ux-cli';
 const RUN_ID = 'tiny-run';
@@ -39,7 +39,7 @@ async function typeInto(p: Page, label: string, text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-files-e2e-'));
+  work = tempDir('studio-files-e2e-');
   const home = path.join(work, 'home');
   process.env['CNN_STUDIO_HOME'] = home;
   // A finished run in the studio's runs folder, trained by the CLI (one epoch of a tiny model).
@@ -62,7 +62,6 @@ afterAll(async () => {
   await browser?.close();
   await serve?.stop();
   delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
 });
 
 async function openStudio(): Promise<Page> {

@@ -8,20 +8,21 @@
  * Screenshots go to screenshots/forms-*-{light,dark}.png.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../trainer/helpers';
+import { closeDialogs, closeEditor, openEditor, screenshotPath, type EditorSession, type ServeProcess } from './harness';
+import { makeDataset } from '../helpers/trainer-fixtures';
+import { tempDir } from '../helpers/temp-dir';
 import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
 
+let session: EditorSession;
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
-let work: string;
+let errors: string[] = [];
 let twoClasses: string;
-const errors: string[] = [];
+const work = tempDir('studio-forms-e2e-');
 
 interface DocNode {
   id: string;
@@ -77,21 +78,13 @@ async function loadFolder(p: Page, dir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-forms-e2e-'));
   twoClasses = await makeDataset(path.join(work, 'two'), { classes: ['bottom', 'top'], perClass: 10, size: 28 });
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-  page.on('pageerror', (e) => errors.push(e.message));
+  session = await openEditor(path.join(work, 'home'), { viewport: { width: 1360, height: 900 }, locale: 'en-US' });
+  ({ serve, browser, page, errors } = session);
   await openLeNet(page);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
-});
+afterEach(() => closeDialogs(page));
+afterAll(() => closeEditor(session));
 
 describe('forms in Chromium (serve mode)', () => {
   it('inspector: a kernel of 2.5 or 1e9 is refused with the reason, the 5 is kept; Escape reverts', async () => {

@@ -6,13 +6,13 @@
  * state; `window.__cnnStudio` is read only to wait. Screenshots go to /tmp/shots-tests24.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, repoRoot, startServe, type ServeProcess } from './harness';
 import { node } from './editor-helpers';
-import { makeDataset } from '../trainer/helpers';
+import { makeDataset } from '../helpers/trainer-fixtures';
+import { tempDir } from '../helpers/temp-dir';
 
 const SHOTS = '/tmp/shots-tests24';
 let serve: ServeProcess | null = null;
@@ -24,8 +24,8 @@ let data: string;
 let context: BrowserContext | null = null;
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-journeys-e2e-'));
-  homes = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-journeys-homes-'));
+  work = tempDir('studio-journeys-e2e-');
+  homes = tempDir('studio-journeys-homes-');
   data = await makeDataset(path.join(work, 'images'), { classes: ['bottom', 'top'], perClass: 24, size: 28 });
   // A file beside the folder: a folder picker lists folders only.
   await fs.writeFile(path.join(work, 'notes.txt'), 'not a folder');
@@ -42,8 +42,6 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
-  await fs.rm(homes, { recursive: true, force: true });
 });
 
 async function shot(p: Page, name: string): Promise<void> {
@@ -56,7 +54,7 @@ async function shot(p: Page, name: string): Promise<void> {
  * backend's dataset) and a fresh browser context (localStorage), so no test sees another's state.
  */
 async function openStudio(): Promise<Page> {
-  process.env['CNN_STUDIO_HOME'] = await fs.mkdtemp(path.join(homes, 'home-'));
+  process.env['CNN_STUDIO_HOME'] = tempDir('home-', homes);
   serve = await startServe();
   context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();

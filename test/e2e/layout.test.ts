@@ -5,21 +5,21 @@
  * rendered node boxes.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeDialogs, closeEditor, openEditor, repoRoot, startServe, type EditorSession } from './harness';
 import { addBlock, connect, docJson, fit, node, selectNode } from './editor-helpers';
 import { drawnBoxes, extent, overlappingPairs, settle, shot, zoomLevel } from './layout-helpers';
+import { tempDir } from '../helpers/temp-dir';
 
 let session: EditorSession;
 let browser: Browser;
 let page: Page;
 let errors: string[] = [];
-const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-home-'));
-const work = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-layout-'));
+const home = tempDir('cnn-studio-e2e-home-');
+const work = tempDir('cnn-studio-e2e-layout-');
 
 beforeAll(async () => {
   session = await openEditor(home);

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
+import { tempDir } from '../helpers/temp-dir';
 
 let browser: Browser;
-const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-settings-'));
+const home = tempDir('cnn-studio-e2e-settings-');
 const servers: ServeProcess[] = [];
 
 async function serveAndOpen(): Promise<{ serve: ServeProcess; page: Page }> {

@@ -6,16 +6,17 @@
  * in words, and the file browser's icons and ~ paths. Screenshots go to SHOTS (or screenshots/).
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../trainer/helpers';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { closeDialogs, closeEditor, openEditor, screenshotPath, type EditorSession } from './harness';
+import { makeDataset } from '../helpers/trainer-fixtures';
+import { tempDir } from '../helpers/temp-dir';
 
-let serve: ServeProcess;
-let browser: Browser;
-let work: string;
+let session: EditorSession;
+let page: Page;
+let errors: string[] = [];
+const work = tempDir('studio-minor-e2e-');
 const savedHome = process.env['HOME'];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: process.env['SHOTS'] ? path.join(process.env['SHOTS'], `${name}.png`) : screenshotPath(`minor-${name}`) });
@@ -25,29 +26,21 @@ const clipped = (page: Page, selector: string) =>
   page.locator(selector).evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-minor-e2e-'));
   await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 12, size: 28 });
   await makeDataset(path.join(work, 'single'), { classes: ['only'], perClass: 4, size: 28 });
   // The server's home is the temp folder: `~/data` there is the dataset above.
   process.env['HOME'] = work;
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'studio-home');
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  session = await openEditor(path.join(work, 'studio-home'), { viewport: { width: 1360, height: 900 } });
+  ({ page, errors } = session);
 }, 60_000);
-
+afterEach(() => closeDialogs(page));
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await closeEditor(session);
   process.env['HOME'] = savedHome;
-  delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
 });
 
 describe('studio minors (issue 15)', () => {
   it('trains from a ~ path; Evaluate and Inside open with results; plain device words; readable charts', async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
     await page.getByTestId('new').click();
     await page.getByTestId('template-lenet5').click();
     await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
@@ -178,6 +171,5 @@ describe('studio minors (issue 15)', () => {
     await shot(page, 'file-browser');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
-    await page.close();
   }, 300_000);
 });

@@ -5,18 +5,21 @@
  * maps, and an ONNX export that onnxruntime-node loads. Screenshots in light and dark.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../trainer/helpers';
+import { closeDialogs, closeEditor, openEditor, screenshotPath, type EditorSession, type ServeProcess } from './harness';
+import { makeDataset } from '../helpers/trainer-fixtures';
+import { tempDir } from '../helpers/temp-dir';
 import { checkpointLogits, logitsAgree } from '../helpers/checkpoint-logits';
 
+let session: EditorSession;
 let serve: ServeProcess;
 let browser: Browser;
-let work: string;
+let page: Page;
+let errors: string[] = [];
+const work = tempDir('studio-train-e2e-');
 let data: string;
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -27,29 +30,19 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-train-e2e-'));
   data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28, corruptPerClass: 1 });
   // Imbalance: "top" gets three more copies of its readable images (60 against 15).
   const top = path.join(data, 'top');
   for (const f of (await fs.readdir(top)).filter((n) => n !== '000.png')) for (const k of [1, 2, 3]) await fs.copyFile(path.join(top, f), path.join(top, `copy${k}-${f}`));
   // A studio home of its own: runs, cache and recovery stay in the temp folder.
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  session = await openEditor(path.join(work, 'home'), { viewport: { width: 1360, height: 900 } });
+  ({ serve, browser, page, errors } = session);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
-});
+afterEach(() => closeDialogs(page));
+afterAll(() => closeEditor(session));
 
 describe('train from the studio', () => {
   it('loads a folder, trains LeNet-5 for 2 epochs, evaluates, predicts and exports ONNX', async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
     await page.getByTestId('start-sample').waitFor();
     await shoot(page, 'studio-start');
     await page.getByTestId('new').click();
@@ -150,7 +143,6 @@ describe('train from the studio', () => {
     expect(want).toHaveLength(6);
     expect(logitsAgree(res[session.outputNames[0]!]!.data as Float32Array, want)).toBeNull();
     expect(errors).toEqual([]);
-    await page.close();
   }, 300_000);
 
   it('opens the bundled sample from the start screen: LeNet-5 and the Fashion-MNIST folder', async () => {

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { OnnxFormatError } from '../../../core/onnx/errors';
 import { onnxProto } from '../../../core/onnx/proto-module';
 import { loadOnnxModel } from '../../../main/onnx/load-model';
-import { loadFixture, maxAbsDiff } from '../../onnx/fixture-data';
+import { loadFixture, maxAbsDiff } from '../../helpers/fixture-onnx';
+import { tempDir, testTempDir } from '../../helpers/temp-dir';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'cnn-onnx-load-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cnn-onnx-load-');
 
 /** lenet5's model.onnx with fc1.weight moved out to `location` (written at `writeTo`). */
 function withExternal(location: string, writeTo: string | null, name = 'ext.onnx', lengthOverride?: number): string {
@@ -62,20 +61,16 @@ describe('loadOnnxModel', () => {
   });
 
   it('refuses external data outside the folder, absolute, missing, symlinked out or too short', async () => {
-    const outside = mkdtempSync(path.join(tmpdir(), 'cnn-onnx-outside-'));
-    try {
-      writeFileSync(path.join(outside, 'secret.bin'), Buffer.alloc(300_000));
-      await expectRefused(withExternal('../secret.bin', null, 'a.onnx'), /outside the model's folder/);
-      await expectRefused(withExternal(path.join(outside, 'secret.bin'), null, 'b.onnx'), /absolute/);
-      await expectRefused(withExternal('nothere.bin', null, 'c.onnx'), /does not exist/);
-      symlinkSync(path.join(outside, 'secret.bin'), path.join(dir, 'link.bin'));
-      await expectRefused(withExternal('link.bin', null, 'd.onnx'), /links outside/);
-      writeFileSync(path.join(dir, 'short.bin'), Buffer.alloc(100));
-      await expectRefused(withExternal('short.bin', null, 'e.onnx'), /has 100 bytes/);
-      await expectRefused(withExternal('short.bin', null, 'f.onnx', 7), /does not match shape/);
-    } finally {
-      rmSync(outside, { recursive: true, force: true });
-    }
+    const outside = testTempDir('cnn-onnx-outside-');
+    writeFileSync(path.join(outside, 'secret.bin'), Buffer.alloc(300_000));
+    await expectRefused(withExternal('../secret.bin', null, 'a.onnx'), /outside the model's folder/);
+    await expectRefused(withExternal(path.join(outside, 'secret.bin'), null, 'b.onnx'), /absolute/);
+    await expectRefused(withExternal('nothere.bin', null, 'c.onnx'), /does not exist/);
+    symlinkSync(path.join(outside, 'secret.bin'), path.join(dir, 'link.bin'));
+    await expectRefused(withExternal('link.bin', null, 'd.onnx'), /links outside/);
+    writeFileSync(path.join(dir, 'short.bin'), Buffer.alloc(100));
+    await expectRefused(withExternal('short.bin', null, 'e.onnx'), /has 100 bytes/);
+    await expectRefused(withExternal('short.bin', null, 'f.onnx', 7), /does not match shape/);
   });
 
   it('names the file for missing files, folders and garbage', async () => {
