@@ -4,12 +4,12 @@
  * removes its decoded images (not the images).
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshotPath, startServe, type ServeProcess } from './harness';
-import { simpleDataset } from '../data/fixtures';
+import { simpleDataset } from '../helpers/image-folders';
+import { tempDir } from '../helpers/temp-dir';
 import { scanImageFolder } from '../../main/data/scan';
 import { openDecodeCache } from '../../main/data/cache';
 import { listCaches } from '../../main/data/cache-admin';
@@ -21,7 +21,7 @@ let data: string;
 let cacheDir: string;
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-cache-e2e-'));
+  work = tempDir('studio-cache-e2e-');
   data = path.join(work, 'photos');
   cacheDir = path.join(work, 'cache');
   await simpleDataset(data, { cats: 4, dogs: 4 }, 12);
@@ -40,7 +40,6 @@ afterAll(async () => {
   await browser?.close();
   await serve?.stop();
   for (const k of ['CNN_STUDIO_HOME', 'CNN_STUDIO_CACHE', 'CNN_STUDIO_CACHE_MAX']) delete process.env[k];
-  await fs.rm(work, { recursive: true, force: true });
 });
 
 describe('Dataset panel: the decoded-image cache', () => {

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PYTHON } from '../../export-pytorch/helpers';
+import { PYTHON } from '../../helpers/python-torch';
 import { createRng, type Rng } from '../../../core/data/rng';
 import { drawResizedCropBox, evaluationBox, IMAGENET_RESIZED_CROP, resampleBox, storeSide, type CropBox } from '../../../core/data/resized-crop';
 

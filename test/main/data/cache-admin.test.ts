@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { scanImageFolder } from '../../../main/data/scan';
 import { openDecodeCache } from '../../../main/data/cache';
 import { evictToCap, listCaches, removeCache, cacheCapNotes } from '../../../main/data/cache-admin';
-import { simpleDataset, tempDir } from '../../data/fixtures';
+import { simpleDataset } from '../../helpers/image-folders';
+import { tempDir } from '../../helpers/temp-dir';
 import { cli } from '../../helpers/cli-io';
 
 let tmp: string;
@@ -28,11 +29,8 @@ async function setTime(dir: string, secondsAgo: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  tmp = await tempDir('cnn-cache-admin-');
+  tmp = tempDir('cnn-cache-admin-');
   for (const name of ['a', 'b', 'c']) await simpleDataset(path.join(tmp, name), { x: 3, y: 3 });
-});
-afterAll(async () => {
-  await fs.rm(tmp, { recursive: true, force: true });
 });
 
 describe('decode cache administration', () => {

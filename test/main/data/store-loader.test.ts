@@ -14,7 +14,7 @@ import { createLoader, type Batch } from '../../../main/data/loader';
 import { AUGMENT_PRESETS } from '../../../core/train-defaults';
 import { storeSide } from '../../../core/data/resized-crop';
 import { runDataSpec } from '../../../main/trainer/data-spec';
-import { tempDir } from '../../data/fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
 let store: DecodeCache;
@@ -48,7 +48,7 @@ async function collect(it: AsyncGenerator<Batch, void, void>): Promise<Float32Ar
 }
 
 beforeAll(async () => {
-  tmp = await tempDir('cnn-store-');
+  tmp = tempDir('cnn-store-');
   const root = path.join(tmp, 'photos');
   const sizes: Array<[number, number]> = [
     [96, 64],
@@ -70,7 +70,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await store.close();
   await plain.close();
-  await fs.rm(tmp, { recursive: true, force: true });
 });
 
 describe('storage-resolution cache', () => {

@@ -1,15 +1,14 @@
 /** Stop pressed while the images are still being decoded ends the run at once as cancelled. */
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTraining } from '../../../main/trainer/start';
 import type { TrainEvent } from '../../../main/trainer/types';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../trainer/helpers';
-
-afterAll(cleanup);
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 
 describe('cancel during decoding', () => {
   it('stops decoding, reports cancelled (not failed) before any epoch, with no checkpoint', async () => {
-    const work = await tmpDir('cancel-decode-');
+    const work = tempDir('cancel-decode-');
     const data = await makeDataset(path.join(work, 'data'), { perClass: 40, size: 8 });
     const opts = options(tinyProject(8), data, path.join(work, 'run'), path.join(work, 'cache'), { epochs: 1 });
     const run = startTraining(opts, { mode: 'inline' });

@@ -1,23 +1,26 @@
 /** A run with the imagenet augmentation: decodes a storage-resolution cache and trains from it. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTraining } from '../../../main/trainer/start';
 import { readRunJson } from '../../../main/trainer/run-folder';
 import { listCaches } from '../../../main/data/cache-admin';
 import { AUGMENT_PRESETS } from '../../../core/train-defaults';
-import { cleanup, makeDataset, options, tinyProject, tmpDir } from '../../trainer/helpers';
+import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
+import { tempDir } from '../../helpers/temp-dir';
 import { cli } from '../../helpers/cli-io';
 import { serializeProject } from '../../../core/graph/index';
 
-afterAll(cleanup);
-
 describe('training with --augment imagenet', () => {
   it('trains from a storage-resolution cache at 8/7 of the model side and records the preset', async () => {
-    const work = await tmpDir('imagenet-aug-');
+    const work = tempDir('imagenet-aug-');
     const data = await makeDataset(path.join(work, 'data'), { perClass: 12, size: 20 });
     const cacheDir = path.join(work, 'cache');
-    const opts = options(tinyProject(8), data, path.join(work, 'run'), cacheDir, { epochs: 2, augment: { ...AUGMENT_PRESETS.imagenet }, resize: 'center-crop' });
+    const opts = options(tinyProject(8), data, path.join(work, 'run'), cacheDir, {
+      epochs: 2,
+      augment: { ...AUGMENT_PRESETS.imagenet },
+      resize: 'center-crop',
+    });
     const end = await startTraining(opts, { mode: 'inline' }).finished;
     expect(end.type).toBe('done');
     const caches = await listCaches(cacheDir);
@@ -28,7 +31,7 @@ describe('training with --augment imagenet', () => {
   });
 
   it('the CLI takes a preset name, and refuses an unknown one or letterbox with a reason', async () => {
-    const work = await tmpDir('imagenet-cli-');
+    const work = tempDir('imagenet-cli-');
     const unknown = await cli('train', 'nothing.json', '--data', work, '--augment', 'heavy');
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toMatch(/--augment: "heavy" is not one of light, imagenet, none/);
