@@ -150,6 +150,18 @@ export const requestSchemas = {
   datasetCache: z.object({ path: filePath }).strict(),
   /** Removes a folder's decoded images from the cache (never the images themselves). */
   clearDatasetCache: z.object({ path: filePath }).strict(),
+  /** Train tab: a few of the folder's images through the trainer's augmentation, one column per epoch. */
+  augmentPreview: z
+    .object({
+      path: filePath,
+      augment: z.union([z.boolean(), z.enum(['light', 'imagenet', 'none'])]),
+      resize: z.enum(['stretch', 'center-crop', 'letterbox']).optional(),
+      input: z.object({ channels: z.union([z.literal(1), z.literal(3)]), height: z.number().int().min(1).max(1024), width: z.number().int().min(1).max(1024) }).strict(),
+      seed: z.number().int().min(0).max(2 ** 31),
+      images: z.number().int().min(1).max(8),
+      epochs: z.number().int().min(1).max(8),
+    })
+    .strict(),
   /** Small previews of image files (evaluation mistakes, samples). */
   imageThumbs: z.object({ paths: z.array(filePath).max(200), size: z.number().int().min(16).max(256).optional() }).strict(),
   trainStart: z.object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema }).strict(),
@@ -400,6 +412,11 @@ export interface DatasetCacheUsage {
   capBytes: number;
 }
 
+/** Each previewed image with one tile (a PNG data URL) per epoch, as the model sees it. */
+export interface AugmentPreviewResult {
+  images: Array<{ path: string; label: string; tiles: string[] }>;
+}
+
 export interface ApiResponses {
   version: VersionInfo;
   startup: StartupState;
@@ -428,6 +445,7 @@ export interface ApiResponses {
   loadSettings: StudioSettings;
   saveSettings: StudioSettings;
   datasetCache: DatasetCacheUsage;
+  augmentPreview: AugmentPreviewResult;
   clearDatasetCache: DatasetCacheUsage;
 }
 

@@ -37,6 +37,7 @@ import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
 import { scanDataset } from './studio/dataset-service';
 import { clearDatasetCache, datasetCacheUsage } from './studio/dataset-cache-service';
+import { augmentPreview } from './studio/augment-preview';
 import { thumbnails } from './studio/images';
 import { TrainingService } from './studio/training-service';
 import { existingRunDir } from './studio/runs-folder';
@@ -315,6 +316,10 @@ export class Backend implements StudioApi {
 
   async clearDatasetCache(req: ApiRequest<'clearDatasetCache'>): Promise<ApiResponses['clearDatasetCache']> {
     return clearDatasetCache(resolveUserPath(req.path));
+  }
+
+  async augmentPreview(req: ApiRequest<'augmentPreview'>): Promise<ApiResponses['augmentPreview']> {
+    return augmentPreview({ ...req, path: resolveUserPath(req.path) });
   }
 
   async imageThumbs(req: ApiRequest<'imageThumbs'>): Promise<ApiResponses['imageThumbs']> {

@@ -34,8 +34,8 @@ function Num({ label, value, integer = false, check, onChange, testId, note }: N
 
 /** The recipe: every hyperparameter the trainer takes from the panel. Locked while a run trains. */
 const AUGMENT_LABEL: Record<AugmentPreset, string> = {
-  light: 'Light: random crop (pad 2), flip',
-  imagenet: 'ImageNet: random resized crop, flip, colour jitter (photos)',
+  light: 'Light (crop, flip)',
+  imagenet: 'ImageNet (photos)',
   none: 'None',
 };
 
@@ -72,7 +72,7 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
       <Num label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
       <label className="field">
         <span className="field-label">Augmentation</span>
-        <select value={augmentPresetName(s.augment)} data-testid="train-augment" onChange={(e) => set({ augment: e.target.value as AugmentPreset })}>
+        <select value={augmentPresetName(s.augment)} data-testid="train-augment" title="Light: random crop (pad 2) and flip, for small images. ImageNet: random resized crop, flip and colour jitter, for photos." onChange={(e) => set({ augment: e.target.value as AugmentPreset })}>
           {AUGMENT_PRESET_NAMES.map((o) => <option key={o} value={o}>{AUGMENT_LABEL[o]}</option>)}
         </select>
       </label>

@@ -48,6 +48,8 @@ describe('Dataset panel: the decoded-image cache', () => {
     await page.goto(serve.openUrl);
     await page.getByTestId('start-sample').waitFor();
     await page.getByTestId('view-data').click();
+    // The backend remembers the last folder: clear the field before typing.
+    await page.getByLabel('Dataset folder').fill('');
     await page.getByLabel('Dataset folder').pressSequentially(data);
     await page.getByRole('button', { name: 'Load' }).click();
     const line = page.getByTestId('cache-usage');
@@ -57,6 +59,45 @@ describe('Dataset panel: the decoded-image cache', () => {
     await expect.poll(() => line.textContent(), { timeout: 10_000 }).toMatch(/nothing for this folder yet/);
     expect(await listCaches(cacheDir)).toEqual([]);
     expect((await fs.readdir(path.join(data, 'cats'))).length).toBe(4);
+    await page.close();
+  });
+
+  it('Train tab: the augmentation preview shows the same images per epoch, and follows the preset', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await page.goto(serve.openUrl);
+    await page.getByTestId('start-sample').waitFor();
+    await page.getByTestId('new').click();
+    await page.getByTestId('template-lenet5').click();
+    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('view-data').click();
+    // The backend remembers the last folder: clear the field before typing.
+    await page.getByLabel('Dataset folder').fill('');
+    await page.getByLabel('Dataset folder').pressSequentially(data);
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.getByTestId('dataset-summary').waitFor();
+    await page.getByTestId('view-train').click();
+    await page.getByText('Augmentation preview').click();
+    const grid = page.locator('.augment-grid');
+    await grid.waitFor({ timeout: 20_000 });
+    // Two classes, four images (two per class), five epochs.
+    expect(await grid.locator('tbody tr').count()).toBe(4);
+    expect(await grid.locator('tbody tr').first().locator('img').count()).toBe(5);
+    const light = await grid.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+    expect(new Set(light).size).toBeGreaterThan(1);
+    await page.screenshot({ path: screenshotPath('augment-preview-light') });
+    await page.getByTestId('train-augment').selectOption('none');
+    // Without augmentation every epoch shows an image the same way.
+    await expect
+      .poll(
+        async () =>
+          grid
+            .locator('tbody tr')
+            .first()
+            .locator('img')
+            .evaluateAll((imgs) => new Set(imgs.map((i) => (i as HTMLImageElement).src)).size),
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     await page.close();
   });
 });
