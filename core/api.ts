@@ -99,7 +99,8 @@ export const trainSettingsSchema = z
     schedule: z.enum(SCHEDULES),
     weightDecay: z.number().min(0).max(1),
     labelSmoothing: z.number().min(0).max(0.99),
-    augment: z.boolean(),
+    /** a preset's name (core/train-defaults.ts AUGMENT_PRESETS); true/false: light/none, as saved by earlier versions */
+    augment: z.union([z.boolean(), z.enum(['light', 'imagenet', 'none'])]),
     device: z.enum(TRAIN_DEVICES),
     valSplit: z.number().min(0).max(0.9),
     seed: z.number().int().min(0).max(2 ** 31),
@@ -145,6 +146,22 @@ export const requestSchemas = {
   clearRecovery: z.object({}).strict(),
   /** Dataset panel: a folder's classes, counts, thumbnails, warnings and unreadable files. */
   scanDataset: z.object({ path: filePath, valSplit: z.number().min(0).max(0.9).optional() }).strict(),
+  /** Dataset panel: how much of the decoded-image cache a folder uses, and all datasets together. */
+  datasetCache: z.object({ path: filePath }).strict(),
+  /** Removes a folder's decoded images from the cache (never the images themselves). */
+  clearDatasetCache: z.object({ path: filePath }).strict(),
+  /** Train tab: a few of the folder's images through the trainer's augmentation, one column per epoch. */
+  augmentPreview: z
+    .object({
+      path: filePath,
+      augment: z.union([z.boolean(), z.enum(['light', 'imagenet', 'none'])]),
+      resize: z.enum(['stretch', 'center-crop', 'letterbox']).optional(),
+      input: z.object({ channels: z.union([z.literal(1), z.literal(3)]), height: z.number().int().min(1).max(1024), width: z.number().int().min(1).max(1024) }).strict(),
+      seed: z.number().int().min(0).max(2 ** 31),
+      images: z.number().int().min(1).max(8),
+      epochs: z.number().int().min(1).max(8),
+    })
+    .strict(),
   /** Small previews of image files (evaluation mistakes, samples). */
   imageThumbs: z.object({ paths: z.array(filePath).max(200), size: z.number().int().min(16).max(256).optional() }).strict(),
   trainStart: z.object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema }).strict(),
@@ -381,6 +398,25 @@ export interface ExportedFile {
   warnings: string[];
 }
 
+/** The decode cache as the Dataset panel shows it (main/data/cache-admin.ts). */
+export interface DatasetCacheUsage {
+  /** the cache folder */
+  dir: string;
+  /** bytes of this dataset's caches (one per input size and resize policy) */
+  datasetBytes: number;
+  /** input sizes this dataset is cached at, e.g. "3x224x224 center-crop" */
+  inputs: string[];
+  /** bytes of every dataset's caches together */
+  totalBytes: number;
+  /** CNN_STUDIO_CACHE_MAX */
+  capBytes: number;
+}
+
+/** Each previewed image with one tile (a PNG data URL) per epoch, as the model sees it. */
+export interface AugmentPreviewResult {
+  images: Array<{ path: string; label: string; tiles: string[] }>;
+}
+
 export interface ApiResponses {
   version: VersionInfo;
   startup: StartupState;
@@ -408,6 +444,9 @@ export interface ApiResponses {
   openOnnx: { project: Project; warnings: string[] };
   loadSettings: StudioSettings;
   saveSettings: StudioSettings;
+  datasetCache: DatasetCacheUsage;
+  augmentPreview: AugmentPreviewResult;
+  clearDatasetCache: DatasetCacheUsage;
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };

@@ -7,6 +7,7 @@
  */
 import type { TrainSettingsInput } from './api';
 import type { AugmentOptions } from './data/augment';
+import { IMAGENET_RESIZED_CROP } from './data/resized-crop';
 
 type Optimizer = TrainSettingsInput['optimizer'];
 
@@ -21,6 +22,35 @@ export const DEFAULT_WEIGHT_DECAY: Readonly<Record<Optimizer, number>> = { sgd: 
 
 /** Crop with 2 pixels of padding and a horizontal flip: what torchvision's CIFAR/MNIST recipes use at small sizes. */
 export const DEFAULT_AUGMENT: Readonly<AugmentOptions> = { cropPadding: 2, hflip: true };
+
+/**
+ * The augmentation presets a person picks by name (CLI --augment, the Train tab):
+ *  - light: DEFAULT_AUGMENT, for small images trained at their own size;
+ *  - imagenet: torchvision's ImageNet training transform for photos: RandomResizedCrop (scale
+ *    0.08-1, ratio 3/4-4/3) from a storage-resolution cache, horizontal flip, and brightness and
+ *    contrast jitter 0.4 (ColorJitter's strengths in torchvision's reference recipes);
+ *  - none.
+ */
+export const AUGMENT_PRESETS = {
+  light: DEFAULT_AUGMENT,
+  imagenet: { resizedCrop: IMAGENET_RESIZED_CROP, hflip: true, brightness: 0.4, contrast: 0.4 },
+  none: null,
+} as const satisfies Record<string, Readonly<AugmentOptions> | null>;
+export type AugmentPreset = keyof typeof AUGMENT_PRESETS;
+export const AUGMENT_PRESET_NAMES = Object.keys(AUGMENT_PRESETS) as AugmentPreset[];
+
+/** The preset a settings object's augmentation is (a hand-written one counts as the nearest: light). */
+export function augmentPresetOf(a: Readonly<AugmentOptions> | null): AugmentPreset {
+  if (!a) return 'none';
+  return a.resizedCrop ? 'imagenet' : 'light';
+}
+
+/** The augmentation of a preset's name (true and false: light and none, as earlier versions saved them). */
+export function presetAugment(p: AugmentPreset | boolean): AugmentOptions | null {
+  const name: AugmentPreset = p === true ? 'light' : p === false ? 'none' : p;
+  const a = AUGMENT_PRESETS[name];
+  return a ? { ...a } : null;
+}
 
 /** Every other setting's default; lr and weight decay follow the optimizer (tables above). */
 export const TRAIN_DEFAULTS = {
@@ -49,7 +79,7 @@ export const DEFAULT_TRAIN_INPUT: Readonly<TrainSettingsInput> = {
   schedule: TRAIN_DEFAULTS.schedule,
   weightDecay: DEFAULT_WEIGHT_DECAY[TRAIN_DEFAULTS.optimizer],
   labelSmoothing: TRAIN_DEFAULTS.labelSmoothing,
-  augment: true,
+  augment: 'light',
   device: TRAIN_DEFAULTS.device,
   valSplit: TRAIN_DEFAULTS.valSplit,
   seed: TRAIN_DEFAULTS.seed,

@@ -36,6 +36,8 @@ import { readConfig } from './config';
 import { loadOrt, probeExecutionProviders } from './providers';
 import type { StartOptions } from './trainer/index';
 import { scanDataset } from './studio/dataset-service';
+import { clearDatasetCache, datasetCacheUsage } from './studio/dataset-cache-service';
+import { augmentPreview } from './studio/augment-preview';
 import { thumbnails } from './studio/images';
 import { TrainingService } from './studio/training-service';
 import { existingRunDir } from './studio/runs-folder';
@@ -306,6 +308,18 @@ export class Backend implements StudioApi {
 
   async scanDataset(req: ApiRequest<'scanDataset'>): Promise<ApiResponses['scanDataset']> {
     return scanDataset({ ...req, path: resolveUserPath(req.path) });
+  }
+
+  async datasetCache(req: ApiRequest<'datasetCache'>): Promise<ApiResponses['datasetCache']> {
+    return datasetCacheUsage(resolveUserPath(req.path));
+  }
+
+  async clearDatasetCache(req: ApiRequest<'clearDatasetCache'>): Promise<ApiResponses['clearDatasetCache']> {
+    return clearDatasetCache(resolveUserPath(req.path));
+  }
+
+  async augmentPreview(req: ApiRequest<'augmentPreview'>): Promise<ApiResponses['augmentPreview']> {
+    return augmentPreview({ ...req, path: resolveUserPath(req.path) });
   }
 
   async imageThumbs(req: ApiRequest<'imageThumbs'>): Promise<ApiResponses['imageThumbs']> {

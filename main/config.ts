@@ -21,6 +21,8 @@ export interface StudioConfig {
   home: string;
   /** CNN_STUDIO_CACHE: the decoded-dataset cache folder itself (default <user cache>/cnn-studio/datasets). */
   datasetCache: string;
+  /** CNN_STUDIO_CACHE_MAX: the decoded-dataset caches together stay under this many bytes, least recently used removed first (default 20 GiB). */
+  datasetCacheMaxBytes: number;
   /** CNN_STUDIO_CACHE_DIR: folder of the device-check verdicts, op-support.json and provider-self-test.json (default <user cache>/cnn-studio). */
   checksCache: string;
   /** CNN_STUDIO_TRAIN_WORKER: the training worker script; undefined = train-worker.cjs beside the bundle. */
@@ -45,6 +47,7 @@ export interface StudioConfig {
 export const ENV_NAMES = {
   home: 'CNN_STUDIO_HOME',
   datasetCache: 'CNN_STUDIO_CACHE',
+  datasetCacheMaxBytes: 'CNN_STUDIO_CACHE_MAX',
   checksCache: 'CNN_STUDIO_CACHE_DIR',
   trainWorker: 'CNN_STUDIO_TRAIN_WORKER',
   trainerHost: 'CNN_STUDIO_TRAINER_HOST',
@@ -93,6 +96,25 @@ export function userCacheBase(env: Env): string {
   return env.XDG_CACHE_HOME || path.join(home, '.cache');
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+export const DEFAULT_CACHE_MAX_BYTES = 20 * 2 ** 30;
+
+/** A size: bytes, or a number with K, M, G or T (binary units, an optional "B" or "iB" after it). */
+export function parseByteSize(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  if (!m) return null;
+  const bytes = Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+function byteSize(env: Env, key: keyof StudioConfig, fallback: number): number {
+  const v = raw(env, key);
+  if (v === undefined) return fallback;
+  const bytes = parseByteSize(v);
+  if (bytes === null || bytes < 1) throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be a size such as 20G, 500M or 1073741824 (bytes), not "${v}"`);
+  return bytes;
+}
+
 function folder(env: Env, key: keyof StudioConfig, fallback: () => string): string {
   const v = raw(env, key);
   return v === undefined ? fallback() : path.resolve(v);
@@ -105,6 +127,7 @@ export function readConfig(env: Env = process.env): StudioConfig {
   return {
     home: folder(env, 'home', () => path.join(os.homedir(), '.cnn-studio')),
     datasetCache: folder(env, 'datasetCache', () => path.join(userCacheBase(env), 'cnn-studio', 'datasets')),
+    datasetCacheMaxBytes: byteSize(env, 'datasetCacheMaxBytes', DEFAULT_CACHE_MAX_BYTES),
     checksCache: folder(env, 'checksCache', () => path.join(userCacheBase(env), 'cnn-studio')),
     trainWorker: raw(env, 'trainWorker'),
     trainerHost: oneOf(env, 'trainerHost', ['thread', 'process'], 'thread'),

@@ -13,8 +13,14 @@
  * Crop, then flip, then jitter, then (x - mean) / std.
  */
 import type { Rng } from './rng';
+import type { ResizedCropOptions } from './resized-crop';
 
 export interface AugmentOptions {
+  /**
+   * RandomResizedCrop (core/data/resized-crop.ts) from a storage-resolution cache, instead of the
+   * padded crop: a random area and aspect ratio of the whole image, resized to the model's size.
+   */
+  resizedCrop?: ResizedCropOptions;
   /** zero padding before a random crop back to HxW; 0 or absent = no crop */
   cropPadding?: number;
   /** horizontal flip probability; true means 0.5 */
@@ -59,5 +65,13 @@ export function validateAugment(o: AugmentOptions): string | null {
   if (typeof o.hflip === 'number' && !(o.hflip >= 0 && o.hflip <= 1)) return bad('hflip', o.hflip);
   if (o.brightness !== undefined && !(o.brightness >= 0 && Number.isFinite(o.brightness))) return bad('brightness', o.brightness);
   if (o.contrast !== undefined && !(o.contrast >= 0 && Number.isFinite(o.contrast))) return bad('contrast', o.contrast);
+  const rc = o.resizedCrop;
+  if (rc) {
+    const [s0, s1] = rc.scale;
+    const [r0, r1] = rc.ratio;
+    if (!(s0 > 0 && s0 <= s1 && s1 <= 1)) return `augment.resizedCrop.scale: [${s0}, ${s1}] must satisfy 0 < min <= max <= 1`;
+    if (!(r0 > 0 && r0 <= r1 && Number.isFinite(r1))) return `augment.resizedCrop.ratio: [${r0}, ${r1}] must satisfy 0 < min <= max`;
+    if ((o.cropPadding ?? 0) > 0) return 'augment: resizedCrop replaces the padded crop; set cropPadding to 0';
+  }
   return null;
 }

@@ -98,6 +98,19 @@ def parse_args():
     p.add_argument("--div-factor", type=float, default=${pyFloat(s.divFactor ?? 25)})
     p.add_argument("--final-div-factor", type=float, default=${pyFloat(s.finalDivFactor ?? 1e4)})
     p.add_argument("--crop-padding", type=int, default=${a.cropPadding ?? 0})
+    p.add_argument(
+        "--resized-crop-scale",
+        type=float,
+        nargs=2,
+        default=${floats(a.resizedCrop ? [...a.resizedCrop.scale] : null)},
+        help="RandomResizedCrop area range (the imagenet augmentation); off: None",
+    )
+    p.add_argument(
+        "--resized-crop-ratio",
+        type=float,
+        nargs=2,
+        default=${floats(a.resizedCrop ? [...a.resizedCrop.ratio] : null)},
+    )
     p.add_argument("--hflip", type=float, default=${pyFloat(hflipProbability(r))})
     p.add_argument("--brightness", type=float, default=${pyFloat(a.brightness ?? 0)})
     p.add_argument("--contrast", type=float, default=${pyFloat(a.contrast ?? 0)})
@@ -259,8 +272,30 @@ def fit(img, height, width, policy):
     return canvas
 
 
-def load_image(path, policy):
-    """One file -> float tensor [C, H, W] in [0, 1] at the model's size."""
+def resized_crop_box(iw, ih, scale, ratio):
+    """torchvision's RandomResizedCrop.get_params: (left, top, width, height)."""
+    area = iw * ih
+    log_lo, log_hi = math.log(ratio[0]), math.log(ratio[1])
+    for _ in range(10):
+        target = area * uniform(scale[0], scale[1])
+        aspect = math.exp(uniform(log_lo, log_hi))
+        w = int(round(math.sqrt(target * aspect)))
+        h = int(round(math.sqrt(target / aspect)))
+        if 0 < w <= iw and 0 < h <= ih:
+            top = int(torch.randint(0, ih - h + 1, ()).item())
+            left = int(torch.randint(0, iw - w + 1, ()).item())
+            return left, top, w, h
+    w, h = iw, ih
+    if iw / ih < min(ratio):
+        h = int(round(w / min(ratio)))
+    elif iw / ih > max(ratio):
+        w = int(round(h * max(ratio)))
+    return (iw - w) // 2, (ih - h) // 2, w, h
+
+
+def load_image(path, policy, args=None):
+    """One file -> float tensor [C, H, W] in [0, 1] at the model's size.
+    With args (training with the imagenet augmentation): a RandomResizedCrop, bilinear."""
     channels, height, width = INPUT_SIZE
     try:
         with Image.open(path) as opened:
@@ -271,7 +306,14 @@ def load_image(path, policy):
                 img = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                 img.alpha_composite(rgba)
             img = img.convert("L" if channels == 1 else "RGB")
-            img = fit(img, height, width, policy)
+            if args is not None and args.resized_crop_scale:
+                left, top, w, h = resized_crop_box(
+                    *img.size, args.resized_crop_scale, args.resized_crop_ratio
+                )
+                img = img.crop((left, top, left + w, top + h))
+                img = img.resize((width, height), Image.BILINEAR)
+            else:
+                img = fit(img, height, width, policy)
     except OSError as e:
         raise RuntimeError(f"{path}: cannot read the image ({e})") from e
     pixels = np.asarray(img, dtype=np.uint8).reshape(height, width, -1)
@@ -329,7 +371,7 @@ class ImageFolder(Dataset):
 
     def __getitem__(self, i):
         path, label = self.samples[i]
-        x = load_image(path, self.args.resize)
+        x = load_image(path, self.args.resize, self.args if self.train else None)
         if self.train:
             x = augment(x, self.args)
         return (x - self.mean) / self.std, label

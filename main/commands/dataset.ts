@@ -5,6 +5,9 @@ import { findUnreadable } from '../data/verify';
 import { DatasetError, type FileIssue } from '../data/errors';
 import { RESIZE_POLICIES, type DecodeSpec, type ResizePolicy } from '../data/decode';
 import { CACHE_DIR_HELP } from './cache-flag';
+import { cacheCapNotes } from '../data/cache-admin';
+import { decodeProgressText, decodeRate } from '../../core/data/decode-progress';
+import { readConfig } from '../config';
 import { CliError, type CliIO } from './io';
 import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
 
@@ -85,7 +88,9 @@ export function registerDataset(program: Command, io: CliIO): void {
           const d = await prepareDataset(root, {
             valSplit, seed, input: spec, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
             onProgress: (p) => {
-              if (p.decoded + p.failed > 0) progress(p.done, p.total);
+              if (p.decoded + p.failed === 0 || o.json || Date.now() - last < 2000) return;
+              last = Date.now();
+              io.err(decodeProgressText(p, decodeRate(p, (last - started) / 1000)));
             },
           });
           const seconds = (Date.now() - started) / 1000;
@@ -93,7 +98,7 @@ export function registerDataset(program: Command, io: CliIO): void {
           await c.close();
           const result = {
             root: d.scan.root, layout: d.scan.layout, valSource: d.scan.valSource, classes: d.classes, counts: d.counts,
-            warnings: d.warnings, corrupt: d.corrupt, skipped: d.skipped,
+            warnings: [...d.warnings, ...cacheCapNotes(c.opened, readConfig().datasetCacheMaxBytes)], corrupt: d.corrupt, skipped: d.skipped,
             input: { ...spec }, mean: d.mean, std: d.std,
             cache: { dir: c.dir, hits: c.opened.hits, decoded: c.opened.decoded, failed: c.opened.failed, seconds },
           };
@@ -102,7 +107,7 @@ export function registerDataset(program: Command, io: CliIO): void {
           lines.push(`Input ${spec.channels}x${spec.height}x${spec.width} (${spec.resize}): ${c.opened.decoded} decoded, ${c.opened.hits} from cache in ${seconds.toFixed(1)} s; cache ${c.dir}`);
           const f = (xs: number[]): string => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
           lines.push(`Normalisation (computed on train): mean ${f(d.mean)} std ${f(d.std)}`);
-          io.out([...lines, ...(d.warnings.length ? ['Warnings:', ...d.warnings.map((w) => `  - ${w}`)] : []), ...issueLines('Unreadable files, skipped', d.corrupt, 50), ...issueLines('Not used', d.skipped, 20)].join('\n'));
+          io.out([...lines, ...(result.warnings.length ? ['Warnings:', ...result.warnings.map((w) => `  - ${w}`)] : []), ...issueLines('Unreadable files, skipped', d.corrupt, 50), ...issueLines('Not used', d.skipped, 20)].join('\n'));
           return;
         }
         const scan = await scanImageFolder(root, { valSplit, seed });

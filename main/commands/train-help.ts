@@ -29,7 +29,7 @@ export const TRAIN_FLAG_HELP = {
   schedule: choices(SCHEDULE_KINDS, TRAIN_DEFAULTS.schedule),
   weightDecay: `weight decay (default: ${perOptimizer(DEFAULT_WEIGHT_DECAY)})`,
   labelSmoothing: `label smoothing in [0, 1) (default ${TRAIN_DEFAULTS.labelSmoothing})`,
-  augment: `random crop (pad ${DEFAULT_AUGMENT.cropPadding ?? 0}) + horizontal flip on training images (default)`,
+  augment: `light (default: random crop, pad ${DEFAULT_AUGMENT.cropPadding ?? 0}, + horizontal flip) | imagenet (photos: RandomResizedCrop from a larger stored copy, flip, colour jitter) | none`,
   device: choices(DEVICE_CHOICES, TRAIN_DEFAULTS.device),
   seed: `seed: the same seed gives the same run (default ${TRAIN_DEFAULTS.seed})`,
   valSplit: `validation fraction when DIR has no val/ or test/ (default ${TRAIN_DEFAULTS.valSplit})`,

@@ -7,11 +7,12 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { decodeProgressText } from '../../core/data/decode-progress';
 import { parseProject } from '../../core/graph/project';
 import { ProjectFileError } from '../../core/graph/errors';
 import { startTraining, type TrainingRun } from '../trainer/start';
-import { DEFAULT_AUGMENT, scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
-import { DEFAULT_LR, DEFAULT_WEIGHT_DECAY, TRAIN_DEFAULTS } from '../../core/train-defaults';
+import { scheduleKind, validateSettings, withDefaults } from '../trainer/settings';
+import { AUGMENT_PRESET_NAMES, DEFAULT_LR, DEFAULT_WEIGHT_DECAY, presetAugment, TRAIN_DEFAULTS, type AugmentPreset } from '../../core/train-defaults';
 import { TRAIN_FLAG_HELP } from './train-help';
 import { TrainError } from '../trainer/run-folder';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
@@ -31,7 +32,8 @@ interface TrainFlags extends CacheDirFlags {
   schedule?: string;
   weightDecay?: string;
   labelSmoothing?: string;
-  augment?: boolean;
+  /** true: bare --augment (light); false: --no-augment; else a preset's name */
+  augment?: boolean | string;
   device?: string;
   seed?: string;
   out?: string;
@@ -71,7 +73,7 @@ export function settingsFromFlags(o: TrainFlags): TrainSettings {
     schedule: o.schedule === undefined ? undefined : { kind: scheduleKindOrCli(o.schedule) },
     weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? DEFAULT_WEIGHT_DECAY[optimizer],
     labelSmoothing: num('--label-smoothing', o.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
-    augment: o.augment === false ? null : DEFAULT_AUGMENT,
+    augment: presetAugment(typeof o.augment === 'string' ? choice<AugmentPreset>('--augment', o.augment, AUGMENT_PRESET_NAMES)! : o.augment ?? true),
     device: choice<DeviceChoice>('--device', o.device, DEVICE_CHOICES),
     seed: num('--seed', o.seed, wholeAtLeast(0), 'a whole number >= 0'),
     patience: num('--patience', o.patience, wholeAtLeast(0), 'a whole number >= 0'),
@@ -137,7 +139,7 @@ function textReporter(io: CliIO): (e: TrainEvent) => void {
         break;
       case 'data':
         if (tty) {
-          process.stderr.write(`\r\x1b[2Kdecoding images ${e.done}/${e.total}${e.failed ? ` (${e.failed} unreadable)` : ''}`);
+          process.stderr.write(`\r\x1b[2K${decodeProgressText(e, e)}`);
           barShown = true;
         }
         break;
@@ -219,7 +221,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--schedule <name>', TRAIN_FLAG_HELP.schedule)
     .option('--weight-decay <W>', TRAIN_FLAG_HELP.weightDecay)
     .option('--label-smoothing <S>', TRAIN_FLAG_HELP.labelSmoothing)
-    .option('--augment', TRAIN_FLAG_HELP.augment)
+    .option('--augment [preset]', TRAIN_FLAG_HELP.augment)
     .option('--no-augment', 'no augmentation')
     .option('--device <D>', TRAIN_FLAG_HELP.device)
     .option('--seed <S>', TRAIN_FLAG_HELP.seed)

@@ -22,6 +22,8 @@ export interface CacheKey {
   /** libvips version: a new decoder may round differently */
   vips: string;
   layout: 'CHW-uint8';
+  /** present (true) in storage-resolution caches, which record each image's own size */
+  recordSize?: true;
 }
 
 export interface ManifestEntry {
@@ -34,6 +36,9 @@ export interface ManifestEntry {
   sq?: number[];
   /** why the file was left out */
   error?: string;
+  /** the image's own size (storage-resolution caches only: DecodeSpec.recordSize) */
+  width?: number;
+  height?: number;
 }
 
 export interface Manifest {
@@ -49,7 +54,8 @@ export interface Manifest {
 }
 
 export function cacheKey(root: string, spec: DecodeSpec, alphaBackground: string, vips: string): CacheKey {
-  return { root, channels: spec.channels, height: spec.height, width: spec.width, resize: spec.resize, alphaBackground, vips, layout: 'CHW-uint8' };
+  // recordSize only when set, so the folders of caches written before it existed keep their names.
+  return { root, channels: spec.channels, height: spec.height, width: spec.width, resize: spec.resize, alphaBackground, vips, layout: 'CHW-uint8', ...(spec.recordSize ? { recordSize: true as const } : {}) };
 }
 
 export function cacheFolderName(key: CacheKey): string {

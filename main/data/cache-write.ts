@@ -8,7 +8,7 @@ import path from 'node:path';
 import { plainFsError } from '../fs/user-paths';
 import { randomBytes } from 'node:crypto';
 import { sampleSums } from '../../core/data/stats';
-import { decodeImage, ImageDecodeFailure, type DecodeSpec } from './decode';
+import { decodeImageAndSize, ImageDecodeFailure, type DecodeSpec } from './decode';
 import type { Manifest, ManifestEntry } from './cache-manifest';
 import { mapLimit } from './pool';
 import { DatasetError, type FileIssue } from './errors';
@@ -105,13 +105,13 @@ export async function rewriteData(
       if (opts.signal?.aborted) throw new DatasetError('decoding cancelled', e.path);
       const base = { size: e.size, mtimeMs: e.mtimeMs };
       try {
-        const u8 = await decodeImage(e.path, spec);
+        const { pixels: u8, size } = await decodeImageAndSize(e.path, spec);
         const s = slot++;
         await out.write(u8, 0, sb, s * sb);
         const sum: number[] = [];
         const sq: number[] = [];
         sampleSums(u8, 0, spec.channels, plane, sum, sq);
-        entries[e.rel] = { ...base, slot: s, sum, sq };
+        entries[e.rel] = { ...base, slot: s, sum, sq, ...size };
         decoded++;
         progress.decoded++;
       } catch (err) {

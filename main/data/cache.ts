@@ -28,6 +28,8 @@ import { cacheFolderName, cacheKey, readManifest, CACHE_FORMAT, CACHE_VERSION, t
 import { cacheWriteError, removeStale, rewriteData, type Rewrite } from './cache-write';
 import { openSampleReader } from './cache-reader';
 import { defaultCacheDir } from './cache-dir';
+import { evictToCap, touchCache, type CacheFolderInfo } from './cache-admin';
+import { readConfig } from '../config';
 import { DatasetError, type FileIssue } from './errors';
 import type { ImageEntry, ScanResult, SplitName } from './scan';
 
@@ -45,6 +47,8 @@ export interface CacheOptions {
   cacheDir?: string;
   /** images decoded at once (default: available cores) */
   concurrency?: number;
+  /** all dataset caches in the folder stay under this many bytes, least recently used removed first (default: CNN_STUDIO_CACHE_MAX, 20 GiB) */
+  maxBytes?: number;
   /** data files up to this size are held in memory; larger ones stream (default 512 MiB) */
   memoryBudgetBytes?: number;
   onProgress?: (p: CacheProgress) => void;
@@ -61,6 +65,8 @@ export interface SplitView {
   labels: Int32Array;
   /** slot of each sample in the data file */
   slots: Int32Array;
+  /** storage-resolution caches: each image's own width and height (sample i at 2i, 2i + 1); else null */
+  sizes: Int32Array | null;
 }
 
 export interface CacheOpenStats {
@@ -72,6 +78,10 @@ export interface CacheOpenStats {
   copied: number;
   /** true when the data file was rewritten */
   rewritten: boolean;
+  /** other datasets' caches removed to stay under the size cap (least recently used first) */
+  evicted: CacheFolderInfo[];
+  /** true when this dataset's cache alone is larger than the cap (it is kept) */
+  overCap: boolean;
 }
 
 export interface DecodeCache {
@@ -111,13 +121,24 @@ function allEntries(scan: ScanResult): ImageEntry[] {
   return out;
 }
 
+/** Width, height pairs; an entry without them (not expected) is taken as the stored size. */
+function originalSizes(entries: readonly ManifestEntry[], spec: DecodeSpec): Int32Array {
+  const out = new Int32Array(entries.length * 2);
+  entries.forEach((e, i) => {
+    out[2 * i] = e.width ?? spec.width;
+    out[2 * i + 1] = e.height ?? spec.height;
+  });
+  return out;
+}
+
 export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Promise<DecodeCache> {
   const spec = opts.input;
   const bad = checkDecodeSpec(spec);
   if (bad) throw new DatasetError(bad, scan.root);
   const sb = spec.channels * spec.height * spec.width;
   const key = cacheKey(scan.root, spec, ALPHA_BACKGROUND, sharp.versions.vips ?? 'unknown');
-  const dir = path.join(opts.cacheDir ?? defaultCacheDir(), cacheFolderName(key));
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const dir = path.join(cacheDir, cacheFolderName(key));
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
@@ -141,7 +162,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
 
   let manifest: Manifest;
   const unreadable: FileIssue[] = [];
-  const opened: CacheOpenStats = { total: files.length, hits: keep.length, decoded: 0, failed: 0, copied: 0, rewritten: false };
+  const opened: CacheOpenStats = { total: files.length, hits: keep.length, decoded: 0, failed: 0, copied: 0, rewritten: false, evicted: [], overCap: false };
   if (old && misses.length === 0 && removed === 0) {
     manifest = old;
   } else if (old && misses.length === 0 && liveKept * 2 >= old.slots) {
@@ -168,6 +189,9 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
     Object.assign(opened, { decoded: r.decoded, failed: r.failed, copied: r.copied, rewritten: true });
   }
   await removeStale(dir, manifest.dataFile);
+  await touchCache(dir);
+  const eviction = await evictToCap(cacheDir, opts.maxBytes ?? readConfig().datasetCacheMaxBytes, dir).catch(() => null);
+  if (eviction) Object.assign(opened, { evicted: eviction.removed, overCap: eviction.keptOverCap });
 
   // Split views over usable samples, and the report of unusable ones.
   const report: FileIssue[] = [...unreadable];
@@ -188,6 +212,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
       rels: ok.map((f) => f.rel),
       labels: Int32Array.from(ok, (f) => f.label),
       slots: Int32Array.from(ok, (f) => manifest.entries[f.rel]!.slot!),
+      sizes: spec.recordSize ? originalSizes(ok.map((f) => manifest.entries[f.rel]!), spec) : null,
     });
   }
 

@@ -29,6 +29,11 @@ export interface DecodeSpec {
   height: number;
   width: number;
   resize: ResizePolicy;
+  /**
+   * Also record each image's own size (after EXIF rotation): the storage-resolution cache keeps
+   * images stretched to a square and needs the original geometry to crop them (core/data/resized-crop).
+   */
+  recordSize?: boolean;
 }
 
 export const ALPHA_BACKGROUND = '#ffffff';
@@ -114,18 +119,21 @@ function toCHW(src: Uint8Array, ch: number, C: number, plane: number): Uint8Arra
   return out;
 }
 
-/** Reads and decodes one file. Throws ImageDecodeFailure (unreadable files included). */
-export async function decodeImage(file: string, spec: DecodeSpec): Promise<Uint8Array> {
-  let buf: Buffer;
+/** An image file's bytes. Throws ImageDecodeFailure (unreadable files included). */
+async function readImageFile(file: string): Promise<Buffer> {
   try {
-    buf = await readRegularFile(file, { limit: MAX_IMAGE_FILE_BYTES, what: 'an image file' });
+    return await readRegularFile(file, { limit: MAX_IMAGE_FILE_BYTES, what: 'an image file' });
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     const reason = e.code === 'not-found' ? 'file disappeared' : e.code === 'permission-denied' ? 'no permission to read' : e.problem;
     // A file too big to read is a property of the file (like a corrupt one), not a passing failure.
     throw new ImageDecodeFailure(file, reason, e.code === 'too-large' || e.code === 'not-a-file');
   }
-  return decodeBuffer(buf, spec, file);
+}
+
+/** Reads and decodes one file. Throws ImageDecodeFailure (unreadable files included). */
+export async function decodeImage(file: string, spec: DecodeSpec): Promise<Uint8Array> {
+  return decodeBuffer(await readImageFile(file), spec, file);
 }
 
 /** The same decode as float32 CHW in [0, 1] (v / 255), for previews and tests. */
@@ -134,4 +142,24 @@ export async function decodeImageFloat(file: string, spec: DecodeSpec): Promise<
   const out = new Float32Array(u8.length);
   for (let i = 0; i < u8.length; i++) out[i] = u8[i]! / 255;
   return out;
+}
+
+/** An image's width and height as shown (EXIF orientations 5-8 swap them), from its header only. */
+export async function orientedSize(buf: Uint8Array, file: string): Promise<{ width: number; height: number }> {
+  try {
+    const m = await sharp(buf, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    if (!m.width || !m.height) throw new ImageDecodeFailure(file, 'corrupt image header (no size)');
+    return (m.orientation ?? 1) >= 5 ? { width: m.height, height: m.width } : { width: m.width, height: m.height };
+  } catch (e) {
+    if (e instanceof ImageDecodeFailure) throw e;
+    throw new ImageDecodeFailure(file, cleanReason(e));
+  }
+}
+
+/** decodeImage, plus the image's own size when the spec asks to record it. */
+export async function decodeImageAndSize(file: string, spec: DecodeSpec): Promise<{ pixels: Uint8Array; size?: { width: number; height: number } }> {
+  if (!spec.recordSize) return { pixels: await decodeImage(file, spec) };
+  const buf = await readImageFile(file);
+  const size = await orientedSize(buf, file);
+  return { pixels: await decodeBuffer(buf, spec, file), size };
 }

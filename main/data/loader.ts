@@ -9,7 +9,8 @@
  * Prefetch: while the caller works on batch k, batch k+1 is already being read and converted
  * (one batch in flight). The conversion itself is synchronous JavaScript on the caller's thread.
  */
-import { createRng, shuffleInPlace } from '../../core/data/rng';
+import { createRng, shuffleInPlace, type Rng } from '../../core/data/rng';
+import { drawResizedCropBox, evaluationBox, resampleBox } from '../../core/data/resized-crop';
 import { seedOf } from '../../core/data/hash';
 import { drawAugment, validateAugment, type AugmentOptions } from '../../core/data/augment';
 import { createNormalizer, writeSample } from '../../core/data/normalize';
@@ -37,6 +38,12 @@ export interface LoaderOptions {
    * that follows (0.09 of 0.29 ms per batch, profiled), for a loop that uses each batch once.
    */
   recycle?: boolean;
+  /**
+   * The model's input size and resize policy, for a storage-resolution cache (one whose split has
+   * `sizes`): each sample is cut from the stored image, by augment.resizedCrop when training with it,
+   * else by the policy's evaluation box, and resampled to this size. Ignored for other caches.
+   */
+  output?: { height: number; width: number; policy: 'center-crop' | 'stretch' };
 }
 
 export interface Batch {
@@ -76,7 +83,12 @@ const AUGMENT_TAG = 0x4155;
 export function createLoader(o: LoaderOptions): Loader {
   const view: SplitView | undefined = o.cache.split(o.split);
   if (!view) throw new Error(`the dataset has no ${o.split} split`);
-  const { channels: C, height: H, width: W } = o.cache.spec;
+  const store = view.sizes ? o.output : undefined;
+  if (view.sizes && !store) throw new Error('a storage-resolution cache needs the output size and policy (LoaderOptions.output)');
+  if (o.augment?.resizedCrop && !store) throw new RangeError('RandomResizedCrop needs a storage-resolution cache (DecodeSpec.recordSize)');
+  const C = o.cache.spec.channels;
+  const H = store ? store.height : o.cache.spec.height;
+  const W = store ? store.width : o.cache.spec.width;
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batch size must be a positive integer, not ${o.batchSize}`);
   if (o.mean.length !== C || o.std.length !== C) throw new RangeError(`mean and std need ${C} values (one per channel), got ${o.mean.length} and ${o.std.length}`);
   const badStd = o.std.find((s) => !(s > 0 && Number.isFinite(s)));
@@ -106,6 +118,14 @@ export function createLoader(o: LoaderOptions): Loader {
   const ring = o.recycle
     ? Array.from({ length: 3 }, () => ({ raw: new Uint8Array(o.batchSize * sb), images: new Float32Array(o.batchSize * sampleFloats), labels: new BigInt64Array(o.batchSize) }))
     : null;
+  // Storage-resolution caches: one model-size sample cut from the stored image (core/data/resized-crop).
+  const cut = store ? new Uint8Array(C * H * W) : null;
+  const storeSize = { height: o.cache.spec.height, width: o.cache.spec.width };
+  const cutFromStore = (raw: Uint8Array, offset: number, i: number, rng: Rng | null): void => {
+    const original = { width: view.sizes![2 * i]!, height: view.sizes![2 * i + 1]! };
+    const box = rng && augment?.resizedCrop ? drawResizedCropBox(rng, original.width, original.height, augment.resizedCrop) : evaluationBox(original.width, original.height, store!.policy, H, W);
+    resampleBox(raw, offset, C, storeSize, original, box, cut!, H, W);
+  };
   const makeBatch = async (epoch: number, ord: Int32Array, step: number): Promise<Batch> => {
     const start = step * o.batchSize;
     const end = Math.min(n, start + o.batchSize);
@@ -122,8 +142,14 @@ export function createLoader(o: LoaderOptions): Loader {
     for (let k = 0; k < count; k++) {
       const i = indices[k]!;
       labels[k] = BigInt(view.labels[i]!);
-      const aug = augment ? drawAugment(createRng(seedOf(seed, epoch, i, AUGMENT_TAG)), augment) : null;
-      writeSample(raw, k * sb, C, H, W, aug, norm, images, k * sampleFloats, scratch);
+      const rng = augment ? createRng(seedOf(seed, epoch, i, AUGMENT_TAG)) : null;
+      if (store) {
+        // The crop is drawn first from the sample's stream, then flip and jitter (as torchvision's Compose order).
+        cutFromStore(raw, k * sb, i, rng);
+        writeSample(cut!, 0, C, H, W, rng && augment ? drawAugment(rng, augment) : null, norm, images, k * sampleFloats, scratch);
+      } else {
+        writeSample(raw, k * sb, C, H, W, rng && augment ? drawAugment(rng, augment) : null, norm, images, k * sampleFloats, scratch);
+      }
     }
     return { images, labels, indices, size: count, step, epoch };
   };

@@ -2,6 +2,7 @@
  * RunView: what the training panel shows of a run, built from run.json (finished or earlier runs)
  * or kept up to date from the live run's events.
  */
+import { augmentPresetOf, presetAugment } from '../../core/train-defaults';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunView, TrainSettingsInput } from '../../core/api';
@@ -19,7 +20,7 @@ export function panelSettings(s: TrainSettings): TrainSettingsInput {
     schedule: s.schedule.kind,
     weightDecay: s.weightDecay,
     labelSmoothing: s.labelSmoothing,
-    augment: s.augment !== null,
+    augment: augmentPresetOf(s.augment),
     device: s.device,
     valSplit: s.valSplit,
     seed: s.seed,
@@ -37,7 +38,7 @@ export function trainerSettings(p: TrainSettingsInput): TrainSettings {
     schedule: { kind: p.schedule },
     weightDecay: p.weightDecay,
     labelSmoothing: p.labelSmoothing,
-    augment: p.augment ? DEFAULT_SETTINGS.augment : null,
+    augment: presetAugment(p.augment),
     device: p.device,
     valSplit: p.valSplit,
     seed: p.seed,
@@ -78,3 +79,4 @@ export function viewFromRunJson(id: string, runDir: string, r: RunJson): RunView
     log: [],
   };
 }
+

@@ -4,6 +4,7 @@
  * events and pushes it to the page (the `run` event), and answers control requests. Runs belong
  * to the backend, not to a page: a reloaded page lists the runs and re-attaches to the live one.
  */
+import { decodeProgressText } from '../../core/data/decode-progress';
 import type { RunStepPoint, RunView, TrainSettingsInput } from '../../core/api';
 import { RUN_STEP_POINTS, StudioError, stepCurveX } from '../../core/api';
 import { readRunJson, startTraining, validateSettings, TrainError, type ProjectJson, type StartOptions, type TrainEvent, type TrainingRun } from '../trainer/index';
@@ -106,7 +107,7 @@ export class TrainingService {
         v.log = [...v.log, `${e.level === 'warn' ? 'warning: ' : ''}${e.message}`].slice(-LOG_LINES);
         break;
       case 'data':
-        v.log = [...v.log.filter((l) => !l.startsWith('decoding images')), `decoding images ${e.done}/${e.total}${e.failed ? ` (${e.failed} unreadable)` : ''}`].slice(-LOG_LINES);
+        v.log = [...v.log.filter((l) => !l.startsWith('decoding images')), decodeProgressText(e, e)].slice(-LOG_LINES);
         break;
       case 'start':
         Object.assign(v, { status: 'running', device: e.device, classes: e.classes, trainSamples: e.trainSamples, valSamples: e.valSamples, epochs: e.epochs });

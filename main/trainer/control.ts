@@ -6,6 +6,12 @@ export class RunControl {
   private pausedFlag = false;
   private cancelFlag = false;
   private wake: (() => void) | null = null;
+  private readonly aborter = new AbortController();
+
+  /** Aborted on cancel: long waits outside the step loop (decoding the images) listen to it. */
+  get signal(): AbortSignal {
+    return this.aborter.signal;
+  }
 
   get paused(): boolean {
     return this.pausedFlag;
@@ -26,6 +32,7 @@ export class RunControl {
 
   cancel(): void {
     this.cancelFlag = true;
+    this.aborter.abort();
     this.wake?.();
   }
 

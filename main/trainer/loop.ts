@@ -8,6 +8,10 @@
  * (seed, e, step); learning rates are a pure function of the step. So the same seed gives the same
  * run, and a run resumed from the checkpoint after epoch k continues exactly as if never stopped.
  */
+import { cacheCapNotes } from '../data/cache-admin';
+import { decodeRate } from '../../core/data/decode-progress';
+import { runDataSpec, type RunDataSpec } from './data-spec';
+import { readConfig } from '../config';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { seedOf } from '../../core/data/hash';
@@ -83,6 +87,12 @@ export async function runTraining(opts: TrainOptions, emit: Emit, control: RunCo
   try {
     return await train(opts, emit, control, hooks, state);
   } catch (e) {
+    if (control.cancelled && state.run === null) {
+      // Cancelled while the images were being decoded: nothing was trained, no checkpoint exists.
+      const ev: TrainEvent = { type: 'cancelled', epoch: 0, checkpoints: { last: null, runJson: runPaths(opts.outDir).runJson } };
+      emit(ev);
+      return ev;
+    }
     const f = failure(e);
     const ev: TrainEvent = { type: 'failed', ...f };
     if (state.run) {
@@ -159,23 +169,25 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
   let lastData = 0;
   const decodeStart = performance.now();
   const data: PreparedDataset = await prepareDataset(dataDir, {
-    input: { channels: spec.channels, height: spec.height, width: spec.width, resize: settings.resize },
+    input: runDataSpec(spec, settings).decode,
     valSplit: settings.valSplit,
     seed: settings.seed,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    // Cancel stops decoding between images (the cache keeps what was decoded: nothing is lost).
+    signal: control.signal,
     onProgress: (p) => {
       const now = performance.now();
       if (now - lastData > 250 || p.done === p.total) {
         lastData = now;
-        emit({ type: 'data', ...p });
+        emit({ type: 'data', ...p, ...decodeRate(p, (now - decodeStart) / 1000) });
       }
     },
     ...(previous ? { mean: previous.preprocessing.mean, std: previous.preprocessing.std } : {}),
   });
   const decodeSeconds = (performance.now() - decodeStart) / 1000;
-  const decodeRate = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;
+  const decodeImagesPerSecond = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;
   try {
-    return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate, log, paths });
+    return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate: decodeImagesPerSecond, log, paths });
   } finally {
     await data.cache.close().catch(() => undefined);
   }
@@ -228,6 +240,7 @@ function checkData(cx: Context): { classes: string[]; trainCount: number; valCou
     throw new TrainError('classes-changed', `cannot resume: the dataset's classes changed (run: ${previous.data.classes.join(', ')}; now: ${classes.join(', ')})`);
   }
   for (const w of data.warnings) log(w, 'warn');
+  for (const n of cacheCapNotes(data.cache.opened, readConfig().datasetCacheMaxBytes)) log(n, 'warn');
   if (data.corrupt.length > 0) {
     const shown = data.corrupt.slice(0, 10).map((c) => `${c.path} (${c.reason})`).join('; ');
     log(`skipped ${data.corrupt.length} unreadable file(s): ${shown}${data.corrupt.length > 10 ? '; ...' : ''}`, 'warn');
@@ -332,7 +345,7 @@ async function openRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: 
   const { settings, data } = cx;
   if (first.device === 'cpu') return { plan: first, runner: await openCpuRunner(g, first, initial, threads, cx.log) };
   const step = { graph: first.graph, optimizer: g.optimizer, initial, extra: drawMasks(g.masks, settings.seed, 0, 0), lr: settings.lr };
-  const tested = await selfTestModel(await selfTestInput(g.doc, initial, data), first.device, threads, step);
+  const tested = await selfTestModel(await selfTestInput(g.doc, initial, data, runDataSpec(cx.spec, settings).output), first.device, threads, step);
   let plan = first;
   if (tested.reason) plan = shown.show(onCpu(plan, g.cpuGraph, tested.reason));
   else if (tested.runner) {
@@ -565,12 +578,14 @@ async function cancelRun(e: Epochs, run: RunJson, epoch: number): Promise<TrainE
 /** The epochs on the opened runner, from the first (or the one after the resumed checkpoint) to done. */
 async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
   const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const { output: cut } = runDataSpec(spec, settings);
+  const output = cut ? { output: cut } : {};
   const train: Loader = createLoader({
-    cache: data.cache, split: 'train', batchSize: p.batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true,
+    cache: data.cache, split: 'train', batchSize: p.batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true, ...output,
     // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
     recycle: true,
   });
-  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std }) : null;
+  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output }) : null;
   const stepsPerEpoch = train.batchesPerEpoch;
   const e: Epochs = { opts, emit, control, cx, p, train, span: { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch } };
   const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
@@ -616,8 +631,8 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
 }
 
 /** Up to 4 unaugmented training images for the device self-test. */
-async function selfTestInput(doc: ModelDocument, weights: Map<string, Float32Array>, data: PreparedDataset): Promise<SelfTestInput> {
-  const loader = createLoader({ cache: data.cache, split: 'train', batchSize: 4, shuffle: false, mean: data.mean, std: data.std });
+async function selfTestInput(doc: ModelDocument, weights: Map<string, Float32Array>, data: PreparedDataset, output?: RunDataSpec['output']): Promise<SelfTestInput> {
+  const loader = createLoader({ cache: data.cache, split: 'train', batchSize: 4, shuffle: false, mean: data.mean, std: data.std, ...(output ? { output } : {}) });
   const batches = loader.epoch(0);
   const first = await batches.next();
   await batches.return();

@@ -90,7 +90,7 @@ export interface CheckpointPaths {
 
 export type TrainEvent =
   | { type: 'log'; level: 'info' | 'warn'; message: string }
-  | { type: 'data'; done: number; total: number; decoded: number; failed: number }
+  | { type: 'data'; done: number; total: number; decoded: number; failed: number; imagesPerSecond: number | null; etaSeconds: number | null }
   | {
       type: 'start';
       runDir: string;

@@ -4,6 +4,7 @@ import { choosePath } from '../state/picker';
 import { ClassList } from './ClassList';
 import { DataWarnings } from './DataWarnings';
 import { InputMatch } from './InputMatch';
+import { CacheUsage } from './CacheUsage';
 import { pluralWord } from '../../core/text/plural';
 import { NumberField } from '../editor/NumberField';
 import { between } from '../editor/number-text';
@@ -47,6 +48,7 @@ export function DatasetPanel() {
             <span>validation: {s.scan.valSource === 'stratified' ? `${Math.round(s.settings.valSplit * 100)}% of each class` : s.scan.valSource === 'test-folder' ? 'the test/ folder' : s.scan.valSource === 'val-folder' ? 'the val/ folder' : 'none'}</span>
             {s.scan.sample && <span>images {s.scan.sample.width}×{s.scan.sample.height} {s.scan.sample.channels === 1 ? 'grayscale' : 'RGB'}</span>}
           </div>
+          {s.api && <CacheUsage api={s.api} root={s.scan.root} scanKey={s.scan} />}
           <InputMatch scan={s.scan} />
           <DataWarnings scan={s.scan} />
           <section className="split-settings">

@@ -19,7 +19,7 @@ export function RunStatus({ run }: { run: RunView | null }) {
     run.status === 'done' ? `done: ${run.history.length} epoch${run.history.length === 1 ? '' : 's'}, best validation accuracy ${pct(run.bestValAccuracy)}${run.bestEpoch ? ` (epoch ${run.bestEpoch})` : ''}`
     : run.status === 'failed' ? `failed: ${run.error ?? 'unknown error'}`
     : run.status === 'cancelled' ? `stopped after ${run.history.length} epoch${run.history.length === 1 ? '' : 's'}`
-    : run.status === 'starting' ? 'starting: reading and decoding the images…'
+    : run.status === 'starting' ? `starting: ${[...run.log].reverse().find((l) => l.startsWith('decoding images')) ?? 'reading and decoding the images…'}`
     : `${run.status === 'paused' ? 'paused' : 'training'}: epoch ${p?.epoch ?? run.history.length + 1}/${run.epochs}${p ? `, step ${p.step}/${p.stepsPerEpoch}, loss ${p.loss.toFixed(4)}` : ''}`;
   return (
     <div className={`run-status ${run.status}`}>

@@ -25,7 +25,7 @@ export function RunsList() {
               <td className={`st ${r.status}`}>{r.status}</td>
               <td>{r.history.length}/{r.epochs}</td>
               <td>{pct(r.bestValAccuracy)}</td>
-              <td className="muted small">{r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}{r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}{r.settings.augment ? ' · augment' : ''}</td>
+              <td className="muted small">{r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}{r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}{r.settings.augment === true || r.settings.augment === 'light' ? ' · augment' : r.settings.augment === 'imagenet' ? ' · imagenet augment' : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { AUGMENT_PRESET_NAMES, type AugmentPreset } from '../../core/train-defaults';
 import type { TrainSettingsInput } from '../../core/api';
 import { DEFAULT_LR, OPTIMIZERS, SCHEDULES } from '../../core/api';
 import { NumberField } from '../editor/NumberField';
@@ -32,6 +33,15 @@ function Num({ label, value, integer = false, check, onChange, testId, note }: N
 }
 
 /** The recipe: every hyperparameter the trainer takes from the panel. Locked while a run trains. */
+const AUGMENT_LABEL: Record<AugmentPreset, string> = {
+  light: 'Light (crop, flip)',
+  imagenet: 'ImageNet (photos)',
+  none: 'None',
+};
+
+/** Settings saved by earlier versions hold true/false. */
+const augmentPresetName = (a: AugmentPreset | boolean): AugmentPreset => (a === true ? 'light' : a === false ? 'none' : a);
+
 export function TrainSettingsForm({ locked }: { locked: boolean }) {
   const s = useStudio((st) => st.settings);
   const set = useStudio((st) => st.setSettings);
@@ -60,9 +70,11 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
       </label>
       <Num label="Weight decay" value={s.weightDecay} check={between(0, 1)} testId="train-wd" onChange={(v) => set({ weightDecay: v })} />
       <Num label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
-      <label className="field check">
-        <input type="checkbox" checked={s.augment} data-testid="train-augment" onChange={(e) => set({ augment: e.target.checked })} />
-        <span>Augment (random crop, horizontal flip)</span>
+      <label className="field">
+        <span className="field-label">Augmentation</span>
+        <select value={augmentPresetName(s.augment)} data-testid="train-augment" title="Light: random crop (pad 2) and flip, for small images. ImageNet: random resized crop, flip and colour jitter, for photos." onChange={(e) => set({ augment: e.target.value as AugmentPreset })}>
+          {AUGMENT_PRESET_NAMES.map((o) => <option key={o} value={o}>{AUGMENT_LABEL[o]}</option>)}
+        </select>
       </label>
       <DeviceSelect />
     </fieldset>

@@ -52,7 +52,7 @@ describe('training defaults', () => {
     expect(help).toContain(`(default: adamw ${hyperparameter(DEFAULT_LR.adamw)}, sgd ${hyperparameter(DEFAULT_LR.sgd)}, adam ${hyperparameter(DEFAULT_LR.adam)})`);
     expect(help).toContain(`weight decay (default: adamw ${hyperparameter(DEFAULT_WEIGHT_DECAY.adamw)}, sgd ${hyperparameter(DEFAULT_WEIGHT_DECAY.sgd)}, adam 0)`);
     expect(help).toContain(`(default ${TRAIN_DEFAULTS.schedule})`);
-    expect(help).toContain(`random crop (pad ${DEFAULT_AUGMENT.cropPadding})`);
+    expect(help).toContain(`random crop, pad ${DEFAULT_AUGMENT.cropPadding}, + horizontal flip) | imagenet`);
     expect(help).toContain(`no val/ or test/ (default ${TRAIN_DEFAULTS.valSplit})`);
     expect(help).toContain(`letterbox (default ${TRAIN_DEFAULTS.resize})`);
   });

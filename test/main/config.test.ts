@@ -67,6 +67,7 @@ describe('readConfig', () => {
     expect(c).toEqual<StudioConfig>({
       home: path.join(os.homedir(), '.cnn-studio'),
       datasetCache: process.platform === 'linux' ? path.join('/x', 'cnn-studio', 'datasets') : c.datasetCache,
+      datasetCacheMaxBytes: 20 * 2 ** 30,
       checksCache: process.platform === 'linux' ? path.join('/x', 'cnn-studio') : c.checksCache,
       trainWorker: undefined,
       trainerHost: 'thread',
@@ -83,10 +84,10 @@ describe('readConfig', () => {
     const c = readConfig({
       CNN_STUDIO_HOME: 'h', CNN_STUDIO_CACHE: '/data-cache', CNN_STUDIO_CACHE_DIR: '/checks', CNN_STUDIO_TRAIN_WORKER: '/w.cjs',
       CNN_STUDIO_TRAINER_HOST: 'process', CNN_STUDIO_DATA_PARALLEL: '0', CNN_STUDIO_NCHWC: '0', CNN_STUDIO_WEBGPU_RESIDENT: '0',
-      CNN_STUDIO_ORT_SPIN: '1', CNN_STUDIO_ORT_LOG: 'warning', CNN_STUDIO_NO_REEXEC: '1',
+      CNN_STUDIO_ORT_SPIN: '1', CNN_STUDIO_ORT_LOG: 'warning', CNN_STUDIO_NO_REEXEC: '1', CNN_STUDIO_CACHE_MAX: '1.5G',
     });
     expect(c).toEqual<StudioConfig>({
-      home: path.resolve('h'), datasetCache: path.resolve('/data-cache'), checksCache: path.resolve('/checks'), trainWorker: '/w.cjs',
+      home: path.resolve('h'), datasetCache: path.resolve('/data-cache'), datasetCacheMaxBytes: 1.5 * 2 ** 30, checksCache: path.resolve('/checks'), trainWorker: '/w.cjs',
       trainerHost: 'process', dataParallel: 'off', nchwc: false, webgpuResident: false, ortSpin: true, ortLog: 'warning', noReexec: true,
     });
     expect(readConfig({ CNN_STUDIO_DATA_PARALLEL: '1' }).dataParallel).toBe('force');
@@ -100,6 +101,8 @@ describe('readConfig', () => {
     ['CNN_STUDIO_ORT_SPIN', 'true', /CNN_STUDIO_ORT_SPIN must be "0" or "1"/],
     ['CNN_STUDIO_ORT_LOG', 'loud', /CNN_STUDIO_ORT_LOG must be one of "verbose", "info", "warning", "error", "fatal", not "loud"/],
     ['CNN_STUDIO_NO_REEXEC', 'x', /CNN_STUDIO_NO_REEXEC must be "0" or "1"/],
+    ['CNN_STUDIO_CACHE_MAX', 'lots', /CNN_STUDIO_CACHE_MAX must be a size such as 20G, 500M or 1073741824 \(bytes\), not "lots"/],
+    ['CNN_STUDIO_CACHE_MAX', '0', /CNN_STUDIO_CACHE_MAX must be a size/],
   ])('refuses %s=%s naming the variable', (name, value, message) => {
     let error: unknown;
     try {

@@ -1,0 +1,143 @@
+/**
+ * Photo folders: the studio's decode and epochs against torchvision's ImageFolder + DataLoader
+ * (2 workers), in one run, interleaved, on a generated folder of photo-like JPEGs (random sizes
+ * 240-640 px, JPEG quality 60-95, smooth gradients plus noise, 3 classes).
+ *   node bench/run-ts.mjs bench/photo-folder.ts [--images 600] [--size 224] [--rounds 2] [--root DIR] [--json]
+ * Figures, each round, in this order (the studio's cache is removed before each first pass):
+ *  - first pass: decode + cache, studio (center-crop at SIZE) vs torchvision (Resize + CenterCrop);
+ *  - cached epoch: the studio's loader over the cache, no augmentation (torchvision has no cache);
+ *  - imagenet epoch: studio from the storage-resolution cache vs torchvision decoding every JPEG again;
+ *  - loader alone: images/s of the imagenet-preset loader at SIZE (what a GPU could be fed).
+ */
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { scanImageFolder } from '../main/data/scan';
+import { openDecodeCache } from '../main/data/cache';
+import { createLoader } from '../main/data/loader';
+import { runDataSpec } from '../main/trainer/data-spec';
+import { AUGMENT_PRESETS } from '../core/train-defaults';
+import { createRng } from '../core/data/rng';
+
+const PYTHON = '/usr/bin/python3';
+
+function flag(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+}
+
+/** One photo-like JPEG: a smooth colour field plus noise (so JPEG sizes and decode costs are realistic). */
+async function writePhoto(file: string, w: number, h: number, quality: number, seed: number): Promise<void> {
+  const rng = createRng(seed);
+  const px = Buffer.alloc(w * h * 3);
+  const [r0, g0, b0] = [rng.int(256), rng.int(256), rng.int(256)];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const n = rng.int(24) - 12;
+      px[i] = Math.max(0, Math.min(255, r0 + Math.round((80 * x) / w) + n));
+      px[i + 1] = Math.max(0, Math.min(255, g0 + Math.round((80 * y) / h) + n));
+      px[i + 2] = Math.max(0, Math.min(255, b0 + Math.round(40 * Math.sin((x + y) / 23)) + n));
+    }
+  }
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality })
+    .toFile(file);
+}
+
+async function makeFolder(root: string, images: number): Promise<void> {
+  const rng = createRng(7);
+  for (let k = 0; k < images; k++) {
+    const dir = path.join(root, `class${k % 3}`);
+    await fs.mkdir(dir, { recursive: true });
+    const w = 240 + rng.int(401);
+    const h = 240 + rng.int(401);
+    await writePhoto(path.join(dir, `${String(k).padStart(6, '0')}.jpg`), w, h, 60 + rng.int(36), k);
+  }
+}
+
+function torchvision(root: string, size: number, mode: 'first' | 'imagenet'): number {
+  const r = spawnSync(PYTHON, [path.join(process.cwd(), 'bench', 'photo_folder_torch.py'), root, String(size), mode], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torchvision side failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { imagesPerSecond: number }).imagesPerSecond;
+}
+
+async function studioEpoch(root: string, cacheDir: string, size: number, preset: 'none' | 'imagenet', fresh: boolean): Promise<number> {
+  const model = { channels: 3 as const, height: size, width: size };
+  const augment = preset === 'imagenet' ? { ...AUGMENT_PRESETS.imagenet } : null;
+  const spec = runDataSpec(model, { augment, resize: 'center-crop' });
+  if (fresh) await fs.rm(cacheDir, { recursive: true, force: true });
+  const t0 = performance.now();
+  const cache = await openDecodeCache(await scanImageFolder(root, { valSplit: 0 }), { input: spec.decode, cacheDir });
+  const decodeSeconds = (performance.now() - t0) / 1000;
+  if (fresh) {
+    const n = cache.split('train')!.count;
+    await cache.close();
+    return n / decodeSeconds;
+  }
+  const loader = createLoader({
+    cache,
+    split: 'train',
+    batchSize: 64,
+    seed: 1,
+    augment,
+    mean: [0.5, 0.5, 0.5],
+    std: [0.25, 0.25, 0.25],
+    ...(spec.output ? { output: spec.output } : {}),
+  });
+  const t1 = performance.now();
+  let n = 0;
+  for await (const b of loader.epoch(0)) n += b.size;
+  await cache.close();
+  return n / ((performance.now() - t1) / 1000);
+}
+
+async function main(): Promise<void> {
+  const images = Number(flag('--images', '600'));
+  const size = Number(flag('--size', '224'));
+  const rounds = Number(flag('--rounds', '2'));
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'cnn-photos-'));
+  const root = process.argv.includes('--root') ? flag('--root', '') : path.join(work, 'photos');
+  try {
+    if (!process.argv.includes('--root')) await makeFolder(root, images);
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    const rows: Record<string, number[]> = { studioFirst: [], torchFirst: [], studioCached: [], studioImagenet: [], torchImagenet: [], storeFirst: [] };
+    for (let r = 0; r < rounds; r++) {
+      rows.studioFirst!.push(await studioEpoch(root, path.join(work, 'cache'), size, 'none', true));
+      rows.torchFirst!.push(torchvision(root, size, 'first'));
+      rows.studioCached!.push(await studioEpoch(root, path.join(work, 'cache'), size, 'none', false));
+      rows.storeFirst!.push(await studioEpoch(root, path.join(work, 'store'), size, 'imagenet', true));
+      rows.studioImagenet!.push(await studioEpoch(root, path.join(work, 'store'), size, 'imagenet', false));
+      rows.torchImagenet!.push(torchvision(root, size, 'imagenet'));
+    }
+    const best = (k: string): number => Math.max(...rows[k]!);
+    const out = {
+      cpu,
+      images,
+      size,
+      rounds,
+      firstPass: { studio: best('studioFirst'), torchvision: best('torchFirst'), ratio: best('studioFirst') / best('torchFirst') },
+      storeFirstPass: best('storeFirst'),
+      cachedEpoch: best('studioCached'),
+      imagenetEpoch: { studio: best('studioImagenet'), torchvision: best('torchImagenet'), ratio: best('studioImagenet') / best('torchImagenet') },
+    };
+    if (process.argv.includes('--json')) console.log(JSON.stringify(out, null, 2));
+    else {
+      console.log(`${cpu}: ${images} photo-like JPEGs (240-640 px) at ${size}x${size}, best of ${rounds}, images/s`);
+      console.log(
+        `first pass (decode + cache):  studio ${out.firstPass.studio.toFixed(0)}  torchvision ${out.firstPass.torchvision.toFixed(0)}  ratio ${out.firstPass.ratio.toFixed(2)}`,
+      );
+      console.log(`storage-resolution first pass: studio ${out.storeFirstPass.toFixed(0)}`);
+      console.log(`cached epoch (no augmentation): studio ${out.cachedEpoch.toFixed(0)}`);
+      console.log(
+        `imagenet-preset epoch:        studio ${out.imagenetEpoch.studio.toFixed(0)}  torchvision ${out.imagenetEpoch.torchvision.toFixed(0)}  ratio ${out.imagenetEpoch.ratio.toFixed(2)}`,
+      );
+    }
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+void main();
