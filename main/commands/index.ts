@@ -13,6 +13,7 @@ import { registerEval } from './eval';
 import { registerExportPytorch } from './export-pytorch';
 import { registerDevices } from './devices';
 import { registerExplain } from './explain';
+import { registerLrFind } from './lr-find';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -31,4 +32,5 @@ export const commands: RegisterCommand[] = [
   registerExportPytorch,
   registerDevices,
   registerExplain,
+  registerLrFind,
 ];
