@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../core/data/rng';
 import { serializeProject } from '../../../core/graph/project';
+import type { ModelDocument } from '../../../core/graph/types';
 import { findLearningRate, type LrFindResult } from '../../../main/trainer/lr-find';
 import { RunControl } from '../../../main/trainer/control';
 import { cli } from '../../helpers/cli-io';
@@ -43,7 +44,7 @@ describe('lr-find on a tiny project', () => {
     noisy = await noiseDataset(path.join(root, 'noise'));
     projectFile = path.join(root, 'tiny.json');
     const p = tinyProject(8);
-    await fs.writeFile(projectFile, serializeProject({ format: 'cnn-studio', version: 1, name: p.name, model: p.model }));
+    await fs.writeFile(projectFile, serializeProject({ name: p.name, model: p.model as ModelDocument, extra: {} }));
     const run = (dataDir: string) =>
       findLearningRate({
         project: p,
