@@ -11,6 +11,7 @@ import { RunCurves } from './RunCurves';
 import { RunsList } from './RunsList';
 import { RunStatus } from './RunStatus';
 import { TrainSettingsForm } from './TrainSettingsForm';
+import { LrFinder } from './LrFinder';
 import { plural } from '../../core/text/plural';
 import { memoryOptimizer } from './optimizer-choice';
 import { datasetProblem } from './model-io';
@@ -45,6 +46,7 @@ export function TrainingPanel() {
           Memory estimate: <b>{bytes(mem.total)}</b> <span className="muted">(activations {bytes(mem.activations)})</span>
         </p>
         <RunControls run={run} canStart={why === null} why={why} onStart={start} />
+        <LrFinder disabled={why !== null || live} why={live ? 'A run is training.' : why} />
       </div>
       <div className="train-right">
         <RunStatus run={run} />
