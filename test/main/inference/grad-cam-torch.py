@@ -1,9 +1,10 @@
 """Reference Grad-CAM with PyTorch hooks on an export-pytorch project.
 
-Usage: grad-cam-torch.py JOBS.json. Each job: {"dir", "input", "shape", "module", "class",
-"output"}: the project's model.py built with its weights.safetensors, the input tensor
-(little-endian float32, NCHW), the hooked module's name (the conv's state dict prefix), the class
-to explain (null: the predicted one). Writes {"class", "heatmap", "probabilities"} to "output":
+Usage: grad-cam-torch.py JOBS.json. Each job: {"dir", "input" or "image", "shape", "module",
+"class", "output"}: the project's model.py built with its weights.safetensors; the input tensor
+(little-endian float32, NCHW), or an image file read by the project's own train.py (load_image
+with its default resize policy, then its default mean and std); the hooked module's name (the
+conv's state dict prefix); the class to explain (null: the predicted one). Writes {"class", "heatmap", "probabilities"} to "output":
 heatmap = ReLU(sum_c alpha_c A_c), alpha_c the spatial mean of d logit_k / d A_c (not normalised).
 """
 import importlib.util
@@ -40,6 +41,24 @@ def grad_cam(net, module_name, x, k):
     return k, cam, probs
 
 
+def project_input(folder, image):
+    """The image as the exported train.py prepares it (its recipe's defaults;
+    --data is required by its parser and unused here)."""
+    sys.path.insert(0, folder)
+    import train
+    sys.path.pop(0)
+    saved, sys.argv = sys.argv, ["train.py", "--data", folder]
+    try:
+        args = train.parse_args()
+    finally:
+        sys.argv = saved
+    x = train.load_image(image, args.resize)
+    mean = torch.tensor(args.mean).view(-1, 1, 1)
+    std = torch.tensor(args.std).view(-1, 1, 1)
+    del sys.modules["train"]
+    return ((x - mean) / std).unsqueeze(0)
+
+
 for job in json.load(open(sys.argv[1])):
     spec = importlib.util.spec_from_file_location(
         "model_" + str(abs(hash(job["dir"]))), job["dir"] + "/model.py")
@@ -48,7 +67,11 @@ for job in json.load(open(sys.argv[1])):
     spec.loader.exec_module(module)
     sys.path.pop(0)
     net = module.build_model(job["dir"] + "/weights.safetensors").eval()
-    x = np.fromfile(job["input"], dtype="<f4").reshape(job["shape"])
-    k, cam, probs = grad_cam(net, job["module"], torch.from_numpy(x), job["class"])
+    if "image" in job:
+        x = project_input(job["dir"], job["image"])
+    else:
+        raw = np.fromfile(job["input"], dtype="<f4").reshape(job["shape"])
+        x = torch.from_numpy(raw)
+    k, cam, probs = grad_cam(net, job["module"], x, job["class"])
     json.dump({"class": k, "heatmap": cam.tolist(),
                "probabilities": probs.tolist()}, open(job["output"], "w"))
