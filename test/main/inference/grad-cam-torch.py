@@ -1,11 +1,14 @@
 """Reference Grad-CAM with PyTorch hooks on an export-pytorch project.
 
-Usage: grad-cam-torch.py JOBS.json. Each job: {"dir", "input" or "image", "shape", "module",
-"class", "output"}: the project's model.py built with its weights.safetensors; the input tensor
-(little-endian float32, NCHW), or an image file read by the project's own train.py (load_image
-with its default resize policy, then its default mean and std); the hooked module's name (the
-conv's state dict prefix); the class to explain (null: the predicted one). Writes {"class", "heatmap", "probabilities"} to "output":
-heatmap = ReLU(sum_c alpha_c A_c), alpha_c the spatial mean of d logit_k / d A_c (not normalised).
+Usage: grad-cam-torch.py JOBS.json. Each job: {"dir", "input" or "image",
+"shape", "module", "class", "output"}: the project's model.py built with its
+weights.safetensors; the input tensor (little-endian float32, NCHW), or an
+image file read by the project's own train.py (load_image with its default
+resize policy, then its default mean and std); the hooked module's name (the
+conv's state dict prefix); the class to explain (null: the predicted one).
+Writes {"class", "heatmap", "probabilities"} to "output":
+heatmap = ReLU(sum_c alpha_c A_c), alpha_c the spatial mean of
+d logit_k / d A_c (not normalised).
 """
 import importlib.util
 import json
