@@ -176,7 +176,9 @@ export const requestSchemas = {
     })
     .strict(),
   /** The learning-rate range test for a project and dataset with the Train tab's settings; nothing is written. */
-  lrFind: z.object({ project: z.unknown(), dataDir: filePath, settings: trainSettingsSchema, steps: z.number().int().min(5).max(1000).optional() }).strict(),
+  lrFind: z
+    .object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema, steps: z.number().int().min(5).max(1000).optional() })
+    .strict(),
   /** Stops a running lrFind after its current step (it then returns the curve so far). */
   lrFindCancel: z.object({}).strict(),
   exportRunOnnx: z

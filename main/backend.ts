@@ -373,7 +373,8 @@ export class Backend implements StudioApi {
     const dataDir = resolveUserPath(req.dataDir);
     const st = await fs.stat(dataDir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
-    return this.lrFinder.run({ name: project.name, model: project.model, extra: project.extra }, dataDir, req.settings, req.steps, path.join(this.home(), 'cache'));
+    const projectPath = req.projectPath ? resolveUserPath(req.projectPath) : null;
+    return this.lrFinder.run({ name: project.name, model: project.model, extra: project.extra }, projectPath, dataDir, req.settings, req.steps, path.join(this.home(), 'cache'));
   }
 
   async lrFindCancel(): Promise<ApiResponses['lrFindCancel']> {

@@ -2,6 +2,7 @@
  * `cnn-studio lr-find PROJECT --data DIR`: the learning-rate range test (main/trainer/lr-find.ts)
  * with the project's training settings; prints the smoothed curve and the suggestion.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LR_SWEEP, type LrSweep } from '../../core/train/lr-finder';
 import { DatasetError } from '../data/errors';

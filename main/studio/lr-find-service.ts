@@ -14,7 +14,14 @@ import { trainerSettings } from './run-view';
 export class LrFindService {
   private running: RunControl | null = null;
 
-  async run(project: ProjectJson, dataDir: string, input: TrainSettingsInput, steps: number | undefined, cacheDir: string): Promise<LrFindView> {
+  async run(
+    project: ProjectJson,
+    projectPath: string | null,
+    dataDir: string,
+    input: TrainSettingsInput,
+    steps: number | undefined,
+    cacheDir: string,
+  ): Promise<LrFindView> {
     if (this.running) throw new StudioError('busy', 'a learning-rate search is already running: cancel it or wait for it to end');
     const control = new RunControl();
     this.running = control;

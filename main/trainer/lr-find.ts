@@ -1,7 +1,8 @@
 /**
  * The learning-rate range test (core/train/lr-finder.ts) on a project and a dataset: the train
- * step the trainer builds (same model, optimizer, batch, augmentation and seed), fresh seeded
- * weights held in memory only, one step per learning rate of the sweep. Nothing is written: the
+ * step the trainer builds (same model, optimizer, batch, augmentation and seed), the weights a
+ * run would start from (seeded initialisation, or the checkpoint the project names) held in
+ * memory only, one step per learning rate of the sweep, on the CPU. Nothing is written: the
  * project, its runs and any checkpoint are untouched.
  */
 import type { ModelDocument } from '../../core/graph/index';
@@ -14,6 +15,7 @@ import { drawMasks, maskSpecs } from './dropout-masks';
 import { initialWeights, optimizerConfig } from './loop';
 import { TrainStepRunner } from './ort-session';
 import { physicalCores } from './physical-cores';
+import { applyStartingWeights, startingWeightsFile } from './starting-weights';
 import { inputSpec, loadProject, withClassCount } from './project-model';
 import { TrainError } from './run-folder';
 import { validateSettings } from './settings';
@@ -21,6 +23,8 @@ import type { ProjectJson, TrainSettings } from './types';
 
 export interface LrFindOptions {
   project: ProjectJson;
+  /** The project file: a checkpoint it names (an imported model's weights) is where the sweep starts, as training would. */
+  projectPath?: string;
   dataDir: string;
   /** Batch, optimizer, weight decay, augmentation, resize, split and seed as a run would use them. */
   settings: TrainSettings;
@@ -87,10 +91,10 @@ async function sweepSteps(o: LrFindOptions, sweep: LrSweep, data: PreparedDatase
   const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
   const built = buildStudioTrainStep(doc, { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' });
   const masks = maskSpecs(built.step.extraInputs, inputSpec(doc).expanded, batch);
-  const runner = await TrainStepRunner.create(built.step, optimizer, initialWeights(built.weights, settings.seed), {
-    device: 'cpu',
-    threads: o.threads ?? physicalCores(),
-  });
+  const initial = initialWeights(built.weights, settings.seed);
+  const start = startingWeightsFile({ project: o.project, ...(o.projectPath ? { projectPath: o.projectPath } : {}) });
+  if (start) await applyStartingWeights(start, built.weights, initial);
+  const runner = await TrainStepRunner.create(built.step, optimizer, initial, { device: 'cpu', threads: o.threads ?? physicalCores() });
   const loader = createLoader({
     cache: data.cache,
     split: 'train',

@@ -25,7 +25,8 @@ export function LrFinder({ disabled, why }: { disabled: boolean; why: string | n
     const s = useStudio.getState();
     setBusy(true);
     try {
-      const r = await api.lrFind({ project: toProject(useDoc.getState().doc), dataDir: s.scan?.root ?? s.datasetPath, settings: s.settings });
+      const doc = useDoc.getState();
+      const r = await api.lrFind({ project: toProject(doc.doc), projectPath: doc.path, dataDir: s.scan?.root ?? s.datasetPath, settings: s.settings });
       setView(r);
       // Two significant digits: the test locates a rate within a factor, not more precisely.
       if (r.suggestion !== null && r.stopped !== 'cancelled') s.setSettings({ lr: Number(r.suggestion.toPrecision(2)) });

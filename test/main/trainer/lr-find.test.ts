@@ -12,8 +12,9 @@ import { serializeProject } from '../../../core/graph/project';
 import type { ModelDocument } from '../../../core/graph/types';
 import { findLearningRate, type LrFindResult } from '../../../main/trainer/lr-find';
 import { RunControl } from '../../../main/trainer/control';
+import { runTraining } from '../../../main/trainer/loop';
 import { cli } from '../../helpers/cli-io';
-import { cleanup, makeDataset, settings, tinyProject, tmpDir } from '../../trainer/helpers';
+import { cleanup, makeDataset, options, settings, tinyProject, tmpDir } from '../../trainer/helpers';
 
 /** Three classes of the same uniform noise: nothing to learn, so high rates only inflate the logits. */
 async function noiseDataset(root: string): Promise<string> {
@@ -82,6 +83,20 @@ describe('lr-find on a tiny project', () => {
     expect(s).toBeGreaterThan(1e-5);
     const minAt = result.curve.reduce((b, p) => (p.loss < b.loss ? p : b)).lr;
     expect(s).toBeLessThanOrEqual(minAt);
+  });
+
+  it('starts from the checkpoint the project names, as training would', async () => {
+    const trained = path.join(root, 'trained');
+    const done = await runTraining(options(tinyProject(8), data, trained, path.join(root, 'cache'), { epochs: 3, valSplit: 0 }), () => undefined);
+    expect(done.type).toBe('done');
+    const sweep = { minLr: 1e-7, maxLr: 1e-6, steps: 5 };
+    const run = (project: ReturnType<typeof tinyProject>) =>
+      findLearningRate({ project, projectPath: path.join(root, 'tiny.json'), dataDir: data, settings: settings({ batchSize: 8 }), sweep, threads: 1 });
+    const fresh = await run(tinyProject(8));
+    const fromCheckpoint = await run({ ...tinyProject(8), extra: { weights: path.join('trained', 'best.ckpt') } });
+    // At lr 1e-7 nothing moves: the first loss is the starting weights' loss.
+    expect(fromCheckpoint.curve[0]!.loss).toBeLessThan(fresh.curve[0]!.loss * 0.8);
+    await fs.rm(trained, { recursive: true, force: true });
   });
 
   it('stops when cancelled and returns the curve so far', async () => {
