@@ -89,6 +89,7 @@ export function registerLrFind(program: Command, io: CliIO): void {
     try {
       result = await findLearningRate({
         project,
+        projectPath: path.resolve(projectArg),
         dataDir: o.data,
         settings,
         sweep,
