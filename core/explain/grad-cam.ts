@@ -9,6 +9,7 @@
 import { GraphBuilder } from '../onnx/builder';
 import type { Model, Node } from '../onnx/ir';
 import { blockLayerNames } from '../onnx/layer-names';
+import { readMetadata } from '../onnx/metadata';
 import { buildBackward } from '../train/autodiff';
 import { inferShapes } from '../train/shape-infer';
 
@@ -68,6 +69,22 @@ function otherLayerOp(nodes: readonly Node[], layer: string): string | undefined
   return undefined;
 }
 
+/**
+ * Symbolic dims of the image input bound for one image: batch 1, and channels, height and width
+ * from the model's stored input size (a model from elsewhere may leave H and W open).
+ */
+function symbolicImageDims(model: Model): Record<string, number> {
+  const { inputSize } = readMetadata(model);
+  const inits = new Set(model.graph.initializers.map((t) => t.name));
+  const input = model.graph.inputs.find((i) => !inits.has(i.name));
+  const dims: Record<string, number> = {};
+  const sizes = [1, ...inputSize];
+  input?.shape.forEach((d, i) => {
+    if (typeof d === 'string' && sizes[i] !== undefined) dims[d] = sizes[i];
+  });
+  return dims;
+}
+
 export interface GradCamGraph {
   /** Inference model extended with the backward pass; run it with `input` and `seed`. */
   model: Model;
@@ -89,7 +106,7 @@ export interface GradCamGraph {
 export function buildGradCamGraph(model: Model, layerName?: string): GradCamGraph {
   const layer = pickConvLayer(model, layerName);
   const src = model.graph;
-  const info = inferShapes(src, { batch: 1 });
+  const info = inferShapes(src, { batch: 1, dims: symbolicImageDims(model) });
   const logits = logitsValue(model);
   const ls = info.shapes.get(logits)?.shape;
   if (!ls || ls.length !== 2) throw new ExplainError(`the model's class scores "${logits}" are not [batch, classes]`);

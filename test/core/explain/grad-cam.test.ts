@@ -62,6 +62,14 @@ describe('Grad-CAM layers and classes', () => {
   });
 });
 
+describe('Grad-CAM on a model with open height and width', () => {
+  it('binds them from the stored input size', () => {
+    const m = lenet();
+    m.graph.inputs[0]!.shape = ['N', 1, 'H', 'W'];
+    expect(buildGradCamGraph(m, 'conv1').layerShape).toEqual([6, 28, 28]);
+  });
+});
+
 describe('Grad-CAM overlay', () => {
   it('upsamples at pixel centres (a constant stays constant, a step is interpolated)', () => {
     expect(Array.from(upsampleBilinear([[2, 2]], 2, 4))).toEqual(new Array(8).fill(2));
