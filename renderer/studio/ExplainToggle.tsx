@@ -58,7 +58,7 @@ export function ExplainToggle({
         )}
         {on && busy && <span className="muted">…</span>}
       </div>
-      {on && view && <span className="small muted">why {view.label}</span>}
+      {on && view && <span className="small muted">for class {view.label}</span>}
       {error && (
         <span className="banner error small" role="alert">
           {error}

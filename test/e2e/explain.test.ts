@@ -18,7 +18,14 @@ let browser: Browser;
 let work: string;
 let data: string;
 
-const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+/** A screenshot in the light theme, and with `dark` one in the dark theme too. */
+async function shoot(page: Page, name: string, dark = false): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  if (!dark) return;
+  await page.getByTestId('theme-toggle').click();
+  await page.screenshot({ path: path.join(SHOTS, `${name}-dark.png`) });
+  await page.getByTestId('theme-toggle').click();
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -71,7 +78,7 @@ describe('explain and find the learning rate in the studio', () => {
     expect(await lrField(page).inputValue()).toBe(m![1]);
     expect(m![1]).not.toBe(before);
     await page.getByTestId('lr-suggestion-mark').waitFor();
-    await shoot(page, 'train-lr-find');
+    await shoot(page, 'train-lr-find', true);
 
     // A short run to explain.
     await lrField(page).fill('');
@@ -112,7 +119,7 @@ describe('explain and find the learning rate in the studio', () => {
     await page.getByRole('img', { name: /^Grad-CAM of 003\.png for \w+ at conv2$/ }).waitFor({ timeout: 30_000 });
     await page.getByRole('combobox', { name: 'Grad-CAM layer for 003.png' }).waitFor();
     expect(await page.getByRole('combobox', { name: 'Grad-CAM layer for 003.png' }).locator('option').allTextContents()).toEqual(['conv1', 'conv2']);
-    await shoot(page, 'predict-gradcam');
+    await shoot(page, 'predict-gradcam', true);
     await page.getByRole('checkbox', { name: 'Grad-CAM overlay for 003.png' }).uncheck();
     await page.getByRole('img', { name: '003.png', exact: true }).waitFor();
     expect(errors).toEqual([]);
