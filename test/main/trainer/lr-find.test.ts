@@ -118,6 +118,7 @@ describe('lr-find on a tiny project', () => {
 
   it('prints {curve, suggestion} as JSON and writes nothing beside the project', async () => {
     const before = (await fs.readdir(root)).sort();
+    const projectText = await fs.readFile(projectFile, 'utf8');
     const r = await cli('lr-find', projectFile, '--data', data, '--json', '--steps', '30', '--threads', '1', '--batch', '8');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -126,6 +127,7 @@ describe('lr-find on a tiny project', () => {
     expect(Object.keys(out.curve[0]!)).toEqual(['lr', 'loss']);
     expect(out.suggestion === null || out.suggestion > 0).toBe(true);
     expect((await fs.readdir(root)).sort()).toEqual(before);
+    expect(await fs.readFile(projectFile, 'utf8')).toBe(projectText);
   });
 
   it('refuses a bad sweep and a missing data folder with clear messages', async () => {
