@@ -183,6 +183,21 @@ export const requestSchemas = {
   /** Conv layers of a run's model whose outputs can be shown as activation maps (named by block), and a sample image. */
   modelLayers: z.object({ runId: runIdSchema }).strict(),
   activations: z.object({ runId: runIdSchema, layer: z.string().min(1).max(400), image: uploadedImage, maxMaps: z.number().int().min(1).max(64).optional() }).strict(),
+  /** Grad-CAM of one image (an upload, or a file such as a dataset image) for a conv layer and class (defaults: last conv, predicted class). */
+  explainImage: z
+    .object({
+      source: z.union([z.object({ runId: runIdSchema }).strict(), z.object({ onnxPath: filePath }).strict()]),
+      image: z.union([z.object({ upload: uploadedImage }).strict(), z.object({ path: filePath }).strict()]),
+      layer: z.string().min(1).max(400).optional(),
+      classIndex: z.number().int().min(0).max(100_000).optional(),
+    })
+    .strict(),
+  /** The learning-rate range test for a project and dataset with the Train tab's settings; nothing is written. */
+  lrFind: z
+    .object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema, steps: z.number().int().min(5).max(1000).optional() })
+    .strict(),
+  /** Stops a running lrFind after its current step (it then returns the curve so far). */
+  lrFindCancel: z.object({}).strict(),
   exportRunOnnx: z
     .object({
       runId: runIdSchema,
@@ -385,6 +400,29 @@ export interface ModelLayers {
   sample: SampleImage | null;
 }
 
+/** Grad-CAM of one image: the map at the layer's resolution and the image with the map drawn on it. */
+export interface ExplainView {
+  class: number;
+  label: string;
+  layer: string;
+  /** Every conv layer of the model, first to last. */
+  layers: string[];
+  /** ReLU(sum_c alpha_c A_c), rows top to bottom, not normalised. */
+  heatmap: number[][];
+  probabilities: number[];
+  classes: string[];
+  /** data: URL of a PNG: the image as the model saw it with the map blended on top. */
+  overlay: string;
+}
+
+/** A learning-rate range test: the smoothed loss per learning rate and the suggested rate. */
+export interface LrFindView {
+  curve: { lr: number; loss: number }[];
+  suggestion: number | null;
+  stopped: 'end' | 'diverged' | 'cancelled';
+  batchSize: number;
+}
+
 export interface ActivationMaps {
   layer: string;
   shape: number[];
@@ -437,6 +475,9 @@ export interface ApiResponses {
   predict: PredictResult[];
   modelLayers: ModelLayers;
   activations: ActivationMaps;
+  explainImage: ExplainView;
+  lrFind: LrFindView;
+  lrFindCancel: { cancelled: boolean };
   exportRunOnnx: ExportedFile;
   exportRunPytorch: { dir: string; files: string[]; warnings: string[] };
   exportProjectPytorch: { dir: string; files: string[]; warnings: string[] };

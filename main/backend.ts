@@ -40,6 +40,8 @@ import { clearDatasetCache, datasetCacheUsage } from './studio/dataset-cache-ser
 import { augmentPreview } from './studio/augment-preview';
 import { thumbnails } from './studio/images';
 import { TrainingService } from './studio/training-service';
+import { explainView } from './studio/explain-service';
+import { LrFindService } from './studio/lr-find-service';
 import { existingRunDir } from './studio/runs-folder';
 import { evaluateRun } from './studio/evaluate-service';
 import { predictImages } from './studio/predict-service';
@@ -86,6 +88,7 @@ export class Backend implements StudioApi {
   private providers: Promise<ExecutionProviderInfo[]> | null = null;
 
   private readonly training: TrainingService;
+  private readonly lrFinder = new LrFindService();
   private readonly settings: SettingsStore;
 
   constructor(private readonly opts: BackendOptions) {
@@ -371,6 +374,25 @@ export class Backend implements StudioApi {
 
   async activations(req: ApiRequest<'activations'>): Promise<ApiResponses['activations']> {
     return activationMaps(existingRunDir(this.runsRoot(), req.runId), req.layer, req.image, req.maxMaps ?? 16);
+  }
+
+  async explainImage(req: ApiRequest<'explainImage'>): Promise<ApiResponses['explainImage']> {
+    const model = 'runId' in req.source ? path.join(existingRunDir(this.runsRoot(), req.source.runId), 'model.onnx') : resolveUserPath(req.source.onnxPath);
+    const image = 'path' in req.image ? { path: resolveUserPath(req.image.path) } : req.image;
+    return explainView(model, image, { ...(req.layer ? { layer: req.layer } : {}), ...(req.classIndex === undefined ? {} : { classIndex: req.classIndex }) });
+  }
+
+  async lrFind(req: ApiRequest<'lrFind'>): Promise<ApiResponses['lrFind']> {
+    const project = this.openable(req.project, 'no learning rate searched');
+    const dataDir = resolveUserPath(req.dataDir);
+    const st = await fs.stat(dataDir).catch(() => null);
+    if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
+    const projectPath = req.projectPath ? resolveUserPath(req.projectPath) : null;
+    return this.lrFinder.run({ name: project.name, model: project.model, extra: project.extra }, projectPath, dataDir, req.settings, req.steps, path.join(this.home(), 'cache'));
+  }
+
+  async lrFindCancel(): Promise<ApiResponses['lrFindCancel']> {
+    return this.lrFinder.cancel();
   }
 
   async exportRunOnnx(req: ApiRequest<'exportRunOnnx'>): Promise<ApiResponses['exportRunOnnx']> {

@@ -13,6 +13,8 @@ import { registerEval } from './eval';
 import { registerExportPytorch } from './export-pytorch';
 import { registerDevices } from './devices';
 import { registerCache } from './cache';
+import { registerExplain } from './explain';
+import { registerLrFind } from './lr-find';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -31,4 +33,6 @@ export const commands: RegisterCommand[] = [
   registerExportPytorch,
   registerDevices,
   registerCache,
+  registerExplain,
+  registerLrFind,
 ];

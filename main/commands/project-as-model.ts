@@ -24,7 +24,7 @@ function startsLikeJson(file: string): boolean {
 }
 
 /** Throws the CLI's advice when `file` is a JSON text file (a CNN Studio project) instead of a model. */
-export function refuseProjectAsModel(file: string, command: 'predict' | 'eval' | 'import'): void {
+export function refuseProjectAsModel(file: string, command: 'predict' | 'eval' | 'import' | 'explain'): void {
   if (!startsLikeJson(file)) return;
   const train = `"cnn-studio train ${file} --data DIR"`;
   const advice = command === 'import'

@@ -96,7 +96,7 @@ function scheduleKindOrCli(v: string): ReturnType<typeof scheduleKind> {
   }
 }
 
-async function readProject(file: string): Promise<ProjectJson> {
+export async function readProject(file: string): Promise<ProjectJson> {
   const text = await readProjectText(file);
   try {
     const p = parseProject(text);

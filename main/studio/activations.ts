@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { StudioError, type ActivationMaps, type LayerInfo, type ModelLayers, type SampleImage } from '../../core/api';
-import { blockLayerNames } from '../../core/onnx/layer-names';
+import { convLayers as convNodes } from '../../core/explain/grad-cam';
 import type { Model } from '../../core/onnx/ir';
 import { readMetadata } from '../../core/onnx/metadata';
 import { encodeModel } from '../../core/onnx/proto';
@@ -19,13 +19,6 @@ import { scanImageFolder } from '../data/index';
 import { isImagePath, withUploadedFiles, type Upload } from './images';
 
 const MAP_SIZE = 64;
-
-/** Conv nodes by display name: the block the user named ("conv1", not "conv1/Conv"). */
-function convNodes(model: Model): { name: string; value: string }[] {
-  const convs = model.graph.nodes.filter((n) => n.opType === 'Conv' && n.outputs[0]);
-  const names = blockLayerNames(convs.map((n) => n.name || n.outputs[0]!), 'Conv');
-  return convs.map((n, i) => ({ name: names[i]!, value: n.outputs[0]! }));
-}
 
 async function loadRunModel(runDir: string): Promise<Model> {
   try {

@@ -1,4 +1,5 @@
 import type { EvalView } from '../../core/api';
+import { ExplainToggle } from './ExplainToggle';
 
 /** The images of one confusion-matrix cell: true and predicted class and the model's confidence. */
 export function CellImages({ ev, t, p }: { ev: EvalView; t: number; p: number }) {
@@ -14,7 +15,9 @@ export function CellImages({ ev, t, p }: { ev: EvalView; t: number; p: number })
       <ul className="sample-grid">
         {items.slice(0, 120).map((m) => (
           <li key={m.path} className="sample" title={m.path}>
-            {ev.thumbs[m.path] ? <img src={ev.thumbs[m.path]} alt={m.path} width={56} height={56} /> : <span className="no-thumb">?</span>}
+            <ExplainToggle source={{ runId: ev.runId }} image={{ path: m.path }} name={m.path.split(/[\\/]/).pop() ?? m.path} size={100}>
+              {ev.thumbs[m.path] ? <img src={ev.thumbs[m.path]} alt={m.path} width={56} height={56} /> : <span className="no-thumb">?</span>}
+            </ExplainToggle>
             <span className="small">true <b>{m.true}</b></span>
             <span className="small">pred <b>{m.predicted}</b></span>
             <span className="small muted">{(m.confidence * 100).toFixed(1)}%</span>

@@ -5,10 +5,13 @@ import { currentRunView, useStudio } from '../state/studio';
 import { useUi } from '../state/ui';
 import { readUpload } from './read-file';
 import { RunPicker } from './RunPicker';
+import { ExplainToggle, type ExplainSource } from './ExplainToggle';
 
 interface Shown extends PredictResult {
   /** the image as the page read it; null when it could not be read */
   url: string | null;
+  /** its bytes in base64, for Grad-CAM */
+  data: string | null;
 }
 
 /** Step 4: drop or pick images, see the top classes, with a run's model or any ONNX file. */
@@ -18,6 +21,7 @@ export function PredictPanel() {
   const [source, setSource] = useState<'run' | 'onnx'>('run');
   const [onnx, setOnnx] = useState('');
   const [results, setResults] = useState<Shown[]>([]);
+  const [usedSource, setUsedSource] = useState<ExplainSource | null>(null);
   const [busy, setBusy] = useState(false);
   const [over, setOver] = useState(false);
   const ready = source === 'run' ? !!run?.hasModel : onnx.trim() !== '';
@@ -31,11 +35,13 @@ export function PredictPanel() {
       // A file the browser cannot read is reported in its place; the others are still sent.
       const reads = await Promise.allSettled(picked.map(readUpload));
       const ups = reads.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-      const res = ups.length > 0 ? await api.predict({ source: source === 'run' ? { runId: run!.id } : { onnxPath: onnx.trim() }, images: ups.map(({ name, data }) => ({ name, data })), k: 5 }) : [];
+      const from: ExplainSource = source === 'run' ? { runId: run!.id } : { onnxPath: onnx.trim() };
+      const res = ups.length > 0 ? await api.predict({ source: from, images: ups.map(({ name, data }) => ({ name, data })), k: 5 }) : [];
+      setUsedSource(from);
       let next = 0;
       setResults(reads.map((r, i): Shown => {
-        if (r.status === 'rejected') return { name: picked[i]!.name, top: [], error: r.reason instanceof Error ? r.reason.message : String(r.reason), url: null };
-        const shown = { ...res[next]!, url: r.value.url };
+        if (r.status === 'rejected') return { name: picked[i]!.name, top: [], error: r.reason instanceof Error ? r.reason.message : String(r.reason), url: null, data: null };
+        const shown = { ...res[next]!, url: r.value.url, data: r.value.data };
         next++;
         return shown;
       }));
@@ -67,7 +73,11 @@ export function PredictPanel() {
       <ul className="predictions" data-testid="predict-result">
         {results.map((r, i) => (
           <li key={i} className={`prediction${r.error ? ' failed' : ''}`} data-name={r.name}>
-            {r.url && !r.error ? <img src={r.url} alt={r.name} width={72} height={72} /> : <span className="pred-missing" aria-hidden>?</span>}
+            {r.url && r.data && usedSource && !r.error ? (
+              <ExplainToggle source={usedSource} image={{ upload: { name: r.name, data: r.data } }} name={r.name} size={144}>
+                <img src={r.url} alt={r.name} width={72} height={72} />
+              </ExplainToggle>
+            ) : <span className="pred-missing" aria-hidden>?</span>}
             <div className="pred-body">
               <b className="pred-name">{r.name}</b>
               {r.error && <span className="banner error" role="alert">{r.error}</span>}

@@ -12,6 +12,7 @@ import { RunsList } from './RunsList';
 import { RunStatus } from './RunStatus';
 import { TrainSettingsForm } from './TrainSettingsForm';
 import { AugmentPreview } from './AugmentPreview';
+import { LrFinder } from './LrFinder';
 import { plural } from '../../core/text/plural';
 import { memoryOptimizer } from './optimizer-choice';
 import { datasetProblem } from './model-io';
@@ -46,6 +47,7 @@ export function TrainingPanel() {
           Memory estimate: <b>{bytes(mem.total)}</b> <span className="muted">(activations {bytes(mem.activations)})</span>
         </p>
         <RunControls run={run} canStart={why === null} why={why} onStart={start} />
+        <LrFinder disabled={why !== null || live} why={live ? 'A run is training.' : why} />
         <AugmentPreview />
       </div>
       <div className="train-right">

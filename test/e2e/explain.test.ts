@@ -1,0 +1,128 @@
+/**
+ * Grad-CAM and the learning-rate finder from the studio, in Chromium against serve mode: LeNet-5
+ * on a small generated folder; "Find learning rate" draws its curve and fills the form; after a
+ * short run, the Grad-CAM toggle and layer picker on an Evaluate drill-down image and a Try it image.
+ * Screenshots go to /tmp/shots-explain/.
+ */
+import { mkdirSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, startServe, type ServeProcess } from './harness';
+import { makeDataset } from '../helpers/trainer-fixtures';
+
+const SHOTS = '/tmp/shots-explain';
+let serve: ServeProcess;
+let browser: Browser;
+let work: string;
+let data: string;
+
+/** A screenshot in the light theme, and with `dark` one in the dark theme too. */
+async function shoot(page: Page, name: string, dark = false): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  if (!dark) return;
+  await page.getByTestId('theme-toggle').click();
+  await page.screenshot({ path: path.join(SHOTS, `${name}-dark.png`) });
+  await page.getByTestId('theme-toggle').click();
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-explain-e2e-'));
+  data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28 });
+  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
+  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  delete process.env['CNN_STUDIO_HOME'];
+  await fs.rm(work, { recursive: true, force: true });
+});
+
+/** The number in the learning rate field. */
+const lrField = (page: Page) => page.getByLabel('Learning rate', { exact: true });
+
+describe('explain and find the learning rate in the studio', () => {
+  it('finds a learning rate, then shows Grad-CAM in Evaluate and Try it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(serve.openUrl);
+    await page.getByTestId('new').click();
+    await page.getByTestId('template-lenet5').click();
+    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-path').pressSequentially(data);
+    await page.getByTestId('dataset-load').click();
+    await page.locator('[data-testid="dataset-classes"] [data-class="top"]').waitFor();
+    await page.getByTestId('match-all').click();
+    await page.getByTestId('input-match').waitFor();
+
+    // Train tab: the finder draws the curve and puts its suggestion into the form.
+    await page.getByTestId('view-train').click();
+    await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
+    await page.getByTestId('train-device').selectOption('cpu');
+    const before = await lrField(page).inputValue();
+    await shoot(page, 'train-before');
+    await page.getByRole('button', { name: 'Find learning rate' }).click();
+    await page.getByRole('button', { name: 'Cancel search' }).waitFor();
+    await page.getByTestId('lr-curve').waitFor({ timeout: 120_000 });
+    expect(Number(await page.getByTestId('lr-curve').getAttribute('data-points'))).toBeGreaterThan(20);
+    const result = (await page.getByTestId('lr-find-result').textContent()) ?? '';
+    const m = /Learning rate set to ([\d.e-]+)/.exec(result);
+    expect(m).not.toBeNull();
+    expect(await lrField(page).inputValue()).toBe(m![1]);
+    expect(m![1]).not.toBe(before);
+    await page.getByTestId('lr-suggestion-mark').waitFor();
+    await shoot(page, 'train-lr-find', true);
+
+    // A short run to explain.
+    await lrField(page).fill('');
+    await lrField(page).pressSequentially('0.01');
+    await lrField(page).press('Enter');
+    await page.getByTestId('train-epochs').fill('');
+    await page.getByTestId('train-epochs').pressSequentially('2');
+    await page.getByTestId('train-epochs').press('Enter');
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 180_000 });
+
+    // Evaluate drill-down: the first image of a cell, its overlay and another layer.
+    await page.getByTestId('view-evaluate').click();
+    await page.getByTestId('confusion-matrix').waitFor({ timeout: 60_000 });
+    const cell = page.locator('[data-testid="confusion-matrix"] td[data-true="top"][data-pred="top"]');
+    await cell.click();
+    await page.getByTestId('cell-images').waitFor();
+    const toggle = page.getByRole('checkbox', { name: /^Grad-CAM overlay for / }).first();
+    await toggle.check();
+    const overlay = page.getByRole('img', { name: /^Grad-CAM of .* at conv2$/ }).first();
+    await overlay.waitFor({ timeout: 30_000 });
+    expect(await overlay.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    await page
+      .getByRole('combobox', { name: /^Grad-CAM layer for / })
+      .first()
+      .selectOption('conv1');
+    await page
+      .getByRole('img', { name: /^Grad-CAM of .* at conv1$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await shoot(page, 'evaluate-gradcam');
+
+    // Try it: an uploaded image, toggled on.
+    await page.getByTestId('view-predict').click();
+    await page.getByTestId('predict-input').setInputFiles(path.join(data, 'top', '003.png'));
+    await page.locator('[data-testid="predict-result"] .pred-row').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('checkbox', { name: 'Grad-CAM overlay for 003.png' }).check();
+    await page.getByRole('img', { name: /^Grad-CAM of 003\.png for \w+ at conv2$/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('combobox', { name: 'Grad-CAM layer for 003.png' }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'Grad-CAM layer for 003.png' }).locator('option').allTextContents()).toEqual(['conv1', 'conv2']);
+    await shoot(page, 'predict-gradcam', true);
+    await page.getByRole('checkbox', { name: 'Grad-CAM overlay for 003.png' }).uncheck();
+    await page.getByRole('img', { name: '003.png', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 400_000);
+});
