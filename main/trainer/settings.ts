@@ -9,6 +9,7 @@ import { DEFAULT_AUGMENT as CORE_DEFAULT_AUGMENT, DEFAULT_LR, DEFAULT_WEIGHT_DEC
 import { RESIZE_POLICIES } from '../data/decode';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type TrainSettings } from './types';
 import { TrainError } from './run-folder';
+import { validateFineTune } from './finetune';
 
 /** core's default augmentation (a fresh object, so a run's settings never share it). */
 export const DEFAULT_AUGMENT: AugmentOptions = { ...CORE_DEFAULT_AUGMENT };
@@ -58,6 +59,7 @@ export function validateSettings(s: TrainSettings): void {
   if (!(Number.isInteger(s.patience) && s.patience >= 0)) bad(`patience must be a whole number >= 0, got ${s.patience}`);
   if (!(s.valSplit >= 0 && s.valSplit < 1)) bad(`validation split must be in [0, 1), got ${s.valSplit}`);
   if (!RESIZE_POLICIES.includes(s.resize)) bad(`resize must be one of ${RESIZE_POLICIES.join(', ')}, got "${s.resize}"`);
+  validateFineTune(s);
   const sched = validateSchedule(s.schedule);
   if (sched) bad(sched);
   if (s.augment) {
