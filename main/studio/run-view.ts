@@ -23,6 +23,9 @@ export function panelSettings(s: TrainSettings): TrainSettingsInput {
     device: s.device,
     valSplit: s.valSplit,
     seed: s.seed,
+    ...(s.freeze !== undefined ? { freeze: s.freeze } : {}),
+    ...(s.phase2Epochs !== undefined ? { phase2Epochs: s.phase2Epochs } : {}),
+    ...(s.phase2LrScale !== undefined ? { phase2LrScale: s.phase2LrScale } : {}),
   };
 }
 
@@ -41,6 +44,9 @@ export function trainerSettings(p: TrainSettingsInput): TrainSettings {
     device: p.device,
     valSplit: p.valSplit,
     seed: p.seed,
+    ...(p.freeze !== undefined ? { freeze: p.freeze } : {}),
+    ...(p.phase2Epochs !== undefined ? { phase2Epochs: p.phase2Epochs } : {}),
+    ...(p.phase2LrScale !== undefined ? { phase2LrScale: p.phase2LrScale } : {}),
   };
 }
 

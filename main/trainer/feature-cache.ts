@@ -117,9 +117,8 @@ export function cachedHead(
     log(fits.reason, 'warn');
     return null;
   }
-  const mb = featureBytes(trainCount, head.features.shape) / 2 ** 20;
-  log(
-    `frozen blocks: their features [${head.features.shape.join(', ')}] are computed once per image and cached (${mb.toFixed(1)} MiB); the steps train only the rest`,
-  );
+  const kib = featureBytes(trainCount, head.features.shape) / 1024;
+  const size = kib < 1024 ? `${kib.toFixed(0)} KiB` : `${(kib / 1024).toFixed(1)} MiB`;
+  log(`frozen blocks: their features [${head.features.shape.join(', ')}] are computed once per image and cached (${size}); the steps train only the rest`);
   return { step: head.step, extractor: head.features };
 }

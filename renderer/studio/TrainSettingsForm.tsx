@@ -5,6 +5,7 @@ import { NumberField } from '../editor/NumberField';
 import { between } from '../editor/number-text';
 import { useStudio } from '../state/studio';
 import { DeviceSelect } from './DeviceSelect';
+import { FineTuneFields } from './FineTuneFields';
 import { OPTIMIZER_LABEL, optimizerChange } from './optimizer-choice';
 
 const SCHED_LABEL: Record<TrainSettingsInput['schedule'], string> = { constant: 'Constant', step: 'Step decay', cosine: 'Cosine', onecycle: 'One-cycle' };
@@ -64,6 +65,7 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
         <input type="checkbox" checked={s.augment} data-testid="train-augment" onChange={(e) => set({ augment: e.target.checked })} />
         <span>Augment (random crop, horizontal flip)</span>
       </label>
+      <FineTuneFields />
       <DeviceSelect />
     </fieldset>
   );
