@@ -131,3 +131,35 @@ describe.skipIf(skip !== null)('fine-tuning with a frozen prefix matches PyTorch
     120_000,
   );
 });
+
+describe('discriminative learning rates (lrScale)', () => {
+  it.each(['sgd', 'adam', 'adamw'] as const)(
+    '%s: a group at scale s trains as the whole model at s x lr (PyTorch param_groups)',
+    async (kind) => {
+      const doc = smallNet();
+      const optimizer = kind === 'sgd' ? { kind, momentum: 0.9, weightDecay: 1e-3 } : { kind, weightDecay: 1e-2 };
+      const base = buildStudioTrainStep(doc, { batchSize: 4, optimizer });
+      const all = Object.fromEntries(base.step.weights.map((w) => [w.name, 0.3]));
+      const scaled = buildStudioTrainStep(doc, { batchSize: 4, optimizer, lrScale: { ...all, 'fc.weight': 1 } });
+      const rnd = seededRandom(5);
+      const init = new Map(base.weights.map((w) => [w.name, initWeight(w, rnd)] as const));
+      const images = Float32Array.from({ length: 4 * 3 * 8 * 8 }, () => rnd() * 2 - 1);
+      const labels = BigInt64Array.from([0n, 1n, 2n, 1n]);
+      const run = async (step: typeof base.step, lr: number): Promise<TrainStepRunner> => {
+        const r = await TrainStepRunner.create(step, optimizer, new Map([...init].map(([k, v]) => [k, Float32Array.from(v)])));
+        await r.run(images, [4, 3, 8, 8], labels, lr);
+        await r.session.release();
+        return r;
+      };
+      const [a, b, c] = [await run(scaled.step, 0.05), await run(base.step, 0.05 * 0.3), await run(base.step, 0.05)];
+      // One step from the same weights: the same gradients, so every weight at scale 0.3 moves as at
+      // 0.3 x lr, and fc.weight (scale 1) as at the full rate.
+      for (const w of base.step.weights.filter((x) => x.name !== 'fc.weight')) {
+        expect(compare(a.weights.get(w.name)!, b.weights.get(w.name)!, 1e-5, 1e-7).bad, w.name).toBe(0);
+      }
+      expect(compare(a.weights.get('fc.weight')!, c.weights.get('fc.weight')!, 1e-5, 1e-7).bad).toBe(0);
+      expect(compare(a.weights.get('fc.weight')!, b.weights.get('fc.weight')!, 1e-5, 1e-7).bad).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+});
