@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DocBuilder, expandGraph } from '../../../core/graph/index';
 import { initialWeights, runTraining } from '../../../main/trainer/loop';
 import { readCheckpoint } from '../../../main/trainer/checkpoint';
+import { RunControl } from '../../../main/trainer/control';
 import { withClassCount } from '../../../main/trainer/project-model';
 import type { ProjectJson, TrainEvent, TrainSettings } from '../../../main/trainer/types';
 import { compare } from '../../train/fixtures';
@@ -88,6 +89,31 @@ describe('two-phase recipe', () => {
     for (const name of FROZEN) expect(sameBits(c.running.get(name)!, start.get(name)!), name).toBe(true);
     expect(sameBits(c.weights.get('conv2.weight')!, start.get('conv2.weight')!)).toBe(false);
     expect(sameBits(c.running.get('bn2.running_mean')!, start.get('bn2.running_mean')!)).toBe(false);
+  }, 120_000);
+
+  it('a run stopped after phase 1 and resumed ends bit-identical to one run straight through', async () => {
+    const data = await makeDataset(await tmpDir(), { perClass: 20 });
+    const cache = await tmpDir();
+    const over = { epochs: 3, valSplit: 0.2, freeze: 'backbone', phase2Epochs: 1, phase2Unfreeze: 'conv2' };
+    const straight = path.join(await tmpDir(), 'straight');
+    expect((await runTraining(options(project(), data, straight, cache, over), () => undefined)).type).toBe('done');
+    const stopped = path.join(await tmpDir(), 'stopped');
+    const control = new RunControl();
+    const first = await runTraining(
+      options(project(), data, stopped, cache, over),
+      (e) => {
+        if (e.type === 'epoch' && e.epoch === 2) control.cancel();
+      },
+      control,
+    );
+    expect(first.type).toBe('cancelled');
+    const resumed = await runTraining({ ...options(project(), data, stopped, cache, over), resume: true }, () => undefined);
+    expect(resumed.type).toBe('done');
+    const [a, b] = [await readCheckpoint(path.join(straight, 'last.ckpt')), await readCheckpoint(path.join(stopped, 'last.ckpt'))];
+    for (const group of ['weights', 'running', 'optimizerState'] as const) {
+      expect([...b[group].keys()].sort(), group).toEqual([...a[group].keys()].sort());
+      for (const [name, v] of a[group]) expect(sameBits(b[group].get(name)!, v), `${group} ${name}`).toBe(true);
+    }
   }, 120_000);
 
   it('refuses a phase 2 block that phase 1 does not freeze, naming the choices', async () => {
