@@ -107,6 +107,8 @@ export const trainSettingsSchema = z
     freeze: z.string().min(1).max(200).optional(),
     /** the run's last N epochs unfreeze the last frozen stage (two-phase fine-tuning) */
     phase2Epochs: z.number().int().min(0).max(10000).optional(),
+    /** phase 2 trains this block and those after it (default: the last frozen block with parameters) */
+    phase2Unfreeze: z.string().min(1).max(200).optional(),
     /** phase 2's learning-rate multiplier for the unfrozen blocks */
     phase2LrScale: z.number().positive().max(10).optional(),
   })

@@ -25,6 +25,7 @@ export function panelSettings(s: TrainSettings): TrainSettingsInput {
     seed: s.seed,
     ...(s.freeze !== undefined ? { freeze: s.freeze } : {}),
     ...(s.phase2Epochs !== undefined ? { phase2Epochs: s.phase2Epochs } : {}),
+    ...(s.phase2Unfreeze !== undefined ? { phase2Unfreeze: s.phase2Unfreeze } : {}),
     ...(s.phase2LrScale !== undefined ? { phase2LrScale: s.phase2LrScale } : {}),
   };
 }
@@ -46,6 +47,7 @@ export function trainerSettings(p: TrainSettingsInput): TrainSettings {
     seed: p.seed,
     ...(p.freeze !== undefined ? { freeze: p.freeze } : {}),
     ...(p.phase2Epochs !== undefined ? { phase2Epochs: p.phase2Epochs } : {}),
+    ...(p.phase2Unfreeze !== undefined ? { phase2Unfreeze: p.phase2Unfreeze } : {}),
     ...(p.phase2LrScale !== undefined ? { phase2LrScale: p.phase2LrScale } : {}),
   };
 }

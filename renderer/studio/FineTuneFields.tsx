@@ -29,14 +29,17 @@ export function FineTuneFields() {
   const set = useStudio((st) => st.setSettings);
   const blocks = useFreezable();
   const freezeId = useId();
+  const unfreezeId = useId();
   const twoPhase = (s.phase2Epochs ?? 0) > 0;
   const frozen = s.freeze !== undefined && s.freeze !== 'none';
   const canTwoPhase = frozen && s.epochs >= 2;
   const choose = (v: string): void => {
     const freeze = v === '' ? undefined : v;
     const off = freeze === undefined || freeze === 'none';
-    set({ freeze, ...(off ? { phase2Epochs: undefined } : {}) });
+    set({ freeze, phase2Unfreeze: undefined, ...(off ? { phase2Epochs: undefined } : {}) });
   };
+  // Phase 2 can unfreeze from any block phase 1 freezes.
+  const frozenBlocks = s.freeze === 'backbone' ? blocks : blocks.slice(0, blocks.indexOf(s.freeze ?? '') + 1);
   return (
     <>
       <div className="field freeze-select">
@@ -66,6 +69,24 @@ export function FineTuneFields() {
       </label>
       {twoPhase && (
         <>
+          <div className="field freeze-select">
+            <label className="field-label" htmlFor={unfreezeId}>
+              Phase 2 unfreezes from
+            </label>
+            <select
+              id={unfreezeId}
+              value={s.phase2Unfreeze ?? ''}
+              data-testid="train-phase2-unfreeze"
+              onChange={(e) => set({ phase2Unfreeze: e.target.value === '' ? undefined : e.target.value })}
+            >
+              <option value="">the last frozen block with parameters</option>
+              {frozenBlocks.map((b) => (
+                <option key={b} value={b}>
+                  {b} and the blocks after it
+                </option>
+              ))}
+            </select>
+          </div>
           <Phase2Num
             label="Phase 2 epochs"
             value={s.phase2Epochs ?? 1}

@@ -75,6 +75,9 @@ describe('fine-tuning from the Train tab', () => {
     await twoPhase.check();
     expect(await page.getByLabel('Phase 2 epochs', { exact: true }).inputValue()).toBe('1');
     await typeNumber(page, 'Phase 2 learning-rate scale', '0.2');
+    const unfreeze = page.getByLabel('Phase 2 unfreezes from');
+    expect((await unfreeze.locator('option').allTextContents())[0]).toBe('the last frozen block with parameters');
+    await unfreeze.selectOption({ label: 'fc1 and the blocks after it' });
     await page.getByLabel('Augment (random crop, horizontal flip)').uncheck();
     await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
     await page.getByTestId('train-device').selectOption('cpu');
@@ -86,7 +89,7 @@ describe('fine-tuning from the Train tab', () => {
     const log = (await page.locator('.run-log pre').textContent()) ?? '';
     expect(log).toMatch(/phase 1: \d+ block\(s\) frozen/);
     expect(log).toMatch(/computed once per image and cached/);
-    expect(log).toMatch(/phase 2: .* train at 0\.2 x the learning rate/);
+    expect(log).toMatch(/phase 2: .*blocks from fc1 on were unfrozen and train at 0\.2 x the learning rate/);
     await shot(page, 'train-finetune-done');
     expect(errors).toEqual([]);
   }, 300_000);
