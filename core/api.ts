@@ -104,6 +104,14 @@ export const trainSettingsSchema = z
     device: z.enum(TRAIN_DEVICES),
     valSplit: z.number().min(0).max(0.9),
     seed: z.number().int().min(0).max(2 ** 31),
+    /** 'none', 'backbone' or a block name (main/trainer/finetune.ts); absent: the project's frozen blocks */
+    freeze: z.string().min(1).max(200).optional(),
+    /** the run's last N epochs unfreeze the last frozen stage (two-phase fine-tuning) */
+    phase2Epochs: z.number().int().min(0).max(10000).optional(),
+    /** phase 2 trains this block and those after it (default: the last frozen block with parameters) */
+    phase2Unfreeze: z.string().min(1).max(200).optional(),
+    /** phase 2's learning-rate multiplier for the unfrozen blocks */
+    phase2LrScale: z.number().positive().max(10).optional(),
   })
   .strict();
 export type TrainSettingsInput = z.infer<typeof trainSettingsSchema>;

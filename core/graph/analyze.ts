@@ -350,7 +350,7 @@ class Analyzer {
       id, name, type: block.type, block, params, origin,
       inputs: ins.map((r): PrimitiveRef => ({ node: r.prim.id, port: r.port })),
       inShapes, outShapes, weights, paramCount, bufferCount,
-      macs: cost.macs, otherOps: cost.otherOps, activationBytes: act, rf, rfW, live: false,
+      macs: cost.macs, otherOps: cost.otherOps, activationBytes: act, rf, rfW, live: false, frozen,
     };
     this.prims.push(prim);
     return outShapes.map((_, port) => ({ prim, port }));

@@ -2,7 +2,7 @@
  * Emits the forward pass of an expanded graph as standard ai.onnx ops (opset 17) through a
  * GraphBuilder. ONNX export calls it with { training: false }; the training-graph builder with
  * { training: true } (batch-statistics batch norm as differentiable ops, running-stat updates
- * returned, dropout per ctx.dropout).
+ * returned, dropout per ctx.dropout). Frozen primitives are emitted in inference form even then.
  */
 import type { GraphBuilder } from '../onnx/builder';
 import type { Dim } from '../onnx/ir';
@@ -63,7 +63,9 @@ export function emitForward(graph: ExpandedGraph, g: GraphBuilder, weights: Weig
     });
     const w: Record<string, string> = {};
     for (const wt of p.weights) w[wt.suffix] = bind(wt);
-    const out = g.withScope(p.name, () => p.block.emit(g, { name: p.name, inputs, weights: w, inShapes: p.inShapes as number[][], outShapes: p.outShapes as number[][], params: p.params, ctx, index }));
+    // A frozen primitive runs in inference mode inside a training graph (running statistics, no dropout).
+    const own = p.frozen && ctx.training ? { ...ctx, training: false } : ctx;
+    const out = g.withScope(p.name, () => p.block.emit(g, { name: p.name, inputs, weights: w, inShapes: p.inShapes as number[][], outShapes: p.outShapes as number[][], params: p.params, ctx: own, index }));
     res.values.set(p.id, out.outputs);
     for (const u of out.stateUpdates ?? []) res.stateUpdates.push({ weight: `${p.name}.${u.suffix}`, value: u.value });
     for (const x of out.extraInputs ?? []) res.extraInputs.push({ node: p.id, ...x });

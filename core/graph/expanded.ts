@@ -49,6 +49,11 @@ export interface Primitive {
   rfW: ReceptiveField;
   /** Reaches an Output (only live primitives are emitted and own trainable weights). */
   live: boolean;
+  /**
+   * Part of a frozen block: its weights are not trained and it runs in inference mode while
+   * training (batch norm uses and keeps its running statistics, dropout is off), as Keras does.
+   */
+  frozen: boolean;
 }
 
 export interface ExpandedGraph {

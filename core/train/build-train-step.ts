@@ -18,7 +18,7 @@ import { sliceRouteFits } from './grad/maxpool-first-max';
 import type { GradOptions } from './grad/types';
 import { emitCrossEntropy, type CrossEntropyOptions, type LabelFormat } from './loss';
 import { CPU_TARGET, foldStaticSize, formulationFor, type ProviderTarget } from './target';
-import { emitUpdate, scalarInputNames, type OptimizerConfig } from './optim/index';
+import { emitUpdate, scalarInputNames, scaledScalars, SCALAR_INPUTS, type OptimizerConfig, type ScalarValues } from './optim/index';
 import { inferShapes, type ShapeInfo } from './shape-infer';
 import { fuseTrainingBatchNorm } from './fuse-bn';
 import { trimDeadConvTaps } from './trim-conv-taps';
@@ -49,6 +49,11 @@ export interface TrainStepOptions {
   labels?: string;
   /** The provider the graph is built for (default the CPU): picks formulations it runs. */
   target?: ProviderTarget;
+  /**
+   * Discriminative learning rates: weight name -> multiplier of the run's learning rate (default
+   * 1), as PyTorch's param_groups with their own lr. Weights sharing a multiplier share its scalars.
+   */
+  lrScale?: Readonly<Record<string, number>>;
 }
 
 export interface TensorSlot {
@@ -196,10 +201,16 @@ export function buildTrainStep(src0: TrainableGraph, opts: TrainStepOptions): Tr
   const optimizerState: TensorSlot[] = [];
   const gradients: Record<string, string> = {};
   const outputs: { name: string; dtype: DType; shape: number[] }[] = [];
+  const groups = new Map<number, ScalarValues>([[1, SCALAR_INPUTS]]);
+  const scalarsFor = (scale: number): ScalarValues => {
+    if (!(scale > 0 && Number.isFinite(scale))) throw new Error(`learning-rate multiplier must be a positive number, got ${scale}`);
+    if (!groups.has(scale)) groups.set(scale, scaledScalars(g, scale, scalars));
+    return groups.get(scale)!;
+  };
   for (const w of src.trainable) {
     const shape = info.shapes.get(w)!.shape;
     const grad = grads.get(w)!;
-    const { updated, state } = emitUpdate(g, opts.optimizer, w, grad, shape);
+    const { updated, state } = emitUpdate(g, opts.optimizer, w, grad, shape, scalarsFor(opts.lrScale?.[w] ?? 1));
     const out = g.fresh(`${w}.next`);
     aliases.push([updated, out]);
     weights.push({ name: w, updated: out, shape });

@@ -165,6 +165,7 @@ export function planDataParallel(src: TrainableGraph, opts: TrainStepOptions, st
   if ((opts.target ?? CPU_TARGET).provider !== 'cpu') return { reason: 'only CPU sessions run shards side by side' };
   if (opts.loss?.classWeights) return { reason: 'a class-weighted loss is normalised by the whole batch' };
   if (step.runningState.length > 0) return { reason: 'running statistics (batch norm) are updated from the whole batch' };
+  if (Object.values(opts.lrScale ?? {}).some((s) => s !== 1)) return { reason: 'the flat update has one learning rate, the run has per-group ones' };
   const sizes = shardSizes(opts.batchSize, shards);
   const why = batchCouplingReason(src, sizes);
   if (why) return { reason: why };

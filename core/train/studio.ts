@@ -14,6 +14,8 @@ export interface StudioForward {
   source: TrainableGraph;
   /** Weights of live primitives (params and buffers) with shapes and init rules. */
   weights: ExpandedWeight[];
+  /** Output value names per primitive id (to find a value such as the frozen part's features). */
+  values: ReadonlyMap<string, string[]>;
 }
 
 /** Emits a document's forward pass (training or inference form) with every weight as a graph input. */
@@ -37,6 +39,7 @@ export function studioForward(doc: ModelDocument | ExpandedGraph, training: bool
       stateUpdates,
     },
     weights: expanded.weights,
+    values: res.values,
   };
 }
 

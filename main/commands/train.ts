@@ -22,8 +22,9 @@ import { RESIZE_POLICIES, type ResizePolicy } from '../data/decode';
 import { CliError, processIO, type CliIO } from './io';
 import { addCacheDirOption, cacheDirFlag, type CacheDirFlags } from './cache-flag';
 import { checkpointArg, readProjectText } from '../fs/user-paths';
+import { addFineTuneOptions, fineTuneFromFlags, type FineTuneFlags } from './finetune-flags';
 
-interface TrainFlags extends CacheDirFlags {
+interface TrainFlags extends CacheDirFlags, FineTuneFlags {
   data: string;
   epochs?: string;
   batch?: string;
@@ -80,6 +81,7 @@ export function settingsFromFlags(o: TrainFlags): TrainSettings {
     valSplit: num('--val-split', o.valSplit, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)'),
     resize: choice<ResizePolicy>('--resize', o.resize, RESIZE_POLICIES),
   });
+  Object.assign(s, fineTuneFromFlags(o, s.epochs));
   try {
     validateSettings(s);
   } catch (e) {
@@ -235,7 +237,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('-f, --force', 'start over in --out when it already holds a run (its run.json, checkpoints and model.onnx are replaced)')
     .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors, or a run folder\'s best.ckpt (default: the checkpoint the project names, e.g. after an import)')
     .option('--from-scratch', 'ignore the project\'s checkpoint: start from random initialisation');
-  addCacheDirOption(cmd)
+  addCacheDirOption(addFineTuneOptions(cmd))
     .action(async (projectArg: string, o: TrainFlags) => {
       const settings = settingsFromFlags(o);
       // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:

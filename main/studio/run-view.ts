@@ -24,6 +24,10 @@ export function panelSettings(s: TrainSettings): TrainSettingsInput {
     device: s.device,
     valSplit: s.valSplit,
     seed: s.seed,
+    ...(s.freeze !== undefined ? { freeze: s.freeze } : {}),
+    ...(s.phase2Epochs !== undefined ? { phase2Epochs: s.phase2Epochs } : {}),
+    ...(s.phase2Unfreeze !== undefined ? { phase2Unfreeze: s.phase2Unfreeze } : {}),
+    ...(s.phase2LrScale !== undefined ? { phase2LrScale: s.phase2LrScale } : {}),
   };
 }
 
@@ -42,6 +46,10 @@ export function trainerSettings(p: TrainSettingsInput): TrainSettings {
     device: p.device,
     valSplit: p.valSplit,
     seed: p.seed,
+    ...(p.freeze !== undefined ? { freeze: p.freeze } : {}),
+    ...(p.phase2Epochs !== undefined ? { phase2Epochs: p.phase2Epochs } : {}),
+    ...(p.phase2Unfreeze !== undefined ? { phase2Unfreeze: p.phase2Unfreeze } : {}),
+    ...(p.phase2LrScale !== undefined ? { phase2LrScale: p.phase2LrScale } : {}),
   };
 }
 

@@ -45,6 +45,9 @@ import { inputSpec, loadProject, withClassCount } from './project-model';
 import { ensureWritableFolder, projectFile, readRunJson, runPaths, TrainError, writeRunJson, type Preprocessing, type RunJson } from './run-folder';
 import { validateSettings } from './settings';
 import type { EpochRecord, TrainDevice, TrainEvent, TrainOptions, TrainSettings } from './types';
+import { phaseModel, phaseOf, phaseStart, type Phase } from './finetune';
+import { cachedHead, FeatureCache } from './feature-cache';
+import type { FeatureExtractor } from '../../core/train/features';
 import { stripBom } from '../../core/json-text';
 
 const INIT_TAG = 0x494e;
@@ -251,6 +254,8 @@ function checkData(cx: Context): { classes: string[]; trainCount: number; valCou
 /** The model for this dataset's class count and its CPU train step (the plan may pick another formulation). */
 interface StepGraphs {
   doc: ModelDocument;
+  /** The phase this graph trains (main/trainer/finetune.ts). */
+  phase: Phase;
   batch: number;
   optimizer: OptimizerConfig;
   loss: { labelSmoothing: number } | undefined;
@@ -261,10 +266,13 @@ interface StepGraphs {
   shapes: Map<string, number[]>;
 }
 
-function buildGraphs(cx: Context, classCount: number, trainCount: number): StepGraphs {
+function buildGraphs(cx: Context, classCount: number, trainCount: number, phase: Phase): StepGraphs {
   const { settings, project, log } = cx;
-  const { doc, changed } = withClassCount(project.model, classCount);
-  if (changed.length > 0) log(`Output block class count set from the dataset (${classCount} classes): ${changed.join(', ')}`);
+  const { doc: classDoc, changed } = withClassCount(project.model, classCount);
+  if (changed.length > 0 && phase === phaseOf(settings, 1)) log(`Output block class count set from the dataset (${classCount} classes): ${changed.join(', ')}`);
+  const phased = phaseModel(classDoc, settings, phase);
+  if (settings.freeze !== undefined || (settings.phase2Epochs ?? 0) > 0) log(`${(settings.phase2Epochs ?? 0) > 0 ? `phase ${phase}: ` : ''}${phased.description}`);
+  const doc = phased.doc;
   const { expanded } = inputSpec(doc);
   let batch = settings.batchSize;
   if (batch > trainCount) {
@@ -273,13 +281,13 @@ function buildGraphs(cx: Context, classCount: number, trainCount: number): StepG
   }
   const optimizer = optimizerConfig(settings);
   const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
-  const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const };
+  const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const, lrScale: phased.lrScale };
   const built = buildStudioTrainStep(doc, stepOptions);
   const cpuGraph = built.step;
   if (cpuGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${cpuGraph.unusedWeights.join(', ')}`, 'warn');
   const shapes = new Map<string, number[]>(built.weights.map((w) => [w.name, w.shape]));
   for (const s of cpuGraph.optimizerState) shapes.set(s.name, s.shape);
-  return { doc, batch, optimizer, loss, stepOptions, weightDefs: built.weights, cpuGraph, masks: maskSpecs(cpuGraph.extraInputs, expanded, batch), shapes };
+  return { doc, phase, batch, optimizer, loss, stepOptions, weightDefs: built.weights, cpuGraph, masks: maskSpecs(cpuGraph.extraInputs, expanded, batch), shapes };
 }
 
 /** Logs each of the plan's notes once, as the plan grows (step-plan.ts). */
@@ -310,10 +318,10 @@ async function planForDevice(cx: Context, g: StepGraphs, hooks: LoopHooks, threa
 }
 
 /** Initial tensors: the checkpoint's when resuming, else seeded initialisation with any starting weights applied. */
-async function initialTensors(opts: TrainOptions, cx: Context, g: StepGraphs, plan: StepPlan): Promise<Map<string, Float32Array>> {
+async function initialTensors(opts: TrainOptions, cx: Context, g: StepGraphs, plan: StepPlan, freshOptimizer: boolean): Promise<Map<string, Float32Array>> {
   const { resumeFrom, paths, settings, log } = cx;
   // A checkpoint that does not fit the model is refused here, before any session or helper thread starts.
-  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, g.weightDefs, plan.graph.optimizerState);
+  if (resumeFrom) checkResumeTensors(resumeFrom, paths.last, g.weightDefs, freshOptimizer ? [] : plan.graph.optimizerState);
   const initial = resumeFrom ? new Map([...resumeFrom.weights, ...resumeFrom.running]) : initialWeights(g.weightDefs, settings.seed);
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
@@ -374,25 +382,62 @@ function resumeRunner(runner: TrainStepRunner, c: Checkpoint, file: string): voi
   runner.step = c.step;
 }
 
+/** The tensors of `all` the runner does not hold (frozen weights cut out of a head step): fixed for the run. */
+function fixedTensors(runner: TrainStepRunner, all: ReadonlyMap<string, Float32Array>): Map<string, Float32Array> {
+  const fed = new Set([...runner.weights.keys(), ...runner.state.keys(), ...runner.constants.keys()]);
+  return new Map([...all].filter(([name]) => !fed.has(name)));
+}
+
+/** On the CPU with cached features, the head step's runner; otherwise the full step's (openRunner). */
+async function openPhaseRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: Map<string, Float32Array>, threads: number, shown: PlanLog, trainCount: number) {
+  const head = first.device === 'cpu' ? cachedHead(g.doc, g.stepOptions, cx.settings, trainCount, cx.log) : null;
+  if (!head) return { ...(await openRunner(cx, g, first, initial, threads, shown)), features: null };
+  const runner = await createDeviceRunner(head.step, g.optimizer, initial, 'cpu', threads);
+  return { plan: { ...first, graph: head.step }, runner, features: { extractor: head.extractor, cache: null } };
+}
+
 /** Plans the step (device, session kind, why), opens it, and runs the epochs on it. */
 async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
   const { classes, trainCount, valCount } = checkData(cx);
-  const g = buildGraphs(cx, classes.length, trainCount);
+  const startEpoch = (cx.resumeFrom?.epoch ?? 0) + 1;
+  const phase = phaseOf(cx.settings, startEpoch);
+  const g = buildGraphs(cx, classes.length, trainCount, phase);
   const threads = opts.threads ?? physicalCores();
   const shown = new PlanLog(cx.log);
   const first = shown.show(await planForDevice(cx, g, hooks, threads));
-  const initial = await initialTensors(opts, cx, g, first);
-  const { plan, runner } = await openRunner(cx, g, first, initial, threads, shown);
-  let evalSessions: EvalSessions | null = null;
+  // A run resumed at the first epoch of phase 2 starts that phase's fresh optimizer state.
+  const freshOptimizer = cx.resumeFrom !== null && phase === 2 && startEpoch === phaseStart(cx.settings, 2);
+  const initial = await initialTensors(opts, cx, g, first, freshOptimizer);
+  const { plan, runner, features } = await openPhaseRunner(cx, g, first, initial, threads, shown, trainCount);
+  const p: Prepared = { classes, doc: g.doc, batch: g.batch, runner, evalSessions: null, masks: g.masks, shapes: g.shapes, device: plan.device, target: plan.target, fallbackReason: plan.fallbackReason, threads, trainCount, valCount, phase, features, fixed: fixedTensors(runner, initial) };
   // Every failure from here on releases the runner (and with it any helper threads) in `finally`.
   try {
-    if (cx.resumeFrom) resumeRunner(runner, cx.resumeFrom, cx.paths.last);
-    if (valCount > 0) evalSessions = await createEvalSessions(g.doc, valCount, g.batch, { device: plan.device, threads, target: plan.target, ...(g.loss ? { loss: g.loss } : {}) });
-    return await epochs(opts, emit, control, state, cx, { classes, doc: g.doc, batch: g.batch, runner, evalSessions, masks: g.masks, shapes: g.shapes, device: plan.device, fallbackReason: plan.fallbackReason, threads, trainCount, valCount });
+    if (cx.resumeFrom && !freshOptimizer) resumeRunner(runner, cx.resumeFrom, cx.paths.last);
+    if (valCount > 0) p.evalSessions = await createEvalSessions(g.doc, valCount, g.batch, { device: plan.device, threads, target: plan.target, ...(g.loss ? { loss: g.loss } : {}) });
+    return await epochs(opts, emit, control, state, cx, p);
   } finally {
-    await runner.session.release().catch(() => undefined);
-    await evalSessions?.release().catch(() => undefined);
+    await p.runner.session.release().catch(() => undefined);
+    await p.evalSessions?.release().catch(() => undefined);
   }
+}
+
+/** A phase change (main/trainer/finetune.ts): the new phase's step, starting from the current tensors. */
+async function enterPhase(e: Epochs, phase: Phase): Promise<void> {
+  const { p, cx } = e;
+  await p.runner.syncToHost();
+  const tensors = new Map([...stepWeights(p.runner), ...stepRunning(p.runner), ...p.fixed]);
+  const g = buildGraphs(cx, p.classes.length, p.trainCount, phase);
+  const head = p.device === 'cpu' ? cachedHead(g.doc, g.stepOptions, cx.settings, p.trainCount, cx.log) : null;
+  const graph = head?.step ?? (p.device === 'cpu' ? g.cpuGraph : buildStudioTrainStep(g.doc, { ...g.stepOptions, target: p.target }).step);
+  await p.runner.session.release();
+  p.runner = await createDeviceRunner(graph, g.optimizer, tensors, p.device, p.threads);
+  Object.assign(p, { phase, masks: g.masks, shapes: g.shapes, features: head ? { extractor: head.extractor, cache: null } : null, fixed: fixedTensors(p.runner, tensors) });
+}
+
+/** The frozen blocks' features of a cached phase: the extractor, and its cache once computed. */
+interface PhaseFeatures {
+  extractor: FeatureExtractor;
+  cache: FeatureCache | null;
 }
 
 interface Prepared {
@@ -404,10 +449,16 @@ interface Prepared {
   masks: ReturnType<typeof maskSpecs>;
   shapes: Map<string, number[]>;
   device: TrainDevice;
+  target: ProviderTarget;
   fallbackReason: string | null;
   threads: number;
   trainCount: number;
   valCount: number;
+  phase: Phase;
+  /** Cached backbone features (feature-cache.ts), or null: the step runs on the images. */
+  features: PhaseFeatures | null;
+  /** Frozen tensors the runner does not hold (cut out with the backbone): checkpoints and validation read them here. */
+  fixed: Map<string, Float32Array>;
 }
 
 /** run.json for this run: the previous one when resuming (history cut to the checkpoint), else a new one. */
@@ -462,12 +513,46 @@ interface Epochs {
   span: ScheduleSpan;
 }
 
+/** One step's input: images, or the cached features of the same samples. */
+interface StepBatch {
+  images: Float32Array;
+  dims: number[];
+  labels: BigInt64Array;
+  size: number;
+  step: number;
+}
+
+/** The epoch's batches: from the loader, or (cached phase) from the feature cache, built on first use. */
+async function* stepBatches(e: Epochs, epoch: number): AsyncGenerator<StepBatch, void, void> {
+  const f = e.p.features;
+  if (!f) {
+    for await (const b of e.train.epoch(epoch)) yield { images: b.images, dims: [b.size, ...e.train.shape], labels: b.labels, size: b.size, step: b.step };
+    return;
+  }
+  if (!f.cache) {
+    const { data } = e.cx;
+    const source = createLoader({ cache: data.cache, split: 'train', batchSize: e.p.batch, shuffle: false, mean: data.mean, std: data.std });
+    const runner = e.p.runner;
+    f.cache = await FeatureCache.build(f.extractor, (n) => e.p.fixed.get(n) ?? runner.constants.get(n), source, e.p.threads);
+    e.cx.log(`computed the frozen blocks' features of ${source.size} images in ${f.cache.seconds.toFixed(1)} s`);
+  }
+  for (const b of f.cache.epoch(e.train.order(epoch), e.p.batch)) yield { images: b.features, dims: [b.size, ...f.cache.shape], labels: b.labels, size: b.size, step: b.step };
+}
+
+/** The schedule's span for the phase of `epoch`: each phase runs the schedule over its own epochs. */
+function phaseSpan(settings: TrainSettings, epoch: number, stepsPerEpoch: number): { span: ScheduleSpan; firstEpoch: number } {
+  const phase = phaseOf(settings, epoch);
+  const m = settings.phase2Epochs ?? 0;
+  const epochsInPhase = phase === 2 ? m : settings.epochs - m;
+  return { span: { stepsPerEpoch, totalSteps: epochsInPhase * stepsPerEpoch }, firstEpoch: phaseStart(settings, phase) };
+}
+
 /** One epoch's training steps, with progress events; null if the run was cancelled in it. */
 async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Promise<EpochSteps | null> {
   const { settings } = e.cx;
   const { runner, masks, classes } = e.p;
   const { stepsPerEpoch } = e.span;
-  const [C, H, W] = e.train.shape;
+  const ph = phaseSpan(settings, epoch, stepsPerEpoch);
   const progressEvery = e.opts.progressIntervalMs ?? 250;
   let lossSum = 0;
   let correct = 0;
@@ -476,13 +561,13 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
   let lr = 0;
   let lastProgress = 0;
   const t0 = performance.now();
-  for await (const b of e.train.epoch(epoch)) {
+  for await (const b of stepBatches(e, epoch)) {
     const g = await e.control.gate(() => e.emit({ type: 'paused' }), () => e.emit({ type: 'resumed' }));
     pausedMs += g.pausedMs;
     if (g.stop) return null;
-    const globalStep = (epoch - 1) * stepsPerEpoch + b.step;
-    lr = learningRate(settings.schedule, settings.lr, globalStep, e.span);
-    const r = await runner.run(b.images, [b.size, C, H, W], b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
+    const phaseStep = (epoch - ph.firstEpoch) * stepsPerEpoch + b.step;
+    lr = learningRate(settings.schedule, settings.lr, phaseStep, ph.span);
+    const r = await runner.run(b.images, b.dims, b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
     if (!Number.isFinite(r.loss)) {
       throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
     }
@@ -515,7 +600,7 @@ function updateBest(b: BestSoFar, epoch: number, valAcc: number | null): { best:
 }
 
 /** The checkpoint after `epoch`: the runner's tensors (read on the host) and the run's counters. */
-function checkpointOf(runner: TrainStepRunner, seed: number, optimizer: TrainSettings['optimizer'], epoch: number, best: BestSoFar): Checkpoint {
+function checkpointOf(runner: TrainStepRunner, fixed: ReadonlyMap<string, Float32Array>, seed: number, optimizer: TrainSettings['optimizer'], epoch: number, best: BestSoFar): Checkpoint {
   return {
     epoch,
     step: runner.step,
@@ -526,7 +611,7 @@ function checkpointOf(runner: TrainStepRunner, seed: number, optimizer: TrainSet
     epochsWithoutImprovement: best.since,
     optimizer,
     weights: new Map(stepWeights(runner)),
-    running: new Map(stepRunning(runner)),
+    running: new Map([...stepRunning(runner), ...fixed]),
     optimizerState: new Map(stepGraphState(runner)),
   };
 }
@@ -537,7 +622,7 @@ async function finishEpoch(e: Epochs, run: RunJson, pre: Preprocessing, val: Loa
   const { runner, evalSessions, shapes, classes, doc } = e.p;
   // Validation reads the weights on the host: refresh them when they live on the GPU.
   await runner.syncToHost();
-  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name);
+  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name) ?? e.p.fixed.get(name);
   const e0 = performance.now();
   const metrics: EvalMetrics | null = val && evalSessions ? await evaluateSplit(evalSessions, lookup, shapes, val, classes, e.opts.maxMisclassified ?? 1000) : null;
   const evalSeconds = (performance.now() - e0) / 1000;
@@ -545,7 +630,7 @@ async function finishEpoch(e: Epochs, run: RunJson, pre: Preprocessing, val: Loa
   const { seen, seconds } = steps;
   const record: EpochRecord = { epoch, trainLoss: steps.lossSum / seen, trainAccuracy: steps.correct / seen, valLoss: metrics?.loss ?? null, valAccuracy: valAcc, lr: steps.lr, seconds, imagesPerSecond: seen / seconds, evalSeconds };
   const { best, isBest } = updateBest(before, epoch, valAcc);
-  const ckpt = checkpointOf(runner, settings.seed, settings.optimizer, epoch, best);
+  const ckpt = checkpointOf(runner, e.p.fixed, settings.seed, settings.optimizer, epoch, best);
   if (isBest) {
     await writeCheckpoint(paths.best, ckpt, shapes);
     const notes = await writeInferenceModel(paths.model, doc, new Map([...ckpt.weights, ...ckpt.running]), classes, pre, project.name);
@@ -601,6 +686,7 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   let stoppedEarly = false;
   let lastEpoch = startEpoch - 1;
   for (let epoch = startEpoch; epoch <= settings.epochs; epoch++) {
+    if (phaseOf(settings, epoch) !== p.phase) await enterPhase(e, phaseOf(settings, epoch));
     const steps = await trainEpoch(e, epoch, stepSecondsAvg);
     if (!steps || control.cancelled) return cancelRun(e, run, epoch);
     stepSecondsAvg = steps.seconds / stepsPerEpoch;

@@ -10,6 +10,7 @@ import { RESIZE_POLICIES } from '../data/decode';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type TrainSettings } from './types';
 import { TrainError } from './run-folder';
 import { runDataSpec } from './data-spec';
+import { validateFineTune } from './finetune';
 
 /** core's default augmentation (a fresh object, so a run's settings never share it). */
 export const DEFAULT_AUGMENT: AugmentOptions = { ...CORE_DEFAULT_AUGMENT };
@@ -59,6 +60,7 @@ export function validateSettings(s: TrainSettings): void {
   if (!(Number.isInteger(s.patience) && s.patience >= 0)) bad(`patience must be a whole number >= 0, got ${s.patience}`);
   if (!(s.valSplit >= 0 && s.valSplit < 1)) bad(`validation split must be in [0, 1), got ${s.valSplit}`);
   if (!RESIZE_POLICIES.includes(s.resize)) bad(`resize must be one of ${RESIZE_POLICIES.join(', ')}, got "${s.resize}"`);
+  validateFineTune(s);
   const sched = validateSchedule(s.schedule);
   if (sched) bad(sched);
   if (s.augment) {

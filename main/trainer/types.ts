@@ -43,6 +43,16 @@ export interface TrainSettings {
   /** fraction held out for validation when the data has no val/ or test/ folder */
   valSplit: number;
   resize: ResizePolicy;
+  /** 'none', 'backbone' or a block name (frozen up to and including it); absent: the project's own frozen blocks */
+  freeze?: string;
+  /** the run's last N epochs are phase 2 (main/trainer/finetune.ts); 0 or absent: one phase */
+  phase2Epochs?: number;
+  /** phase 2 trains the blocks from this one on (default: the last frozen block with parameters) */
+  phase2Unfreeze?: string;
+  /** phase 2's learning-rate multiplier for the unfrozen blocks (default 0.1) */
+  phase2LrScale?: number;
+  /** bound of the cached backbone features in MiB (default 1024); past it the backbone runs every step */
+  featureCacheMb?: number;
 }
 
 export interface TrainOptions {

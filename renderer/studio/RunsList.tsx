@@ -1,3 +1,4 @@
+import type { TrainSettingsInput } from '../../core/api';
 import { useStudio } from '../state/studio';
 
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
@@ -25,11 +26,18 @@ export function RunsList() {
               <td className={`st ${r.status}`}>{r.status}</td>
               <td>{r.history.length}/{r.epochs}</td>
               <td>{pct(r.bestValAccuracy)}</td>
-              <td className="muted small">{r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}{r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}{r.settings.augment === true || r.settings.augment === 'light' ? ' · augment' : r.settings.augment === 'imagenet' ? ' · imagenet augment' : ''}</td>
+              <td className="muted small">{r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}{r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}{r.settings.augment === true || r.settings.augment === 'light' ? ' · augment' : r.settings.augment === 'imagenet' ? ' · imagenet augment' : ''}{fineTuneText(r.settings)}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </section>
   );
+}
+
+/** " · freeze backbone · phase 2: 1 epoch(s) at 0.1 x lr" for a fine-tuning run, else nothing. */
+function fineTuneText(s: TrainSettingsInput): string {
+  const freeze = s.freeze !== undefined && s.freeze !== 'none' ? ` · freeze ${s.freeze}` : '';
+  const phase2 = (s.phase2Epochs ?? 0) > 0 ? ` · phase 2: ${s.phase2Epochs} epoch(s) at ${s.phase2LrScale ?? 0.1} x lr` : '';
+  return freeze + phase2;
 }

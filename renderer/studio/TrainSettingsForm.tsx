@@ -6,6 +6,7 @@ import { NumberField } from '../editor/NumberField';
 import { between } from '../editor/number-text';
 import { useStudio } from '../state/studio';
 import { DeviceSelect } from './DeviceSelect';
+import { FineTuneFields } from './FineTuneFields';
 import { OPTIMIZER_LABEL, optimizerChange } from './optimizer-choice';
 
 const SCHED_LABEL: Record<TrainSettingsInput['schedule'], string> = { constant: 'Constant', step: 'Step decay', cosine: 'Cosine', onecycle: 'One-cycle' };
@@ -76,6 +77,7 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
           {AUGMENT_PRESET_NAMES.map((o) => <option key={o} value={o}>{AUGMENT_LABEL[o]}</option>)}
         </select>
       </label>
+      <FineTuneFields />
       <DeviceSelect />
     </fieldset>
   );

@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../../onnx/builder';
 import { updateView } from './flat';
-import { SCALAR_INPUTS, type SgdConfig, type StateSlot } from './types';
+import { SCALAR_INPUTS, type ScalarValues, type SgdConfig, type StateSlot } from './types';
 
 /**
  * torch.optim.SGD, per parameter p with gradient g:
@@ -10,7 +10,7 @@ import { SCALAR_INPUTS, type SgdConfig, type StateSlot } from './types';
  *   g   = nesterov ? g + momentum * buf : buf
  *   p   = p - lr * g                          (lr fed per step as the scalar input `lr`)
  */
-export function emitSgd(g: GraphBuilder, cfg: SgdConfig, p: string, grad: string, shape: number[]): { updated: string; state: StateSlot[] } {
+export function emitSgd(g: GraphBuilder, cfg: SgdConfig, p: string, grad: string, shape: number[], scalars: ScalarValues = SCALAR_INPUTS): { updated: string; state: StateSlot[] } {
   const mom = cfg.momentum ?? 0;
   const wd = cfg.weightDecay ?? 0;
   if ((cfg.dampening ?? 0) !== 0) throw new Error('SGD dampening other than 0 is not supported in the training graph');
@@ -28,7 +28,7 @@ export function emitSgd(g: GraphBuilder, cfg: SgdConfig, p: string, grad: string
       state.push({ name: bufIn, updated: view.shaped(buf), shape });
       d = cfg.nesterov ? g.op1('Add', [d, g.op1('Mul', [buf, momC])]) : buf;
     }
-    const updated = view.shaped(g.op1('Sub', [param, g.op1('Mul', [d, SCALAR_INPUTS.lr])]));
+    const updated = view.shaped(g.op1('Sub', [param, g.op1('Mul', [d, scalars.lr])]));
     return { updated, state };
   });
 }

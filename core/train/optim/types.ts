@@ -33,3 +33,6 @@ export const SCALAR_INPUTS = {
   bc2Sqrt: 'adam_bias_correction2_sqrt',
   decay: 'adamw_decay',
 } as const;
+
+/** The values one parameter's update reads its scalars from (the inputs, or a group's scaled copies). */
+export type ScalarValues = { readonly [K in keyof typeof SCALAR_INPUTS]: string };
