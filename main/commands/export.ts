@@ -147,7 +147,6 @@ export function registerExport(program: Command, io: CliIO): void {
       const runDir = src.projectFile !== arg ? arg : null;
       const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, io);
       const written = deployChoice.precision === 'fp32' ? result.model : deployed.model;
-      if (deployChoice.precision !== 'fp32') written.metadata['precision'] = deployChoice.precision;
       const bytes = encodeModel(written);
       try {
         await atomicWrite(output, bytes);

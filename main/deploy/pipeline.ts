@@ -49,6 +49,11 @@ export async function quantizeInt8(fp32: Model, data: CalibrationBatches, method
   return quantizeQdq(fp32, ranges);
 }
 
+/** The file says what it is (metadata `precision`), beside what predict reads. */
+function withPrecision(model: Model, precision: Precision): Model {
+  return { ...model, metadata: { ...model.metadata, precision } };
+}
+
 /** `fp32` must have its batch norms folded (int8 quantizes conv weights with the BN scale in them). */
 export async function deployExport(fp32: Model, o: DeployOptions): Promise<DeployResult> {
   const needInt8 = o.precision === 'int8' || (o.report && o.calibrationData !== null);
@@ -56,8 +61,8 @@ export async function deployExport(fp32: Model, o: DeployOptions): Promise<Deplo
     throw new DeployError('--quantize int8 needs calibration images: export a training run folder, or give --calibration DIR');
   const calib =
     needInt8 && o.calibrationData ? (await loadDeployImages(o.calibrationData, { calibration: o.calibrationImages, heldOut: 0 })).calibration : null;
-  const int8 = calib ? await quantizeInt8(fp32, calib, o.calibrationMethod, o.threads) : null;
-  const fp16 = convertToFloat16(fp32, { io: o.io });
+  const int8 = calib ? withPrecision(await quantizeInt8(fp32, calib, o.calibrationMethod, o.threads), 'int8') : null;
+  const fp16 = withPrecision(convertToFloat16(fp32, { io: o.io }), 'fp16');
   const model = o.precision === 'int8' ? int8! : o.precision === 'fp16' ? fp16 : fp32;
   const calibration = calib ? { images: calib.images, method: o.calibrationMethod } : null;
   if (!o.report) return { model, report: null, calibration };
