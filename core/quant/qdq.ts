@@ -20,6 +20,12 @@ export class QuantizeError extends Error {
 
 /** Ops that only move or select values: their output is on the input's quantization grid. */
 const LAYOUT_OPS = new Set(['MaxPool', 'Flatten', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Identity']);
+/**
+ * A conv whose dot products are shorter than this (input channels x kernel area) stays float:
+ * onnxruntime's QLinearConv is slow there (LeNet-5's first conv, 1 x 5 x 5: 12x its float time
+ * at batch 32, profiled), and such a layer is a small share of the work and weights anyway.
+ */
+export const MIN_INT8_DOT = 32;
 /** Minimum opset: DequantizeLinear's per-axis scales. */
 export const MIN_QUANTIZE_OPSET = 13;
 
@@ -30,6 +36,14 @@ export interface QdqPlan {
   sharesParamsOf: Map<string, string>;
   /** Tensors whose range calibration must measure. */
   toCalibrate: string[];
+}
+
+/** Conv and Gemm with constant float weights are quantized, except convs with short dot products. */
+export function quantizesLayer(node: Node, inits: ReadonlyMap<string, Tensor>): boolean {
+  if (node.opType !== 'Conv' && node.opType !== 'Gemm') return false;
+  const w = inits.get(node.inputs[1] ?? '');
+  if (!w || w.dtype !== 'float32') return false;
+  return node.opType === 'Gemm' || w.dims.slice(1).reduce((a, d) => a * d, 1) >= MIN_INT8_DOT;
 }
 
 function readersOf(model: Model): Map<string, Node[]> {
@@ -45,11 +59,14 @@ export function planQdq(model: Model): QdqPlan {
   const outputs = new Set(g.outputs.map((o) => o.name));
   const producer = new Map<string, Node>();
   for (const n of g.nodes) for (const o of n.outputs) producer.set(o, n);
+  const inits = new Map(g.initializers.map((t) => [t.name, t]));
   const floatTensors = [...g.inputs.filter((v) => v.dtype === 'float32').map((v) => v.name), ...g.nodes.flatMap((n) => n.outputs)];
+  const floatConv = (n: Node): boolean => n.opType === 'Conv' && !quantizesLayer(n, inits);
   const quantized = floatTensors.filter((t) => {
     if (outputs.has(t)) return false;
     const rs = readers.get(t) ?? [];
-    if (rs.length === 0) return false;
+    // Nothing gains from a pair in front of layers that stay float.
+    if (rs.length === 0 || rs.every(floatConv)) return false;
     return !(rs.length === 1 && rs[0]!.opType === 'Relu' && producer.has(t));
   });
   const isQuantized = new Set(quantized);
@@ -170,9 +187,9 @@ export function quantizeQdq(model: Model, ranges: ReadonlyMap<string, Range>): M
   const replacedInits = new Set<string>();
   for (const n of g.nodes) {
     const inputs = n.inputs.map((i) => rename.get(i) ?? i);
-    const weight = (n.opType === 'Conv' || n.opType === 'Gemm') && inits.get(n.inputs[1] ?? '');
+    const weight = quantizesLayer(n, inits) ? inits.get(n.inputs[1]!) : undefined;
     const xParams = params.get(n.inputs[0] ?? '');
-    if (weight && weight.dtype === 'float32' && xParams) {
+    if (weight && xParams) {
       const axis = outputAxis(n);
       const q = quantizeWeight(weight, axis);
       inputs[1] = w.constantDq(weight.name, 'int8', weight.dims, q.values, q.scales, axis);

@@ -19,6 +19,16 @@ describe('QDQ placement', () => {
     expect(plan.toCalibrate).not.toContain('maxpool/MaxPool_out');
   });
 
+  it("keeps a conv with short dot products (LeNet-5's 1 x 5 x 5 conv1) float, with no pair in front of it", () => {
+    const m = exportOnnx(buildTemplate('lenet5', { input: [1, 28, 28], classes: 10 }), { seed: 1 }).model;
+    const plan = planQdq(m);
+    expect(plan.quantized).not.toContain('input');
+    const q = quantizeQdq(m, new Map(plan.toCalibrate.map((t) => [t, { min: 0, max: 1 }])));
+    const conv1 = q.graph.nodes.find((n) => n.name.startsWith('conv1'))!;
+    expect(conv1.inputs).toEqual(['input', 'conv1.weight', 'conv1.bias']);
+    expect(q.graph.nodes.filter((n) => n.opType === 'DequantizeLinear' && n.inputs[0] === 'conv2.weight_quantized')).toHaveLength(1);
+  });
+
   it('rewrites every conv and gemm to int8 weights, int32 biases and dequantized activations', () => {
     const m = resnet();
     const ranges = new Map(planQdq(m).toCalibrate.map((t) => [t, { min: -1, max: 1 }]));
