@@ -2,7 +2,7 @@
  * The deployment flags of `cnn-studio export`: --quantize int8 (static QDQ, calibrated), --precision
  * fp16 (--io fp16), the calibration options and the deploy report written beside the file.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Precision } from '../../core/deploy/report';
@@ -12,13 +12,12 @@ import { DatasetError } from '../data/errors';
 import { atomicWrite } from '../fs/atomic-write';
 import { plainFsError } from '../fs/user-paths';
 import { DeployDataError, type DeployDataSpec } from '../deploy/deploy-data';
-import { deployExport, DeployError, type DeployResult } from '../deploy/pipeline';
+import { DEFAULT_CALIBRATION_IMAGES, deployExport, DeployError, REPORT_HELD_OUT_IMAGES, type DeployResult } from '../deploy/pipeline';
 import { QuantizeError } from '../../core/quant/qdq';
-import { readRunJson } from '../trainer/run-folder';
+import { deployPreprocessing, runDataSpec, type DeployPreprocessing } from '../deploy/run-data';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 import type { DeploySettings } from '../onnx/project-weights';
-import type { ResizeMode } from '../../core/onnx/metadata';
 import { selectDevice, type SelectedDevice } from '../trainer/device';
 
 export interface DeployFlags {
@@ -42,8 +41,6 @@ export interface DeployChoice {
   report: boolean;
   threads: number;
 }
-
-export const DEFAULT_CALIBRATION_IMAGES = 256;
 
 export function addDeployOptions(cmd: Command): Command {
   return cmd
@@ -93,19 +90,7 @@ export function parseDeployFlags(o: DeployFlags): DeployChoice {
   };
 }
 
-/** The images of a run folder's data (its split and seed), or null when the run names none that exists. */
-async function runDataSpec(runDir: string | null, base: Omit<DeployDataSpec, 'dir' | 'valSplit' | 'seed'>): Promise<DeployDataSpec | null> {
-  if (!runDir) return null;
-  const run = await readRunJson(runDir).catch(() => null);
-  if (!run || !run.data.root || !existsSync(run.data.root)) return null;
-  return { ...base, dir: run.data.root, valSplit: run.settings.valSplit, seed: run.settings.seed };
-}
-
-async function calibrationSpec(
-  choice: DeployChoice,
-  runData: DeployDataSpec | null,
-  base: Omit<DeployDataSpec, 'dir' | 'valSplit' | 'seed'>,
-): Promise<DeployDataSpec | null> {
+async function calibrationSpec(choice: DeployChoice, runData: DeployDataSpec | null, base: DeployPreprocessing): Promise<DeployDataSpec | null> {
   if (choice.calibrationDir === null) return runData;
   const st = await fs.stat(choice.calibrationDir).catch(() => null);
   if (!st?.isDirectory()) throw new CliError(`--calibration: ${choice.calibrationDir} is not a folder of images`);
@@ -128,13 +113,7 @@ export interface DeployContext {
 
 /** The model the file holds (fp32 as given, or int8/fp16 of `folded`) and the report, if any. */
 export async function runDeploy(ctx: DeployContext, choice: DeployChoice, folded: Model, io: CliIO): Promise<DeployResult> {
-  const [c, h, w] = folded.graph.inputs[0]!.shape.map(Number).slice(1) as [number, number, number];
-  const base = {
-    inputSize: [c, h, w] as [number, number, number],
-    mean: ctx.deploy.mean ?? new Array<number>(c).fill(0),
-    std: ctx.deploy.std ?? new Array<number>(c).fill(1),
-    resize: (ctx.deploy.resize ?? 'stretch') as ResizeMode,
-  };
+  const base = deployPreprocessing(folded.graph.inputs[0]!.shape, ctx.deploy);
   const runData = await runDataSpec(ctx.runDir, base);
   const calibrationData = await calibrationSpec(choice, runData, base);
   const gpu = choice.report ? await reportDevice(ctx.flags.reportDevice, io) : { device: 'cpu' as const, fallbackReason: null };
@@ -147,7 +126,7 @@ export async function runDeploy(ctx: DeployContext, choice: DeployChoice, folded
       calibrationData,
       heldOutData: runData,
       report: choice.report,
-      heldOutImages: 2000,
+      heldOutImages: REPORT_HELD_OUT_IMAGES,
       threads: choice.threads,
       gpu: gpu.device === 'cpu' ? null : gpu.device,
       ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}),

@@ -13,6 +13,11 @@ import { loadDeployImages, type DeployDataSpec } from './deploy-data';
 import { buildDeployReport, type Variant } from './report';
 import type { Device } from '../trainer/ort-session';
 
+/** Calibration images by default (onnxruntime's quantizer and TensorRT suggest a few hundred). */
+export const DEFAULT_CALIBRATION_IMAGES = 256;
+/** Most held-out images the deploy report evaluates each variant on. */
+export const REPORT_HELD_OUT_IMAGES = 2000;
+
 export interface DeployOptions {
   precision: Precision;
   /** fp16 only: half-precision input and outputs too. */
