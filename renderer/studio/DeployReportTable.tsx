@@ -10,7 +10,8 @@ function size(bytes: number): string {
 function delta(row: DeployRow, fp32: DeployRow | undefined): string {
   if (!fp32 || row === fp32 || row.accuracy === null || fp32.accuracy === null) return '';
   const d = (row.accuracy - fp32.accuracy) * 100;
-  return ` (${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)})`;
+  const sign = Math.abs(d) < 0.05 ? '±' : d > 0 ? '+' : '−';
+  return ` (${sign}${Math.abs(d).toFixed(1)})`;
 }
 
 /** The deploy report of an export: fp32 vs int8 (vs fp16) side by side, the exported one marked. */

@@ -84,7 +84,7 @@ export function ExportPanel() {
       {!run?.hasModel && <p className="muted">ONNX export needs a finished run (Train step); the PyTorch project can be written from the editor's model now.</p>}
       <section className="export-box">
         <h3>ONNX</h3>
-        <div className="form-grid">
+        <div className="form-grid export-grid">
           <label className="field"><span className="field-label">Opset</span>
             <select value={opset} onChange={(e) => setOpset(Number(e.target.value))} data-testid="export-opset">{EXPORT_OPSETS.map((o) => <option key={o} value={o}>{o}{o === DEFAULT_OPSET ? ' (default)' : ''}</option>)}</select>
           </label>
