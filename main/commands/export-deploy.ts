@@ -14,6 +14,7 @@ import { plainFsError } from '../fs/user-paths';
 import { DeployDataError, type DeployDataSpec } from '../deploy/deploy-data';
 import { DEFAULT_CALIBRATION_IMAGES, deployExport, DeployError, REPORT_HELD_OUT_IMAGES, type DeployResult } from '../deploy/pipeline';
 import { QuantizeError } from '../../core/quant/qdq';
+import { PreprocessError, withPreprocessing } from '../../core/quant/preprocess-graph';
 import { deployPreprocessing, runDataSpec, type DeployPreprocessing } from '../deploy/run-data';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
@@ -30,6 +31,7 @@ export interface DeployFlags {
   report?: boolean;
   reportDevice?: string;
   threads?: string;
+  withPreprocessing?: boolean;
 }
 
 export interface DeployChoice {
@@ -40,6 +42,7 @@ export interface DeployChoice {
   calibrationDir: string | null;
   report: boolean;
   threads: number;
+  withPreprocessing: boolean;
 }
 
 export function addDeployOptions(cmd: Command): Command {
@@ -55,6 +58,10 @@ export function addDeployOptions(cmd: Command): Command {
     .option('--calibration-method <m>', `int8: ${CALIBRATION_METHODS.join(' | ')} (default minmax)`)
     .option('--no-report', 'do not write <file>.report.json (fp32 vs int8 vs fp16: size, held-out accuracy, agreement, latency)')
     .option('--report-device <D>', `the report's fp16 row: ${DEVICE_HELP}; default auto (fp16 is measured only on a GPU provider)`)
+    .option(
+      '--with-preprocessing',
+      "input uint8 N x H x W x C (decoded, resized pixels); cast, normalisation (the run's mean/std) and NCHW transpose inside the model",
+    )
     .option('--threads <N>', 'CPU threads for calibration and the report timings (default 2)');
 }
 
@@ -72,6 +79,7 @@ export function parseDeployFlags(o: DeployFlags): DeployChoice {
   if (o.quantize && o.precision === 'fp16') throw new CliError('--quantize int8 and --precision fp16 exclude each other: choose one');
   if (o.io !== undefined && o.io !== 'fp32' && o.io !== 'fp16') throw new CliError(`--io: "${o.io}" is not one of fp32, fp16`);
   if (o.io === 'fp16' && o.precision !== 'fp16') throw new CliError('--io fp16 needs --precision fp16');
+  if (o.io === 'fp16' && o.withPreprocessing) throw new CliError('--with-preprocessing takes uint8 pixels in: it does not go with --io fp16');
   const method = o.calibrationMethod ?? 'minmax';
   if (!(CALIBRATION_METHODS as readonly string[]).includes(method))
     throw new CliError(`--calibration-method: "${method}" is not one of ${CALIBRATION_METHODS.join(', ')}`);
@@ -87,6 +95,7 @@ export function parseDeployFlags(o: DeployFlags): DeployChoice {
     calibrationDir: o.calibration ?? null,
     report: o.report !== false,
     threads: whole('--threads', o.threads, 2),
+    withPreprocessing: o.withPreprocessing === true,
   };
 }
 
@@ -134,6 +143,18 @@ export async function runDeploy(ctx: DeployContext, choice: DeployChoice, folded
     });
   } catch (e) {
     if (e instanceof DeployError || e instanceof QuantizeError || e instanceof DeployDataError || e instanceof DatasetError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** The file's model with preprocessing baked in (--with-preprocessing), else as it is. */
+export function finalModel(model: Model, choice: DeployChoice, deploy: DeploySettings): Model {
+  if (!choice.withPreprocessing) return model;
+  const pre = deployPreprocessing(model.graph.inputs[0]!.shape, deploy);
+  try {
+    return withPreprocessing(model, pre.mean, pre.std);
+  } catch (e) {
+    if (e instanceof PreprocessError) throw new CliError(e.message);
     throw e;
   }
 }

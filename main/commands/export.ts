@@ -13,7 +13,7 @@ import { deploySettings, projectCheckpointPath, readWeights, type DeploySettings
 import { humanBytes } from './info';
 import { CliError, type CliIO } from './io';
 import { stripBom } from '../../core/json-text';
-import { addDeployOptions, parseDeployFlags, runDeploy, writeReport, type DeployFlags } from './export-deploy';
+import { addDeployOptions, finalModel, parseDeployFlags, runDeploy, writeReport, type DeployFlags } from './export-deploy';
 
 interface ExportSource {
   projectFile: string;
@@ -146,14 +146,14 @@ export function registerExport(program: Command, io: CliIO): void {
       const folded = opts.foldBatchNorm || (deployChoice.precision === 'fp32' && !deployChoice.report) ? result.model : exportOnnx(src.project.model, { ...opts, foldBatchNorm: true }).model;
       const runDir = src.projectFile !== arg ? arg : null;
       const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, io);
-      const written = deployChoice.precision === 'fp32' ? result.model : deployed.model;
+      const written = finalModel(deployChoice.precision === 'fp32' ? result.model : deployed.model, deployChoice, d);
       const bytes = encodeModel(written);
       try {
         await atomicWrite(output, bytes);
       } catch (e) {
         throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
       }
-      const input = result.model.graph.inputs[0]!.shape.slice(1).join('×');
+      const input = `${written.graph.inputs[0]!.shape.slice(1).join('×')}${deployChoice.withPreprocessing ? ' uint8 NHWC, preprocessing inside' : ''}`;
       const classes = result.model.graph.outputs[0]!.shape[1];
       const kind = deployed.calibration && deployChoice.precision === 'int8' ? `, int8 (QDQ, calibrated on ${deployed.calibration.images} images, ${deployed.calibration.method})` : deployChoice.precision === 'fp16' ? `, fp16${deployChoice.io === 'float16' ? ' (fp16 input and outputs)' : ''}` : '';
       const foldedNote = opts.foldBatchNorm || deployChoice.precision !== 'fp32' ? ', batch norm folded' : '';

@@ -144,6 +144,7 @@ describe('export --quantize int8', () => {
       [['--quantize', 'int8', '--calibration-method', 'mse'], /--calibration-method: "mse" is not one of minmax, percentile, entropy/],
       [['--quantize', 'int8', '--calibration-images', '0'], /--calibration-images: "0" is not a whole number >= 1/],
       [['--quantize', 'int8', '--calibration', at('nowhere')], /--calibration: .*nowhere is not a folder of images/],
+      [['--precision', 'fp16', '--io', 'fp16', '--with-preprocessing'], /--with-preprocessing takes uint8 pixels in: it does not go with --io fp16/],
     ];
     for (const [args, message] of cases) {
       const r = await exportCli('-o', at('bad.onnx'), ...args);
@@ -179,5 +180,17 @@ describe('export --precision fp16', () => {
     expect((await exportCli('-o', at('m.io16.onnx'), '--precision', 'fp16', '--io', 'fp16', '--no-report')).code).toBe(0);
     const io16 = decodeModel(readFileSync(at('m.io16.onnx')));
     expect([io16.graph.inputs[0]!.dtype, io16.graph.outputs[0]!.dtype]).toEqual(['float16', 'float16']);
+  }, 60_000);
+
+  it('--with-preprocessing: an int8 model that takes uint8 NHWC pixels', async () => {
+    const r = await exportCli('-o', at('m.pre.onnx'), '--quantize', 'int8', '--with-preprocessing', '--no-report');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/input 28×28×1 uint8 NHWC, preprocessing inside/);
+    const m = decodeModel(readFileSync(at('m.pre.onnx')));
+    expect(m.graph.inputs[0]).toMatchObject({ dtype: 'uint8', shape: ['N', 28, 28, 1] });
+    const s = await ort.InferenceSession.create(readFileSync(at('m.pre.onnx')), { logSeverityLevel: 3 });
+    const out = await s.run({ input: new ort.Tensor('uint8', new Uint8Array(2 * 784).fill(128), [2, 28, 28, 1]) });
+    await s.release();
+    expect(out.probabilities!.dims).toEqual([2, 10]);
   }, 60_000);
 });
