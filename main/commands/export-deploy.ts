@@ -121,7 +121,7 @@ export interface DeployContext {
 }
 
 /** The model the file holds (fp32 as given, or int8/fp16 of `folded`) and the report, if any. */
-export async function runDeploy(ctx: DeployContext, choice: DeployChoice, folded: Model, io: CliIO): Promise<DeployResult> {
+export async function runDeploy(ctx: DeployContext, choice: DeployChoice, folded: Model, fp32File: Model, io: CliIO): Promise<DeployResult> {
   const base = deployPreprocessing(folded.graph.inputs[0]!.shape, ctx.deploy);
   const runData = await runDataSpec(ctx.runDir, base);
   const calibrationData = await calibrationSpec(choice, runData, base);
@@ -140,6 +140,7 @@ export async function runDeploy(ctx: DeployContext, choice: DeployChoice, folded
       gpu: gpu.device === 'cpu' ? null : gpu.device,
       ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}),
       file: path.basename(ctx.output),
+      fp32File,
     });
   } catch (e) {
     if (e instanceof DeployError || e instanceof QuantizeError || e instanceof DeployDataError || e instanceof DatasetError) throw new CliError(e.message);

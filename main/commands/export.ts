@@ -145,7 +145,7 @@ export function registerExport(program: Command, io: CliIO): void {
       // int8 and fp16 (and the report's fp32 and int8 rows) start from the batch-norm-folded model.
       const folded = opts.foldBatchNorm || (deployChoice.precision === 'fp32' && !deployChoice.report) ? result.model : exportOnnx(src.project.model, { ...opts, foldBatchNorm: true }).model;
       const runDir = src.projectFile !== arg ? arg : null;
-      const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, io);
+      const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, result.model, io);
       const written = finalModel(deployChoice.precision === 'fp32' ? result.model : deployed.model, deployChoice, d);
       const bytes = encodeModel(written);
       try {

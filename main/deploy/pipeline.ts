@@ -35,6 +35,8 @@ export interface DeployOptions {
   gpu: Device | null;
   gpuMissing?: string;
   file: string;
+  /** The fp32 model as the file holds it (batch norm unfolded, maybe): the report's fp32 row. */
+  fp32File?: Model;
   quickReport?: boolean;
 }
 

@@ -88,7 +88,7 @@ function runModel(project: Project, run: RunJson, runDir: string, weights: Map<s
 }
 
 /** int8/fp16 of the folded model, and the deploy report (fp32 vs int8 vs fp16) on the run's data. */
-async function deployRun(runDir: string, run: RunJson, folded: Model, precision: Precision, file: string): Promise<DeployResult> {
+async function deployRun(runDir: string, run: RunJson, folded: Model, fp32File: Model, precision: Precision, file: string): Promise<DeployResult> {
   const base = deployPreprocessing(folded.graph.inputs[0]!.shape, run.preprocessing);
   const data = await runDataSpec(runDir, base);
   const gpu = await selectDevice('auto');
@@ -96,7 +96,7 @@ async function deployRun(runDir: string, run: RunJson, folded: Model, precision:
     return await deployExport(folded, {
       precision, io: 'float32', calibrationImages: DEFAULT_CALIBRATION_IMAGES, calibrationMethod: 'minmax', calibrationData: data, heldOutData: data,
       report: true, heldOutImages: REPORT_HELD_OUT_IMAGES, threads: 2, gpu: gpu.device === 'cpu' ? null : gpu.device,
-      ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}), file: path.basename(file),
+      ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}), file: path.basename(file), fp32File,
     });
   } catch (e) {
     if (e instanceof DeployError && !data) throw new StudioError('not-found', `not exported: int8 calibrates on the run's training images, and ${run.data.root} is not there any more`);
@@ -112,7 +112,7 @@ export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Pro
   const precision = req.precision ?? 'fp32';
   const plain = runModel(project, run, runDir, weights, req, false);
   const file = await exportTarget(req.path, `${path.basename(runDir)}.onnx`);
-  const deployed = await deployRun(runDir, run, runModel(project, run, runDir, weights, req, true).model, precision, file);
+  const deployed = await deployRun(runDir, run, runModel(project, run, runDir, weights, req, true).model, plain.model, precision, file);
   const model = precision === 'fp32' ? plain.model : deployed.model;
   let bytes: number;
   try {

@@ -84,6 +84,16 @@ describe('export --quantize int8', () => {
     for (const row of [fp32, int8]) expect(row.latencyP95Ms).toBeGreaterThanOrEqual(row.latencyP50Ms);
   });
 
+  it('a plain fp32 export gets the report too: its own row is the file as written, int8 beside it', async () => {
+    const r = await exportCli('-o', at('m.plain.onnx'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/report: .*m\.plain\.onnx\.report\.json/);
+    const report = readReport(at('m.plain.onnx'));
+    expect(report.precision).toBe('fp32');
+    expect(report.rows.map((x) => x.precision)).toEqual(['fp32', 'int8']);
+    expect(report.rows[0]!.bytes).toBe(statSync(at('m.plain.onnx')).size);
+  }, 60_000);
+
   it('onnxruntime fuses every QDQ pair: the optimized graph has QLinearConv and QGemm, no dequantized float layer', async () => {
     const optimized = at('m.int8.optimized.onnx');
     const s = await ort.InferenceSession.create(readFileSync(at('m.int8.onnx')), {
