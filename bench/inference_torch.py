@@ -4,7 +4,9 @@ The same architectures as the studio templates (models from bench/train_pytorch.
 1x28x28 with 10 classes, ResNet-18 (torchvision layout) on 3x224x224 with 1000 classes. Eval mode,
 torch.inference_mode(), float32 on CPU with a fixed thread count, random input. Prints one JSON
 line per (model, batch).
-Usage: /usr/bin/python3 bench/inference_torch.py --threads 2 [--seconds 5] [--batches 1,64] [models...]
+Usage: /usr/bin/python3 bench/inference_torch.py --threads 2 [--seconds 5] [--batches 1,64] [--input CxHxW --classes N] [models...]
+(--input/--classes: another input size and class count, as bench/deploy-infer.ts uses; p50Ms/p95Ms are
+nearest-rank percentiles of the per-run times.)
 """
 import argparse
 import json
@@ -19,15 +21,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from train_pytorch import LeNet5, ResNet18  # noqa: E402
 
 MODELS = {
-    'lenet5': (lambda: LeNet5(10), (1, 28, 28)),
-    'resnet18': (lambda: ResNet18(1000), (3, 224, 224)),
+    'lenet5': (lambda classes: LeNet5(classes or 10), (1, 28, 28)),
+    'resnet18': (lambda classes: ResNet18(classes or 1000), (3, 224, 224)),
 }
 
 
-def bench(name, batch, seconds, min_iters):
-    make, shape = MODELS[name]
+def nearest_rank(times, q):
+    s = sorted(times)
+    return s[min(len(s) - 1, max(0, -(-len(s) * q // 100) - 1))]
+
+
+def bench(name, batch, seconds, min_iters, shape=None, classes=None):
+    make, default_shape = MODELS[name]
+    shape = shape or default_shape
     torch.manual_seed(0)
-    model = make().eval()
+    model = make(classes).eval()
     x = torch.randn(batch, *shape)
     times = []
     with torch.inference_mode():
@@ -42,7 +50,7 @@ def bench(name, batch, seconds, min_iters):
         cpu = time.process_time() - cpu0
     med = statistics.median(times)
     return {'runtime': 'pytorch', 'model': name, 'batch': batch, 'imagesPerSecond': batch / med, 'msPerBatch': med * 1000,
-            'iterations': len(times), 'cpuMsPerImage': cpu * 1000 / (len(times) * batch), 'params': sum(p.numel() for p in model.parameters()),
+            'iterations': len(times), 'p50Ms': nearest_rank(times, 50) * 1000, 'p95Ms': nearest_rank(times, 95) * 1000, 'cpuMsPerImage': cpu * 1000 / (len(times) * batch), 'params': sum(p.numel() for p in model.parameters()),
             'threads': torch.get_num_threads(), 'version': torch.__version__}
 
 
@@ -52,10 +60,13 @@ if __name__ == '__main__':
     ap.add_argument('--seconds', type=float, default=5.0)
     ap.add_argument('--min-iters', type=int, default=5)
     ap.add_argument('--batches', default='1,64')
+    ap.add_argument('--input', default=None, help='CxHxW (default: the model\'s own)')
+    ap.add_argument('--classes', type=int, default=None)
     ap.add_argument('models', nargs='*', default=list(MODELS))
     a = ap.parse_args()
+    shape = tuple(int(d) for d in a.input.split('x')) if a.input else None
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     for m in a.models:
         for b in [int(s) for s in a.batches.split(',')]:
-            print(json.dumps(bench(m, b, a.seconds, a.min_iters)), flush=True)
+            print(json.dumps(bench(m, b, a.seconds, a.min_iters, shape, a.classes)), flush=True)

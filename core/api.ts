@@ -11,6 +11,7 @@ import { describeSystemError, isSystemError } from './fs-error-text';
 import type { Project } from './graph/project';
 import type { EvalMetrics } from './train/metrics';
 import { MAX_OPSET, MIN_EXPORT_OPSET } from './onnx/validate';
+import type { DeployReport } from './deploy/report';
 import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'dml', 'coreml', 'webgpu'] as const;
@@ -215,6 +216,8 @@ export const requestSchemas = {
       modelName: z.string().max(200).optional(),
       description: z.string().max(2000).optional(),
       author: z.string().max(200).optional(),
+      /** fp32 (default), int8 (static QDQ calibrated on the run's training images) or fp16. */
+      precision: z.enum(['fp32', 'int8', 'fp16']).optional(),
     })
     .strict(),
   exportRunPytorch: z.object({ runId: runIdSchema, checkpoint: z.enum(['best', 'last']), dir: filePath }).strict(),
@@ -442,6 +445,8 @@ export interface ExportedFile {
   path: string;
   bytes: number;
   warnings: string[];
+  /** The deploy report written beside the file (`<path>.report.json`), ONNX exports only. */
+  report?: DeployReport;
 }
 
 /** The decode cache as the Dataset panel shows it (main/data/cache-admin.ts). */

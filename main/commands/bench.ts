@@ -9,6 +9,7 @@ import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { ENV_NAMES, readConfig } from '../config';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
+import { registerBenchInfer } from './bench-infer';
 
 function positiveInt(flag: string, v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
@@ -48,6 +49,7 @@ export function loadModelDocument(arg: string): ModelDocument {
 
 export function registerBench(program: Command, io: CliIO): void {
   const bench = program.command('bench').description('measure performance');
+  registerBenchInfer(bench, io);
   bench
     .command('train-step')
     .description('train-step throughput (SGD momentum 0.9, cross-entropy) on random data')

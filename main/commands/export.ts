@@ -13,6 +13,7 @@ import { deploySettings, projectCheckpointPath, readWeights, type DeploySettings
 import { humanBytes } from './info';
 import { CliError, type CliIO } from './io';
 import { stripBom } from '../../core/json-text';
+import { addDeployOptions, finalModel, parseDeployFlags, runDeploy, writeReport, type DeployFlags } from './export-deploy';
 
 interface ExportSource {
   projectFile: string;
@@ -86,8 +87,18 @@ function opsetOption(v: string): number {
   return n;
 }
 
+interface ExportFlags extends DeployFlags {
+  output: string;
+  force?: boolean;
+  checkpoint?: string;
+  opset?: string;
+  foldBn?: boolean;
+  classes?: string;
+  name?: string;
+}
+
 export function registerExport(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('export')
     .description('export a project (or a training run folder) as an ONNX inference model: input "input", outputs "logits" and "probabilities"')
     .argument('<project>', 'a project file (.json) or a training run folder')
@@ -97,8 +108,9 @@ export function registerExport(program: Command, io: CliIO): void {
     .option('--opset <n>', `ai.onnx opset, 11 to 26 (default ${DEFAULT_OPSET}; an imported project: its source opset)`)
     .option('--fold-bn', 'fold each batch norm into the conv before it (fewer ops, same outputs)')
     .option('--classes <names>', 'class names, comma-separated, in output order')
-    .option('--name <name>', 'model name stored in the metadata (default: the project name)')
-    .action(async (arg: string, o: { output: string; force?: boolean; checkpoint?: string; opset?: string; foldBn?: boolean; classes?: string; name?: string }) => {
+    .option('--name <name>', 'model name stored in the metadata (default: the project name)');
+  addDeployOptions(cmd).action(async (arg: string, o: ExportFlags) => {
+      const deployChoice = parseDeployFlags(o);
       const src = await exportSource(arg);
       const ckpt = o.checkpoint !== undefined ? await checkpointArg(o.checkpoint) : src.checkpoint;
       const output = await resolveOutputFile(o.output, { defaultName: `${outputStem(arg, src)}.onnx`, force: o.force === true });
@@ -130,18 +142,26 @@ export function registerExport(program: Command, io: CliIO): void {
         if (e instanceof ExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
         throw e;
       }
-      const bytes = encodeModel(result.model);
+      // int8 and fp16 (and the report's fp32 and int8 rows) start from the batch-norm-folded model.
+      const folded = opts.foldBatchNorm || (deployChoice.precision === 'fp32' && !deployChoice.report) ? result.model : exportOnnx(src.project.model, { ...opts, foldBatchNorm: true }).model;
+      const runDir = src.projectFile !== arg ? arg : null;
+      const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, result.model, io);
+      const written = finalModel(deployChoice.precision === 'fp32' ? result.model : deployed.model, deployChoice, d);
+      const bytes = encodeModel(written);
       try {
         await atomicWrite(output, bytes);
       } catch (e) {
         throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
       }
-      const input = result.model.graph.inputs[0]!.shape.slice(1).join('×');
+      const input = `${written.graph.inputs[0]!.shape.slice(1).join('×')}${deployChoice.withPreprocessing ? ' uint8 NHWC, preprocessing inside' : ''}`;
       const classes = result.model.graph.outputs[0]!.shape[1];
-      io.out(`wrote ${output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${opts.foldBatchNorm ? ', batch norm folded' : ''}`);
+      const kind = deployed.calibration && deployChoice.precision === 'int8' ? `, int8 (QDQ, calibrated on ${deployed.calibration.images} images, ${deployed.calibration.method})` : deployChoice.precision === 'fp16' ? `, fp16${deployChoice.io === 'float16' ? ' (fp16 input and outputs)' : ''}` : '';
+      const foldedNote = opts.foldBatchNorm || deployChoice.precision !== 'fp32' ? ', batch norm folded' : '';
+      io.out(`wrote ${output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${foldedNote}${kind}`);
       const total = result.model.graph.initializers.length;
       if (!ckpt) io.out('weights: none given, freshly initialised (the model is untrained)');
       else io.out(`weights: ${ckpt}${result.initialized.length ? ` (${result.initialized.length} of ${total} missing there, freshly initialised: ${result.initialized.slice(0, 5).join(', ')}${result.initialized.length > 5 ? ', ...' : ''})` : ''}`);
       for (const w of result.warnings) io.err(`warning: ${w}`);
+      await writeReport(output, deployed, io);
     });
 }

@@ -18,6 +18,16 @@ import { readWeights } from '../onnx/project-weights';
 import { ExportSourceError, pytorchSource, recipeOf } from '../export-pytorch/source';
 import { readRunJson, runPaths } from '../trainer/index';
 import { STUDIO_VERSION } from '../../core/version';
+import type { Model } from '../../core/onnx/ir';
+import type { Precision } from '../../core/deploy/report';
+import { QuantizeError } from '../../core/quant/qdq';
+import { DatasetError } from '../data/errors';
+import { DeployDataError } from '../deploy/deploy-data';
+import { DEFAULT_CALIBRATION_IMAGES, deployExport, DeployError, REPORT_HELD_OUT_IMAGES, type DeployResult } from '../deploy/pipeline';
+import { deployPreprocessing, runDataSpec } from '../deploy/run-data';
+import { selectDevice } from '../trainer/device';
+import type { RunJson } from '../trainer/run-folder';
+
 
 export interface OnnxExportRequest {
   checkpoint: 'best' | 'last';
@@ -26,6 +36,7 @@ export interface OnnxExportRequest {
   modelName?: string | undefined;
   description?: string | undefined;
   author?: string | undefined;
+  precision?: Precision | undefined;
 }
 
 async function checkpointFile(runDir: string, which: 'best' | 'last'): Promise<string> {
@@ -53,16 +64,14 @@ async function exportTarget(target: string, defaultName: string): Promise<string
   return file;
 }
 
-export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Promise<ExportedFile> {
-  const run = await readRunJson(runDir);
-  const project = parseProject(await fs.readFile(path.join(runDir, 'project.json'), 'utf8'));
-  const weights = await readWeights(await checkpointFile(runDir, req.checkpoint));
+/** The run's model as an ONNX inference model, batch norm folded or not, with the dialog's metadata. */
+function runModel(project: Project, run: RunJson, runDir: string, weights: Map<string, Float32Array>, req: OnnxExportRequest, foldBatchNorm: boolean): { model: Model; warnings: string[] } {
   const pre = run.preprocessing;
   let result;
   try {
     result = exportOnnx(project.model, {
       opset: req.opset, weights, classNames: run.data.classes, colorMode: pre.colorMode, mean: pre.mean, std: pre.std, resize: pre.resize,
-      modelName: req.modelName?.trim() || project.name || 'cnn_studio_model',
+      modelName: req.modelName?.trim() || project.name || 'cnn_studio_model', foldBatchNorm,
     });
   } catch (e) {
     if (e instanceof ExportError) throw new StudioError('export-failed', e.message);
@@ -75,14 +84,44 @@ export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Pro
   model.metadata['training_run'] = path.basename(runDir);
   model.metadata['checkpoint'] = req.checkpoint;
   model.metadata['studio_version'] = STUDIO_VERSION;
+  return { model, warnings: result.warnings };
+}
+
+/** int8/fp16 of the folded model, and the deploy report (fp32 vs int8 vs fp16) on the run's data. */
+async function deployRun(runDir: string, run: RunJson, folded: Model, fp32File: Model, precision: Precision, file: string): Promise<DeployResult> {
+  const base = deployPreprocessing(folded.graph.inputs[0]!.shape, run.preprocessing);
+  const data = await runDataSpec(runDir, base);
+  const gpu = await selectDevice('auto');
+  try {
+    return await deployExport(folded, {
+      precision, io: 'float32', calibrationImages: DEFAULT_CALIBRATION_IMAGES, calibrationMethod: 'minmax', calibrationData: data, heldOutData: data,
+      report: true, heldOutImages: REPORT_HELD_OUT_IMAGES, threads: 2, gpu: gpu.device === 'cpu' ? null : gpu.device,
+      ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}), file: path.basename(file), fp32File,
+    });
+  } catch (e) {
+    if (e instanceof DeployError && !data) throw new StudioError('not-found', `not exported: int8 calibrates on the run's training images, and ${run.data.root} is not there any more`);
+    if (e instanceof DeployError || e instanceof QuantizeError || e instanceof DeployDataError || e instanceof DatasetError) throw new StudioError('export-failed', `not exported: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Promise<ExportedFile> {
+  const run = await readRunJson(runDir);
+  const project = parseProject(await fs.readFile(path.join(runDir, 'project.json'), 'utf8'));
+  const weights = await readWeights(await checkpointFile(runDir, req.checkpoint));
+  const precision = req.precision ?? 'fp32';
+  const plain = runModel(project, run, runDir, weights, req, false);
   const file = await exportTarget(req.path, `${path.basename(runDir)}.onnx`);
+  const deployed = await deployRun(runDir, run, runModel(project, run, runDir, weights, req, true).model, plain.model, precision, file);
+  const model = precision === 'fp32' ? plain.model : deployed.model;
   let bytes: number;
   try {
     bytes = await atomicWrite(file, encodeModel(model));
+    if (deployed.report) await atomicWrite(`${file}.report.json`, `${JSON.stringify(deployed.report, null, 2)}\n`);
   } catch (e) {
     throw new StudioError('write-failed', `not exported: cannot write ${file} (${plainFsError(e)})`);
   }
-  return { path: file, bytes, warnings: result.warnings.filter((w) => !/dropout/i.test(w)) };
+  return { path: file, bytes, warnings: plain.warnings.filter((w) => !/dropout/i.test(w)), ...(deployed.report ? { report: deployed.report } : {}) };
 }
 
 async function writeProjectFiles(dir: string, files: readonly FolderFile[]): Promise<string> {

@@ -7,6 +7,10 @@ import { useDoc } from '../state/document';
 import { toProject } from '../state/project';
 import { Snippets } from './Snippets';
 import { DEFAULT_OPSET, EXPORT_OPSETS } from '../../core/onnx/validate';
+import type { DeployReport, Precision } from '../../core/deploy/report';
+import { DeployReportTable } from './DeployReportTable';
+
+const PRECISION_LABELS: Record<Precision, string> = { fp32: 'fp32 (default)', int8: 'int8 (quantized, calibrated)', fp16: 'fp16 (GPU targets)' };
 
 /** `dir` + `name` with the separator `dir` already uses (the backend may run on Windows). */
 function joinPath(dir: string, name: string): string {
@@ -26,6 +30,8 @@ export function ExportPanel() {
   const [onnxPath, setOnnxPath] = useState('');
   const [pyDir, setPyDir] = useState('');
   const [done, setDone] = useState<string | null>(null);
+  const [precision, setPrecision] = useState<Precision>('fp32');
+  const [report, setReport] = useState<DeployReport | null>(null);
   const [busy, setBusy] = useState(false);
   const toast = useUi.getState().toast;
   // By default the ONNX file goes into the run's own folder (never beside the data, which may be the install's sample).
@@ -35,8 +41,9 @@ export function ExportPanel() {
     if (!api || !run) return;
     setBusy(true);
     try {
-      const r = await api.exportRunOnnx({ runId: run.id, checkpoint, opset, path: target, ...(modelName ? { modelName } : {}), ...(description ? { description } : {}), ...(author ? { author } : {}) });
+      const r = await api.exportRunOnnx({ runId: run.id, checkpoint, opset, path: target, precision, ...(modelName ? { modelName } : {}), ...(description ? { description } : {}), ...(author ? { author } : {}) });
       setDone(r.path);
+      setReport(r.report ?? null);
       toast('ok', `Exported ${r.path} (${(r.bytes / 1024).toFixed(0)} KiB)`);
       for (const w of r.warnings) toast('info', w);
     } catch (e) {
@@ -77,9 +84,12 @@ export function ExportPanel() {
       {!run?.hasModel && <p className="muted">ONNX export needs a finished run (Train step); the PyTorch project can be written from the editor's model now.</p>}
       <section className="export-box">
         <h3>ONNX</h3>
-        <div className="form-grid">
+        <div className="form-grid export-grid">
           <label className="field"><span className="field-label">Opset</span>
             <select value={opset} onChange={(e) => setOpset(Number(e.target.value))} data-testid="export-opset">{EXPORT_OPSETS.map((o) => <option key={o} value={o}>{o}{o === DEFAULT_OPSET ? ' (default)' : ''}</option>)}</select>
+          </label>
+          <label className="field"><span className="field-label">Precision</span>
+            <select value={precision} onChange={(e) => setPrecision(e.target.value as Precision)} data-testid="export-precision">{(Object.keys(PRECISION_LABELS) as Precision[]).map((p) => <option key={p} value={p}>{PRECISION_LABELS[p]}</option>)}</select>
           </label>
           <label className="field"><span className="field-label">Model name</span><input value={modelName} placeholder={run?.id ?? ''} onChange={(e) => setModelName(e.target.value)} /></label>
           <label className="field"><span className="field-label">Author</span><input value={author} onChange={(e) => setAuthor(e.target.value)} /></label>
@@ -90,7 +100,9 @@ export function ExportPanel() {
           <button type="button" onClick={() => api && choosePath(api, 'save', 'Export ONNX to', target || null, ['onnx'], run ? `${run.id}.onnx` : undefined).then((p) => p && setOnnxPath(p))}>Browse…</button>
           <button type="button" className="primary" data-testid="export-onnx" disabled={!run?.hasModel || busy || !target} onClick={() => void exportOnnx()}>Export ONNX</button>
         </div>
-        {done && <p className="banner ok" data-testid="export-done">Written: <code>{done}</code></p>}
+        {done && <p className="banner ok" data-testid="export-done">Written: <code>{done}</code>{report ? <> and <code>{done}.report.json</code></> : null}</p>}
+        {busy && <p className="muted small" role="status">Exporting and measuring fp32, int8 and fp16 (accuracy on held-out images, latency)…</p>}
+        {report && <DeployReportTable report={report} />}
         <Snippets file={done ?? target} classes={run?.classes ?? []} />
       </section>
       <section className="export-box">

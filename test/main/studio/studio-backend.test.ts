@@ -176,6 +176,11 @@ describe('studio backend', () => {
     const out = path.join(home, 'model.onnx');
     const r = await backend.call('exportRunOnnx', { runId: run.id, checkpoint: 'best', opset: 13, path: out, description: 'test model', author: 'me' });
     expect(r.bytes).toBeGreaterThan(100);
+    // The deploy report beside it: fp32 and int8 of the run, measured on its held-out images.
+    expect(r.report?.rows.map((x) => x.precision)).toEqual(['fp32', 'int8']);
+    expect(JSON.parse(await fs.readFile(`${out}.report.json`, 'utf8'))).toMatchObject({ file: 'model.onnx', precision: 'fp32' });
+    const q = await backend.call('exportRunOnnx', { runId: run.id, checkpoint: 'best', opset: 13, path: path.join(home, 'model.int8.onnx'), precision: 'int8' });
+    expect(q.report).toMatchObject({ precision: 'int8', calibration: { method: 'minmax' } });
     // The exported file computes what the trained checkpoint computes: its logits on varied inputs
     // equal the training-side eval graph's, fed the best checkpoint's weights and statistics.
     const images = Float32Array.from({ length: 3 * 64 }, (_, i) => Math.sin(i * 0.37) * 2);
