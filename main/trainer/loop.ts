@@ -162,6 +162,7 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     input: { channels: spec.channels, height: spec.height, width: spec.width, resize: settings.resize },
     valSplit: settings.valSplit,
     seed: settings.seed,
+    ...(opts.exclude ? { exclude: opts.exclude } : {}),
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     onProgress: (p) => {
       const now = performance.now();

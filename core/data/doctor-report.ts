@@ -1,0 +1,67 @@
+/**
+ * The data doctor's report (main/doctor/doctor.ts), as the CLI's --json prints it and the Data
+ * tab shows it. Paths are absolute; `rel` is the same image relative to the dataset folder, the
+ * form the Move and Exclude actions take.
+ */
+
+export interface DoctorMislabel {
+  path: string;
+  rel: string;
+  /** the class folder it is filed under */
+  label: string;
+  /** the class the out-of-sample model confidently predicts */
+  suggested: string;
+  /** p(suggested | image), out of sample */
+  confidence: number;
+  /** p(label | image), out of sample */
+  selfConfidence: number;
+}
+
+export interface DoctorDuplicate {
+  paths: string[];
+  rels: string[];
+  labels: string[];
+  /** smallest embedding cosine among the pairs that formed the group */
+  similarity: number;
+  /** largest dHash Hamming distance (of 64 bits) among those pairs */
+  hashDistance: number;
+  /** members in more than one split (train and validation/test): leakage */
+  crossSplit: boolean;
+  /** members filed under more than one class */
+  crossClass: boolean;
+}
+
+export interface DoctorOutlier {
+  path: string;
+  rel: string;
+  label: string;
+  /** the class whose centroid is nearest */
+  nearest: string;
+  /** 1 - cosine to that centroid */
+  distance: number;
+}
+
+export interface DoctorMethod {
+  /** folds of the cross-validation over the images it covers */
+  folds: number;
+  /** epochs each fold model trained */
+  epochs: number;
+  /** images scored by fold models */
+  crossValidated: number;
+  /** images of a val/ or test/ folder, scored by the run's own model (it never trained on them) */
+  heldOut: number;
+  /** per-class confident-learning thresholds t_j (mean self-confidence), by class */
+  thresholds: Record<string, number>;
+}
+
+export interface DoctorReport {
+  data: string;
+  run: string;
+  classes: string[];
+  images: number;
+  method: DoctorMethod;
+  suspectedMislabels: DoctorMislabel[];
+  duplicates: DoctorDuplicate[];
+  outliers: DoctorOutlier[];
+  unreadable: { path: string; reason: string }[];
+}

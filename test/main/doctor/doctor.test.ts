@@ -1,0 +1,74 @@
+/**
+ * The data doctor on real images with planted problems: label errors (images filed under the
+ * next class) and brightened copies (in the same class and in another one). A run is trained on
+ * the folder, then `cnn-studio doctor --json` must find most of what was planted.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTraining } from '../../../main/trainer/loop';
+import type { ProjectJson } from '../../../main/trainer/types';
+import type { DoctorReport } from '../../../core/data/doctor-report';
+import { cleanup, settings, tmpDir } from '../../trainer/helpers';
+import { cli } from '../../helpers/cli-io';
+import { plantedDataset, type Planted } from './planted';
+
+const PROJECT = path.resolve(__dirname, '..', '..', '..', 'assets', 'sample-fashion-mnist.cnn.json');
+
+let planted: Planted;
+let runDir: string;
+let cacheDir: string;
+
+beforeAll(async () => {
+  const dir = await tmpDir('doctor-');
+  planted = await plantedDataset(path.join(dir, 'data'));
+  runDir = path.join(dir, 'run');
+  cacheDir = path.join(dir, 'cache');
+  const project = JSON.parse(await fs.readFile(PROJECT, 'utf8')) as ProjectJson;
+  const end = await runTraining(
+    { project, dataDir: planted.root, outDir: runDir, cacheDir, settings: settings({ epochs: 6, batchSize: 32, lr: 2e-3, valSplit: 0.2, seed: 3 }), threads: 1, progressIntervalMs: 0 },
+    () => undefined,
+  );
+  expect(end.type).toBe('done');
+}, 240_000);
+
+afterAll(cleanup);
+
+describe('cnn-studio doctor on planted problems', () => {
+  let report: DoctorReport;
+
+  it('prints the report as JSON', async () => {
+    const r = await cli('doctor', runDir, '--data', planted.root, '--json', '--folds', '4', '--epochs', '4', '--threads', '1', '--cache-dir', cacheDir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    report = JSON.parse(r.out) as DoctorReport;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['suspectedMislabels', 'duplicates', 'outliers', 'unreadable']));
+    const m = report.suspectedMislabels[0]!;
+    expect(Object.keys(m)).toEqual(expect.arrayContaining(['path', 'label', 'suggested', 'confidence']));
+    expect(report.method).toMatchObject({ folds: 4, epochs: 4, crossValidated: report.images, heldOut: 0 });
+  }, 240_000);
+
+  it('finds most planted label errors, near the top of the ranking', () => {
+    const found = new Set(report.suspectedMislabels.map((x) => x.rel));
+    const hits = planted.mislabels.filter((rel) => found.has(rel));
+    const recall = hits.length / planted.mislabels.length;
+    // Precision among the first as many suspects as were planted.
+    const top = new Set(report.suspectedMislabels.slice(0, planted.mislabels.length).map((x) => x.rel));
+    const topHits = planted.mislabels.filter((rel) => top.has(rel)).length;
+    console.log(`doctor: mislabel recall ${hits.length}/${planted.mislabels.length}, ${topHits} in the top ${planted.mislabels.length}, ${report.suspectedMislabels.length} suspects of ${report.images} images`);
+    expect(recall).toBeGreaterThanOrEqual(0.75);
+    for (const x of report.suspectedMislabels.filter((s) => planted.mislabels.includes(s.rel))) {
+      // Each planted image came from the class before the one it is filed under.
+      expect(x.suggested).not.toBe(x.label);
+    }
+  });
+
+  it('finds the brightened copies, flags those across classes, and reports little else', () => {
+    const pairs = planted.copies.filter(([a, b]) => report.duplicates.some((d) => d.rels.includes(a) && d.rels.includes(b)));
+    const others = report.duplicates.filter((d) => !planted.copies.some(([a, b]) => d.rels.includes(a) && d.rels.includes(b)));
+    console.log(`doctor: duplicate recall ${pairs.length}/${planted.copies.length}, ${others.length} other groups; crossSplit groups ${report.duplicates.filter((d) => d.crossSplit).length}`);
+    expect(pairs.length / planted.copies.length).toBeGreaterThanOrEqual(0.75);
+    expect(others.length).toBeLessThanOrEqual(planted.copies.length);
+    for (const d of report.duplicates) expect(d.crossClass).toBe(new Set(d.labels).size > 1);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * A dataset with planted problems, built from the bundled Fashion-MNIST sample (real images):
+ * four classes, some images filed under the wrong class, and brightened copies of others (in the
+ * same class, and in another class). The lists of what was planted are returned for scoring.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+
+const SAMPLE = path.resolve(__dirname, '..', '..', '..', 'assets', 'sample-fashion-mnist', 'train');
+export const PLANTED_CLASSES = ['Bag', 'Sneaker', 'T-shirt_top', 'Trouser'];
+
+export interface Planted {
+  root: string;
+  /** rel paths of images filed under a wrong class */
+  mislabels: string[];
+  /** [original rel, copy rel] */
+  copies: [string, string][];
+}
+
+async function listPngs(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir)).filter((f) => f.endsWith('.png')).sort();
+}
+
+/** Brighter by `add` grey levels (clipped at 255), as a person's re-exported copy would be. */
+async function brightenedCopy(from: string, to: string, add: number): Promise<void> {
+  await sharp(from).linear(1, add).png().toFile(to);
+}
+
+export async function plantedDataset(root: string, perClass = 60, mislabelsPerClass = 4, copiesPerClass = 2): Promise<Planted> {
+  const mislabels: string[] = [];
+  const copies: [string, string][] = [];
+  for (const cls of PLANTED_CLASSES) await fs.mkdir(path.join(root, cls), { recursive: true });
+  for (const [c, cls] of PLANTED_CLASSES.entries()) {
+    const files = (await listPngs(path.join(SAMPLE, cls))).slice(0, perClass);
+    for (const [i, f] of files.entries()) {
+      // The last images of each class are filed under the next class: planted label errors.
+      const wrong = i >= perClass - mislabelsPerClass;
+      const into = wrong ? PLANTED_CLASSES[(c + 1) % PLANTED_CLASSES.length]! : cls;
+      const rel = `${into}/${cls.slice(0, 2)}${f}`;
+      await fs.copyFile(path.join(SAMPLE, cls, f), path.join(root, rel));
+      if (wrong) mislabels.push(rel);
+    }
+    for (let k = 0; k < copiesPerClass; k++) {
+      const orig = `${cls}/${cls.slice(0, 2)}${files[k]!}`;
+      // The second copy of each class goes to another class: a duplicate across classes.
+      const into = k === 0 ? cls : PLANTED_CLASSES[(c + 2) % PLANTED_CLASSES.length]!;
+      const copy = `${into}/copy-${cls.slice(0, 2)}${files[k]!}`;
+      await brightenedCopy(path.join(root, orig), path.join(root, copy), 30);
+      copies.push([orig, copy]);
+    }
+  }
+  return { root, mislabels, copies };
+}
