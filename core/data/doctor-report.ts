@@ -21,9 +21,11 @@ export interface DoctorDuplicate {
   paths: string[];
   rels: string[];
   labels: string[];
-  /** smallest embedding cosine among the pairs that formed the group */
+  /** smallest greyscale-thumbnail correlation among the pairs that formed the group (1: same pixels up to brightness and contrast) */
   similarity: number;
-  /** largest dHash Hamming distance (of 64 bits) among those pairs */
+  /** smallest penultimate-layer embedding cosine among those pairs */
+  embeddingCosine: number;
+  /** largest pHash Hamming distance (of 64 bits) among those pairs */
   hashDistance: number;
   /** members in more than one split (train and validation/test): leakage */
   crossSplit: boolean;

@@ -1,31 +1,63 @@
 /**
  * Near-duplicates and outliers from two views of each image: the model's penultimate-layer
- * embedding (what the network sees) and a perceptual hash (what the pixels look like).
+ * embedding (what the network sees) and the pixels, through a perceptual hash and a small
+ * greyscale thumbnail.
  *
- * dHash (difference hash): the image in greyscale at 9 x 8 pixels; bit (y, x) is 1 when pixel
- * (y, x) is brighter than pixel (y, x + 1). 64 bits that survive rescaling, compression and a
- * uniform change of brightness (which keeps the sign of every horizontal difference). Two images
- * are compared by the Hamming distance of their hashes (0..64).
+ * pHash (perceptual hash): the image in greyscale at 32 x 32, its 2-D DCT-II, the 8 x 8 lowest
+ * frequencies; bit k is 1 when coefficient k is above the median of the 63 non-DC ones. Leaving
+ * out the DC term (the mean) makes it blind to a uniform change of brightness; keeping only low
+ * frequencies makes it survive rescaling and compression. Compared by Hamming distance (0..64).
+ * On tiny images (28 x 28 Fashion-MNIST) many different garments share a hash, so a hash match
+ * is only a candidate: the thumbnails' correlation (Pearson, invariant to brightness and contrast
+ * changes a x + b) and the embeddings' cosine confirm it.
  */
 
-export const DHASH_WIDTH = 9;
-export const DHASH_HEIGHT = 8;
+export const THUMB_SIDE = 32;
+const LOW = 8;
 
-/** A 64-bit dHash as two unsigned 32-bit halves (rows 0-3, rows 4-7). */
+/** A 64-bit hash as two unsigned 32-bit halves. */
 export type Hash64 = readonly [number, number];
 
-/** dHash of a 9 x 8 greyscale image (row-major, 72 values). */
-export function dHash(grey: ArrayLike<number>): Hash64 {
-  if (grey.length !== DHASH_WIDTH * DHASH_HEIGHT) throw new RangeError(`dHash needs ${DHASH_WIDTH * DHASH_HEIGHT} pixels, got ${grey.length}`);
-  const halves = [0, 0];
-  for (let y = 0; y < DHASH_HEIGHT; y++) {
-    for (let x = 0; x < DHASH_WIDTH - 1; x++) {
-      const bit = grey[y * DHASH_WIDTH + x]! > grey[y * DHASH_WIDTH + x + 1]! ? 1 : 0;
-      const half = y < 4 ? 0 : 1;
-      halves[half] = ((halves[half]! << 1) | bit) >>> 0;
+/** cos((2n + 1) k pi / 2N) for k < LOW, n < N: the DCT-II basis rows the hash needs. */
+const DCT_BASIS: Float64Array = (() => {
+  const b = new Float64Array(LOW * THUMB_SIDE);
+  for (let k = 0; k < LOW; k++) for (let n = 0; n < THUMB_SIDE; n++) b[k * THUMB_SIDE + n] = Math.cos(((2 * n + 1) * k * Math.PI) / (2 * THUMB_SIDE));
+  return b;
+})();
+
+/** pHash of a 32 x 32 greyscale image (row-major, 1024 values); a separable DCT, 2 x 8 x 32 x 32 products. */
+export function pHash(grey: ArrayLike<number>): Hash64 {
+  const N = THUMB_SIDE;
+  if (grey.length !== N * N) throw new RangeError(`pHash needs ${N * N} pixels (${N} x ${N}), got ${grey.length}`);
+  // Columns first: cols[k][x] = sum_y grey[y][x] cos_k(y); then rows: coef[k][l] = sum_x cols[k][x] cos_l(x).
+  const cols = new Float64Array(LOW * N);
+  for (let k = 0; k < LOW; k++) for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) cols[k * N + x]! += grey[y * N + x]! * DCT_BASIS[k * N + y]!;
+  const coef: number[] = [];
+  for (let k = 0; k < LOW; k++) {
+    for (let l = 0; l < LOW; l++) {
+      let s = 0;
+      for (let x = 0; x < N; x++) s += cols[k * N + x]! * DCT_BASIS[l * N + x]!;
+      coef.push(s);
     }
   }
+  const ac = coef.slice(1).sort((a, b) => a - b);
+  const median = ac[ac.length >> 1]!;
+  const halves = [0, 0];
+  coef.forEach((v, i) => {
+    const h = i < 32 ? 0 : 1;
+    halves[h] = ((halves[h]! << 1) | (i > 0 && v > median ? 1 : 0)) >>> 0;
+  });
   return [halves[0]!, halves[1]!];
+}
+
+/** The thumbnail minus its mean, scaled to unit length: the dot product of two is their Pearson correlation. */
+export function pixelSignature(grey: ArrayLike<number>): Float32Array {
+  const n = grey.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += grey[i]! / n;
+  const out = Float32Array.from({ length: n }, (_, i) => grey[i]! - mean);
+  const norm = Math.hypot(...out);
+  return norm > 0 ? out.map((v) => v / norm) : out;
 }
 
 function popcount32(v: number): number {
@@ -56,24 +88,40 @@ function dot(a: Float32Array, i: number, b: Float32Array, j: number, dim: number
   return s;
 }
 
+/** A pair is a near-duplicate when all three views agree. */
 export interface DuplicateRule {
-  /** pixels nearly identical: Hamming distance at most this, whatever the embeddings say */
-  hashOnly: number;
-  /** or: Hamming distance at most this ... */
-  hashWithEmbedding: number;
-  /** ... and embedding cosine at least this */
+  /** pHash Hamming distance at most this (the cheap candidate test) */
+  maxHashDistance: number;
+  /** thumbnail correlation at least this */
+  minPixelCorrelation: number;
+  /** embedding cosine at least this */
   minCosine: number;
 }
 
-/** Defaults measured on the planted Fashion-MNIST test (brightened copies: Hamming 0-3, cosine > 0.98). */
-export const DEFAULT_DUPLICATE_RULE: DuplicateRule = { hashOnly: 2, hashWithEmbedding: 8, minCosine: 0.97 };
+/**
+ * Measured on the planted Fashion-MNIST test (test/main/doctor): brightened copies had pHash
+ * distance 0-2, correlation >= 0.998 and cosine >= 0.96; the most correlated different images
+ * 0.984. The thresholds sit between.
+ */
+export const DEFAULT_DUPLICATE_RULE: DuplicateRule = { maxHashDistance: 8, minPixelCorrelation: 0.99, minCosine: 0.9 };
+
+/** Per image: unit embedding row, hash and pixel signature. */
+export interface SimilarityInputs {
+  /** N x dim, rows of unit length */
+  embeddings: Float32Array;
+  dim: number;
+  hashes: readonly Hash64[];
+  signatures: readonly Float32Array[];
+}
 
 export interface DuplicateGroup {
   /** sample indices, ascending */
   members: number[];
-  /** smallest embedding cosine over the pairs that joined the group */
+  /** smallest thumbnail correlation over the pairs that joined the group */
   similarity: number;
-  /** largest Hamming distance over those pairs */
+  /** smallest embedding cosine over those pairs */
+  embeddingCosine: number;
+  /** largest pHash Hamming distance over those pairs */
   hashDistance: number;
 }
 
@@ -87,30 +135,38 @@ function find(parent: Int32Array, i: number): number {
   return r;
 }
 
+function correlation(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+  return s;
+}
+
 /**
  * Groups of near-duplicates: every pair (i, j) that passes the rule joins one group (transitively).
- * O(N^2) pair checks, the hash first (cheap) and the cosine only for pairs that pass it.
+ * O(N^2) pair checks, the hash first (two popcounts), the correlation and cosine only for pairs it passes.
  */
-export function findDuplicateGroups(unitEmbeddings: Float32Array, dim: number, hashes: readonly Hash64[], rule: DuplicateRule = DEFAULT_DUPLICATE_RULE): DuplicateGroup[] {
-  const n = hashes.length;
+export function findDuplicateGroups(x: SimilarityInputs, rule: DuplicateRule = DEFAULT_DUPLICATE_RULE): DuplicateGroup[] {
+  const n = x.hashes.length;
   const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const links: { i: number; j: number; cos: number; ham: number }[] = [];
+  const links: { i: number; j: number; corr: number; cos: number; ham: number }[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const ham = hamming(hashes[i]!, hashes[j]!);
-      if (ham > rule.hashWithEmbedding) continue;
-      const cos = dot(unitEmbeddings, i, unitEmbeddings, j, dim);
-      if (ham <= rule.hashOnly || cos >= rule.minCosine) {
-        links.push({ i, j, cos, ham });
-        parent[find(parent, i)] = find(parent, j);
-      }
+      const ham = hamming(x.hashes[i]!, x.hashes[j]!);
+      if (ham > rule.maxHashDistance) continue;
+      const corr = correlation(x.signatures[i]!, x.signatures[j]!);
+      if (corr < rule.minPixelCorrelation) continue;
+      const cos = dot(x.embeddings, i, x.embeddings, j, x.dim);
+      if (cos < rule.minCosine) continue;
+      links.push({ i, j, corr, cos, ham });
+      parent[find(parent, i)] = find(parent, j);
     }
   }
   const groups = new Map<number, DuplicateGroup>();
   for (const l of links) {
     const r = find(parent, l.i);
-    const g = groups.get(r) ?? { members: [], similarity: 1, hashDistance: 0 };
-    g.similarity = Math.min(g.similarity, l.cos);
+    const g = groups.get(r) ?? { members: [], similarity: 1, embeddingCosine: 1, hashDistance: 0 };
+    g.similarity = Math.min(g.similarity, l.corr);
+    g.embeddingCosine = Math.min(g.embeddingCosine, l.cos);
     g.hashDistance = Math.max(g.hashDistance, l.ham);
     groups.set(r, g);
   }

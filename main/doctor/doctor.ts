@@ -11,7 +11,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { findLabelIssues } from '../../core/data/confident-learning';
-import { dHash, DHASH_HEIGHT, DHASH_WIDTH, findDuplicateGroups, findOutliers, normalizeRows, type Hash64 } from '../../core/data/similarity';
+import { findDuplicateGroups, findOutliers, normalizeRows, pHash, pixelSignature, THUMB_SIDE, type Hash64 } from '../../core/data/similarity';
 import type { DoctorDuplicate, DoctorReport } from '../../core/data/doctor-report';
 import { stripBom } from '../../core/json-text';
 import { decodeImage } from '../data/decode';
@@ -36,8 +36,10 @@ interface Sample extends ImageEntry {
   split: SplitName;
 }
 
-async function perceptualHash(file: string): Promise<Hash64> {
-  return dHash(await decodeImage(file, { channels: 1, height: DHASH_HEIGHT, width: DHASH_WIDTH, resize: 'stretch' }));
+/** The pixel view of an image: pHash and thumbnail signature, from one 32 x 32 greyscale decode. */
+async function pixelView(file: string): Promise<{ hash: Hash64; signature: Float32Array }> {
+  const grey = await decodeImage(file, { channels: 1, height: THUMB_SIDE, width: THUMB_SIDE, resize: 'stretch' });
+  return { hash: pHash(grey), signature: pixelSignature(grey) };
 }
 
 async function readProject(runDir: string): Promise<ProjectJson> {
@@ -74,8 +76,8 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
   const heldOutProbs = samples.map((_, i) => features.probs.subarray(keep[i]! * K, (keep[i]! + 1) * K));
   const probs = await outOfSample({ samples, heldOutProbs, classes: scan.classes, layout: scan.layout, dataDir: scan.root, project, settings: run.settings }, o);
   const cl = findLabelIssues(probs.values, labels, K);
-  const hashes = await mapLimit(samples, 8, (s) => perceptualHash(s.path));
-  const groups = findDuplicateGroups(embeddings, dim, hashes);
+  const pixels = await mapLimit(samples, 8, (s) => pixelView(s.path));
+  const groups = findDuplicateGroups({ embeddings, dim, hashes: pixels.map((p) => p.hash), signatures: pixels.map((p) => p.signature) });
   const outliers = findOutliers(embeddings, dim, labels, K);
   const name = (c: number): string => scan.classes[c]!;
   return {
@@ -99,6 +101,7 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
         rels: members.map((m) => m.rel),
         labels: labelNames,
         similarity: g.similarity,
+        embeddingCosine: g.embeddingCosine,
         hashDistance: g.hashDistance,
         crossSplit: new Set(members.map((m) => m.split)).size > 1,
         crossClass: new Set(labelNames).size > 1,
