@@ -7,7 +7,7 @@
  *   {"action":"undo","undone":<line index of the edit undone>,"time":...}
  * Undo replays the journal as a stack (each undo pops the latest edit not yet undone), so the
  * history stays readable and nothing is rewritten. No edit deletes a file: a move is a rename
- * inside the dataset folder that refuses to replace an existing file.
+ * inside the dataset folder that never replaces an existing file (a taken name gets a number).
  *
  * Confinement: every path is relative to the dataset root and checked twice, lexically (no
  * absolute path, no "..") and on disk (the real path of its folder must be inside the root's
@@ -125,7 +125,18 @@ async function renameInside(root: string, realRoot: string, fromRel: string, toR
   }
 }
 
-/** Moves one image into the folder of class `target`, keeping its file name; journalled. */
+/** `rel`, or the first of `stem-2.ext`, `stem-3.ext`, ... not taken: class folders often reuse names (001.png). */
+async function freeName(root: string, rel: string): Promise<string> {
+  const ext = path.posix.extname(rel);
+  const stem = rel.slice(0, rel.length - ext.length);
+  for (let n = 1; n <= 1000; n++) {
+    const candidate = n === 1 ? rel : `${stem}-${n}${ext}`;
+    if (!(await fs.lstat(path.join(root, ...candidate.split('/'))).catch(() => null))) return candidate;
+  }
+  throw new DatasetError(`${rel} and 999 numbered variants already exist: rename some images first`, path.join(root, rel));
+}
+
+/** Moves one image into the folder of class `target`, keeping its file name (numbered when taken); journalled. */
 export async function moveToClass(rootIn: string, relIn: string, target: string): Promise<DatasetEdit> {
   const { root, realRoot } = await datasetRoot(rootIn);
   const rel = confinedRel(relIn);
@@ -137,9 +148,9 @@ export async function moveToClass(rootIn: string, relIn: string, target: string)
   // The class folder is the first segment (root/<class>/...) or the second (root/train/<class>/...).
   const parts = rel.split('/');
   const at = parts[0] === current ? 0 : 1;
-  const toRel = [...parts.slice(0, at), target, ...parts.slice(at + 1)].join('/');
-  const toDir = path.dirname(path.join(root, ...toRel.split('/')));
-  await fs.mkdir(toDir, { recursive: true });
+  const wanted = [...parts.slice(0, at), target, ...parts.slice(at + 1)].join('/');
+  await fs.mkdir(path.dirname(path.join(root, ...wanted.split('/'))), { recursive: true });
+  const toRel = await freeName(root, wanted);
   await renameInside(root, realRoot, rel, toRel);
   const edit: DatasetEdit = { action: 'move', from: rel, to: toRel, time: new Date().toISOString() };
   await appendJournal(root, edit);
