@@ -40,6 +40,7 @@ import { thumbnails } from './studio/images';
 import { TrainingService } from './studio/training-service';
 import { existingRunDir } from './studio/runs-folder';
 import { evaluateRun } from './studio/evaluate-service';
+import { doctorExclude, doctorForRun, doctorMove, doctorUndo } from './studio/doctor-service';
 import { predictImages } from './studio/predict-service';
 import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/export-service';
 import { trainerSettings } from './studio/run-view';
@@ -344,6 +345,23 @@ export class Backend implements StudioApi {
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
     return evaluateRun(req.runId, dir, { ...(req.dataDir ? { dataDir: resolveUserPath(req.dataDir) } : {}), ...(req.kept ? { kept: true } : {}) }, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
+  }
+
+  async doctorRun(req: ApiRequest<'doctorRun'>): Promise<ApiResponses['doctorRun']> {
+    const o = { cacheDir: path.join(this.home(), 'cache'), ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}) };
+    return doctorForRun(existingRunDir(this.runsRoot(), req.runId), req.dataDir ? resolveUserPath(req.dataDir) : undefined, o);
+  }
+
+  async doctorMove(req: ApiRequest<'doctorMove'>): Promise<ApiResponses['doctorMove']> {
+    return doctorMove(resolveUserPath(req.dataDir), req.rel, req.toClass);
+  }
+
+  async doctorExclude(req: ApiRequest<'doctorExclude'>): Promise<ApiResponses['doctorExclude']> {
+    return doctorExclude(resolveUserPath(req.dataDir), req.rel);
+  }
+
+  async doctorUndo(req: ApiRequest<'doctorUndo'>): Promise<ApiResponses['doctorUndo']> {
+    return doctorUndo(resolveUserPath(req.dataDir));
   }
 
   async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {

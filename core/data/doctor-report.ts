@@ -67,3 +67,12 @@ export interface DoctorReport {
   outliers: DoctorOutlier[];
   unreadable: { path: string; reason: string }[];
 }
+
+/** One of the doctor's edits to a dataset folder, as journalled (main/data/dataset-edits.ts); paths relative to the folder. */
+export type DatasetEdit = { action: 'move'; from: string; to: string; time: string } | { action: 'exclude'; path: string; time: string };
+
+/** What a Move, Exclude or Undo did, and how many edits remain undoable. */
+export interface DatasetEditResult {
+  edit: DatasetEdit;
+  undoable: number;
+}

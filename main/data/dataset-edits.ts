@@ -22,8 +22,10 @@ import { plainFsError } from '../../core/fs-error-text';
 import { DatasetError } from './errors';
 import { JOURNAL_FILE, exclusionKey, readExclusions, writeExclusions } from './exclusions';
 import { scanImageFolder, type ImageEntry } from './scan';
+import type { DatasetEdit } from '../../core/data/doctor-report';
 
-export type DatasetEdit = { action: 'move'; from: string; to: string; time: string } | { action: 'exclude'; path: string; time: string };
+export type { DatasetEdit };
+
 type JournalLine = DatasetEdit | { action: 'undo'; undone: number; time: string };
 
 const MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
