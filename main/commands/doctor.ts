@@ -41,7 +41,9 @@ function formatReport(r: DoctorReport, show: number): string {
   lines.push('', `near-duplicate groups: ${r.duplicates.length}${r.duplicates.length > show ? ` (first ${show})` : ''}`);
   for (const d of r.duplicates.slice(0, show)) {
     const tags = [d.crossSplit ? 'LEAKAGE across splits' : '', d.crossClass ? 'across classes' : ''].filter(Boolean).join(', ');
-    lines.push(`  correlation ${d.similarity.toFixed(3)}, embedding cosine ${d.embeddingCosine.toFixed(3)}, hash distance ${d.hashDistance}${tags ? ` (${tags})` : ''}: ${d.paths.join('  ')}`);
+    lines.push(
+      `  correlation ${d.similarity.toFixed(3)}, embedding cosine ${d.embeddingCosine.toFixed(3)}, hash distance ${d.hashDistance}${tags ? ` (${tags})` : ''}: ${d.paths.join('  ')}`,
+    );
   }
   lines.push('', `outliers: ${r.outliers.length}`);
   for (const o of r.outliers.slice(0, show)) lines.push(`  ${o.path}  (${o.label}; nearest class ${o.nearest}, distance ${o.distance.toFixed(3)})`);

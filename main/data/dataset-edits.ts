@@ -181,7 +181,10 @@ export async function undoLastEdit(rootIn: string): Promise<DatasetEdit> {
     await renameInside(root, realRoot, confinedRel(e.to), confinedRel(e.from));
   } else {
     const rel = confinedRel(e.path);
-    await writeExclusions(root, (await readExclusions(root)).filter((p) => p !== rel));
+    await writeExclusions(
+      root,
+      (await readExclusions(root)).filter((p) => p !== rel),
+    );
   }
   await appendJournal(root, { action: 'undo', undone: last.line, time: new Date().toISOString() });
   return e;

@@ -26,7 +26,10 @@ const HEADER = [
 
 /** Normalises a listed path: forward slashes, no leading "./". */
 export function exclusionKey(rel: string): string {
-  return rel.split('\\').join('/').replace(/^(\.\/)+/, '');
+  return rel
+    .split('\\')
+    .join('/')
+    .replace(/^(\.\/)+/, '');
 }
 
 function parseLines(text: string): string[] {

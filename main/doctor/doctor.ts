@@ -55,7 +55,8 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
   const run = await readRunJson(runDir);
   const project = await readProject(runDir);
   const modelFile = runPaths(runDir).model;
-  if (!(await fs.stat(modelFile).catch(() => null))?.isFile()) throw new TrainError('not-found', `${runDir} has no model.onnx yet: let the run finish an epoch first`);
+  if (!(await fs.stat(modelFile).catch(() => null))?.isFile())
+    throw new TrainError('not-found', `${runDir} has no model.onnx yet: let the run finish an epoch first`);
   const scan = await scanImageFolder(dataDirIn, { valSplit: run.settings.valSplit, seed: run.settings.seed });
   if (scan.classes.join('\n') !== run.data.classes.join('\n')) {
     throw new TrainError('classes-mismatch', `the data's classes (${scan.classes.join(', ')}) differ from the run's (${run.data.classes.join(', ')})`);
@@ -74,7 +75,10 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
   const labels = Int32Array.from(samples, (s) => s.label);
 
   const heldOutProbs = samples.map((_, i) => features.probs.subarray(keep[i]! * K, (keep[i]! + 1) * K));
-  const probs = await outOfSample({ samples, heldOutProbs, classes: scan.classes, layout: scan.layout, dataDir: scan.root, project, settings: run.settings }, o);
+  const probs = await outOfSample(
+    { samples, heldOutProbs, classes: scan.classes, layout: scan.layout, dataDir: scan.root, project, settings: run.settings },
+    o,
+  );
   const cl = findLabelIssues(probs.values, labels, K);
   const pixels = await mapLimit(samples, 8, (s) => pixelView(s.path));
   const groups = findDuplicateGroups({ embeddings, dim, hashes: pixels.map((p) => p.hash), signatures: pixels.map((p) => p.signature) });
@@ -92,7 +96,14 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
       heldOut: samples.length - probs.crossValidated,
       thresholds: Object.fromEntries(cl.thresholds.map((t, c) => [name(c), t])),
     },
-    suspectedMislabels: cl.issues.map((x) => ({ path: samples[x.index]!.path, rel: samples[x.index]!.rel, label: name(x.label), suggested: name(x.suggested), confidence: x.confidence, selfConfidence: x.selfConfidence })),
+    suspectedMislabels: cl.issues.map((x) => ({
+      path: samples[x.index]!.path,
+      rel: samples[x.index]!.rel,
+      label: name(x.label),
+      suggested: name(x.suggested),
+      confidence: x.confidence,
+      selfConfidence: x.selfConfidence,
+    })),
     duplicates: groups.map((g): DoctorDuplicate => {
       const members = g.members.map((i) => samples[i]!);
       const labelNames = members.map((m) => name(m.label));
@@ -107,7 +118,13 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
         crossClass: new Set(labelNames).size > 1,
       };
     }),
-    outliers: outliers.map((x) => ({ path: samples[x.index]!.path, rel: samples[x.index]!.rel, label: name(samples[x.index]!.label), nearest: name(x.nearest), distance: x.distance })),
+    outliers: outliers.map((x) => ({
+      path: samples[x.index]!.path,
+      rel: samples[x.index]!.rel,
+      label: name(samples[x.index]!.label),
+      nearest: name(x.nearest),
+      distance: x.distance,
+    })),
     unreadable,
   };
 }
@@ -143,7 +160,16 @@ async function outOfSample(x: OutOfSampleInput, o: DoctorOptions): Promise<{ val
   const fold = await outOfSampleProbabilities(
     cv.map((i) => x.samples[i]!),
     x.classes,
-    { project: x.project, settings: x.settings, dataDir: x.dataDir, k: folds, epochs, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), ...(o.threads ? { threads: o.threads } : {}), ...(o.onLog ? { onLog: o.onLog } : {}) },
+    {
+      project: x.project,
+      settings: x.settings,
+      dataDir: x.dataDir,
+      k: folds,
+      epochs,
+      ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+      ...(o.threads ? { threads: o.threads } : {}),
+      ...(o.onLog ? { onLog: o.onLog } : {}),
+    },
   );
   cv.forEach((i, row) => values.set(fold.subarray(row * K, (row + 1) * K), i * K));
   return { values, folds, epochs, crossValidated: cv.length };

@@ -60,7 +60,11 @@ export async function outOfSampleProbabilities(entries: readonly ImageEntry[], c
       const held = entries.map((_, i) => i).filter((i) => folds[i] === f);
       if (held.length === 0) continue;
       o.onLog?.(`fold ${f + 1} of ${o.k}: training on ${entries.length - held.length} images for ${o.epochs} epoch(s), scoring ${held.length}`);
-      const modelFile = await trainFold(o, held.map((i) => entries[i]!.rel), path.join(work, `fold-${f + 1}`));
+      const modelFile = await trainFold(
+        o,
+        held.map((i) => entries[i]!.rel),
+        path.join(work, `fold-${f + 1}`),
+      );
       const model = await FeatureModel.open(modelFile, o.threads);
       try {
         const out = await model.run(held.map((i) => entries[i]!.path));

@@ -26,10 +26,18 @@ function Actions({ rel, suggested, a }: { rel: string; suggested?: string; a: Im
   return (
     <span className="doctor-actions">
       <select value={target} aria-label={`Class for ${rel}`} onChange={(e) => setTarget(e.target.value)} disabled={a.busy}>
-        {a.classes.map((c) => <option key={c} value={c}>{c}</option>)}
+        {a.classes.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
       </select>
-      <button type="button" disabled={a.busy} onClick={() => a.move(rel, target)} aria-label={`Move ${rel} to class`}>Move to class</button>
-      <button type="button" disabled={a.busy} onClick={() => a.exclude(rel)} aria-label={`Exclude ${rel}`}>Exclude</button>
+      <button type="button" disabled={a.busy} onClick={() => a.move(rel, target)} aria-label={`Move ${rel} to class`}>
+        Move to class
+      </button>
+      <button type="button" disabled={a.busy} onClick={() => a.exclude(rel)} aria-label={`Exclude ${rel}`}>
+        Exclude
+      </button>
     </span>
   );
 }
@@ -40,7 +48,9 @@ function MislabelItem({ m, a }: { m: DoctorMislabel; a: ImageActions }) {
       <Thumb path={m.path} thumbs={a.thumbs} />
       <span className="doctor-text">
         <code>{m.rel}</code>
-        <span className="small">filed as <b>{m.label}</b>, looks like <b>{m.suggested}</b> ({pct(m.confidence)})</span>
+        <span className="small">
+          filed as <b>{m.label}</b>, looks like <b>{m.suggested}</b> ({pct(m.confidence)})
+        </span>
       </span>
       <Actions rel={m.rel} suggested={m.suggested} a={a} />
     </li>
@@ -51,7 +61,8 @@ function DuplicateItem({ d, a }: { d: DoctorDuplicate; a: ImageActions }) {
   return (
     <li className="doctor-item doctor-group">
       <span className="small">
-        {d.crossSplit && <b className="tag warn">leakage: train and validation</b>} {d.crossClass && <b className="tag warn">across classes</b>} correlation {d.similarity.toFixed(3)}, embedding cosine {d.embeddingCosine.toFixed(3)}
+        {d.crossSplit && <b className="tag warn">leakage: train and validation</b>} {d.crossClass && <b className="tag warn">across classes</b>} correlation{' '}
+        {d.similarity.toFixed(3)}, embedding cosine {d.embeddingCosine.toFixed(3)}
       </span>
       <ul className="doctor-members">
         {d.paths.map((p, i) => (
@@ -59,7 +70,13 @@ function DuplicateItem({ d, a }: { d: DoctorDuplicate; a: ImageActions }) {
             <Thumb path={p} thumbs={a.thumbs} />
             <code className="small">{d.rels[i]}</code>
             <span className="small muted">{d.labels[i]}</span>
-            {a.done[d.rels[i]!] ? <span className="small doctor-done">{a.done[d.rels[i]!]}</span> : <button type="button" disabled={a.busy} onClick={() => a.exclude(d.rels[i]!)} aria-label={`Exclude ${d.rels[i]}`}>Exclude</button>}
+            {a.done[d.rels[i]!] ? (
+              <span className="small doctor-done">{a.done[d.rels[i]!]}</span>
+            ) : (
+              <button type="button" disabled={a.busy} onClick={() => a.exclude(d.rels[i]!)} aria-label={`Exclude ${d.rels[i]}`}>
+                Exclude
+              </button>
+            )}
           </li>
         ))}
       </ul>
@@ -73,7 +90,9 @@ function OutlierItem({ o, a }: { o: DoctorOutlier; a: ImageActions }) {
       <Thumb path={o.path} thumbs={a.thumbs} />
       <span className="doctor-text">
         <code>{o.rel}</code>
-        <span className="small">{o.label}; nearest class <b>{o.nearest}</b>, distance {o.distance.toFixed(3)}</span>
+        <span className="small">
+          {o.label}; nearest class <b>{o.nearest}</b>, distance {o.distance.toFixed(3)}
+        </span>
       </span>
       <Actions rel={o.rel} suggested={o.nearest} a={a} />
     </li>
@@ -89,22 +108,40 @@ export function DoctorLists({ report, a }: { report: DoctorReport; a: ImageActio
       <section aria-label="Suspected label errors">
         <h4>Suspected label errors ({report.suspectedMislabels.length})</h4>
         {report.suspectedMislabels.length === 0 && <p className="muted">None found.</p>}
-        <ul className="doctor-list">{report.suspectedMislabels.slice(0, SHOWN).map((m) => <MislabelItem key={m.rel} m={m} a={a} />)}</ul>
+        <ul className="doctor-list">
+          {report.suspectedMislabels.slice(0, SHOWN).map((m) => (
+            <MislabelItem key={m.rel} m={m} a={a} />
+          ))}
+        </ul>
       </section>
       <section aria-label="Near-duplicates">
         <h4>Near-duplicates ({report.duplicates.length})</h4>
         {report.duplicates.length === 0 && <p className="muted">None found.</p>}
-        <ul className="doctor-list">{report.duplicates.slice(0, SHOWN).map((d) => <DuplicateItem key={d.rels.join('|')} d={d} a={a} />)}</ul>
+        <ul className="doctor-list">
+          {report.duplicates.slice(0, SHOWN).map((d) => (
+            <DuplicateItem key={d.rels.join('|')} d={d} a={a} />
+          ))}
+        </ul>
       </section>
       <section aria-label="Outliers">
         <h4>Outliers ({report.outliers.length})</h4>
         {report.outliers.length === 0 && <p className="muted">None found.</p>}
-        <ul className="doctor-list">{report.outliers.slice(0, SHOWN).map((o) => <OutlierItem key={o.rel} o={o} a={a} />)}</ul>
+        <ul className="doctor-list">
+          {report.outliers.slice(0, SHOWN).map((o) => (
+            <OutlierItem key={o.rel} o={o} a={a} />
+          ))}
+        </ul>
       </section>
       {report.unreadable.length > 0 && (
         <section aria-label="Unreadable files">
           <h4>Unreadable files ({report.unreadable.length})</h4>
-          <ul className="doctor-plain">{report.unreadable.map((u) => <li key={u.path}><code>{u.path}</code> <span className="muted">{u.reason}</span></li>)}</ul>
+          <ul className="doctor-plain">
+            {report.unreadable.map((u) => (
+              <li key={u.path}>
+                <code>{u.path}</code> <span className="muted">{u.reason}</span>
+              </li>
+            ))}
+          </ul>
         </section>
       )}
     </div>
@@ -113,6 +150,10 @@ export function DoctorLists({ report, a }: { report: DoctorReport; a: ImageActio
 
 /** Paths whose thumbnails the lists show (the backend serves at most 200 per call). */
 export function thumbPaths(r: DoctorReport): string[] {
-  const all = [...r.suspectedMislabels.slice(0, SHOWN).map((m) => m.path), ...r.duplicates.slice(0, SHOWN).flatMap((d) => d.paths), ...r.outliers.slice(0, SHOWN).map((o) => o.path)];
+  const all = [
+    ...r.suspectedMislabels.slice(0, SHOWN).map((m) => m.path),
+    ...r.duplicates.slice(0, SHOWN).flatMap((d) => d.paths),
+    ...r.outliers.slice(0, SHOWN).map((o) => o.path),
+  ];
   return [...new Set(all)].slice(0, 200);
 }

@@ -34,21 +34,28 @@ export function DoctorPanel() {
   const examine = () => {
     if (!run) return;
     setBusy('Examining the images (training the cross-validation models)…');
-    api.doctorRun({ runId: run.id, dataDir }).then(async (r) => {
-      setReport(r);
-      setDone({});
-      setThumbs(await api.imageThumbs({ paths: thumbPaths(r), size: 56 }));
-    }).catch(toastError).finally(() => setBusy(null));
+    api
+      .doctorRun({ runId: run.id, dataDir })
+      .then(async (r) => {
+        setReport(r);
+        setDone({});
+        setThumbs(await api.imageThumbs({ paths: thumbPaths(r), size: 56 }));
+      })
+      .catch(toastError)
+      .finally(() => setBusy(null));
   };
   const edit = (work: Promise<DatasetEditResult>, undo = false) => {
     setBusy('Changing the folder…');
-    work.then((r) => {
-      const [rel, words] = doneText(r);
-      setDone((d) => (undo ? Object.fromEntries(Object.entries(d).filter(([k]) => k !== rel)) : { ...d, [rel]: words }));
-      setUndoable(r.undoable);
-      if (undo) useUi.getState().toast('info', r.edit.action === 'move' ? `${r.edit.to} moved back to ${r.edit.from}` : `${r.edit.path} is used again`);
-      return loadDataset(dataDir, { adjustModel: false });
-    }).catch(toastError).finally(() => setBusy(null));
+    work
+      .then((r) => {
+        const [rel, words] = doneText(r);
+        setDone((d) => (undo ? Object.fromEntries(Object.entries(d).filter(([k]) => k !== rel)) : { ...d, [rel]: words }));
+        setUndoable(r.undoable);
+        if (undo) useUi.getState().toast('info', r.edit.action === 'move' ? `${r.edit.to} moved back to ${r.edit.from}` : `${r.edit.path} is used again`);
+        return loadDataset(dataDir, { adjustModel: false });
+      })
+      .catch(toastError)
+      .finally(() => setBusy(null));
   };
   const retrain = () => {
     const doc = useDoc.getState();
@@ -56,7 +63,10 @@ export function DoctorPanel() {
     startRun(toProject(doc.doc), doc.path).catch(toastError);
   };
   const actions: ImageActions = {
-    thumbs, done, classes: scan.classes.map((c) => c.name), busy: busy !== null,
+    thumbs,
+    done,
+    classes: scan.classes.map((c) => c.name),
+    busy: busy !== null,
     move: (rel, toClass) => edit(api.doctorMove({ dataDir, rel, toClass })),
     exclude: (rel) => edit(api.doctorExclude({ dataDir, rel })),
   };
@@ -64,17 +74,27 @@ export function DoctorPanel() {
     <section className="doctor-panel" aria-label="Data doctor">
       <h3>Data doctor</h3>
       <p className="muted">
-        Finds images filed under the wrong class (cross-validation with the run's recipe), near-duplicates and train/validation leakage, and outliers.
-        Moves are renamed inside this folder and journalled; excluded images are listed in <code>.cnn-studio-exclude</code>. No file is deleted.
+        Finds images filed under the wrong class (cross-validation with the run's recipe), near-duplicates and train/validation leakage, and outliers. Moves are
+        renamed inside this folder and journalled; excluded images are listed in <code>.cnn-studio-exclude</code>. No file is deleted.
       </p>
       <div className="row-actions">
         <RunPicker needModel />
-        <button type="button" className="primary" disabled={!run?.hasModel || busy !== null} onClick={examine}>Examine images</button>
-        <button type="button" disabled={undoable === 0 || busy !== null} onClick={() => edit(api.doctorUndo({ dataDir }), true)}>Undo</button>
-        <button type="button" disabled={busy !== null || Object.keys(done).length === 0} onClick={retrain}>Retrain</button>
+        <button type="button" className="primary" disabled={!run?.hasModel || busy !== null} onClick={examine}>
+          Examine images
+        </button>
+        <button type="button" disabled={undoable === 0 || busy !== null} onClick={() => edit(api.doctorUndo({ dataDir }), true)}>
+          Undo
+        </button>
+        <button type="button" disabled={busy !== null || Object.keys(done).length === 0} onClick={retrain}>
+          Retrain
+        </button>
       </div>
       {!run?.hasModel && <p className="muted">Train a run on this folder first: the doctor judges the images with it.</p>}
-      {busy && <p className="muted" role="status">{busy}</p>}
+      {busy && (
+        <p className="muted" role="status">
+          {busy}
+        </p>
+      )}
       {report && (
         <>
           <p className="small muted" data-testid="doctor-method">

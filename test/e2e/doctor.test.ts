@@ -22,7 +22,11 @@ let work: string;
 let planted: Planted;
 
 const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  );
 
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-doctor-e2e-'));
@@ -30,7 +34,17 @@ beforeAll(async () => {
   planted = await plantedDataset(path.join(work, 'data'), 40, 3, 2);
   const home = path.join(work, 'home');
   const project = JSON.parse(await fs.readFile(path.resolve(__dirname, '../../assets/sample-fashion-mnist.cnn.json'), 'utf8')) as ProjectJson;
-  const end = await runTraining({ project, dataDir: planted.root, outDir: path.join(home, 'runs', 'planted-run'), cacheDir: path.join(home, 'cache'), settings: settings({ epochs: 3, batchSize: 32, lr: 2e-3, valSplit: 0.2, seed: 3 }), threads: 1 }, () => undefined);
+  const end = await runTraining(
+    {
+      project,
+      dataDir: planted.root,
+      outDir: path.join(home, 'runs', 'planted-run'),
+      cacheDir: path.join(home, 'cache'),
+      settings: settings({ epochs: 3, batchSize: 32, lr: 2e-3, valSplit: 0.2, seed: 3 }),
+      threads: 1,
+    },
+    () => undefined,
+  );
   expect(end.type).toBe('done');
   process.env['CNN_STUDIO_HOME'] = home;
   [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
@@ -78,7 +92,10 @@ describe('data doctor in the Data tab', () => {
     // Move the first planted mislabel to the suggested class (the picker's preset).
     const rel = found[0]!;
     await mislabels.getByRole('button', { name: `Move ${rel} to class` }).click();
-    await mislabels.getByText(/^moved to /).first().waitFor();
+    await mislabels
+      .getByText(/^moved to /)
+      .first()
+      .waitFor();
     expect(await exists(path.join(planted.root, rel))).toBe(false);
     const journal = (await fs.readFile(path.join(planted.root, '.cnn-studio-journal.jsonl'), 'utf8')).trim().split('\n');
     const moved = JSON.parse(journal.at(-1)!) as { from: string; to: string };

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { classCentroids, findDuplicateGroups, findOutliers, hamming, normalizeRows, pHash, pixelSignature, THUMB_SIDE, type Hash64 } from '../../../core/data/similarity';
+import {
+  classCentroids,
+  findDuplicateGroups,
+  findOutliers,
+  hamming,
+  normalizeRows,
+  pHash,
+  pixelSignature,
+  THUMB_SIDE,
+  type Hash64,
+} from '../../../core/data/similarity';
 import { createRng } from '../../../core/data/rng';
 
 const N = THUMB_SIDE;
@@ -45,7 +55,10 @@ describe('near-duplicate groups', () => {
   it('joins copies when hash, pixels and embedding agree', () => {
     const emb = normalizeRows(Float32Array.from([1, 0, 0, 1, 1, 0.05, 0.7, 0.7, 0, 1]), 2);
     const groups = findDuplicateGroups({ embeddings: emb, dim: 2, hashes, signatures });
-    expect(groups.map((g) => g.members)).toEqual([[0, 2], [1, 4]]);
+    expect(groups.map((g) => g.members)).toEqual([
+      [0, 2],
+      [1, 4],
+    ]);
     expect(groups[0]!.similarity).toBeGreaterThan(0.99);
   });
 

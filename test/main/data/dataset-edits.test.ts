@@ -21,7 +21,11 @@ beforeEach(async () => {
   await fs.writeFile(path.join(outer, 'secret.png'), 'outside the dataset');
 });
 
-const exists = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  fs.stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('moving an image to another class', () => {
   it('renames it into the class folder, journals it, and undo puts it back', async () => {
@@ -39,7 +43,10 @@ describe('moving an image to another class', () => {
     await undoLastEdit(root);
     expect(await fs.readFile(path.join(root, 'cat', '001.png'))).toEqual(before);
     expect(await exists(path.join(root, 'dog', '001-2.png'))).toBe(false);
-    const journal = (await fs.readFile(path.join(root, JOURNAL_FILE), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { action: string });
+    const journal = (await fs.readFile(path.join(root, JOURNAL_FILE), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string });
     expect(journal.map((j) => j.action)).toEqual(['move', 'undo']);
     await expect(undoLastEdit(root)).rejects.toThrow(/nothing to undo/);
   });
@@ -80,8 +87,12 @@ describe('hostile paths', () => {
   const hostile = ['../secret.png', 'cat/../../secret.png', '/etc/passwd', 'C:\\Windows\\win.ini', '..', '.', '', 'cat/\0x.png', 'cat/..\\..\\secret.png'];
 
   it.each(hostile)('refuses to move or exclude %j', async (rel) => {
-    await expect(moveToClass(root, rel, 'dog')).rejects.toThrow(/relative to the dataset folder|outside the dataset folder|not a usable image path|not an image of the dataset/);
-    await expect(excludeImage(root, rel)).rejects.toThrow(/relative to the dataset folder|outside the dataset folder|not a usable image path|not an image of the dataset/);
+    await expect(moveToClass(root, rel, 'dog')).rejects.toThrow(
+      /relative to the dataset folder|outside the dataset folder|not a usable image path|not an image of the dataset/,
+    );
+    await expect(excludeImage(root, rel)).rejects.toThrow(
+      /relative to the dataset folder|outside the dataset folder|not a usable image path|not an image of the dataset/,
+    );
     expect(await fs.readFile(path.join(outer, 'secret.png'), 'utf8')).toBe('outside the dataset');
   });
 

@@ -34,7 +34,10 @@ describe('the exclusion list', () => {
     const root = await makeDataset(path.join(dir, 'data'), { classes: ['a', 'b'], perClass: 8 });
     await fs.writeFile(path.join(root, EXCLUDE_FILE), 'a/000.png\nb/000.png\n');
     const cacheDir = path.join(dir, 'cache');
-    const end = await runTraining({ project: tinyProject(8), dataDir: root, outDir: path.join(dir, 'run'), cacheDir, settings: settings({ epochs: 1, valSplit: 0 }), threads: 1 }, () => undefined);
+    const end = await runTraining(
+      { project: tinyProject(8), dataDir: root, outDir: path.join(dir, 'run'), cacheDir, settings: settings({ epochs: 1, valSplit: 0 }), threads: 1 },
+      () => undefined,
+    );
     expect(end.type).toBe('done');
     const run = JSON.parse(await fs.readFile(path.join(dir, 'run', 'run.json'), 'utf8')) as { data: { counts: { train: number[] } } };
     expect(run.data.counts.train).toEqual([7, 7]);

@@ -26,7 +26,15 @@ beforeAll(async () => {
   cacheDir = path.join(dir, 'cache');
   const project = JSON.parse(await fs.readFile(PROJECT, 'utf8')) as ProjectJson;
   const end = await runTraining(
-    { project, dataDir: planted.root, outDir: runDir, cacheDir, settings: settings({ epochs: 6, batchSize: 32, lr: 2e-3, valSplit: 0.2, seed: 3 }), threads: 1, progressIntervalMs: 0 },
+    {
+      project,
+      dataDir: planted.root,
+      outDir: runDir,
+      cacheDir,
+      settings: settings({ epochs: 6, batchSize: 32, lr: 2e-3, valSplit: 0.2, seed: 3 }),
+      threads: 1,
+      progressIntervalMs: 0,
+    },
     () => undefined,
   );
   expect(end.type).toBe('done');
@@ -55,7 +63,9 @@ describe('cnn-studio doctor on planted problems', () => {
     // Precision among the first as many suspects as were planted.
     const top = new Set(report.suspectedMislabels.slice(0, planted.mislabels.length).map((x) => x.rel));
     const topHits = planted.mislabels.filter((rel) => top.has(rel)).length;
-    console.log(`doctor: mislabel recall ${hits.length}/${planted.mislabels.length}, ${topHits} in the top ${planted.mislabels.length}, ${report.suspectedMislabels.length} suspects of ${report.images} images`);
+    console.log(
+      `doctor: mislabel recall ${hits.length}/${planted.mislabels.length}, ${topHits} in the top ${planted.mislabels.length}, ${report.suspectedMislabels.length} suspects of ${report.images} images`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.75);
     for (const x of report.suspectedMislabels.filter((s) => planted.mislabels.includes(s.rel))) {
       // Each planted image came from the class before the one it is filed under.
@@ -66,7 +76,9 @@ describe('cnn-studio doctor on planted problems', () => {
   it('finds the brightened copies, flags those across classes, and reports little else', () => {
     const pairs = planted.copies.filter(([a, b]) => report.duplicates.some((d) => d.rels.includes(a) && d.rels.includes(b)));
     const others = report.duplicates.filter((d) => !planted.copies.some(([a, b]) => d.rels.includes(a) && d.rels.includes(b)));
-    console.log(`doctor: duplicate recall ${pairs.length}/${planted.copies.length}, ${others.length} other groups; crossSplit groups ${report.duplicates.filter((d) => d.crossSplit).length}`);
+    console.log(
+      `doctor: duplicate recall ${pairs.length}/${planted.copies.length}, ${others.length} other groups; crossSplit groups ${report.duplicates.filter((d) => d.crossSplit).length}`,
+    );
     expect(pairs.length / planted.copies.length).toBeGreaterThanOrEqual(0.75);
     expect(others.length).toBeLessThanOrEqual(2);
     for (const d of report.duplicates) expect(d.crossClass).toBe(new Set(d.labels).size > 1);

@@ -19,7 +19,17 @@ beforeAll(async () => {
   data = await makeDataset(path.join(await tmpDir('doctor-data-'), 'data'), { classes: ['top', 'bottom'], perClass: 12 });
   outside = path.join(path.dirname(data), 'outside.png');
   await fs.copyFile(path.join(data, 'top', '000.png'), outside);
-  const end = await runTraining({ project: tinyProject(8), dataDir: data, outDir: path.join(home, 'runs', 'run-1'), cacheDir: path.join(home, 'cache'), settings: settings({ epochs: 2 }), threads: 1 }, () => undefined);
+  const end = await runTraining(
+    {
+      project: tinyProject(8),
+      dataDir: data,
+      outDir: path.join(home, 'runs', 'run-1'),
+      cacheDir: path.join(home, 'cache'),
+      settings: settings({ epochs: 2 }),
+      threads: 1,
+    },
+    () => undefined,
+  );
   expect(end.type).toBe('done');
   backend = testBackend({ studioHome: home });
 }, 120_000);
@@ -50,7 +60,10 @@ describe('doctor backend methods', () => {
     expect((await backend.call('doctorUndo', { dataDir: data })).edit.action).toBe('exclude');
     expect((await backend.call('doctorUndo', { dataDir: data })).undoable).toBe(0);
     expect((await backend.call('scanDataset', { path: data, valSplit: 0 })).classes.map((c) => c.train)).toEqual([12, 12]);
-    await expect(backend.call('doctorUndo', { dataDir: data })).rejects.toMatchObject({ code: 'dataset-edit', message: expect.stringMatching(/nothing to undo/) as string });
+    await expect(backend.call('doctorUndo', { dataDir: data })).rejects.toMatchObject({
+      code: 'dataset-edit',
+      message: expect.stringMatching(/nothing to undo/) as string,
+    });
   });
 
   it.each(['../outside.png', '<absolute>', 'top/../../outside.png'])('refuses the hostile path %s', async (given) => {
