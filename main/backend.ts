@@ -348,7 +348,7 @@ export class Backend implements StudioApi {
   }
 
   async doctorRun(req: ApiRequest<'doctorRun'>): Promise<ApiResponses['doctorRun']> {
-    const o = { cacheDir: path.join(this.home(), 'cache'), ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}) };
+    const o = { cacheDir: path.join(this.home(), 'cache'), ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
     return doctorForRun(existingRunDir(this.runsRoot(), req.runId), req.dataDir ? resolveUserPath(req.dataDir) : undefined, o);
   }
 

@@ -50,7 +50,16 @@ async function readProject(runDir: string): Promise<ProjectJson> {
   return JSON.parse(stripBom(text)) as ProjectJson;
 }
 
+/** Refuses bad option values before anything slow starts. */
+function checkOptions(o: DoctorOptions): void {
+  if (o.folds !== undefined && !(Number.isInteger(o.folds) && o.folds >= 2))
+    throw new TrainError('bad-option', `folds must be a whole number >= 2, got ${o.folds}`);
+  if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1))
+    throw new TrainError('bad-option', `epochs must be a whole number >= 1, got ${o.epochs}`);
+}
+
 export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOptions = {}): Promise<DoctorReport> {
+  checkOptions(o);
   const runDir = path.resolve(runDirIn);
   const run = await readRunJson(runDir);
   const project = await readProject(runDir);
@@ -71,7 +80,9 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
   const samples = keep.map((i) => all[i]!);
   const K = scan.classes.length;
   const dim = features.dim;
-  const embeddings = normalizeRows(Float32Array.from(keep.flatMap((i) => [...features.embeddings.subarray(i * dim, (i + 1) * dim)])), dim);
+  const readable = new Float32Array(keep.length * dim);
+  keep.forEach((i, row) => readable.set(features.embeddings.subarray(i * dim, (i + 1) * dim), row * dim));
+  const embeddings = normalizeRows(readable, dim);
   const labels = Int32Array.from(samples, (s) => s.label);
 
   const heldOutProbs = samples.map((_, i) => features.probs.subarray(keep[i]! * K, (keep[i]! + 1) * K));
@@ -155,8 +166,6 @@ async function outOfSample(x: OutOfSampleInput, o: DoctorOptions): Promise<{ val
   });
   const folds = o.folds ?? 5;
   const epochs = o.epochs ?? Math.min(3, x.settings.epochs);
-  if (!Number.isInteger(folds) || folds < 2) throw new TrainError('bad-option', `folds must be a whole number >= 2, got ${folds}`);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new TrainError('bad-option', `epochs must be a whole number >= 1, got ${epochs}`);
   const fold = await outOfSampleProbabilities(
     cv.map((i) => x.samples[i]!),
     x.classes,

@@ -83,4 +83,31 @@ describe('cnn-studio doctor on planted problems', () => {
     expect(others.length).toBeLessThanOrEqual(2);
     for (const d of report.duplicates) expect(d.crossClass).toBe(new Set(d.labels).size > 1);
   });
+
+  it('prints a text report with every section, progress on stderr', async () => {
+    const r = await cli('doctor', runDir, '--data', planted.root, '--folds', '2', '--epochs', '1', '--threads', '1', '--show', '3', '--cache-dir', cacheDir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/248 images, 4 classes/);
+    expect(r.out).toMatch(/2-fold cross-validation \(1 epoch\(s\) per fold\)/);
+    expect(r.out).toMatch(/suspected label errors: \d+/);
+    expect(r.out).toMatch(/near-duplicate groups: \d+/);
+    expect(r.out).toMatch(/outliers: \d+/);
+    expect(r.out).toMatch(/unreadable files: 0/);
+    expect(r.err).toMatch(/fold 1 of 2: training on \d+ images for 1 epoch\(s\), scoring \d+/);
+  }, 120_000);
+
+  it('says what is wrong with a bad run folder, data folder or option', async () => {
+    const noRun = await cli('doctor', path.join(planted.root, 'nope'), '--data', planted.root);
+    expect(noRun.code).toBe(1);
+    expect(noRun.err).toMatch(/not a run folder \(no run\.json\)/);
+    const other = await tmpDir('doctor-other-');
+    await fs.mkdir(path.join(other, 'x'));
+    await fs.mkdir(path.join(other, 'y'));
+    await fs.copyFile(path.join(planted.root, planted.mislabels[0]!), path.join(other, 'x', 'a.png'));
+    await fs.copyFile(path.join(planted.root, planted.mislabels[1]!), path.join(other, 'y', 'b.png'));
+    const mismatch = await cli('doctor', runDir, '--data', other);
+    expect(mismatch.err).toMatch(/classes \(x, y\) differ from the run's \(Bag, Sneaker, T-shirt_top, Trouser\)/);
+    const folds = await cli('doctor', runDir, '--data', planted.root, '--folds', '1');
+    expect(folds.err).toMatch(/--folds: "1" is not a whole number >= 2/);
+  });
 });
