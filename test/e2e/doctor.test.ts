@@ -31,7 +31,7 @@ const exists = (p: string): Promise<boolean> =>
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-doctor-e2e-'));
   await fs.mkdir(SHOTS, { recursive: true });
-  planted = await plantedDataset(path.join(work, 'data'), 40, 3, 2);
+  planted = await plantedDataset(path.join(work, 'data'), { perClass: 40, mislabelsPerClass: 3 });
   const home = path.join(work, 'home');
   const project = JSON.parse(await fs.readFile(path.resolve(__dirname, '../../assets/sample-fashion-mnist.cnn.json'), 'utf8')) as ProjectJson;
   const end = await runTraining(
