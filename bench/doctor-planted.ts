@@ -3,7 +3,7 @@
  * Fashion-MNIST classes x 100 training images, the last 5 of each class filed under the next class
  * (50 label errors, 5%), and 3 brightened copies per class (the 2nd and 3rd in another class).
  * Trains a run with the sample project, runs the doctor with its defaults, prints recall, how many
- * of the top-50 suspects are planted, the false duplicate groups, and the wall time of each part.
+ * of the top-50 suspects were planted there (label errors, or copies filed under another class), the false duplicate groups, and the wall time of each part.
  *   node bench/run-ts.mjs bench/doctor-planted.ts [--folds K] [--epochs N] [--json]
  */
 import { promises as fs } from 'node:fs';
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     const t2 = performance.now();
     const suspects = r.suspectedMislabels.map((m) => m.rel);
     const hits = planted.mislabels.filter((m) => suspects.includes(m)).length;
-    const topHits = suspects.slice(0, planted.mislabels.length).filter((m) => planted.mislabels.includes(m)).length;
+    // Copies filed under another class are wrongly filed too: they count as right answers in the top K.
+    const misfiled = new Set([...planted.mislabels, ...planted.copies.filter(([a, b]) => a.split('/')[0] !== b.split('/')[0]).map(([, b]) => b)]);
+    const topHits = suspects.slice(0, planted.mislabels.length).filter((m) => misfiled.has(m)).length;
     const found = planted.copies.filter(([a, b]) => r.duplicates.some((d) => d.rels.includes(a) && d.rels.includes(b))).length;
     const falseGroups = r.duplicates.filter((d) => !planted.copies.some(([a, b]) => d.rels.includes(a) && d.rels.includes(b))).length;
     const result = {
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
       folds: r.method.folds,
       epochsPerFold: r.method.epochs,
       mislabelRecall: `${hits}/${planted.mislabels.length}`,
-      plantedInTopK: `${topHits}/${planted.mislabels.length}`,
+      misfiledInTopK: `${topHits}/${planted.mislabels.length}`,
       suspects: suspects.length,
       duplicateRecall: `${found}/${planted.copies.length}`,
       falseDuplicateGroups: falseGroups,

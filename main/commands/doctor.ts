@@ -60,7 +60,7 @@ export function registerDoctor(program: Command, io: CliIO): void {
     .requiredOption('--data <DIR>', 'the image folder to examine: DIR/<class>/<image>, or DIR/train + DIR/val|test')
     .option('--json', 'print {suspectedMislabels, duplicates, outliers, unreadable, method, ...} as JSON')
     .option('--folds <K>', 'cross-validation folds for out-of-sample predictions', '5')
-    .option('--epochs <N>', "epochs per fold model (default: the run's, at most 3)")
+    .option('--epochs <N>', "epochs per fold model (default: the run's, at most 5)")
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('--show <N>', 'entries listed per section in the text report', '20');
   addCacheDirOption(cmd).action(async (runDir: string, o: DoctorFlags) => {

@@ -1,6 +1,6 @@
 /**
  * The data doctor: what in an image folder is likely wrong, judged with a trained run.
- *   1. suspected label errors: confident learning (core/data/confident-learning.ts) on
+ *   1. suspected label errors: confident learning, prune by noise rate (core/data/confident-learning.ts), on
  *      out-of-sample probabilities: k-fold models with the run's recipe (folds.ts) for the images
  *      the run could have trained on; the run's own model for a val/ or test/ folder, which it
  *      never trained on;
@@ -10,7 +10,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { findLabelIssues } from '../../core/data/confident-learning';
+import { pruneByNoiseRate } from '../../core/data/confident-learning';
 import { findDuplicateGroups, findOutliers, normalizeRows, pHash, pixelSignature, THUMB_SIDE, type Hash64 } from '../../core/data/similarity';
 import type { DoctorDuplicate, DoctorReport } from '../../core/data/doctor-report';
 import { stripBom } from '../../core/json-text';
@@ -25,7 +25,7 @@ import { outOfSampleProbabilities } from './folds';
 export interface DoctorOptions {
   /** cross-validation folds (default 5) */
   folds?: number;
-  /** epochs per fold model (default: the run's, at most 3) */
+  /** epochs per fold model (default: the run's, at most 5) */
   epochs?: number;
   cacheDir?: string;
   threads?: number;
@@ -90,7 +90,7 @@ export async function runDoctor(runDirIn: string, dataDirIn: string, o: DoctorOp
     { samples, heldOutProbs, classes: scan.classes, layout: scan.layout, dataDir: scan.root, project, settings: run.settings },
     o,
   );
-  const cl = findLabelIssues(probs.values, labels, K);
+  const cl = pruneByNoiseRate(probs.values, labels, K);
   const pixels = await mapLimit(samples, 8, (s) => pixelView(s.path));
   const groups = findDuplicateGroups({ embeddings, dim, hashes: pixels.map((p) => p.hash), signatures: pixels.map((p) => p.signature) });
   const outliers = findOutliers(embeddings, dim, labels, K);
@@ -165,7 +165,7 @@ async function outOfSample(x: OutOfSampleInput, o: DoctorOptions): Promise<{ val
     if (!inCv.has(i)) values.set(p, i * K);
   });
   const folds = o.folds ?? 5;
-  const epochs = o.epochs ?? Math.min(3, x.settings.epochs);
+  const epochs = o.epochs ?? Math.min(5, x.settings.epochs);
   const fold = await outOfSampleProbabilities(
     cv.map((i) => x.samples[i]!),
     x.classes,

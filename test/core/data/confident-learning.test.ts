@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classThresholds, findLabelIssues } from '../../../core/data/confident-learning';
+import { classThresholds, findLabelIssues, pruneByNoiseRate } from '../../../core/data/confident-learning';
 
 // Six samples, three classes; rows are p(class | x).
 const probs = [
@@ -31,12 +31,12 @@ describe('confident learning', () => {
     ]);
   });
 
-  it('ranks by margin, largest first', () => {
+  it('ranks by self-confidence, lowest first', () => {
     const p = [
       [0.9, 0.1],
       [0.8, 0.2],
-      [0.12, 0.88], // labelled 0: margin 0.76
-      [0.05, 0.95], // labelled 0: margin 0.9
+      [0.12, 0.88], // labelled 0: self-confidence 0.12
+      [0.05, 0.95], // labelled 0: self-confidence 0.05
       [0.1, 0.9],
       [0.2, 0.8],
     ].flat();
@@ -56,5 +56,42 @@ describe('confident learning', () => {
 
   it('refuses probabilities of the wrong size', () => {
     expect(() => findLabelIssues([0.5, 0.5, 0.5], [0, 1], 2)).toThrow(/3 values, expected 2 x 2/);
+  });
+});
+
+describe('prune by noise rate', () => {
+  // Class 0: eight images; three look like class 1, with different margins. Class 1: four clean images.
+  const p = [
+    [0.9, 0.1],
+    [0.85, 0.15],
+    [0.8, 0.2],
+    [0.75, 0.25],
+    [0.7, 0.3],
+    [0.2, 0.8], // margin 0.6
+    [0.1, 0.9], // margin 0.8
+    [0.45, 0.55], // margin 0.1: below t1, so not in the confident joint
+    [0.2, 0.8],
+    [0.3, 0.7],
+    [0.25, 0.75],
+    [0.15, 0.85],
+  ].flat();
+  const labels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+
+  it('flags round(C[i][j] n_i / row total) images per cell, the largest margins', () => {
+    // t0 = 4.75 / 8 = 0.594, t1 = 3.1 / 4 = 0.775. Row 0 of the confident joint: five confidently
+    // 0, two confidently 1, one (0.45, 0.55) nowhere: calibrated C~[0][1] = 2 * 8 / 7 = 2.3 -> 2 images.
+    const r = pruneByNoiseRate(p, labels, 2);
+    expect(r.confidentJoint[0]).toEqual([5, 2]);
+    expect(r.issues.map((i) => [i.index, i.suggested])).toEqual([
+      [6, 1],
+      [5, 1],
+    ]);
+    expect(findLabelIssues(p, labels, 2).issues.map((i) => i.index)).toEqual([6, 5]);
+  });
+
+  it('keeps at least one image of every class', () => {
+    const all = [0.1, 0.9, 0.2, 0.8, 0.05, 0.95, 0.1, 0.9];
+    const r = pruneByNoiseRate(all, [0, 0, 1, 1], 2);
+    expect(r.issues.filter((i) => i.label === 0).length).toBeLessThanOrEqual(1);
   });
 });
