@@ -88,6 +88,10 @@ describe('data doctor in the Data tab', () => {
     const dupText = (await duplicates.textContent()) ?? '';
     expect(planted.copies.filter(([, copy]) => dupText.includes(copy)).length).toBeGreaterThanOrEqual(planted.copies.length - 1);
     await shot(page, 'doctor-report');
+    await page.getByTestId('theme-toggle').click();
+    await duplicates.scrollIntoViewIfNeeded();
+    await shot(page, 'doctor-duplicates-dark');
+    await page.getByTestId('theme-toggle').click();
 
     // Move the first planted mislabel to the suggested class (the picker's preset).
     const rel = found[0]!;
