@@ -40,6 +40,7 @@ import { thumbnails } from './studio/images';
 import { TrainingService } from './studio/training-service';
 import { existingRunDir } from './studio/runs-folder';
 import { evaluateRun } from './studio/evaluate-service';
+import { DOCTOR_LOG_PREFIX } from '../core/data/doctor-report';
 import { doctorExclude, doctorForRun, doctorMove, doctorUndo } from './studio/doctor-service';
 import { predictImages } from './studio/predict-service';
 import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/export-service';
@@ -348,7 +349,9 @@ export class Backend implements StudioApi {
   }
 
   async doctorRun(req: ApiRequest<'doctorRun'>): Promise<ApiResponses['doctorRun']> {
-    const o = { cacheDir: path.join(this.home(), 'cache'), ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
+    // Fold progress goes out as log events: the panel shows the latest while it waits.
+    const onLog = (m: string): void => this.events.emit('log', { level: 'info', message: `${DOCTOR_LOG_PREFIX}${m}`, at: Date.now() });
+    const o = { cacheDir: path.join(this.home(), 'cache'), onLog, ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
     return doctorForRun(existingRunDir(this.runsRoot(), req.runId), req.dataDir ? resolveUserPath(req.dataDir) : undefined, o);
   }
 

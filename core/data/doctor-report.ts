@@ -4,6 +4,9 @@
  * form the Move and Exclude actions take.
  */
 
+/** Log events of a running doctor start with this (the Data tab shows the latest as progress). */
+export const DOCTOR_LOG_PREFIX = 'data doctor: ';
+
 export interface DoctorMislabel {
   path: string;
   rel: string;

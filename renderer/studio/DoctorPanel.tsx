@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { DatasetEditResult, DoctorReport } from '../../core/data/doctor-report';
+import { useEffect, useState } from 'react';
+import { DOCTOR_LOG_PREFIX, type DatasetEditResult, type DoctorReport } from '../../core/data/doctor-report';
 import { useDoc } from '../state/document';
 import { toProject } from '../state/project';
 import { currentRunView, loadDataset, startRun, useStudio } from '../state/studio';
@@ -28,12 +28,15 @@ export function DoctorPanel() {
   const [done, setDone] = useState<DoneMarks>({});
   const [undoable, setUndoable] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
+  const [progress, setProgress] = useState('');
+  useEffect(() => api?.on('log', (e) => e.message.startsWith(DOCTOR_LOG_PREFIX) && setProgress(e.message.slice(DOCTOR_LOG_PREFIX.length))), [api]);
   if (!api || !scan) return null;
   const dataDir = scan.root;
 
   const examine = () => {
     if (!run) return;
     setBusy('Examining the images (training the cross-validation models)…');
+    setProgress('');
     api
       .doctorRun({ runId: run.id, dataDir })
       .then(async (r) => {
@@ -92,7 +95,7 @@ export function DoctorPanel() {
       {!run?.hasModel && <p className="muted">Train a run on this folder first: the doctor judges the images with it.</p>}
       {busy && (
         <p className="muted" role="status">
-          {busy}
+          {busy} {progress}
         </p>
       )}
       {report && (

@@ -77,6 +77,11 @@ describe('data doctor in the Data tab', () => {
     await shot(page, 'doctor-before');
 
     await doctor.getByRole('button', { name: 'Examine images' }).click();
+    await doctor
+      .getByRole('status')
+      .getByText(/fold \d of 5: training on \d+ images/)
+      .waitFor({ timeout: 60_000 });
+    await shot(page, 'doctor-progress');
     await doctor.getByTestId('doctor-method').waitFor({ timeout: 120_000 });
     const mislabels = doctor.getByRole('region', { name: 'Suspected label errors' });
     const duplicates = doctor.getByRole('region', { name: 'Near-duplicates' });

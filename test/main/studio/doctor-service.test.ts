@@ -38,7 +38,10 @@ afterAll(cleanup);
 
 describe('doctor backend methods', () => {
   it('doctorRun reports on the run data by default', async () => {
-    const r = await backend.call('doctorRun', { runId: 'run-1', folds: 2, epochs: 1 });
+    const logs: string[] = [];
+    const stop = backend.on('log', (e) => logs.push(e.message));
+    const r = await backend.call('doctorRun', { runId: 'run-1', folds: 2, epochs: 1 }).finally(stop);
+    expect(logs).toEqual([expect.stringMatching(/^data doctor: fold 1 of 2: training on 12 images/), expect.stringMatching(/^data doctor: fold 2 of 2/)]);
     expect(r.data).toBe(data);
     expect(r.classes).toEqual(['bottom', 'top']);
     expect(r.method).toMatchObject({ folds: 2, epochs: 1, crossValidated: 24 });
