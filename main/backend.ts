@@ -34,7 +34,7 @@ import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
 import { readConfig } from './config';
 import { loadOrt, probeExecutionProviders } from './providers';
-import type { StartOptions } from './trainer/index';
+import { startTraining, type StartOptions, type TrainEvent, type TrainOptions } from './trainer/index';
 import { scanDataset } from './studio/dataset-service';
 import { thumbnails } from './studio/images';
 import { TrainingService } from './studio/training-service';
@@ -351,7 +351,9 @@ export class Backend implements StudioApi {
   async doctorRun(req: ApiRequest<'doctorRun'>): Promise<ApiResponses['doctorRun']> {
     // Fold progress goes out as log events: the panel shows the latest while it waits.
     const onLog = (m: string): void => this.events.emit('log', { level: 'info', message: `${DOCTOR_LOG_PREFIX}${m}`, at: Date.now() });
-    const o = { cacheDir: path.join(this.home(), 'cache'), onLog, ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
+    // Folds train where the studio's runs do (worker thread or utility process), not on this thread.
+    const train = (options: TrainOptions): Promise<TrainEvent> => startTraining(options, this.opts.trainStart ?? {}).finished;
+    const o = { cacheDir: path.join(this.home(), 'cache'), onLog, train, ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
     return doctorForRun(existingRunDir(this.runsRoot(), req.runId), req.dataDir ? resolveUserPath(req.dataDir) : undefined, o);
   }
 

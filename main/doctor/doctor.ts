@@ -20,7 +20,7 @@ import { scanImageFolder, type ImageEntry, type SplitName } from '../data/scan';
 import { projectFile, readRunJson, runPaths, TrainError } from '../trainer/run-folder';
 import type { ProjectJson, TrainSettings } from '../trainer/types';
 import { FeatureModel } from './model-features';
-import { outOfSampleProbabilities } from './folds';
+import { outOfSampleProbabilities, type FoldOptions } from './folds';
 
 export interface DoctorOptions {
   /** cross-validation folds (default 5) */
@@ -30,6 +30,8 @@ export interface DoctorOptions {
   cacheDir?: string;
   threads?: number;
   onLog?: (message: string) => void;
+  /** how each fold trains (folds.ts; default: in this thread) */
+  train?: FoldOptions['train'];
 }
 
 interface Sample extends ImageEntry {

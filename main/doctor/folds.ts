@@ -15,7 +15,7 @@ import { hashString } from '../../core/data/hash';
 import { compareCodePoints } from '../../core/data/sort';
 import { runTraining } from '../trainer/loop';
 import { TrainError } from '../trainer/run-folder';
-import type { ProjectJson, TrainSettings } from '../trainer/types';
+import type { ProjectJson, TrainEvent, TrainOptions, TrainSettings } from '../trainer/types';
 import type { ImageEntry } from '../data/scan';
 import { FeatureModel } from './model-features';
 
@@ -30,7 +30,14 @@ export interface FoldOptions {
   cacheDir?: string;
   threads?: number;
   onLog?: (message: string) => void;
+  /**
+   * Runs one fold's training to its terminal event. Default: in this thread (the CLI); the studio's
+   * backend passes its trainer host, so the folds train off the UI's process as its runs do.
+   */
+  train?: (options: TrainOptions) => Promise<TrainEvent>;
 }
+
+const inThisThread = (options: TrainOptions): Promise<TrainEvent> => runTraining(options, () => undefined);
 
 /** Fold of each entry (same order), stratified by label. */
 export function assignFolds(entries: readonly ImageEntry[], k: number, seed: number): number[] {
@@ -89,20 +96,17 @@ export async function outOfSampleProbabilities(entries: readonly ImageEntry[], c
 /** Trains one fold (everything but `heldOut`) and returns its model.onnx. */
 async function trainFold(o: FoldOptions, heldOut: string[], outDir: string): Promise<string> {
   const settings: TrainSettings = { ...o.settings, epochs: o.epochs, valSplit: 0, patience: 0, device: 'cpu' };
-  const end = await runTraining(
-    {
-      project: o.project,
-      dataDir: o.dataDir,
-      exclude: heldOut,
-      outDir,
-      settings,
-      fromScratch: true,
-      ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
-      ...(o.threads ? { threads: o.threads } : {}),
-      progressIntervalMs: 1000,
-    },
-    () => undefined,
-  );
+  const end = await (o.train ?? inThisThread)({
+    project: o.project,
+    dataDir: o.dataDir,
+    exclude: heldOut,
+    outDir,
+    settings,
+    fromScratch: true,
+    ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+    ...(o.threads ? { threads: o.threads } : {}),
+    progressIntervalMs: 1000,
+  });
   if (end.type !== 'done' || !end.checkpoints.model) {
     const why = end.type === 'failed' ? end.message : `the run ended as ${end.type}`;
     throw new TrainError('doctor-fold', `the data doctor could not train a cross-validation model: ${why}`);

@@ -65,6 +65,9 @@ describe('data doctor in the Data tab', () => {
     await page.goto(serve.openUrl);
     await page.getByTestId('start-sample').click();
     await page.getByTestId('view-data').click();
+    // The sample's own folder loads first (1,200 images, fully decoded to find broken files): let
+    // it finish, as a person would see it finish, before asking for another folder.
+    await page.getByTestId('dataset-summary').getByText('1200', { exact: true }).waitFor({ timeout: 120_000 });
     const field = page.getByRole('textbox', { name: 'Dataset folder' });
     await field.fill('');
     await field.pressSequentially(planted.root);

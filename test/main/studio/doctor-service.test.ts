@@ -31,7 +31,7 @@ beforeAll(async () => {
     () => undefined,
   );
   expect(end.type).toBe('done');
-  backend = testBackend({ studioHome: home });
+  backend = testBackend({ studioHome: home, trainStart: { mode: 'inline' }, trainThreads: 1 });
 }, 120_000);
 
 afterAll(cleanup);
