@@ -84,10 +84,16 @@ describe('cnn-studio doctor on planted problems', () => {
     for (const d of report.duplicates) expect(d.crossClass).toBe(new Set(d.labels).size > 1);
   });
 
+  it('lists the noise image among the outliers', () => {
+    const rank = report.outliers.findIndex((o) => o.rel === planted.outlier);
+    console.log(`doctor: noise image is outlier ${rank + 1} of ${report.outliers.length}`);
+    expect(rank).toBeGreaterThanOrEqual(0);
+  });
+
   it('prints a text report with every section, progress on stderr', async () => {
     const r = await cli('doctor', runDir, '--data', planted.root, '--folds', '2', '--epochs', '1', '--threads', '1', '--show', '3', '--cache-dir', cacheDir);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/248 images, 4 classes/);
+    expect(r.out).toMatch(/249 images, 4 classes/);
     expect(r.out).toMatch(/2-fold cross-validation \(1 epoch\(s\) per fold\)/);
     expect(r.out).toMatch(/suspected label errors: \d+/);
     expect(r.out).toMatch(/near-duplicate groups: \d+/);

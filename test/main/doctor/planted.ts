@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { createRng } from '../../../core/data/rng';
 
 const SAMPLE_TRAIN = path.resolve(__dirname, '..', '..', '..', 'assets', 'sample-fashion-mnist', 'train');
 export const PLANTED_CLASSES: readonly string[] = ['Bag', 'Sneaker', 'T-shirt_top', 'Trouser'];
@@ -19,6 +20,8 @@ export interface Planted {
   mislabels: string[];
   /** [original rel, copy rel] */
   copies: [string, string][];
+  /** rel path of an image that is none of the classes (seeded noise) */
+  outlier: string;
 }
 
 async function listPngs(dir: string): Promise<string[]> {
@@ -66,5 +69,12 @@ export async function plantedDataset(root: string, o: PlantOptions = {}): Promis
       copies.push([orig, copy]);
     }
   }
-  return { root, mislabels, copies };
+  // One image that belongs to no class: uniform noise, filed under the first class.
+  const outlier = `${classes[0]!}/noise.png`;
+  const rng = createRng(11);
+  const noise = Buffer.from(Array.from({ length: 28 * 28 }, () => Math.floor(rng.next() * 256)));
+  await sharp(noise, { raw: { width: 28, height: 28, channels: 1 } })
+    .png()
+    .toFile(path.join(root, outlier));
+  return { root, mislabels, copies, outlier };
 }
