@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { describeSystemError, isSystemError } from './fs-error-text';
 import type { Project } from './graph/project';
 import type { EvalMetrics } from './train/metrics';
+import type { DatasetEditResult, DoctorReport } from './data/doctor-report';
 import { MAX_OPSET, MIN_EXPORT_OPSET } from './onnx/validate';
 import type { DeployReport } from './deploy/report';
 import { API_EVENT_NAMES, API_METHOD_NAMES, type ApiEventNameLiteral, type ApiMethodName } from './api-names';
@@ -79,6 +80,8 @@ export interface SavedProject {
 const filePath = z.string().min(1, 'a file path is required').max(4096, 'the path is longer than 4096 characters');
 
 /** A run is named by its folder inside the studio's runs folder; the backend resolves the path. */
+/** An image path relative to a dataset folder (the backend confines it to the folder). */
+const datasetRel = z.string().min(1, 'an image path is required').max(4096, 'the path is longer than 4096 characters');
 const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/, 'not a run id');
 
 /** An image the page holds (dropped or picked): its name and its bytes as base64. */
@@ -230,6 +233,16 @@ export const requestSchemas = {
   loadSettings: z.object({}).strict(),
   /** Merges these keys into the stored settings; `trainSettings` entries merge per project. */
   saveSettings: z.object({ patch: studioSettingsSchema }).strict(),
+  /** The data doctor: suspected label errors, near-duplicates, outliers of `dataDir` (default: the run's data), judged with a run. */
+  doctorRun: z
+    .object({ runId: runIdSchema, dataDir: filePath.optional(), folds: z.number().int().min(2).max(10).optional(), epochs: z.number().int().min(1).max(50).optional() })
+    .strict(),
+  /** Moves one image (path relative to the dataset folder) into another class folder; journalled, undoable. */
+  doctorMove: z.object({ dataDir: filePath, rel: datasetRel, toClass: z.string().min(1).max(255) }).strict(),
+  /** Adds one image to the dataset's exclusion list (.cnn-studio-exclude); journalled, undoable. */
+  doctorExclude: z.object({ dataDir: filePath, rel: datasetRel }).strict(),
+  /** Reverses the latest move or exclusion in the dataset's journal. */
+  doctorUndo: z.object({ dataDir: filePath }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -501,6 +514,10 @@ export interface ApiResponses {
   datasetCache: DatasetCacheUsage;
   augmentPreview: AugmentPreviewResult;
   clearDatasetCache: DatasetCacheUsage;
+  doctorRun: DoctorReport;
+  doctorMove: DatasetEditResult;
+  doctorExclude: DatasetEditResult;
+  doctorUndo: DatasetEditResult;
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };

@@ -34,7 +34,7 @@ import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
 import { readConfig } from './config';
 import { loadOrt, probeExecutionProviders } from './providers';
-import type { StartOptions } from './trainer/index';
+import { startTraining, type StartOptions, type TrainEvent, type TrainOptions } from './trainer/index';
 import { scanDataset } from './studio/dataset-service';
 import { clearDatasetCache, datasetCacheUsage } from './studio/dataset-cache-service';
 import { augmentPreview } from './studio/augment-preview';
@@ -44,6 +44,8 @@ import { explainView } from './studio/explain-service';
 import { LrFindService } from './studio/lr-find-service';
 import { existingRunDir } from './studio/runs-folder';
 import { evaluateRun } from './studio/evaluate-service';
+import { DOCTOR_LOG_PREFIX } from '../core/data/doctor-report';
+import { doctorExclude, doctorForRun, doctorMove, doctorUndo } from './studio/doctor-service';
 import { predictImages } from './studio/predict-service';
 import { exportProjectPytorch, exportRunOnnx, exportRunPytorch } from './studio/export-service';
 import { trainerSettings } from './studio/run-view';
@@ -361,6 +363,27 @@ export class Backend implements StudioApi {
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
     return evaluateRun(req.runId, dir, { ...(req.dataDir ? { dataDir: resolveUserPath(req.dataDir) } : {}), ...(req.kept ? { kept: true } : {}) }, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
+  }
+
+  async doctorRun(req: ApiRequest<'doctorRun'>): Promise<ApiResponses['doctorRun']> {
+    // Fold progress goes out as log events: the panel shows the latest while it waits.
+    const onLog = (m: string): void => this.events.emit('log', { level: 'info', message: `${DOCTOR_LOG_PREFIX}${m}`, at: Date.now() });
+    // Folds train where the studio's runs do (worker thread or utility process), not on this thread.
+    const train = (options: TrainOptions): Promise<TrainEvent> => startTraining(options, this.opts.trainStart ?? {}).finished;
+    const o = { cacheDir: path.join(this.home(), 'cache'), onLog, train, ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
+    return doctorForRun(existingRunDir(this.runsRoot(), req.runId), req.dataDir ? resolveUserPath(req.dataDir) : undefined, o);
+  }
+
+  async doctorMove(req: ApiRequest<'doctorMove'>): Promise<ApiResponses['doctorMove']> {
+    return doctorMove(resolveUserPath(req.dataDir), req.rel, req.toClass);
+  }
+
+  async doctorExclude(req: ApiRequest<'doctorExclude'>): Promise<ApiResponses['doctorExclude']> {
+    return doctorExclude(resolveUserPath(req.dataDir), req.rel);
+  }
+
+  async doctorUndo(req: ApiRequest<'doctorUndo'>): Promise<ApiResponses['doctorUndo']> {
+    return doctorUndo(resolveUserPath(req.dataDir));
   }
 
   async predict(req: ApiRequest<'predict'>): Promise<ApiResponses['predict']> {

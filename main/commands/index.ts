@@ -15,6 +15,7 @@ import { registerDevices } from './devices';
 import { registerCache } from './cache';
 import { registerExplain } from './explain';
 import { registerLrFind } from './lr-find';
+import { registerDoctor } from './doctor';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -35,4 +36,5 @@ export const commands: RegisterCommand[] = [
   registerCache,
   registerExplain,
   registerLrFind,
+  registerDoctor,
 ];

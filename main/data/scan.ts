@@ -9,6 +9,7 @@ import { compareCodePoints } from '../../core/data/sort';
 import { stratifiedSplit } from '../../core/data/split';
 import { mapLimit } from './pool';
 import { DatasetError, type FileIssue } from './errors';
+import { DATASET_STUDIO_FILES, EXCLUDE_FILE, readExclusions } from './exclusions';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -33,6 +34,8 @@ export interface ScanOptions {
   seed?: number;
   /** warn when the largest class has more than this many times the images of the smallest (default 3) */
   imbalanceRatio?: number;
+  /** paths relative to the root (forward slashes) to leave out, besides those in the root's exclusion list */
+  exclude?: Iterable<string>;
 }
 
 export interface ScanResult {
@@ -121,6 +124,7 @@ async function listDirs(dir: string, realRoot: string, skipped: FileIssue[], rep
   const dirs: string[] = [];
   for (const e of await readEntries(dir)) {
     const full = path.join(dir, e.name);
+    if (DATASET_STUDIO_FILES.includes(e.name)) continue;
     if (!e.utf8) {
       skipped.push({ path: full, reason: `${e.dirent.isDirectory() ? 'folder' : 'file'} name is not valid UTF-8 (rename it)` });
       continue;
@@ -201,8 +205,20 @@ async function scanClassFolders(dir: string, realRoot: string, skipped: FileIssu
   return { classes, files };
 }
 
-function toEntries(root: string, files: FoundFile[], label: number): ImageEntry[] {
-  return files.map((f) => ({ path: f.path, rel: path.relative(root, f.path).split(path.sep).join('/'), label, size: f.size, mtimeMs: f.mtimeMs }));
+/** Excluded paths (relative, forward slashes) and the issues reporting them. */
+interface Exclusion {
+  paths: ReadonlySet<string>;
+  skipped: FileIssue[];
+}
+
+function toEntries(root: string, files: FoundFile[], label: number, ex: Exclusion): ImageEntry[] {
+  const out: ImageEntry[] = [];
+  for (const f of files) {
+    const rel = path.relative(root, f.path).split(path.sep).join('/');
+    if (ex.paths.has(rel)) ex.skipped.push({ path: f.path, reason: `excluded (listed in ${EXCLUDE_FILE})` });
+    else out.push({ path: f.path, rel, label, size: f.size, mtimeMs: f.mtimeMs });
+  }
+  return out;
 }
 
 function countBy(entries: readonly ImageEntry[], nClasses: number): number[] {
@@ -242,6 +258,7 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
   const skipped: FileIssue[] = [];
   const warnings: string[] = [];
   const realRoot = await fs.realpath(abs);
+  const ex: Exclusion = { paths: new Set([...(await readExclusions(abs)), ...(opts.exclude ?? [])]), skipped };
   const top = await listDirs(abs, realRoot, [], false);
   const trainName = findChild(top, 'train');
   const valName = findChild(top, 'val') ?? findChild(top, 'valid') ?? findChild(top, 'validation');
@@ -263,14 +280,14 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
         if (label < 0) {
           throw new DatasetError(`${path.join(abs, name, c)}: class "${c}" has no folder in ${path.join(abs, trainName)}; every ${name} class needs training images`, path.join(abs, name, c));
         }
-        out.push(...toEntries(abs, s.files[i]!, label));
+        out.push(...toEntries(abs, s.files[i]!, label, ex));
       });
       const have = new Set(s.classes);
       const missing = classes.filter((c) => !have.has(c));
       if (missing.length > 0) warnings.push(`${name}/ has no folder for ${missing.length === classes.length ? 'any class' : `class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}`}`);
       return out;
     };
-    const trainEntries = train.files.flatMap((f, i) => toEntries(abs, f, i));
+    const trainEntries = train.files.flatMap((f, i) => toEntries(abs, f, i, ex));
     classes.forEach((c, i) => {
       if (train.files[i]!.length === 0) throw new DatasetError(`class folder ${path.join(abs, trainName, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(abs, trainName, c));
     });
@@ -293,7 +310,7 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
     const train: ImageEntry[] = [];
     const val: ImageEntry[] = [];
     s.files.forEach((files, label) => {
-      const parts = stratifiedSplit(toEntries(abs, files, label), (e) => e.rel, valSplit, seed);
+      const parts = stratifiedSplit(toEntries(abs, files, label, ex), (e) => e.rel, valSplit, seed);
       train.push(...parts.train);
       val.push(...parts.val);
     });

@@ -175,6 +175,7 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     input: runDataSpec(spec, settings).decode,
     valSplit: settings.valSplit,
     seed: settings.seed,
+    ...(opts.exclude ? { exclude: opts.exclude } : {}),
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     // Cancel stops decoding between images (the cache keeps what was decoded: nothing is lost).
     signal: control.signal,

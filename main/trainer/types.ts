@@ -61,6 +61,8 @@ export interface TrainOptions {
   /** file the project came from, recorded in run.json */
   projectPath?: string;
   dataDir: string;
+  /** images (paths relative to dataDir) left out of this run besides the dataset's exclusion list (the data doctor's folds) */
+  exclude?: readonly string[];
   outDir: string;
   settings: TrainSettings;
   /**

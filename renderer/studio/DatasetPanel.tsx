@@ -5,6 +5,7 @@ import { ClassList } from './ClassList';
 import { DataWarnings } from './DataWarnings';
 import { InputMatch } from './InputMatch';
 import { CacheUsage } from './CacheUsage';
+import { DoctorPanel } from './DoctorPanel';
 import { pluralWord } from '../../core/text/plural';
 import { NumberField } from '../editor/NumberField';
 import { between } from '../editor/number-text';
@@ -61,6 +62,7 @@ export function DatasetPanel() {
             <InlineNumber label="Seed" value={s.settings.seed} integer check={between(0, 2 ** 31)} testId="split-seed" onCommit={(v) => s.setSettings({ seed: v })} />
           </section>
           <ClassList scan={s.scan} />
+          <DoctorPanel />
         </>
       )}
     </div>
