@@ -193,7 +193,8 @@ export const BUILTIN_CODE: Record<BuiltinClass, string> = {
     def forward(self, x):
         branches = [self.branch1, self.branch2, self.branch3, self.branch4]
         return torch.cat([branch(x) for branch in branches], dim=1)
-`,  SqueezeExcitation: `class SqueezeExcitation(nn.Module):
+`,
+  SqueezeExcitation: `class SqueezeExcitation(nn.Module):
     """Squeeze-and-excitation (torchvision.ops.SqueezeExcitation's names).
 
     Global average pool -> fc1 (1x1 conv) -> activation -> fc2 (1x1 conv)

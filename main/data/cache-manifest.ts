@@ -55,7 +55,17 @@ export interface Manifest {
 
 export function cacheKey(root: string, spec: DecodeSpec, alphaBackground: string, vips: string): CacheKey {
   // recordSize only when set, so the folders of caches written before it existed keep their names.
-  return { root, channels: spec.channels, height: spec.height, width: spec.width, resize: spec.resize, alphaBackground, vips, layout: 'CHW-uint8', ...(spec.recordSize ? { recordSize: true as const } : {}) };
+  return {
+    root,
+    channels: spec.channels,
+    height: spec.height,
+    width: spec.width,
+    resize: spec.resize,
+    alphaBackground,
+    vips,
+    layout: 'CHW-uint8',
+    ...(spec.recordSize ? { recordSize: true as const } : {}),
+  };
 }
 
 export function cacheFolderName(key: CacheKey): string {

@@ -10,7 +10,14 @@ import { SCALAR_INPUTS, type ScalarValues, type SgdConfig, type StateSlot } from
  *   g   = nesterov ? g + momentum * buf : buf
  *   p   = p - lr * g                          (lr fed per step as the scalar input `lr`)
  */
-export function emitSgd(g: GraphBuilder, cfg: SgdConfig, p: string, grad: string, shape: number[], scalars: ScalarValues = SCALAR_INPUTS): { updated: string; state: StateSlot[] } {
+export function emitSgd(
+  g: GraphBuilder,
+  cfg: SgdConfig,
+  p: string,
+  grad: string,
+  shape: number[],
+  scalars: ScalarValues = SCALAR_INPUTS,
+): { updated: string; state: StateSlot[] } {
   const mom = cfg.momentum ?? 0;
   const wd = cfg.weightDecay ?? 0;
   if ((cfg.dampening ?? 0) !== 0) throw new Error('SGD dampening other than 0 is not supported in the training graph');
