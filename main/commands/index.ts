@@ -12,6 +12,7 @@ import { registerTrain } from './train';
 import { registerEval } from './eval';
 import { registerExportPytorch } from './export-pytorch';
 import { registerDevices } from './devices';
+import { registerPretrained } from './pretrained';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -29,4 +30,5 @@ export const commands: RegisterCommand[] = [
   registerEval,
   registerExportPytorch,
   registerDevices,
+  registerPretrained,
 ];
