@@ -3,7 +3,7 @@
 // python3-torch) on the same architectures, 2 threads each, SGD momentum 0.9, cross-entropy, random
 // data. Runs are interleaved (studio, torch, studio, torch, ...) so machine load hits both alike;
 // the median of the rounds is reported.
-//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--warmup 10] [--threads 2] [--models lenet5,resnet18,googlenet] [--python /usr/bin/python3] [--json out.json]
+//   node bench/train-compare.mjs [--rounds 3] [--steps 20] [--warmup 10] [--threads 2] [--models lenet5,resnet18,googlenet,mobilenet_v2] [--python /usr/bin/python3] [--json out.json]
 // (LeNet-5 runs 25x the steps and 5x the warm-up: its steps take milliseconds.)
 // Besides images/s (wall clock), it reports process CPU time per step for both sides, which is the
 // fairer figure on a loaded machine (PyTorch's OpenMP threads degrade most under oversubscription),
@@ -35,6 +35,8 @@ const ALL_MODELS = [
   { id: 'lenet5', label: 'LeNet-5 1x28x28 b64', project: 'template:lenet5:1x28x28:10', batch: 64, steps: steps * 25, warmup: Number(warmup) * 5 },
   { id: 'resnet18', label: 'ResNet-18 3x32x32 b64', project: 'template:resnet18:3x32x32:10', batch: 64, steps },
   { id: 'googlenet', label: 'GoogLeNet 3x64x64 b32', project: 'template:googlenet:3x64x64:10', batch: 32, steps },
+  // Depthwise convs (groups = channels) are where onnxruntime and PyTorch differ most.
+  { id: 'mobilenet_v2', label: 'MobileNetV2 3x64x64 b32', project: 'template:mobilenet_v2:3x64x64:10', batch: 32, steps },
 ];
 
 const MODELS = ALL_MODELS.filter((m) => !only || only.includes(m.id));

@@ -1,7 +1,8 @@
 """PyTorch side of the train-step benchmark (bench/train-compare.mjs runs it).
 
 Same architectures as the studio templates (LeNet-5 default, ResNet-18 torchvision layout,
-GoogLeNet default variant without aux classifiers), SGD momentum 0.9, cross-entropy, random data,
+GoogLeNet default variant without aux classifiers, torchvision's own MobileNetV2, whose layout
+and names the studio's mobilenet_v2 template follows), SGD momentum 0.9, cross-entropy, random data,
 float32 on CPU with a fixed thread count, or on a CUDA GPU (--device cuda; bench/gpu-train-step.mjs).
 Prints one JSON line per model.
 Usage: /usr/bin/python3 bench/train_pytorch.py --threads 2 --steps 20 [--device cpu|cuda] [--batch B] [models...]
@@ -122,10 +123,17 @@ class GoogLeNet(nn.Module):
         return self.fc(self.dropout(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)))
 
 
+def mobilenet_v2(classes=10):
+    # Imported here: the other models need only torch.
+    import torchvision
+    return torchvision.models.mobilenet_v2(weights=None, num_classes=classes)
+
+
 MODELS = {
     'lenet5': (LeNet5, (1, 28, 28), 64),
     'resnet18': (ResNet18, (3, 32, 32), 64),
     'googlenet': (GoogLeNet, (3, 64, 64), 32),
+    'mobilenet_v2': (mobilenet_v2, (3, 64, 64), 32),
 }
 
 

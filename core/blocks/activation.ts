@@ -1,6 +1,6 @@
 /** Element-wise activations share everything but the op; each block file declares one of these. */
 import type { Params } from '../graph/types';
-import type { AttrInput } from '../onnx/builder';
+import type { AttrInput, GraphBuilder } from '../onnx/builder';
 import { definePrimitive, size, type PrimitiveBlock } from './define';
 import type { ParamSpecs } from './params';
 import type { PrimitivePytorch } from '../export-pytorch/hooks';
@@ -16,6 +16,9 @@ export function elementwise(d: {
   opsPerElement?: number;
   nameStem: string;
   pytorch: PrimitivePytorch;
+  /** The ONNX nodes when the activation is not the single op `op` (SiLU: Sigmoid then Mul). */
+  build?: (g: GraphBuilder, x: string, P: Params) => string;
+  importOp?: PrimitiveBlock['importOp'];
 }): PrimitiveBlock {
   return definePrimitive({
     type: d.type,
@@ -28,6 +31,9 @@ export function elementwise(d: {
     pytorch: d.pytorch,
     infer: ([x]) => ({ ok: true, shapes: [x!] }),
     cost: ([x]) => ({ macs: 0, otherOps: size(x!) * (d.opsPerElement ?? 1) }),
-    emit: (g, a) => ({ outputs: [g.op1(d.op, [a.inputs[0]!], d.attrs ? d.attrs(a.params) : {}, { name: d.op })] }),
+    ...(d.importOp ? { importOp: d.importOp } : {}),
+    emit: (g, a) => ({
+      outputs: [d.build ? d.build(g, a.inputs[0]!, a.params) : g.op1(d.op, [a.inputs[0]!], d.attrs ? d.attrs(a.params) : {}, { name: d.op })],
+    }),
   });
 }

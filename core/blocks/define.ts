@@ -211,6 +211,8 @@ export interface ImportPattern {
    * the block always contains a merge block (`mergesInputs`), which marks its modules already.
    */
   members?: readonly string[];
+  /** Alternatives to `members`: a module holding every name of any one list is grouped. */
+  memberSets?: readonly (readonly string[])[];
   /** The block's parameters read off the module's inner nodes, or null when it cannot be one. */
   params(module: GroupDef): Params | null;
 }

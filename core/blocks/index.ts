@@ -14,14 +14,23 @@ import { relu } from './relu';
 import { leakyRelu } from './leaky-relu';
 import { sigmoid } from './sigmoid';
 import { tanh } from './tanh';
+import { relu6 } from './relu6';
+import { hardswish } from './hardswish';
+import { hardsigmoid } from './hardsigmoid';
+import { silu } from './silu';
 import { dropout } from './dropout';
 import { flatten } from './flatten';
 import { dense } from './dense';
 import { add } from './add';
+import { multiply } from './multiply';
 import { concat } from './concat';
 import { output } from './output';
 import { inception } from './inception';
 import { residual } from './residual';
+import { squeezeExcite } from './squeeze-excite';
+import { separableConv } from './separable-conv';
+import { mbconv } from './mbconv';
+import { stochasticDepth } from './stochastic-depth';
 import { group } from './group';
 import { onnxOp } from './onnx-op';
 
@@ -37,14 +46,23 @@ const registry: BlockDef[] = [
   leakyRelu,
   sigmoid,
   tanh,
+  relu6,
+  hardswish,
+  hardsigmoid,
+  silu,
   dropout,
+  stochasticDepth,
   flatten,
   dense,
   add,
+  multiply,
   concat,
   output,
   inception,
   residual,
+  squeezeExcite,
+  separableConv,
+  mbconv,
   group,
   onnxOp,
 ];

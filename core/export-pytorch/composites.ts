@@ -7,7 +7,7 @@ import { bool, num, str } from '../blocks/params';
 import type { CompositeItem } from './structure';
 import { call, pyFloat, type Py } from './python';
 
-export type BuiltinClass = 'BasicBlock' | 'Bottleneck' | 'residual_stage' | 'Inception' | 'BasicConv2d';
+export type BuiltinClass = 'BasicBlock' | 'Bottleneck' | 'residual_stage' | 'Inception' | 'BasicConv2d' | 'SqueezeExcitation';
 
 export function residualCtor(item: CompositeItem, use: (c: BuiltinClass) => void): Py {
   const P = item.params;
@@ -34,8 +34,20 @@ export function inceptionCtor(item: CompositeItem, use: (c: BuiltinClass) => voi
   return call('Inception', args, kw);
 }
 
+/** The PyTorch modules of the squeeze-excite block's activation and gate choices. */
+const SE_MODULES: Readonly<Record<string, Py>> = { relu: 'nn.ReLU', silu: 'nn.SiLU', sigmoid: 'nn.Sigmoid', hardsigmoid: 'nn.Hardsigmoid' };
+
+export function squeezeExciteCtor(item: CompositeItem, use: (c: BuiltinClass) => void): Py {
+  const P = item.params;
+  use('SqueezeExcitation');
+  const kw: [string, Py][] = [];
+  if (str(P, 'activation') !== 'relu') kw.push(['activation', SE_MODULES[str(P, 'activation')]!]);
+  if (str(P, 'gate') !== 'sigmoid') kw.push(['scale_activation', SE_MODULES[str(P, 'gate')]!]);
+  return call('SqueezeExcitation', [String(item.inShapes[0]![0]), String(num(P, 'squeeze'))], kw);
+}
+
 /** Source of each built-in class, in an order where every class follows what it uses. */
-export const BUILTIN_ORDER: BuiltinClass[] = ['BasicBlock', 'Bottleneck', 'residual_stage', 'BasicConv2d', 'Inception'];
+export const BUILTIN_ORDER: BuiltinClass[] = ['BasicBlock', 'Bottleneck', 'residual_stage', 'BasicConv2d', 'Inception', 'SqueezeExcitation'];
 
 export const BUILTIN_CODE: Record<BuiltinClass, string> = {
   BasicBlock: `class BasicBlock(nn.Module):
@@ -181,5 +193,31 @@ export const BUILTIN_CODE: Record<BuiltinClass, string> = {
     def forward(self, x):
         branches = [self.branch1, self.branch2, self.branch3, self.branch4]
         return torch.cat([branch(x) for branch in branches], dim=1)
+`,  SqueezeExcitation: `class SqueezeExcitation(nn.Module):
+    """Squeeze-and-excitation (torchvision.ops.SqueezeExcitation's names).
+
+    Global average pool -> fc1 (1x1 conv) -> activation -> fc2 (1x1 conv)
+    -> scale_activation: a gate per channel that scales the input.
+    """
+
+    def __init__(
+        self,
+        input_channels,
+        squeeze_channels,
+        activation=nn.ReLU,
+        scale_activation=nn.Sigmoid,
+    ):
+        super().__init__()
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1)
+        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
+        self.activation = activation()
+        self.scale_activation = scale_activation()
+
+    def forward(self, x):
+        scale = self.avgpool(x)
+        scale = self.activation(self.fc1(scale))
+        scale = self.scale_activation(self.fc2(scale))
+        return scale * x
 `,
 };

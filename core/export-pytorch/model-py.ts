@@ -16,7 +16,7 @@ export interface ModelPy {
   structure: ModelStructure;
 }
 
-const HELPER_ORDER: Helper[] = ['PaddedConv2d', 'PaddedMaxPool2d', 'PaddedAvgPool2d', 'MirroredLRN'];
+const HELPER_ORDER: Helper[] = ['PaddedConv2d', 'PaddedMaxPool2d', 'PaddedAvgPool2d', 'MirroredLRN', 'StochasticDepth'];
 
 const LOADER = `def read_safetensors(path):
     """Tensors of a .safetensors file (float32), with the standard library."""
@@ -89,7 +89,7 @@ export function modelPy(doc: ModelDocument, graph: ExpandedGraph, projectName: s
     inputNames: ['x'],
     outputs: [{ node: structure.output.id, port: 0 }],
   }, ctx);
-  const usesF = [...ctx.helpers].some((h) => h !== 'MirroredLRN');
+  const usesF = [...ctx.helpers].some((h) => h !== 'MirroredLRN' && h !== 'StochasticDepth');
   const imports = ['import json', 'import struct'];
   if (ctx.usesOrderedDict) imports.push('from collections import OrderedDict');
   imports.push('', 'import torch');

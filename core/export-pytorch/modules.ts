@@ -7,7 +7,7 @@
 import type { Py } from './python';
 
 /** Helper classes model.py defines only when a layer needs them. */
-export type Helper = 'PaddedConv2d' | 'PaddedMaxPool2d' | 'PaddedAvgPool2d' | 'MirroredLRN';
+export type Helper = 'PaddedConv2d' | 'PaddedMaxPool2d' | 'PaddedAvgPool2d' | 'MirroredLRN' | 'StochasticDepth';
 
 /** Appends `name=value` to a call's keyword list unless the value is PyTorch's default (`skip`). */
 export function kw(list: [string, Py][], name: string, value: Py, skip: boolean): void {
@@ -62,5 +62,24 @@ export const HELPER_CODE: Record<Helper, string> = {
 
     def forward(self, x):
         return super().forward(x.flip(1)).flip(1)
+`,
+  StochasticDepth: `class StochasticDepth(nn.Module):
+    """torchvision.ops.StochasticDepth(p, "row"): drops whole samples.
+
+    While training, each sample is zeroed with probability p and the rest
+    are scaled by 1 / (1 - p); identity at inference.
+    """
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            return x
+        survival = 1.0 - self.p
+        shape = [x.shape[0]] + [1] * (x.dim() - 1)
+        noise = torch.empty(shape, dtype=x.dtype, device=x.device)
+        return x * noise.bernoulli_(survival).div_(survival)
 `,
 };

@@ -77,11 +77,13 @@ function patternModules(doc: ModelDocument): string[] {
   const names = new Set(doc.nodes.map((n) => n.name));
   const found = new Set<string>();
   for (const b of BLOCKS) {
-    const members = b.kind === 'composite' ? b.importPattern?.members : undefined;
-    if (!members?.length) continue;
-    for (const n of doc.nodes) {
-      const m: string | null = n.name.endsWith(`.${members[0]}`) ? n.name.slice(0, -members[0]!.length - 1) : null;
-      if (m && members.every((k) => names.has(`${m}.${k}`))) found.add(m);
+    const pattern = b.kind === 'composite' ? b.importPattern : undefined;
+    for (const members of [pattern?.members ?? [], ...(pattern?.memberSets ?? [])]) {
+      if (!members.length) continue;
+      for (const n of doc.nodes) {
+        const m: string | null = n.name.endsWith(`.${members[0]}`) ? n.name.slice(0, -members[0]!.length - 1) : null;
+        if (m && members.every((k) => names.has(`${m}.${k}`))) found.add(m);
+      }
     }
   }
   return [...found].sort((a, b) => b.length - a.length);

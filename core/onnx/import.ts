@@ -18,6 +18,9 @@ import { recoverComposites } from './import-composites';
 import { readMetadata, type ModelMetadata } from './metadata';
 import { defaultOpset, validateModel } from './validate';
 
+/** Module nesting depth the importer recovers blocks through (block inside block inside block). */
+const MAX_MODULE_PASSES = 3;
+
 export interface ImportOptions {
   /** [channels, height, width] when the file leaves height/width symbolic. */
   inputSize?: [number, number, number];
@@ -183,8 +186,16 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
   let modules: string[] = [];
   let composites: string[] = [];
   if (opts.recoverModules !== false) {
-    ({ doc: document, modules } = recoverModules(document));
-    ({ doc: document, replaced: composites } = recoverComposites(document));
+    // Modules nest (an MBConv holds a squeeze-excite): a pass groups the innermost modules not yet
+    // grouped and turns exact matches into blocks, so the next pass can group the module around one.
+    for (let pass = 0; pass < MAX_MODULE_PASSES; pass++) {
+      const found = recoverModules(document);
+      const made = recoverComposites(found.doc);
+      document = made.doc;
+      modules = [...modules, ...found.modules];
+      composites = [...composites, ...made.replaced];
+      if (made.replaced.length === 0) break;
+    }
   }
   document = layoutDocument(document);
 

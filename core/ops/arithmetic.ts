@@ -3,6 +3,7 @@
  * Sub, Mul and Div of constants are folded (shape arithmetic before a Reshape). Gradients are
  * reduced back to each input's shape (sumTo: the sum over the broadcast axes).
  */
+import { activationMappers } from '../onnx/import-activations';
 import { importMappers } from '../onnx/import-ops';
 import { inputsGrad } from './elementwise-grad';
 import { noGradient, unary } from './define';
@@ -41,7 +42,9 @@ export const add = binary('Add', inputsGrad({}, (v) => [() => v.dy.sumTo(v.input
 /** Sub: y = a - b  =>  da = dy, db = -dy. */
 export const sub = binary('Sub', inputsGrad({}, (v) => [() => v.dy.sumTo(v.input(0)!), () => v.dy.sumTo(v.input(1)!).neg()]));
 /** Mul: y = a * b  =>  da = dy * b, db = dy * a. */
-export const mul = binary('Mul', inputsGrad({}, (v) => [() => v.dy.mul(v.input(1)!).sumTo(v.input(0)!), () => v.dy.mul(v.input(0)!).sumTo(v.input(1)!)]));
+export const mul = binary('Mul', inputsGrad({}, (v) => [() => v.dy.mul(v.input(1)!).sumTo(v.input(0)!), () => v.dy.mul(v.input(0)!).sumTo(v.input(1)!)]), {
+  import: activationMappers.mul,
+});
 /** Div: y = a / b  =>  da = dy / b, db = -(dy / b) * y. */
 export const div = binary('Div', inputsGrad({}, (v) => {
   const dyOverB = v.dy.div(v.input(1)!);

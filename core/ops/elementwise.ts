@@ -2,6 +2,7 @@
  * Element-wise activations and math on one tensor: output shape = input shape. Gradients are the
  * textbook derivatives written over GradValues (x input, y output, dy incoming gradient).
  */
+import { activationMappers } from '../onnx/import-activations';
 import { importMappers } from '../onnx/import-ops';
 import type { DType } from '../onnx/ir';
 import { attrInt, normAxis } from '../train/attrs';
@@ -54,7 +55,7 @@ export const clip = unary('Clip', {
     const mask = lo && hi ? lo.and(hi) : lo ?? hi;
     return mask ? mask.where(v.dy, 0) : v.dy;
   },
-  perSample: true,
+  perSample: true, import: activationMappers.clip,
 });
 
 /** ONNX TensorProto type codes of the float types. */
@@ -114,11 +115,30 @@ export const logSoftmax = unary('LogSoftmax', {
   gaps: { webgpu: ['LogSoftmax'] },
 });
 
+/**
+ * HardSigmoid: y = clamp(alpha x + beta, 0, 1)  =>  dx = alpha dy where 0 < y < 1, else 0
+ * (PyTorch's hardsigmoid_backward: 1/6 on the open interval -3 < x < 3, alpha 1/6, beta 1/2).
+ */
+export const hardSigmoid = unary('HardSigmoid', {
+  attrs: { alpha: float(0.2), beta: float(0.5) },
+  grad: (v) => v.y.gt(0).and(v.k(1).gt(v.y)).where(v.dy.mul(v.a.alpha), 0),
+  perSample: true,
+});
+/**
+ * HardSwish: y = x * clamp(x / 6 + 1/2, 0, 1)  =>  dx = dy * (x / 3 + 1/2) for -3 <= x <= 3,
+ * dy above 3 and 0 below -3 (PyTorch's hardswish_backward, the same closed interval).
+ */
+export const hardSwish = unary('HardSwish', {
+  grad: (v) => {
+    const slope = v.x.le(3).where(v.x.mul(1 / 3).add(0.5), 1);
+    return v.x.ge(-3).where(v.dy.mul(slope), 0);
+  },
+  perSample: true,
+});
+
 // Shape-preserving ops the studio infers shapes for but does not differentiate.
 export const selu = unary('Selu', { perSample: true });
 export const softsign = unary('Softsign');
-export const hardSigmoid = unary('HardSigmoid', { perSample: true });
-export const hardSwish = unary('HardSwish');
 export const erf = unary('Erf', { perSample: true });
 export const gelu = unary('Gelu');
 export const prelu: OpRecord = { type: 'PRelu', shape: sameShape, perSample: true };

@@ -9,8 +9,11 @@ import { lenet5 } from './lenet5';
 import { resnet101, resnet152, resnet18, resnet34, resnet50 } from './resnet';
 import { TemplateError, type Template, type TemplateOptions } from './template';
 import { vgg16 } from './vgg16';
+import { mobilenetV2, mobilenetV3Large, mobilenetV3Small } from './mobilenet';
+import { efficientnetB0 } from './efficientnet';
 
-export const TEMPLATES: readonly Template[] = [lenet5, alexnet, vgg16, googlenet, resnet18, resnet34, resnet50, resnet101, resnet152];
+export const TEMPLATES: readonly Template[] = [lenet5, alexnet, vgg16, googlenet, resnet18, resnet34, resnet50, resnet101, resnet152,
+  mobilenetV2, mobilenetV3Small, mobilenetV3Large, efficientnetB0];
 
 export function getTemplate(id: string): Template | undefined {
   return TEMPLATES.find((t) => t.id === id);

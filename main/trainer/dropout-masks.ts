@@ -23,7 +23,8 @@ export interface MaskSpec {
 /** Masks the graph expects; every other extra input is an error (the trainer cannot feed it). */
 export function maskSpecs(extraInputs: readonly ValueInfo[], expanded: ExpandedGraph, batch: number): MaskSpec[] {
   const probs = new Map<string, number>();
-  for (const p of expanded.nodes) if (p.type === 'dropout') probs.set(`${p.name}.mask`, Number(p.params.p));
+  // Stochastic depth's masks are dropout masks of shape [N, 1, 1, 1]: one draw per sample.
+  for (const p of expanded.nodes) if (p.type === 'dropout' || p.type === 'stochasticdepth') probs.set(`${p.name}.mask`, Number(p.params.p));
   // Frozen weights are extra inputs too; the runner feeds those itself.
   const weights = new Set(expanded.weights.map((w) => w.name));
   return extraInputs.filter((v) => !weights.has(v.name)).map((v) => {

@@ -7,7 +7,7 @@ import type { TrainableGraph } from '../../core/train/build-train-step';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { prepareForTraining } from '../../core/train/prepare';
 import { buildFixtureGraph } from './fixture-graphs';
-import { compare, Fixture, type FixtureModel, type OptimizerFixture } from './fixtures';
+import { compare, Fixture, type FixtureModel, type FixtureName, type OptimizerFixture } from './fixtures';
 
 export const RTOL = 1e-4;
 export const ATOL = 1e-6;
@@ -34,7 +34,7 @@ export function optimizerOf(name: string, c: OptimizerFixture['config']): Optimi
 const MAX_CANCELLATION_ELEMENTS = 8;
 
 /** Expects the step losses and the parameters after them to match the fixture; returns a report line. */
-export function expectStepsLikePyTorch(fx: Fixture, name: 'sgd' | 'sgd_nesterov' | 'adam' | 'adamw', losses: number[], weights: ReadonlyMap<string, Float32Array>): string {
+export function expectStepsLikePyTorch(fx: Fixture<FixtureName>, name: 'sgd' | 'sgd_nesterov' | 'adam' | 'adamw', losses: number[], weights: ReadonlyMap<string, Float32Array>): string {
   const m = fx.manifest;
   const o = m.optimizers[name];
   const cfg = optimizerOf(name, o.config);

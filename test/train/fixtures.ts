@@ -35,12 +35,14 @@ export interface Manifest {
 
 export const FIXTURE_MODELS = ['lenet5', 'lenet5_classic', 'alexnet_mini', 'vgg_mini', 'googlenet_mini', 'resnet_mini'] as const;
 export type FixtureModel = (typeof FIXTURE_MODELS)[number];
+/** mobile_mini (test/fixtures/make_mobile_mini.py) is checked through the studio's document in mobile-fixture.test.ts. */
+export type FixtureName = FixtureModel | 'mobile_mini';
 
-export class Fixture {
+export class Fixture<M extends FixtureName = FixtureModel> {
   readonly manifest: Manifest;
   private readonly bin: Buffer;
 
-  constructor(readonly model: FixtureModel) {
+  constructor(readonly model: M) {
     const dir = fileURLToPath(new URL(`../fixtures/${model}/`, import.meta.url));
     this.manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     this.bin = readFileSync(join(dir, 'tensors.bin'));

@@ -112,6 +112,14 @@ export const CASES: FdCase[] = [
   { name: 'Softplus', inputs: [{ shape: [3, 7] }], build: (g, [x]) => g.op1('Softplus', [x!]) },
   { name: 'Abs', inputs: [{ shape: [3, 7], gen: 'away' }], build: (g, [x]) => g.op1('Abs', [x!]) },
   { name: 'Slice', inputs: [{ shape: [2, 5, 6] }], build: (g, [x]) => g.op1('Slice', [x!, i64(g, [1, -4]), i64(g, [4, 100]), i64(g, [1, 2])]) },
+  // Mobile-network ops (MobileNetV2/V3, EfficientNet). Inputs are scaled so that both sides of
+  // every kink (HardSwish at -3 and 3, HardSigmoid at -3 and 3, ReLU6 at 0 and 6) are sampled.
+  { name: 'Clip 0..6 (ReLU6 block)', inputs: [{ shape: [3, 8], gen: 'away' }], build: (g, [x]) => g.op1('Clip', [g.op1('Mul', [x!, g.constFloat('s', [3.5], [])]), g.constFloat('lo', [0], []), g.constFloat('hi', [6], [])]) },
+  { name: 'HardSwish', inputs: [{ shape: [4, 8] }], build: (g, [x]) => g.op1('HardSwish', [g.op1('Mul', [x!, g.constFloat('s', [3], [])])]) },
+  { name: 'HardSigmoid (PyTorch slope 1/6)', inputs: [{ shape: [4, 8] }], build: (g, [x]) => g.op1('HardSigmoid', [g.op1('Mul', [x!, g.constFloat('s', [3], [])])], { alpha: 1 / 6, beta: 0.5 }) },
+  { name: 'HardSigmoid alpha 0.4 beta 0.3', inputs: [{ shape: [3, 7] }], build: (g, [x]) => g.op1('HardSigmoid', [x!], { alpha: 0.4, beta: 0.3 }) },
+  { name: 'SiLU (Sigmoid then Mul)', inputs: [{ shape: [3, 7] }], build: (g, [x]) => g.op1('Mul', [x!, g.op1('Sigmoid', [x!])]) },
+  { name: 'Mul SE gate [N,C,1,1] x [N,C,H,W]', inputs: [{ shape: [2, 3, 1, 1] }, { shape: [2, 3, 4, 5] }], build: (g, [s, x]) => g.op1('Mul', [s!, x!]) },
   // Fan-out accumulation: one value used three times.
   { name: 'Fan-out', inputs: [{ shape: [2, 3] }], build: (g, [x]) => g.op1('Mul', [g.op1('Add', [x!, g.op1('Tanh', [x!])]), x!]) },
 ];
