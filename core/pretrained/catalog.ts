@@ -145,7 +145,7 @@ export const PRETRAINED: readonly PretrainedEntry[] = [
     top5: 90.286,
     params: 3_504_872,
     gmacs: 0.301,
-    template: null,
+    template: { id: 'mobilenet_v2' },
   }),
   entry({
     id: 'mobilenet_v3_small',
@@ -156,7 +156,7 @@ export const PRETRAINED: readonly PretrainedEntry[] = [
     top5: 87.402,
     params: 2_542_856,
     gmacs: 0.057,
-    template: null,
+    template: { id: 'mobilenet_v3_small' },
     sha256: '047dcff4addef86ea5bc2eff13c9614dc11f47ab1160d0a71a25e7db994f4e1f',
     sizeBytes: 10_306_551,
   }),
@@ -169,7 +169,7 @@ export const PRETRAINED: readonly PretrainedEntry[] = [
     top5: 91.34,
     params: 5_483_032,
     gmacs: 0.217,
-    template: null,
+    template: { id: 'mobilenet_v3_large' },
   }),
   entry({
     id: 'efficientnet_b0',
@@ -180,7 +180,7 @@ export const PRETRAINED: readonly PretrainedEntry[] = [
     top5: 93.532,
     params: 5_288_548,
     gmacs: 0.386,
-    template: null,
+    template: { id: 'efficientnet_b0' },
   }),
 ];
 

@@ -31,7 +31,7 @@ async function logitsOf(projectFile: string, ref: { input: number[]; shape: numb
 }
 
 describe.skipIf(missing !== null)('template --weights: the studio reproduces torchvision', () => {
-  it.each(['resnet18', 'googlenet'])(
+  it.each(['resnet18', 'googlenet', 'mobilenet_v3_small', 'efficientnet_b0'])(
     '%s: logits equal PyTorch for the same weights',
     async (name) => {
       const out = path.join(dir, `${name}-project.json`);

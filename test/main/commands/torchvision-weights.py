@@ -2,7 +2,7 @@
 
   python3 torchvision-weights.py OUT SIZE
 writes OUT/<model>.pth and OUT/<model>.json {"input": [...], "shape": [2,3,S,S], "logits": [...]}
-for resnet18 and googlenet. GoogLeNet keeps its auxiliary classifiers in the file, as torchvision's
+for resnet18, googlenet, mobilenet_v3_small and efficientnet_b0. GoogLeNet keeps its auxiliary classifiers in the file, as torchvision's
 published file does (the studio skips them), and runs without transform_input, which the studio
 folds into its normalisation instead.
 """
@@ -16,6 +16,8 @@ torch.set_num_threads(1)
 models = {
     "resnet18": lambda: torchvision.models.resnet18(weights=None),
     "googlenet": lambda: torchvision.models.googlenet(weights=None, aux_logits=True, transform_input=False, init_weights=True),
+    "mobilenet_v3_small": lambda: torchvision.models.mobilenet_v3_small(weights=None),
+    "efficientnet_b0": lambda: torchvision.models.efficientnet_b0(weights=None),
 }
 for i, (name, make) in enumerate(models.items()):
     torch.manual_seed(10 + i)
