@@ -57,6 +57,8 @@ describe('fine-tune a pretrained model (start screen)', () => {
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     const p = await context.newPage();
     await p.goto(serve!.openUrl);
+    await p.getByRole('button', { name: /Bundled sample/ }).waitFor();
+    await shot(p, 'start-screen');
     await p.getByRole('button', { name: /Fine-tune a pretrained model on my images/ }).click();
     const dialog = p.getByTestId('pretrained-dialog');
     await dialog.getByRole('radio', { name: /ResNet-18/ }).waitFor();
