@@ -4,7 +4,8 @@
  * makes under ResNet-18's published name, slowly: pick the backbone and the image folder, watch
  * the download's progress, Cancel it; start again (it resumes) and see the file refused because
  * its hash is not the published one, in one message naming the URL and --weights.
- * Screenshots go to /tmp/shots-pretrained.
+ * Then, with MobileNetV3-Small's file placed in the cache (seed-weights-cache.py), the whole path:
+ * the project opens with the folder in the Data step. Screenshots go to /tmp/shots-pretrained.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServe, type ServeProcess } from './harness';
 import { makeDataset } from '../trainer/helpers';
+import { getPretrained } from '../../core/pretrained/catalog';
+import { runPython, torchMissing } from '../export-pytorch/helpers';
 import { startWeightsServer, type WeightsServer } from '../main/pretrained/weights-server';
 
 const SHOTS = '/tmp/shots-pretrained';
@@ -35,6 +38,10 @@ beforeAll(async () => {
   process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
   process.env['CNN_STUDIO_CACHE_DIR'] = path.join(work, 'cache');
   process.env['CNN_STUDIO_WEIGHTS_URL'] = weights.baseUrl;
+  if (!torchMissing()) {
+    const e = getPretrained('mobilenet_v3_small')!;
+    runPython([path.join(__dirname, 'seed-weights-cache.py'), path.join(work, 'cache'), String(e.sizeBytes), e.file], work, 120_000);
+  }
   serve = await startServe();
   browser = await launchBrowser();
 }, 60_000);
@@ -46,6 +53,19 @@ afterAll(async () => {
   process.env = saved;
   await fs.rm(work, { recursive: true, force: true });
 });
+
+/** Types a path key by key; the picker pre-fills its field when its first listing arrives, so type again until it holds the text. */
+async function typePath(page: Page, text: string): Promise<void> {
+  const field = page
+    .getByRole('dialog')
+    .filter({ has: page.getByLabel('Path') })
+    .getByLabel('Path');
+  for (let attempt = 0; attempt < 3 && (await field.inputValue()) !== text; attempt++) {
+    await field.fill('');
+    await field.pressSequentially(text);
+  }
+  expect(await field.inputValue()).toBe(text);
+}
 
 async function shot(p: Page, name: string): Promise<void> {
   await fs.mkdir(SHOTS, { recursive: true });
@@ -72,9 +92,7 @@ describe('fine-tune a pretrained model (start screen)', () => {
 
     await dialog.getByRole('button', { name: 'Choose image folder…' }).click();
     const picker = p.getByRole('dialog').filter({ has: p.getByLabel('Path') });
-    const field = picker.getByLabel('Path');
-    await field.fill('');
-    await field.pressSequentially(data);
+    await typePath(p, data);
     await picker.getByRole('button', { name: 'Use folder' }).click();
     await expect.poll(() => dialog.getByTestId('pretrained-folder').textContent()).toBe(data);
 
@@ -96,4 +114,33 @@ describe('fine-tune a pretrained model (start screen)', () => {
     await shot(p, 'refused');
     await context.close();
   }, 90_000);
+
+  it.skipIf(torchMissing() !== null)(
+    'with the weights cached, opens the project with the image folder in the Data step',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+      const p = await context.newPage();
+      await p.goto(serve!.openUrl);
+      await p.getByRole('button', { name: /Fine-tune a pretrained model on my images/ }).click();
+      const dialog = p.getByTestId('pretrained-dialog');
+      const row = dialog.getByRole('row').filter({ hasText: 'MobileNet V3 Small' });
+      await expect.poll(() => row.textContent()).toContain('cached');
+      await dialog.getByRole('radio', { name: /MobileNet V3 Small/ }).check();
+      await dialog.getByRole('button', { name: 'Choose image folder…' }).click();
+      const picker = p.getByRole('dialog').filter({ has: p.getByLabel('Path') });
+      await typePath(p, data);
+      await picker.getByRole('button', { name: 'Use folder' }).click();
+      await dialog.getByRole('button', { name: 'Download and fine-tune' }).click();
+      // The dialog closes when the project opens; an error would stay in it as an alert.
+      await expect.poll(async () => (await dialog.count()) === 0 || (await dialog.getByRole('alert').count()) > 0, { timeout: 60_000 }).toBe(true);
+      const alert = dialog.getByRole('alert');
+      const problem = (await alert.count()) > 0 ? ((await alert.textContent()) ?? '') : '';
+      expect(await dialog.count(), problem).toBe(0);
+      await expect.poll(() => p.getByLabel('Dataset folder').inputValue(), { timeout: 30_000 }).toBe(data);
+      await expect.poll(() => p.getByText('MobileNet V3 Small (ImageNet weights)').first().isVisible(), { timeout: 10_000 }).toBe(true);
+      await shot(p, 'opened-with-folder');
+      await context.close();
+    },
+    120_000,
+  );
 });
