@@ -243,6 +243,12 @@ export const requestSchemas = {
   doctorExclude: z.object({ dataDir: filePath, rel: datasetRel }).strict(),
   /** Reverses the latest move or exclusion in the dataset's journal. */
   doctorUndo: z.object({ dataDir: filePath }).strict(),
+  /** The pretrained backbones (core/pretrained/catalog) with CPU latency and whether each is cached. */
+  pretrainedCatalog: z.object({}).strict(),
+  /** Downloads (or finds cached) a backbone's weights and writes its project; progress comes as `pretrained` events. */
+  pretrainedPrepare: z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Cancels the download in progress (its .part is kept for a resume). */
+  pretrainedCancel: z.object({}).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof requestSchemas;
@@ -518,6 +524,35 @@ export interface ApiResponses {
   doctorMove: DatasetEditResult;
   doctorExclude: DatasetEditResult;
   doctorUndo: DatasetEditResult;
+  pretrainedCatalog: PretrainedCatalogRow[];
+  pretrainedPrepare: { projectPath: string; label: string };
+  pretrainedCancel: { cancelled: boolean };
+}
+
+/** One backbone as the start screen's picker shows it. */
+export interface PretrainedCatalogRow {
+  id: string;
+  label: string;
+  sizeMiB: number;
+  top1: number;
+  params: number;
+  gmacs: number;
+  /** Median ms per image on this project's reference CPU (see latencyNote), null where not measured. */
+  cpuLatencyMs: number | null;
+  latencyNote: string;
+  /** False while the studio has no template for it ("template pending"). */
+  available: boolean;
+  cached: boolean;
+  terms: string;
+}
+
+/** Download progress of pretrained weights, for the start screen's bar. */
+export interface PretrainedProgress {
+  id: string;
+  state: 'downloading' | 'writing' | 'done' | 'failed' | 'cancelled';
+  received: number;
+  total: number | null;
+  message?: string;
 }
 
 export type StudioApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<ApiResponses[M]> };
@@ -530,6 +565,8 @@ export interface ApiEvents {
   menu: { command: MenuCommand };
   /** A training run changed (progress, an epoch, a log line, its end): the whole view. */
   run: RunView;
+  /** Download progress of a pretrained backbone (pretrainedPrepare). */
+  pretrained: PretrainedProgress;
 }
 
 export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'undo', 'redo', 'fitView', 'autoLayout', 'shortcuts', 'about'] as const;

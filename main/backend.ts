@@ -32,6 +32,7 @@ import { FileReadError, MAX_PROJECT_BYTES, readRegularFile } from './fs/read-reg
 import { plainFsError } from './fs/user-paths';
 import { insideInstallAssets } from './paths';
 import { EventHub } from './events';
+import { PretrainedService } from './studio/pretrained-service';
 import { readConfig } from './config';
 import { loadOrt, probeExecutionProviders } from './providers';
 import { startTraining, type StartOptions, type TrainEvent, type TrainOptions } from './trainer/index';
@@ -92,9 +93,11 @@ export class Backend implements StudioApi {
   private readonly training: TrainingService;
   private readonly lrFinder = new LrFindService();
   private readonly settings: SettingsStore;
+  private readonly pretrained: PretrainedService;
 
   constructor(private readonly opts: BackendOptions) {
     this.settings = new SettingsStore(path.join(this.home(), 'settings.json'));
+    this.pretrained = new PretrainedService({ home: this.home(), emit: (p) => this.events.emit('pretrained', p) });
     this.training = new TrainingService({
       runsRoot: this.runsRoot(),
       cacheDir: path.join(this.home(), 'cache'),
@@ -429,6 +432,18 @@ export class Backend implements StudioApi {
   async exportProjectPytorch(req: ApiRequest<'exportProjectPytorch'>): Promise<ApiResponses['exportProjectPytorch']> {
     const project = this.openable(req.project, 'not exported');
     return exportProjectPytorch(project, trainerSettings(req.settings), resolveUserPath(req.dir));
+  }
+
+  async pretrainedCatalog(): Promise<ApiResponses['pretrainedCatalog']> {
+    return this.pretrained.catalog();
+  }
+
+  async pretrainedPrepare(req: ApiRequest<'pretrainedPrepare'>): Promise<ApiResponses['pretrainedPrepare']> {
+    return this.pretrained.prepare(req.id);
+  }
+
+  async pretrainedCancel(): Promise<ApiResponses['pretrainedCancel']> {
+    return this.pretrained.cancel();
   }
 
   async studioSample(): Promise<ApiResponses['studioSample']> {

@@ -10,6 +10,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_WEIGHTS_BASE_URL } from '../core/pretrained/catalog';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,7 +24,7 @@ export interface StudioConfig {
   datasetCache: string;
   /** CNN_STUDIO_CACHE_MAX: the decoded-dataset caches together stay under this many bytes, least recently used removed first (default 20 GiB). */
   datasetCacheMaxBytes: number;
-  /** CNN_STUDIO_CACHE_DIR: folder of the device-check verdicts, op-support.json and provider-self-test.json (default <user cache>/cnn-studio). */
+  /** CNN_STUDIO_CACHE_DIR: folder of the device-check verdicts, op-support.json, provider-self-test.json and the pretrained weights (weights/) (default <user cache>/cnn-studio). */
   checksCache: string;
   /** CNN_STUDIO_TRAIN_WORKER: the training worker script; undefined = train-worker.cjs beside the bundle. */
   trainWorker: string | undefined;
@@ -39,6 +40,8 @@ export interface StudioConfig {
   ortSpin: boolean;
   /** CNN_STUDIO_ORT_LOG: onnxruntime's own log level (default fatal: its lines are for developers). */
   ortLog: OrtLogLevel;
+  /** CNN_STUDIO_WEIGHTS_URL: base URL of the pretrained weights (a mirror serving torchvision's file names; default torchvision's). */
+  weightsUrl: string;
   /** CNN_STUDIO_NO_REEXEC: set by the CLI on the copy of itself it starts for training, so that copy does not start another. */
   noReexec: boolean;
 }
@@ -57,6 +60,7 @@ export const ENV_NAMES = {
   ortSpin: 'CNN_STUDIO_ORT_SPIN',
   ortLog: 'CNN_STUDIO_ORT_LOG',
   noReexec: 'CNN_STUDIO_NO_REEXEC',
+  weightsUrl: 'CNN_STUDIO_WEIGHTS_URL',
 } as const satisfies Record<keyof StudioConfig, `CNN_STUDIO_${string}`>;
 
 /** A CNN_STUDIO_* variable whose value the studio cannot use. */
@@ -115,6 +119,15 @@ function byteSize(env: Env, key: keyof StudioConfig, fallback: number): number {
   return bytes;
 }
 
+/** An http(s) URL, else a ConfigError (a mirror of the weights folder). */
+function baseUrl(env: Env, key: keyof StudioConfig, fallback: string): string {
+  const v = raw(env, key);
+  if (v === undefined) return fallback;
+  const u = URL.canParse(v) ? new URL(v) : null;
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be an http:// or https:// URL, not "${v}"`);
+  return v;
+}
+
 function folder(env: Env, key: keyof StudioConfig, fallback: () => string): string {
   const v = raw(env, key);
   return v === undefined ? fallback() : path.resolve(v);
@@ -137,5 +150,6 @@ export function readConfig(env: Env = process.env): StudioConfig {
     ortSpin: flag(env, 'ortSpin', false),
     ortLog: oneOf(env, 'ortLog', ORT_LOG_LEVELS, 'fatal'),
     noReexec: flag(env, 'noReexec', false),
+    weightsUrl: baseUrl(env, 'weightsUrl', DEFAULT_WEIGHTS_BASE_URL),
   };
 }

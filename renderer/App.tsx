@@ -8,6 +8,7 @@ import { ConfirmDialog } from './files/ConfirmDialog';
 import { FileBrowser } from './files/FileBrowser';
 import { RecoveryBanner } from './files/RecoveryBanner';
 import { TemplatesDialog } from './files/TemplatesDialog';
+import { PretrainedDialog } from './studio/PretrainedDialog';
 import { MachineDialog } from './components/MachineDialog';
 import { RightPanel } from './components/RightPanel';
 import { ShortcutsOverlay } from './components/ShortcutsOverlay';
@@ -104,6 +105,7 @@ export function App({ api }: { api: StudioClient }) {
         </main>
         <StatusBar version={version} />
         {dialog === 'templates' && <TemplatesDialog />}
+        {dialog === 'pretrained' && <PretrainedDialog />}
         {dialog === 'shortcuts' && <ShortcutsOverlay />}
         {dialog === 'machine' && <MachineDialog api={api} />}
         {browse && <FileBrowser mode={browse.mode} start={browse.start} />}

@@ -16,6 +16,7 @@ import { registerCache } from './cache';
 import { registerExplain } from './explain';
 import { registerLrFind } from './lr-find';
 import { registerDoctor } from './doctor';
+import { registerPretrained } from './pretrained';
 
 /** Every subcommand registers itself here: one file per command under main/commands/. */
 export type RegisterCommand = (program: Command, io: CliIO) => void;
@@ -37,4 +38,5 @@ export const commands: RegisterCommand[] = [
   registerExplain,
   registerLrFind,
   registerDoctor,
+  registerPretrained,
 ];

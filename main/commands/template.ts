@@ -5,6 +5,7 @@ import { TEMPLATES, TemplateError, buildTemplate, getTemplate } from '../../core
 import { atomicWrite } from '../fs/atomic-write';
 import { plainFsError, resolveOutputFile } from '../fs/user-paths';
 import { CliError, type CliIO } from './io';
+import { writeWithWeights } from './template-weights';
 
 /** "3x224x224" -> [3, 224, 224]. */
 export function parseInputSize(v: string): [number, number, number] {
@@ -12,6 +13,16 @@ export function parseInputSize(v: string): [number, number, number] {
   const dims = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
   if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new CliError(`--input: "${v}" is not CxHxW, e.g. 3x224x224`);
   return dims as [number, number, number];
+}
+
+interface TemplateFlags {
+  input?: string;
+  classes?: string;
+  variant?: string;
+  output: string;
+  force?: boolean;
+  pretrained?: boolean;
+  weights?: string;
 }
 
 export function registerTemplate(program: Command, io: CliIO): void {
@@ -24,9 +35,15 @@ export function registerTemplate(program: Command, io: CliIO): void {
     .option('--variant <name>', 'variant: lenet5 classic; googlenet torchvision')
     .requiredOption('-o, --output <file>', 'project file to write, or a folder (writes <folder>/<name>.json)')
     .option('-f, --force', 'overwrite the project file if it exists')
-    .action(async (name: string, opts: { input?: string; classes?: string; variant?: string; output: string; force?: boolean }) => {
+    .option('--pretrained', "start from torchvision's ImageNet weights: download (or use the cached copy), verify, write the project and its checkpoint")
+    .option('--weights <file>', 'start from a local weights file: a PyTorch state_dict (.pth), .safetensors or a studio checkpoint (.ckpt)')
+    .action(async (name: string, opts: TemplateFlags) => {
       const t = getTemplate(name);
       if (!t) throw new CliError(`unknown template "${name}"; choose one of ${TEMPLATES.map((x) => x.id).join(', ')}`);
+      if (opts.pretrained || opts.weights !== undefined) {
+        await writeWithWeights(name, opts, io);
+        return;
+      }
       const input = opts.input === undefined ? undefined : parseInputSize(opts.input);
       let classes: number | undefined;
       if (opts.classes !== undefined) {

@@ -22,7 +22,7 @@ import { learningRate, type ScheduleSpan } from '../../core/train/schedule';
 import { countCorrect, type EvalMetrics } from '../../core/train/metrics';
 import { serializeProject } from '../../core/graph/project';
 import { prepareDataset, type PreparedDataset } from '../data/dataset';
-import { applyStartingWeights, startingWeightsFile } from './starting-weights';
+import { applyStartingWeights, backboneNormalisation, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
 import { DatasetError } from '../data/errors';
 import { atomicWrite, WriteFailure } from '../fs/atomic-write';
@@ -167,6 +167,8 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
   const { spec } = inputSpec(project.model);
 
   // 3. The data: scan, decode cache, normalisation. Problems with the folder stop here, before training.
+  const backbone = previous ? null : backboneNormalisation(opts, project, spec.channels);
+  if (backbone) log(`normalisation: the pretrained backbone's (mean ${backbone.mean.join(', ')}; std ${backbone.std.join(', ')}), not the folder's`);
   const dataDir = opts.dataDir || previous?.data.root || '';
   if (!dataDir) throw new TrainError('no-data', 'no dataset folder given (--data DIR)');
   let lastData = 0;
@@ -186,7 +188,7 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
         emit({ type: 'data', ...p, ...decodeRate(p, (now - decodeStart) / 1000) });
       }
     },
-    ...(previous ? { mean: previous.preprocessing.mean, std: previous.preprocessing.std } : {}),
+    ...(previous ? { mean: previous.preprocessing.mean, std: previous.preprocessing.std } : (backbone ?? {})),
   });
   const decodeSeconds = (performance.now() - decodeStart) / 1000;
   const decodeImagesPerSecond = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { readWeights } from '../onnx/project-weights';
+import type { Project } from '../../core/graph/project';
+import { deploySettings, readWeights } from '../onnx/project-weights';
 import type { TrainOptions } from './types';
 import { TrainError } from './run-folder';
 
@@ -52,4 +53,17 @@ export async function applyStartingWeights(file: string, defs: readonly WeightDe
   }
   if (loaded === 0) throw new TrainError('bad-weights', `cannot start from ${file}: none of its tensors matches this model's weights by name and size`);
   return { loaded, keptFresh };
+}
+
+/**
+ * A pretrained backbone (a project written by `template --pretrained/--weights`, marked by its
+ * `pretrained` section) was trained on images normalised its own way: a run that starts from its
+ * weights keeps that mean/std (the project's `deploy` section) instead of computing the folder's,
+ * which would feed the backbone inputs it never saw. Null otherwise.
+ */
+export function backboneNormalisation(opts: Pick<TrainOptions, 'initialWeights' | 'fromScratch' | 'project' | 'projectPath'>, project: Project, channels: number): { mean: number[]; std: number[] } | null {
+  if (!startingWeightsFile(opts) || typeof project.extra.pretrained !== 'object' || project.extra.pretrained === null) return null;
+  const d = deploySettings(project);
+  if (!d.mean || !d.std || d.mean.length !== channels || d.std.length !== channels) return null;
+  return { mean: d.mean, std: d.std };
 }

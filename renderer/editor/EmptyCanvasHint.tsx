@@ -18,6 +18,10 @@ export function EmptyCanvasHint() {
           <b>Bundled sample</b>
           <span>Fashion-MNIST (1,200 images) with LeNet-5: train it within a minute.</span>
         </button>
+        <button type="button" className="start-card primary-card" data-testid="start-pretrained" onClick={() => open('pretrained')}>
+          <b>Fine-tune a pretrained model on my images</b>
+          <span>ResNet, GoogLeNet, MobileNet or EfficientNet trained on ImageNet: pick one and a folder of images.</span>
+        </button>
         <button type="button" className="start-card" data-testid="start-templates" onClick={() => open('templates')}>
           <b>Templates</b>
           <span>LeNet-5, AlexNet, VGG16, GoogLeNet, ResNet-18 to 152.</span>

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 
 export type Theme = 'light' | 'dark';
-export type Dialog = null | 'templates' | 'open' | 'saveAs' | 'shortcuts' | 'machine' | 'group' | 'about';
+export type Dialog = null | 'templates' | 'pretrained' | 'open' | 'saveAs' | 'shortcuts' | 'machine' | 'group' | 'about';
 export type RightTab = 'inspector' | 'summary' | 'problems';
 
 export interface Toast {

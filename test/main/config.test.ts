@@ -77,6 +77,7 @@ describe('readConfig', () => {
       ortSpin: false,
       ortLog: 'fatal',
       noReexec: false,
+      weightsUrl: 'https://download.pytorch.org/models/',
     });
   });
 
@@ -84,11 +85,12 @@ describe('readConfig', () => {
     const c = readConfig({
       CNN_STUDIO_HOME: 'h', CNN_STUDIO_CACHE: '/data-cache', CNN_STUDIO_CACHE_DIR: '/checks', CNN_STUDIO_TRAIN_WORKER: '/w.cjs',
       CNN_STUDIO_TRAINER_HOST: 'process', CNN_STUDIO_DATA_PARALLEL: '0', CNN_STUDIO_NCHWC: '0', CNN_STUDIO_WEBGPU_RESIDENT: '0',
-      CNN_STUDIO_ORT_SPIN: '1', CNN_STUDIO_ORT_LOG: 'warning', CNN_STUDIO_NO_REEXEC: '1', CNN_STUDIO_CACHE_MAX: '1.5G',
+      CNN_STUDIO_ORT_SPIN: '1', CNN_STUDIO_ORT_LOG: 'warning', CNN_STUDIO_NO_REEXEC: '1', CNN_STUDIO_WEIGHTS_URL: 'http://mirror.local/w/', CNN_STUDIO_CACHE_MAX: '1.5G',
     });
     expect(c).toEqual<StudioConfig>({
       home: path.resolve('h'), datasetCache: path.resolve('/data-cache'), datasetCacheMaxBytes: 1.5 * 2 ** 30, checksCache: path.resolve('/checks'), trainWorker: '/w.cjs',
       trainerHost: 'process', dataParallel: 'off', nchwc: false, webgpuResident: false, ortSpin: true, ortLog: 'warning', noReexec: true,
+      weightsUrl: 'http://mirror.local/w/',
     });
     expect(readConfig({ CNN_STUDIO_DATA_PARALLEL: '1' }).dataParallel).toBe('force');
   });
@@ -99,6 +101,7 @@ describe('readConfig', () => {
     ['CNN_STUDIO_NCHWC', 'off', /CNN_STUDIO_NCHWC must be "0" or "1", not "off"/],
     ['CNN_STUDIO_WEBGPU_RESIDENT', '2', /CNN_STUDIO_WEBGPU_RESIDENT must be "0" or "1"/],
     ['CNN_STUDIO_ORT_SPIN', 'true', /CNN_STUDIO_ORT_SPIN must be "0" or "1"/],
+    ['CNN_STUDIO_WEIGHTS_URL', 'ftp://x/', /CNN_STUDIO_WEIGHTS_URL must be an http:\/\/ or https:\/\/ URL, not "ftp:\/\/x\/"/],
     ['CNN_STUDIO_ORT_LOG', 'loud', /CNN_STUDIO_ORT_LOG must be one of "verbose", "info", "warning", "error", "fatal", not "loud"/],
     ['CNN_STUDIO_NO_REEXEC', 'x', /CNN_STUDIO_NO_REEXEC must be "0" or "1"/],
     ['CNN_STUDIO_CACHE_MAX', 'lots', /CNN_STUDIO_CACHE_MAX must be a size such as 20G, 500M or 1073741824 \(bytes\), not "lots"/],
