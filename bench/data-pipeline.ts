@@ -115,9 +115,12 @@ async function main(): Promise<void> {
       return;
     }
     const r = (x: number): string => Math.round(x).toLocaleString('en-US');
-    console.log(`Fashion-MNIST, ${images} train PNGs, 1x28x28, ${result.cores} cores (load average ${result.loadAverage.toFixed(1)}), decode concurrency ${concurrency}`);
+    console.log(
+      `Fashion-MNIST, ${images} train PNGs, 1x28x28, ${result.cores} cores (load average ${result.loadAverage.toFixed(1)}), decode concurrency ${concurrency}`,
+    );
     console.log(`  ${'figure'.padEnd(34)}${'per second'.padStart(14)}${'per CPU-second'.padStart(16)}`);
-    const line = (name: string, wall: number, cpu: number, unit: string): void => console.log(`  ${name.padEnd(34)}${r(wall).padStart(14)}${r(cpu).padStart(16)}  ${unit}`);
+    const line = (name: string, wall: number, cpu: number, unit: string): void =>
+      console.log(`  ${name.padEnd(34)}${r(wall).padStart(14)}${r(cpu).padStart(16)}  ${unit}`);
     console.log(`  ${'scan (list + stat)'.padEnd(34)}${r(result.scanImagesPerSecond).padStart(14)}${''.padStart(16)}  images`);
     line('first-pass decode into the cache', result.firstDecodeImagesPerSecond, result.firstDecodeImagesPerCpuSecond, 'images');
     console.log(`  ${'re-open, every file cached'.padEnd(34)}${`${(reopenS * 1000).toFixed(0)} ms`.padStart(14)}`);

@@ -19,7 +19,11 @@ const json = process.argv.includes('--json');
 
 function startServe(): Promise<{ url: string; stop(): void }> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-bench-home-'));
-  const child = spawn(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'serve', '--port', '0'], { cwd: root, env: { ...process.env, CNN_STUDIO_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'serve', '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, CNN_STUDIO_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -91,7 +95,10 @@ async function zoom(page: Page, seconds: number): Promise<void> {
 
 async function main(): Promise<void> {
   const serve = await startServe();
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(serve.url);
@@ -110,7 +117,9 @@ async function main(): Promise<void> {
           obs.disconnect();
         }
       }).observe(document.body, { childList: true, subtree: true });
-      document.querySelector<HTMLButtonElement>('[data-testid="template-resnet152"]')!.addEventListener('click', () => (w.__t0 = performance.now()), { once: true, capture: true });
+      document
+        .querySelector<HTMLButtonElement>('[data-testid="template-resnet152"]')!
+        .addEventListener('click', () => (w.__t0 = performance.now()), { once: true, capture: true });
     });
     await page.getByTestId('template-resnet152').click();
     await page.waitForFunction(() => (window as unknown as { __first: number }).__first > 0, undefined, { timeout: 120_000 });
@@ -125,9 +134,23 @@ async function main(): Promise<void> {
     const toLayout = laidOut - t.__t0;
     const layoutMs = await page.evaluate(() => window.__cnnStudio!.lastLayoutMs());
     const layers = await page.evaluate(() => document.querySelectorAll('.react-flow__node').length);
-    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => (m.name.startsWith('template:') || m.name.startsWith('layout:'))).map((m) => [m.name, m.startTime])));
+    const marks = await page.evaluate(() =>
+      Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('template:') || m.name.startsWith('layout:'))
+          .map((m) => [m.name, m.startTime]),
+      ),
+    );
     const t0 = t.__t0;
-    const phases = { build: r1(marks['template:built']! - marks['template:start']!), layout: r1(marks['template:laid-out']! - marks['template:built']!), clickToStart: r1(marks['template:start']! - t0), sizing: r1(marks['layout:sized']! - marks['template:built']!), worker: r1(marks['layout:done']! - marks['layout:sized']!), render: r1(t.__first - marks['template:laid-out']!) };
+    const phases = {
+      build: r1(marks['template:built']! - marks['template:start']!),
+      layout: r1(marks['template:laid-out']! - marks['template:built']!),
+      clickToStart: r1(marks['template:start']! - t0),
+      sizing: r1(marks['layout:sized']! - marks['template:built']!),
+      worker: r1(marks['layout:done']! - marks['layout:sized']!),
+      render: r1(t.__first - marks['template:laid-out']!),
+    };
 
     const panFit = await frames(page, () => pan(page, 3));
     await page.getByTestId('tab-summary').click();
@@ -143,15 +166,18 @@ async function main(): Promise<void> {
     const before = (await page.evaluate(() => window.__cnnStudio!.analysisTimings())).length;
     const latencies: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const ms = await page.evaluate(async (v) => {
-        const el = document.querySelector<HTMLInputElement>('[data-testid="param-filters"]')!;
-        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-        const t0 = performance.now();
-        setter.call(el, String(v));
-        el.dispatchEvent(new Event('input', { bubbles: true }));
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        return performance.now() - t0;
-      }, 64 + (i % 2));
+      const ms = await page.evaluate(
+        async (v) => {
+          const el = document.querySelector<HTMLInputElement>('[data-testid="param-filters"]')!;
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+          const t0 = performance.now();
+          setter.call(el, String(v));
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          return performance.now() - t0;
+        },
+        64 + (i % 2),
+      );
       latencies.push(ms);
     }
     const validation = (await page.evaluate(() => window.__cnnStudio!.analysisTimings())).slice(before);
@@ -171,16 +197,21 @@ async function main(): Promise<void> {
     };
     if (json) console.log(JSON.stringify(result, null, 2));
     else {
-      const f = (s: { median: number; p95: number; max: number }) => `median ${r1(s.median)} ms, p95 ${r1(s.p95)} ms, max ${r1(s.max)} ms (${r1(1000 / s.median)} fps median)`;
+      const f = (s: { median: number; p95: number; max: number }) =>
+        `median ${r1(s.median)} ms, p95 ${r1(s.p95)} ms, max ${r1(s.max)} ms (${r1(1000 / s.median)} fps median)`;
       console.log(`Expanded ResNet-152 in the editor (${result.device})`);
       console.log(`  nodes rendered: ${layers} fitted, ${domNodes} at zoom 0.7 (React Flow renders only what is in view)`);
       console.log(`  time to first render:    ${result.timeToFirstRenderMs} ms`);
       console.log(`  time to laid-out graph:  ${result.timeToLaidOutMs} ms (elk in the worker: ${result.elkLayoutMs} ms)`);
-      console.log(`  phases: click->start ${phases.clickToStart} ms, build ${phases.build} ms, analyse+layout ${phases.layout} ms (sizing ${phases.sizing}, worker ${phases.worker}), render ${phases.render} ms`);
+      console.log(
+        `  phases: click->start ${phases.clickToStart} ms, build ${phases.build} ms, analyse+layout ${phases.layout} ms (sizing ${phases.sizing}, worker ${phases.worker}), render ${phases.render} ms`,
+      );
       console.log(`  frames, panning fitted:  ${f(result.panFitted)}`);
       console.log(`  frames, panning at 0.7:  ${f(result.panZoom07)}`);
       console.log(`  frames, wheel zoom:      ${f(result.wheelZoom)}`);
-      console.log(`  validation per edit:     median ${r1(result.validationPerEditMs.median)} ms, p95 ${r1(result.validationPerEditMs.p95)} ms (${validation.length} edits)`);
+      console.log(
+        `  validation per edit:     median ${r1(result.validationPerEditMs.median)} ms, p95 ${r1(result.validationPerEditMs.p95)} ms (${validation.length} edits)`,
+      );
       console.log(`  edit to paint:           median ${r1(result.editToPaintMs.median)} ms, p95 ${r1(result.editToPaintMs.p95)} ms`);
     }
   } finally {

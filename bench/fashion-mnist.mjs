@@ -56,8 +56,14 @@ function jsonLines(cmd, argv) {
         if (!line.trim()) continue;
         const e = JSON.parse(line);
         lines.push(e);
-        if (e.type === 'epoch') console.log(`  epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}%  ${e.valAccuracy !== undefined ? `val ${(e.valAccuracy * 100).toFixed(2)}%` : `test ${(e.testAccuracy * 100).toFixed(2)}%`}  ${e.seconds.toFixed(1)} s  ${e.imagesPerSecond.toFixed(0)} img/s`);
-        if (e.type === 'start') console.log(`  start: ${e.trainSamples} train / ${e.valSamples} val images on ${e.device}; first decode ${e.decodeImagesPerSecond ? `${e.decodeImagesPerSecond.toFixed(0)} images/s` : '(cached)'}`);
+        if (e.type === 'epoch')
+          console.log(
+            `  epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAccuracy * 100).toFixed(2)}%  ${e.valAccuracy !== undefined ? `val ${(e.valAccuracy * 100).toFixed(2)}%` : `test ${(e.testAccuracy * 100).toFixed(2)}%`}  ${e.seconds.toFixed(1)} s  ${e.imagesPerSecond.toFixed(0)} img/s`,
+          );
+        if (e.type === 'start')
+          console.log(
+            `  start: ${e.trainSamples} train / ${e.valSamples} val images on ${e.device}; first decode ${e.decodeImagesPerSecond ? `${e.decodeImagesPerSecond.toFixed(0)} images/s` : '(cached)'}`,
+          );
         if (e.type === 'failed') console.log(`  failed: ${e.message}`);
       }
     });
@@ -88,7 +94,29 @@ async function studio(name, extra, epochs) {
   rmSync(out, { recursive: true, force: true });
   console.log(`studio ${name}: cnn-studio train ${extra.join(' ')} --epochs ${epochs}`);
   const t0 = Date.now();
-  const ev = await jsonLines(process.execPath, [cli, 'train', project, '--data', data, '--out', out, '--epochs', String(epochs), '--batch', '64', '--device', 'cpu', '--threads', threads, '--cache-dir', cache, '--seed', '0', '--json', ...extra]);
+  const ev = await jsonLines(process.execPath, [
+    cli,
+    'train',
+    project,
+    '--data',
+    data,
+    '--out',
+    out,
+    '--epochs',
+    String(epochs),
+    '--batch',
+    '64',
+    '--device',
+    'cpu',
+    '--threads',
+    threads,
+    '--cache-dir',
+    cache,
+    '--seed',
+    '0',
+    '--json',
+    ...extra,
+  ]);
   const wall = (Date.now() - t0) / 1000;
   const start = ev.find((e) => e.type === 'start');
   const epochsEv = ev.filter((e) => e.type === 'epoch');
@@ -99,17 +127,40 @@ async function studio(name, extra, epochs) {
     epochSeconds: epochsEv.reduce((a, e) => a + e.seconds, 0) / epochsEv.length,
     imagesPerSecond: epochsEv.reduce((a, e) => a + e.imagesPerSecond, 0) / epochsEv.length,
     decodeImagesPerSecond: start?.decodeImagesPerSecond ?? null,
-    epochs: epochsEv.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valAccuracy: e.valAccuracy, seconds: e.seconds, imagesPerSecond: e.imagesPerSecond })),
+    epochs: epochsEv.map((e) => ({
+      epoch: e.epoch,
+      trainLoss: e.trainLoss,
+      valAccuracy: e.valAccuracy,
+      seconds: e.seconds,
+      imagesPerSecond: e.imagesPerSecond,
+    })),
     wallSeconds: wall,
   };
 }
 
 async function torch(recipe, epochs) {
   console.log(`pytorch ${recipe}: ${epochs} epochs, ${threads} threads`);
-  const ev = await jsonLines('/usr/bin/python3', ['bench/fashion_mnist_torch.py', '--recipe', recipe, '--epochs', String(epochs), '--threads', threads, '--train', String(nTrain), '--test', String(nTest)]);
+  const ev = await jsonLines('/usr/bin/python3', [
+    'bench/fashion_mnist_torch.py',
+    '--recipe',
+    recipe,
+    '--epochs',
+    String(epochs),
+    '--threads',
+    threads,
+    '--train',
+    String(nTrain),
+    '--test',
+    String(nTest),
+  ]);
   const done = ev.find((e) => e.type === 'done');
   const epochsEv = ev.filter((e) => e.type === 'epoch');
-  return { testAccuracy: done.testAccuracy, epochSeconds: done.epochSeconds, imagesPerSecond: epochsEv.reduce((a, e) => a + e.imagesPerSecond, 0) / epochsEv.length, torch: done.torch };
+  return {
+    testAccuracy: done.testAccuracy,
+    epochSeconds: done.epochSeconds,
+    imagesPerSecond: epochsEv.reduce((a, e) => a + e.imagesPerSecond, 0) / epochsEv.length,
+    torch: done.torch,
+  };
 }
 
 const adamFlags = ['--optimizer', 'adam', '--lr', '1e-3', '--schedule', 'constant', '--no-augment', '--weight-decay', '0'];
@@ -125,9 +176,17 @@ if (timingRounds > 0) {
     pt.push((await torch('adam', 1)).epochSeconds);
   }
   // pairedRatio: median of each round's studio/PyTorch ratio (the two epochs of a round run back to back).
-  const res = { rounds: timingRounds, studioEpochSeconds: st, torchEpochSeconds: pt, ratio: median(st) / median(pt), pairedRatio: median(st.map((x, i) => x / pt[i])) };
+  const res = {
+    rounds: timingRounds,
+    studioEpochSeconds: st,
+    torchEpochSeconds: pt,
+    ratio: median(st) / median(pt),
+    pairedRatio: median(st.map((x, i) => x / pt[i])),
+  };
   writeFileSync(path.join(work, 'timing.json'), `${JSON.stringify(res, null, 2)}\n`);
-  console.log(`\nepoch seconds (Adam recipe, batch 64, ${threads} threads), alternating: studio ${st.map((x) => x.toFixed(1)).join(', ')}; PyTorch ${pt.map((x) => x.toFixed(1)).join(', ')}`);
+  console.log(
+    `\nepoch seconds (Adam recipe, batch 64, ${threads} threads), alternating: studio ${st.map((x) => x.toFixed(1)).join(', ')}; PyTorch ${pt.map((x) => x.toFixed(1)).join(', ')}`,
+  );
   console.log(`median ratio studio/PyTorch ${res.ratio.toFixed(2)}; median of per-round ratios ${res.pairedRatio.toFixed(2)}`);
   process.exit(0);
 }
@@ -142,13 +201,21 @@ writeFileSync(path.join(work, 'results.json'), `${JSON.stringify(results, null, 
 
 const pct = (x) => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 console.log('\nFashion-MNIST, LeNet-5 1x28x28, batch 64, CPU, %s threads%s', threads, quick ? ' (QUICK: subset, fewer epochs)' : '');
-console.log(`first decode (PNG -> cache): ${results.studioAdam.decodeImagesPerSecond?.toFixed(0) ?? '-'} images/s; cached epochs: ${results.studioAdam.imagesPerSecond.toFixed(0)} images/s (training steps)`);
+console.log(
+  `first decode (PNG -> cache): ${results.studioAdam.decodeImagesPerSecond?.toFixed(0) ?? '-'} images/s; cached epochs: ${results.studioAdam.imagesPerSecond.toFixed(0)} images/s (training steps)`,
+);
 console.log(`Adam 1e-3, ${cmpEpochs} epochs:   studio ${pct(results.studioAdam.testAccuracy)}   PyTorch ${pct(results.torchAdam?.testAccuracy)}`);
 if (results.torchAdam) {
-  console.log(`  epoch seconds: studio ${results.studioAdam.epochSeconds.toFixed(1)}  PyTorch ${results.torchAdam.epochSeconds.toFixed(1)}  ratio studio/PyTorch ${(results.studioAdam.epochSeconds / results.torchAdam.epochSeconds).toFixed(2)}`);
+  console.log(
+    `  epoch seconds: studio ${results.studioAdam.epochSeconds.toFixed(1)}  PyTorch ${results.torchAdam.epochSeconds.toFixed(1)}  ratio studio/PyTorch ${(results.studioAdam.epochSeconds / results.torchAdam.epochSeconds).toFixed(2)}`,
+  );
 }
 if (results.studioDefault) {
-  console.log(`default recipe (AdamW 3e-3 one-cycle, crop+flip), ${defEpochs} epochs: studio ${pct(results.studioDefault.testAccuracy)}   PyTorch ${pct(results.torchDefault?.testAccuracy)}`);
-  console.log(`  epoch seconds: studio ${results.studioDefault.epochSeconds.toFixed(1)}${results.torchDefault ? `  PyTorch ${results.torchDefault.epochSeconds.toFixed(1)}` : ''}`);
+  console.log(
+    `default recipe (AdamW 3e-3 one-cycle, crop+flip), ${defEpochs} epochs: studio ${pct(results.studioDefault.testAccuracy)}   PyTorch ${pct(results.torchDefault?.testAccuracy)}`,
+  );
+  console.log(
+    `  epoch seconds: studio ${results.studioDefault.epochSeconds.toFixed(1)}${results.torchDefault ? `  PyTorch ${results.torchDefault.epochSeconds.toFixed(1)}` : ''}`,
+  );
 }
 console.log(`results: ${path.join(work, 'results.json')}`);

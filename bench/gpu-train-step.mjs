@@ -38,19 +38,27 @@ const cli = path.join(root, 'bin/cnn-studio.cjs');
 
 const devices = JSON.parse(execFileSync(process.execPath, [cli, 'devices', '--json'], { encoding: 'utf8' }));
 const provider = devices.find((d) => d.name === device);
-console.log(`${device}: ${provider?.available ? 'loads' : `does not load (${provider?.reason})`}; adapter: ${provider?.adapter ?? '?'}${provider?.software ? ' [software]' : ''}`);
+console.log(
+  `${device}: ${provider?.available ? 'loads' : `does not load (${provider?.reason})`}; adapter: ${provider?.adapter ?? '?'}${provider?.software ? ' [software]' : ''}`,
+);
 if (provider?.selfTest) console.log(`self-test: ${provider.selfTest.message}`);
 
 // WebGPU keeps weights on the GPU between steps; CNN_STUDIO_WEBGPU_RESIDENT=0 (the host-fed column) does not.
 function studio(m, hostFed = false) {
   const env = hostFed ? { ...process.env, CNN_STUDIO_WEBGPU_RESIDENT: '0' } : process.env;
-  const r = spawnSync(process.execPath, [cli, 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(steps), '--device', device, '--json'], { encoding: 'utf8', env });
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(steps), '--device', device, '--json'],
+    { encoding: 'utf8', env },
+  );
   if (r.status !== 0) return { error: (r.stderr.trim().split('\n').pop() ?? '').slice(0, 200) };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 function torch(m) {
-  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--device', 'cuda', '--batch', String(m.batch), '--steps', String(steps), m.id], { encoding: 'utf8' });
+  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--device', 'cuda', '--batch', String(m.batch), '--steps', String(steps), m.id], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) return { error: (r.stderr.trim().split('\n').pop() ?? '').slice(0, 200) };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -85,11 +93,20 @@ for (const m of MODELS) {
 
 const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 const ips = (ms, b) => (Number.isFinite(ms) ? ((b * 1000) / ms).toFixed(0) : '-');
-console.log(`\n${results.find((r) => r.gpu)?.gpu ?? 'GPU ?'}; ${os.cpus()[0]?.model ?? ''}; median of ${rounds}, ${steps} steps each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-console.log(`| model | studio ${device} ms/step | studio images/s | studio host-fed ms/step | PyTorch CUDA ms/step | PyTorch images/s | studio / PyTorch time |`);
+console.log(
+  `\n${results.find((r) => r.gpu)?.gpu ?? 'GPU ?'}; ${os.cpus()[0]?.model ?? ''}; median of ${rounds}, ${steps} steps each; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
+console.log(
+  `| model | studio ${device} ms/step | studio images/s | studio host-fed ms/step | PyTorch CUDA ms/step | PyTorch images/s | studio / PyTorch time |`,
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(`| ${r.model} | ${f(r.studioMs)} | ${ips(r.studioMs, r.batch)} | ${f(r.hostFedMs)} | ${f(r.torchMs)} | ${ips(r.torchMs, r.batch)} | ${Number.isFinite(r.studioMs / r.torchMs) ? `${(r.studioMs / r.torchMs).toFixed(1)}x` : '-'} |`);
+  console.log(
+    `| ${r.model} | ${f(r.studioMs)} | ${ips(r.studioMs, r.batch)} | ${f(r.hostFedMs)} | ${f(r.torchMs)} | ${ips(r.torchMs, r.batch)} | ${Number.isFinite(r.studioMs / r.torchMs) ? `${(r.studioMs / r.torchMs).toFixed(1)}x` : '-'} |`,
+  );
 }
 for (const r of results) {
   if (r.studioNote) console.log(`${r.model}: studio: ${r.studioNote}`);

@@ -29,7 +29,7 @@ interface Row {
 
 function flag(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] ?? dflt : dflt;
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 }
 
 const threads = Number(flag('--threads', '2'));
@@ -60,7 +60,11 @@ async function ortSession(m: (typeof MODELS)[number]): Promise<{ session: ort.In
 
 async function ortRow(m: (typeof MODELS)[number], s: { session: ort.InferenceSession; params: number }, batch: number): Promise<Row> {
   const n = batch * m.input.reduce((a, b) => a * b, 1);
-  const x = new ort.Tensor('float32', Float32Array.from({ length: n }, () => Math.random() * 2 - 1), [batch, ...m.input]);
+  const x = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: n }, () => Math.random() * 2 - 1),
+    [batch, ...m.input],
+  );
   const feeds = { input: x };
   for (let i = 0; i < 3; i++) await s.session.run(feeds, ['logits']);
   const times: number[] = [];
@@ -74,13 +78,26 @@ async function ortRow(m: (typeof MODELS)[number], s: { session: ort.InferenceSes
   const cpu = process.cpuUsage(cpu0);
   const ms = median(times);
   const cpuMsPerImage = (cpu.user + cpu.system) / 1000 / (times.length * batch);
-  return { runtime: 'onnxruntime-node', model: m.name, batch, imagesPerSecond: (batch * 1000) / ms, msPerBatch: ms, iterations: times.length, cpuMsPerImage, params: s.params, threads, version: ort.env.versions.common };
+  return {
+    runtime: 'onnxruntime-node',
+    model: m.name,
+    batch,
+    imagesPerSecond: (batch * 1000) / ms,
+    msPerBatch: ms,
+    iterations: times.length,
+    cpuMsPerImage,
+    params: s.params,
+    threads,
+    version: ort.env.versions.common,
+  };
 }
 
 /** One PyTorch measurement right after the matching onnxruntime one, so both see the same machine load. */
 function torchRow(model: string, batch: number): Row | null {
   const script = path.join(process.cwd(), 'bench', 'inference_torch.py');
-  const r = spawnSync('/usr/bin/python3', [script, '--threads', String(threads), '--seconds', String(seconds), '--batches', String(batch), model], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [script, '--threads', String(threads), '--seconds', String(seconds), '--batches', String(batch), model], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     console.error(`PyTorch side skipped: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()}`);
     return null;
@@ -117,14 +134,17 @@ async function main(): Promise<void> {
   for (const o of ortR) {
     const t = torchR.find((x) => x.model === o.model && x.batch === o.batch);
     const fmt = (r: Row) => `${r.imagesPerSecond.toFixed(r.imagesPerSecond < 100 ? 1 : 0)} (${r.msPerBatch.toFixed(2)} ms)`;
-    const params = t && t.params !== o.params ? `${o.params.toLocaleString('en-US')} (PyTorch ${t.params.toLocaleString('en-US')})` : o.params.toLocaleString('en-US');
+    const params =
+      t && t.params !== o.params ? `${o.params.toLocaleString('en-US')} (PyTorch ${t.params.toLocaleString('en-US')})` : o.params.toLocaleString('en-US');
     const cpu = (r: Row) => r.cpuMsPerImage.toFixed(r.cpuMsPerImage < 1 ? 3 : 1);
-    lines.push(`| ${o.model} | ${params} | ${o.batch} | ${fmt(o)} | ${t ? fmt(t) : '-'} | ${t ? `${(o.imagesPerSecond / t.imagesPerSecond).toFixed(2)}x` : '-'} | ${cpu(o)} / ${t ? cpu(t) : '-'} |`);
+    lines.push(
+      `| ${o.model} | ${params} | ${o.batch} | ${fmt(o)} | ${t ? fmt(t) : '-'} | ${t ? `${(o.imagesPerSecond / t.imagesPerSecond).toFixed(2)}x` : '-'} | ${cpu(o)} / ${t ? cpu(t) : '-'} |`,
+    );
   }
   console.log(lines.join('\n'));
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   process.exitCode = 1;
 });

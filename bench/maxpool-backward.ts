@@ -19,7 +19,14 @@ import { buildTemplate } from '../core/templates/index';
 import { initWeight, seededRandom } from '../core/graph/index';
 import { TrainStepRunner } from '../main/trainer/ort-session';
 
-interface Pool { name: string; x: number[]; k: number; s: number; p: number; ceil?: boolean }
+interface Pool {
+  name: string;
+  x: number[];
+  k: number;
+  s: number;
+  p: number;
+  ceil?: boolean;
+}
 const POOLS: Pool[] = [
   { name: 'lenet pool1 2/2', x: [64, 6, 28, 28], k: 2, s: 2, p: 0 },
   { name: 'lenet pool2 2/2', x: [64, 16, 10, 10], k: 2, s: 2, p: 0 },
@@ -35,7 +42,12 @@ async function poolSession(pl: Pool, route: Route, threads: number) {
   const indices = route === 'indices';
   const g = new GraphBuilder('b');
   const x = g.input('x', 'float32', pl.x);
-  const y = g.op('MaxPool', [x], { kernel_shape: [pl.k, pl.k], strides: [pl.s, pl.s], pads: [pl.p, pl.p, pl.p, pl.p], ceil_mode: pl.ceil ? 1 : 0 }, { outputs: indices ? 2 : 1 })[0]!;
+  const y = g.op(
+    'MaxPool',
+    [x],
+    { kernel_shape: [pl.k, pl.k], strides: [pl.s, pl.s], pads: [pl.p, pl.p, pl.p, pl.p], ceil_mode: pl.ceil ? 1 : 0 },
+    { outputs: indices ? 2 : 1 },
+  )[0]!;
   const fwd = g.build();
   const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
   const ys = info.shapes.get(y)!.shape;
@@ -43,12 +55,24 @@ async function poolSession(pl: Pool, route: Route, threads: number) {
   const options = route === 'block' ? { maxPoolSlices: false } : {};
   const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: dy }, wrt: [x], builder: g, options });
   g.output(back.grads.get(x)!, 'float32', pl.x);
-  const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), { graphOptimizationLevel: 'all', intraOpNumThreads: threads, executionMode: 'sequential' });
+  const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), '')), {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    executionMode: 'sequential',
+  });
   const r = seededRandom(3);
   const n = pl.x.reduce((a, b) => a * b, 1);
   const feeds = {
-    x: new ort.Tensor('float32', Float32Array.from({ length: n }, () => Math.max(0, r() * 3 - 1)), pl.x),
-    dy: new ort.Tensor('float32', Float32Array.from({ length: ys.reduce((a, b) => a * b, 1) }, () => r() - 0.5), ys),
+    x: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: n }, () => Math.max(0, r() * 3 - 1)),
+      pl.x,
+    ),
+    dy: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: ys.reduce((a, b) => a * b, 1) }, () => r() - 0.5),
+      ys,
+    ),
   };
   return { s, feeds };
 }
@@ -95,7 +119,11 @@ async function main(): Promise<void> {
     console.log(`${pl.name.padEnd(32)} [${pl.x.join(',')}]  ${named}  (Indices / ${labels[1]} ${(best[0]! / best[1]!).toFixed(2)}x)`);
     for (const a of sessions) await a.s.release();
   }
-  const steps: [string, [number, number, number], number][] = [['lenet5', [1, 28, 28], 64], ['lenet5', [1, 28, 28], 32], ['vgg16', [3, 32, 32], 16]];
+  const steps: [string, [number, number, number], number][] = [
+    ['lenet5', [1, 28, 28], 64],
+    ['lenet5', [1, 28, 28], 32],
+    ['vgg16', [3, 32, 32], 16],
+  ];
   console.log(`train step (SGD momentum), CPU, ${threads} threads, process CPU ms per step`);
   for (const [id, input, batch] of steps) {
     const a = await stepRunner(id, input, batch, true, threads);

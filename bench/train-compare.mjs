@@ -44,13 +44,36 @@ const MODELS = ALL_MODELS.filter((m) => !only || only.includes(m.id));
 execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--only=node', '--quiet'], { stdio: 'inherit' });
 
 function studio(m) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/cnn-studio.cjs'), 'bench', 'train-step', m.project, '--batch', String(m.batch), '--steps', String(m.steps), '--threads', threads, '--warmup', String(m.warmup ?? warmup), '--json', '--cpu-time'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'bin/cnn-studio.cjs'),
+      'bench',
+      'train-step',
+      m.project,
+      '--batch',
+      String(m.batch),
+      '--steps',
+      String(m.steps),
+      '--threads',
+      threads,
+      '--warmup',
+      String(m.warmup ?? warmup),
+      '--json',
+      '--cpu-time',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`cnn-studio bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 function torch(m) {
-  const r = spawnSync(python, [path.join(root, 'bench/train_pytorch.py'), '--threads', threads, '--steps', String(m.steps), '--warmup', String(m.warmup ?? warmup), m.id], { encoding: 'utf8' });
+  const r = spawnSync(
+    python,
+    [path.join(root, 'bench/train_pytorch.py'), '--threads', threads, '--steps', String(m.steps), '--warmup', String(m.warmup ?? warmup), m.id],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
@@ -73,14 +96,28 @@ for (const m of MODELS) {
     tc.push(b.cpuMsPerStep);
   }
   const row = {
-    model: m.label, threads: Number(threads), studio: median(s), pytorch: median(t), ratio: median(s) / median(t),
-    studioCpuMs: median(sc), pytorchCpuMs: median(tc), cpuRatio: median(tc) / median(sc), studioRounds: s, pytorchRounds: t,
-    studioBest: Math.max(...s), pytorchBest: Math.max(...t), bestRatio: Math.max(...s) / Math.max(...t), load: Math.max(...loads), loads,
+    model: m.label,
+    threads: Number(threads),
+    studio: median(s),
+    pytorch: median(t),
+    ratio: median(s) / median(t),
+    studioCpuMs: median(sc),
+    pytorchCpuMs: median(tc),
+    cpuRatio: median(tc) / median(sc),
+    studioRounds: s,
+    pytorchRounds: t,
+    studioBest: Math.max(...s),
+    pytorchBest: Math.max(...t),
+    bestRatio: Math.max(...s) / Math.max(...t),
+    load: Math.max(...loads),
+    loads,
     // Each round's studio run and PyTorch run follow each other within seconds, so their ratio
     // shares that minute's machine load; its median is less swayed by load drifting between rounds.
     pairedRatio: median(s.map((x, i) => x / t[i])),
   };
   results.push(row);
-  console.log(`${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   best ${row.bestRatio.toFixed(2)}x   paired ${row.pairedRatio.toFixed(2)}x (load <= ${row.load.toFixed(1)})`);
+  console.log(
+    `${m.label.padEnd(24)} studio ${row.studio.toFixed(1).padStart(8)} img/s   pytorch ${row.pytorch.toFixed(1).padStart(8)} img/s   ratio ${row.ratio.toFixed(2)}x   | CPU ms/step ${row.studioCpuMs.toFixed(1)} vs ${row.pytorchCpuMs.toFixed(1)}: ${row.cpuRatio.toFixed(2)}x   best ${row.bestRatio.toFixed(2)}x   paired ${row.pairedRatio.toFixed(2)}x (load <= ${row.load.toFixed(1)})`,
+  );
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, results }, null, 2));

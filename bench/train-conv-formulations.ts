@@ -18,7 +18,16 @@ import type { GradOptions } from '../core/train/grad/types';
 import { inferShapes } from '../core/train/shape-infer';
 import { modelToNchwc } from '../core/train/nchwc';
 
-interface Shape { name: string; n: number; c: number; h: number; m: number; k: number; s: number; p: number }
+interface Shape {
+  name: string;
+  n: number;
+  c: number;
+  h: number;
+  m: number;
+  k: number;
+  s: number;
+  p: number;
+}
 const ONLY = process.env.ONLY;
 const SHAPES: Shape[] = [
   { name: 'lenet conv1', n: 64, c: 1, h: 28, m: 6, k: 5, s: 1, p: 2 },
@@ -69,7 +78,13 @@ async function session(sh: Shape, opts: GradOptions, wrt: 'w' | 'x', nchwc: numb
   const out = back.grads.get(wrt === 'w' ? w : x)!;
   g.output(out, 'float32', info.shapes.get(wrt === 'w' ? w : x)!.shape);
   const model = makeModel(g.build(), '');
-  const s = await ort.InferenceSession.create(encodeModel(nchwc ? modelToNchwc(model, nchwc, { minReuse: 0 }).model : model), { graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '1'), executionMode: 'sequential', enableProfiling: process.env.PROFILE === '1', profileFilePrefix: `/tmp/cf-${sh.name.replace(/\W+/g, '_')}-${wrt}-${nchwc}-${JSON.stringify(opts).replace(/\W+/g, '')}` });
+  const s = await ort.InferenceSession.create(encodeModel(nchwc ? modelToNchwc(model, nchwc, { minReuse: 0 }).model : model), {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: Number(process.env.THREADS ?? '1'),
+    executionMode: 'sequential',
+    enableProfiling: process.env.PROFILE === '1',
+    profileFilePrefix: `/tmp/cf-${sh.name.replace(/\W+/g, '_')}-${wrt}-${nchwc}-${JSON.stringify(opts).replace(/\W+/g, '')}`,
+  });
   const feeds = {
     x: new ort.Tensor('float32', new Float32Array(sh.n * sh.c * sh.h * sh.h).fill(0.5), [sh.n, sh.c, sh.h, sh.h]),
     w: new ort.Tensor('float32', new Float32Array(sh.m * sh.c * sh.k * sh.k).fill(0.1), [sh.m, sh.c, sh.k, sh.k]),
@@ -82,18 +97,20 @@ async function main(): Promise<void> {
   const reps = Number(process.argv[2] ?? '10');
   const block = Number(process.argv[3] ?? '16');
   const strided = process.argv[4] === 'strided';
-  const variants: [string, GradOptions, 'w' | 'x', number][] = strided ? [
-    ['dX convT', { convStridedInputGrad: 'convTranspose' }, 'x', 0],
-    ['dX subpixel', { convStridedInputGrad: 'subpixel' }, 'x', 0],
-    ['dX subpixel nchwc', { convStridedInputGrad: 'subpixel' }, 'x', block],
-  ] : [
-    ['dW conv-trick', { convWeightGrad: 'conv' }, 'w', 0],
-    ['dW conv-trick nchwc', { convWeightGrad: 'conv' }, 'w', block],
-    ['dW im2col/gemm', { convWeightGrad: 'im2col' }, 'w', 0],
-    ['dX convT', { convHeuristics: false, convStridedInputGrad: 'convTranspose' }, 'x', 0],
-    ['dX auto', {}, 'x', 0],
-    ['dX auto nchwc', {}, 'x', block],
-  ];
+  const variants: [string, GradOptions, 'w' | 'x', number][] = strided
+    ? [
+        ['dX convT', { convStridedInputGrad: 'convTranspose' }, 'x', 0],
+        ['dX subpixel', { convStridedInputGrad: 'subpixel' }, 'x', 0],
+        ['dX subpixel nchwc', { convStridedInputGrad: 'subpixel' }, 'x', block],
+      ]
+    : [
+        ['dW conv-trick', { convWeightGrad: 'conv' }, 'w', 0],
+        ['dW conv-trick nchwc', { convWeightGrad: 'conv' }, 'w', block],
+        ['dW im2col/gemm', { convWeightGrad: 'im2col' }, 'w', 0],
+        ['dX convT', { convHeuristics: false, convStridedInputGrad: 'convTranspose' }, 'x', 0],
+        ['dX auto', {}, 'x', 0],
+        ['dX auto nchwc', {}, 'x', block],
+      ];
   for (const sh of (strided ? STRIDED : SHAPES).filter((q) => !ONLY || q.name.includes(ONLY))) {
     const ss = await Promise.all(variants.map(([, o, w, b]) => session(sh, o, w, b)));
     const t = variants.map(() => Infinity);

@@ -24,18 +24,36 @@ async function main(): Promise<void> {
   const doc = loadModelDocument(arg);
   const optimizer = { kind: 'sgd' as const, momentum: 0.9 };
   // CNN_STUDIO_STRIDED_DX=convTranspose|subpixel forces the strided conv input-gradient route.
-  const stridedDx = process.env.CNN_STUDIO_STRIDED_DX === 'subpixel' ? 'subpixel' : process.env.CNN_STUDIO_STRIDED_DX === 'convTranspose' ? 'convTranspose' : undefined;
+  const stridedDx =
+    process.env.CNN_STUDIO_STRIDED_DX === 'subpixel' ? 'subpixel' : process.env.CNN_STUDIO_STRIDED_DX === 'convTranspose' ? 'convTranspose' : undefined;
   // GRAD='{"maxPoolSlices":false}' (any GradOptions as JSON) to profile a formulation switched off.
-  const grad: GradOptions = { ...(stridedDx ? { convStridedInputGrad: stridedDx } : {}), ...(process.env.GRAD ? JSON.parse(process.env.GRAD) as GradOptions : {}) };
+  const grad: GradOptions = {
+    ...(stridedDx ? { convStridedInputGrad: stridedDx } : {}),
+    ...(process.env.GRAD ? (JSON.parse(process.env.GRAD) as GradOptions) : {}),
+  };
   const { step, weights } = buildStudioTrainStep(doc, { batchSize: batch, optimizer, grad });
   const s = await ort.InferenceSession.create(encodeModel(await forCpuSession(step.model)), {
-    graphOptimizationLevel: 'all', intraOpNumThreads: Number(process.env.THREADS ?? '2'), interOpNumThreads: 1, executionMode: 'sequential', enableProfiling: true, logSeverityLevel: 3, profileFilePrefix: '/tmp/ort_train_profile',
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: Number(process.env.THREADS ?? '2'),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    enableProfiling: true,
+    logSeverityLevel: 3,
+    profileFilePrefix: '/tmp/ort_train_profile',
   });
   const rnd = seededRandom(1);
   const feeds: Record<string, ort.Tensor> = {};
   const shape = step.model.graph.inputs.find((v) => v.name === step.images)!.shape as number[];
-  feeds[step.images] = new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rnd() - 0.5), shape);
-  feeds[step.labels] = new ort.Tensor('int64', BigInt64Array.from({ length: batch }, () => 1n), [batch]);
+  feeds[step.images] = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rnd() - 0.5),
+    shape,
+  );
+  feeds[step.labels] = new ort.Tensor(
+    'int64',
+    BigInt64Array.from({ length: batch }, () => 1n),
+    [batch],
+  );
   const sc = optimizerScalars(optimizer, 0.01, 1);
   for (const n of step.scalars) feeds[n] = new ort.Tensor('float32', Float32Array.from([sc[n]!]), []);
   for (const w of weights) feeds[w.name] = new ort.Tensor('float32', initWeight(w, rnd), w.shape);
@@ -43,14 +61,26 @@ async function main(): Promise<void> {
   for (let i = 0; i < Number(stepsArg); i++) await s.run(feeds);
   s.endProfiling();
   await s.release();
-  const name = readdirSync('/tmp').filter((f) => f.startsWith('ort_train_profile')).sort().pop();
+  const name = readdirSync('/tmp')
+    .filter((f) => f.startsWith('ort_train_profile'))
+    .sort()
+    .pop();
   if (!name) throw new Error('no profile written');
   const file = `/tmp/${name}`;
-  interface Ev { cat: string; name: string; dur: number; ts: number; args?: { op_name?: string } }
+  interface Ev {
+    cat: string;
+    name: string;
+    dur: number;
+    ts: number;
+    args?: { op_name?: string };
+  }
   const all = JSON.parse(readFileSync(file, 'utf8')) as Ev[];
   // Per node, the least kernel time over the runs after two warm-up runs (the first ones page-fault
   // their buffers; later ones may be preempted by other processes).
-  const runs = all.filter((e) => e.cat === 'Session' && e.name === 'model_run').map((e) => e.ts).sort((a, b) => a - b);
+  const runs = all
+    .filter((e) => e.cat === 'Session' && e.name === 'model_run')
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
   const from = runs[Math.min(2, runs.length - 1)] ?? 0;
   rmSync(file);
   const least = new Map<string, { op: string; dur: number }>();
@@ -73,7 +103,12 @@ async function main(): Promise<void> {
     total += dur;
   }
   const steps = 1;
-  const show = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${(v / steps / 1000).toFixed(2).padStart(9)} ms  ${k}`).join('\n');
+  const show = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${(v / steps / 1000).toFixed(2).padStart(9)} ms  ${k}`)
+      .join('\n');
   console.log(`kernel total (sum of per-node least times) ${(total / steps / 1000).toFixed(1)} ms/step, ${least.size} nodes`);
   console.log(show(byRule, 20));
   console.log('--- by op');

@@ -32,4 +32,8 @@ for (const id of ['resnet18', 'googlenet', 'resnet50']) {
   rows.push({ template: id, nodes, bestCpuMs: bestCpu, bestWallMs: bestWall });
 }
 if (json) console.log(JSON.stringify(rows));
-else for (const r of rows) console.log(`${r.template.padEnd(10)} ${String(r.nodes).padStart(6)} nodes  CPU ${r.bestCpuMs.toFixed(1)} ms  wall ${r.bestWallMs.toFixed(1)} ms (best of ${iterations})`);
+else
+  for (const r of rows)
+    console.log(
+      `${r.template.padEnd(10)} ${String(r.nodes).padStart(6)} nodes  CPU ${r.bestCpuMs.toFixed(1)} ms  wall ${r.bestWallMs.toFixed(1)} ms (best of ${iterations})`,
+    );

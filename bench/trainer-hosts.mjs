@@ -62,7 +62,9 @@ async function makeData() {
         const y = Math.floor(p / (m.size * m.channels));
         px[p] = (y >= lo && y < hi ? 170 : 40) + Math.floor(rnd() * 60);
       }
-      await sharp(px, { raw: { width: m.size, height: m.size, channels: m.channels } }).png().toFile(path.join(dir, `${i}.png`));
+      await sharp(px, { raw: { width: m.size, height: m.size, channels: m.channels } })
+        .png()
+        .toFile(path.join(dir, `${i}.png`));
     }
   }
 }
@@ -71,13 +73,52 @@ function train(env) {
   const out = path.join(work, 'run');
   rmSync(out, { recursive: true, force: true });
   const load = os.loadavg()[0];
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %R %U %S', process.execPath, cli, 'train', project, '--data', data, '--out', out, '--epochs', epochs,
-    '--batch', m.batch, '--threads', threads, '--device', 'cpu', '--no-augment', '--json', '--cache-dir', cache], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      'TIME %R %U %S',
+      process.execPath,
+      cli,
+      'train',
+      project,
+      '--data',
+      data,
+      '--out',
+      out,
+      '--epochs',
+      epochs,
+      '--batch',
+      m.batch,
+      '--threads',
+      threads,
+      '--device',
+      'cpu',
+      '--no-augment',
+      '--json',
+      '--cache-dir',
+      cache,
+    ],
+    { encoding: 'utf8', env: { ...process.env, ...env } },
+  );
   if (r.status !== 0) throw new Error(`cnn-studio train failed: ${r.stderr}`);
-  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const later = events.filter((e) => e.type === 'epoch' && e.epoch >= 2);
-  const [, faults, user, sys] = r.stderr.split('\n').find((l) => l.startsWith('TIME')).split(' ').map(Number);
-  return { imagesPerSecond: later.reduce((a, e) => a + e.imagesPerSecond, 0) / later.length, cpuSeconds: user + sys, sysSeconds: sys, minorFaults: faults, load };
+  const [, faults, user, sys] = r.stderr
+    .split('\n')
+    .find((l) => l.startsWith('TIME'))
+    .split(' ')
+    .map(Number);
+  return {
+    imagesPerSecond: later.reduce((a, e) => a + e.imagesPerSecond, 0) / later.length,
+    cpuSeconds: user + sys,
+    sysSeconds: sys,
+    minorFaults: faults,
+    load,
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -91,6 +132,14 @@ console.log(`${modelId} ${m.input}, batch ${m.batch}, ${epochs} epochs, ${thread
 console.log('config          img/s (ep 2+)   CPU s   sys s   minor faults   load (1 min)');
 for (const [k, rs] of Object.entries(results)) {
   const med = (f) => median(rs.map(f));
-  console.log(`${k.padEnd(16)}${med((x) => x.imagesPerSecond).toFixed(1).padStart(13)}${med((x) => x.cpuSeconds).toFixed(1).padStart(8)}${med((x) => x.sysSeconds).toFixed(1).padStart(8)}${String(med((x) => x.minorFaults)).padStart(15)}   ${rs.map((x) => x.load.toFixed(1)).join(' ')}`);
+  console.log(
+    `${k.padEnd(16)}${med((x) => x.imagesPerSecond)
+      .toFixed(1)
+      .padStart(13)}${med((x) => x.cpuSeconds)
+      .toFixed(1)
+      .padStart(8)}${med((x) => x.sysSeconds)
+      .toFixed(1)
+      .padStart(8)}${String(med((x) => x.minorFaults)).padStart(15)}   ${rs.map((x) => x.load.toFixed(1)).join(' ')}`,
+  );
 }
 rmSync(work, { recursive: true, force: true });

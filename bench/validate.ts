@@ -35,7 +35,14 @@ for (const id of ['lenet5', 'alexnet', 'vgg16', 'googlenet', 'resnet18', 'resnet
     times.push(performance.now() - t0);
   }
   times.sort((x, y) => x - y);
-  results.push({ template: id, primitives: ref.graph.nodes.length, params: ref.totals.params, medianMs: quantile(times, 0.5), p90Ms: quantile(times, 0.9), minMs: times[0]! });
+  results.push({
+    template: id,
+    primitives: ref.graph.nodes.length,
+    params: ref.totals.params,
+    medianMs: quantile(times, 0.5),
+    p90Ms: quantile(times, 0.9),
+    minMs: times[0]!,
+  });
 }
 
 if (json) console.log(JSON.stringify({ iterations, results }, null, 2));
@@ -43,7 +50,9 @@ else {
   console.log(`full re-validation + metrics, ${iterations} runs each (ms)`);
   console.log('template      primitives      params   median      p90      min');
   for (const r of results) {
-    console.log(`${r.template.padEnd(12)} ${String(r.primitives).padStart(11)} ${r.params.toLocaleString('en-US').padStart(11)} ${r.medianMs.toFixed(3).padStart(8)} ${r.p90Ms.toFixed(3).padStart(8)} ${r.minMs.toFixed(3).padStart(8)}`);
+    console.log(
+      `${r.template.padEnd(12)} ${String(r.primitives).padStart(11)} ${r.params.toLocaleString('en-US').padStart(11)} ${r.medianMs.toFixed(3).padStart(8)} ${r.p90Ms.toFixed(3).padStart(8)} ${r.minMs.toFixed(3).padStart(8)}`,
+    );
   }
   const r152 = results.find((r) => r.template === 'resnet152')!;
   console.log(`\nResNet-152 (expanded, ${r152.primitives} primitives): median ${r152.medianMs.toFixed(2)} ms (target: well under 5 ms)`);

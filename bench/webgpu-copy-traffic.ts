@@ -33,7 +33,12 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
 function options(extra: Partial<ort.InferenceSession.SessionOptions> = {}): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [providerConfig('webgpu'), 'cpu'] as ort.InferenceSession.ExecutionProviderConfig[],
-    graphOptimizationLevel: 'all', intraOpNumThreads: 2, interOpNumThreads: 1, executionMode: 'sequential', logSeverityLevel: 3, ...extra,
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: 2,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+    ...extra,
   };
 }
 
@@ -49,8 +54,16 @@ function setup(arg: string, batch: number): Setup {
   const rnd = seededRandom(1);
   const feeds: Record<string, ort.Tensor> = {};
   const shape = step.model.graph.inputs.find((v) => v.name === step.images)!.shape as number[];
-  feeds[step.images] = new ort.Tensor('float32', Float32Array.from({ length: sizeOf(shape) }, () => rnd() - 0.5), shape);
-  feeds[step.labels] = new ort.Tensor('int64', BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % step.numClasses)), [batch]);
+  feeds[step.images] = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: sizeOf(shape) }, () => rnd() - 0.5),
+    shape,
+  );
+  feeds[step.labels] = new ort.Tensor(
+    'int64',
+    BigInt64Array.from({ length: batch }, (_, i) => BigInt(i % step.numClasses)),
+    [batch],
+  );
   const sc = optimizerScalars(optimizer, 0.01, 1);
   for (const n of step.scalars) feeds[n] = new ort.Tensor('float32', Float32Array.from([sc[n]!]), []);
   for (const w of weights) if (step.weights.some((s) => s.name === w.name)) feeds[w.name] = new ort.Tensor('float32', initWeight(w, rnd), w.shape);
@@ -164,7 +177,10 @@ async function profileMemcpy(s: Setup): Promise<{ memcpyMs: number; runMs: numbe
   for (let i = 0; i < 4; i++) await session.run(s.feeds);
   session.endProfiling();
   await session.release();
-  const name = readdirSync(os.tmpdir()).filter((f) => f.startsWith(path.basename(prefix))).sort().pop();
+  const name = readdirSync(os.tmpdir())
+    .filter((f) => f.startsWith(path.basename(prefix)))
+    .sort()
+    .pop();
   if (!name) throw new Error('no profile written');
   const file = path.join(os.tmpdir(), name);
   const all = JSON.parse(readFileSync(file, 'utf8')) as Array<{ cat: string; name: string; dur: number; ts: number; args?: { op_name?: string } }>;
@@ -184,7 +200,9 @@ async function main(): Promise<void> {
   const weightsMb = mb(s.step.weights.map((w) => w.name));
   const stateMb = mb([...s.step.optimizerState, ...s.step.runningState].map((w) => w.name));
   const batchMb = mb([s.step.images]);
-  console.log(`${arg}, batch ${batch}: per step in: weights ${weightsMb.toFixed(3)} MB, optimizer/running state ${stateMb.toFixed(3)} MB, batch ${batchMb.toFixed(3)} MB; out: the same weights and state (+ loss, logits)`);
+  console.log(
+    `${arg}, batch ${batch}: per step in: weights ${weightsMb.toFixed(3)} MB, optimizer/running state ${stateMb.toFixed(3)} MB, batch ${batchMb.toFixed(3)} MB; out: the same weights and state (+ loss, logits)`,
+  );
   // Rounds interleave the variants so machine load hits them alike; medians are reported.
   const rounds = Number(process.env.ROUNDS ?? '3');
   const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -219,12 +237,21 @@ async function main(): Promise<void> {
   const line = (name: 'device' | 'unrolled', what: string): void => {
     if (failed[name]) return void console.log(`${name.padEnd(8)} not possible: ${failed[name]}`);
     const ms = median(t[name]);
-    console.log(`${name.padEnd(8)} ${ms.toFixed(2)} ms/step (${what}; all of ${t[name].map((x) => x.toFixed(0)).join(', ')}): ${(((host - ms) / host) * 100).toFixed(1)}% less than host; losses ${same[name] ? 'equal the host run\'s' : 'DIFFER from the host run\'s'}`);
+    console.log(
+      `${name.padEnd(8)} ${ms.toFixed(2)} ms/step (${what}; all of ${t[name].map((x) => x.toFixed(0)).join(', ')}): ${(((host - ms) / host) * 100).toFixed(1)}% less than host; losses ${same[name] ? "equal the host run's" : "DIFFER from the host run's"}`,
+    );
   };
   line('device', 'weights and state stay on the GPU');
   line('unrolled', `${k} steps per run, weights resident`);
   const p = await profileMemcpy(s);
-  console.log(`profile  ${p.nodes} Memcpy nodes, ${p.memcpyMs.toFixed(2)} ms of a ${p.runMs.toFixed(2)} ms run (${((p.memcpyMs / p.runMs) * 100).toFixed(1)}%; MemcpyToHost also waits for queued GPU work)`);
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `profile  ${p.nodes} Memcpy nodes, ${p.memcpyMs.toFixed(2)} ms of a ${p.runMs.toFixed(2)} ms run (${((p.memcpyMs / p.runMs) * 100).toFixed(1)}%; MemcpyToHost also waits for queued GPU work)`,
+  );
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 void main();

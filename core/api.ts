@@ -85,7 +85,15 @@ const datasetRel = z.string().min(1, 'an image path is required').max(4096, 'the
 const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/, 'not a run id');
 
 /** An image the page holds (dropped or picked): its name and its bytes as base64. */
-const uploadedImage = z.object({ name: z.string().min(1).max(400), data: z.string().min(1).max(16 * 1024 * 1024) }).strict();
+const uploadedImage = z
+  .object({
+    name: z.string().min(1).max(400),
+    data: z
+      .string()
+      .min(1)
+      .max(16 * 1024 * 1024),
+  })
+  .strict();
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 export const SCHEDULES = ['constant', 'step', 'cosine', 'onecycle'] as const;
@@ -107,7 +115,11 @@ export const trainSettingsSchema = z
     augment: z.union([z.boolean(), z.enum(['light', 'imagenet', 'none'])]),
     device: z.enum(TRAIN_DEVICES),
     valSplit: z.number().min(0).max(0.9),
-    seed: z.number().int().min(0).max(2 ** 31),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31),
     /** 'none', 'backbone' or a block name (main/trainer/finetune.ts); absent: the project's frozen blocks */
     freeze: z.string().min(1).max(200).optional(),
     /** the run's last N epochs unfreeze the last frozen stage (two-phase fine-tuning) */
@@ -128,7 +140,10 @@ export type TrainSettingsInput = z.infer<typeof trainSettingsSchema>;
 export const studioSettingsSchema = z
   .object({
     theme: z.enum(['light', 'dark']).optional(),
-    recent: z.array(z.object({ path: z.string().max(4096), at: z.number() }).strict()).max(10).optional(),
+    recent: z
+      .array(z.object({ path: z.string().max(4096), at: z.number() }).strict())
+      .max(10)
+      .optional(),
     datasetPath: z.string().max(4096).optional(),
     trainSettings: z.record(z.string().max(4096), z.record(z.string().max(64), z.unknown())).optional(),
   })
@@ -147,7 +162,10 @@ export const requestSchemas = {
       mode: z.enum(['open', 'save', 'folder']),
       title: z.string().max(200).optional(),
       defaultPath: z.string().max(4096).optional(),
-      filters: z.array(z.object({ name: z.string().max(100), extensions: z.array(z.string().max(20)).max(20) })).max(20).optional(),
+      filters: z
+        .array(z.object({ name: z.string().max(100), extensions: z.array(z.string().max(20)).max(20) }))
+        .max(20)
+        .optional(),
     })
     .strict(),
   /** Serve mode's file browser: a folder's entries (no path: the user's home folder). */
@@ -168,15 +186,23 @@ export const requestSchemas = {
       path: filePath,
       augment: z.union([z.boolean(), z.enum(['light', 'imagenet', 'none'])]),
       resize: z.enum(['stretch', 'center-crop', 'letterbox']).optional(),
-      input: z.object({ channels: z.union([z.literal(1), z.literal(3)]), height: z.number().int().min(1).max(1024), width: z.number().int().min(1).max(1024) }).strict(),
-      seed: z.number().int().min(0).max(2 ** 31),
+      input: z
+        .object({ channels: z.union([z.literal(1), z.literal(3)]), height: z.number().int().min(1).max(1024), width: z.number().int().min(1).max(1024) })
+        .strict(),
+      seed: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31),
       images: z.number().int().min(1).max(8),
       epochs: z.number().int().min(1).max(8),
     })
     .strict(),
   /** Small previews of image files (evaluation mistakes, samples). */
   imageThumbs: z.object({ paths: z.array(filePath).max(200), size: z.number().int().min(16).max(256).optional() }).strict(),
-  trainStart: z.object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema }).strict(),
+  trainStart: z
+    .object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema })
+    .strict(),
   trainControl: z.object({ runId: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }).strict(),
   /** Every run in the studio's runs folder, newest first (the live one included). */
   listRuns: z.object({}).strict(),
@@ -194,7 +220,9 @@ export const requestSchemas = {
     .strict(),
   /** Conv layers of a run's model whose outputs can be shown as activation maps (named by block), and a sample image. */
   modelLayers: z.object({ runId: runIdSchema }).strict(),
-  activations: z.object({ runId: runIdSchema, layer: z.string().min(1).max(400), image: uploadedImage, maxMaps: z.number().int().min(1).max(64).optional() }).strict(),
+  activations: z
+    .object({ runId: runIdSchema, layer: z.string().min(1).max(400), image: uploadedImage, maxMaps: z.number().int().min(1).max(64).optional() })
+    .strict(),
   /** Grad-CAM of one image (an upload, or a file such as a dataset image) for a conv layer and class (defaults: last conv, predicted class). */
   explainImage: z
     .object({
@@ -206,7 +234,13 @@ export const requestSchemas = {
     .strict(),
   /** The learning-rate range test for a project and dataset with the Train tab's settings; nothing is written. */
   lrFind: z
-    .object({ project: z.unknown(), projectPath: z.string().max(4096).nullable().optional(), dataDir: filePath, settings: trainSettingsSchema, steps: z.number().int().min(5).max(1000).optional() })
+    .object({
+      project: z.unknown(),
+      projectPath: z.string().max(4096).nullable().optional(),
+      dataDir: filePath,
+      settings: trainSettingsSchema,
+      steps: z.number().int().min(5).max(1000).optional(),
+    })
     .strict(),
   /** Stops a running lrFind after its current step (it then returns the curve so far). */
   lrFindCancel: z.object({}).strict(),
@@ -235,7 +269,12 @@ export const requestSchemas = {
   saveSettings: z.object({ patch: studioSettingsSchema }).strict(),
   /** The data doctor: suspected label errors, near-duplicates, outliers of `dataDir` (default: the run's data), judged with a run. */
   doctorRun: z
-    .object({ runId: runIdSchema, dataDir: filePath.optional(), folds: z.number().int().min(2).max(10).optional(), epochs: z.number().int().min(1).max(50).optional() })
+    .object({
+      runId: runIdSchema,
+      dataDir: filePath.optional(),
+      folds: z.number().int().min(2).max(10).optional(),
+      epochs: z.number().int().min(1).max(50).optional(),
+    })
     .strict(),
   /** Moves one image (path relative to the dataset folder) into another class folder; journalled, undoable. */
   doctorMove: z.object({ dataDir: filePath, rel: datasetRel, toClass: z.string().min(1).max(255) }).strict(),
@@ -588,7 +627,10 @@ export interface StudioClient extends StudioApi {
  * stable for tests and UI logic; `message` names the file, node or parameter at fault.
  */
 export class StudioError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'StudioError';
   }
@@ -609,9 +651,7 @@ export function toWireError(e: unknown): WireError {
 
 /** "path.to.field: problem; other.field: problem" — names every offending field. */
 export function formatZodError(e: z.ZodError): string {
-  return e.issues
-    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(payload)'}: ${i.message}`)
-    .join('; ');
+  return e.issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(payload)'}: ${i.message}`).join('; ');
 }
 
 /** Validates a payload for `method`, throwing a StudioError that names the field. */

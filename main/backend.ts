@@ -85,7 +85,6 @@ export interface BackendOptions {
 /** A folder listing stops here: the browser shows it, and a huge folder must not stall the UI. */
 const MAX_DIR_ENTRIES = 5000;
 
-
 export class Backend implements StudioApi {
   readonly events = new EventHub();
   private providers: Promise<ExecutionProviderInfo[]> | null = null;
@@ -273,7 +272,10 @@ export class Backend implements StudioApi {
 
   async clearRecovery(): Promise<ApiResponses['clearRecovery']> {
     const file = this.recoveryFile();
-    const existed = await fs.stat(file).then(() => true, () => false);
+    const existed = await fs.stat(file).then(
+      () => true,
+      () => false,
+    );
     await fs.rm(file, { force: true });
     return { cleared: existed };
   }
@@ -301,11 +303,13 @@ export class Backend implements StudioApi {
     } catch (e) {
       throw new StudioError('invalid-project', `not saved to ${file}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (insideInstallAssets(file)) throw new StudioError('read-only', `not saved: ${file} is part of the studio's install (its assets folder); choose another place to save it`);
+    if (insideInstallAssets(file))
+      throw new StudioError('read-only', `not saved: ${file} is part of the studio's install (its assets folder); choose another place to save it`);
     const dir = path.dirname(file);
     const st = await fs.stat(dir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `not saved: the folder ${dir} does not exist`);
-    if ((await fs.stat(file).catch(() => null))?.isDirectory()) throw new StudioError('not-a-file', `not saved: ${file} is a folder; give a file name (e.g. ${path.join(file, 'model.cnn.json')})`);
+    if ((await fs.stat(file).catch(() => null))?.isDirectory())
+      throw new StudioError('not-a-file', `not saved: ${file} is a folder; give a file name (e.g. ${path.join(file, 'model.cnn.json')})`);
     try {
       const bytes = await atomicWrite(file, text);
       return { path: file, bytes };
@@ -331,7 +335,10 @@ export class Backend implements StudioApi {
   }
 
   async imageThumbs(req: ApiRequest<'imageThumbs'>): Promise<ApiResponses['imageThumbs']> {
-    return thumbnails(req.paths.map((p) => resolveUserPath(p)), req.size ?? 48);
+    return thumbnails(
+      req.paths.map((p) => resolveUserPath(p)),
+      req.size ?? 48,
+    );
   }
 
   /**
@@ -352,7 +359,12 @@ export class Backend implements StudioApi {
     const st = await fs.stat(dataDir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
     await fs.mkdir(this.runsRoot(), { recursive: true });
-    return this.training.start({ name: project.name, model: project.model, extra: project.extra }, req.projectPath ? resolveUserPath(req.projectPath) : null, dataDir, req.settings);
+    return this.training.start(
+      { name: project.name, model: project.model, extra: project.extra },
+      req.projectPath ? resolveUserPath(req.projectPath) : null,
+      dataDir,
+      req.settings,
+    );
   }
 
   async trainControl(req: ApiRequest<'trainControl'>): Promise<ApiResponses['trainControl']> {
@@ -365,7 +377,13 @@ export class Backend implements StudioApi {
 
   async evaluateRun(req: ApiRequest<'evaluateRun'>): Promise<ApiResponses['evaluateRun']> {
     const dir = existingRunDir(this.runsRoot(), req.runId);
-    return evaluateRun(req.runId, dir, { ...(req.dataDir ? { dataDir: resolveUserPath(req.dataDir) } : {}), ...(req.kept ? { kept: true } : {}) }, path.join(this.home(), 'cache'), this.opts.trainStart ?? {});
+    return evaluateRun(
+      req.runId,
+      dir,
+      { ...(req.dataDir ? { dataDir: resolveUserPath(req.dataDir) } : {}), ...(req.kept ? { kept: true } : {}) },
+      path.join(this.home(), 'cache'),
+      this.opts.trainStart ?? {},
+    );
   }
 
   async doctorRun(req: ApiRequest<'doctorRun'>): Promise<ApiResponses['doctorRun']> {
@@ -373,7 +391,14 @@ export class Backend implements StudioApi {
     const onLog = (m: string): void => this.events.emit('log', { level: 'info', message: `${DOCTOR_LOG_PREFIX}${m}`, at: Date.now() });
     // Folds train where the studio's runs do (worker thread or utility process), not on this thread.
     const train = (options: TrainOptions): Promise<TrainEvent> => startTraining(options, this.opts.trainStart ?? {}).finished;
-    const o = { cacheDir: path.join(this.home(), 'cache'), onLog, train, ...(req.folds ? { folds: req.folds } : {}), ...(req.epochs ? { epochs: req.epochs } : {}), ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}) };
+    const o = {
+      cacheDir: path.join(this.home(), 'cache'),
+      onLog,
+      train,
+      ...(req.folds ? { folds: req.folds } : {}),
+      ...(req.epochs ? { epochs: req.epochs } : {}),
+      ...(this.opts.trainThreads ? { threads: this.opts.trainThreads } : {}),
+    };
     return doctorForRun(existingRunDir(this.runsRoot(), req.runId), req.dataDir ? resolveUserPath(req.dataDir) : undefined, o);
   }
 
@@ -414,7 +439,14 @@ export class Backend implements StudioApi {
     const st = await fs.stat(dataDir).catch(() => null);
     if (!st?.isDirectory()) throw new StudioError('not-found', `${dataDir}: no such folder`);
     const projectPath = req.projectPath ? resolveUserPath(req.projectPath) : null;
-    return this.lrFinder.run({ name: project.name, model: project.model, extra: project.extra }, projectPath, dataDir, req.settings, req.steps, path.join(this.home(), 'cache'));
+    return this.lrFinder.run(
+      { name: project.name, model: project.model, extra: project.extra },
+      projectPath,
+      dataDir,
+      req.settings,
+      req.steps,
+      path.join(this.home(), 'cache'),
+    );
   }
 
   async lrFindCancel(): Promise<ApiResponses['lrFindCancel']> {

@@ -19,7 +19,13 @@ export function createProgram(io: CliIO = processIO): Command {
 /** Runs the CLI; resolves to the exit code. Errors a user caused print one line, never a stack. */
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
   let code = 0;
-  const wrapped: CliIO = { ...io, setExitCode: (c) => { code = c; io.setExitCode(c); } };
+  const wrapped: CliIO = {
+    ...io,
+    setExitCode: (c) => {
+      code = c;
+      io.setExitCode(c);
+    },
+  };
   const program = createProgram(wrapped);
   try {
     await program.parseAsync(argv, { from: 'user' });

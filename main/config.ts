@@ -65,7 +65,10 @@ export const ENV_NAMES = {
 
 /** A CNN_STUDIO_* variable whose value the studio cannot use. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -115,7 +118,8 @@ function byteSize(env: Env, key: keyof StudioConfig, fallback: number): number {
   const v = raw(env, key);
   if (v === undefined) return fallback;
   const bytes = parseByteSize(v);
-  if (bytes === null || bytes < 1) throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be a size such as 20G, 500M or 1073741824 (bytes), not "${v}"`);
+  if (bytes === null || bytes < 1)
+    throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be a size such as 20G, 500M or 1073741824 (bytes), not "${v}"`);
   return bytes;
 }
 
@@ -124,7 +128,8 @@ function baseUrl(env: Env, key: keyof StudioConfig, fallback: string): string {
   const v = raw(env, key);
   if (v === undefined) return fallback;
   const u = URL.canParse(v) ? new URL(v) : null;
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be an http:// or https:// URL, not "${v}"`);
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+    throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be an http:// or https:// URL, not "${v}"`);
   return v;
 }
 

@@ -4,7 +4,12 @@ import type { ProjectCodec } from './backend';
 function isProjectLike(v: unknown): v is Project {
   if (v === null || typeof v !== 'object') return false;
   const p = v as Partial<Project>;
-  return typeof p.name === 'string' && typeof p.model === 'object' && p.model !== null && (p.extra === undefined || (typeof p.extra === 'object' && p.extra !== null && !Array.isArray(p.extra)));
+  return (
+    typeof p.name === 'string' &&
+    typeof p.model === 'object' &&
+    p.model !== null &&
+    (p.extra === undefined || (typeof p.extra === 'object' && p.extra !== null && !Array.isArray(p.extra)))
+  );
 }
 
 /** core/graph's versioned project file, as the backend reads and writes it. */

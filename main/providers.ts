@@ -61,7 +61,8 @@ export interface ProbeOptions {
 function skipForHardwareOnly(name: ExecutionProviderName, adapter: { name: string; software: boolean | null }): string | null {
   if (name === 'cpu') return null;
   if (adapter.software === true) return `not loaded: ${adapter.name} is a software adapter, slower than the CPU provider (--device ${name} uses it anyway)`;
-  if (name === 'webgpu' && adapter.name.startsWith('none:')) return `not loaded: ${adapter.name.slice('none: '.length)}; needs a Vulkan driver (a GPU driver, or Mesa's lavapipe for a software one)`;
+  if (name === 'webgpu' && adapter.name.startsWith('none:'))
+    return `not loaded: ${adapter.name.slice('none: '.length)}; needs a Vulkan driver (a GPU driver, or Mesa's lavapipe for a software one)`;
   return null;
 }
 
@@ -173,7 +174,8 @@ export function explainProviderError(name: ExecutionProviderName, raw: string): 
   const hints: Partial<Record<ExecutionProviderName, string>> = {
     cuda: 'install the CUDA provider with `npm run setup:cuda` (needs an NVIDIA driver, CUDA 12 and cuDNN 9)',
     tensorrt: 'needs the CUDA provider (`npm run setup:cuda`) and TensorRT libraries on the library path',
-    webgpu: process.platform === 'linux' ? 'needs a Vulkan driver (a GPU driver, or Mesa\'s lavapipe for a software one)' : 'needs a GPU driver with WebGPU support',
+    webgpu:
+      process.platform === 'linux' ? "needs a Vulkan driver (a GPU driver, or Mesa's lavapipe for a software one)" : 'needs a GPU driver with WebGPU support',
   };
   const hint = /shared library|adapter|not found|No supported/i.test(text) ? hints[name] : undefined;
   return hint ? `${text} — ${hint}` : text;

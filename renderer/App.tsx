@@ -31,16 +31,26 @@ import { ViewTabs } from './studio/ViewTabs';
 function runMenu(command: MenuCommand): void {
   const ui = useUi.getState();
   switch (command) {
-    case 'new': return ui.open('templates');
-    case 'open': return openDialog();
-    case 'save': return save();
-    case 'saveAs': return saveAs();
-    case 'undo': return useDoc.getState().undo();
-    case 'redo': return useDoc.getState().redo();
-    case 'fitView': return ui.requestFit();
-    case 'autoLayout': return ui.requestLayout();
-    case 'shortcuts': return ui.open('shortcuts');
-    case 'about': return ui.open('machine');
+    case 'new':
+      return ui.open('templates');
+    case 'open':
+      return openDialog();
+    case 'save':
+      return save();
+    case 'saveAs':
+      return saveAs();
+    case 'undo':
+      return useDoc.getState().undo();
+    case 'redo':
+      return useDoc.getState().redo();
+    case 'fitView':
+      return ui.requestFit();
+    case 'autoLayout':
+      return ui.requestLayout();
+    case 'shortcuts':
+      return ui.open('shortcuts');
+    case 'about':
+      return ui.open('machine');
   }
 }
 
@@ -111,10 +121,13 @@ export function App({ api }: { api: StudioClient }) {
         {browse && <FileBrowser mode={browse.mode} start={browse.start} />}
         <PathPicker />
         <ConfirmDialog />
-        {busy && <div className="busy" data-testid="busy">{busy}</div>}
+        {busy && (
+          <div className="busy" data-testid="busy">
+            {busy}
+          </div>
+        )}
         <Toasts />
       </div>
     </ReactFlowProvider>
   );
 }
-

@@ -30,7 +30,10 @@ export const add = definePrimitive({
         if (spatialOk) {
           const stride = sh === sw ? sh : [sh, sw];
           hints.push({
-            kind: 'insertBefore', port: i, type: 'conv2d', name: 'projection',
+            kind: 'insertBefore',
+            port: i,
+            type: 'conv2d',
+            name: 'projection',
             label: `Insert a 1×1 conv projection to ${ref[0]} channels${sh > 1 || sw > 1 ? `, stride ${sh}` : ''}`,
             params: { filters: ref[0]!, kernel: 1, stride, padding: 0, bias: false },
           });

@@ -56,16 +56,37 @@ export const batchNorm2d = definePrimitive({
     const beta = g.op1('Reshape', [w.bias!, bshape], {}, { name: 'beta' });
     const y = g.op1('Add', [g.op1('Mul', [xhat, gamma], {}, { name: 'scaled' }), beta], {}, { name: 'bn_out' });
     // Running statistics: n = elements / C, computed at run time so one graph serves any batch.
-    const n = g.op1('Div', [g.op1('Cast', [g.op1('Size', [x], {}, { name: 'numel' })], { to: 1 }, { name: 'numel_f' }), g.constFloat('channels', [c], [])], {}, { name: 'count' });
+    const n = g.op1(
+      'Div',
+      [g.op1('Cast', [g.op1('Size', [x], {}, { name: 'numel' })], { to: 1 }, { name: 'numel_f' }), g.constFloat('channels', [c], [])],
+      {},
+      { name: 'count' },
+    );
     const unbias = g.op1('Div', [n, g.op1('Sub', [n, g.constFloat('one', [1], [])], {}, { name: 'count_m1' })], {}, { name: 'unbias' });
     const flat = g.constInt64('flat_shape', [c]);
     const keep = g.constFloat('keep', [1 - m], []);
     const mom = g.constFloat('momentum', [m], []);
     const mean1 = g.op1('Reshape', [mean, flat], {}, { name: 'mean_c' });
     const var1 = g.op1('Mul', [g.op1('Reshape', [v, flat], {}, { name: 'var_c' }), unbias], {}, { name: 'var_unbiased' });
-    const rm = g.op1('Add', [g.op1('Mul', [w.running_mean!, keep], {}, { name: 'rm_keep' }), g.op1('Mul', [mean1, mom], {}, { name: 'rm_new' })], {}, { name: 'running_mean_next' });
-    const rv = g.op1('Add', [g.op1('Mul', [w.running_var!, keep], {}, { name: 'rv_keep' }), g.op1('Mul', [var1, mom], {}, { name: 'rv_new' })], {}, { name: 'running_var_next' });
-    return { outputs: [y], stateUpdates: [{ suffix: 'running_mean', value: rm }, { suffix: 'running_var', value: rv }] };
+    const rm = g.op1(
+      'Add',
+      [g.op1('Mul', [w.running_mean!, keep], {}, { name: 'rm_keep' }), g.op1('Mul', [mean1, mom], {}, { name: 'rm_new' })],
+      {},
+      { name: 'running_mean_next' },
+    );
+    const rv = g.op1(
+      'Add',
+      [g.op1('Mul', [w.running_var!, keep], {}, { name: 'rv_keep' }), g.op1('Mul', [var1, mom], {}, { name: 'rv_new' })],
+      {},
+      { name: 'running_var_next' },
+    );
+    return {
+      outputs: [y],
+      stateUpdates: [
+        { suffix: 'running_mean', value: rm },
+        { suffix: 'running_var', value: rv },
+      ],
+    };
   },
   nameStem: 'bn',
   pytorch(p) {

@@ -25,7 +25,10 @@ export const concat = definePrimitive({
       const sw = x[2]! / ref[2]!;
       if (Number.isInteger(sh) && Number.isInteger(sw)) {
         hints.push({
-          kind: 'insertBefore', port: i, type: 'conv2d', name: 'projection',
+          kind: 'insertBefore',
+          port: i,
+          type: 'conv2d',
+          name: 'projection',
           label: `Insert a strided 1×1 conv (stride ${sh === sw ? sh : `${sh}×${sw}`})`,
           params: { filters: x[0]!, kernel: 1, stride: sh === sw ? sh : [sh, sw], padding: 0, bias: false },
         });

@@ -83,19 +83,29 @@ export const conv2d = definePrimitive({
     const P = a.params;
     const x = a.inShapes[0]!;
     const win = window2d([x[1]!, x[2]!], {
-      kernel: pair(P, 'kernel'), stride: pair(P, 'stride'), dilation: pair(P, 'dilation'),
-      padding: padding(P, 'padding'), ceil: false, maxPadHalfKernel: false, allowsSame: true,
+      kernel: pair(P, 'kernel'),
+      stride: pair(P, 'stride'),
+      dilation: pair(P, 'dilation'),
+      padding: padding(P, 'padding'),
+      ceil: false,
+      maxPadHalfKernel: false,
+      allowsSame: true,
     });
     if (Array.isArray(win)) throw new Error(`conv2d ${a.name}: invalid window`);
     const inputs = [a.inputs[0]!, a.weights.weight!];
     if (bool(P, 'bias')) inputs.push(a.weights.bias!);
-    const y = g.op1('Conv', inputs, {
-      kernel_shape: pair(P, 'kernel'),
-      strides: pair(P, 'stride'),
-      pads: win.pads,
-      dilations: pair(P, 'dilation'),
-      group: num(P, 'groups'),
-    }, { name: 'Conv' });
+    const y = g.op1(
+      'Conv',
+      inputs,
+      {
+        kernel_shape: pair(P, 'kernel'),
+        strides: pair(P, 'stride'),
+        pads: win.pads,
+        dilations: pair(P, 'dilation'),
+        group: num(P, 'groups'),
+      },
+      { name: 'Conv' },
+    );
     return { outputs: [y] };
   },
   pytorch: convModule,
@@ -113,8 +123,15 @@ function convModule(p: Primitive): LeafModule {
   const k: [string, Py][] = [];
   kw(k, 'stride', pyPair(stride), stride[0] === 1 && stride[1] === 1);
   let helper: Helper | undefined;
-  if (symmetric(win.pads)) kw(k, 'padding', pyPair([win.pads[0], win.pads[1]]), win.pads.every((x) => x === 0));
-  else if (stride[0] === 1 && stride[1] === 1) k.push(['padding', '"same"']); // PyTorch's 'same' puts the odd pixel after, as the studio does
+  if (symmetric(win.pads))
+    kw(
+      k,
+      'padding',
+      pyPair([win.pads[0], win.pads[1]]),
+      win.pads.every((x) => x === 0),
+    );
+  else if (stride[0] === 1 && stride[1] === 1)
+    k.push(['padding', '"same"']); // PyTorch's 'same' puts the odd pixel after, as the studio does
   else {
     helper = 'PaddedConv2d';
     k.push(['pad', fPad(win.pads)]);

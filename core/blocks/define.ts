@@ -15,16 +15,7 @@ import type { ParamSpecs } from './params';
 import type { CompositePytorch, PrimitivePytorch } from '../export-pytorch/hooks';
 
 export type Category =
-  | 'Input/Output'
-  | 'Convolution'
-  | 'Pooling'
-  | 'Normalization'
-  | 'Activation'
-  | 'Regularization'
-  | 'Shape'
-  | 'Merge'
-  | 'Dense'
-  | 'Composite';
+  'Input/Output' | 'Convolution' | 'Pooling' | 'Normalization' | 'Activation' | 'Regularization' | 'Shape' | 'Merge' | 'Dense' | 'Composite';
 
 /** A fix a block rule can suggest; the graph layer turns it into concrete patches on the document. */
 export type FixHint =
@@ -50,10 +41,7 @@ export type InferResult = { ok: true; shapes: Shape[] } | { ok: false; issues: I
  * U(-b, b) with b = gain * sqrt(3 / fan_in), gain = sqrt(2 / (1 + 5)), so b = 1/sqrt(fan_in);
  * bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)); batch norm weight 1, bias 0, running mean 0, var 1.
  */
-export type InitRule =
-  | { kind: 'kaiming_uniform'; fanIn: number }
-  | { kind: 'uniform'; bound: number }
-  | { kind: 'const'; value: number };
+export type InitRule = { kind: 'kaiming_uniform'; fanIn: number } | { kind: 'uniform'; bound: number } | { kind: 'const'; value: number };
 
 /** `param`: learnable (counted in parameters). `buffer`: state such as running statistics. */
 export interface WeightDecl {
@@ -239,8 +227,7 @@ export function definePrimitive(def: PrimitiveInput): PrimitiveBlock {
   };
 }
 
-type CompositeInput = Omit<CompositeBlock, 'kind' | 'inputPorts' | 'outputPorts'> &
-  Partial<Pick<CompositeBlock, 'inputPorts' | 'outputPorts'>>;
+type CompositeInput = Omit<CompositeBlock, 'kind' | 'inputPorts' | 'outputPorts'> & Partial<Pick<CompositeBlock, 'inputPorts' | 'outputPorts'>>;
 
 export function defineComposite(def: CompositeInput): CompositeBlock {
   return { kind: 'composite', inputPorts: onePort('x'), outputPorts: onePort('y'), ...def };

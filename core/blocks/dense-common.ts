@@ -7,14 +7,16 @@ export function denseInfer(x: Shape, units: number): InferResult {
   if (x.length !== 1) {
     return {
       ok: false,
-      issues: [{
-        code: 'needs-flat-input',
-        message: `expects a vector N×F but gets N×${x.join('×')}; flatten it or pool it first`,
-        hints: [
-          { kind: 'insertBefore', label: 'Insert Flatten', port: 0, type: 'flatten', name: 'flatten', params: {} },
-          { kind: 'insertBefore', label: 'Insert Global Avg Pool', port: 0, type: 'globalavgpool', name: 'avgpool', params: {} },
-        ],
-      }],
+      issues: [
+        {
+          code: 'needs-flat-input',
+          message: `expects a vector N×F but gets N×${x.join('×')}; flatten it or pool it first`,
+          hints: [
+            { kind: 'insertBefore', label: 'Insert Flatten', port: 0, type: 'flatten', name: 'flatten', params: {} },
+            { kind: 'insertBefore', label: 'Insert Global Avg Pool', port: 0, type: 'globalavgpool', name: 'avgpool', params: {} },
+          ],
+        },
+      ],
     };
   }
   return { ok: true, shapes: [[units]] };

@@ -26,15 +26,23 @@ export const dropout = definePrimitive({
     const scale = g.constFloat('scale', [1 / (1 - prob)], []);
     if (mode === 'mask-input') {
       const mask = g.input(`${a.name}.mask`, 'float32', [a.ctx.batch ?? 'N', ...a.outShapes[0]!]);
-      return { outputs: [g.op1('Mul', [x, mask], {}, { name: 'dropout' })], extraInputs: [{ value: mask, purpose: `dropout mask (0 or ${1 / (1 - prob)}) p=${prob}` }] };
+      return {
+        outputs: [g.op1('Mul', [x, mask], {}, { name: 'dropout' })],
+        extraInputs: [{ value: mask, purpose: `dropout mask (0 or ${1 / (1 - prob)}) p=${prob}` }],
+      };
     }
     const seed = a.ctx.dropoutSeed;
-    const u = g.op1('RandomUniformLike', [x], {
-      dtype: 1,
-      low: { kind: 'float', value: 0 },
-      high: { kind: 'float', value: 1 },
-      seed: seed === undefined ? undefined : { kind: 'float', value: seed + a.index },
-    }, { name: 'uniform' });
+    const u = g.op1(
+      'RandomUniformLike',
+      [x],
+      {
+        dtype: 1,
+        low: { kind: 'float', value: 0 },
+        high: { kind: 'float', value: 1 },
+        seed: seed === undefined ? undefined : { kind: 'float', value: seed + a.index },
+      },
+      { name: 'uniform' },
+    );
     const keep = g.op1('Cast', [g.op1('Less', [u, g.constFloat('keep_prob', [1 - prob], [])], {}, { name: 'keep' })], { to: 1 }, { name: 'keep_f' });
     const mask = g.op1('Mul', [keep, scale], {}, { name: 'mask' });
     return { outputs: [g.op1('Mul', [x, mask], {}, { name: 'dropout' })] };

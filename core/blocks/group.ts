@@ -87,7 +87,14 @@ export function expandGroup(def: GroupDef, repeat: number): SubGraph | Issue[] {
   const { order, cyclic } = innerOrder(def);
   if (cyclic.length) return [{ code: 'cycle', message: `group "${def.name}" has a cycle through ${cyclic.join(', ')}` }];
   if (repeat > 1 && def.inputs.length !== def.outputs.length) {
-    return [{ code: 'invalid-param', param: 'repeat', message: `group "${def.name}" has ${def.inputs.length} inputs but ${def.outputs.length} outputs, so it cannot be chained`, hints: [{ kind: 'setParam', label: 'Repeat once', param: 'repeat', value: 1 }] }];
+    return [
+      {
+        code: 'invalid-param',
+        param: 'repeat',
+        message: `group "${def.name}" has ${def.inputs.length} inputs but ${def.outputs.length} outputs, so it cannot be chained`,
+        hints: [{ kind: 'setParam', label: 'Repeat once', param: 'repeat', value: 1 }],
+      },
+    ];
   }
   const byId = new Map(def.nodes.map((n) => [n.id, n]));
   const incoming = new Map<string, ModelEdge[]>();

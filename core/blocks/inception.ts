@@ -29,7 +29,7 @@ export const inception = defineComposite({
     n5x5red: p.int('#5×5 reduce', 16, 1, 65536),
     n5x5: p.int('#5×5', 32, 1, 65536),
     poolProj: p.int('Pool proj', 32, 1, 65536),
-    branchKernel: p.int('"5×5" branch kernel', 5, 1, 31, 'The paper uses 5; torchvision\'s pretrained weights use 3'),
+    branchKernel: p.int('"5×5" branch kernel', 5, 1, 31, "The paper uses 5; torchvision's pretrained weights use 3"),
     batchNorm: p.bool('Batch norm', true),
     eps: p.float('Batch norm epsilon', 1e-3, { min: 0, exclusiveMin: true }),
   },
@@ -58,7 +58,16 @@ export const inception = defineComposite({
       const k = scalarParam(innerNode(def, 'branch3.1.conv')?.params.kernel);
       if ([n1x1, n3x3red, n3x3, n5x5red, n5x5, poolProj, k].some((v) => v === undefined)) return null;
       const bn = innerNode(def, 'branch1.bn');
-      const params: Params = { n1x1: n1x1!, n3x3red: n3x3red!, n3x3: n3x3!, n5x5red: n5x5red!, n5x5: n5x5!, poolProj: poolProj!, branchKernel: k!, batchNorm: bn !== undefined };
+      const params: Params = {
+        n1x1: n1x1!,
+        n3x3red: n3x3red!,
+        n3x3: n3x3!,
+        n5x5red: n5x5red!,
+        n5x5: n5x5!,
+        poolProj: poolProj!,
+        branchKernel: k!,
+        batchNorm: bn !== undefined,
+      };
       if (bn) params.eps = scalarParam(bn.params.eps) ?? 1e-3;
       return params;
     },

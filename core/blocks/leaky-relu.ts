@@ -14,5 +14,4 @@ export const leakyRelu = elementwise({
   params: { slope: p.float('Negative slope', 0.01, { min: 0 }) },
   attrs: (P) => ({ alpha: num(P, 'slope') }),
   opsPerElement: 2,
-
 });

@@ -108,7 +108,7 @@ export const onnxOp = definePrimitive({
     weightShapes: p.string('Weight shapes (JSON)', '{}'),
     outputs: p.int('Outputs', 1, 1, 64),
     outShapes: p.string('Output shapes from the file (JSON)', '[]'),
-    opset: p.int('Opset of the source file', 17, 1, 1000, 'Attributes follow this opset\'s version of the op; export warns when writing another opset'),
+    opset: p.int('Opset of the source file', 17, 1, 1000, "Attributes follow this opset's version of the op; export warns when writing another opset"),
   },
   inputPorts: (P) => Array.from({ length: portCount(P) }, (_, i) => `in${i}`),
   outputPorts: (P) => Array.from({ length: Math.max(1, num(P, 'outputs')) }, (_, i) => `out${i}`),
@@ -163,7 +163,10 @@ function onnxOpModule(p: Primitive): LeafModule {
   const plain = Array.isArray(slots) && slots.length === 1 && JSON.stringify(slots[0]) === '{"port":0}';
   const attrs = str(p.params, 'attributes').trim();
   if (!ctor || domain !== '' || !plain || (attrs !== '' && attrs !== '{}')) {
-    throw new PytorchExportError(`"${p.name}": the ONNX op ${domain ? `${domain}.` : ''}${op} (an imported operator with no studio block) has no PyTorch counterpart in this exporter; replace the block or export ONNX instead`, p.name);
+    throw new PytorchExportError(
+      `"${p.name}": the ONNX op ${domain ? `${domain}.` : ''}${op} (an imported operator with no studio block) has no PyTorch counterpart in this exporter; replace the block or export ONNX instead`,
+      p.name,
+    );
   }
   return { ctor };
 }

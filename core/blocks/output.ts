@@ -16,7 +16,12 @@ export const output = definePrimitive({
   aliases: ['classifier', 'head', 'logits', 'softmax', 'fc', 'linear'],
   params: {
     classes: p.int('Classes', 10, 1, 1 << 20),
-    head: p.enumOf('Head', 'dense', ['dense', 'identity'], 'dense: a fully connected layer to the classes; identity: the input already has one value per class'),
+    head: p.enumOf(
+      'Head',
+      'dense',
+      ['dense', 'identity'],
+      'dense: a fully connected layer to the classes; identity: the input already has one value per class',
+    ),
   },
   outputPorts: () => ['logits'],
   infer([x], P) {
@@ -25,12 +30,14 @@ export const output = definePrimitive({
     if (x!.length === 1 && x![0] === classes) return { ok: true, shapes: [x!] };
     return {
       ok: false,
-      issues: [{
-        code: 'rank-mismatch',
-        param: 'head',
-        message: `head 'identity' needs N×${classes} but gets N×${x!.join('×')}`,
-        hints: [{ kind: 'setParam', label: 'Use a dense head', param: 'head', value: 'dense' }],
-      }],
+      issues: [
+        {
+          code: 'rank-mismatch',
+          param: 'head',
+          message: `head 'identity' needs N×${classes} but gets N×${x!.join('×')}`,
+          hints: [{ kind: 'setParam', label: 'Use a dense head', param: 'head', value: 'dense' }],
+        },
+      ],
     };
   },
   weights: ([x], _o, P) => (str(P, 'head') === 'dense' ? denseWeights(x!, num(P, 'classes'), true) : []),

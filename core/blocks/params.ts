@@ -30,10 +30,28 @@ export type ParamSpecs = Record<string, ParamSpec>;
 export const MAX_IMAGE_SIDE = 16384;
 
 export const p = {
-  int: (label: string, def: number, min: number, max?: number, help?: string): ParamSpec => ({ kind: 'int', label, default: def, min, ...(max !== undefined ? { max } : {}), ...(help ? { help } : {}) }),
-  float: (label: string, def: number, o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; help?: string } = {}): ParamSpec => ({ kind: 'float', label, default: def, ...o }),
+  int: (label: string, def: number, min: number, max?: number, help?: string): ParamSpec => ({
+    kind: 'int',
+    label,
+    default: def,
+    min,
+    ...(max !== undefined ? { max } : {}),
+    ...(help ? { help } : {}),
+  }),
+  float: (label: string, def: number, o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; help?: string } = {}): ParamSpec => ({
+    kind: 'float',
+    label,
+    default: def,
+    ...o,
+  }),
   bool: (label: string, def: boolean, help?: string): ParamSpec => ({ kind: 'bool', label, default: def, ...(help ? { help } : {}) }),
-  enumOf: (label: string, def: string, options: readonly string[], help?: string): ParamSpec => ({ kind: 'enum', label, default: def, options, ...(help ? { help } : {}) }),
+  enumOf: (label: string, def: string, options: readonly string[], help?: string): ParamSpec => ({
+    kind: 'enum',
+    label,
+    default: def,
+    options,
+    ...(help ? { help } : {}),
+  }),
   pair: (label: string, def: number | readonly [number, number], min = 1, max = MAX_IMAGE_SIDE): ParamSpec => ({ kind: 'pair', label, default: def, min, max }),
   padding: (label: string, def: number | string | readonly [number, number]): ParamSpec => ({ kind: 'padding', label, default: def }),
   string: (label: string, def: string): ParamSpec => ({ kind: 'string', label, default: def }),
@@ -64,7 +82,9 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
     case 'bool':
       return typeof value === 'boolean' ? null : `must be true or false, got ${describe(value)}`;
     case 'enum':
-      return typeof value === 'string' && spec.options.includes(value) ? null : `must be one of ${spec.options.map((o) => `"${o}"`).join(', ')}, got ${describe(value)}`;
+      return typeof value === 'string' && spec.options.includes(value)
+        ? null
+        : `must be one of ${spec.options.map((o) => `"${o}"`).join(', ')}, got ${describe(value)}`;
     case 'string':
       return typeof value === 'string' ? null : `must be text, got ${describe(value)}`;
     case 'pair': {

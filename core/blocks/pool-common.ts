@@ -65,7 +65,13 @@ export function poolModule(p: Primitive, kind: 'max' | 'avg'): LeafModule {
   const k: [string, Py][] = [['stride', pyPair(stride)]];
   const countPad = kind === 'avg' ? bool(P, 'countIncludePad') : true;
   let helper: Helper | undefined;
-  if (symmetric(win.pads)) kw(k, 'padding', pyPair([win.pads[0], win.pads[1]]), win.pads.every((x) => x === 0));
+  if (symmetric(win.pads))
+    kw(
+      k,
+      'padding',
+      pyPair([win.pads[0], win.pads[1]]),
+      win.pads.every((x) => x === 0),
+    );
   else {
     // Asymmetric ('same') padding: pad explicitly, then pool without padding. That is exact when
     // the padded pool has the same output size, and (average) when padding counts in the mean.

@@ -31,9 +31,18 @@ export interface ConvUnit {
  */
 export function convUnit(b: SubBuilder, prefix: string, from: SubRef, u: ConvUnit): SubRef {
   const pre = prefix ? `${prefix}.` : '';
-  let r = b.add(`${pre}conv`, 'conv2d', {
-    filters: u.filters, kernel: u.kernel, stride: u.stride ?? 1, padding: u.padding ?? 0, bias: !u.batchNorm,
-  }, [from]);
+  let r = b.add(
+    `${pre}conv`,
+    'conv2d',
+    {
+      filters: u.filters,
+      kernel: u.kernel,
+      stride: u.stride ?? 1,
+      padding: u.padding ?? 0,
+      bias: !u.batchNorm,
+    },
+    [from],
+  );
   if (u.batchNorm) r = b.add(`${pre}bn`, 'batchnorm2d', { eps: u.eps ?? 1e-5 }, [r]);
   if (u.relu !== false) r = b.add(`${pre}relu`, 'relu', {}, [r]);
   return r;

@@ -74,7 +74,9 @@ export function window2d(hw: [number, number], w: WindowSpec): Window2d | Issue[
     }
     const r = axisOut(hw[a], w.kernel[a], w.stride[a], w.dilation[a], lo, hi, w.ceil);
     if (!r) {
-      tooLarge.push(`kernel ${w.dilation[a] * (w.kernel[a] - 1) + 1}${w.dilation[a] > 1 ? ' (after dilation)' : ''} is larger than the padded input ${hw[a] + lo + hi} along the ${AX[a]}`);
+      tooLarge.push(
+        `kernel ${w.dilation[a] * (w.kernel[a] - 1) + 1}${w.dilation[a] > 1 ? ' (after dilation)' : ''} is larger than the padded input ${hw[a] + lo + hi} along the ${AX[a]}`,
+      );
       continue;
     }
     res.push(r);
@@ -110,7 +112,8 @@ function kernelHints(hw: [number, number], w: WindowSpec): FixHint[] {
     // Symmetric padding on both axes so the dilated kernel fits; pools allow at most k/2.
     const need = [0, 1].map((b) => Math.max(0, Math.ceil((w.dilation[b]! * (w.kernel[b]! - 1) + 1 - hw[b]!) / 2)));
     const pv = Math.max(need[0]!, need[1]!);
-    if (!w.maxPadHalfKernel || pv <= Math.floor(Math.min(...w.kernel) / 2)) hints.push({ kind: 'setParam', label: `Pad the input by ${pv}`, param: 'padding', value: pv });
+    if (!w.maxPadHalfKernel || pv <= Math.floor(Math.min(...w.kernel) / 2))
+      hints.push({ kind: 'setParam', label: `Pad the input by ${pv}`, param: 'padding', value: pv });
   }
   return hints;
 }

@@ -105,7 +105,17 @@ const BRIGHT_LUT = new Float32Array(256);
  * One plane, crop-with-padding then flip: out[y][x] = table[src[y + dy][x' + dx]] with
  * x' = flip ? w-1-x : x, and table[0] (a zero pixel) where that falls outside the image.
  */
-function geometric(src: Uint8Array, s0: number, h: number, w: number, aug: SampleAugment, table: Float32Array, t0: number, out: Float32Array, o0: number): void {
+function geometric(
+  src: Uint8Array,
+  s0: number,
+  h: number,
+  w: number,
+  aug: SampleAugment,
+  table: Float32Array,
+  t0: number,
+  out: Float32Array,
+  o0: number,
+): void {
   const zero = table[t0]!;
   const { dy, dx, flip } = aug;
   // Output columns whose source column is inside the image: x in [x0, x1).

@@ -27,13 +27,17 @@ export interface SplitResult<T> {
 
 export function stratifiedSplit<T>(items: readonly T[], key: (t: T) => string, fraction: number, seed: number): SplitResult<T> {
   const s = seed >>> 0;
-  const ranked = items
-    .map((t) => ({ t, k: key(t), h: hashString(key(t), s) }))
-    .sort((a, b) => a.h - b.h || compareCodePoints(a.k, b.k));
+  const ranked = items.map((t) => ({ t, k: key(t), h: hashString(key(t), s) })).sort((a, b) => a.h - b.h || compareCodePoints(a.k, b.k));
   const nVal = validationCount(items.length, fraction);
   const byKey = (a: { k: string }, b: { k: string }): number => compareCodePoints(a.k, b.k);
   return {
-    val: ranked.slice(0, nVal).sort(byKey).map((r) => r.t),
-    train: ranked.slice(nVal).sort(byKey).map((r) => r.t),
+    val: ranked
+      .slice(0, nVal)
+      .sort(byKey)
+      .map((r) => r.t),
+    train: ranked
+      .slice(nVal)
+      .sort(byKey)
+      .map((r) => r.t),
   };
 }

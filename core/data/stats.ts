@@ -37,7 +37,10 @@ export class ChannelStatsAccumulator {
   private readonly q: bigint[];
   private samples = 0;
 
-  constructor(readonly channels: number, readonly plane: number) {
+  constructor(
+    readonly channels: number,
+    readonly plane: number,
+  ) {
     this.s = new Array<bigint>(channels).fill(0n);
     this.q = new Array<bigint>(channels).fill(0n);
   }

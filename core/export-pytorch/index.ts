@@ -48,7 +48,7 @@ export function exportPytorch(doc: ModelDocument, opts: PytorchExportOptions): P
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) {
     const d = errors[0]!;
-    const node = d.node ? doc.nodes.find((n) => n.id === d.node)?.name ?? d.node : null;
+    const node = d.node ? (doc.nodes.find((n) => n.id === d.node)?.name ?? d.node) : null;
     throw new PytorchExportError(`the model has ${errors.length} error${errors.length > 1 ? 's' : ''}; first: ${d.message}`, node);
   }
   // The name lands in docstrings: no quotes, backslashes (escapes) or line breaks there.
@@ -69,10 +69,16 @@ export function exportPytorch(doc: ModelDocument, opts: PytorchExportOptions): P
       if (data) tensors.push({ name: w.name, shape: w.shape, data });
       else missing.push(w.name);
     }
-    if (missing.length) throw new PytorchExportError(`the checkpoint has no values for ${missing.length} weight${missing.length > 1 ? 's' : ''} of this model: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
+    if (missing.length)
+      throw new PytorchExportError(
+        `the checkpoint has no values for ${missing.length} weight${missing.length > 1 ? 's' : ''} of this model: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`,
+      );
     const used = new Set(a.graph.weights.map((w) => w.name));
     const extra = [...opts.weights.keys()].filter((k) => !used.has(k));
-    if (extra.length) warnings.push(`the checkpoint has ${extra.length} tensor${extra.length > 1 ? 's' : ''} this model does not use (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', ...' : ''})`);
+    if (extra.length)
+      warnings.push(
+        `the checkpoint has ${extra.length} tensor${extra.length > 1 ? 's' : ''} this model does not use (${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ', ...' : ''})`,
+      );
     files.push({ path: 'weights.safetensors', data: encodeSafetensors(tensors, { format: 'pt', producer: `CNN Studio ${STUDIO_VERSION}` }) });
   }
   files.push({ path: 'README.md', data: readmeMd(title, opts.recipe, opts.weights !== undefined, STUDIO_VERSION) });

@@ -83,12 +83,15 @@ export function modelPy(doc: ModelDocument, graph: ExpandedGraph, projectName: s
   const structure = modelStructure(doc, graph);
   const ctx = new CodegenContext();
   const cls = ctx.reserveName(className(projectName, 'Net'));
-  const code = scopeCode({
-    items: structure.items,
-    inputs: [{ node: structure.input.id, port: 0 }],
-    inputNames: ['x'],
-    outputs: [{ node: structure.output.id, port: 0 }],
-  }, ctx);
+  const code = scopeCode(
+    {
+      items: structure.items,
+      inputs: [{ node: structure.input.id, port: 0 }],
+      inputNames: ['x'],
+      outputs: [{ node: structure.output.id, port: 0 }],
+    },
+    ctx,
+  );
   const usesF = [...ctx.helpers].some((h) => h !== 'MirroredLRN' && h !== 'StochasticDepth');
   const imports = ['import json', 'import struct'];
   if (ctx.usesOrderedDict) imports.push('from collections import OrderedDict');
@@ -125,4 +128,3 @@ export function modelPy(doc: ModelDocument, graph: ExpandedGraph, projectName: s
   ].join('\n');
   return { code: text, className: cls, structure };
 }
-

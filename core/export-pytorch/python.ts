@@ -24,9 +24,41 @@ export const call = (fn: string, args: Py[] = [], kwargs: [string, Py][] = []): 
 export const list = (open: string, close: string, items: Py[]): PyList => ({ open, close, items });
 
 const KEYWORDS = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
-  'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal',
-  'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ]);
 
 export function isIdentifier(s: string): boolean {
@@ -107,7 +139,10 @@ export function className(name: string, fallback: string): string {
 
 /** snake_case variable name from a block name ('conv-1' -> 'conv_1'; '0' -> 'x0'). */
 export function varName(name: string): string {
-  let s = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+  let s = name
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
   if (!s) s = 'x';
   if (/^[0-9]/.test(s)) s = `x${s}`;
   return isIdentifier(s) ? s : `${s}_`;

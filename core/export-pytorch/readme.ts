@@ -13,7 +13,7 @@ that \`torchrun\` runs on one GPU, several GPUs, or several machines.
 | \`model.py\` | the network as an \`nn.Module\`; module names are the studio's block names; \`build_model(weights=None)\` |
 | \`train.py\` | the studio's recipe: ${r.optimizer}, lr ${r.lr}, ${sched} schedule, ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}, batch ${r.batchSize}, weight decay ${r.weightDecay}, label smoothing ${r.labelSmoothing}; same preprocessing and augmentation |
 | \`export_onnx.py\` | trained weights back to ONNX, which CNN Studio imports |
-${hasWeights ? '| `weights.safetensors` | the studio checkpoint\'s weights (state dict names) |\n' : ''}| \`requirements.txt\` | torch, numpy, Pillow (torchvision is not needed) |
+${hasWeights ? "| `weights.safetensors` | the studio checkpoint's weights (state dict names) |\n" : ''}| \`requirements.txt\` | torch, numpy, Pillow (torchvision is not needed) |
 
 ## Install
 

@@ -24,7 +24,8 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   let offset = 0;
   for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new PytorchExportError(`weight "${t.name}" has ${t.data.length} values but its shape [${t.shape.join(', ')}] needs ${n}`, t.name);
+    if (n !== t.data.length)
+      throw new PytorchExportError(`weight "${t.name}" has ${t.data.length} values but its shape [${t.shape.join(', ')}] needs ${n}`, t.name);
     header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + n * 4] };
     offset += n * 4;
   }

@@ -23,7 +23,18 @@ export class CodegenContext {
   /** Generated group classes in definition order (each after the classes it uses). */
   readonly classes: { name: string; code: string }[] = [];
   private readonly bySignature = new Map<string, string>();
-  private readonly taken = new Set<string>(['Model', 'BasicBlock', 'Bottleneck', 'BasicConv2d', 'Inception', 'PaddedConv2d', 'PaddedMaxPool2d', 'PaddedAvgPool2d', 'MirroredLRN', 'OrderedDict']);
+  private readonly taken = new Set<string>([
+    'Model',
+    'BasicBlock',
+    'Bottleneck',
+    'BasicConv2d',
+    'Inception',
+    'PaddedConv2d',
+    'PaddedMaxPool2d',
+    'PaddedAvgPool2d',
+    'MirroredLRN',
+    'OrderedDict',
+  ]);
   usesOrderedDict = false;
 
   reserveName(base: string): string {
@@ -47,10 +58,37 @@ export class CodegenContext {
 
 /** Attributes nn.Module has already: a block named like one cannot be a submodule. */
 const MODULE_ATTRS = new Set([
-  'training', 'forward', 'train', 'eval', 'to', 'cuda', 'cpu', 'float', 'double', 'half', 'type', 'apply',
-  'parameters', 'named_parameters', 'buffers', 'named_buffers', 'children', 'named_children', 'modules',
-  'named_modules', 'state_dict', 'load_state_dict', 'zero_grad', 'register_buffer', 'register_parameter',
-  'add_module', 'get_submodule', 'requires_grad_', 'share_memory', 'extra_repr', 'dump_patches',
+  'training',
+  'forward',
+  'train',
+  'eval',
+  'to',
+  'cuda',
+  'cpu',
+  'float',
+  'double',
+  'half',
+  'type',
+  'apply',
+  'parameters',
+  'named_parameters',
+  'buffers',
+  'named_buffers',
+  'children',
+  'named_children',
+  'modules',
+  'named_modules',
+  'state_dict',
+  'load_state_dict',
+  'zero_grad',
+  'register_buffer',
+  'register_parameter',
+  'add_module',
+  'get_submodule',
+  'requires_grad_',
+  'share_memory',
+  'extra_repr',
+  'dump_patches',
 ]);
 
 interface TrieNode {
@@ -93,7 +131,10 @@ class ScopeGen {
   /** Consumers of each value inside the scope, plus one per scope output. */
   private readonly uses = new Map<string, number>();
 
-  constructor(private readonly spec: ScopeSpec, private readonly ctx: CodegenContext) {}
+  constructor(
+    private readonly spec: ScopeSpec,
+    private readonly ctx: CodegenContext,
+  ) {}
 
   run(): ScopeCode {
     for (const it of this.spec.items) {
@@ -108,7 +149,8 @@ class ScopeGen {
       const py = this.modulePy(child);
       if (py === null) continue;
       const key = child.key;
-      if (MODULE_ATTRS.has(key)) throw new PytorchExportError(`"${this.nameOf(child)}": "${key}" is a reserved name in PyTorch modules; rename the block`, this.nameOf(child));
+      if (MODULE_ATTRS.has(key))
+        throw new PytorchExportError(`"${this.nameOf(child)}": "${key}" is a reserved name in PyTorch modules; rename the block`, this.nameOf(child));
       if (isIdentifier(key)) init.push(assign(IND, `self.${key}`, py));
       else init.push(statement(IND, '', call('self.add_module', [pyStr(key), py])));
     }
@@ -130,7 +172,11 @@ class ScopeGen {
         next = { key, parent: node, item: null, children: new Map(), items: [] };
         node.children.set(key, next);
       }
-      if (node.item) throw new PytorchExportError(`"${it.name}": its name continues the name of block "${this.nameOf(node)}"; PyTorch modules cannot nest inside a layer`, it.name);
+      if (node.item)
+        throw new PytorchExportError(
+          `"${it.name}": its name continues the name of block "${this.nameOf(node)}"; PyTorch modules cannot nest inside a layer`,
+          it.name,
+        );
       node = next;
       node.items.push(it);
     }
@@ -180,11 +226,25 @@ class ScopeGen {
       const mods = kids.map((k) => this.modulePy(k)!);
       if (kids.every((k, i) => k.key === String(i))) return call('nn.Sequential', mods);
       this.ctx.usesOrderedDict = true;
-      return call('nn.Sequential', [call('OrderedDict', [list('[', ']', kids.map((k, i) => list('(', ')', [pyStr(k.key), mods[i]!])))])]);
+      return call('nn.Sequential', [
+        call('OrderedDict', [
+          list(
+            '[',
+            ']',
+            kids.map((k, i) => list('(', ')', [pyStr(k.key), mods[i]!])),
+          ),
+        ]),
+      ]);
     }
     const entries = kids.map((k) => [k.key, this.modulePy(k)] as const).filter((e): e is readonly [string, Py] => e[1] !== null);
     if (!entries.length) return null;
-    return call('nn.ModuleDict', [list('{', '}', entries.map(([k, m]) => dictEntry(k, m)))]);
+    return call('nn.ModuleDict', [
+      list(
+        '{',
+        '}',
+        entries.map(([k, m]) => dictEntry(k, m)),
+      ),
+    ]);
   }
 
   /** The expression that names a module node inside forward. */
@@ -271,7 +331,8 @@ const RESERVED_VARS = new Set(['self', 'torch', 'nn', 'F']);
 /** The module of a primitive, from its block's `pytorch` hook; a block without one is refused by name. */
 export function leafModule(p: Primitive): LeafModule {
   const block = getBlock(p.type);
-  if (block?.kind !== 'primitive' || !block.pytorch) throw new PytorchExportError(`"${p.name}": blocks of type "${p.type}" cannot be exported as PyTorch yet`, p.name);
+  if (block?.kind !== 'primitive' || !block.pytorch)
+    throw new PytorchExportError(`"${p.name}": blocks of type "${p.type}" cannot be exported as PyTorch yet`, p.name);
   return block.pytorch(p);
 }
 
@@ -294,5 +355,16 @@ export function compositeCtor(it: CompositeItem, ctx: CodegenContext): Py {
 /** A complete nn.Module class from a scope's code. */
 export function classSource(name: string, doc: string, code: ScopeCode): string {
   const sig = `    def forward(self, ${code.params.join(', ')}):`;
-  return [`class ${name}(nn.Module):`, `    """${doc}"""`, '', '    def __init__(self):', '        super().__init__()', ...code.init, '', sig, ...code.forward, ''].join('\n');
+  return [
+    `class ${name}(nn.Module):`,
+    `    """${doc}"""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...code.init,
+    '',
+    sig,
+    ...code.forward,
+    '',
+  ].join('\n');
 }

@@ -53,7 +53,10 @@ class Walker {
   readonly prims: Map<string, Primitive>;
   readonly env: BlockEnv;
 
-  constructor(readonly doc: ModelDocument, readonly graph: ExpandedGraph) {
+  constructor(
+    readonly doc: ModelDocument,
+    readonly graph: ExpandedGraph,
+  ) {
     this.prims = new Map(graph.nodes.map((p) => [p.id, p]));
     this.env = { groups: new Map((doc.groups ?? []).map((g) => [g.id, g])) };
   }
@@ -90,13 +93,11 @@ class Walker {
       const rp = resolveParams(b.params, sn.params).params;
       const subIns = b.inputPorts(rp, this.env).map((_, p) => resolve(sn.inputs[p] ?? null));
       const subId = `${id}/${sn.name}`;
-      const item = b.kind === 'primitive'
-        ? this.leaf(subId, sn.name)
-        : this.composite(subId, sn.name, `${fullName}.${sn.name}`, b, rp, subIns);
+      const item = b.kind === 'primitive' ? this.leaf(subId, sn.name) : this.composite(subId, sn.name, `${fullName}.${sn.name}`, b, rp, subIns);
       children.push(item);
       local.set(sn.name, item.outputs);
     }
-    const group = block.type === 'group' ? this.env.groups.get(str(params, 'group')) ?? null : null;
+    const group = block.type === 'group' ? (this.env.groups.get(str(params, 'group')) ?? null) : null;
     return { kind: 'composite', name, fullName, type: block.type, params, inShapes, inputs: ins, outputs: sub.outputs.map(resolve), children, group };
   }
 }

@@ -80,9 +80,22 @@ export function analyze(doc: ModelDocument): Analysis {
     return new Analyzer(doc).run();
   } catch (err) {
     // A malformed in-memory document (missing fields) must not take the editor down.
-    const d: Diagnostic = { node: null, param: null, code: 'internal-error', severity: 'error', message: `the model could not be analyzed: ${err instanceof Error ? err.message : String(err)}`, fixes: [] };
+    const d: Diagnostic = {
+      node: null,
+      param: null,
+      code: 'internal-error',
+      severity: 'error',
+      message: `the model could not be analyzed: ${err instanceof Error ? err.message : String(err)}`,
+      fixes: [],
+    };
     const totals: Totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, buffers: 0, macs: 0, otherOps: 0, activationBytes: 0 };
-    return { ok: false, graph: { ok: false, nodes: [], edges: [], inputs: [], outputs: [], weights: [], diagnostics: [d] }, nodes: new Map(), totals, diagnostics: [d] };
+    return {
+      ok: false,
+      graph: { ok: false, nodes: [], edges: [], inputs: [], outputs: [], weights: [], diagnostics: [d] },
+      nodes: new Map(),
+      totals,
+      diagnostics: [d],
+    };
   }
 }
 
@@ -104,7 +117,14 @@ class Analyzer {
     return (this.namerCache ??= new Namer(this.doc));
   }
 
-  private diag(code: DiagnosticCode, node: string | null, message: string, fixes: Fix[] = [], param: string | null = null, extra: Partial<Diagnostic> = {}): void {
+  private diag(
+    code: DiagnosticCode,
+    node: string | null,
+    message: string,
+    fixes: Fix[] = [],
+    param: string | null = null,
+    extra: Partial<Diagnostic> = {},
+  ): void {
     const severity = code === 'unused-node' ? 'warning' : 'error';
     this.diags.push({ node, param, code, severity, message, fixes, ...extra });
   }
@@ -130,7 +150,9 @@ class Analyzer {
       if (!block) {
         t.ok = false;
         t.status = 'error';
-        this.diag('unknown-block', node.id, `"${node.name}": there is no block type "${node.type}"`, [{ label: 'Remove this block', ops: [{ op: 'removeNode', node: node.id }] }]);
+        this.diag('unknown-block', node.id, `"${node.name}": there is no block type "${node.type}"`, [
+          { label: 'Remove this block', ops: [{ op: 'removeNode', node: node.id }] },
+        ]);
         continue;
       }
       const { params, problems } = resolveParams(block.params, node.params ?? {});
@@ -150,7 +172,9 @@ class Analyzer {
       t.outPorts = block.outputPorts(params, this.env).length;
       if (!NAME_RE.test(node.name)) {
         const name = this.namer.name(sanitizeName(node.name));
-        this.diag('invalid-name', node.id, `"${node.name}" is not a valid block name: use letters, digits, '_', '-' and '.' between parts`, [{ label: `Rename to "${name}"`, ops: [{ op: 'renameNode', node: node.id, name }] }]);
+        this.diag('invalid-name', node.id, `"${node.name}" is not a valid block name: use letters, digits, '_', '-' and '.' between parts`, [
+          { label: `Rename to "${name}"`, ops: [{ op: 'renameNode', node: node.id, name }] },
+        ]);
       }
     }
   }
@@ -163,12 +187,18 @@ class Analyzer {
       const from = this.top.get(e.from.node);
       const to = this.top.get(e.to.node);
       if (!from || !to) {
-        this.diag('bad-edge', to ? e.to.node : from ? e.from.node : null, `connection ${e.id} refers to a missing block "${!from ? e.from.node : e.to.node}"`, remove(e));
+        this.diag(
+          'bad-edge',
+          to ? e.to.node : from ? e.from.node : null,
+          `connection ${e.id} refers to a missing block "${!from ? e.from.node : e.to.node}"`,
+          remove(e),
+        );
         continue;
       }
       if (!from.block || !to.block) continue; // reported as unknown-block
       if (e.from.port < 0 || e.from.port >= from.outPorts || e.to.port < 0 || e.to.port >= to.inPorts) {
-        const bad = e.from.port >= from.outPorts || e.from.port < 0 ? `"${from.node.name}" has no output ${e.from.port}` : `"${to.node.name}" has no input ${e.to.port}`;
+        const bad =
+          e.from.port >= from.outPorts || e.from.port < 0 ? `"${from.node.name}" has no output ${e.from.port}` : `"${to.node.name}" has no input ${e.to.port}`;
         this.diag('bad-edge', e.to.node, `connection ${e.id}: ${bad}`, remove(e));
         continue;
       }
@@ -261,9 +291,15 @@ class Analyzer {
         const bestScore = docIndex.get(best.from.node)! - docIndex.get(best.to.node)!;
         return score > bestScore ? e : best;
       });
-      const names = comp.map((id) => `"${this.top.get(id)!.node.name}"`).reverse().join(' → ');
+      const names = comp
+        .map((id) => `"${this.top.get(id)!.node.name}"`)
+        .reverse()
+        .join(' → ');
       this.diag('cycle', back.to.node, `cycle through ${names}: data cannot flow in a loop`, [
-        { label: `Remove the connection ${this.top.get(back.from.node)!.node.name} → ${this.top.get(back.to.node)!.node.name}`, ops: [{ op: 'removeEdge', edge: back.id }] },
+        {
+          label: `Remove the connection ${this.top.get(back.from.node)!.node.name} → ${this.top.get(back.to.node)!.node.name}`,
+          ops: [{ op: 'removeEdge', edge: back.id }],
+        },
       ]);
       for (const id of comp) this.top.get(id)!.status = 'error';
     }
@@ -299,9 +335,10 @@ class Analyzer {
     }
     let outs: Outs;
     try {
-      outs = t.block.kind === 'primitive'
-        ? this.primitive(id, t.node.name, t.block, t.params, id, ins, t.node.frozen === true, t)
-        : this.composite(t.block, t.params, ins, t.node.name, id, id, 0, t.node.frozen === true, t);
+      outs =
+        t.block.kind === 'primitive'
+          ? this.primitive(id, t.node.name, t.block, t.params, id, ins, t.node.frozen === true, t)
+          : this.composite(t.block, t.params, ins, t.node.name, id, id, 0, t.node.frozen === true, t);
     } catch (err) {
       this.diag('internal-error', id, `"${t.node.name}": ${err instanceof Error ? err.message : String(err)}`);
       outs = null;
@@ -325,7 +362,15 @@ class Analyzer {
       const n = size(w.shape);
       if (w.role === 'param') paramCount += n;
       else bufferCount += n;
-      weights.push({ name: `${name}.${w.suffix}`, node: id, suffix: w.suffix, shape: w.shape, init: w.init, role: w.role, trainable: w.role === 'param' && !frozen });
+      weights.push({
+        name: `${name}.${w.suffix}`,
+        node: id,
+        suffix: w.suffix,
+        shape: w.shape,
+        init: w.init,
+        role: w.role,
+        trainable: w.role === 'param' && !frozen,
+      });
     }
     const cost = block.cost(inShapes, outShapes, params);
     let act = 0;
@@ -335,28 +380,66 @@ class Analyzer {
     if (ins.length) {
       const rule = block.receptive(inShapes, params);
       const extent = (axis: number) => inShapes.map((sh) => (sh.length === 3 ? sh[axis]! : 1));
-      const hIn = merged(ins.map((r) => r.prim.rf), extent(1));
-      const wIn = merged(ins.map((r) => r.prim.rfW), extent(2));
+      const hIn = merged(
+        ins.map((r) => r.prim.rf),
+        extent(1),
+      );
+      const wIn = merged(
+        ins.map((r) => r.prim.rfW),
+        extent(2),
+      );
       rf = applyRf(rule, inShapes[0], hIn, 0);
       rfW = applyRf(rule, inShapes[0], wIn, 1);
     }
     if (this.primNames.has(name)) {
       const t = this.top.get(origin)!;
       const fresh = this.namer.name(sanitizeName(t.node.name));
-      this.diag('duplicate-name', origin, `the name "${name}" is used twice; weight names must be unique`, [{ label: `Rename to "${fresh}"`, ops: [{ op: 'renameNode', node: origin, name: fresh }] }], null, top ? {} : { path: name });
+      this.diag(
+        'duplicate-name',
+        origin,
+        `the name "${name}" is used twice; weight names must be unique`,
+        [{ label: `Rename to "${fresh}"`, ops: [{ op: 'renameNode', node: origin, name: fresh }] }],
+        null,
+        top ? {} : { path: name },
+      );
     }
     this.primNames.add(name);
     const prim: Primitive = {
-      id, name, type: block.type, block, params, origin,
+      id,
+      name,
+      type: block.type,
+      block,
+      params,
+      origin,
       inputs: ins.map((r): PrimitiveRef => ({ node: r.prim.id, port: r.port })),
-      inShapes, outShapes, weights, paramCount, bufferCount,
-      macs: cost.macs, otherOps: cost.otherOps, activationBytes: act, rf, rfW, live: false, frozen,
+      inShapes,
+      outShapes,
+      weights,
+      paramCount,
+      bufferCount,
+      macs: cost.macs,
+      otherOps: cost.otherOps,
+      activationBytes: act,
+      rf,
+      rfW,
+      live: false,
+      frozen,
     };
     this.prims.push(prim);
     return outShapes.map((_, port) => ({ prim, port }));
   }
 
-  private composite(block: CompositeBlock, params: Params, ins: ValRef[], name: string, idPrefix: string, origin: string, depth: number, frozen: boolean, top: Top | null): Outs {
+  private composite(
+    block: CompositeBlock,
+    params: Params,
+    ins: ValRef[],
+    name: string,
+    idPrefix: string,
+    origin: string,
+    depth: number,
+    frozen: boolean,
+    top: Top | null,
+  ): Outs {
     if (depth >= MAX_DEPTH) {
       this.diag('group-recursion', origin, `"${name}": composites nest more than ${MAX_DEPTH} deep (a group that contains itself?)`, [], null, { path: name });
       return null;
@@ -383,7 +466,8 @@ class Analyzer {
       }
       const { params: rp, problems } = resolveParams(b.params, sn.params);
       if (problems.length) {
-        for (const pr of problems) this.diag('invalid-param', origin, `${full}: ${b.params[pr.param]?.label ?? pr.param} ${pr.problem}`, [], null, { path: full });
+        for (const pr of problems)
+          this.diag('invalid-param', origin, `${full}: ${b.params[pr.param]?.label ?? pr.param} ${pr.problem}`, [], null, { path: full });
         local.set(sn.name, null);
         continue;
       }
@@ -404,9 +488,12 @@ class Analyzer {
         continue;
       }
       const id = `${idPrefix}/${sn.name}`;
-      local.set(sn.name, b.kind === 'primitive'
-        ? this.primitive(id, full, b, rp, origin, subIns, frozen, null)
-        : this.composite(b, rp, subIns, full, id, origin, depth + 1, frozen, null));
+      local.set(
+        sn.name,
+        b.kind === 'primitive'
+          ? this.primitive(id, full, b, rp, origin, subIns, frozen, null)
+          : this.composite(b, rp, subIns, full, id, origin, depth + 1, frozen, null),
+      );
     }
     const outs = sub.outputs.map(resolve);
     return outs.some((o) => !o) ? null : outs;
@@ -436,7 +523,13 @@ class Analyzer {
       const id = this.namer.id(`${t.node.id}_${c.name}`);
       ops.push({
         op: 'addNode',
-        node: { id, type: c.type, name: this.namer.name(c.name), params: c.params, position: { x: src.position.x + (t.node.position.x - src.position.x) * k, y: src.position.y + (t.node.position.y - src.position.y) * k } },
+        node: {
+          id,
+          type: c.type,
+          name: this.namer.name(c.name),
+          params: c.params,
+          position: { x: src.position.x + (t.node.position.x - src.position.x) * k, y: src.position.y + (t.node.position.y - src.position.y) * k },
+        },
       });
       ops.push({ op: 'addEdge', edge: { id: this.namer.id(`${id}_in`), from: prev, to: { node: id, port: 0 } } });
       prev = { node: id, port: 0 };
@@ -472,14 +565,21 @@ class Analyzer {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const e of this.validEdges) if (downstream.has(e.from.node) && !downstream.has(e.to.node)) { downstream.add(e.to.node); grew = true; }
+      for (const e of this.validEdges)
+        if (downstream.has(e.from.node) && !downstream.has(e.to.node)) {
+          downstream.add(e.to.node);
+          grew = true;
+        }
     }
     let best: ModelNode | null = null;
     let bestD = Infinity;
     for (const [id, o] of this.top) {
       if (downstream.has(id) || feeds.has(id) || !o.block || o.outPorts === 0 || o.node.type === 'output') continue;
       const d = Math.hypot(o.node.position.x - t.node.position.x, o.node.position.y - t.node.position.y);
-      if (d < bestD) { bestD = d; best = o.node; }
+      if (d < bestD) {
+        bestD = d;
+        best = o.node;
+      }
     }
     return best;
   }
@@ -518,11 +618,17 @@ class Analyzer {
       const stack = [...reach];
       while (stack.length) {
         const id = stack.pop()!;
-        for (const e of this.top.get(id)?.incoming ?? []) if (e && !reach.has(e.from.node)) { reach.add(e.from.node); stack.push(e.from.node); }
+        for (const e of this.top.get(id)?.incoming ?? [])
+          if (e && !reach.has(e.from.node)) {
+            reach.add(e.from.node);
+            stack.push(e.from.node);
+          }
       }
       for (const n of this.doc.nodes) {
         if (reach.has(n.id)) continue;
-        this.diag('unused-node', n.id, `"${n.name}" does not lead to the Output, so it is neither trained nor exported`, [{ label: 'Remove this block', ops: [{ op: 'removeNode', node: n.id }] }]);
+        this.diag('unused-node', n.id, `"${n.name}" does not lead to the Output, so it is neither trained nor exported`, [
+          { label: 'Remove this block', ops: [{ op: 'removeNode', node: n.id }] },
+        ]);
       }
     }
   }
@@ -537,16 +643,28 @@ class Analyzer {
       const p = stack.pop()!;
       for (const r of p.inputs) {
         const q = byId.get(r.node)!;
-        if (!q.live) { q.live = true; stack.push(q); }
+        if (!q.live) {
+          q.live = true;
+          stack.push(q);
+        }
       }
     }
     const nodes = new Map<string, NodeReport>();
     for (const [id, t] of this.top) {
       nodes.set(id, {
-        id, name: t.node.name, type: t.node.type, status: t.status,
+        id,
+        name: t.node.name,
+        type: t.node.type,
+        status: t.status,
         outShapes: Array.from({ length: t.outPorts }, (_, i) => this.outs.get(id)?.[i]?.prim.outShapes[this.outs.get(id)![i]!.port] ?? null),
-        params: 0, trainableParams: 0, buffers: 0, macs: 0, otherOps: 0, activationBytes: 0,
-        rf: this.outs.get(id)?.[0]?.prim.rf ?? null, primitives: [],
+        params: 0,
+        trainableParams: 0,
+        buffers: 0,
+        macs: 0,
+        otherOps: 0,
+        activationBytes: 0,
+        rf: this.outs.get(id)?.[0]?.prim.rf ?? null,
+        primitives: [],
       });
     }
     const totals: Totals = { params: 0, trainableParams: 0, nonTrainableParams: 0, buffers: 0, macs: 0, otherOps: 0, activationBytes: 0 };

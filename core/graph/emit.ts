@@ -35,7 +35,13 @@ export interface ForwardResult {
 export function emitForward(graph: ExpandedGraph, g: GraphBuilder, weights: WeightBinding, ctx: ForwardContext): ForwardResult {
   if (!graph.ok) {
     const errs = graph.diagnostics.filter((d) => d.severity === 'error');
-    throw new GraphError(`the model has ${errs.length} error(s): ${errs.slice(0, 3).map((d) => d.message).join('; ')}`, errs);
+    throw new GraphError(
+      `the model has ${errs.length} error(s): ${errs
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+      errs,
+    );
   }
   const batch = ctx.batch ?? 'N';
   const bind = (w: ExpandedWeight): string => {
@@ -65,7 +71,18 @@ export function emitForward(graph: ExpandedGraph, g: GraphBuilder, weights: Weig
     for (const wt of p.weights) w[wt.suffix] = bind(wt);
     // A frozen primitive runs in inference mode inside a training graph (running statistics, no dropout).
     const own = p.frozen && ctx.training ? { ...ctx, training: false } : ctx;
-    const out = g.withScope(p.name, () => p.block.emit(g, { name: p.name, inputs, weights: w, inShapes: p.inShapes as number[][], outShapes: p.outShapes as number[][], params: p.params, ctx: own, index }));
+    const out = g.withScope(p.name, () =>
+      p.block.emit(g, {
+        name: p.name,
+        inputs,
+        weights: w,
+        inShapes: p.inShapes as number[][],
+        outShapes: p.outShapes as number[][],
+        params: p.params,
+        ctx: own,
+        index,
+      }),
+    );
     res.values.set(p.id, out.outputs);
     for (const u of out.stateUpdates ?? []) res.stateUpdates.push({ weight: `${p.name}.${u.suffix}`, value: u.value });
     for (const x of out.extraInputs ?? []) res.extraInputs.push({ node: p.id, ...x });

@@ -4,7 +4,10 @@ import type { Diagnostic } from './types';
 /** The graph has errors (emitForward refuses it) or a caller passed something inconsistent. */
 export class GraphError extends Error {
   override readonly name = 'GraphError';
-  constructor(message: string, readonly diagnostics: Diagnostic[] = []) {
+  constructor(
+    message: string,
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
     super(message);
   }
 }
@@ -15,7 +18,10 @@ export class GraphError extends Error {
  */
 export class ProjectFileError extends Error {
   override readonly name = 'ProjectFileError';
-  constructor(readonly path: string, readonly problem: string) {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
     super(path ? `${path}: ${problem}` : problem);
   }
 }

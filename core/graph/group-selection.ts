@@ -62,7 +62,10 @@ export function groupSelection(doc: ModelDocument, nodeIds: readonly string[], n
     groupId,
     nodeId,
     doc: {
-      nodes: [...doc.nodes.filter((n) => !sel.has(n.id)), { id: nodeId, type: 'group', name: namer.name(sanitizeName(name)), params: { group: groupId, repeat: 1 }, position: { x: cx, y: cy } }],
+      nodes: [
+        ...doc.nodes.filter((n) => !sel.has(n.id)),
+        { id: nodeId, type: 'group', name: namer.name(sanitizeName(name)), params: { group: groupId, repeat: 1 }, position: { x: cx, y: cy } },
+      ],
       edges: [...outer, ...wiredIn],
       groups: [...doc.groups, def],
     },

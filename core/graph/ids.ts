@@ -33,6 +33,9 @@ export class Namer {
 export const NAME_RE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 export function sanitizeName(name: string): string {
-  const s = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/\.{2,}/g, '.').replace(/^\.+|\.+$/g, '');
+  const s = name
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^\.+|\.+$/g, '');
   return s.length ? s : 'block';
 }

@@ -45,6 +45,17 @@ export { Namer, NAME_RE, sanitizeName } from './ids';
 export { IMAGE_RF } from './receptive-field';
 export { initWeight, seededRandom } from './init';
 export { trainingMemory, type OptimizerKind, type TrainingMemory } from './memory';
-export { parseProject, serializeProject, tryParseProject, validateProject, formatPath, migrate, MIGRATIONS, PROJECT_FORMAT, PROJECT_VERSION, type Project } from './project';
+export {
+  parseProject,
+  serializeProject,
+  tryParseProject,
+  validateProject,
+  formatPath,
+  migrate,
+  MIGRATIONS,
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  type Project,
+} from './project';
 export { modelReport, type LayerRow, type ModelReport } from './report';
 export { groupSelection } from './group-selection';

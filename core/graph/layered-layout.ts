@@ -55,7 +55,11 @@ function rows(ids: readonly string[], edges: readonly Wire[]): Map<string, numbe
 }
 
 /** Top-left positions, top to bottom, for `nodes` (document order breaks ties within a row). */
-export function layeredPositions(nodes: readonly { id: string }[], edges: readonly Wire[], box: (id: string) => BlockBox = () => COLLAPSED_BLOCK): Map<string, Position> {
+export function layeredPositions(
+  nodes: readonly { id: string }[],
+  edges: readonly Wire[],
+  box: (id: string) => BlockBox = () => COLLAPSED_BLOCK,
+): Map<string, Position> {
   const ids = nodes.map((n) => n.id);
   const row = rows(ids, edges);
   const byRow: string[][] = [];

@@ -112,7 +112,8 @@ function jsonProblem(text: string, e: unknown): string {
   if (!text.trim()) return 'not valid JSON (the file is empty)';
   const m = /position (\d+)/.exec(message);
   const pos = m ? Number(m[1]) : null;
-  if (/end of JSON input/.test(message) || (pos !== null && pos >= text.trimEnd().length)) return 'not valid JSON (is the file truncated?): it ends in the middle of a value';
+  if (/end of JSON input/.test(message) || (pos !== null && pos >= text.trimEnd().length))
+    return 'not valid JSON (is the file truncated?): it ends in the middle of a value';
   if (pos === null) return 'not valid JSON: this is not a JSON file';
   const before = text.slice(0, pos);
   return `not valid JSON: unexpected character at line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')}`;
@@ -142,21 +143,32 @@ export function validateProject(input: unknown): Project {
   }
   let raw = input as RawProject;
   if (raw.format !== PROJECT_FORMAT) {
-    throw new ProjectFileError('format', raw.format === undefined ? `missing; a CNN Studio project has "format": "${PROJECT_FORMAT}"` : `must be "${PROJECT_FORMAT}", got ${typeName(raw.format)}: this is not a CNN Studio project`);
+    throw new ProjectFileError(
+      'format',
+      raw.format === undefined
+        ? `missing; a CNN Studio project has "format": "${PROJECT_FORMAT}"`
+        : `must be "${PROJECT_FORMAT}", got ${typeName(raw.format)}: this is not a CNN Studio project`,
+    );
   }
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     throw new ProjectFileError('version', `must be a whole number >= 1, got ${version === undefined ? 'nothing' : describe(version)}`);
   }
   if (version > PROJECT_VERSION) {
-    throw new ProjectFileError('version', `this file is version ${version}, newer than this CNN Studio reads (${PROJECT_VERSION}); update CNN Studio to open it`);
+    throw new ProjectFileError(
+      'version',
+      `this file is version ${version}, newer than this CNN Studio reads (${PROJECT_VERSION}); update CNN Studio to open it`,
+    );
   }
   raw = migrate(raw, version, PROJECT_VERSION);
   const parsed = projectSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = valueAt(raw, issue.path);
-    const problem = issue.code === 'invalid_type' && at === undefined ? 'is missing' : `${issue.message}${at !== undefined && issue.code === 'invalid_type' ? ` (got ${describe(at)})` : ''}`;
+    const problem =
+      issue.code === 'invalid_type' && at === undefined
+        ? 'is missing'
+        : `${issue.message}${at !== undefined && issue.code === 'invalid_type' ? ` (got ${describe(at)})` : ''}`;
     throw new ProjectFileError(formatPath(issue.path), problem);
   }
   const model = parsed.data.model as ModelDocument;
@@ -202,9 +214,11 @@ function checkGraph(nodes: ModelNode[], edges: ModelEdge[], at: string, env: Blo
 function checkGroup(g: GroupDef, at: string, env: BlockEnv): void {
   checkGraph(g.nodes, g.edges, at, env);
   const ids = new Set(g.nodes.map((n) => n.id));
-  g.inputs.forEach((targets, i) => targets.forEach((t, j) => {
-    if (!ids.has(t.node)) throw new ProjectFileError(`${at}.inputs[${i}][${j}].node`, `no block with id "${t.node}" in this group`);
-  }));
+  g.inputs.forEach((targets, i) =>
+    targets.forEach((t, j) => {
+      if (!ids.has(t.node)) throw new ProjectFileError(`${at}.inputs[${i}][${j}].node`, `no block with id "${t.node}" in this group`);
+    }),
+  );
   g.outputs.forEach((t, i) => {
     if (!ids.has(t.node)) throw new ProjectFileError(`${at}.outputs[${i}].node`, `no block with id "${t.node}" in this group`);
   });

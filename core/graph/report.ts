@@ -39,5 +39,9 @@ export function modelReport(a: Analysis, opts: { collapsed?: boolean } = {}): Mo
     }
   }
   const t = a.totals;
-  return { layers, totals: { params: t.params, trainableParams: t.trainableParams, macs: t.macs, activationBytes: t.activationBytes }, diagnostics: a.diagnostics };
+  return {
+    layers,
+    totals: { params: t.params, trainableParams: t.trainableParams, macs: t.macs, activationBytes: t.activationBytes },
+    diagnostics: a.diagnostics,
+  };
 }

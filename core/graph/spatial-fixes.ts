@@ -17,10 +17,19 @@ type OutsLike = ReadonlyMap<string, ({ prim: Primitive; port: number } | null)[]
 
 const KEEPS_HW = new Set(['relu', 'leakyrelu', 'sigmoid', 'tanh', 'dropout', 'batchnorm2d', 'lrn']);
 
-export function spatialFixes(top: ReadonlyMap<string, TopLike>, outs: OutsLike, t: TopLike, port: number, ins: readonly { prim: Primitive; port: number }[]): Fix[] {
+export function spatialFixes(
+  top: ReadonlyMap<string, TopLike>,
+  outs: OutsLike,
+  t: TopLike,
+  port: number,
+  ins: readonly { prim: Primitive; port: number }[],
+): Fix[] {
   const fixes: Fix[] = [];
   const shapeOf = (j: number): Shape | undefined => ins[j]?.prim.outShapes[ins[j]!.port];
-  for (const [j, other] of [[port, 0], [0, port]] as const) {
+  for (const [j, other] of [
+    [port, 0],
+    [0, port],
+  ] as const) {
     let e = t.incoming[j];
     let src: TopLike | undefined;
     for (let hops = 0; e && hops < 32; hops++) {

@@ -30,14 +30,21 @@ export function tensorFromJson(name: string, j: TensorJson): Tensor {
 
 export function typedArray(dtype: DType, values: readonly number[]): TensorArray {
   switch (dtype) {
-    case 'float32': return Float32Array.from(values);
-    case 'float64': return Float64Array.from(values);
-    case 'float16': return Uint16Array.from(values);
-    case 'int64': return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
-    case 'int32': return Int32Array.from(values);
-    case 'int8': return Int8Array.from(values);
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
+    case 'float16':
+      return Uint16Array.from(values);
+    case 'int64':
+      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'int32':
+      return Int32Array.from(values);
+    case 'int8':
+      return Int8Array.from(values);
     case 'uint8':
-    case 'bool': return Uint8Array.from(values);
+    case 'bool':
+      return Uint8Array.from(values);
   }
 }
 

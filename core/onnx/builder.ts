@@ -11,9 +11,7 @@ export function attr(value: AttrInput, floatHint = false): Attribute {
   if (Array.isArray(value)) {
     if (value.length > 0 && typeof value[0] === 'string') return { kind: 'strings', value: value as string[] };
     const nums = value as number[];
-    return floatHint || nums.some((v) => !Number.isInteger(v))
-      ? { kind: 'floats', value: nums }
-      : { kind: 'ints', value: nums };
+    return floatHint || nums.some((v) => !Number.isInteger(v)) ? { kind: 'floats', value: nums } : { kind: 'ints', value: nums };
   }
   if ('kind' in value) return value;
   return { kind: 'tensor', value };

@@ -4,16 +4,7 @@
  * tensor, node or file involved.
  */
 export type OnnxErrorCode =
-  | 'empty'
-  | 'not-onnx'
-  | 'malformed'
-  | 'bad-tensor'
-  | 'external-data'
-  | 'unsupported'
-  | 'invalid-graph'
-  | 'cycle'
-  | 'missing-value'
-  | 'opset';
+  'empty' | 'not-onnx' | 'malformed' | 'bad-tensor' | 'external-data' | 'unsupported' | 'invalid-graph' | 'cycle' | 'missing-value' | 'opset';
 
 export class OnnxFormatError extends Error {
   override readonly name = 'OnnxFormatError';

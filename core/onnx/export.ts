@@ -82,7 +82,9 @@ function gatherWeights(graph: ExpandedGraph, opts: ExportOptions, initialized: s
     const given = lookup(opts.weights, w.name);
     if (given) {
       if (given.length !== size) {
-        throw new ExportError(`weight "${w.name}" has ${given.length} values in the checkpoint; the model needs shape [${w.shape.join(', ')}] (${size} values)`);
+        throw new ExportError(
+          `weight "${w.name}" has ${given.length} values in the checkpoint; the model needs shape [${w.shape.join(', ')}] (${size} values)`,
+        );
       }
       out.set(w.name, given);
     } else {
@@ -105,7 +107,12 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   let graph = expandGraph(doc);
   if (!graph.ok) {
     const errs = graph.diagnostics.filter((d) => d.severity === 'error');
-    throw new ExportError(`the model has ${errs.length} error(s); fix them before exporting: ${errs.slice(0, 3).map((d) => d.message).join('; ')}`);
+    throw new ExportError(
+      `the model has ${errs.length} error(s); fix them before exporting: ${errs
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+    );
   }
   const inputs = graph.nodes.filter((p) => p.live && p.type === 'input');
   const outputs = liveOutputs(graph);
@@ -117,7 +124,10 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   let weights = gatherWeights(graph, opts, initialized);
   const used = new Set(graph.weights.map((w) => w.name));
   const unused = sourceNames(opts.weights).filter((n) => !used.has(n));
-  if (unused.length > 0) warnings.push(`${plural(unused.length, 'checkpoint weight')} ${unused.length === 1 ? 'is' : 'are'} not used by this model: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`);
+  if (unused.length > 0)
+    warnings.push(
+      `${plural(unused.length, 'checkpoint weight')} ${unused.length === 1 ? 'is' : 'are'} not used by this model: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`,
+    );
   if (opts.foldBatchNorm) {
     const folded = foldBatchNorm(graph, weights);
     graph = folded.graph;
@@ -154,7 +164,9 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
   const foreign = graph.nodes.filter((p) => p.live && p.type === 'onnx-op' && p.params.opset !== opset);
   if (foreign.length > 0) {
     const ops = [...new Set(foreign.map((p) => `${String(p.params.opType)} (opset ${String(p.params.opset)})`))].join(', ');
-    warnings.push(`${plural(foreign.length, 'imported ONNX op')} ${foreign.length === 1 ? 'is' : 'are'} written unchanged into an opset-${opset} model: ${ops}; export with --opset ${String(foreign[0]!.params.opset)} if onnxruntime rejects them`);
+    warnings.push(
+      `${plural(foreign.length, 'imported ONNX op')} ${foreign.length === 1 ? 'is' : 'are'} written unchanged into an opset-${opset} model: ${ops}; export with --opset ${String(foreign[0]!.params.opset)} if onnxruntime rejects them`,
+    );
   }
 
   const domains = new Set(g.nodes.map((n) => n.domain ?? '').filter((d) => d !== ''));
@@ -181,6 +193,10 @@ export function exportOnnx(doc: ModelDocument, opts: ExportOptions = {}): Export
     metadata: metadataProps(meta),
     docString: `${meta.modelName}: exported by CNN Studio ${STUDIO_VERSION}`,
   };
-  const paramCount = graph.nodes.filter((p) => p.live).flatMap((p) => p.weights).filter((x) => x.role === 'param').reduce((a, x) => a + x.shape.reduce((m, d) => m * d, 1), 0);
+  const paramCount = graph.nodes
+    .filter((p) => p.live)
+    .flatMap((p) => p.weights)
+    .filter((x) => x.role === 'param')
+    .reduce((a, x) => a + x.shape.reduce((m, d) => m * d, 1), 0);
   return { model, initialized, warnings, paramCount };
 }

@@ -23,7 +23,7 @@ export function foldBatchNorm(graph: ExpandedGraph, weights: ReadonlyMap<string,
   for (const bn of graph.nodes) {
     if (!bn.live || bn.type !== 'batchnorm2d') continue;
     const src = bn.inputs[0];
-    const conv = src ? replaced.get(src.node) ?? byId.get(src.node) : undefined;
+    const conv = src ? (replaced.get(src.node) ?? byId.get(src.node)) : undefined;
     if (!src || !conv || conv.type !== 'conv2d' || src.port !== 0 || readers.get(`${src.node}:0`) !== 1) continue;
     const get = (s: string) => out.get(`${bn.name}.${s}`)!;
     const [gamma, beta, mean, variance] = [get('weight'), get('bias'), get('running_mean'), get('running_var')];
@@ -42,7 +42,15 @@ export function foldBatchNorm(graph: ExpandedGraph, weights: ReadonlyMap<string,
     }
     out.set(`${conv.name}.weight`, w2);
     out.set(biasName, b2);
-    const biasWeight: ExpandedWeight = { name: biasName, node: conv.id, suffix: 'bias', shape: [filters], init: { kind: 'const', value: 0 }, role: 'param', trainable: true };
+    const biasWeight: ExpandedWeight = {
+      name: biasName,
+      node: conv.id,
+      suffix: 'bias',
+      shape: [filters],
+      init: { kind: 'const', value: 0 },
+      role: 'param',
+      trainable: true,
+    };
     replaced.set(conv.id, {
       ...conv,
       params: { ...conv.params, bias: true },

@@ -31,10 +31,13 @@ function signature(g: ExpandedGraph): Map<string, string> {
     // Parameters compared to float32 precision: a file's epsilon is 9.99999974e-6, the block's 1e-5.
     // Not compared: momentum (training only) and ceilMode, which the output shapes already pin
     // down (exports write ceil_mode only where it changes the size).
-    const params = Object.keys(p.params).sort().filter((k) => k !== 'momentum' && k !== 'ceilMode').map((k) => {
-      const v = p.params[k];
-      return `${k}=${typeof v === 'number' ? v.toPrecision(6) : JSON.stringify(v)}`;
-    });
+    const params = Object.keys(p.params)
+      .sort()
+      .filter((k) => k !== 'momentum' && k !== 'ceilMode')
+      .map((k) => {
+        const v = p.params[k];
+        return `${k}=${typeof v === 'number' ? v.toPrecision(6) : JSON.stringify(v)}`;
+      });
     const ins = p.inputs.map((r) => `${byId.get(r.node)?.name ?? '?'}:${r.port}`);
     const ws = p.weights.map((w) => `${w.name}[${w.shape.join(',')}]`);
     out.set(p.name, `${p.type}|${params.join(';')}|${ins.join(',')}|${ws.join(',')}|${p.outShapes.map((s) => s.join('x')).join(';')}`);

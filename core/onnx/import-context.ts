@@ -44,10 +44,14 @@ function halfToFloat(h: number): number {
 /** Float data of a tensor as float32 (the studio keeps weights in float32). */
 export function toFloat32(t: Tensor): Float32Array | null {
   switch (t.dtype) {
-    case 'float32': return t.data as Float32Array;
-    case 'float64': return Float32Array.from(t.data as Float64Array);
-    case 'float16': return Float32Array.from(t.data as Uint16Array, halfToFloat);
-    default: return null;
+    case 'float32':
+      return t.data as Float32Array;
+    case 'float64':
+      return Float32Array.from(t.data as Float64Array);
+    case 'float16':
+      return Float32Array.from(t.data as Uint16Array, halfToFloat);
+    default:
+      return null;
   }
 }
 
@@ -61,9 +65,11 @@ function constantNodeTensor(n: Node): Tensor | null {
   const a = n.attributes;
   if (a.value?.kind === 'tensor') return { ...a.value.value, name: out };
   if (a.value_float?.kind === 'float') return { name: out, dtype: 'float32', dims: [], data: Float32Array.of(a.value_float.value) };
-  if (a.value_floats?.kind === 'floats') return { name: out, dtype: 'float32', dims: [a.value_floats.value.length], data: Float32Array.from(a.value_floats.value) };
+  if (a.value_floats?.kind === 'floats')
+    return { name: out, dtype: 'float32', dims: [a.value_floats.value.length], data: Float32Array.from(a.value_floats.value) };
   if (a.value_int?.kind === 'int') return { name: out, dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(a.value_int.value)) };
-  if (a.value_ints?.kind === 'ints') return { name: out, dtype: 'int64', dims: [a.value_ints.value.length], data: BigInt64Array.from(a.value_ints.value, (v) => BigInt(v)) };
+  if (a.value_ints?.kind === 'ints')
+    return { name: out, dtype: 'int64', dims: [a.value_ints.value.length], data: BigInt64Array.from(a.value_ints.value, (v) => BigInt(v)) };
   return null;
 }
 
@@ -157,7 +163,7 @@ export class ImportContext {
 
   /** Small integer constants, initializers or folded from shape arithmetic. */
   constNumbers(v: string): number[] | undefined {
-    return v ? this.folded.get(this.canon(v)) ?? this.folded.get(v) : undefined;
+    return v ? (this.folded.get(this.canon(v)) ?? this.folded.get(v)) : undefined;
   }
 
   /** Per-sample shape (batch dimension dropped) of a data value. */

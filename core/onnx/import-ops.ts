@@ -64,9 +64,13 @@ function explicitPads(n: Node, hw: number[], k: number[], s: number[], d: number
   for (let a = 0; a < 2; a++) {
     const total = Math.max((Math.ceil(hw[a]! / s[a]!) - 1) * s[a]! + d[a]! * (k[a]! - 1) + 1 - hw[a]!, 0);
     const small = Math.floor(total / 2);
-    if (auto === 'SAME_UPPER') { lo.push(small); hi.push(total - small); }
-    else if (auto === 'SAME_LOWER') { lo.push(total - small); hi.push(small); }
-    else return null;
+    if (auto === 'SAME_UPPER') {
+      lo.push(small);
+      hi.push(total - small);
+    } else if (auto === 'SAME_LOWER') {
+      lo.push(total - small);
+      hi.push(small);
+    } else return null;
   }
   return [lo[0]!, lo[1]!, hi[0]!, hi[1]!];
 }
@@ -114,9 +118,23 @@ const conv: Mapper = (n, ctx) => {
     if (pad?.dropped && pad.inputs[0] === x) pad.dropped = false;
     return false;
   }
-  const p = plan(ctx, n, 'conv2d', 'conv', {
-    filters: w.dims[0]!, kernel: pairParam(k), stride: pairParam(s), padding, dilation: pairParam(d), groups: group, bias: b !== null,
-  }, [x], w.name);
+  const p = plan(
+    ctx,
+    n,
+    'conv2d',
+    'conv',
+    {
+      filters: w.dims[0]!,
+      kernel: pairParam(k),
+      stride: pairParam(s),
+      padding,
+      dilation: pairParam(d),
+      groups: group,
+      bias: b !== null,
+    },
+    [x],
+    w.name,
+  );
   p.weights.set('weight', w.data);
   if (b) p.weights.set('bias', b.data);
   return true;
@@ -286,7 +304,10 @@ const reduceMean: Mapper = (n, ctx) => {
   const shape = ctx.perSample(x);
   const axes = ints(n, 'axes') ?? ctx.constNumbers(n.inputs[1] ?? '');
   if (!ctx.isData(x) || !shape || shape.length !== 3 || !axes) return false;
-  const norm = axes.map((a) => (a < 0 ? a + 4 : a)).sort().join();
+  const norm = axes
+    .map((a) => (a < 0 ? a + 4 : a))
+    .sort()
+    .join();
   if (norm !== '2,3') return false;
   plan(ctx, n, 'globalavgpool', 'avgpool', { flatten: int(n, 'keepdims', 1) === 0 }, [x]);
   return true;

@@ -48,7 +48,10 @@ function imageInput(model: Model, opts: ImportOptions): { name: string; shape: [
   const inits = new Set(model.graph.initializers.map((t) => t.name));
   const inputs = model.graph.inputs.filter((i) => !inits.has(i.name));
   if (inputs.length !== 1) {
-    throw new OnnxFormatError('unsupported', `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); the studio imports models with one image input`);
+    throw new OnnxFormatError(
+      'unsupported',
+      `the model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(', ')}); the studio imports models with one image input`,
+    );
   }
   const inp = inputs[0]!;
   if (inp.dtype !== 'float32') throw new OnnxFormatError('unsupported', `input "${inp.name}" is ${inp.dtype}; the studio imports float32 image models`);
@@ -57,7 +60,10 @@ function imageInput(model: Model, opts: ImportOptions): { name: string; shape: [
   }
   const dims = inp.shape.slice(1).map((d, i) => (typeof d === 'number' && d > 0 ? d : opts.inputSize?.[i]));
   if (dims.some((d) => d === undefined)) {
-    throw new OnnxFormatError('unsupported', `input "${inp.name}" has shape [${inp.shape.join(', ')}] with a symbolic channel, height or width; give the input size to import it`);
+    throw new OnnxFormatError(
+      'unsupported',
+      `input "${inp.name}" has shape [${inp.shape.join(', ')}] with a symbolic channel, height or width; give the input size to import it`,
+    );
   }
   return { name: inp.name, shape: dims as [number, number, number] };
 }
@@ -96,7 +102,10 @@ function logitsValue(ctx: ImportContext, model: Model): string {
 function outputPlan(ctx: ImportContext, v: string): Plan {
   const shape = ctx.perSample(v);
   if (!shape || shape.length !== 1) {
-    throw new OnnxFormatError('unsupported', `the model's output is N×${shape?.join('×') ?? '?'}; the studio imports image classifiers whose output is N×classes`);
+    throw new OnnxFormatError(
+      'unsupported',
+      `the model's output is N×${shape?.join('×') ?? '?'}; the studio imports image classifiers whose output is N×classes`,
+    );
   }
   const head = ctx.producerOf(v);
   const sharedElsewhere = ctx.plans.some((p) => p !== head && !p.dropped && p.inputs.includes(v));
@@ -111,9 +120,16 @@ function outputPlan(ctx: ImportContext, v: string): Plan {
     head.params = { classes: units, head: 'dense' };
     return head;
   }
-  return ctx.add({ type: 'output', nameBase: 'output', params: { classes: shape[0]!, head: 'identity' }, inputs: [v], outputs: ['__logits'], weights: new Map(), source: null });
+  return ctx.add({
+    type: 'output',
+    nameBase: 'output',
+    params: { classes: shape[0]!, head: 'identity' },
+    inputs: [v],
+    outputs: ['__logits'],
+    weights: new Map(),
+    source: null,
+  });
 }
-
 
 /** The mapper of the block that declares `importOp` for this op type, if any (read at each import, so registered blocks count). */
 function blockImportOf(opType: string): ReturnType<typeof blockImportMapper> | undefined {
@@ -128,8 +144,13 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
   const input = imageInput(model, opts);
   const ctx = new ImportContext(model.graph, input.name, input.shape, defaultOpset(model) ?? 17);
   const inputPlan = ctx.add({
-    type: 'input', nameBase: 'input', params: { channels: input.shape[0], height: input.shape[1], width: input.shape[2] },
-    inputs: [], outputs: [input.name], weights: new Map(), source: null,
+    type: 'input',
+    nameBase: 'input',
+    params: { channels: input.shape[0], height: input.shape[1], width: input.shape[2] },
+    inputs: [],
+    outputs: [input.name],
+    weights: new Map(),
+    source: null,
   });
 
   for (const n of model.graph.nodes) {
@@ -178,7 +199,10 @@ export function importOnnx(model: Model, opts: ImportOptions = {}): ImportResult
     m[p.type] = (m[p.type] ?? 0) + 1;
     p.inputs.forEach((v, port) => {
       const src = ctx.producerOf(v)!;
-      const srcPort = Math.max(0, src.outputs.findIndex((o) => ctx.canon(o) === ctx.canon(v)));
+      const srcPort = Math.max(
+        0,
+        src.outputs.findIndex((o) => ctx.canon(o) === ctx.canon(v)),
+      );
       edges.push({ id: `e${edges.length + 1}`, from: { node: idOf.get(src)!, port: srcPort }, to: { node: id, port } });
     });
   });

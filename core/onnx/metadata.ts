@@ -81,13 +81,16 @@ export function readMetadata(model: Model): ModelMetadata & { fromStudio: boolea
   };
   const size = numberList(parseJson(md[META.inputSize]));
   const inputSize: [number, number, number] =
-    size && size.length === 3 && size.every((x) => Number.isInteger(x) && x > 0)
-      ? [size[0]!, size[1]!, size[2]!]
-      : [dim(1, 3), dim(2, 224), dim(3, 224)];
+    size && size.length === 3 && size.every((x) => Number.isInteger(x) && x > 0) ? [size[0]!, size[1]!, size[2]!] : [dim(1, 3), dim(2, 224), dim(3, 224)];
   const channels = inputSize[0];
-  const colorMode: ColorMode = md[META.colorMode] === 'grayscale' || md[META.colorMode] === 'rgb' ? (md[META.colorMode] as ColorMode) : channels === 1 ? 'grayscale' : 'rgb';
+  const colorMode: ColorMode =
+    md[META.colorMode] === 'grayscale' || md[META.colorMode] === 'rgb' ? (md[META.colorMode] as ColorMode) : channels === 1 ? 'grayscale' : 'rgb';
   const fit = (list: number[] | undefined, dflt: number): number[] =>
-    list && (list.length === channels || list.length === 1) ? (list.length === 1 ? new Array<number>(channels).fill(list[0]!) : list) : new Array<number>(channels).fill(dflt);
+    list && (list.length === channels || list.length === 1)
+      ? list.length === 1
+        ? new Array<number>(channels).fill(list[0]!)
+        : list
+      : new Array<number>(channels).fill(dflt);
   const names = parseJson(md[META.classNames]);
   const classNames = Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : [];
   const stdList = fit(numberList(parseJson(md[META.std])), 1).map((s) => (s === 0 ? 1 : s));

@@ -10,14 +10,7 @@ import type { onnx } from 'onnx-proto';
 import { onnxProto } from './proto-module';
 import { OnnxFormatError } from './errors';
 import { int64ToNumber, toLongBits } from './int64';
-import {
-  DTYPE_CODE,
-  decodeTensor,
-  dtypeFromCode,
-  encodeTensor,
-  type ExternalDataResolver,
-  type TensorDecodeContext,
-} from './tensor-codec';
+import { DTYPE_CODE, decodeTensor, dtypeFromCode, encodeTensor, type ExternalDataResolver, type TensorDecodeContext } from './tensor-codec';
 import { validateModel } from './validate';
 import { describeNonOnnx } from './sniff';
 import { plural } from '../text/plural';
@@ -28,21 +21,40 @@ const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8');
 
 const AttrType = {
-  FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9,
-  GRAPHS: 10, SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  TENSORS: 9,
+  GRAPHS: 10,
+  SPARSE_TENSOR: 11,
+  SPARSE_TENSORS: 12,
+  TYPE_PROTO: 13,
+  TYPE_PROTOS: 14,
 } as const;
 
 // ---------------------------------------------------------------- encode
 
 function encodeAttribute(name: string, a: Attribute): onnx.IAttributeProto {
   switch (a.kind) {
-    case 'int': return { name, type: AttrType.INT, i: toLongBits(a.value) as unknown as number };
-    case 'float': return { name, type: AttrType.FLOAT, f: a.value };
-    case 'string': return { name, type: AttrType.STRING, s: utf8.encode(a.value) };
-    case 'ints': return { name, type: AttrType.INTS, ints: a.value.map((v) => toLongBits(v)) as unknown as number[] };
-    case 'floats': return { name, type: AttrType.FLOATS, floats: a.value };
-    case 'strings': return { name, type: AttrType.STRINGS, strings: a.value.map((s) => utf8.encode(s)) };
-    case 'tensor': return { name, type: AttrType.TENSOR, t: encodeTensor(a.value) };
+    case 'int':
+      return { name, type: AttrType.INT, i: toLongBits(a.value) as unknown as number };
+    case 'float':
+      return { name, type: AttrType.FLOAT, f: a.value };
+    case 'string':
+      return { name, type: AttrType.STRING, s: utf8.encode(a.value) };
+    case 'ints':
+      return { name, type: AttrType.INTS, ints: a.value.map((v) => toLongBits(v)) as unknown as number[] };
+    case 'floats':
+      return { name, type: AttrType.FLOATS, floats: a.value };
+    case 'strings':
+      return { name, type: AttrType.STRINGS, strings: a.value.map((s) => utf8.encode(s)) };
+    case 'tensor':
+      return { name, type: AttrType.TENSOR, t: encodeTensor(a.value) };
   }
 }
 
@@ -121,18 +133,27 @@ function decodeAttribute(a: onnx.IAttributeProto, nodeName: string, ctx: TensorD
     else type = AttrType.INT;
   }
   switch (type) {
-    case AttrType.INT: return { kind: 'int', value: int64ToNumber(a.i ?? 0) };
-    case AttrType.FLOAT: return { kind: 'float', value: a.f ?? 0 };
-    case AttrType.STRING: return { kind: 'string', value: utf8Decoder.decode(a.s ?? new Uint8Array(0)) };
-    case AttrType.INTS: return { kind: 'ints', value: (a.ints ?? []).map(int64ToNumber) };
-    case AttrType.FLOATS: return { kind: 'floats', value: a.floats ?? [] };
-    case AttrType.STRINGS: return { kind: 'strings', value: (a.strings ?? []).map((s) => utf8Decoder.decode(s)) };
+    case AttrType.INT:
+      return { kind: 'int', value: int64ToNumber(a.i ?? 0) };
+    case AttrType.FLOAT:
+      return { kind: 'float', value: a.f ?? 0 };
+    case AttrType.STRING:
+      return { kind: 'string', value: utf8Decoder.decode(a.s ?? new Uint8Array(0)) };
+    case AttrType.INTS:
+      return { kind: 'ints', value: (a.ints ?? []).map(int64ToNumber) };
+    case AttrType.FLOATS:
+      return { kind: 'floats', value: a.floats ?? [] };
+    case AttrType.STRINGS:
+      return { kind: 'strings', value: (a.strings ?? []).map((s) => utf8Decoder.decode(s)) };
     case AttrType.TENSOR:
       if (!a.t) throw new OnnxFormatError('malformed', `attribute "${name}" of node "${nodeName}" is a tensor attribute without a tensor`);
       return { kind: 'tensor', value: decodeTensor(a.t, ctx, `${nodeName}.${name}`) };
     case AttrType.GRAPH:
     case AttrType.GRAPHS:
-      throw new OnnxFormatError('unsupported', `node "${nodeName}" has a subgraph attribute "${name}" (If/Loop/Scan control flow), which the studio does not support`);
+      throw new OnnxFormatError(
+        'unsupported',
+        `node "${nodeName}" has a subgraph attribute "${name}" (If/Loop/Scan control flow), which the studio does not support`,
+      );
     default:
       throw new OnnxFormatError('unsupported', `attribute "${name}" of node "${nodeName}" has a kind (${type}) the studio does not support`);
   }

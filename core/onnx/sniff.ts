@@ -47,7 +47,11 @@ export function describeNonOnnx(bytes: Uint8Array): string | null {
   for (const s of SIGNATURES) if (startsWith(bytes, s.sig, s.at ?? 0)) return s.what;
   if (looksLikeText(bytes)) {
     let i = 0;
-    while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+    while (
+      i < bytes.length &&
+      (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)
+    )
+      i++;
     const first = bytes[i];
     if (first === 0x7b || first === 0x5b) return 'it is a JSON text file (a CNN Studio project?)';
     if (first === 0x3c) return 'it is an XML/HTML text file';

@@ -25,13 +25,34 @@ export const DTYPE_CODE: Record<DType, number> = {
 const CODE_DTYPE = new Map<number, DType>(Object.entries(DTYPE_CODE).map(([k, v]) => [v, k as DType]));
 
 const ONNX_TYPE_NAMES: Record<number, string> = {
-  0: 'UNDEFINED', 1: 'FLOAT', 2: 'UINT8', 3: 'INT8', 4: 'UINT16', 5: 'INT16', 6: 'INT32', 7: 'INT64',
-  8: 'STRING', 9: 'BOOL', 10: 'FLOAT16', 11: 'DOUBLE', 12: 'UINT32', 13: 'UINT64', 14: 'COMPLEX64',
-  15: 'COMPLEX128', 16: 'BFLOAT16',
+  0: 'UNDEFINED',
+  1: 'FLOAT',
+  2: 'UINT8',
+  3: 'INT8',
+  4: 'UINT16',
+  5: 'INT16',
+  6: 'INT32',
+  7: 'INT64',
+  8: 'STRING',
+  9: 'BOOL',
+  10: 'FLOAT16',
+  11: 'DOUBLE',
+  12: 'UINT32',
+  13: 'UINT64',
+  14: 'COMPLEX64',
+  15: 'COMPLEX128',
+  16: 'BFLOAT16',
 };
 
 export const ELEMENT_BYTES: Record<DType, number> = {
-  float32: 4, uint8: 1, int8: 1, int32: 4, int64: 8, bool: 1, float16: 2, float64: 8,
+  float32: 4,
+  uint8: 1,
+  int8: 1,
+  int32: 4,
+  int64: 8,
+  bool: 1,
+  float16: 2,
+  float64: 8,
 };
 
 /**
@@ -73,14 +94,21 @@ export function typedFromBytes(dtype: DType, bytes: Uint8Array, count: number): 
   copy.set(bytes.subarray(0, copy.length));
   const b = copy.buffer;
   switch (dtype) {
-    case 'float32': return new Float32Array(b);
-    case 'float64': return new Float64Array(b);
-    case 'float16': return new Uint16Array(b);
-    case 'int64': return new BigInt64Array(b);
-    case 'int32': return new Int32Array(b);
-    case 'int8': return new Int8Array(b);
+    case 'float32':
+      return new Float32Array(b);
+    case 'float64':
+      return new Float64Array(b);
+    case 'float16':
+      return new Uint16Array(b);
+    case 'int64':
+      return new BigInt64Array(b);
+    case 'int32':
+      return new Int32Array(b);
+    case 'int8':
+      return new Int8Array(b);
     case 'uint8':
-    case 'bool': return copy;
+    case 'bool':
+      return copy;
   }
 }
 
@@ -133,24 +161,35 @@ function externalRef(tp: onnx.ITensorProto, name: string): ExternalDataRef {
 
 function fromNumbers(dtype: DType, values: ArrayLike<number>): TensorArray {
   switch (dtype) {
-    case 'float32': return Float32Array.from(values);
-    case 'float64': return Float64Array.from(values);
-    case 'float16': return Uint16Array.from(values);
-    case 'int32': return Int32Array.from(values);
-    case 'int8': return Int8Array.from(values);
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
+    case 'float16':
+      return Uint16Array.from(values);
+    case 'int32':
+      return Int32Array.from(values);
+    case 'int8':
+      return Int8Array.from(values);
     case 'uint8':
-    case 'bool': return Uint8Array.from(values);
-    case 'int64': return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
+    case 'bool':
+      return Uint8Array.from(values);
+    case 'int64':
+      return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
   }
 }
 
 /** Which repeated field ONNX uses for each element type when raw_data is absent. */
 function typedField(tp: onnx.ITensorProto, dtype: DType): ArrayLike<unknown> | null | undefined {
   switch (dtype) {
-    case 'float32': return tp.floatData;
-    case 'float64': return tp.doubleData;
-    case 'int64': return tp.int64Data;
-    default: return tp.int32Data;
+    case 'float32':
+      return tp.floatData;
+    case 'float64':
+      return tp.doubleData;
+    case 'int64':
+      return tp.int64Data;
+    default:
+      return tp.int32Data;
   }
 }
 

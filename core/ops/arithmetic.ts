@@ -28,7 +28,10 @@ function broadcastRule(bool: boolean) {
     const fn = FOLD[node.opType];
     if (!fn || !a || !b || node.inputs.length !== 2 || !(a.length === b.length || a.length === 1 || b.length === 1)) return;
     const int64 = c.get(0).dtype === 'int64';
-    c.setConst(0, Array.from({ length: Math.max(a.length, b.length) }, (_, i) => fn(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!, int64)));
+    c.setConst(
+      0,
+      Array.from({ length: Math.max(a.length, b.length) }, (_, i) => fn(a[a.length === 1 ? 0 : i]!, b[b.length === 1 ? 0 : i]!, int64)),
+    );
   };
 }
 
@@ -38,35 +41,54 @@ function binary(type: string, grad: OpRecord['grad'], extra: Partial<OpRecord> =
 }
 
 /** Add: y = a + b  =>  da = dy, db = dy (each summed to its input's shape). */
-export const add = binary('Add', inputsGrad({}, (v) => [() => v.dy.sumTo(v.input(0)!), () => v.dy.sumTo(v.input(1)!)]), { import: importMappers.add });
+export const add = binary(
+  'Add',
+  inputsGrad({}, (v) => [() => v.dy.sumTo(v.input(0)!), () => v.dy.sumTo(v.input(1)!)]),
+  { import: importMappers.add },
+);
 /** Sub: y = a - b  =>  da = dy, db = -dy. */
-export const sub = binary('Sub', inputsGrad({}, (v) => [() => v.dy.sumTo(v.input(0)!), () => v.dy.sumTo(v.input(1)!).neg()]));
+export const sub = binary(
+  'Sub',
+  inputsGrad({}, (v) => [() => v.dy.sumTo(v.input(0)!), () => v.dy.sumTo(v.input(1)!).neg()]),
+);
 /** Mul: y = a * b  =>  da = dy * b, db = dy * a. */
-export const mul = binary('Mul', inputsGrad({}, (v) => [() => v.dy.mul(v.input(1)!).sumTo(v.input(0)!), () => v.dy.mul(v.input(0)!).sumTo(v.input(1)!)]), {
-  import: activationMappers.mul,
-});
+export const mul = binary(
+  'Mul',
+  inputsGrad({}, (v) => [() => v.dy.mul(v.input(1)!).sumTo(v.input(0)!), () => v.dy.mul(v.input(0)!).sumTo(v.input(1)!)]),
+  {
+    import: activationMappers.mul,
+  },
+);
 /** Div: y = a / b  =>  da = dy / b, db = -(dy / b) * y. */
-export const div = binary('Div', inputsGrad({}, (v) => {
-  const dyOverB = v.dy.div(v.input(1)!);
-  return [() => dyOverB.sumTo(v.input(0)!), () => dyOverB.mul(v.y).sumTo(v.input(1)!).neg()];
-}));
+export const div = binary(
+  'Div',
+  inputsGrad({}, (v) => {
+    const dyOverB = v.dy.div(v.input(1)!);
+    return [() => dyOverB.sumTo(v.input(0)!), () => dyOverB.mul(v.y).sumTo(v.input(1)!).neg()];
+  }),
+);
 /**
  * Pow: y = a^b.  da = dy * b * a^(b-1) (2a for the constant exponent 2);  db = dy * y * ln a (only
  * when the exponent itself is trained; a must then be positive).
  */
-export const pow = binary('Pow', inputsGrad({}, (v) => {
-  const [a, b] = [v.input(0)!, v.input(1)!];
-  const bc = v.ctx.constValue(b.name);
-  const squared = bc !== undefined && bc.length === 1 && bc[0] === 2;
-  return [
-    () => v.dy.mul(squared ? a.mul(2) : b.mul(a.pow(b.sub(1)))).sumTo(a),
-    () => v.dy.mul(v.y.mul(a.log())).sumTo(b),
-  ];
-}));
+export const pow = binary(
+  'Pow',
+  inputsGrad({}, (v) => {
+    const [a, b] = [v.input(0)!, v.input(1)!];
+    const bc = v.ctx.constValue(b.name);
+    const squared = bc !== undefined && bc.length === 1 && bc[0] === 2;
+    return [() => v.dy.mul(squared ? a.mul(2) : b.mul(a.pow(b.sub(1)))).sumTo(a), () => v.dy.mul(v.y.mul(a.log())).sumTo(b)];
+  }),
+);
 /** Sum (variadic): dx_i = dy. */
-export const sum = binary('Sum', inputsGrad({}, (v) => v.node.inputs.map((_, i) => () => v.dy.sumTo(v.input(i)!))), {
-  import: importMappers.sum, gaps: { webgpu: ['Sum'] },
-});
+export const sum = binary(
+  'Sum',
+  inputsGrad({}, (v) => v.node.inputs.map((_, i) => () => v.dy.sumTo(v.input(i)!))),
+  {
+    import: importMappers.sum,
+    gaps: { webgpu: ['Sum'] },
+  },
+);
 export const max = binary('Max', undefined);
 export const min = binary('Min', undefined);
 export const mean: OpRecord = { type: 'Mean', shape: broadcastRule(false) };

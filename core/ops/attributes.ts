@@ -15,9 +15,7 @@ export type AttrSpec =
 export type AttrSpecs = Readonly<Record<string, AttrSpec>>;
 
 /** The value type of an attribute spec: numbers for int/float, an optional list, a string. */
-type AttrValue<S extends AttrSpec> = S extends { kind: 'int' | 'float' } ? number
-  : S extends { kind: 'ints' } ? number[] | undefined
-    : string;
+type AttrValue<S extends AttrSpec> = S extends { kind: 'int' | 'float' } ? number : S extends { kind: 'ints' } ? number[] | undefined : string;
 
 export type AttrValues<S extends AttrSpecs> = { readonly [K in keyof S]: AttrValue<S[K]> };
 

@@ -68,7 +68,11 @@ export const range = noGradient('Range', {
     const [s0, l0, d0] = [c.constOf(0)[0]!, c.constOf(1)[0]!, c.constOf(2)[0]!];
     const n = Math.max(0, Math.ceil((l0 - s0) / d0));
     c.set(0, { dtype: c.get(0).dtype, shape: [n] });
-    if (n <= 64) c.setConst(0, Array.from({ length: n }, (_, i) => s0 + i * d0));
+    if (n <= 64)
+      c.setConst(
+        0,
+        Array.from({ length: n }, (_, i) => s0 + i * d0),
+      );
   },
 });
 

@@ -26,14 +26,27 @@ function convShape(c: ShapeContext): void {
   const outShape = attrInts(node, 'output_shape');
   for (let i = 0; i < sp.length; i++) {
     if (conv) out.push(pooledSize(sp[i]!, p.kernel[i]!, p.strides[i]!, p.dilations[i]!, p.pads[i]!, p.pads[i + sp.length]!, false));
-    else out.push(outShape ? outShape[i]! : p.strides[i]! * (sp[i]! - 1) + outPad[i]! + (p.kernel[i]! - 1) * p.dilations[i]! + 1 - p.pads[i]! - p.pads[i + sp.length]!);
+    else
+      out.push(
+        outShape ? outShape[i]! : p.strides[i]! * (sp[i]! - 1) + outPad[i]! + (p.kernel[i]! - 1) * p.dilations[i]! + 1 - p.pads[i]! - p.pads[i + sp.length]!,
+      );
   }
   c.set(0, { dtype: c.get(0).dtype, shape: out });
 }
 
 export const conv: OpRecord = {
-  type: 'Conv', attrs: CONV_ATTRS, shape: convShape, grad: convGrad, perSample: true, import: importMappers.conv,
+  type: 'Conv',
+  attrs: CONV_ATTRS,
+  shape: convShape,
+  grad: convGrad,
+  perSample: true,
+  import: importMappers.conv,
   // A dilated Conv (the conv-trick weight gradient of a strided conv) differs on WebGPU (target.ts).
   gaps: { webgpu: ['Conv.dilations'] },
 };
-export const convTranspose: OpRecord = { type: 'ConvTranspose', attrs: { ...CONV_ATTRS, output_padding: ints(), output_shape: ints() }, shape: convShape, perSample: true };
+export const convTranspose: OpRecord = {
+  type: 'ConvTranspose',
+  attrs: { ...CONV_ATTRS, output_padding: ints(), output_shape: ints() },
+  shape: convShape,
+  perSample: true,
+};

@@ -28,7 +28,9 @@ export function noGradient(type: string, o: Omit<OpRecord, 'type' | 'differentia
 }
 
 /** Softmax-like ops mix what lies along their axis: the batch axis must not be it. */
-export const alongAxis = (def: number): PerSampleCheck => (n, view) => {
-  const axis = attrInt(n, 'axis', def);
-  return axis === 0 || axis === -view.rank ? `${n.opType} along the batch axis` : null;
-};
+export const alongAxis =
+  (def: number): PerSampleCheck =>
+  (n, view) => {
+    const axis = attrInt(n, 'axis', def);
+    return axis === 0 || axis === -view.rank ? `${n.opType} along the batch axis` : null;
+  };

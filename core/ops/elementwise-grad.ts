@@ -35,8 +35,11 @@ function valuesOf<S extends AttrSpecs>(node: Node, dy: string, ctx: GradContext,
   const value = (name: string | undefined): GradValue | undefined => (name ? new GradValue(ctx, name, ctx.shape(name), ctx.dtype(name)) : undefined);
   const y = value(node.outputs[0])!;
   return {
-    node, ctx, a: readAttrs(node, attrs),
-    dy: new GradValue(ctx, dy, y.shape), y,
+    node,
+    ctx,
+    a: readAttrs(node, attrs),
+    dy: new GradValue(ctx, dy, y.shape),
+    y,
     x: value(node.inputs[0])!,
     input: (i) => value(node.inputs[i]),
     output: (i) => value(node.outputs[i]),

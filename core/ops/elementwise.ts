@@ -13,7 +13,12 @@ import type { OpRecord } from './types';
 /** Relu: dx = dy where x > 0 else 0 (PyTorch's threshold_backward: 0 at x == 0); y > 0 iff x > 0. */
 export const relu = unary('Relu', { grad: (v) => v.y.gt(0).where(v.dy, 0), perSample: true, import: importMappers.relu });
 /** LeakyRelu: y = x (x > 0) else alpha x  =>  dx = dy * (x > 0 ? 1 : alpha). */
-export const leakyRelu = unary('LeakyRelu', { attrs: { alpha: float(0.01) }, grad: (v) => v.dy.mul(v.x.gt(0).where(1, v.a.alpha)), perSample: true, import: importMappers.leakyRelu });
+export const leakyRelu = unary('LeakyRelu', {
+  attrs: { alpha: float(0.01) },
+  grad: (v) => v.dy.mul(v.x.gt(0).where(1, v.a.alpha)),
+  perSample: true,
+  import: importMappers.leakyRelu,
+});
 /** Elu: y = x (x > 0) else alpha (exp(x) - 1)  =>  dx = dy * (x > 0 ? 1 : y + alpha). */
 export const elu = unary('Elu', { attrs: { alpha: float(1) }, grad: (v) => v.dy.mul(v.x.gt(0).where(v.k(1), v.y.add(v.a.alpha))), perSample: true });
 /** Sigmoid: dx = dy * y * (1 - y). */
@@ -22,7 +27,8 @@ export const sigmoid = unary('Sigmoid', {
     const oneMinusY = v.k(1).sub(v.y); // emitted first, as the graphs always had it
     return v.dy.mul(v.y).mul(oneMinusY);
   },
-  perSample: true, import: importMappers.sigmoid,
+  perSample: true,
+  import: importMappers.sigmoid,
 });
 /** Tanh: dx = dy * (1 - y^2). */
 export const tanh = unary('Tanh', { grad: (v) => v.dy.mul(v.k(1).sub(v.y.mul(v.y))), perSample: true, import: importMappers.tanh });
@@ -52,10 +58,11 @@ export const clip = unary('Clip', {
     const [min, max] = [v.input(1), v.input(2)];
     const lo = min && v.x.ge(min);
     const hi = max && v.x.le(max);
-    const mask = lo && hi ? lo.and(hi) : lo ?? hi;
+    const mask = lo && hi ? lo.and(hi) : (lo ?? hi);
     return mask ? mask.where(v.dy, 0) : v.dy;
   },
-  perSample: true, import: activationMappers.clip,
+  perSample: true,
+  import: activationMappers.clip,
 });
 
 /** ONNX TensorProto type codes of the float types. */
@@ -95,7 +102,8 @@ export const dropout = unary('Dropout', {
     if (!Number.isFinite(ratio)) throw new Error(`Dropout "${v.node.name}": ratio must be a constant for training`);
     return v.dy.mul(mask.cast(1)).mul(1 / (1 - ratio));
   },
-  perSample: true, import: importMappers.dropout,
+  perSample: true,
+  import: importMappers.dropout,
 });
 
 /** Softmax (opset 13, one axis): dx = y * (dy - sum_axis(dy * y)). */

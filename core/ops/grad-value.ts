@@ -32,26 +32,58 @@ export class GradValue {
     return new GradValue(this.ctx, out, shape, dtype);
   }
 
-  add(o: Operand): GradValue { return this.emit('Add', [o]); }
-  sub(o: Operand): GradValue { return this.emit('Sub', [o]); }
-  mul(o: Operand): GradValue { return this.emit('Mul', [o]); }
-  div(o: Operand): GradValue { return this.emit('Div', [o]); }
-  pow(o: Operand): GradValue { return this.emit('Pow', [o]); }
-  neg(): GradValue { return this.emit('Neg', []); }
-  exp(): GradValue { return this.emit('Exp', []); }
-  log(): GradValue { return this.emit('Log', []); }
-  sign(): GradValue { return this.emit('Sign', []); }
-  sigmoid(): GradValue { return this.emit('Sigmoid', []); }
-  cast(to: number): GradValue { return this.emit('Cast', [], { to }); }
+  add(o: Operand): GradValue {
+    return this.emit('Add', [o]);
+  }
+  sub(o: Operand): GradValue {
+    return this.emit('Sub', [o]);
+  }
+  mul(o: Operand): GradValue {
+    return this.emit('Mul', [o]);
+  }
+  div(o: Operand): GradValue {
+    return this.emit('Div', [o]);
+  }
+  pow(o: Operand): GradValue {
+    return this.emit('Pow', [o]);
+  }
+  neg(): GradValue {
+    return this.emit('Neg', []);
+  }
+  exp(): GradValue {
+    return this.emit('Exp', []);
+  }
+  log(): GradValue {
+    return this.emit('Log', []);
+  }
+  sign(): GradValue {
+    return this.emit('Sign', []);
+  }
+  sigmoid(): GradValue {
+    return this.emit('Sigmoid', []);
+  }
+  cast(to: number): GradValue {
+    return this.emit('Cast', [], { to });
+  }
 
   /** Boolean masks: this > o, this >= o, this <= o, this && o. */
-  gt(o: Operand): GradValue { return this.emit('Greater', [o], {}, 'bool'); }
-  ge(o: Operand): GradValue { return this.emit('GreaterOrEqual', [o], {}, 'bool'); }
-  le(o: Operand): GradValue { return this.emit('LessOrEqual', [o], {}, 'bool'); }
-  and(o: GradValue): GradValue { return this.emit('And', [o], {}, 'bool'); }
+  gt(o: Operand): GradValue {
+    return this.emit('Greater', [o], {}, 'bool');
+  }
+  ge(o: Operand): GradValue {
+    return this.emit('GreaterOrEqual', [o], {}, 'bool');
+  }
+  le(o: Operand): GradValue {
+    return this.emit('LessOrEqual', [o], {}, 'bool');
+  }
+  and(o: GradValue): GradValue {
+    return this.emit('And', [o], {}, 'bool');
+  }
 
   /** Where(this, a, b): a where this mask holds, else b. */
-  where(a: Operand, b: Operand): GradValue { return this.emit('Where', [a, b]); }
+  where(a: Operand, b: Operand): GradValue {
+    return this.emit('Where', [a, b]);
+  }
 
   /** Sum over `axes`, kept as size-1 dims (keepdims 1). */
   sumAxes(axes: readonly number[]): GradValue {

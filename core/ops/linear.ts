@@ -19,8 +19,8 @@ export const gemm: OpRecord = {
   },
   grad: gemmGrad,
   // Each sample is a row of A; B and C are weights.
-  perSample: (n, view) => attrInt(n, 'transA', 0) !== 0 || !view.batchInputs[0] || view.batchInputs[1] || view.batchInputs[2]
-    ? 'Gemm whose batch operand is not A' : null,
+  perSample: (n, view) =>
+    attrInt(n, 'transA', 0) !== 0 || !view.batchInputs[0] || view.batchInputs[1] || view.batchInputs[2] ? 'Gemm whose batch operand is not A' : null,
   import: importMappers.gemm,
 };
 

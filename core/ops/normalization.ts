@@ -33,5 +33,9 @@ export const instanceNormalization: OpRecord = { type: 'InstanceNormalization', 
 export const lrn: OpRecord = {
   type: 'LRN',
   attrs: { size: int(1), alpha: float(1e-4), beta: float(0.75), bias: float(1) },
-  shape: sameShape, grad: lrnGrad, differentiable: [0], perSample: true, import: importMappers.lrn,
+  shape: sameShape,
+  grad: lrnGrad,
+  differentiable: [0],
+  perSample: true,
+  import: importMappers.lrn,
 };

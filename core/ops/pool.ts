@@ -28,20 +28,34 @@ function globalPoolShape(c: ShapeContext): void {
 }
 
 export const maxPool: OpRecord = {
-  type: 'MaxPool', attrs: POOL_ATTRS, shape: poolShape, grad: maxPoolGrad, differentiable: [0], perSample: true,
+  type: 'MaxPool',
+  attrs: POOL_ATTRS,
+  shape: poolShape,
+  grad: maxPoolGrad,
+  differentiable: [0],
+  perSample: true,
   import: importMappers.maxPool,
   // WebGPU fails MaxPool with Indices at run time: the backward then finds the first max again.
   gaps: { webgpu: ['MaxPool.Indices'] },
 };
 export const averagePool: OpRecord = {
-  type: 'AveragePool', attrs: { ...POOL_ATTRS, count_include_pad: int(0) }, shape: poolShape, grad: averagePoolGrad, differentiable: [0],
-  perSample: true, import: importMappers.averagePool,
+  type: 'AveragePool',
+  attrs: { ...POOL_ATTRS, count_include_pad: int(0) },
+  shape: poolShape,
+  grad: averagePoolGrad,
+  differentiable: [0],
+  perSample: true,
+  import: importMappers.averagePool,
 };
 export const lpPool: OpRecord = { type: 'LpPool', attrs: POOL_ATTRS, shape: poolShape };
 
 /** GlobalAveragePool: y[n,c] = mean_hw x[n,c,h,w]  =>  dx = broadcast(dy / (H*W)). */
 export const globalAveragePool: OpRecord = {
-  type: 'GlobalAveragePool', shape: globalPoolShape, differentiable: [0], perSample: true, import: importMappers.globalAveragePool,
+  type: 'GlobalAveragePool',
+  shape: globalPoolShape,
+  differentiable: [0],
+  perSample: true,
+  import: importMappers.globalAveragePool,
   grad: unaryGrad({}, (v) => v.dy.mul(1 / v.x.shape.slice(2).reduce((a, b) => a * b, 1)).expandTo(v.x.shape)),
 };
 export const globalMaxPool: OpRecord = { type: 'GlobalMaxPool', shape: globalPoolShape, perSample: true };

@@ -69,7 +69,13 @@ function squeezeShape(c: ShapeContext): void {
   c.forwardConst();
 }
 export const squeeze = unary('Squeeze', { attrs: { axes: ints() }, shape: squeezeShape, grad: reshapeBack, perSample: true });
-export const unsqueeze = unary('Unsqueeze', { attrs: { axes: ints() }, shape: squeezeShape, grad: reshapeBack, perSample: true, gaps: { webgpu: ['Unsqueeze.int64'] } });
+export const unsqueeze = unary('Unsqueeze', {
+  attrs: { axes: ints() },
+  shape: squeezeShape,
+  grad: reshapeBack,
+  perSample: true,
+  gaps: { webgpu: ['Unsqueeze.int64'] },
+});
 
 /** Transpose with perm p (default: reversed axes): dx = Transpose(dy, inverse(p)). */
 export const transpose = unary('Transpose', {

@@ -117,7 +117,10 @@ function sliceShape(c: ShapeContext): void {
 }
 
 export const slice: OpRecord = {
-  type: 'Slice', shape: sliceShape, grad: sliceGrad, differentiable: [0],
+  type: 'Slice',
+  shape: sliceShape,
+  grad: sliceGrad,
+  differentiable: [0],
   // A Slice along the batch axis can keep its size (a reversal) yet reorder samples.
   perSample: (n, view) => {
     const starts = attrInts(n, 'starts') ?? view.constant(n.inputs[1]);
@@ -131,7 +134,7 @@ export const pad: OpRecord = {
   attrs: { mode: str('constant'), pads: ints() },
   shape: (c) => {
     const s = c.get(0).shape;
-    const pads = c.has(1) ? c.constOf(1) : attrInts(c.node, 'pads') ?? [];
+    const pads = c.has(1) ? c.constOf(1) : (attrInts(c.node, 'pads') ?? []);
     const axes = c.has(3) ? c.constOf(3).map((a) => normAxis(a, s.length)) : s.map((_, i) => i);
     const shape = [...s];
     axes.forEach((ax, i) => {
@@ -161,7 +164,11 @@ export const gather: OpRecord = {
     const axis = normAxis(attrInt(c.node, 'axis', 0), s.length);
     c.set(0, { dtype: c.get(0).dtype, shape: [...s.slice(0, axis), ...idx, ...s.slice(axis + 1)] });
     const [v, iv] = [c.constIn(0), c.constIn(1)];
-    if (v && iv && s.length === 1) c.setConst(0, iv.map((i) => v[i < 0 ? i + v.length : i]!));
+    if (v && iv && s.length === 1)
+      c.setConst(
+        0,
+        iv.map((i) => v[i < 0 ? i + v.length : i]!),
+      );
   },
   perSample: alongAxis(0),
 };

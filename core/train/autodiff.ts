@@ -87,9 +87,10 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
     if (!list || list.length === 0) out = undefined;
     else if (list.length === 1) out = list[0];
     else {
-      out = spec.options?.accumulate === 'add'
-        ? list.slice(1).reduce((acc, d) => g.op1('Add', [acc, d], {}, { name: 'grad_accum' }), list[0]!)
-        : g.op1('Sum', list, {}, { name: 'grad_accum' });
+      out =
+        spec.options?.accumulate === 'add'
+          ? list.slice(1).reduce((acc, d) => g.op1('Add', [acc, d], {}, { name: 'grad_accum' }), list[0]!)
+          : g.op1('Sum', list, {}, { name: 'grad_accum' });
       extraShapes.set(out, shapeOf(v));
     }
     finalized.set(v, out);
@@ -134,8 +135,7 @@ export function buildBackward(spec: BackwardSpec): BackwardResult {
 }
 
 type NodeGradient =
-  | { kind: 'output0'; differentiable?: readonly number[]; rule: GradRule }
-  | { kind: 'outputs'; differentiable?: readonly number[]; rule: OutputsGradRule };
+  { kind: 'output0'; differentiable?: readonly number[]; rule: GradRule } | { kind: 'outputs'; differentiable?: readonly number[]; rule: OutputsGradRule };
 
 /** The gradient of a node's op: an overriding rule from the spec, else its record's (core/ops). */
 function gradientOf(n: Node, overrides: Record<string, GradRule> | undefined): NodeGradient | undefined {
@@ -148,7 +148,13 @@ function gradientOf(n: Node, overrides: Record<string, GradRule> | undefined): N
 }
 
 /** The context rules emit through: shapes of forward and rule-made values, deduplicated constants. */
-function gradContext(g: GraphBuilder, info: ShapeInfo, options: GradOptions, extraShapes: Map<string, ValueShape>, producer: ReadonlyMap<string, Node>): GradContext {
+function gradContext(
+  g: GraphBuilder,
+  info: ShapeInfo,
+  options: GradOptions,
+  extraShapes: Map<string, ValueShape>,
+  producer: ReadonlyMap<string, Node>,
+): GradContext {
   const shapeOf = (v: string): ValueShape => {
     const s = info.shapes.get(v) ?? extraShapes.get(v);
     if (!s) throw new Error(`autodiff: static shape of "${v}" is unknown`);
@@ -190,9 +196,14 @@ function gradContext(g: GraphBuilder, info: ShapeInfo, options: GradOptions, ext
       const key = shape.join(',');
       let name = zerosCache.get(key);
       if (!name) {
-        name = g.op1('ConstantOfShape', [ctx.i64(shape)], {
-          value: { name: 'value', dtype: 'float32', dims: [1], data: new Float32Array(1) },
-        }, { name: 'grad_zeros' });
+        name = g.op1(
+          'ConstantOfShape',
+          [ctx.i64(shape)],
+          {
+            value: { name: 'value', dtype: 'float32', dims: [1], data: new Float32Array(1) },
+          },
+          { name: 'grad_zeros' },
+        );
         zerosCache.set(key, name);
         extraShapes.set(name, { dtype: 'float32', shape });
       }
@@ -227,10 +238,18 @@ function withBatchNormTrain(graph: Graph, info: ShapeInfo): Node[] {
   for (const n of graph.nodes) for (const o of n.outputs) if (o) fwdProducer.set(o, n);
   return graph.nodes.map((n) => {
     if (n.opType !== 'BatchNormalization') return n;
-    const m = matchBatchNormTrain(n, (v) => fwdProducer.get(v), (v) => info.shapes.get(v)?.shape.length ?? 0);
+    const m = matchBatchNormTrain(
+      n,
+      (v) => fwdProducer.get(v),
+      (v) => info.shapes.get(v)?.shape.length ?? 0,
+    );
     if (!m) return n;
     const macro: Node = {
-      name: n.name, opType: 'BatchNormTrain', domain: 'cnnstudio.grad', inputs: [m.x, m.scale, m.bias], outputs: [...n.outputs],
+      name: n.name,
+      opType: 'BatchNormTrain',
+      domain: 'cnnstudio.grad',
+      inputs: [m.x, m.scale, m.bias],
+      outputs: [...n.outputs],
       attributes: { epsilon: { kind: 'float', value: m.epsilon }, xc: { kind: 'string', value: m.xc }, var4: { kind: 'string', value: m.var4 } },
     };
     return macro;

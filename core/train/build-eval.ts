@@ -39,7 +39,10 @@ export interface EvalGraph {
 
 export function buildEvalGraph(src: EvalSource, opts: EvalOptions): EvalGraph {
   const { g, info, nodes } = startFromForward(
-    { graph: src.graph, input: src.input, logits: src.logits, trainable: [] }, opts.batchSize, 'eval', src.weightInputs,
+    { graph: src.graph, input: src.input, logits: src.logits, trainable: [] },
+    opts.batchSize,
+    'eval',
+    src.weightInputs,
   );
   const formulation = formulationFor(opts.target ?? CPU_TARGET);
   if (formulation.foldSize) nodes.splice(0, nodes.length, ...foldStaticSize(nodes, (v) => info.shapes.get(v)?.shape));
@@ -59,7 +62,15 @@ export function buildEvalGraph(src: EvalSource, opts: EvalOptions): EvalGraph {
   identity(g, loss, lossOut);
   g.output(lossOut, 'float32', []);
   g.output(src.logits, 'float32', [n, c]);
-  return { model: makeModel(g.build(), 'CNN Studio eval: forward (inference) + cross-entropy'), images: src.input, labels, labelFormat, loss: lossOut, logits: src.logits, weightInputs: [...src.weightInputs] };
+  return {
+    model: makeModel(g.build(), 'CNN Studio eval: forward (inference) + cross-entropy'),
+    images: src.input,
+    labels,
+    labelFormat,
+    loss: lossOut,
+    logits: src.logits,
+    weightInputs: [...src.weightInputs],
+  };
 }
 
 /** The eval inputs a train-step graph's weights and running statistics map to (same names). */

@@ -106,7 +106,11 @@ export function makeModel(graph: Graph, doc: string): Model {
  * initializers stay. Returns the builder, the shapes and the nodes as copied.
  */
 export function startFromForward(
-  src: TrainableGraph, batchSize: number, name: string, promote: readonly string[], known?: ShapeInfo,
+  src: TrainableGraph,
+  batchSize: number,
+  name: string,
+  promote: readonly string[],
+  known?: ShapeInfo,
 ): { g: GraphBuilder; info: ShapeInfo; nodes: Node[] } {
   const info = known ?? inferShapes(src.graph, { batch: batchSize });
   const g = new GraphBuilder(name);

@@ -32,7 +32,10 @@ export function eliminateCommonSubexpressions(graph: Graph): { graph: Graph; rem
       nodes.push(n);
       continue;
     }
-    const attrs = Object.keys(n.attributes).sort().map((k) => `${k}=${attrKey(n.attributes[k]!)}`).join(';');
+    const attrs = Object.keys(n.attributes)
+      .sort()
+      .map((k) => `${k}=${attrKey(n.attributes[k]!)}`)
+      .join(';');
     const key = `${n.domain ?? ''}|${n.opType}|${n.inputs.join(',')}|${n.outputs.length}|${attrs}`;
     const prev = seen.get(key);
     if (prev) {

@@ -123,7 +123,8 @@ export function buildShardedUpdate(step: TrainStepGraph, optimizer: OptimizerCon
       const sum = xs.reduce((acc, x) => g.op1('Add', [acc, x], {}, { name: `${what}/sum` }));
       return g.op1('Mul', [sum, g.constFloat(`${what}/share`, [sizes[0]! / total], [])], {}, { name: `${what}/share` });
     }
-    return xs.map((x, k) => g.op1('Mul', [x, g.constFloat(`${what}/share${k}`, [sizes[k]! / total], [])], {}, { name: `${what}/share${k}` }))
+    return xs
+      .map((x, k) => g.op1('Mul', [x, g.constFloat(`${what}/share${k}`, [sizes[k]! / total], [])], {}, { name: `${what}/share${k}` }))
       .reduce((acc, x) => g.op1('Add', [acc, x], {}, { name: `${what}/sum` }));
   };
   const grad = weighted(gradientInputs, 'gradients');
@@ -151,8 +152,13 @@ export function buildShardedUpdate(step: TrainStepGraph, optimizer: OptimizerCon
   g.output(paramsOut, 'float32', [size]);
   for (const s of stateOut) g.output(s.output, 'float32', [size]);
   return {
-    model: makeModel(g.build(), 'CNN Studio sharded update: weighted sum of the shards\' gradients + optimizer step, on flat vectors'),
-    size, segments, params: { input: params, output: paramsOut }, state: stateOut, gradientInputs, lossInputs,
+    model: makeModel(g.build(), "CNN Studio sharded update: weighted sum of the shards' gradients + optimizer step, on flat vectors"),
+    size,
+    segments,
+    params: { input: params, output: paramsOut },
+    state: stateOut,
+    gradientInputs,
+    lossInputs,
   };
 }
 

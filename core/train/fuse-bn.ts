@@ -123,8 +123,11 @@ export function fuseTrainingBatchNorm(graph: Graph, info: ShapeInfo): Graph {
       { name: `${add.name}/mean_c`, opType: 'Reshape', inputs: [mean, shapeName], outputs: [meanC], attributes: {} },
       { name: `${add.name}/var_c`, opType: 'Reshape', inputs: [v, shapeName], outputs: [varC], attributes: {} },
       {
-        name: `${add.name}/bn`, opType: 'BatchNormalization', inputs: [x, gammaR.inputs[0]!, betaR.inputs[0]!, meanC, varC],
-        outputs: [add.outputs[0]!], attributes: { epsilon: { kind: 'float', value: eps[0]! } },
+        name: `${add.name}/bn`,
+        opType: 'BatchNormalization',
+        inputs: [x, gammaR.inputs[0]!, betaR.inputs[0]!, meanC, varC],
+        outputs: [add.outputs[0]!],
+        attributes: { epsilon: { kind: 'float', value: eps[0]! } },
       },
     ]);
     for (const n of [addEps, sqrt, div, mul]) remove.add(n);

@@ -43,7 +43,13 @@ export interface LossEmission {
 }
 
 export function emitCrossEntropy(
-  g: GraphBuilder, logits: string, labels: string, n: number, c: number, opts: CrossEntropyOptions = {}, form: LossFormulation = {},
+  g: GraphBuilder,
+  logits: string,
+  labels: string,
+  n: number,
+  c: number,
+  opts: CrossEntropyOptions = {},
+  form: LossFormulation = {},
 ): LossEmission {
   const eps = opts.labelSmoothing ?? 0;
   if (eps < 0 || eps >= 1) throw new Error(`label smoothing must be in [0, 1), got ${eps}`);
@@ -56,11 +62,20 @@ export function emitCrossEntropy(
     let denom: string | undefined;
     let rowSum: string | undefined;
     if (w) {
-      const wy = form.labels === 'onehot'
-        ? g.op1('MatMul', [onehot, g.constFloat('class_weights_col', w, [c, 1])])
-        : g.op1('Unsqueeze', [g.op1('Gather', [g.constFloat('class_weights', w, [c]), labels], { axis: 0 }), g.constInt64('axes1', [1])]);
+      const wy =
+        form.labels === 'onehot'
+          ? g.op1('MatMul', [onehot, g.constFloat('class_weights_col', w, [c, 1])])
+          : g.op1('Unsqueeze', [g.op1('Gather', [g.constFloat('class_weights', w, [c]), labels], { axis: 0 }), g.constInt64('axes1', [1])]);
       target = g.op1('Mul', [target, wy]);
-      if (eps > 0) target = g.op1('Add', [g.op1('Mul', [target, g.constFloat('one_minus_eps', [1 - eps], [])]), g.constFloat('smooth_w', w.map((v) => (v * eps) / c), [1, c])]);
+      if (eps > 0)
+        target = g.op1('Add', [
+          g.op1('Mul', [target, g.constFloat('one_minus_eps', [1 - eps], [])]),
+          g.constFloat(
+            'smooth_w',
+            w.map((v) => (v * eps) / c),
+            [1, c],
+          ),
+        ]);
       denom = g.op1('ReduceSum', [wy], { keepdims: 0 });
       rowSum = g.op1('ReduceSum', [target, g.constInt64('axes1', [1])], { keepdims: 1 });
     } else if (eps > 0) {
@@ -83,7 +98,11 @@ export function emitCrossEntropy(
 
 /** One-hot [N, C] float32 rows from int64 class ids [N]. */
 function int64OneHot(g: GraphBuilder, labels: string, c: number): string {
-  const classes = g.constInt64('class_ids', Array.from({ length: c }, (_, i) => i), [1, c]);
+  const classes = g.constInt64(
+    'class_ids',
+    Array.from({ length: c }, (_, i) => i),
+    [1, c],
+  );
   const lab2 = g.op1('Unsqueeze', [labels, g.constInt64('axes1', [1])]);
   return g.op1('Cast', [g.op1('Equal', [lab2, classes])], { to: 1 });
 }

@@ -96,7 +96,10 @@ export class MetricsAccumulator {
   /** per class, the CORRECT_PER_CLASS least confident correct predictions seen so far */
   private readonly unsure: Misclassified[][];
 
-  constructor(readonly classes: readonly string[], readonly maxMisclassified = Infinity) {
+  constructor(
+    readonly classes: readonly string[],
+    readonly maxMisclassified = Infinity,
+  ) {
     if (classes.length < 1) throw new Error('metrics need at least one class');
     this.confusion = classes.map(() => new Array<number>(classes.length).fill(0));
     this.unsure = classes.map(() => []);
@@ -116,7 +119,12 @@ export class MetricsAccumulator {
       const p = argmaxRow(logits, i, C);
       this.confusion[t]![p]!++;
       if (C > 5 && inTopK(logits, i, C, t, 5)) this.top5Hits++;
-      const sample = (): Misclassified => ({ path: paths[i] ?? `#${this.n + i}`, true: this.classes[t]!, predicted: this.classes[p]!, confidence: softmaxAt(logits, i, C, p) });
+      const sample = (): Misclassified => ({
+        path: paths[i] ?? `#${this.n + i}`,
+        true: this.classes[t]!,
+        predicted: this.classes[p]!,
+        confidence: softmaxAt(logits, i, C, p),
+      });
       if (p !== t) this.wrong.push(sample());
       else keepLeastConfident(this.unsure[t]!, sample());
     }
@@ -142,7 +150,13 @@ export class MetricsAccumulator {
 export function computeMetrics(
   classes: readonly string[],
   confusion: number[][],
-  extra: { top5Hits?: number | null; misclassified?: Misclassified[]; leastConfidentCorrect?: Misclassified[]; maxMisclassified?: number; loss?: number | null } = {},
+  extra: {
+    top5Hits?: number | null;
+    misclassified?: Misclassified[];
+    leastConfidentCorrect?: Misclassified[];
+    maxMisclassified?: number;
+    loss?: number | null;
+  } = {},
 ): EvalMetrics {
   const C = classes.length;
   let n = 0;

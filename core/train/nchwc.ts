@@ -63,7 +63,12 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
   const initializers = new Set(graph.initializers.map((t) => t.name));
   const { fresh, i64, inits: extraInits } = rewriteNames(graph);
   const node = (opType: string, inputs: string[], output: string, attributes: Record<string, Attribute> = {}, domain?: string): Node => ({
-    name: fresh(`${output}/node`), opType, inputs, outputs: [output], attributes, ...(domain ? { domain } : {}),
+    name: fresh(`${output}/node`),
+    opType,
+    inputs,
+    outputs: [output],
+    attributes,
+    ...(domain ? { domain } : {}),
   });
 
   const reorderedInputs = new Map<string, string>();
@@ -145,7 +150,11 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
     const p = spatialParams(n, xs.slice(2), [kh, kw]);
     const yc = fresh(`${base}/nchwc`);
     out.push({
-      name: fresh(`${n.name}/nchwc`), opType: 'Conv', domain: NCHWC_DOMAIN, inputs, outputs: [yc],
+      name: fresh(`${n.name}/nchwc`),
+      opType: 'Conv',
+      domain: NCHWC_DOMAIN,
+      inputs,
+      outputs: [yc],
       attributes: {
         kernel_shape: { kind: 'ints', value: p.kernel },
         strides: { kind: 'ints', value: p.strides },
@@ -164,6 +173,8 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
 export function modelToNchwc(model: Model, block: number, opts: NchwcOptions = {}): { model: Model; rewritten: string[] } {
   const r = convsToNchwc(model.graph, block, opts);
   if (r.rewritten.length === 0) return { model, rewritten: [] };
-  const imports = model.opsetImports.some((o) => o.domain === NCHWC_DOMAIN) ? model.opsetImports : [...model.opsetImports, { domain: NCHWC_DOMAIN, version: 1 }];
+  const imports = model.opsetImports.some((o) => o.domain === NCHWC_DOMAIN)
+    ? model.opsetImports
+    : [...model.opsetImports, { domain: NCHWC_DOMAIN, version: 1 }];
   return { model: { ...model, graph: r.graph, opsetImports: imports }, rewritten: r.rewritten };
 }

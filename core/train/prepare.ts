@@ -62,7 +62,10 @@ export function prepareForTraining(src: Graph, shapeOpts: ShapeInferOptions): Pr
       const base = n.outputs[0]!;
       const mean4 = add('ReduceMean', [x], `${base}/batch_mean4`, { axes: { kind: 'ints', value: axes }, keepdims: { kind: 'int', value: 1 } });
       const xc = add('Sub', [x, mean4], `${base}/centered`);
-      const var4 = add('ReduceMean', [add('Mul', [xc, xc], `${base}/sq`)], `${base}/batch_var4`, { axes: { kind: 'ints', value: axes }, keepdims: { kind: 'int', value: 1 } });
+      const var4 = add('ReduceMean', [add('Mul', [xc, xc], `${base}/sq`)], `${base}/batch_var4`, {
+        axes: { kind: 'ints', value: axes },
+        keepdims: { kind: 'int', value: 1 },
+      });
       const cShape = i64(`${base}/c_shape`, [c]);
       const mean = add('Reshape', [mean4, cShape], `${base}/batch_mean`);
       const variance = add('Reshape', [var4, cShape], `${base}/batch_var`);

@@ -89,10 +89,13 @@ export function learningRate(cfg: ScheduleConfig, lr: number, step: number, span
 /** A message naming the bad field, or null. */
 export function validateSchedule(cfg: ScheduleConfig): string | null {
   if (!SCHEDULE_KINDS.includes(cfg.kind)) return `schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got "${String(cfg.kind)}"`;
-  const positive = (name: string, v: number | undefined): string | null => (v !== undefined && !(v > 0 && Number.isFinite(v)) ? `schedule ${name} must be a positive number, got ${v}` : null);
-  if (cfg.everyEpochs !== undefined && !(Number.isInteger(cfg.everyEpochs) && cfg.everyEpochs >= 1)) return `schedule everyEpochs must be a whole number >= 1, got ${cfg.everyEpochs}`;
+  const positive = (name: string, v: number | undefined): string | null =>
+    v !== undefined && !(v > 0 && Number.isFinite(v)) ? `schedule ${name} must be a positive number, got ${v}` : null;
+  if (cfg.everyEpochs !== undefined && !(Number.isInteger(cfg.everyEpochs) && cfg.everyEpochs >= 1))
+    return `schedule everyEpochs must be a whole number >= 1, got ${cfg.everyEpochs}`;
   if (cfg.pctStart !== undefined && !(cfg.pctStart > 0 && cfg.pctStart < 1)) return `schedule pctStart must be in (0, 1), got ${cfg.pctStart}`;
-  if (cfg.warmupSteps !== undefined && !(Number.isInteger(cfg.warmupSteps) && cfg.warmupSteps >= 0)) return `schedule warmupSteps must be a whole number >= 0, got ${cfg.warmupSteps}`;
+  if (cfg.warmupSteps !== undefined && !(Number.isInteger(cfg.warmupSteps) && cfg.warmupSteps >= 0))
+    return `schedule warmupSteps must be a whole number >= 0, got ${cfg.warmupSteps}`;
   if (cfg.minLr !== undefined && !(cfg.minLr >= 0)) return `schedule minLr must be >= 0, got ${cfg.minLr}`;
   return positive('gamma', cfg.gamma) ?? positive('divFactor', cfg.divFactor) ?? positive('finalDivFactor', cfg.finalDivFactor);
 }

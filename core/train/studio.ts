@@ -43,7 +43,10 @@ export function studioForward(doc: ModelDocument | ExpandedGraph, training: bool
   };
 }
 
-export function buildStudioTrainStep(doc: ModelDocument | ExpandedGraph, opts: TrainStepOptions & { dropout?: DropoutMode }): { step: TrainStepGraph; weights: ExpandedWeight[] } {
+export function buildStudioTrainStep(
+  doc: ModelDocument | ExpandedGraph,
+  opts: TrainStepOptions & { dropout?: DropoutMode },
+): { step: TrainStepGraph; weights: ExpandedWeight[] } {
   const f = studioForward(doc, true, opts.dropout ?? 'off');
   return { step: buildTrainStep(f.source, opts), weights: f.weights };
 }
@@ -55,6 +58,11 @@ export function buildStudioEval(doc: ModelDocument | ExpandedGraph, opts: EvalOp
 }
 
 /** The data-parallel form of a studio train step (core/train/data-parallel.ts), or why it has none. */
-export function buildStudioDataParallel(doc: ModelDocument | ExpandedGraph, opts: TrainStepOptions & { dropout?: DropoutMode }, step: TrainStepGraph, shards: number): DataParallelStep | { reason: string } {
+export function buildStudioDataParallel(
+  doc: ModelDocument | ExpandedGraph,
+  opts: TrainStepOptions & { dropout?: DropoutMode },
+  step: TrainStepGraph,
+  shards: number,
+): DataParallelStep | { reason: string } {
   return planDataParallel(studioForward(doc, true, opts.dropout ?? 'off').source, opts, step, shards);
 }

@@ -101,7 +101,10 @@ export function foldStaticSize(nodes: Node[], shape: (value: string) => number[]
     if (!s) return n;
     const count = s.reduce((a, b) => a * b, 1);
     return {
-      name: n.name, opType: 'Constant', inputs: [], outputs: [n.outputs[0]!],
+      name: n.name,
+      opType: 'Constant',
+      inputs: [],
+      outputs: [n.outputs[0]!],
       attributes: { value: { kind: 'tensor', value: { name: '', dtype: 'int64', dims: [], data: BigInt64Array.from([BigInt(count)]) } } },
     };
   });

@@ -65,10 +65,7 @@ export function trimDeadConvTaps(graph: Graph, info: ShapeInfo): TrimmedTaps {
     }
     const lo = ranges.map((x) => x?.[0] ?? 0);
     const hi = ranges.map((x, i) => x?.[1] ?? p.kernel[i]! - 1);
-    const pads = [
-      ...lo.map((l, i) => p.pads[i]! - l * p.dilations[i]!),
-      ...hi.map((h, i) => p.pads[i + r]! - (p.kernel[i]! - 1 - h) * p.dilations[i]!),
-    ];
+    const pads = [...lo.map((l, i) => p.pads[i]! - l * p.dilations[i]!), ...hi.map((h, i) => p.pads[i + r]! - (p.kernel[i]! - 1 - h) * p.dilations[i]!)];
     if (pads.some((q) => q < 0)) {
       nodes.push(n);
       continue;
@@ -93,9 +90,21 @@ export function trimDeadConvTaps(graph: Graph, info: ShapeInfo): TrimmedTaps {
     const picked = fresh(`${w}/live_taps_flat`);
     const ws2 = fresh(`${w}/live_taps`);
     nodes.push(
-      { name: fresh(`${n.name}/taps_flat`), opType: 'Reshape', inputs: [w, i64(`${n.name}/taps_shape`, [ws[0]! * ws[1]!, k])], outputs: [flat], attributes: {} },
+      {
+        name: fresh(`${n.name}/taps_flat`),
+        opType: 'Reshape',
+        inputs: [w, i64(`${n.name}/taps_shape`, [ws[0]! * ws[1]!, k])],
+        outputs: [flat],
+        attributes: {},
+      },
       { name: fresh(`${n.name}/live_taps`), opType: 'MatMul', inputs: [flat, selName], outputs: [picked], attributes: {} },
-      { name: fresh(`${n.name}/live_taps_kernel`), opType: 'Reshape', inputs: [picked, i64(`${n.name}/live_taps_shape`, [ws[0]!, ws[1]!, ...kernel])], outputs: [ws2], attributes: {} },
+      {
+        name: fresh(`${n.name}/live_taps_kernel`),
+        opType: 'Reshape',
+        inputs: [picked, i64(`${n.name}/live_taps_shape`, [ws[0]!, ws[1]!, ...kernel])],
+        outputs: [ws2],
+        attributes: {},
+      },
     );
     const attributes = { ...n.attributes, kernel_shape: { kind: 'ints' as const, value: kernel }, pads: { kind: 'ints' as const, value: pads } };
     delete (attributes as Record<string, unknown>).auto_pad;

@@ -61,39 +61,51 @@ export function registerBench(program: Command, io: CliIO): void {
     .option('--threads <N>', 'CPU threads for onnxruntime', '2')
     .option('--json', 'print one JSON line {imagesPerSecond, msPerStep, device, execution, fallbackReason, cpuFallbackNodes}')
     .option('--cpu-time', 'with --json: add cpuMsPerStep (process CPU time per step, less sensitive to machine load)')
-    .action(async (projectArg: string, o: { batch: string; steps: string; warmup: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
-      const batch = positiveInt('--batch', o.batch, 32);
-      const steps = positiveInt('--steps', o.steps, 20);
-      const warmup = positiveInt('--warmup', o.warmup, 3);
-      const threads = positiveInt('--threads', o.threads, 2);
-      const choice = parseDeviceFlag(o.device, 'cpu');
-      const doc = loadModelDocument(projectArg);
-      // Measure as the training worker runs: re-run this command once with TRAINER_ENV when it is
-      // the real CLI process (not when called in-process, e.g. by tests).
-      const script = process.argv[1] ?? '';
-      if (!hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
-        const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-          stdio: 'inherit', env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
-        });
-        io.setExitCode(child.status ?? 1);
-        return;
-      }
-      const { device, fallbackReason } = await selectCliDevice(choice, io, 'benchmarking');
-      let r: Awaited<ReturnType<typeof benchTrainStep>>;
-      try {
-        r = await benchTrainStep(doc, { batch, steps, warmup, device, threads });
-      } catch (e) {
-        throw new CliError(`${device} could not run the training step: ${(e as Error).message.split('\n')[0]}`);
-      }
-      if (o.json) {
-        const line: Record<string, unknown> = { imagesPerSecond: r.imagesPerSecond, msPerStep: r.msPerStep, device: r.device, execution: r.execution, fallbackReason, cpuFallbackNodes: r.cpuFallbackNodes };
-        if (o.cpuTime && r.cpuMsPerStep !== undefined) line.cpuMsPerStep = r.cpuMsPerStep;
-        io.out(JSON.stringify(line));
-      }
-      else {
-        io.out(`${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms, CPU ${r.cpuMsPerStep?.toFixed(1)} ms/step)`);
-        io.out(`step: ${r.execution}`);
-        if (r.cpuFallbackNodes.length > 0) io.out(`${r.cpuFallbackNodes.length} node(s) run on the CPU instead of ${r.device}: ${summarizeFallback(r.cpuFallbackNodes).join('; ')}`);
-      }
-    });
+    .action(
+      async (projectArg: string, o: { batch: string; steps: string; warmup: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
+        const batch = positiveInt('--batch', o.batch, 32);
+        const steps = positiveInt('--steps', o.steps, 20);
+        const warmup = positiveInt('--warmup', o.warmup, 3);
+        const threads = positiveInt('--threads', o.threads, 2);
+        const choice = parseDeviceFlag(o.device, 'cpu');
+        const doc = loadModelDocument(projectArg);
+        // Measure as the training worker runs: re-run this command once with TRAINER_ENV when it is
+        // the real CLI process (not when called in-process, e.g. by tests).
+        const script = process.argv[1] ?? '';
+        if (!hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
+          const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+            stdio: 'inherit',
+            env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
+          });
+          io.setExitCode(child.status ?? 1);
+          return;
+        }
+        const { device, fallbackReason } = await selectCliDevice(choice, io, 'benchmarking');
+        let r: Awaited<ReturnType<typeof benchTrainStep>>;
+        try {
+          r = await benchTrainStep(doc, { batch, steps, warmup, device, threads });
+        } catch (e) {
+          throw new CliError(`${device} could not run the training step: ${(e as Error).message.split('\n')[0]}`);
+        }
+        if (o.json) {
+          const line: Record<string, unknown> = {
+            imagesPerSecond: r.imagesPerSecond,
+            msPerStep: r.msPerStep,
+            device: r.device,
+            execution: r.execution,
+            fallbackReason,
+            cpuFallbackNodes: r.cpuFallbackNodes,
+          };
+          if (o.cpuTime && r.cpuMsPerStep !== undefined) line.cpuMsPerStep = r.cpuMsPerStep;
+          io.out(JSON.stringify(line));
+        } else {
+          io.out(
+            `${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerStep.toFixed(2)} ms/step (batch ${batch}, ${r.device}, setup ${r.setupMs?.toFixed(0)} ms, CPU ${r.cpuMsPerStep?.toFixed(1)} ms/step)`,
+          );
+          io.out(`step: ${r.execution}`);
+          if (r.cpuFallbackNodes.length > 0)
+            io.out(`${r.cpuFallbackNodes.length} node(s) run on the CPU instead of ${r.device}: ${summarizeFallback(r.cpuFallbackNodes).join('; ')}`);
+        }
+      },
+    );
 }

@@ -56,6 +56,16 @@ function issueLines(title: string, list: readonly FileIssue[], max: number): str
   return lines;
 }
 
+/** The numeric and choice flags, checked; a bad one is a CliError naming it. */
+function checkedFlags(o: DatasetFlags): { valSplit: number; seed: number; shape: ReturnType<typeof parseInputShape> | null } {
+  const valSplit = Number(o.valSplit);
+  if (!(valSplit >= 0 && valSplit < 1)) throw new CliError(`--val-split: "${o.valSplit}" is not a fraction in [0, 1)`);
+  const seed = Number(o.seed);
+  if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: "${o.seed}" is not a whole number`);
+  if (!(RESIZE_POLICIES as readonly string[]).includes(o.resize)) throw new CliError(`--resize: "${o.resize}"; use ${RESIZE_POLICIES.join(', ')}`);
+  return { valSplit, seed, shape: o.input === undefined ? null : parseInputShape(o.input) };
+}
+
 export function registerDataset(program: Command, io: CliIO): void {
   program
     .command('dataset')
@@ -69,12 +79,7 @@ export function registerDataset(program: Command, io: CliIO): void {
     .option('--no-verify', 'without --input: only list files, do not decode them to find unreadable ones')
     .option('--json', 'print one JSON object')
     .action(async (root: string, o: DatasetFlags) => {
-      const valSplit = Number(o.valSplit);
-      if (!(valSplit >= 0 && valSplit < 1)) throw new CliError(`--val-split: "${o.valSplit}" is not a fraction in [0, 1)`);
-      const seed = Number(o.seed);
-      if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: "${o.seed}" is not a whole number`);
-      if (!(RESIZE_POLICIES as readonly string[]).includes(o.resize)) throw new CliError(`--resize: "${o.resize}"; use ${RESIZE_POLICIES.join(', ')}`);
-      const shape = o.input === undefined ? null : parseInputShape(o.input);
+      const { valSplit, seed, shape } = checkedFlags(o);
       let last = Date.now();
       const progress = (done: number, total: number): void => {
         if (o.json || Date.now() - last < 2000) return;
@@ -86,7 +91,10 @@ export function registerDataset(program: Command, io: CliIO): void {
         if (shape) {
           const spec: DecodeSpec = { ...shape, resize: o.resize as ResizePolicy };
           const d = await prepareDataset(root, {
-            valSplit, seed, input: spec, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+            valSplit,
+            seed,
+            input: spec,
+            ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
             onProgress: (p) => {
               if (p.decoded + p.failed === 0 || o.json || Date.now() - last < 2000) return;
               last = Date.now();
@@ -97,17 +105,38 @@ export function registerDataset(program: Command, io: CliIO): void {
           const c = d.cache;
           await c.close();
           const result = {
-            root: d.scan.root, layout: d.scan.layout, valSource: d.scan.valSource, classes: d.classes, counts: d.counts,
-            warnings: [...d.warnings, ...cacheCapNotes(c.opened, readConfig().datasetCacheMaxBytes)], corrupt: d.corrupt, skipped: d.skipped,
-            input: { ...spec }, mean: d.mean, std: d.std,
+            root: d.scan.root,
+            layout: d.scan.layout,
+            valSource: d.scan.valSource,
+            classes: d.classes,
+            counts: d.counts,
+            warnings: [...d.warnings, ...cacheCapNotes(c.opened, readConfig().datasetCacheMaxBytes)],
+            corrupt: d.corrupt,
+            skipped: d.skipped,
+            input: { ...spec },
+            mean: d.mean,
+            std: d.std,
             cache: { dir: c.dir, hits: c.opened.hits, decoded: c.opened.decoded, failed: c.opened.failed, seconds },
           };
           if (o.json) return io.out(JSON.stringify(result, null, 2));
-          const lines = [`Dataset ${result.root}: ${describeLayout(d.scan)}`, `Classes: ${d.classes.length} (usable images per split)`, ...countTable(d.classes, d.counts, d.scan.valSource === 'test-folder')];
-          lines.push(`Input ${spec.channels}x${spec.height}x${spec.width} (${spec.resize}): ${c.opened.decoded} decoded, ${c.opened.hits} from cache in ${seconds.toFixed(1)} s; cache ${c.dir}`);
+          const lines = [
+            `Dataset ${result.root}: ${describeLayout(d.scan)}`,
+            `Classes: ${d.classes.length} (usable images per split)`,
+            ...countTable(d.classes, d.counts, d.scan.valSource === 'test-folder'),
+          ];
+          lines.push(
+            `Input ${spec.channels}x${spec.height}x${spec.width} (${spec.resize}): ${c.opened.decoded} decoded, ${c.opened.hits} from cache in ${seconds.toFixed(1)} s; cache ${c.dir}`,
+          );
           const f = (xs: number[]): string => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
           lines.push(`Normalisation (computed on train): mean ${f(d.mean)} std ${f(d.std)}`);
-          io.out([...lines, ...(result.warnings.length ? ['Warnings:', ...result.warnings.map((w) => `  - ${w}`)] : []), ...issueLines('Unreadable files, skipped', d.corrupt, 50), ...issueLines('Not used', d.skipped, 20)].join('\n'));
+          io.out(
+            [
+              ...lines,
+              ...(result.warnings.length ? ['Warnings:', ...result.warnings.map((w) => `  - ${w}`)] : []),
+              ...issueLines('Unreadable files, skipped', d.corrupt, 50),
+              ...issueLines('Not used', d.skipped, 20),
+            ].join('\n'),
+          );
           return;
         }
         const scan = await scanImageFolder(root, { valSplit, seed });
@@ -122,10 +151,31 @@ export function registerDataset(program: Command, io: CliIO): void {
         }
         const warnings = [...scan.warnings];
         if (corrupt.length > 0) warnings.push(`${corrupt.length} file${corrupt.length > 1 ? 's' : ''} could not be read and will be skipped`);
-        const result = { root: scan.root, layout: scan.layout, valSource: scan.valSource, classes: scan.classes, counts, warnings, corrupt, skipped: scan.skipped, verified: o.verify };
+        const result = {
+          root: scan.root,
+          layout: scan.layout,
+          valSource: scan.valSource,
+          classes: scan.classes,
+          counts,
+          warnings,
+          corrupt,
+          skipped: scan.skipped,
+          verified: o.verify,
+        };
         if (o.json) return io.out(JSON.stringify(result, null, 2));
-        const lines = [`Dataset ${scan.root}: ${describeLayout(scan)}`, `Classes: ${scan.classes.length} (${o.verify ? 'readable' : 'listed'} images per split)`, ...countTable(scan.classes, counts, scan.valSource === 'test-folder')];
-        io.out([...lines, ...(warnings.length ? ['Warnings:', ...warnings.map((w) => `  - ${w}`)] : []), ...issueLines('Unreadable files, skipped', corrupt, 50), ...issueLines('Not used', scan.skipped, 20)].join('\n'));
+        const lines = [
+          `Dataset ${scan.root}: ${describeLayout(scan)}`,
+          `Classes: ${scan.classes.length} (${o.verify ? 'readable' : 'listed'} images per split)`,
+          ...countTable(scan.classes, counts, scan.valSource === 'test-folder'),
+        ];
+        io.out(
+          [
+            ...lines,
+            ...(warnings.length ? ['Warnings:', ...warnings.map((w) => `  - ${w}`)] : []),
+            ...issueLines('Unreadable files, skipped', corrupt, 50),
+            ...issueLines('Not used', scan.skipped, 20),
+          ].join('\n'),
+        );
       } catch (e) {
         if (e instanceof DatasetError) throw new CliError(e.message);
         throw e;

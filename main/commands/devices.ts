@@ -30,12 +30,19 @@ function selfTestCell(p: ExecutionProviderInfo): string {
 
 export function formatDevices(list: readonly ExecutionProviderInfo[]): string {
   const rows = list.map((p) => [
-    p.label, yesNo(p.offered), p.offered ? yesNo(p.available) : '-',
-    p.adapter ? `${p.adapter}${p.software ? ' [software]' : ''}` : '-', selfTestCell(p),
+    p.label,
+    yesNo(p.offered),
+    p.offered ? yesNo(p.available) : '-',
+    p.adapter ? `${p.adapter}${p.software ? ' [software]' : ''}` : '-',
+    selfTestCell(p),
   ]);
   const head = ['provider', 'offered', 'loads', 'adapter / device', 'self-test'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => Math.min(60, r[i]!.length))));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(head)];
   list.forEach((p, i) => {
     out.push(line(rows[i]!));

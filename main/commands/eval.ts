@@ -38,7 +38,10 @@ function formatReport(r: EvalReport, mistakes: number): string {
   lines.push(`accuracy ${p(r.accuracy)}${r.top5 !== null ? `   top-5 ${p(r.top5)}` : ''}${r.loss !== null ? `   loss ${r.loss.toFixed(4)}` : ''}`);
   const w = Math.max(5, ...r.perClass.map((c) => c.class.length));
   lines.push('', `${'class'.padEnd(w)}  precision  recall     f1  support`);
-  for (const c of r.perClass) lines.push(`${c.class.padEnd(w)}  ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4).padStart(6)}  ${c.f1.toFixed(4).padStart(5)}  ${String(c.support).padStart(7)}`);
+  for (const c of r.perClass)
+    lines.push(
+      `${c.class.padEnd(w)}  ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4).padStart(6)}  ${c.f1.toFixed(4).padStart(5)}  ${String(c.support).padStart(7)}`,
+    );
   lines.push('', 'confusion (rows: true class, columns: predicted)');
   const cw = Math.max(4, ...r.confusion.flat().map((n) => String(n).length));
   r.confusion.forEach((row, i) => lines.push(`${r.classes[i]!.padEnd(w)}  ${row.map((n) => String(n).padStart(cw)).join(' ')}`));
@@ -46,7 +49,14 @@ function formatReport(r: EvalReport, mistakes: number): string {
     lines.push('', `misclassified: ${r.misclassified.length} (most confident first${r.misclassified.length > mistakes ? `, first ${mistakes}` : ''})`);
     for (const m of r.misclassified.slice(0, mistakes)) lines.push(`  ${m.path}  ${m.true} -> ${m.predicted} (${p(m.confidence)})`);
   }
-  if (r.corrupt.length > 0) lines.push('', `${r.corrupt.length} unreadable file(s) skipped: ${r.corrupt.slice(0, 5).map((c) => c.path).join(', ')}${r.corrupt.length > 5 ? ', ...' : ''}`);
+  if (r.corrupt.length > 0)
+    lines.push(
+      '',
+      `${r.corrupt.length} unreadable file(s) skipped: ${r.corrupt
+        .slice(0, 5)
+        .map((c) => c.path)
+        .join(', ')}${r.corrupt.length > 5 ? ', ...' : ''}`,
+    );
   return lines.join('\n');
 }
 
@@ -62,37 +72,48 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('--show-mistakes <N>', 'misclassified images listed in the text report (default 10)', '10')
     .option('--device <D>', `${DEVICE_HELP}; default cpu`);
-  addCacheDirOption(cmd)
-    .action(async (target: string, o: EvalFlags) => {
-      const split = o.split === undefined ? undefined : (['train', 'val', 'test'] as const).find((s) => s === o.split);
-      if (o.split !== undefined && !split) throw new CliError(`--split: "${o.split}" is not one of train, val, test`);
-      const batchSize = whole('--batch', o.batch);
-      const threads = whole('--threads', o.threads);
-      const mistakes = whole('--show-mistakes', o.showMistakes) ?? 10;
-      const choice = parseDeviceFlag(o.device, 'cpu');
-      const cacheDir = cacheDirFlag(o, io);
-      if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) refuseProjectAsModel(target, 'eval');
-      const { device } = await selectCliDevice(choice, io, 'evaluating');
-      let r: EvalReport;
-      try {
-        r = await evaluateModel(target, o.data, {
-          ...(split ? { split: split as SplitName } : {}),
-          ...(batchSize ? { batchSize } : {}),
-          ...(threads ? { threads } : {}),
-          ...(cacheDir ? { cacheDir } : {}),
-          device,
-        });
-      } catch (e) {
-        if (e instanceof TrainError || e instanceof DatasetError) throw new CliError(e.message);
-        throw new CliError(`${target}: ${(e as Error).message}`);
-      }
-      if (o.json) {
-        io.out(JSON.stringify({
-          accuracy: r.accuracy, top5: r.top5, perClass: r.perClass, confusion: r.confusion, misclassified: r.misclassified,
-          loss: r.loss, samples: r.samples, classes: r.classes, split: r.split, model: r.model, data: r.data, corrupt: r.corrupt,
-        }));
-      } else {
-        io.out(formatReport(r, mistakes));
-      }
-    });
+  addCacheDirOption(cmd).action(async (target: string, o: EvalFlags) => {
+    const split = o.split === undefined ? undefined : (['train', 'val', 'test'] as const).find((s) => s === o.split);
+    if (o.split !== undefined && !split) throw new CliError(`--split: "${o.split}" is not one of train, val, test`);
+    const batchSize = whole('--batch', o.batch);
+    const threads = whole('--threads', o.threads);
+    const mistakes = whole('--show-mistakes', o.showMistakes) ?? 10;
+    const choice = parseDeviceFlag(o.device, 'cpu');
+    const cacheDir = cacheDirFlag(o, io);
+    if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) refuseProjectAsModel(target, 'eval');
+    const { device } = await selectCliDevice(choice, io, 'evaluating');
+    let r: EvalReport;
+    try {
+      r = await evaluateModel(target, o.data, {
+        ...(split ? { split: split as SplitName } : {}),
+        ...(batchSize ? { batchSize } : {}),
+        ...(threads ? { threads } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
+        device,
+      });
+    } catch (e) {
+      if (e instanceof TrainError || e instanceof DatasetError) throw new CliError(e.message);
+      throw new CliError(`${target}: ${(e as Error).message}`);
+    }
+    if (o.json) {
+      io.out(
+        JSON.stringify({
+          accuracy: r.accuracy,
+          top5: r.top5,
+          perClass: r.perClass,
+          confusion: r.confusion,
+          misclassified: r.misclassified,
+          loss: r.loss,
+          samples: r.samples,
+          classes: r.classes,
+          split: r.split,
+          model: r.model,
+          data: r.data,
+          corrupt: r.corrupt,
+        }),
+      );
+    } else {
+      io.out(formatReport(r, mistakes));
+    }
+  });
 }

@@ -27,7 +27,10 @@ export function registerExportPytorch(program: Command, io: CliIO): void {
     .argument('<project>', 'a project file (.json) or a training run folder')
     .requiredOption('-o, --output <dir>', 'the folder to write the Python project into')
     .option('-f, --force', 'overwrite files of the same names already in the folder')
-    .option('--checkpoint <path>', 'weights from this checkpoint, or a run folder (its best checkpoint and recipe); default: the run folder\'s best.ckpt or the project\'s imported weights')
+    .option(
+      '--checkpoint <path>',
+      "weights from this checkpoint, or a run folder (its best checkpoint and recipe); default: the run folder's best.ckpt or the project's imported weights",
+    )
     .action(async (arg: string, o: { output: string; checkpoint?: string; force?: boolean }) => {
       let src;
       try {
@@ -44,7 +47,11 @@ export function registerExportPytorch(program: Command, io: CliIO): void {
         if (e instanceof PytorchExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
         throw e;
       }
-      await refuseExisting(o.output, result.files.map((f) => f.path), o.force === true);
+      await refuseExisting(
+        o.output,
+        result.files.map((f) => f.path),
+        o.force === true,
+      );
       try {
         // All files or none: a failure (a full disk) leaves no partial folder behind.
         await writeFolder(o.output, result.files);
@@ -52,7 +59,7 @@ export function registerExportPytorch(program: Command, io: CliIO): void {
         throw new CliError(`nothing written to ${o.output}: ${e instanceof Error ? e.message : String(e)}`);
       }
       io.out(`wrote ${o.output}: ${result.files.map((f) => f.path).join(', ')} (class ${result.className})`);
-      io.out(src.checkpoint ? `weights: ${src.checkpoint}` : 'weights: none (the model starts from PyTorch\'s initialisation; pass --checkpoint)');
+      io.out(src.checkpoint ? `weights: ${src.checkpoint}` : "weights: none (the model starts from PyTorch's initialisation; pass --checkpoint)");
       for (const w of result.warnings) io.err(`warning: ${w}`);
     });
 }

@@ -104,64 +104,82 @@ export function registerExport(program: Command, io: CliIO): void {
     .argument('<project>', 'a project file (.json) or a training run folder')
     .requiredOption('-o, --output <file>', 'the .onnx file to write, or a folder (writes <folder>/<name>.onnx)')
     .option('-f, --force', 'overwrite the output file if it exists')
-    .option('--checkpoint <file>', 'weights from this checkpoint, or a run folder (its best.ckpt) (default: the run\'s best.ckpt, or the weights an import saved with the project; else freshly initialised)')
+    .option(
+      '--checkpoint <file>',
+      "weights from this checkpoint, or a run folder (its best.ckpt) (default: the run's best.ckpt, or the weights an import saved with the project; else freshly initialised)",
+    )
     .option('--opset <n>', `ai.onnx opset, 11 to 26 (default ${DEFAULT_OPSET}; an imported project: its source opset)`)
     .option('--fold-bn', 'fold each batch norm into the conv before it (fewer ops, same outputs)')
     .option('--classes <names>', 'class names, comma-separated, in output order')
     .option('--name <name>', 'model name stored in the metadata (default: the project name)');
   addDeployOptions(cmd).action(async (arg: string, o: ExportFlags) => {
-      const deployChoice = parseDeployFlags(o);
-      const src = await exportSource(arg);
-      const ckpt = o.checkpoint !== undefined ? await checkpointArg(o.checkpoint) : src.checkpoint;
-      const output = await resolveOutputFile(o.output, { defaultName: `${outputStem(arg, src)}.onnx`, force: o.force === true });
-      let weights: Map<string, Float32Array> | undefined;
-      if (ckpt) {
-        try {
-          weights = await readWeights(ckpt);
-        } catch (e) {
-          throw new CliError((e as NodeJS.ErrnoException).code ? `${ckpt}: cannot read the checkpoint (${plainFsError(e)})` : e instanceof Error ? e.message : String(e));
-        }
-      }
-      const d = src.deploy;
-      const opts: ExportOptions = {
-        opset: o.opset === undefined ? defaultOpsetFor(src.project) : opsetOption(o.opset),
-        foldBatchNorm: o.foldBn === true,
-        modelName: o.name ?? (src.project.name || path.basename(src.projectFile, '.json')),
-      };
-      if (weights) opts.weights = weights;
-      const classNames = o.classes !== undefined ? o.classes.split(',').map((c) => c.trim()) : d.classNames;
-      if (classNames) opts.classNames = classNames;
-      if (d.colorMode) opts.colorMode = d.colorMode;
-      if (d.mean) opts.mean = d.mean;
-      if (d.std) opts.std = d.std;
-      if (d.resize) opts.resize = d.resize;
-      let result;
+    const deployChoice = parseDeployFlags(o);
+    const src = await exportSource(arg);
+    const ckpt = o.checkpoint !== undefined ? await checkpointArg(o.checkpoint) : src.checkpoint;
+    const output = await resolveOutputFile(o.output, { defaultName: `${outputStem(arg, src)}.onnx`, force: o.force === true });
+    let weights: Map<string, Float32Array> | undefined;
+    if (ckpt) {
       try {
-        result = exportOnnx(src.project.model, opts);
+        weights = await readWeights(ckpt);
       } catch (e) {
-        if (e instanceof ExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
-        throw e;
+        throw new CliError(
+          (e as NodeJS.ErrnoException).code ? `${ckpt}: cannot read the checkpoint (${plainFsError(e)})` : e instanceof Error ? e.message : String(e),
+        );
       }
-      // int8 and fp16 (and the report's fp32 and int8 rows) start from the batch-norm-folded model.
-      const folded = opts.foldBatchNorm || (deployChoice.precision === 'fp32' && !deployChoice.report) ? result.model : exportOnnx(src.project.model, { ...opts, foldBatchNorm: true }).model;
-      const runDir = src.projectFile !== arg ? arg : null;
-      const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, result.model, io);
-      const written = finalModel(deployChoice.precision === 'fp32' ? result.model : deployed.model, deployChoice, d);
-      const bytes = encodeModel(written);
-      try {
-        await atomicWrite(output, bytes);
-      } catch (e) {
-        throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
-      }
-      const input = `${written.graph.inputs[0]!.shape.slice(1).join('×')}${deployChoice.withPreprocessing ? ' uint8 NHWC, preprocessing inside' : ''}`;
-      const classes = result.model.graph.outputs[0]!.shape[1];
-      const kind = deployed.calibration && deployChoice.precision === 'int8' ? `, int8 (QDQ, calibrated on ${deployed.calibration.images} images, ${deployed.calibration.method})` : deployChoice.precision === 'fp16' ? `, fp16${deployChoice.io === 'float16' ? ' (fp16 input and outputs)' : ''}` : '';
-      const foldedNote = opts.foldBatchNorm || deployChoice.precision !== 'fp32' ? ', batch norm folded' : '';
-      io.out(`wrote ${output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${foldedNote}${kind}`);
-      const total = result.model.graph.initializers.length;
-      if (!ckpt) io.out('weights: none given, freshly initialised (the model is untrained)');
-      else io.out(`weights: ${ckpt}${result.initialized.length ? ` (${result.initialized.length} of ${total} missing there, freshly initialised: ${result.initialized.slice(0, 5).join(', ')}${result.initialized.length > 5 ? ', ...' : ''})` : ''}`);
-      for (const w of result.warnings) io.err(`warning: ${w}`);
-      await writeReport(output, deployed, io);
-    });
+    }
+    const d = src.deploy;
+    const opts: ExportOptions = {
+      opset: o.opset === undefined ? defaultOpsetFor(src.project) : opsetOption(o.opset),
+      foldBatchNorm: o.foldBn === true,
+      modelName: o.name ?? (src.project.name || path.basename(src.projectFile, '.json')),
+    };
+    if (weights) opts.weights = weights;
+    const classNames = o.classes !== undefined ? o.classes.split(',').map((c) => c.trim()) : d.classNames;
+    if (classNames) opts.classNames = classNames;
+    if (d.colorMode) opts.colorMode = d.colorMode;
+    if (d.mean) opts.mean = d.mean;
+    if (d.std) opts.std = d.std;
+    if (d.resize) opts.resize = d.resize;
+    let result;
+    try {
+      result = exportOnnx(src.project.model, opts);
+    } catch (e) {
+      if (e instanceof ExportError) throw new CliError(`${src.projectFile}: ${e.message}`);
+      throw e;
+    }
+    // int8 and fp16 (and the report's fp32 and int8 rows) start from the batch-norm-folded model.
+    const folded =
+      opts.foldBatchNorm || (deployChoice.precision === 'fp32' && !deployChoice.report)
+        ? result.model
+        : exportOnnx(src.project.model, { ...opts, foldBatchNorm: true }).model;
+    const runDir = src.projectFile !== arg ? arg : null;
+    const deployed = await runDeploy({ runDir, deploy: d, output, flags: o }, deployChoice, folded, result.model, io);
+    const written = finalModel(deployChoice.precision === 'fp32' ? result.model : deployed.model, deployChoice, d);
+    const bytes = encodeModel(written);
+    try {
+      await atomicWrite(output, bytes);
+    } catch (e) {
+      throw new CliError(`${output}: cannot write (${plainFsError(e)})`);
+    }
+    const input = `${written.graph.inputs[0]!.shape.slice(1).join('×')}${deployChoice.withPreprocessing ? ' uint8 NHWC, preprocessing inside' : ''}`;
+    const classes = result.model.graph.outputs[0]!.shape[1];
+    const kind =
+      deployed.calibration && deployChoice.precision === 'int8'
+        ? `, int8 (QDQ, calibrated on ${deployed.calibration.images} images, ${deployed.calibration.method})`
+        : deployChoice.precision === 'fp16'
+          ? `, fp16${deployChoice.io === 'float16' ? ' (fp16 input and outputs)' : ''}`
+          : '';
+    const foldedNote = opts.foldBatchNorm || deployChoice.precision !== 'fp32' ? ', batch norm folded' : '';
+    io.out(
+      `wrote ${output} (${humanBytes(bytes.byteLength)}): opset ${opts.opset}, input ${input}, ${classes} classes, ${result.paramCount.toLocaleString('en-US')} parameters${foldedNote}${kind}`,
+    );
+    const total = result.model.graph.initializers.length;
+    if (!ckpt) io.out('weights: none given, freshly initialised (the model is untrained)');
+    else
+      io.out(
+        `weights: ${ckpt}${result.initialized.length ? ` (${result.initialized.length} of ${total} missing there, freshly initialised: ${result.initialized.slice(0, 5).join(', ')}${result.initialized.length > 5 ? ', ...' : ''})` : ''}`,
+      );
+    for (const w of result.warnings) io.err(`warning: ${w}`);
+    await writeReport(output, deployed, io);
+  });
 }

@@ -54,7 +54,11 @@ export function registerImport(program: Command, io: CliIO): void {
         extra: {
           weights: path.basename(ckpt),
           deploy: deployFromMetadata(imported.metadata),
-          importedFrom: { file: path.basename(file), producer: `${loaded.model.producerName} ${loaded.model.producerVersion}`.trim(), opset: defaultOpset(loaded.model) ?? null },
+          importedFrom: {
+            file: path.basename(file),
+            producer: `${loaded.model.producerName} ${loaded.model.producerVersion}`.trim(),
+            opset: defaultOpset(loaded.model) ?? null,
+          },
         },
       };
       const text = serializeProject(project);
@@ -71,7 +75,9 @@ export function registerImport(program: Command, io: CliIO): void {
       const counts = new Map<string, number>();
       for (const n of imported.document.nodes) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
       const generic = imported.document.nodes.filter((n) => n.type === 'onnx-op').map((n) => String(n.params.opType));
-      io.out(`wrote ${output}: "${name}", ${imported.document.nodes.length} blocks (${[...counts].map(([t, c]) => `${c} ${t}`).join(', ')}), ${a.totals.params.toLocaleString('en-US')} parameters`);
+      io.out(
+        `wrote ${output}: "${name}", ${imported.document.nodes.length} blocks (${[...counts].map(([t, c]) => `${c} ${t}`).join(', ')}), ${a.totals.params.toLocaleString('en-US')} parameters`,
+      );
       io.out(`wrote ${output.replace(/\.json$/i, '')}.ckpt: the imported weights`);
       if (imported.modules.length) io.out(`${imported.modules.length} module(s) recovered as groups: ${imported.modules.sort().join(', ')}`);
       if (imported.composites.length) io.out(`recognised as studio blocks: ${imported.composites.sort().join(', ')}`);

@@ -30,7 +30,10 @@ export interface InfoResult {
 
 const projectSource: InfoSource = {
   name: 'project',
-  matches: (file, head) => file.toLowerCase().endsWith('.json') || file.toLowerCase().endsWith('.cnnstudio') || head[head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0] === 0x7b /* '{', after a UTF-8 BOM if any */,
+  matches: (file, head) =>
+    file.toLowerCase().endsWith('.json') ||
+    file.toLowerCase().endsWith('.cnnstudio') ||
+    head[head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0] === 0x7b /* '{', after a UTF-8 BOM if any */,
   load(file, bytes, opts) {
     let project;
     try {
@@ -76,7 +79,11 @@ export function formatReport(r: InfoResult, memory: { batch: number; optimizer: 
   ]);
   const head = ['layer', 'block', 'output', 'params', 'MACs', 'receptive field'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 3 && i <= 4 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   if (r.title) out.push(r.title, '');
   out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '));
@@ -88,7 +95,9 @@ export function formatReport(r: InfoResult, memory: { batch: number; optimizer: 
   out.push(`activations:       ${humanBytes(t.activationBytes)} per sample`);
   if (r.totals) {
     const m = trainingMemory({ totals: r.totals }, { batchSize: memory.batch, optimizer: memory.optimizer });
-    out.push(`training memory:   ~${humanBytes(m.total)} at batch ${memory.batch} with ${memory.optimizer} (weights ${humanBytes(m.weights)}, grads ${humanBytes(m.gradients)}, optimizer ${humanBytes(m.optimizerState)}, activations ${humanBytes(m.activations)})`);
+    out.push(
+      `training memory:   ~${humanBytes(m.total)} at batch ${memory.batch} with ${memory.optimizer} (weights ${humanBytes(m.weights)}, grads ${humanBytes(m.gradients)}, optimizer ${humanBytes(m.optimizerState)}, activations ${humanBytes(m.activations)})`,
+    );
   }
   const diags = r.report.diagnostics;
   if (diags.length) {

@@ -16,7 +16,10 @@ export const processIO: CliIO = {
 
 /** A user-facing failure: printed as "error: message" without a stack trace, exit code 1. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

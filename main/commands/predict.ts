@@ -18,7 +18,9 @@ export function resolveModelPath(arg: string): string {
     throw new CliError(`${arg}: no such file or folder`);
   }
   if (!st.isDirectory()) return arg;
-  const onnx = readdirSync(arg).filter((f) => f.toLowerCase().endsWith('.onnx')).sort();
+  const onnx = readdirSync(arg)
+    .filter((f) => f.toLowerCase().endsWith('.onnx'))
+    .sort();
   if (onnx.includes('model.onnx')) return path.join(arg, 'model.onnx');
   if (onnx.length === 1) return path.join(arg, onnx[0]!);
   if (onnx.length === 0) throw new CliError(`${arg}: no .onnx model in this folder; create one with "cnn-studio export"`);
@@ -40,7 +42,9 @@ export function expandImages(args: string[]): string[] {
       out.push(a);
       continue;
     }
-    const files = readdirSync(a).filter((f) => IMAGE_EXT.has(path.extname(f).toLowerCase())).sort();
+    const files = readdirSync(a)
+      .filter((f) => IMAGE_EXT.has(path.extname(f).toLowerCase()))
+      .sort();
     if (files.length === 0) throw new CliError(`${a}: no image files in this folder`);
     out.push(...files.map((f) => path.join(a, f)));
   }

@@ -14,7 +14,11 @@ function startsLikeJson(file: string): boolean {
     if (!fstatSync(fd).isFile()) return false;
     const head = Buffer.alloc(64);
     const n = readSync(fd, head, 0, head.length, 0);
-    const text = head.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const text = head
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     return text.startsWith('{');
   } catch {
     return false; // unreadable: the command's own reader reports it
@@ -27,8 +31,9 @@ function startsLikeJson(file: string): boolean {
 export function refuseProjectAsModel(file: string, command: 'predict' | 'eval' | 'import' | 'explain'): void {
   if (!startsLikeJson(file)) return;
   const train = `"cnn-studio train ${file} --data DIR"`;
-  const advice = command === 'import'
-    ? `it is already a project: open it in the studio ("cnn-studio serve ${file}") or use it with ${train}`
-    : `train it with ${train}, then ${command} with the run folder it writes (runs/<name>-<time>), or export a model with "cnn-studio export ${file} -o model.onnx"`;
+  const advice =
+    command === 'import'
+      ? `it is already a project: open it in the studio ("cnn-studio serve ${file}") or use it with ${train}`
+      : `train it with ${train}, then ${command} with the run folder it writes (runs/<name>-<time>), or export a model with "cnn-studio export ${file} -o model.onnx"`;
   throw new CliError(`${file} is a JSON file (a CNN Studio project?), not an ONNX model: ${advice}`);
 }

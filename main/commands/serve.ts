@@ -33,7 +33,7 @@ export function registerServe(program: Command, io: CliIO): void {
         io.err(`warning: listening on ${o.host}: anyone who can reach it and has the token can use this studio and read files it can read`);
       }
       io.out(`CNN Studio is running at ${server.openUrl}`);
-      io.out('Open that URL in a browser (it carries this session\'s token). Press Ctrl+C to stop.');
+      io.out("Open that URL in a browser (it carries this session's token). Press Ctrl+C to stop.");
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

@@ -56,7 +56,10 @@ function num(flag: string, v: string | undefined, check: (n: number) => boolean,
   return n;
 }
 
-const wholeAtLeast = (min: number) => (n: number): boolean => Number.isInteger(n) && n >= min;
+const wholeAtLeast =
+  (min: number) =>
+  (n: number): boolean =>
+    Number.isInteger(n) && n >= min;
 
 function choice<T extends string>(flag: string, v: string | undefined, options: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
@@ -74,7 +77,7 @@ export function settingsFromFlags(o: TrainFlags): TrainSettings {
     schedule: o.schedule === undefined ? undefined : { kind: scheduleKindOrCli(o.schedule) },
     weightDecay: num('--weight-decay', o.weightDecay, (n) => n >= 0, 'a number >= 0') ?? DEFAULT_WEIGHT_DECAY[optimizer],
     labelSmoothing: num('--label-smoothing', o.labelSmoothing, (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
-    augment: presetAugment(typeof o.augment === 'string' ? choice<AugmentPreset>('--augment', o.augment, AUGMENT_PRESET_NAMES)! : o.augment ?? true),
+    augment: presetAugment(typeof o.augment === 'string' ? choice<AugmentPreset>('--augment', o.augment, AUGMENT_PRESET_NAMES)! : (o.augment ?? true)),
     device: choice<DeviceChoice>('--device', o.device, DEVICE_CHOICES),
     seed: num('--seed', o.seed, wholeAtLeast(0), 'a whole number >= 0'),
     patience: num('--patience', o.patience, wholeAtLeast(0), 'a whole number >= 0'),
@@ -147,20 +150,26 @@ function textReporter(io: CliIO): (e: TrainEvent) => void {
         break;
       case 'start':
         clearBar();
-        io.err(`training on ${e.device}: ${e.classes.length} classes, ${e.trainSamples} training / ${e.valSamples} validation images, ${e.stepsPerEpoch} steps per epoch${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}`);
+        io.err(
+          `training on ${e.device}: ${e.classes.length} classes, ${e.trainSamples} training / ${e.valSamples} validation images, ${e.stepsPerEpoch} steps per epoch${e.startEpoch > 1 ? `, resuming at epoch ${e.startEpoch}` : ''}`,
+        );
         if (e.decodeImagesPerSecond) io.err(`decoded images at ${e.decodeImagesPerSecond.toFixed(0)} images/s (cached for later runs)`);
         break;
       case 'progress':
         if (tty) {
           const width = 24;
           const filled = Math.round((e.step / e.stepsPerEpoch) * width);
-          process.stderr.write(`\r\x1b[2Kepoch ${e.epoch} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.stepsPerEpoch} loss ${e.loss.toFixed(4)} ${e.imagesPerSecond.toFixed(0)} img/s ETA ${duration(e.etaSeconds)}`);
+          process.stderr.write(
+            `\r\x1b[2Kepoch ${e.epoch} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.step}/${e.stepsPerEpoch} loss ${e.loss.toFixed(4)} ${e.imagesPerSecond.toFixed(0)} img/s ETA ${duration(e.etaSeconds)}`,
+          );
           barShown = true;
         }
         break;
       case 'epoch':
         clearBar();
-        io.out(`epoch ${String(e.epoch).padStart(String(e.epochs).length)}/${e.epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  val loss ${e.valLoss === null ? '   -  ' : e.valLoss.toFixed(4)} acc ${pct(e.valAccuracy)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(1)}s ${e.imagesPerSecond.toFixed(0)} img/s${e.best ? '  *best' : ''}`);
+        io.out(
+          `epoch ${String(e.epoch).padStart(String(e.epochs).length)}/${e.epochs}  train loss ${e.trainLoss.toFixed(4)} acc ${pct(e.trainAccuracy)}  val loss ${e.valLoss === null ? '   -  ' : e.valLoss.toFixed(4)} acc ${pct(e.valAccuracy)}  lr ${e.lr.toExponential(2)}  ${e.seconds.toFixed(1)}s ${e.imagesPerSecond.toFixed(0)} img/s${e.best ? '  *best' : ''}`,
+        );
         break;
       case 'paused':
       case 'resumed':
@@ -194,7 +203,8 @@ function rerunWithTrainerEnv(): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
       // The IPC channel only tells the child when this process is gone (see below).
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...TRAINER_ENV, [ENV_NAMES.noReexec]: '1' },
     });
     // Ctrl-C reaches the child too (same process group); it cancels cleanly, so this one waits.
     const ignore = (): void => undefined;
@@ -235,66 +245,68 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--resize <policy>', TRAIN_FLAG_HELP.resize)
     .option('--threads <N>', 'CPU threads for onnxruntime (default: physical cores)')
     .option('-f, --force', 'start over in --out when it already holds a run (its run.json, checkpoints and model.onnx are replaced)')
-    .option('--init-weights <CKPT>', 'start from this checkpoint\'s tensors, or a run folder\'s best.ckpt (default: the checkpoint the project names, e.g. after an import)')
-    .option('--from-scratch', 'ignore the project\'s checkpoint: start from random initialisation');
-  addCacheDirOption(addFineTuneOptions(cmd))
-    .action(async (projectArg: string, o: TrainFlags) => {
-      const settings = settingsFromFlags(o);
-      // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
-      // the real CLI re-runs itself once with it (not when called in process, e.g. by tests).
-      const script = process.argv[1] ?? '';
-      if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
-        io.setExitCode(await rerunWithTrainerEnv());
-        return;
-      }
-      if (readConfig().noReexec && process.channel) {
-        // Re-run child: if the parent CLI is killed, stop too (as one process would), without
-        // letting the channel keep this process alive after training.
-        process.channel.unref();
-        process.on('disconnect', () => process.exit(137));
-      }
-      const threads = num('--threads', o.threads, wholeAtLeast(1), 'a whole number >= 1');
-      if (o.resume && !o.out) throw new CliError('--resume needs --out RUN_DIR: the run folder to continue');
-      if (o.resume && o.force) throw new CliError('--resume continues the run in --out and --force starts it over: pass one of them');
-      const cacheDir = cacheDirFlag(o, io);
-      const initialWeights = o.initWeights === undefined ? undefined : await checkpointArg(o.initWeights);
-      const project = await readProject(projectArg);
-      const outDir = o.out ?? defaultRunDir(project);
-      let run: TrainingRun;
-      try {
-        run = startTraining({
-          project,
-          projectPath: path.resolve(projectArg),
-          dataDir: o.data,
-          outDir,
-          settings,
-          ...(o.resume ? { resume: true } : {}),
-          ...(threads ? { threads } : {}),
-          ...(cacheDir ? { cacheDir } : {}),
-          ...(initialWeights ? { initialWeights } : {}),
-          ...(o.fromScratch ? { fromScratch: true } : {}),
-          ...(o.force ? { overwrite: true } : {}),
-          progressIntervalMs: o.json ? 1000 : 200,
-        });
-      } catch (e) {
-        throw new CliError(e instanceof TrainError ? e.message : (e as Error).message);
-      }
-      const report = o.json ? (e: TrainEvent): void => io.out(JSON.stringify(e)) : textReporter(io);
-      run.on(report);
-      // Ctrl-C: cancel at the next step boundary (the last checkpoint is kept). The handler is
-      // removed at once, so a second Ctrl-C gets Node's default: the process ends immediately.
-      const onSigint = (): void => {
-        process.off('SIGINT', onSigint);
-        io.err('cancelling after the current step (Ctrl-C again to stop at once; the last checkpoint stays)');
-        run.cancel();
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const end = await run.finished;
-        if (end.type === 'failed') throw new CliError(end.message);
-        if (end.type === 'cancelled') io.setExitCode(130);
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    });
+    .option(
+      '--init-weights <CKPT>',
+      "start from this checkpoint's tensors, or a run folder's best.ckpt (default: the checkpoint the project names, e.g. after an import)",
+    )
+    .option('--from-scratch', "ignore the project's checkpoint: start from random initialisation");
+  addCacheDirOption(addFineTuneOptions(cmd)).action(async (projectArg: string, o: TrainFlags) => {
+    const settings = settingsFromFlags(o);
+    // glibc reads its heap tuning (TRAINER_ENV, main/trainer/process-env.ts) at process start:
+    // the real CLI re-runs itself once with it (not when called in process, e.g. by tests).
+    const script = process.argv[1] ?? '';
+    if (io === processIO && !hasTrainerEnv() && /(cnn-studio|cli)\.c?js$/.test(script) && !readConfig().noReexec) {
+      io.setExitCode(await rerunWithTrainerEnv());
+      return;
+    }
+    if (readConfig().noReexec && process.channel) {
+      // Re-run child: if the parent CLI is killed, stop too (as one process would), without
+      // letting the channel keep this process alive after training.
+      process.channel.unref();
+      process.on('disconnect', () => process.exit(137));
+    }
+    const threads = num('--threads', o.threads, wholeAtLeast(1), 'a whole number >= 1');
+    if (o.resume && !o.out) throw new CliError('--resume needs --out RUN_DIR: the run folder to continue');
+    if (o.resume && o.force) throw new CliError('--resume continues the run in --out and --force starts it over: pass one of them');
+    const cacheDir = cacheDirFlag(o, io);
+    const initialWeights = o.initWeights === undefined ? undefined : await checkpointArg(o.initWeights);
+    const project = await readProject(projectArg);
+    const outDir = o.out ?? defaultRunDir(project);
+    let run: TrainingRun;
+    try {
+      run = startTraining({
+        project,
+        projectPath: path.resolve(projectArg),
+        dataDir: o.data,
+        outDir,
+        settings,
+        ...(o.resume ? { resume: true } : {}),
+        ...(threads ? { threads } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
+        ...(initialWeights ? { initialWeights } : {}),
+        ...(o.fromScratch ? { fromScratch: true } : {}),
+        ...(o.force ? { overwrite: true } : {}),
+        progressIntervalMs: o.json ? 1000 : 200,
+      });
+    } catch (e) {
+      throw new CliError(e instanceof TrainError ? e.message : (e as Error).message);
+    }
+    const report = o.json ? (e: TrainEvent): void => io.out(JSON.stringify(e)) : textReporter(io);
+    run.on(report);
+    // Ctrl-C: cancel at the next step boundary (the last checkpoint is kept). The handler is
+    // removed at once, so a second Ctrl-C gets Node's default: the process ends immediately.
+    const onSigint = (): void => {
+      process.off('SIGINT', onSigint);
+      io.err('cancelling after the current step (Ctrl-C again to stop at once; the last checkpoint stays)');
+      run.cancel();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const end = await run.finished;
+      if (end.type === 'failed') throw new CliError(end.message);
+      if (end.type === 'cancelled') io.setExitCode(130);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
 }

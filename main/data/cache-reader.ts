@@ -43,7 +43,7 @@ export async function openSampleReader(dataPath: string, slotCount: number, sb: 
     // Sort by slot and read runs of consecutive slots with one call each.
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => slots[a]! - slots[b]!);
     const runs: Array<[number, number]> = [];
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       let j = i + 1;
       while (j < n && slots[order[j]!]! === slots[order[j - 1]!]! + 1) j++;
       runs.push([i, j]);

@@ -139,8 +139,9 @@ export async function rewriteData(
 /** File-system failures while writing the cache, as a DatasetError that says what to do. */
 export function cacheWriteError(e: unknown, dir: string): unknown {
   const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new DatasetError(`no space left for the decode cache in ${dir}: free some space or choose another cache folder`, dir);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new DatasetError(`cannot write the decode cache in ${dir} (${plainFsError(e)}): choose a writable cache folder with --cache-dir`, dir);
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new DatasetError(`no space left for the decode cache in ${dir}: free some space or choose another cache folder`, dir);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new DatasetError(`cannot write the decode cache in ${dir} (${plainFsError(e)}): choose a writable cache folder with --cache-dir`, dir);
   return e;
 }
-

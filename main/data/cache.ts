@@ -201,7 +201,11 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   }
   report.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const views = new Map<SplitName, SplitView>();
-  const splitLists: Array<[SplitName, ImageEntry[] | undefined]> = [['train', scan.splits.train], ['val', scan.splits.val], ['test', scan.splits.test]];
+  const splitLists: Array<[SplitName, ImageEntry[] | undefined]> = [
+    ['train', scan.splits.train],
+    ['val', scan.splits.val],
+    ['test', scan.splits.test],
+  ];
   for (const [name, list] of splitLists) {
     if (!list) continue;
     const ok = list.filter((f) => manifest.entries[f.rel]?.slot !== undefined);
@@ -212,7 +216,12 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
       rels: ok.map((f) => f.rel),
       labels: Int32Array.from(ok, (f) => f.label),
       slots: Int32Array.from(ok, (f) => manifest.entries[f.rel]!.slot!),
-      sizes: spec.recordSize ? originalSizes(ok.map((f) => manifest.entries[f.rel]!), spec) : null,
+      sizes: spec.recordSize
+        ? originalSizes(
+            ok.map((f) => manifest.entries[f.rel]!),
+            spec,
+          )
+        : null,
     });
   }
 
@@ -223,10 +232,11 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   const channelStats = (name: SplitName): ChannelStats => {
     const v = views.get(name);
     const acc = new ChannelStatsAccumulator(spec.channels, spec.height * spec.width);
-    if (v) for (const rel of v.rels) {
-      const e = manifest.entries[rel]!;
-      acc.addSums(e.sum ?? [], e.sq ?? []);
-    }
+    if (v)
+      for (const rel of v.rels) {
+        const e = manifest.entries[rel]!;
+        acc.addSums(e.sum ?? [], e.sq ?? []);
+      }
     return acc.result();
   };
 

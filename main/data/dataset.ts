@@ -49,7 +49,8 @@ export async function prepareDataset(root: string, opts: PrepareOptions): Promis
   if (empty.length > 0) warnings.push(`no readable training images for ${empty.join(', ')}`);
   const imb = imbalanceWarning(scan.classes, trainCounts, opts.imbalanceRatio ?? 3, 'train');
   if (imb) warnings.push(imb);
-  if (cache.report.length > 0) warnings.push(`${cache.report.length} file${cache.report.length > 1 ? 's' : ''} could not be read and ${cache.report.length > 1 ? 'were' : 'was'} skipped`);
+  if (cache.report.length > 0)
+    warnings.push(`${cache.report.length} file${cache.report.length > 1 ? 's' : ''} could not be read and ${cache.report.length > 1 ? 'were' : 'was'} skipped`);
 
   const C = cache.spec.channels;
   let mean = opts.mean;
@@ -66,7 +67,9 @@ export async function prepareDataset(root: string, opts: PrepareOptions): Promis
   if (mean.length !== C || std.length !== C) throw new RangeError(`mean/std need ${C} values, got ${mean.length}/${std.length}`);
   const flat = std.map((s, i) => (s > 0 ? -1 : i)).filter((i) => i >= 0);
   if (flat.length > 0) {
-    warnings.push(`channel${flat.length > 1 ? 's' : ''} ${flat.join(', ')} ${flat.length > 1 ? 'are' : 'is'} constant over the training images (std 0): using std 1`);
+    warnings.push(
+      `channel${flat.length > 1 ? 's' : ''} ${flat.join(', ')} ${flat.length > 1 ? 'are' : 'is'} constant over the training images (std 0): using std 1`,
+    );
     std = std.map((s) => (s > 0 ? s : 1));
   }
   return { scan, cache, classes: scan.classes, counts, warnings, corrupt: cache.report, skipped: scan.skipped, mean, std, normalisation };
@@ -79,7 +82,10 @@ export async function prepareDataset(root: string, opts: PrepareOptions): Promis
 export function assertTrainable(d: PreparedDataset): void {
   const root = d.scan.root;
   if (d.classes.length < 2) {
-    throw new DatasetError(`${root} has ${d.classes.length === 1 ? `one class (${d.classes[0]})` : 'no classes'}: a classifier needs at least two class folders`, root);
+    throw new DatasetError(
+      `${root} has ${d.classes.length === 1 ? `one class (${d.classes[0]})` : 'no classes'}: a classifier needs at least two class folders`,
+      root,
+    );
   }
   const train = d.counts.train ?? [];
   const none = d.classes.filter((_, i) => !train[i]);

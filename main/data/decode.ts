@@ -49,14 +49,21 @@ const MAX_IMAGE_FILE_BYTES = 512 * 1024 * 1024;
  */
 export class ImageDecodeFailure extends Error {
   override readonly name = 'ImageDecodeFailure';
-  constructor(readonly file: string, readonly reason: string, readonly fromContent = true) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly fromContent = true,
+  ) {
     super(`${file}: ${reason}`);
   }
 }
 
 export function checkDecodeSpec(s: DecodeSpec): string | null {
   if (s.channels !== 1 && s.channels !== 3) return `input channels must be 1 (grey) or 3 (RGB), not ${String(s.channels)}`;
-  for (const [k, v] of [['height', s.height], ['width', s.width]] as const) {
+  for (const [k, v] of [
+    ['height', s.height],
+    ['width', s.width],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > MAX_IMAGE_SIDE) return `input ${k} must be an integer in 1..${MAX_IMAGE_SIDE}, not ${v}`;
   }
   if (!RESIZE_POLICIES.includes(s.resize)) return `resize policy must be one of ${RESIZE_POLICIES.join(', ')}, not "${String(s.resize)}"`;
@@ -67,7 +74,8 @@ function cleanReason(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   if (/corrupt header/i.test(m)) return 'corrupt image header (damaged, or a 0x0 image)';
   if (/unsupported image format/i.test(m)) return 'not a supported image (unknown format or corrupt header)';
-  if (/premature end|truncated|libpng read error|read error|end of file|unexpected end/i.test(m)) return `truncated or corrupt image data (${m.trim().split('\n')[0]})`;
+  if (/premature end|truncated|libpng read error|read error|end of file|unexpected end/i.test(m))
+    return `truncated or corrupt image data (${m.trim().split('\n')[0]})`;
   if (/pixel limit/i.test(m)) return `image too large (over ${MAX_INPUT_PIXELS} pixels)`;
   return `corrupt image (${m.trim().split('\n')[0]})`;
 }
@@ -87,7 +95,8 @@ export async function decodeBuffer(buf: Uint8Array, spec: DecodeSpec, file = '<b
     else p = p.resize(W, H, { fit: 'contain', position: 'centre', background: { r: 0, g: 0, b: 0, alpha: 1 } });
     p = C === 1 ? p.grayscale() : p.toColourspace('srgb');
     const out = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (out.info.width !== W || out.info.height !== H) throw new ImageDecodeFailure(file, `decoded to ${out.info.width}x${out.info.height}, expected ${W}x${H}`);
+    if (out.info.width !== W || out.info.height !== H)
+      throw new ImageDecodeFailure(file, `decoded to ${out.info.width}x${out.info.height}, expected ${W}x${H}`);
     data = out.data;
     ch = out.info.channels;
   } catch (e) {

@@ -1,7 +1,10 @@
 /** A dataset problem the user must fix (missing folder, no classes...): the message names the path. */
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
   }
 }

@@ -40,7 +40,14 @@ export const FASHION_MNIST_CLASSES = ['T-shirt_top', 'Trouser', 'Pullover', 'Dre
  * the first N. Class folders are prefixed with the label index ("0_T-shirt_top") so that sorted
  * folder names keep the dataset's own label order.
  */
-export async function writeIdxAsFolder(images: IdxArray, labels: IdxArray, dir: string, classNames: readonly string[], limit = Infinity, concurrency = 4): Promise<number> {
+export async function writeIdxAsFolder(
+  images: IdxArray,
+  labels: IdxArray,
+  dir: string,
+  classNames: readonly string[],
+  limit = Infinity,
+  concurrency = 4,
+): Promise<number> {
   const [n0, h, w] = images.dims;
   if (images.dims.length !== 3 || n0 === undefined || h === undefined || w === undefined) throw new Error('images must be a [N, H, W] IDX array');
   if (labels.dims.length !== 1 || labels.dims[0] !== n0) throw new Error(`labels must be [${n0}], got [${labels.dims.join(', ')}]`);
@@ -73,8 +80,10 @@ export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export async function writeFashionMnist(out: string, nTrain = Infinity, nTest = Infinity, idxDir = FASHION_MNIST_DIR): Promise<void> {
   const f = (n: string): string => path.join(idxDir, n);
   const [ti, tl, vi, vl] = await Promise.all([
-    readIdx(f('train-images-idx3-ubyte.gz')), readIdx(f('train-labels-idx1-ubyte.gz')),
-    readIdx(f('t10k-images-idx3-ubyte.gz')), readIdx(f('t10k-labels-idx1-ubyte.gz')),
+    readIdx(f('train-images-idx3-ubyte.gz')),
+    readIdx(f('train-labels-idx1-ubyte.gz')),
+    readIdx(f('t10k-images-idx3-ubyte.gz')),
+    readIdx(f('t10k-labels-idx1-ubyte.gz')),
   ]);
   if (nTrain > 0) await writeIdxAsFolder(ti, tl, path.join(out, 'train'), FASHION_MNIST_CLASSES, nTrain);
   if (nTest > 0) await writeIdxAsFolder(vi, vl, path.join(out, 'test'), FASHION_MNIST_CLASSES, nTest);

@@ -10,7 +10,16 @@ export { prepareDataset, assertTrainable, type PrepareOptions, type PreparedData
 export { scanImageFolder, IMAGE_EXTENSIONS, type ScanOptions, type ScanResult, type ImageEntry, type SplitName } from './scan';
 export { openDecodeCache, type CacheOptions, type CacheProgress, type DecodeCache, type SplitView } from './cache';
 export { createLoader, type Batch, type Loader, type LoaderOptions } from './loader';
-export { decodeImage, decodeImageFloat, decodeBuffer, ImageDecodeFailure, RESIZE_POLICIES, ALPHA_BACKGROUND, type DecodeSpec, type ResizePolicy } from './decode';
+export {
+  decodeImage,
+  decodeImageFloat,
+  decodeBuffer,
+  ImageDecodeFailure,
+  RESIZE_POLICIES,
+  ALPHA_BACKGROUND,
+  type DecodeSpec,
+  type ResizePolicy,
+} from './decode';
 export { defaultCacheDir } from './cache-dir';
 export { DatasetError, type FileIssue } from './errors';
 export type { AugmentOptions } from '../../core/data/augment';

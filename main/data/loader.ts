@@ -90,7 +90,8 @@ export function createLoader(o: LoaderOptions): Loader {
   const H = store ? store.height : o.cache.spec.height;
   const W = store ? store.width : o.cache.spec.width;
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batch size must be a positive integer, not ${o.batchSize}`);
-  if (o.mean.length !== C || o.std.length !== C) throw new RangeError(`mean and std need ${C} values (one per channel), got ${o.mean.length} and ${o.std.length}`);
+  if (o.mean.length !== C || o.std.length !== C)
+    throw new RangeError(`mean and std need ${C} values (one per channel), got ${o.mean.length} and ${o.std.length}`);
   const badStd = o.std.find((s) => !(s > 0 && Number.isFinite(s)));
   if (badStd !== undefined) throw new RangeError(`std must be positive, got ${badStd}`);
   if (o.augment) {
@@ -116,14 +117,21 @@ export function createLoader(o: LoaderOptions): Loader {
 
   // Ring of batch arrays for `recycle` (three: the caller's batch, the one in flight, the next).
   const ring = o.recycle
-    ? Array.from({ length: 3 }, () => ({ raw: new Uint8Array(o.batchSize * sb), images: new Float32Array(o.batchSize * sampleFloats), labels: new BigInt64Array(o.batchSize) }))
+    ? Array.from({ length: 3 }, () => ({
+        raw: new Uint8Array(o.batchSize * sb),
+        images: new Float32Array(o.batchSize * sampleFloats),
+        labels: new BigInt64Array(o.batchSize),
+      }))
     : null;
   // Storage-resolution caches: one model-size sample cut from the stored image (core/data/resized-crop).
   const cut = store ? new Uint8Array(C * H * W) : null;
   const storeSize = { height: o.cache.spec.height, width: o.cache.spec.width };
   const cutFromStore = (raw: Uint8Array, offset: number, i: number, rng: Rng | null): void => {
     const original = { width: view.sizes![2 * i]!, height: view.sizes![2 * i + 1]! };
-    const box = rng && augment?.resizedCrop ? drawResizedCropBox(rng, original.width, original.height, augment.resizedCrop) : evaluationBox(original.width, original.height, store!.policy, H, W);
+    const box =
+      rng && augment?.resizedCrop
+        ? drawResizedCropBox(rng, original.width, original.height, augment.resizedCrop)
+        : evaluationBox(original.width, original.height, store!.policy, H, W);
     resampleBox(raw, offset, C, storeSize, original, box, cut!, H, W);
   };
   const makeBatch = async (epoch: number, ord: Int32Array, step: number): Promise<Batch> => {

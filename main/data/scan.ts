@@ -115,7 +115,11 @@ async function entryKind(full: string, e: DirEntry, realRoot: string): Promise<{
   }
   const what = st.isDirectory() ? 'folder' : 'file';
   if (!isInside(realRoot, real)) return { kind: 'skip', reason: `symbolic link to a ${what} outside the dataset folder (not followed)` };
-  if (st.isDirectory()) return { kind: 'skip', reason: 'symbolic link to a folder inside the dataset folder (not followed: its images would be read twice, perhaps under another class)' };
+  if (st.isDirectory())
+    return {
+      kind: 'skip',
+      reason: 'symbolic link to a folder inside the dataset folder (not followed: its images would be read twice, perhaps under another class)',
+    };
   return { kind: st.isFile() ? 'file' : 'other' };
 }
 
@@ -177,7 +181,9 @@ async function listImages(dir: string, realRoot: string, skipped: FileIssue[]): 
       const ext = path.extname(e.name);
       const reason = UNSUPPORTED_IMAGE_EXTENSIONS.includes(ext.toLowerCase())
         ? `image format not supported (${ext}): convert it to PNG or JPEG`
-        : ext ? `not an image extension (${ext})` : 'no file extension';
+        : ext
+          ? `not an image extension (${ext})`
+          : 'no file extension';
       skipped.push({ path: full, reason });
     }
   }
@@ -198,7 +204,10 @@ interface ClassFolderScan {
 async function scanClassFolders(dir: string, realRoot: string, skipped: FileIssue[], requireClasses: boolean): Promise<ClassFolderScan> {
   const classes = await listDirs(dir, realRoot, skipped, true);
   if (requireClasses && classes.length === 0) {
-    throw new DatasetError(`no class folders in ${dir}: expected ${path.join(dir, '<class>', '<image>')} (for example ${path.join(dir, 'cat', '001.jpg')})`, dir);
+    throw new DatasetError(
+      `no class folders in ${dir}: expected ${path.join(dir, '<class>', '<image>')} (for example ${path.join(dir, 'cat', '001.jpg')})`,
+      dir,
+    );
   }
   const files: FoundFile[][] = [];
   for (const c of classes) files.push(await listImages(path.join(dir, c), realRoot, skipped));
@@ -235,9 +244,11 @@ export function imbalanceWarning(classes: readonly string[], counts: readonly nu
   if (min === 0 || max <= ratio * min) return null;
   const big = classes.filter((_, i) => counts[i] === max);
   const small = classes.filter((_, i) => counts[i] === min);
-  return `class imbalance in ${split}: ${big.join(', ')} ${big.length > 1 ? 'have' : 'has'} ${max} images, ` +
+  return (
+    `class imbalance in ${split}: ${big.join(', ')} ${big.length > 1 ? 'have' : 'has'} ${max} images, ` +
     `${small.join(', ')} ${small.length > 1 ? 'have' : 'has'} ${min} (${(max / min).toFixed(1)}x); ` +
-    'consider more images of the small classes or class weights';
+    'consider more images of the small classes or class weights'
+  );
 }
 
 function findChild(names: readonly string[], want: string): string | undefined {
@@ -268,7 +279,8 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
   if (trainName && (valName || testName)) {
     // Split folders: the class list comes from train/; other splits must use the same names.
     for (const name of top) {
-      if (name !== trainName && name !== valName && name !== testName) skipped.push({ path: path.join(abs, name), reason: 'folder beside train/val/test is not used' });
+      if (name !== trainName && name !== valName && name !== testName)
+        skipped.push({ path: path.join(abs, name), reason: 'folder beside train/val/test is not used' });
     }
     const train = await scanClassFolders(path.join(abs, trainName), realRoot, skipped, true);
     const classes = train.classes;
@@ -278,18 +290,25 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
       s.classes.forEach((c, i) => {
         const label = classes.indexOf(c);
         if (label < 0) {
-          throw new DatasetError(`${path.join(abs, name, c)}: class "${c}" has no folder in ${path.join(abs, trainName)}; every ${name} class needs training images`, path.join(abs, name, c));
+          throw new DatasetError(
+            `${path.join(abs, name, c)}: class "${c}" has no folder in ${path.join(abs, trainName)}; every ${name} class needs training images`,
+            path.join(abs, name, c),
+          );
         }
         out.push(...toEntries(abs, s.files[i]!, label, ex));
       });
       const have = new Set(s.classes);
       const missing = classes.filter((c) => !have.has(c));
-      if (missing.length > 0) warnings.push(`${name}/ has no folder for ${missing.length === classes.length ? 'any class' : `class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}`}`);
+      if (missing.length > 0)
+        warnings.push(
+          `${name}/ has no folder for ${missing.length === classes.length ? 'any class' : `class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')}`}`,
+        );
       return out;
     };
     const trainEntries = train.files.flatMap((f, i) => toEntries(abs, f, i, ex));
     classes.forEach((c, i) => {
-      if (train.files[i]!.length === 0) throw new DatasetError(`class folder ${path.join(abs, trainName, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(abs, trainName, c));
+      if (train.files[i]!.length === 0)
+        throw new DatasetError(`class folder ${path.join(abs, trainName, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(abs, trainName, c));
     });
     const val = valName ? await other(valName) : undefined;
     const test = testName ? await other(testName) : undefined;
@@ -305,7 +324,8 @@ export async function scanImageFolder(root: string, opts: ScanOptions = {}): Pro
     const dir = trainName && top.length === 1 ? path.join(abs, trainName) : abs;
     const s = await scanClassFolders(dir, realRoot, skipped, true);
     s.classes.forEach((c, i) => {
-      if (s.files[i]!.length === 0) throw new DatasetError(`class folder ${path.join(dir, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(dir, c));
+      if (s.files[i]!.length === 0)
+        throw new DatasetError(`class folder ${path.join(dir, c)} has no images (${IMAGE_EXTENSIONS.join(' ')})`, path.join(dir, c));
     });
     const train: ImageEntry[] = [];
     const val: ImageEntry[] = [];

@@ -10,7 +10,10 @@ import type { ImageEntry } from './scan';
 
 const PROBE: DecodeSpec = { channels: 1, height: 8, width: 8, resize: 'stretch' };
 
-export async function findUnreadable(files: readonly ImageEntry[], opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<FileIssue[]> {
+export async function findUnreadable(
+  files: readonly ImageEntry[],
+  opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<FileIssue[]> {
   const bad: Array<FileIssue | null> = await mapLimit(files, opts.concurrency ?? os.availableParallelism(), async (f, i) => {
     try {
       await decodeImage(f.path, PROBE);

@@ -9,9 +9,7 @@ export const APP_URL = `${APP_ORIGIN}/index.html`;
 
 /** Must run before app 'ready': app:// behaves like https (standard, secure, fetch-able). */
 export function registerScheme(protocol: Protocol): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /** Serves the built renderer from app://studio/ with a strict CSP; nothing outside rendererDir. */

@@ -10,7 +10,11 @@ import { plainFsError } from '../../core/fs-error-text';
  */
 export class WriteFailure extends Error {
   override readonly name = 'WriteFailure';
-  constructor(readonly file: string, readonly code: string | undefined, readonly why: string) {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    readonly why: string,
+  ) {
     super(`${file}: cannot write: ${why}`);
   }
 }

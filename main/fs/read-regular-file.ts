@@ -14,7 +14,11 @@ export type FileReadProblem = 'not-found' | 'not-a-file' | 'too-large' | 'permis
 /** Message: "<path>: <problem>", ready to show; `code` for callers that map it to their own error type. */
 export class FileReadError extends Error {
   override readonly name = 'FileReadError';
-  constructor(readonly file: string, readonly code: FileReadProblem, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly code: FileReadProblem,
+    readonly problem: string,
+  ) {
     super(`${file}: ${problem}`);
   }
 }

@@ -15,7 +15,6 @@ export class UserPathError extends Error {
 
 export { plainFsError };
 
-
 async function statOrNull(p: string): Promise<Stats | null> {
   try {
     return await fs.stat(p);
@@ -45,10 +44,18 @@ export async function readProjectText(file: string): Promise<string> {
   if (!st) throw new UserPathError(`${file}: no such file; give the path of a project file (.json), e.g. one written by "cnn-studio template"`);
   if (st.isDirectory()) {
     if (existsSync(path.join(file, 'run.json')) && existsSync(path.join(file, 'project.json'))) {
-      throw new UserPathError(`${file} is a training run folder, not a project file: pass ${path.join(file, 'project.json')} (its model), or --resume --out ${file} to continue that run`);
+      throw new UserPathError(
+        `${file} is a training run folder, not a project file: pass ${path.join(file, 'project.json')} (its model), or --resume --out ${file} to continue that run`,
+      );
     }
     const json = await filesLike(file, '.json');
-    const hint = json.length === 0 ? 'it holds no .json file' : `pass one of its files: ${json.slice(0, 5).map((f) => path.join(file, f)).join(', ')}${json.length > 5 ? ', ...' : ''}`;
+    const hint =
+      json.length === 0
+        ? 'it holds no .json file'
+        : `pass one of its files: ${json
+            .slice(0, 5)
+            .map((f) => path.join(file, f))
+            .join(', ')}${json.length > 5 ? ', ...' : ''}`;
     throw new UserPathError(`${file} is a folder, not a project file (.json); ${hint}`);
   }
   try {
@@ -70,7 +77,13 @@ export async function checkpointArg(arg: string): Promise<string> {
   if (!st.isDirectory()) return arg;
   for (const name of ['best.ckpt', 'last.ckpt']) if (existsSync(path.join(arg, name))) return path.join(arg, name);
   const ckpts = await filesLike(arg, '.ckpt');
-  if (ckpts.length > 0) throw new UserPathError(`${arg} is a folder without best.ckpt or last.ckpt; pass the checkpoint file: ${ckpts.slice(0, 5).map((f) => path.join(arg, f)).join(', ')}`);
+  if (ckpts.length > 0)
+    throw new UserPathError(
+      `${arg} is a folder without best.ckpt or last.ckpt; pass the checkpoint file: ${ckpts
+        .slice(0, 5)
+        .map((f) => path.join(arg, f))
+        .join(', ')}`,
+    );
   throw new UserPathError(`${arg} is a folder with no checkpoint (.ckpt); pass a checkpoint file or a training run folder (with best.ckpt)`);
 }
 

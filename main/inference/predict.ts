@@ -89,7 +89,7 @@ export class Predictor {
     }
     const outputs = model.graph.outputs.map((o) => o.name);
     const probs = outputs.includes('probabilities') ? 'probabilities' : null;
-    const logits = outputs.includes('logits') ? 'logits' : outputs.find((o) => o !== probs) ?? outputs[0]!;
+    const logits = outputs.includes('logits') ? 'logits' : (outputs.find((o) => o !== probs) ?? outputs[0]!);
     // Encoding inlines external data that loadOnnxModel already read (and path-checked), so the
     // runtime never follows a reference in the file by itself.
     const device = opts.device ?? 'cpu';

@@ -19,7 +19,10 @@ export interface Preprocessing {
 
 export class ImageDecodeError extends Error {
   override readonly name = 'ImageDecodeError';
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`${file}: cannot read the image (${reason})`);
   }
 }

@@ -50,7 +50,10 @@ export class ExternalDataReader {
     const loc = ref.location;
     if (loc.includes('\0')) throw new OnnxFormatError('external-data', `tensor "${ref.tensor}": external data location contains a NUL byte`);
     if (path.isAbsolute(loc) || path.win32.isAbsolute(loc)) {
-      throw new OnnxFormatError('external-data', `tensor "${ref.tensor}": external data location "${loc}" is absolute; only files inside the model's folder are read`);
+      throw new OnnxFormatError(
+        'external-data',
+        `tensor "${ref.tensor}": external data location "${loc}" is absolute; only files inside the model's folder are read`,
+      );
     }
     const resolved = path.resolve(this.modelDir, loc);
     if (!isInside(path.resolve(this.modelDir), resolved)) {

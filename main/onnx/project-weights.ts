@@ -65,7 +65,10 @@ export function refuseNonFinite(file: string, tensors: ReadonlyMap<string, Float
     let bad = 0;
     for (let i = 0; i < t.length; i++) if (!Number.isFinite(t[i]!)) bad++;
     if (bad > 0) {
-      throw new CheckpointError(file, `tensor "${name}" holds ${bad} value(s) that are NaN or infinite (training diverged before this checkpoint was written); use a checkpoint from before, e.g. best.ckpt, or train again with a lower learning rate`);
+      throw new CheckpointError(
+        file,
+        `tensor "${name}" holds ${bad} value(s) that are NaN or infinite (training diverged before this checkpoint was written); use a checkpoint from before, e.g. best.ckpt, or train again with a lower learning rate`,
+      );
     }
   }
 }

@@ -58,7 +58,15 @@ export function icdManifestFiles(host: HostProbe): string[] {
   const env = host.env;
   const explicit = env.VK_DRIVER_FILES ?? env.VK_ICD_FILENAMES;
   const expand = (entries: string[]): string[] =>
-    entries.flatMap((e) => (e.endsWith('.json') ? [e] : host.list(e).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(e, f))));
+    entries.flatMap((e) =>
+      e.endsWith('.json')
+        ? [e]
+        : host
+            .list(e)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .map((f) => path.join(e, f)),
+    );
   const extra = expand((env.VK_ADD_DRIVER_FILES ?? '').split(':').filter(Boolean));
   if (explicit) return [...extra, ...expand(explicit.split(':').filter(Boolean))];
   const configHome = env.XDG_CONFIG_HOME || path.join(host.home, '.config');
@@ -147,16 +155,24 @@ export function webgpuAdapterLinux(host: HostProbe): AdapterInfo {
   const driverKey = keys.sort().join(',') || 'none';
   if (hardware.length > 0) return { name: hardware.join('; '), software: false, driverKey };
   if (software.length > 0) {
-    const why = manifests.length > software.length ? ` (no GPU device in /sys/class/drm for the ${manifests.length - software.length} hardware Vulkan driver(s))` : '';
+    const why =
+      manifests.length > software.length ? ` (no GPU device in /sys/class/drm for the ${manifests.length - software.length} hardware Vulkan driver(s))` : '';
     return { name: `${[...new Set(software)].join('; ')}${why}`, software: true, driverKey };
   }
-  return { name: manifests.length === 0 ? 'none: no Vulkan driver manifest (ICD) found' : 'none: no GPU device for the installed Vulkan drivers', software: null, driverKey };
+  return {
+    name: manifests.length === 0 ? 'none: no Vulkan driver manifest (ICD) found' : 'none: no GPU device for the installed Vulkan drivers',
+    software: null,
+    driverKey,
+  };
 }
 
 /** The first CUDA device (the one onnxruntime's device_id 0 uses) as nvidia-smi names it. */
 export function nvidiaGpu(host: HostProbe): AdapterInfo | null {
   const out = host.run('nvidia-smi', ['--query-gpu=name,driver_version', '--format=csv,noheader']);
-  const first = out?.split('\n').map((l) => l.trim()).find(Boolean);
+  const first = out
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
   if (!first) return null;
   const [name, driver] = first.split(',').map((s) => s.trim());
   return { name: `${name}${driver ? ` (driver ${driver})` : ''}`, software: false, driverKey: `${name}@${driver ?? '?'}` };

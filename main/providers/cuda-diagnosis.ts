@@ -14,7 +14,8 @@ export interface CudaLibrary {
   fix: string;
 }
 
-const CUDA_TOOLKIT_FIX = 'install the CUDA 12 libraries (the cuda-libraries-12-x package, or the pip nvidia-*-cu12 wheels) and put their folder on LD_LIBRARY_PATH';
+const CUDA_TOOLKIT_FIX =
+  'install the CUDA 12 libraries (the cuda-libraries-12-x package, or the pip nvidia-*-cu12 wheels) and put their folder on LD_LIBRARY_PATH';
 
 /** In the order a person should fix them: driver first, then CUDA, then cuDNN. */
 export const CUDA_LIBRARIES: readonly CudaLibrary[] = [
@@ -24,7 +25,11 @@ export const CUDA_LIBRARIES: readonly CudaLibrary[] = [
   { file: 'libcublasLt.so.12', what: 'cuBLASLt (CUDA 12)', fix: CUDA_TOOLKIT_FIX },
   { file: 'libcurand.so.10', what: 'cuRAND (CUDA 12)', fix: CUDA_TOOLKIT_FIX },
   { file: 'libcufft.so.11', what: 'cuFFT (CUDA 12)', fix: CUDA_TOOLKIT_FIX },
-  { file: 'libcudnn.so.9', what: 'cuDNN 9', fix: 'install cuDNN 9 for CUDA 12 (the cudnn9-cuda-12 package, or the nvidia-cudnn-cu12 wheel) and put its folder on LD_LIBRARY_PATH' },
+  {
+    file: 'libcudnn.so.9',
+    what: 'cuDNN 9',
+    fix: 'install cuDNN 9 for CUDA 12 (the cudnn9-cuda-12 package, or the nvidia-cudnn-cu12 wheel) and put its folder on LD_LIBRARY_PATH',
+  },
 ];
 
 export const PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'] as const;
@@ -63,7 +68,8 @@ export function findLibrary(file: string, host: HostProbe, cache: Set<string>): 
  * the provider libraries. `errorText`: what onnxruntime said when the session failed, if it did.
  */
 export function diagnoseCuda(host: HostProbe, providerDir: string, errorText = ''): CudaDiagnosis {
-  if (host.platform !== 'linux') return { missing: ['Linux x64 (the CUDA provider is only built for it)'], summary: 'onnxruntime-node offers CUDA on Linux x64 only' };
+  if (host.platform !== 'linux')
+    return { missing: ['Linux x64 (the CUDA provider is only built for it)'], summary: 'onnxruntime-node offers CUDA on Linux x64 only' };
   const missing: string[] = [];
   const parts: string[] = [];
   const absentProvider = PROVIDER_LIBRARIES.filter((f) => host.stat(path.join(providerDir, f)) === null);

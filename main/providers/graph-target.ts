@@ -55,9 +55,14 @@ async function verdictsFor(model: Model, device: Device, cache: OpSupportCache, 
 }
 
 /** `build` makes the graph for a target; `model` picks its ONNX model (e.g. step => step.model). */
-export async function buildForProvider<G>(device: Device, build: (target: ProviderTarget) => G, model: (graph: G) => Model, o: TargetOptions = {}): Promise<TargetedGraph<G>> {
+export async function buildForProvider<G>(
+  device: Device,
+  build: (target: ProviderTarget) => G,
+  model: (graph: G) => Model,
+  o: TargetOptions = {},
+): Promise<TargetedGraph<G>> {
   if (device === 'cpu') return { graph: build(CPU_TARGET), target: CPU_TARGET, cpuFallbackNodes: [], probed: 0, cacheWarning: null };
-  const cache = o.cache ?? await OpSupportCache.open();
+  const cache = o.cache ?? (await OpSupportCache.open());
   const key = providerKey(device, ort.env.versions.node ?? 'unknown', o.driverKey ?? adapterFor(device, realHost).driverKey);
   let target = knownTarget(device);
   let probed = 0;
@@ -66,12 +71,20 @@ export async function buildForProvider<G>(device: Device, build: (target: Provid
     const r = await verdictsFor(model(graph), device, cache, key, o.threads ?? 2);
     probed += r.probed;
     const bad = r.verdicts.filter((v) => !v.verdict.supported);
-    const next = withGaps(target, bad.map((v) => v.sig.capability));
+    const next = withGaps(
+      target,
+      bad.map((v) => v.sig.capability),
+    );
     const same = JSON.stringify(formulationFor(next)) === JSON.stringify(formulationFor(target));
     if (same || round >= 2) {
-      const cpuFallbackNodes = bad.flatMap((v) => v.sig.nodes.map((node): CpuFallbackNode => ({
-        node, op: v.sig.node.opType, kind: v.verdict.kind ?? 'no-kernel', reason: v.verdict.reason ?? 'unsupported',
-      })));
+      const cpuFallbackNodes = bad.flatMap((v) =>
+        v.sig.nodes.map((node): CpuFallbackNode => ({
+          node,
+          op: v.sig.node.opType,
+          kind: v.verdict.kind ?? 'no-kernel',
+          reason: v.verdict.reason ?? 'unsupported',
+        })),
+      );
       return { graph, target: next, cpuFallbackNodes, probed, cacheWarning: await cache.save() };
     }
     target = next;

@@ -49,14 +49,30 @@ function size(shape: number[]): number {
 function data(ort: typeof Ort, dtype: DType, shape: number[], random: () => number): Ort.Tensor {
   const n = size(shape);
   switch (dtype) {
-    case 'float32': return new ort.Tensor('float32', Float32Array.from({ length: n }, () => 0.25 + random()), shape);
-    case 'float64': return new ort.Tensor('float64', Float64Array.from({ length: n }, () => 0.25 + random()), shape);
-    case 'int64': return new ort.Tensor('int64', new BigInt64Array(n), shape);
-    case 'int32': return new ort.Tensor('int32', new Int32Array(n), shape);
-    case 'bool': return new ort.Tensor('bool', new Uint8Array(n), shape);
-    case 'uint8': return new ort.Tensor('uint8', new Uint8Array(n), shape);
-    case 'int8': return new ort.Tensor('int8', new Int8Array(n), shape);
-    default: throw new Error(`op probe: no test data for ${dtype} inputs`);
+    case 'float32':
+      return new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: n }, () => 0.25 + random()),
+        shape,
+      );
+    case 'float64':
+      return new ort.Tensor(
+        'float64',
+        Float64Array.from({ length: n }, () => 0.25 + random()),
+        shape,
+      );
+    case 'int64':
+      return new ort.Tensor('int64', new BigInt64Array(n), shape);
+    case 'int32':
+      return new ort.Tensor('int32', new Int32Array(n), shape);
+    case 'bool':
+      return new ort.Tensor('bool', new Uint8Array(n), shape);
+    case 'uint8':
+      return new ort.Tensor('uint8', new Uint8Array(n), shape);
+    case 'int8':
+      return new ort.Tensor('int8', new Int8Array(n), shape);
+    default:
+      throw new Error(`op probe: no test data for ${dtype} inputs`);
   }
 }
 
@@ -120,7 +136,10 @@ async function runGroup(group: ProbeNode[], device: Device, threads: number, out
     session = await createSession(makeModel(groupGraph(group), 'op probe'), { device, threads, cpuFallback: device === 'cpu', quiet: true });
   } catch (e) {
     if (group.length === 1) {
-      failed.set(group[0]!.node.name, NO_KERNEL.test(String(e)) ? { kind: 'no-kernel', reason: `no ${device} kernel` } : { kind: 'load', reason: `does not load: ${firstLine(e)}` });
+      failed.set(
+        group[0]!.node.name,
+        NO_KERNEL.test(String(e)) ? { kind: 'no-kernel', reason: `no ${device} kernel` } : { kind: 'load', reason: `does not load: ${firstLine(e)}` },
+      );
       return;
     }
     const half = Math.ceil(group.length / 2);
@@ -138,7 +157,13 @@ async function runGroup(group: ProbeNode[], device: Device, threads: number, out
     await session.release();
     if (culprit && group.some((g) => g.node.name === culprit)) {
       failed.set(culprit, { kind: 'run-time', reason: `fails at run time: ${firstLine(e)}` });
-      await runGroup(group.filter((g) => g.node.name !== culprit), device, threads, outs, failed);
+      await runGroup(
+        group.filter((g) => g.node.name !== culprit),
+        device,
+        threads,
+        outs,
+        failed,
+      );
       return;
     }
     const half = Math.ceil(group.length / 2);
@@ -200,7 +225,14 @@ export async function probeOps(ort: typeof Ort, sigs: readonly OpSignature[], de
   return verdicts;
 }
 
-async function probeChunk(ort: typeof Ort, sigs: readonly OpSignature[], chunk: number[], device: Device, threads: number, verdicts: Map<string, OpVerdict>): Promise<void> {
+async function probeChunk(
+  ort: typeof Ort,
+  sigs: readonly OpSignature[],
+  chunk: number[],
+  device: Device,
+  threads: number,
+  verdicts: Map<string, OpVerdict>,
+): Promise<void> {
   const nodes = chunk.map((i) => probeNode(ort, sigs[i]!, i));
   const cpuOut: Outputs = new Map();
   const cpuFailed = new Map<string, Failure>();

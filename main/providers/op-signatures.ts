@@ -29,7 +29,10 @@ export interface OpSignature {
 }
 
 function attrText(a: Attribute): string {
-  if (a.kind === 'tensor') return `tensor:${a.value.dtype}[${a.value.dims.join(',')}]=${Array.from(a.value.data as ArrayLike<number | bigint>).slice(0, 16).join(',')}`;
+  if (a.kind === 'tensor')
+    return `tensor:${a.value.dtype}[${a.value.dims.join(',')}]=${Array.from(a.value.data as ArrayLike<number | bigint>)
+      .slice(0, 16)
+      .join(',')}`;
   return `${a.kind}:${JSON.stringify(a.value)}`;
 }
 
@@ -63,7 +66,10 @@ export function opSignatures(model: Model): Map<string, OpSignature> {
       if (!s) throw new Error(`op probe: no static shape for "${name}" (output of node "${n.name}")`);
       return { dtype: s.dtype, shape: s.shape };
     });
-    const attrs = Object.keys(n.attributes).sort().map((k) => `${k}=${attrText(n.attributes[k]!)}`).join(';');
+    const attrs = Object.keys(n.attributes)
+      .sort()
+      .map((k) => `${k}=${attrText(n.attributes[k]!)}`)
+      .join(';');
     const ins = inputs.map((i) => (i ? `${i.dtype}[${i.shape.join(',')}]${i.constant ? constText(i.constant) : ''}` : '-')).join(' ');
     const outs = outputs.map((o) => (o ? o.dtype : '-')).join(' ');
     const key = `${n.domain || ''}${n.domain ? '.' : ''}${n.opType}(${ins}) -> (${outs}) {${attrs}}`;
@@ -72,7 +78,10 @@ export function opSignatures(model: Model): Map<string, OpSignature> {
       have.nodes.push(n.name);
       continue;
     }
-    const capability = opCapability(n, inputs.map((i) => (i && !i.constant ? i.dtype : undefined)));
+    const capability = opCapability(
+      n,
+      inputs.map((i) => (i && !i.constant ? i.dtype : undefined)),
+    );
     out.set(key, { key, node: n, inputs, outputs, capability, nodes: [n.name] });
   }
   return out;

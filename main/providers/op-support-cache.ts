@@ -31,7 +31,10 @@ export function providerKey(provider: string, ortVersion: string, driverKey: str
 export class OpSupportCache {
   private dirty = false;
 
-  private constructor(readonly file: string, private readonly data: CacheFile) {}
+  private constructor(
+    readonly file: string,
+    private readonly data: CacheFile,
+  ) {}
 
   static async open(file = path.join(cacheDir(), 'op-support.json')): Promise<OpSupportCache> {
     const empty: CacheFile = { format: 'cnn-studio-op-support', version: 1, providers: {} };

@@ -63,7 +63,12 @@ const cacheKey = (name: ExecutionProviderName, driverKey: string, ortVersion: st
   `${name}|${driverKey}|onnxruntime ${ortVersion ?? '?'}|reference ${REFERENCE_VERSION}`;
 
 /** A verdict already in the cache, without running anything (the studio's machine dialog). */
-export async function cachedSelfTest(name: ExecutionProviderName, driverKey: string, ortVersion: string | undefined, cacheFile = selfTestCacheFile()): Promise<ProviderSelfTest | null> {
+export async function cachedSelfTest(
+  name: ExecutionProviderName,
+  driverKey: string,
+  ortVersion: string | undefined,
+  cacheFile = selfTestCacheFile(),
+): Promise<ProviderSelfTest | null> {
   const hit = (await readCache(cacheFile))[cacheKey(name, driverKey, ortVersion)];
   return hit ? { ...hit, cached: true } : null;
 }
@@ -105,12 +110,16 @@ async function decide(name: ExecutionProviderName, run: NonNullable<SelfTestOpti
     if (c.worstRatio <= 1) {
       const cure = failures.length > 0 ? `; ${failures.join('; ')}, so ${layoutName(name, layout)} is used` : '';
       return {
-        passed: true, layout, maxDiff: c.maxDiff,
+        passed: true,
+        layout,
+        maxDiff: c.maxDiff,
         message: `agrees with the CPU on the reference model (largest difference ${c.maxDiff.toExponential(2)}, in ${c.where}) with the ${layoutName(name, layout)} layout${cure}`,
       };
     }
     worst = Math.max(worst, c.maxDiff);
-    failures.push(`with the ${layoutName(name, layout)} layout it miscomputes (${c.where}: largest difference from the CPU ${c.maxDiff.toExponential(2)}, ${c.worstRatio.toFixed(0)}x the tolerance)`);
+    failures.push(
+      `with the ${layoutName(name, layout)} layout it miscomputes (${c.where}: largest difference from the CPU ${c.maxDiff.toExponential(2)}, ${c.worstRatio.toFixed(0)}x the tolerance)`,
+    );
   }
   return { passed: false, layout: null, maxDiff: worst > 0 ? worst : null, message: `refused: ${failures.join('; ')}` };
 }

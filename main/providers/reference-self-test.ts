@@ -97,7 +97,10 @@ export async function runReference(ort: typeof Ort, provider: ExecutionProviderN
     for (const w of step.weights) {
       const before = weights.get(w.name)!;
       const after = runner.weights.get(w.name)!;
-      updates.set(w.name, Float32Array.from(after, (v, i) => v - before[i]!));
+      updates.set(
+        w.name,
+        Float32Array.from(after, (v, i) => v - before[i]!),
+      );
     }
     return { evalLogits, loss: r.loss, stepLogits: r.logits, updates };
   } finally {

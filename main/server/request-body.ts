@@ -6,7 +6,10 @@
 import type { IncomingMessage } from 'node:http';
 
 export class BodyError extends Error {
-  constructor(readonly status: 413 | 503 | 400, message: string) {
+  constructor(
+    readonly status: 413 | 503 | 400,
+    message: string,
+  ) {
     super(message);
     this.name = 'BodyError';
   }

@@ -30,7 +30,9 @@ async function loadRunModel(runDir: string): Promise<Model> {
 
 /** Runs `model` with the given values as extra outputs on one input tensor. */
 async function runWith(model: Model, values: string[], input: Float32Array): Promise<Record<string, ort.Tensor>> {
-  const extra = values.filter((v) => !model.graph.outputs.some((o) => o.name === v)).map((name) => ({ name, dtype: 'float32' as const, shape: [], shapeKnown: false }));
+  const extra = values
+    .filter((v) => !model.graph.outputs.some((o) => o.name === v))
+    .map((name) => ({ name, dtype: 'float32' as const, shape: [], shapeKnown: false }));
   const m: Model = { ...model, graph: { ...model.graph, outputs: [...model.graph.outputs, ...extra] } };
   const session = await ort.InferenceSession.create(encodeModel(m), { intraOpNumThreads: 1, graphOptimizationLevel: 'basic' });
   try {
@@ -56,7 +58,11 @@ async function convLayers(runDir: string): Promise<LayerInfo[]> {
   const meta = readMetadata(model);
   const [c, h, w] = meta.inputSize;
   // One run on a blank image gives every conv's output shape.
-  const out = await runWith(model, convs.map((v) => v.value), new Float32Array(c * h * w));
+  const out = await runWith(
+    model,
+    convs.map((v) => v.value),
+    new Float32Array(c * h * w),
+  );
   return convs.map((v) => ({ name: v.name, shape: [...out[v.value]!.dims].slice(1).map(Number) }));
 }
 
@@ -89,7 +95,10 @@ export async function activationMaps(runDir: string, layer: string, image: Uploa
     const px = Buffer.alloc(mh * mw);
     const span = hi - lo || 1;
     for (let i = 0; i < plane.length; i++) px[i] = Math.round(((plane[i]! - lo) / span) * 255);
-    const png = await sharp(px, { raw: { width: mw, height: mh, channels: 1 } }).resize(MAP_SIZE, MAP_SIZE, { kernel: 'nearest', fit: 'fill' }).png().toBuffer();
+    const png = await sharp(px, { raw: { width: mw, height: mh, channels: 1 } })
+      .resize(MAP_SIZE, MAP_SIZE, { kernel: 'nearest', fit: 'fill' })
+      .png()
+      .toBuffer();
     maps.push(`data:image/png;base64,${png.toString('base64')}`);
   }
   return { layer, shape: [ch, mh, mw], maps };

@@ -34,14 +34,16 @@ export async function scanDataset(req: ApiRequest<'scanDataset'>): Promise<Datas
       name,
       train: scan.counts.train[i] ?? 0,
       val: scan.counts.val[i] ?? 0,
-      test: testIsVal ? 0 : scan.counts.test?.[i] ?? 0,
+      test: testIsVal ? 0 : (scan.counts.test?.[i] ?? 0),
       thumbs: (await Promise.all((byClass.get(i) ?? []).map((e) => thumbnail(e.path, 48)))).filter((t): t is string => t !== null),
     })),
   );
   const first = all.find((e) => !bad.has(e.path));
   let sample: DatasetScan['sample'] = null;
   if (first) {
-    const m = await sharp(first.path).metadata().catch(() => null);
+    const m = await sharp(first.path)
+      .metadata()
+      .catch(() => null);
     if (m?.width && m.height) sample = { width: m.width, height: m.height, channels: (await looksGray(first.path)) ? 1 : 3 };
   }
   const warnings = [...scan.warnings, ...scan.skipped.map((s) => `${s.path}: ${s.reason}`)];

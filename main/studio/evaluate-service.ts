@@ -37,9 +37,19 @@ export async function evaluateRun(runId: string, runDir: string, req: EvaluateRe
     // onnxruntime's session.run would block this (Electron's main) thread.
     const r = await evaluateOffThread(runDir, data, { maxMisclassified: MAX_MISTAKES, ...(cacheDir ? { cacheDir } : {}) }, how);
     return {
-      runId, dataDir: r.data, split: r.split, classes: r.classes, samples: r.samples, accuracy: r.accuracy, top5: r.top5,
-      perClass: r.perClass, confusion: r.confusion, misclassified: r.misclassified, leastConfidentCorrect: r.leastConfidentCorrect,
-      loss: r.loss, thumbs: await cellThumbs(r),
+      runId,
+      dataDir: r.data,
+      split: r.split,
+      classes: r.classes,
+      samples: r.samples,
+      accuracy: r.accuracy,
+      top5: r.top5,
+      perClass: r.perClass,
+      confusion: r.confusion,
+      misclassified: r.misclassified,
+      leastConfidentCorrect: r.leastConfidentCorrect,
+      loss: r.loss,
+      thumbs: await cellThumbs(r),
     };
   } catch (e) {
     if (e instanceof TrainError || e instanceof DatasetError) throw new StudioError('eval-failed', e.message);

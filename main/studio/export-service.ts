@@ -28,7 +28,6 @@ import { deployPreprocessing, runDataSpec } from '../deploy/run-data';
 import { selectDevice } from '../trainer/device';
 import type { RunJson } from '../trainer/run-folder';
 
-
 export interface OnnxExportRequest {
   checkpoint: 'best' | 'last';
   opset: number;
@@ -60,18 +59,33 @@ async function exportTarget(target: string, defaultName: string): Promise<string
     if (e instanceof UserPathError) throw new StudioError('not-found', `not exported: ${e.message}`);
     throw e;
   }
-  if (insideInstallAssets(file)) throw new StudioError('read-only', `not exported: ${file} is inside the studio's install (its assets folder); choose another place`);
+  if (insideInstallAssets(file))
+    throw new StudioError('read-only', `not exported: ${file} is inside the studio's install (its assets folder); choose another place`);
   return file;
 }
 
 /** The run's model as an ONNX inference model, batch norm folded or not, with the dialog's metadata. */
-function runModel(project: Project, run: RunJson, runDir: string, weights: Map<string, Float32Array>, req: OnnxExportRequest, foldBatchNorm: boolean): { model: Model; warnings: string[] } {
+function runModel(
+  project: Project,
+  run: RunJson,
+  runDir: string,
+  weights: Map<string, Float32Array>,
+  req: OnnxExportRequest,
+  foldBatchNorm: boolean,
+): { model: Model; warnings: string[] } {
   const pre = run.preprocessing;
   let result;
   try {
     result = exportOnnx(project.model, {
-      opset: req.opset, weights, classNames: run.data.classes, colorMode: pre.colorMode, mean: pre.mean, std: pre.std, resize: pre.resize,
-      modelName: req.modelName?.trim() || project.name || 'cnn_studio_model', foldBatchNorm,
+      opset: req.opset,
+      weights,
+      classNames: run.data.classes,
+      colorMode: pre.colorMode,
+      mean: pre.mean,
+      std: pre.std,
+      resize: pre.resize,
+      modelName: req.modelName?.trim() || project.name || 'cnn_studio_model',
+      foldBatchNorm,
     });
   } catch (e) {
     if (e instanceof ExportError) throw new StudioError('export-failed', e.message);
@@ -94,13 +108,25 @@ async function deployRun(runDir: string, run: RunJson, folded: Model, fp32File: 
   const gpu = await selectDevice('auto');
   try {
     return await deployExport(folded, {
-      precision, io: 'float32', calibrationImages: DEFAULT_CALIBRATION_IMAGES, calibrationMethod: 'minmax', calibrationData: data, heldOutData: data,
-      report: true, heldOutImages: REPORT_HELD_OUT_IMAGES, threads: 2, gpu: gpu.device === 'cpu' ? null : gpu.device,
-      ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}), file: path.basename(file), fp32File,
+      precision,
+      io: 'float32',
+      calibrationImages: DEFAULT_CALIBRATION_IMAGES,
+      calibrationMethod: 'minmax',
+      calibrationData: data,
+      heldOutData: data,
+      report: true,
+      heldOutImages: REPORT_HELD_OUT_IMAGES,
+      threads: 2,
+      gpu: gpu.device === 'cpu' ? null : gpu.device,
+      ...(gpu.fallbackReason ? { gpuMissing: gpu.fallbackReason.split('. ')[0]! } : {}),
+      file: path.basename(file),
+      fp32File,
     });
   } catch (e) {
-    if (e instanceof DeployError && !data) throw new StudioError('not-found', `not exported: int8 calibrates on the run's training images, and ${run.data.root} is not there any more`);
-    if (e instanceof DeployError || e instanceof QuantizeError || e instanceof DeployDataError || e instanceof DatasetError) throw new StudioError('export-failed', `not exported: ${e.message}`);
+    if (e instanceof DeployError && !data)
+      throw new StudioError('not-found', `not exported: int8 calibrates on the run's training images, and ${run.data.root} is not there any more`);
+    if (e instanceof DeployError || e instanceof QuantizeError || e instanceof DeployDataError || e instanceof DatasetError)
+      throw new StudioError('export-failed', `not exported: ${e.message}`);
     throw e;
   }
 }
@@ -126,7 +152,8 @@ export async function exportRunOnnx(runDir: string, req: OnnxExportRequest): Pro
 
 async function writeProjectFiles(dir: string, files: readonly FolderFile[]): Promise<string> {
   const out = path.resolve(dir);
-  if (insideInstallAssets(out)) throw new StudioError('read-only', `not exported: ${out} is inside the studio's install (its assets folder); choose another folder`);
+  if (insideInstallAssets(out))
+    throw new StudioError('read-only', `not exported: ${out} is inside the studio's install (its assets folder); choose another folder`);
   try {
     return await writeFolder(out, files);
   } catch (e) {
@@ -135,7 +162,11 @@ async function writeProjectFiles(dir: string, files: readonly FolderFile[]): Pro
 }
 
 /** The editor's model with the panel's recipe and no weights (PyTorch initialises them). */
-export async function exportProjectPytorch(project: Project, settings: TrainSettings, dir: string): Promise<{ dir: string; files: string[]; warnings: string[] }> {
+export async function exportProjectPytorch(
+  project: Project,
+  settings: TrainSettings,
+  dir: string,
+): Promise<{ dir: string; files: string[]; warnings: string[] }> {
   let result;
   try {
     result = exportPytorch(project.model, { projectName: project.name || 'model', recipe: recipeOf(settings, null, project) });
@@ -157,7 +188,11 @@ export async function exportRunPytorch(runDir: string, which: 'best' | 'last', d
   }
   let result;
   try {
-    result = exportPytorch(src.project.model, { projectName: src.project.name || path.basename(runDir), recipe: src.recipe, ...(src.weights ? { weights: src.weights } : {}) });
+    result = exportPytorch(src.project.model, {
+      projectName: src.project.name || path.basename(runDir),
+      recipe: src.recipe,
+      ...(src.weights ? { weights: src.weights } : {}),
+    });
   } catch (e) {
     if (e instanceof PytorchExportError) throw new StudioError('export-failed', e.message);
     throw e;

@@ -55,9 +55,25 @@ export function trainerSettings(p: TrainSettingsInput): TrainSettings {
 
 export function emptyView(id: string, runDir: string, dataDir: string, settings: TrainSettingsInput): RunView {
   return {
-    id, name: id, dir: path.resolve(runDir), status: 'starting', createdAt: new Date().toISOString(), dataDir, settings, device: null, classes: [],
-    trainSamples: 0, valSamples: 0, epochs: settings.epochs, history: [], progress: null, bestEpoch: null,
-    bestValAccuracy: null, hasModel: false, error: null, log: [],
+    id,
+    name: id,
+    dir: path.resolve(runDir),
+    status: 'starting',
+    createdAt: new Date().toISOString(),
+    dataDir,
+    settings,
+    device: null,
+    classes: [],
+    trainSamples: 0,
+    valSamples: 0,
+    epochs: settings.epochs,
+    history: [],
+    progress: null,
+    bestEpoch: null,
+    bestValAccuracy: null,
+    hasModel: false,
+    error: null,
+    log: [],
   };
 }
 
@@ -78,7 +94,16 @@ export function viewFromRunJson(id: string, runDir: string, r: RunJson): RunView
     trainSamples: sum('train'),
     valSamples: sum('val'),
     epochs: r.settings.epochs,
-    history: r.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, trainAccuracy: h.trainAccuracy, valLoss: h.valLoss, valAccuracy: h.valAccuracy, lr: h.lr, seconds: h.seconds, imagesPerSecond: h.imagesPerSecond })),
+    history: r.history.map((h) => ({
+      epoch: h.epoch,
+      trainLoss: h.trainLoss,
+      trainAccuracy: h.trainAccuracy,
+      valLoss: h.valLoss,
+      valAccuracy: h.valAccuracy,
+      lr: h.lr,
+      seconds: h.seconds,
+      imagesPerSecond: h.imagesPerSecond,
+    })),
     progress: null,
     bestEpoch: r.best.epoch > 0 ? r.best.epoch : null,
     bestValAccuracy: r.best.valAccuracy,
@@ -87,4 +112,3 @@ export function viewFromRunJson(id: string, runDir: string, r: RunJson): RunView
     log: [],
   };
 }
-

@@ -29,7 +29,11 @@ export async function openOnnxAsProject(file: string): Promise<{ project: Projec
     const loaded = await loadOnnxModel(file);
     const imported = importOnnx(loaded.model);
     const name = loaded.model.metadata['model_name'] ?? path.basename(file, path.extname(file));
-    const project: Project = { name, model: imported.document, extra: { deploy: deployFromMetadata(imported.metadata), importedFrom: { file: path.basename(file) } } };
+    const project: Project = {
+      name,
+      model: imported.document,
+      extra: { deploy: deployFromMetadata(imported.metadata), importedFrom: { file: path.basename(file) } },
+    };
     return { project, warnings: imported.warnings.map((w) => `${w.node}: ${w.message}`) };
   } catch (e) {
     if (e instanceof OnnxFormatError) {

@@ -7,7 +7,16 @@
 import { decodeProgressText } from '../../core/data/decode-progress';
 import type { RunStepPoint, RunView, TrainSettingsInput } from '../../core/api';
 import { RUN_STEP_POINTS, StudioError, stepCurveX } from '../../core/api';
-import { readRunJson, startTraining, validateSettings, TrainError, type ProjectJson, type StartOptions, type TrainEvent, type TrainingRun } from '../trainer/index';
+import {
+  readRunJson,
+  startTraining,
+  validateSettings,
+  TrainError,
+  type ProjectJson,
+  type StartOptions,
+  type TrainEvent,
+  type TrainingRun,
+} from '../trainer/index';
 import { emptyView, trainerSettings, viewFromRunJson } from './run-view';
 import { existingRunDir, listRunIds, newRunId, runDirOf } from './runs-folder';
 
@@ -81,16 +90,19 @@ export class TrainingService {
     const id = newRunId(this.o.runsRoot, project.name);
     let run: TrainingRun;
     try {
-      run = startTraining({
-        project,
-        ...(projectPath ? { projectPath } : {}),
-        dataDir,
-        outDir: runDirOf(this.o.runsRoot, id),
-        settings,
-        ...(this.o.cacheDir ? { cacheDir: this.o.cacheDir } : {}),
-        ...(this.o.threads ? { threads: this.o.threads } : {}),
-        progressIntervalMs: 300,
-      }, this.o.start ?? {});
+      run = startTraining(
+        {
+          project,
+          ...(projectPath ? { projectPath } : {}),
+          dataDir,
+          outDir: runDirOf(this.o.runsRoot, id),
+          settings,
+          ...(this.o.cacheDir ? { cacheDir: this.o.cacheDir } : {}),
+          ...(this.o.threads ? { threads: this.o.threads } : {}),
+          progressIntervalMs: 300,
+        },
+        this.o.start ?? {},
+      );
     } catch (e) {
       throw new StudioError(e instanceof TrainError ? e.code : 'train-failed', (e as Error).message);
     }
@@ -113,11 +125,31 @@ export class TrainingService {
         Object.assign(v, { status: 'running', device: e.device, classes: e.classes, trainSamples: e.trainSamples, valSamples: e.valSamples, epochs: e.epochs });
         break;
       case 'progress':
-        v.progress = { epoch: e.epoch, step: e.step, stepsPerEpoch: e.stepsPerEpoch, loss: e.loss, lr: e.lr, imagesPerSecond: e.imagesPerSecond, etaSeconds: e.etaSeconds };
+        v.progress = {
+          epoch: e.epoch,
+          step: e.step,
+          stepsPerEpoch: e.stepsPerEpoch,
+          loss: e.loss,
+          lr: e.lr,
+          imagesPerSecond: e.imagesPerSecond,
+          etaSeconds: e.etaSeconds,
+        };
         addStepPoint(live.steps, { x: stepCurveX(e), loss: e.loss, lr: e.lr });
         break;
       case 'epoch':
-        v.history = [...v.history, { epoch: e.epoch, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy, lr: e.lr, seconds: e.seconds, imagesPerSecond: e.imagesPerSecond }];
+        v.history = [
+          ...v.history,
+          {
+            epoch: e.epoch,
+            trainLoss: e.trainLoss,
+            trainAccuracy: e.trainAccuracy,
+            valLoss: e.valLoss,
+            valAccuracy: e.valAccuracy,
+            lr: e.lr,
+            seconds: e.seconds,
+            imagesPerSecond: e.imagesPerSecond,
+          },
+        ];
         if (e.best) Object.assign(v, { bestEpoch: e.epoch, bestValAccuracy: e.valAccuracy });
         break;
       case 'paused':
@@ -127,8 +159,21 @@ export class TrainingService {
         v.status = 'running';
         break;
       case 'done':
-        Object.assign(v, { status: 'done', progress: null, hasModel: e.checkpoints.model !== null, bestEpoch: e.bestEpoch, bestValAccuracy: e.bestValAccuracy });
-        if (e.corrupt.length) v.log = [...v.log, `warning: ${e.corrupt.length} unreadable file(s) skipped: ${e.corrupt.slice(0, 5).map((c) => c.path).join(', ')}`].slice(-LOG_LINES);
+        Object.assign(v, {
+          status: 'done',
+          progress: null,
+          hasModel: e.checkpoints.model !== null,
+          bestEpoch: e.bestEpoch,
+          bestValAccuracy: e.bestValAccuracy,
+        });
+        if (e.corrupt.length)
+          v.log = [
+            ...v.log,
+            `warning: ${e.corrupt.length} unreadable file(s) skipped: ${e.corrupt
+              .slice(0, 5)
+              .map((c) => c.path)
+              .join(', ')}`,
+          ].slice(-LOG_LINES);
         break;
       case 'cancelled':
         Object.assign(v, { status: 'cancelled', progress: null });

@@ -38,7 +38,12 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const optimizer: OptimizerConfig = { kind: 'sgd', momentum: 0.9 };
   const device = o.device ?? 'cpu';
   // The graph is built for the device: formulations it runs, op support probed (and cached).
-  const built = await buildForProvider(device, (target) => buildStudioTrainStep(doc, { batchSize: o.batch, optimizer, target }), (b) => b.step.model, { threads: o.threads });
+  const built = await buildForProvider(
+    device,
+    (target) => buildStudioTrainStep(doc, { batchSize: o.batch, optimizer, target }),
+    (b) => b.step.model,
+    { threads: o.threads },
+  );
   const { step, weights } = built.graph;
   const rnd = seededRandom(1);
   const initial = new Map<string, Float32Array>();
@@ -59,5 +64,13 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const ms = (performance.now() - t1) / o.steps;
   const c2 = process.cpuUsage(c1);
   await runner.session.release();
-  return { imagesPerSecond: (o.batch * 1000) / ms, msPerStep: ms, device, execution: dp.note, setupMs, cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps, cpuFallbackNodes: built.cpuFallbackNodes };
+  return {
+    imagesPerSecond: (o.batch * 1000) / ms,
+    msPerStep: ms,
+    device,
+    execution: dp.note,
+    setupMs,
+    cpuMsPerStep: (c2.user + c2.system) / 1000 / o.steps,
+    cpuFallbackNodes: built.cpuFallbackNodes,
+  };
 }

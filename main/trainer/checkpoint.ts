@@ -72,7 +72,10 @@ export interface Checkpoint extends CheckpointState {
 
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`${file}: ${message}`);
   }
 }
@@ -129,9 +132,11 @@ function checksum(headerJson: string, data: readonly Uint8Array[]): string {
 
 export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkpoint {
   if (os.endianness() !== 'LE') throw new CheckpointError(file, 'checkpoints are little-endian; this machine is big-endian');
-  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== MAGIC) throw new CheckpointError(file, 'is not a CNN Studio checkpoint (it does not start with "CNNSCKP1")');
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== MAGIC)
+    throw new CheckpointError(file, 'is not a CNN Studio checkpoint (it does not start with "CNNSCKP1")');
   const hlen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  if (12 + hlen > bytes.length) throw new CheckpointError(file, `the header is cut short: it should be ${hlen} bytes, the file has ${bytes.length - 12} after the length word`);
+  if (12 + hlen > bytes.length)
+    throw new CheckpointError(file, `the header is cut short: it should be ${hlen} bytes, the file has ${bytes.length - 12} after the length word`);
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(bytes.subarray(12, 12 + hlen)).toString('utf8'));
@@ -143,7 +148,8 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   const dataBytes = bytes.subarray(data);
   for (const t of header.tensors) {
     const end = t.offset + t.length * 4;
-    if (end > dataBytes.length) throw new CheckpointError(file, `tensor "${t.name}" is truncated: it ends at byte ${data + end}, the file at byte ${bytes.length}`);
+    if (end > dataBytes.length)
+      throw new CheckpointError(file, `tensor "${t.name}" is truncated: it ends at byte ${data + end}, the file at byte ${bytes.length}`);
   }
   if (header.sha256 !== undefined) {
     const { sha256, ...rest } = header;
@@ -190,7 +196,8 @@ function checkHeader(raw: unknown, file: string): CheckpointHeader {
   const h = raw as Record<string, unknown>;
   if (h.format !== CHECKPOINT_FORMAT) return bad(`its format is ${JSON.stringify(h.format) ?? 'missing'}, not "${CHECKPOINT_FORMAT}"`);
   if (!isCount(h.version)) return bad('its version is not a whole number');
-  if (h.version > CHECKPOINT_VERSION) throw new CheckpointError(file, `is version ${h.version}, newer than this CNN Studio reads (${CHECKPOINT_VERSION}); update CNN Studio`);
+  if (h.version > CHECKPOINT_VERSION)
+    throw new CheckpointError(file, `is version ${h.version}, newer than this CNN Studio reads (${CHECKPOINT_VERSION}); update CNN Studio`);
   for (const k of ['epoch', 'step'] as const) if (!isCount(h[k])) bad(`its ${k} count is not a whole number`);
   if (h.sha256 !== undefined && typeof h.sha256 !== 'string') bad('its checksum is not text');
   if (!Array.isArray(h.tensors)) return bad('it has no list of tensors');

@@ -21,7 +21,10 @@ export interface DataParallelChoice {
 }
 
 export function chooseDataParallel(
-  step: TrainStepGraph, device: string, threads: number, build: (shards: number) => DataParallelStep | { reason: string },
+  step: TrainStepGraph,
+  device: string,
+  threads: number,
+  build: (shards: number) => DataParallelStep | { reason: string },
   env: Env = process.env,
 ): DataParallelChoice {
   const want = readConfig(env).dataParallel;
@@ -30,7 +33,10 @@ export function chooseDataParallel(
   if (device !== 'cpu') return whole('data-parallel shards run on the CPU only');
   if (threads < 2) return whole('one thread');
   const params = step.weights.reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
-  if (params > DATA_PARALLEL_MAX_PARAMS && want !== 'force') return whole(`${params.toLocaleString('en-US')} parameters: more than ${DATA_PARALLEL_MAX_PARAMS.toLocaleString('en-US')}, where copying them each step costs more than shards gain`);
+  if (params > DATA_PARALLEL_MAX_PARAMS && want !== 'force')
+    return whole(
+      `${params.toLocaleString('en-US')} parameters: more than ${DATA_PARALLEL_MAX_PARAMS.toLocaleString('en-US')}, where copying them each step costs more than shards gain`,
+    );
   const shards = Math.min(threads, Math.floor(step.batchSize / 2));
   if (shards < 2) return whole(`batch ${step.batchSize} is too small to split`);
   const plan = build(shards);

@@ -27,12 +27,14 @@ export function maskSpecs(extraInputs: readonly ValueInfo[], expanded: ExpandedG
   for (const p of expanded.nodes) if (p.type === 'dropout' || p.type === 'stochasticdepth') probs.set(`${p.name}.mask`, Number(p.params.p));
   // Frozen weights are extra inputs too; the runner feeds those itself.
   const weights = new Set(expanded.weights.map((w) => w.name));
-  return extraInputs.filter((v) => !weights.has(v.name)).map((v) => {
-    const p = probs.get(v.name);
-    if (p === undefined) throw new TrainError('bad-model', `the training graph has an input "${v.name}" the trainer does not know how to feed`);
-    const shape = v.shape.map((d) => (typeof d === 'number' ? d : batch));
-    return { name: v.name, p, shape, size: shape.reduce((a, b) => a * b, 1) };
-  });
+  return extraInputs
+    .filter((v) => !weights.has(v.name))
+    .map((v) => {
+      const p = probs.get(v.name);
+      if (p === undefined) throw new TrainError('bad-model', `the training graph has an input "${v.name}" the trainer does not know how to feed`);
+      const shape = v.shape.map((d) => (typeof d === 'number' ? d : batch));
+      return { name: v.name, p, shape, size: shape.reduce((a, b) => a * b, 1) };
+    });
 }
 
 export function drawMasks(specs: readonly MaskSpec[], seed: number, epoch: number, step: number): Record<string, ort.Tensor> {

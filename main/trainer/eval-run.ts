@@ -57,7 +57,13 @@ export function pickSplit(data: PreparedDataset, want?: SplitName): SplitName {
 async function isRunFolder(target: string): Promise<boolean> {
   const st = await fs.stat(target).catch(() => null);
   if (!st) throw new TrainError('not-found', `${target}: no such file or folder`);
-  return st.isDirectory() && (await fs.stat(runPaths(target).runJson).then(() => true, () => false));
+  return (
+    st.isDirectory() &&
+    (await fs.stat(runPaths(target).runJson).then(
+      () => true,
+      () => false,
+    ))
+  );
 }
 
 export async function evaluateModel(target: string, dataDir: string, o: EvalOptions = {}): Promise<EvalReport> {
@@ -66,7 +72,13 @@ export async function evaluateModel(target: string, dataDir: string, o: EvalOpti
   let file = target;
   if ((await fs.stat(target)).isDirectory()) {
     file = path.join(target, 'model.onnx');
-    if (!(await fs.stat(file).then(() => true, () => false))) throw new TrainError('not-found', `${target} is neither a run folder (run.json) nor holds a model.onnx`);
+    if (
+      !(await fs.stat(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw new TrainError('not-found', `${target} is neither a run folder (run.json) nor holds a model.onnx`);
   }
   return evaluateOnnx(file, dataDir, o, threads);
 }
@@ -80,7 +92,11 @@ async function evaluateRun(runDir: string, dataDir: string, o: EvalOptions, thre
   const { spec } = inputSpec(project.model);
   const pre = run.preprocessing;
   const data = await prepareDataset(dataDir, {
-    input: { ...spec, resize: pre.resize }, valSplit: 0, mean: pre.mean, std: pre.std, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+    input: { ...spec, resize: pre.resize },
+    valSplit: 0,
+    mean: pre.mean,
+    std: pre.std,
+    ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
   });
   try {
     const classes = run.data.classes;
@@ -88,7 +104,13 @@ async function evaluateRun(runDir: string, dataDir: string, o: EvalOptions, thre
       throw new TrainError('classes-mismatch', `the data's classes (${data.classes.join(', ')}) differ from the run's (${classes.join(', ')})`);
     }
     const split = pickSplit(data, o.split);
-    const loader = createLoader({ cache: data.cache, split, batchSize: Math.max(1, Math.min(o.batchSize ?? 64, data.cache.split(split)!.count)), mean: pre.mean, std: pre.std });
+    const loader = createLoader({
+      cache: data.cache,
+      split,
+      batchSize: Math.max(1, Math.min(o.batchSize ?? 64, data.cache.split(split)!.count)),
+      mean: pre.mean,
+      std: pre.std,
+    });
     const sessions = await createEvalSessions(project.model, loader.size, loader.batchSize, { device: o.device ?? 'cpu', threads });
     try {
       const all = new Map([...ck.weights, ...ck.running]);
@@ -112,14 +134,22 @@ async function evaluateOnnx(file: string, dataDir: string, o: EvalOptions, threa
     if (c !== 1 && c !== 3) throw new TrainError('bad-model', `${file}: the model takes ${c} channels; evaluation decodes images as 1 or 3`);
     const resize: ResizePolicy = md.resize;
     const data = await prepareDataset(dataDir, {
-      input: { channels: c, height: h, width: w, resize }, valSplit: 0, mean: md.mean, std: md.std, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+      input: { channels: c, height: h, width: w, resize },
+      valSplit: 0,
+      mean: md.mean,
+      std: md.std,
+      ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
     });
     try {
       // The model's class i is the dataset class of the same name (or, without names, folder i).
       const names = md.classNames.length > 0 ? md.classNames : [...data.classes];
       const toModel = data.classes.map((cls) => names.indexOf(cls));
       const unknown = data.classes.filter((_, i) => toModel[i]! < 0);
-      if (unknown.length > 0) throw new TrainError('classes-mismatch', `the model does not know the class${unknown.length > 1 ? 'es' : ''} ${unknown.join(', ')} (its classes: ${names.join(', ')})`);
+      if (unknown.length > 0)
+        throw new TrainError(
+          'classes-mismatch',
+          `the model does not know the class${unknown.length > 1 ? 'es' : ''} ${unknown.join(', ')} (its classes: ${names.join(', ')})`,
+        );
       const split = pickSplit(data, o.split);
       const loader: Loader = createLoader({ cache: data.cache, split, batchSize: Math.max(1, o.batchSize ?? 64), mean: md.mean, std: md.std });
       const acc = new MetricsAccumulator(names, o.maxMisclassified);
@@ -130,7 +160,12 @@ async function evaluateOnnx(file: string, dataDir: string, o: EvalOptions, threa
         const labels = Int32Array.from(b.labels, (l) => toModel[Number(l)]!);
         let loss = 0;
         for (let i = 0; i < b.size; i++) loss -= logp[i * names.length + labels[i]!]!;
-        acc.add(logp, labels, b.indices.map((i) => loader.paths[i]!), loss / b.size);
+        acc.add(
+          logp,
+          labels,
+          b.indices.map((i) => loader.paths[i]!),
+          loss / b.size,
+        );
       }
       return { ...acc.result(), model: file, data: data.scan.root, split, classes: names, corrupt: [...data.corrupt] };
     } finally {

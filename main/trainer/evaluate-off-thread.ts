@@ -27,14 +27,18 @@ export function evaluateOffThread(target: string, dataDir: string, options: Eval
       }
     };
     try {
-      const host = (how.host ?? defaultHost())(how.workerScript ?? defaultWorkerScript(), { job: 'evaluate', target, dataDir, options }, {
-        message: (m) => {
-          if (m.kind === 'result') settle(() => resolve(m.report));
-          else if (m.kind === 'error') settle(() => reject(new TrainError(m.code ?? 'eval-failed', m.message)));
-          if (m.kind === 'result' || m.kind === 'error') host.release();
+      const host = (how.host ?? defaultHost())(
+        how.workerScript ?? defaultWorkerScript(),
+        { job: 'evaluate', target, dataDir, options },
+        {
+          message: (m) => {
+            if (m.kind === 'result') settle(() => resolve(m.report));
+            else if (m.kind === 'error') settle(() => reject(new TrainError(m.code ?? 'eval-failed', m.message)));
+            if (m.kind === 'result' || m.kind === 'error') host.release();
+          },
+          end: (e) => settle(() => reject(new TrainError('worker-exited', `the evaluation ${host.kind} ${describeEnd(e)} before it finished`))),
         },
-        end: (e) => settle(() => reject(new TrainError('worker-exited', `the evaluation ${host.kind} ${describeEnd(e)} before it finished`))),
-      });
+      );
     } catch (e) {
       reject(new TrainError('worker-start', `cannot start the evaluation worker: ${(e as Error).message}`));
     }

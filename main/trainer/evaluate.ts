@@ -27,7 +27,10 @@ export interface EvalSessions {
 
 /** Sessions for batches of `batch` and, when `samples` is not a multiple, for the remainder. */
 export async function createEvalSessions(
-  doc: ModelDocument, samples: number, batch: number, cfg: { device: Device; threads: number; loss?: CrossEntropyOptions; target?: ProviderTarget },
+  doc: ModelDocument,
+  samples: number,
+  batch: number,
+  cfg: { device: Device; threads: number; loss?: CrossEntropyOptions; target?: ProviderTarget },
 ): Promise<EvalSessions> {
   const bySize = new Map<number, EvalSession>();
   const sizes = [Math.min(batch, samples)];
@@ -49,7 +52,12 @@ export async function createEvalSessions(
 export type WeightLookup = (name: string) => Float32Array | undefined;
 
 export async function evaluateSplit(
-  sessions: EvalSessions, weights: WeightLookup, shapes: ReadonlyMap<string, number[]>, loader: Loader, classes: readonly string[], maxMisclassified = Infinity,
+  sessions: EvalSessions,
+  weights: WeightLookup,
+  shapes: ReadonlyMap<string, number[]>,
+  loader: Loader,
+  classes: readonly string[],
+  maxMisclassified = Infinity,
 ): Promise<EvalMetrics> {
   const acc = new MetricsAccumulator(classes, maxMisclassified);
   const [C, H, W] = loader.shape;
@@ -67,7 +75,12 @@ export async function evaluateSplit(
     }
     const out = await s.session.run(feeds);
     const loss = (out[s.graph.loss]!.data as Float32Array)[0]!;
-    acc.add(out[s.graph.logits]!.data as Float32Array, batch.labels, batch.indices.map((i) => loader.paths[i]!), loss);
+    acc.add(
+      out[s.graph.logits]!.data as Float32Array,
+      batch.labels,
+      batch.indices.map((i) => loader.paths[i]!),
+      loss,
+    );
   }
   return acc.result();
 }

@@ -9,9 +9,22 @@ import { atomicWrite } from '../fs/atomic-write';
 import type { Preprocessing } from './run-folder';
 
 export async function writeInferenceModel(
-  file: string, doc: ModelDocument, weights: ReadonlyMap<string, Float32Array>, classes: string[], pre: Preprocessing, modelName: string,
+  file: string,
+  doc: ModelDocument,
+  weights: ReadonlyMap<string, Float32Array>,
+  classes: string[],
+  pre: Preprocessing,
+  modelName: string,
 ): Promise<string[]> {
-  const r = exportOnnx(doc, { weights, classNames: classes, colorMode: pre.colorMode, mean: pre.mean, std: pre.std, resize: pre.resize, modelName: modelName || 'cnn_studio_model' });
+  const r = exportOnnx(doc, {
+    weights,
+    classNames: classes,
+    colorMode: pre.colorMode,
+    mean: pre.mean,
+    std: pre.std,
+    resize: pre.resize,
+    modelName: modelName || 'cnn_studio_model',
+  });
   await atomicWrite(file, encodeModel(r.model));
   return r.warnings.filter((w) => !/dropout/i.test(w));
 }

@@ -114,16 +114,22 @@ function isInside(child: string, parent: string): boolean {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(() => true, () => false);
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Why --resume cannot start without last.ckpt, and what to do: best.ckpt, if there, can stand in. */
 async function noLastCheckpoint(paths: ReturnType<typeof runPaths>): Promise<string> {
-  if (!(await exists(paths.best))) return `cannot resume: ${paths.runDir} has no last checkpoint yet (the run stopped before its first epoch ended); start it again without --resume`;
+  if (!(await exists(paths.best)))
+    return `cannot resume: ${paths.runDir} has no last checkpoint yet (the run stopped before its first epoch ended); start it again without --resume`;
   const best = await readCheckpoint(paths.best).catch(() => null);
   const when = best ? ` (from epoch ${best.epoch})` : '';
-  return `cannot resume: ${paths.runDir} has no last.ckpt (written after every epoch; it was deleted or lost) but has best.ckpt${when}. `
-    + `To continue from the best epoch, copy best.ckpt to last.ckpt and run --resume again; or start the run again without --resume`;
+  return (
+    `cannot resume: ${paths.runDir} has no last.ckpt (written after every epoch; it was deleted or lost) but has best.ckpt${when}. ` +
+    `To continue from the best epoch, copy best.ckpt to last.ckpt and run --resume again; or start the run again without --resume`
+  );
 }
 
 async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }): Promise<TrainEvent> {
@@ -148,7 +154,11 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
     settings = opts.settings;
     validateSettings(settings);
     if (await exists(paths.runJson)) {
-      if (!opts.overwrite) throw new TrainError('run-exists', `${paths.runDir} already holds a run (run.json): pass --resume to continue it, --force to start over in it, or choose another folder with --out`);
+      if (!opts.overwrite)
+        throw new TrainError(
+          'run-exists',
+          `${paths.runDir} already holds a run (run.json): pass --resume to continue it, --force to start over in it, or choose another folder with --out`,
+        );
       // Starting over: the old run's files go first, so no stale best.ckpt or model.onnx outlives it.
       for (const f of [paths.runJson, paths.best, paths.last, paths.model]) await fs.rm(f, { force: true });
       log(`${paths.runDir} held a run: starting over in it (--force)`);
@@ -158,7 +168,10 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
   // Every sub-folder of the data folder is read as a class, so a run folder inside it would
   // become one (and its files unreadable images): refuse before creating anything.
   if (dataRoot && isInside(path.resolve(paths.runDir), path.resolve(dataRoot))) {
-    throw new TrainError('output-in-data', `the run folder ${paths.runDir} is inside the data folder ${dataRoot}, where every sub-folder is a class: choose --out outside it`);
+    throw new TrainError(
+      'output-in-data',
+      `the run folder ${paths.runDir} is inside the data folder ${dataRoot}, where every sub-folder is a class: choose --out outside it`,
+    );
   }
   await ensureWritableFolder(paths.runDir);
 
@@ -193,7 +206,17 @@ async function train(opts: TrainOptions, emit: Emit, control: RunControl, hooks:
   const decodeSeconds = (performance.now() - decodeStart) / 1000;
   const decodeImagesPerSecond = data.cache.opened.decoded > 0 ? data.cache.opened.decoded / decodeSeconds : null;
   try {
-    return await trainOnData(opts, emit, control, hooks, state, { settings, resumeFrom, previous, project, spec, data, decodeRate: decodeImagesPerSecond, log, paths });
+    return await trainOnData(opts, emit, control, hooks, state, {
+      settings,
+      resumeFrom,
+      previous,
+      project,
+      spec,
+      data,
+      decodeRate: decodeImagesPerSecond,
+      log,
+      paths,
+    });
   } finally {
     await data.cache.close().catch(() => undefined);
   }
@@ -206,9 +229,17 @@ const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a 
  * The checkpoint `file` must hold every weight, running statistic and optimizer state of the
  * model, each with the model's element count; otherwise the run cannot continue from it.
  */
-function checkResumeTensors(c: Checkpoint, file: string, weights: readonly { name: string; shape: readonly number[] }[], optimizerState: readonly { name: string; shape: readonly number[] }[]): void {
+function checkResumeTensors(
+  c: Checkpoint,
+  file: string,
+  weights: readonly { name: string; shape: readonly number[] }[],
+  optimizerState: readonly { name: string; shape: readonly number[] }[],
+): void {
   const refuse = (what: string): never => {
-    throw new TrainError('bad-checkpoint', `cannot resume: ${file} ${what}, so it does not match this run's model; restore the file or start the run again without --resume`);
+    throw new TrainError(
+      'bad-checkpoint',
+      `cannot resume: ${file} ${what}, so it does not match this run's model; restore the file or start the run again without --resume`,
+    );
   };
   for (const w of weights) {
     const v = c.weights.get(w.name) ?? c.running.get(w.name);
@@ -238,17 +269,27 @@ interface Context {
 function checkData(cx: Context): { classes: string[]; trainCount: number; valCount: number } {
   const { data, previous, log } = cx;
   const classes = [...data.classes];
-  if (classes.length < 2) throw new TrainError('one-class', `${data.scan.root} has only one class folder (${classes[0] ?? 'none'}): a classifier needs at least two, one folder per class`);
+  if (classes.length < 2)
+    throw new TrainError(
+      'one-class',
+      `${data.scan.root} has only one class folder (${classes[0] ?? 'none'}): a classifier needs at least two, one folder per class`,
+    );
   const trainCount = data.counts.train?.reduce((a, b) => a + b, 0) ?? 0;
   const valCount = data.counts.val?.reduce((a, b) => a + b, 0) ?? 0;
   if (trainCount === 0) throw new TrainError('no-images', `${data.scan.root} has no readable training images`);
   if (previous && previous.data.classes.join('\n') !== classes.join('\n')) {
-    throw new TrainError('classes-changed', `cannot resume: the dataset's classes changed (run: ${previous.data.classes.join(', ')}; now: ${classes.join(', ')})`);
+    throw new TrainError(
+      'classes-changed',
+      `cannot resume: the dataset's classes changed (run: ${previous.data.classes.join(', ')}; now: ${classes.join(', ')})`,
+    );
   }
   for (const w of data.warnings) log(w, 'warn');
   for (const n of cacheCapNotes(data.cache.opened, readConfig().datasetCacheMaxBytes)) log(n, 'warn');
   if (data.corrupt.length > 0) {
-    const shown = data.corrupt.slice(0, 10).map((c) => `${c.path} (${c.reason})`).join('; ');
+    const shown = data.corrupt
+      .slice(0, 10)
+      .map((c) => `${c.path} (${c.reason})`)
+      .join('; ');
     log(`skipped ${data.corrupt.length} unreadable file(s): ${shown}${data.corrupt.length > 10 ? '; ...' : ''}`, 'warn');
   }
   return { classes, trainCount, valCount };
@@ -274,7 +315,8 @@ function buildGraphs(cx: Context, classCount: number, trainCount: number, phase:
   const { doc: classDoc, changed } = withClassCount(project.model, classCount);
   if (changed.length > 0 && phase === phaseOf(settings, 1)) log(`Output block class count set from the dataset (${classCount} classes): ${changed.join(', ')}`);
   const phased = phaseModel(classDoc, settings, phase);
-  if (settings.freeze !== undefined || (settings.phase2Epochs ?? 0) > 0) log(`${(settings.phase2Epochs ?? 0) > 0 ? `phase ${phase}: ` : ''}${phased.description}`);
+  if (settings.freeze !== undefined || (settings.phase2Epochs ?? 0) > 0)
+    log(`${(settings.phase2Epochs ?? 0) > 0 ? `phase ${phase}: ` : ''}${phased.description}`);
   const doc = phased.doc;
   const { expanded } = inputSpec(doc);
   let batch = settings.batchSize;
@@ -290,7 +332,18 @@ function buildGraphs(cx: Context, classCount: number, trainCount: number, phase:
   if (cpuGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${cpuGraph.unusedWeights.join(', ')}`, 'warn');
   const shapes = new Map<string, number[]>(built.weights.map((w) => [w.name, w.shape]));
   for (const s of cpuGraph.optimizerState) shapes.set(s.name, s.shape);
-  return { doc, phase, batch, optimizer, loss, stepOptions, weightDefs: built.weights, cpuGraph, masks: maskSpecs(cpuGraph.extraInputs, expanded, batch), shapes };
+  return {
+    doc,
+    phase,
+    batch,
+    optimizer,
+    loss,
+    stepOptions,
+    weightDefs: built.weights,
+    cpuGraph,
+    masks: maskSpecs(cpuGraph.extraInputs, expanded, batch),
+    shapes,
+  };
 }
 
 /** Logs each of the plan's notes once, as the plan grows (step-plan.ts). */
@@ -329,13 +382,21 @@ async function initialTensors(opts: TrainOptions, cx: Context, g: StepGraphs, pl
   const startFile = resumeFrom ? null : startingWeightsFile(opts);
   if (startFile) {
     const { loaded, keptFresh } = await applyStartingWeights(startFile, g.weightDefs, initial);
-    log(`starting from ${loaded} tensors of ${startFile}${keptFresh.length ? `; initialised fresh (no tensor of that name and size): ${keptFresh.join(', ')}` : ''}`);
+    log(
+      `starting from ${loaded} tensors of ${startFile}${keptFresh.length ? `; initialised fresh (no tensor of that name and size): ${keptFresh.join(', ')}` : ''}`,
+    );
   }
   return initial;
 }
 
 /** The CPU runner: shards for a small model, else one session; shards that cannot start fall back to one session. */
-async function openCpuRunner(g: StepGraphs, plan: StepPlan, initial: Map<string, Float32Array>, threads: number, log: Context['log']): Promise<TrainStepRunner> {
+async function openCpuRunner(
+  g: StepGraphs,
+  plan: StepPlan,
+  initial: Map<string, Float32Array>,
+  threads: number,
+  log: Context['log'],
+): Promise<TrainStepRunner> {
   const session = planSession(plan, threads, (shards) => buildStudioDataParallel(g.doc, g.stepOptions, plan.graph, shards), false);
   log(session.note.message, session.note.level);
   if (!session.dataParallel) return createDeviceRunner(plan.graph, g.optimizer, initial, 'cpu', threads);
@@ -352,7 +413,14 @@ async function openCpuRunner(g: StepGraphs, plan: StepPlan, initial: Map<string,
  * Executes the plan's device choice: on a GPU, the model self-test's step (whose session then
  * trains) or a fresh session; any failure moves the plan to the CPU. Returns the final plan.
  */
-async function openRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: Map<string, Float32Array>, threads: number, shown: PlanLog): Promise<{ plan: StepPlan; runner: TrainStepRunner }> {
+async function openRunner(
+  cx: Context,
+  g: StepGraphs,
+  first: StepPlan,
+  initial: Map<string, Float32Array>,
+  threads: number,
+  shown: PlanLog,
+): Promise<{ plan: StepPlan; runner: TrainStepRunner }> {
   const { settings, data } = cx;
   if (first.device === 'cpu') return { plan: first, runner: await openCpuRunner(g, first, initial, threads, cx.log) };
   const step = { graph: first.graph, optimizer: g.optimizer, initial, extra: drawMasks(g.masks, settings.seed, 0, 0), lr: settings.lr };
@@ -379,7 +447,11 @@ async function openRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: 
 function resumeRunner(runner: TrainStepRunner, c: Checkpoint, file: string): void {
   for (const s of runner.graph.optimizerState) {
     const v = c.optimizerState.get(s.name);
-    if (!v || v.length !== runner.state.get(s.name)!.length) throw new TrainError('bad-checkpoint', `cannot resume: ${file} has no optimizer state "${s.name}" of the right size; start the run again without --resume`);
+    if (!v || v.length !== runner.state.get(s.name)!.length)
+      throw new TrainError(
+        'bad-checkpoint',
+        `cannot resume: ${file} has no optimizer state "${s.name}" of the right size; start the run again without --resume`,
+      );
     runner.state.set(s.name, v);
   }
   runner.step = c.step;
@@ -392,7 +464,15 @@ function fixedTensors(runner: TrainStepRunner, all: ReadonlyMap<string, Float32A
 }
 
 /** On the CPU with cached features, the head step's runner; otherwise the full step's (openRunner). */
-async function openPhaseRunner(cx: Context, g: StepGraphs, first: StepPlan, initial: Map<string, Float32Array>, threads: number, shown: PlanLog, trainCount: number) {
+async function openPhaseRunner(
+  cx: Context,
+  g: StepGraphs,
+  first: StepPlan,
+  initial: Map<string, Float32Array>,
+  threads: number,
+  shown: PlanLog,
+  trainCount: number,
+) {
   const head = first.device === 'cpu' ? cachedHead(g.doc, g.stepOptions, cx.settings, trainCount, cx.log) : null;
   if (!head) return { ...(await openRunner(cx, g, first, initial, threads, shown)), features: null };
   const runner = await createDeviceRunner(head.step, g.optimizer, initial, 'cpu', threads);
@@ -400,7 +480,14 @@ async function openPhaseRunner(cx: Context, g: StepGraphs, first: StepPlan, init
 }
 
 /** Plans the step (device, session kind, why), opens it, and runs the epochs on it. */
-async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, hooks: LoopHooks, state: { run: RunJson | null }, cx: Context): Promise<TrainEvent> {
+async function trainOnData(
+  opts: TrainOptions,
+  emit: Emit,
+  control: RunControl,
+  hooks: LoopHooks,
+  state: { run: RunJson | null },
+  cx: Context,
+): Promise<TrainEvent> {
   const { classes, trainCount, valCount } = checkData(cx);
   const startEpoch = (cx.resumeFrom?.epoch ?? 0) + 1;
   const phase = phaseOf(cx.settings, startEpoch);
@@ -412,11 +499,34 @@ async function trainOnData(opts: TrainOptions, emit: Emit, control: RunControl, 
   const freshOptimizer = cx.resumeFrom !== null && phase === 2 && startEpoch === phaseStart(cx.settings, 2);
   const initial = await initialTensors(opts, cx, g, first, freshOptimizer);
   const { plan, runner, features } = await openPhaseRunner(cx, g, first, initial, threads, shown, trainCount);
-  const p: Prepared = { classes, doc: g.doc, batch: g.batch, runner, evalSessions: null, masks: g.masks, shapes: g.shapes, device: plan.device, target: plan.target, fallbackReason: plan.fallbackReason, threads, trainCount, valCount, phase, features, fixed: fixedTensors(runner, initial) };
+  const p: Prepared = {
+    classes,
+    doc: g.doc,
+    batch: g.batch,
+    runner,
+    evalSessions: null,
+    masks: g.masks,
+    shapes: g.shapes,
+    device: plan.device,
+    target: plan.target,
+    fallbackReason: plan.fallbackReason,
+    threads,
+    trainCount,
+    valCount,
+    phase,
+    features,
+    fixed: fixedTensors(runner, initial),
+  };
   // Every failure from here on releases the runner (and with it any helper threads) in `finally`.
   try {
     if (cx.resumeFrom && !freshOptimizer) resumeRunner(runner, cx.resumeFrom, cx.paths.last);
-    if (valCount > 0) p.evalSessions = await createEvalSessions(g.doc, valCount, g.batch, { device: plan.device, threads, target: plan.target, ...(g.loss ? { loss: g.loss } : {}) });
+    if (valCount > 0)
+      p.evalSessions = await createEvalSessions(g.doc, valCount, g.batch, {
+        device: plan.device,
+        threads,
+        target: plan.target,
+        ...(g.loss ? { loss: g.loss } : {}),
+      });
     return await epochs(opts, emit, control, state, cx, p);
   } finally {
     await p.runner.session.release().catch(() => undefined);
@@ -434,7 +544,13 @@ async function enterPhase(e: Epochs, phase: Phase): Promise<void> {
   const graph = head?.step ?? (p.device === 'cpu' ? g.cpuGraph : buildStudioTrainStep(g.doc, { ...g.stepOptions, target: p.target }).step);
   await p.runner.session.release();
   p.runner = await createDeviceRunner(graph, g.optimizer, tensors, p.device, p.threads);
-  Object.assign(p, { phase, masks: g.masks, shapes: g.shapes, features: head ? { extractor: head.extractor, cache: null } : null, fixed: fixedTensors(p.runner, tensors) });
+  Object.assign(p, {
+    phase,
+    masks: g.masks,
+    shapes: g.shapes,
+    features: head ? { extractor: head.extractor, cache: null } : null,
+    fixed: fixedTensors(p.runner, tensors),
+  });
 }
 
 /** The frozen blocks' features of a cached phase: the extractor, and its cache once computed. */
@@ -478,7 +594,15 @@ function runRecord(opts: TrainOptions, cx: Context, p: Prepared, stepsPerEpoch: 
     stoppedEarly: false,
     settings,
     projectPath: opts.projectPath ?? null,
-    data: { root: data.scan.root, layout: data.scan.layout, valSource: data.scan.valSource, classes: p.classes, counts, corrupt: [...data.corrupt], warnings: data.warnings },
+    data: {
+      root: data.scan.root,
+      layout: data.scan.layout,
+      valSource: data.scan.valSource,
+      classes: p.classes,
+      counts,
+      corrupt: [...data.corrupt],
+      warnings: data.warnings,
+    },
     preprocessing: pre,
     device: { requested: settings.device, used: p.device, fallbackReason: p.fallbackReason },
     stepsPerEpoch,
@@ -539,7 +663,8 @@ async function* stepBatches(e: Epochs, epoch: number): AsyncGenerator<StepBatch,
     f.cache = await FeatureCache.build(f.extractor, (n) => e.p.fixed.get(n) ?? runner.constants.get(n), source, e.p.threads);
     e.cx.log(`computed the frozen blocks' features of ${source.size} images in ${f.cache.seconds.toFixed(1)} s`);
   }
-  for (const b of f.cache.epoch(e.train.order(epoch), e.p.batch)) yield { images: b.features, dims: [b.size, ...f.cache.shape], labels: b.labels, size: b.size, step: b.step };
+  for (const b of f.cache.epoch(e.train.order(epoch), e.p.batch))
+    yield { images: b.features, dims: [b.size, ...f.cache.shape], labels: b.labels, size: b.size, step: b.step };
 }
 
 /** The schedule's span for the phase of `epoch`: each phase runs the schedule over its own epochs. */
@@ -565,14 +690,20 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
   let lastProgress = 0;
   const t0 = performance.now();
   for await (const b of stepBatches(e, epoch)) {
-    const g = await e.control.gate(() => e.emit({ type: 'paused' }), () => e.emit({ type: 'resumed' }));
+    const g = await e.control.gate(
+      () => e.emit({ type: 'paused' }),
+      () => e.emit({ type: 'resumed' }),
+    );
     pausedMs += g.pausedMs;
     if (g.stop) return null;
     const phaseStep = (epoch - ph.firstEpoch) * stepsPerEpoch + b.step;
     lr = learningRate(settings.schedule, settings.lr, phaseStep, ph.span);
     const r = await runner.run(b.images, b.dims, b.labels, lr, drawMasks(masks, settings.seed, epoch, b.step));
     if (!Number.isFinite(r.loss)) {
-      throw new TrainError('diverged', `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`);
+      throw new TrainError(
+        'diverged',
+        `the loss became ${r.loss} at epoch ${epoch}, step ${b.step + 1}: lower the learning rate (now ${lr.toPrecision(3)}) or check the data`,
+      );
     }
     lossSum += r.loss * b.size;
     correct += countCorrect(r.logits, b.labels, classes.length);
@@ -583,7 +714,16 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
       lastProgress = now;
       const perStep = elapsed / (b.step + 1);
       const remainingSteps = (settings.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - b.step - 1);
-      e.emit({ type: 'progress', epoch, step: b.step + 1, stepsPerEpoch, loss: r.loss, lr, imagesPerSecond: seen / Math.max(elapsed, 1e-9), etaSeconds: remainingSteps * (stepSecondsAvg || perStep) });
+      e.emit({
+        type: 'progress',
+        epoch,
+        step: b.step + 1,
+        stepsPerEpoch,
+        loss: r.loss,
+        lr,
+        imagesPerSecond: seen / Math.max(elapsed, 1e-9),
+        etaSeconds: remainingSteps * (stepSecondsAvg || perStep),
+      });
     }
   }
   return { lossSum, correct, seen, lr, seconds: (performance.now() - t0 - pausedMs) / 1000 };
@@ -603,7 +743,14 @@ function updateBest(b: BestSoFar, epoch: number, valAcc: number | null): { best:
 }
 
 /** The checkpoint after `epoch`: the runner's tensors (read on the host) and the run's counters. */
-function checkpointOf(runner: TrainStepRunner, fixed: ReadonlyMap<string, Float32Array>, seed: number, optimizer: TrainSettings['optimizer'], epoch: number, best: BestSoFar): Checkpoint {
+function checkpointOf(
+  runner: TrainStepRunner,
+  fixed: ReadonlyMap<string, Float32Array>,
+  seed: number,
+  optimizer: TrainSettings['optimizer'],
+  epoch: number,
+  best: BestSoFar,
+): Checkpoint {
   return {
     epoch,
     step: runner.step,
@@ -620,18 +767,38 @@ function checkpointOf(runner: TrainStepRunner, fixed: ReadonlyMap<string, Float3
 }
 
 /** After an epoch's steps: validation, best and last checkpoints, the inference model, run.json and events. */
-async function finishEpoch(e: Epochs, run: RunJson, pre: Preprocessing, val: Loader | null, epoch: number, steps: EpochSteps, before: BestSoFar): Promise<BestSoFar> {
+async function finishEpoch(
+  e: Epochs,
+  run: RunJson,
+  pre: Preprocessing,
+  val: Loader | null,
+  epoch: number,
+  steps: EpochSteps,
+  before: BestSoFar,
+): Promise<BestSoFar> {
   const { settings, paths, project, log } = e.cx;
   const { runner, evalSessions, shapes, classes, doc } = e.p;
   // Validation reads the weights on the host: refresh them when they live on the GPU.
   await runner.syncToHost();
-  const lookup = (name: string): Float32Array | undefined => runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name) ?? e.p.fixed.get(name);
+  const lookup = (name: string): Float32Array | undefined =>
+    runner.weights.get(name) ?? runner.state.get(name) ?? runner.constants.get(name) ?? e.p.fixed.get(name);
   const e0 = performance.now();
-  const metrics: EvalMetrics | null = val && evalSessions ? await evaluateSplit(evalSessions, lookup, shapes, val, classes, e.opts.maxMisclassified ?? 1000) : null;
+  const metrics: EvalMetrics | null =
+    val && evalSessions ? await evaluateSplit(evalSessions, lookup, shapes, val, classes, e.opts.maxMisclassified ?? 1000) : null;
   const evalSeconds = (performance.now() - e0) / 1000;
   const valAcc = metrics ? metrics.accuracy : null;
   const { seen, seconds } = steps;
-  const record: EpochRecord = { epoch, trainLoss: steps.lossSum / seen, trainAccuracy: steps.correct / seen, valLoss: metrics?.loss ?? null, valAccuracy: valAcc, lr: steps.lr, seconds, imagesPerSecond: seen / seconds, evalSeconds };
+  const record: EpochRecord = {
+    epoch,
+    trainLoss: steps.lossSum / seen,
+    trainAccuracy: steps.correct / seen,
+    valLoss: metrics?.loss ?? null,
+    valAccuracy: valAcc,
+    lr: steps.lr,
+    seconds,
+    imagesPerSecond: seen / seconds,
+    evalSeconds,
+  };
   const { best, isBest } = updateBest(before, epoch, valAcc);
   const ckpt = checkpointOf(runner, e.p.fixed, settings.seed, settings.optimizer, epoch, best);
   if (isBest) {
@@ -669,14 +836,31 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   const { output: cut } = runDataSpec(spec, settings);
   const output = cut ? { output: cut } : {};
   const train: Loader = createLoader({
-    cache: data.cache, split: 'train', batchSize: p.batch, seed: settings.seed, augment: settings.augment, mean: data.mean, std: data.std, dropLast: true, ...output,
+    cache: data.cache,
+    split: 'train',
+    batchSize: p.batch,
+    seed: settings.seed,
+    augment: settings.augment,
+    mean: data.mean,
+    std: data.std,
+    dropLast: true,
+    ...output,
     // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
     recycle: true,
   });
-  const val: Loader | null = p.valCount > 0 ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output }) : null;
+  const val: Loader | null =
+    p.valCount > 0
+      ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output })
+      : null;
   const stepsPerEpoch = train.batchesPerEpoch;
   const e: Epochs = { opts, emit, control, cx, p, train, span: { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch } };
-  const pre: Preprocessing = { inputSize: [spec.channels, spec.height, spec.width], colorMode: spec.channels === 1 ? 'grayscale' : 'rgb', resize: settings.resize, mean: data.mean, std: data.std };
+  const pre: Preprocessing = {
+    inputSize: [spec.channels, spec.height, spec.width],
+    colorMode: spec.channels === 1 ? 'grayscale' : 'rgb',
+    resize: settings.resize,
+    mean: data.mean,
+    std: data.std,
+  };
   const run = runRecord(opts, cx, p, stepsPerEpoch, pre);
   state.run = run;
   if (!previous) await atomicWrite(projectFile(paths.runDir), serializeProject({ ...project, model: p.doc }));
@@ -684,7 +868,18 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
 
   let best: BestSoFar = { epoch: resumeFrom?.bestEpoch ?? 0, accuracy: resumeFrom?.bestValAccuracy ?? null, since: resumeFrom?.epochsWithoutImprovement ?? 0 };
   const startEpoch = (resumeFrom?.epoch ?? 0) + 1;
-  emit({ type: 'start', runDir: paths.runDir, device: p.device, classes: p.classes, trainSamples: train.size, valSamples: val?.size ?? 0, stepsPerEpoch, epochs: settings.epochs, startEpoch, decodeImagesPerSecond: cx.decodeRate });
+  emit({
+    type: 'start',
+    runDir: paths.runDir,
+    device: p.device,
+    classes: p.classes,
+    trainSamples: train.size,
+    valSamples: val?.size ?? 0,
+    stepsPerEpoch,
+    epochs: settings.epochs,
+    startEpoch,
+    decodeImagesPerSecond: cx.decodeRate,
+  });
   let stepSecondsAvg = 0;
   let stoppedEarly = false;
   let lastEpoch = startEpoch - 1;
@@ -696,7 +891,9 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     best = await finishEpoch(e, run, pre, val, epoch, steps, best);
     lastEpoch = epoch;
     if (settings.patience > 0 && best.since >= settings.patience && epoch < settings.epochs) {
-      log(`early stopping: validation accuracy has not improved for ${best.since} epochs (best ${((best.accuracy ?? 0) * 100).toFixed(2)}% at epoch ${best.epoch})`);
+      log(
+        `early stopping: validation accuracy has not improved for ${best.since} epochs (best ${((best.accuracy ?? 0) * 100).toFixed(2)}% at epoch ${best.epoch})`,
+      );
       stoppedEarly = true;
       break;
     }
@@ -720,8 +917,21 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
 }
 
 /** Up to 4 unaugmented training images for the device self-test. */
-async function selfTestInput(doc: ModelDocument, weights: Map<string, Float32Array>, data: PreparedDataset, output?: RunDataSpec['output']): Promise<SelfTestInput> {
-  const loader = createLoader({ cache: data.cache, split: 'train', batchSize: 4, shuffle: false, mean: data.mean, std: data.std, ...(output ? { output } : {}) });
+async function selfTestInput(
+  doc: ModelDocument,
+  weights: Map<string, Float32Array>,
+  data: PreparedDataset,
+  output?: RunDataSpec['output'],
+): Promise<SelfTestInput> {
+  const loader = createLoader({
+    cache: data.cache,
+    split: 'train',
+    batchSize: 4,
+    shuffle: false,
+    mean: data.mean,
+    std: data.std,
+    ...(output ? { output } : {}),
+  });
   const batches = loader.epoch(0);
   const first = await batches.next();
   await batches.return();

@@ -8,9 +8,7 @@
 import type { EvalOptions, EvalReport } from './eval-run';
 import type { TrainEvent, TrainOptions } from './types';
 
-export type WorkerInit =
-  | { job?: 'train'; options: TrainOptions }
-  | { job: 'evaluate'; target: string; dataDir: string; options: EvalOptions };
+export type WorkerInit = { job?: 'train'; options: TrainOptions } | { job: 'evaluate'; target: string; dataDir: string; options: EvalOptions };
 
 export type ControlMessage = { type: 'pause' } | { type: 'resume' } | { type: 'cancel' };
 

@@ -118,7 +118,12 @@ export class TrainStepRunner {
     }
   }
 
-  static async create(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, cfg: SessionConfig = {}): Promise<TrainStepRunner> {
+  static async create(
+    graph: TrainStepGraph,
+    optimizer: OptimizerConfig,
+    initial: ReadonlyMap<string, Float32Array>,
+    cfg: SessionConfig = {},
+  ): Promise<TrainStepRunner> {
     return TrainStepRunner.over(graph, new PlainStepSession(await createSession(graph.model, cfg)), optimizer, initial);
   }
 
@@ -127,7 +132,12 @@ export class TrainStepRunner {
    * session is released first: a sharded session's worker threads would otherwise keep the
    * process alive after the error.
    */
-  static async over(graph: TrainStepGraph, session: StepSession, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>): Promise<TrainStepRunner> {
+  static async over(
+    graph: TrainStepGraph,
+    session: StepSession,
+    optimizer: OptimizerConfig,
+    initial: ReadonlyMap<string, Float32Array>,
+  ): Promise<TrainStepRunner> {
     try {
       return new TrainStepRunner(graph, session, optimizer, initial);
     } catch (e) {
@@ -141,7 +151,13 @@ export class TrainStepRunner {
     return this.session.syncToHost(this);
   }
 
-  async run(images: Float32Array, imageDims: readonly number[], labels: BigInt64Array, lr: number, extra: Record<string, ort.Tensor> = {}): Promise<StepResult> {
+  async run(
+    images: Float32Array,
+    imageDims: readonly number[],
+    labels: BigInt64Array,
+    lr: number,
+    extra: Record<string, ort.Tensor> = {},
+  ): Promise<StepResult> {
     this.step += 1;
     const g = this.graph;
     const feeds: Record<string, ort.Tensor> = { ...extra };

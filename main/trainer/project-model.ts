@@ -26,7 +26,13 @@ export function inputSpec(doc: ModelDocument): { spec: InputSpec; expanded: Expa
   const expanded = expandGraph(doc);
   if (!expanded.ok) {
     const errs = expanded.diagnostics.filter((d) => d.severity === 'error');
-    throw new TrainError('bad-model', `the model has ${errs.length} error(s); fix them before training: ${errs.slice(0, 3).map((d) => d.message).join('; ')}`);
+    throw new TrainError(
+      'bad-model',
+      `the model has ${errs.length} error(s); fix them before training: ${errs
+        .slice(0, 3)
+        .map((d) => d.message)
+        .join('; ')}`,
+    );
   }
   const inputs = expanded.nodes.filter((p) => p.live && p.type === 'input');
   if (inputs.length !== 1) throw new TrainError('bad-model', `training needs exactly one Input block feeding the Output; the model has ${inputs.length}`);
@@ -48,6 +54,7 @@ export function withClassCount(doc: ModelDocument, classes: number): { doc: Mode
     changed.push(`${n.name}: ${old === undefined ? 'default' : String(old)} -> ${classes}`);
     return { ...n, params: { ...n.params, classes } };
   });
-  if (!doc.nodes.some((n) => n.type === 'output')) throw new TrainError('bad-model', 'the model has no Output block at the top level: add one to train a classifier');
+  if (!doc.nodes.some((n) => n.type === 'output'))
+    throw new TrainError('bad-model', 'the model has no Output block at the top level: add one to train a classifier');
   return { doc: { ...doc, nodes }, changed };
 }

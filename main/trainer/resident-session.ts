@@ -40,7 +40,12 @@ function carriedOf(g: TrainStepGraph): Carried[] {
 function sessionOptions(threads: number, extra: Partial<ort.InferenceSession.SessionOptions> = {}): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [providerConfig('webgpu'), 'cpu'] as ort.InferenceSession.ExecutionProviderConfig[],
-    graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', logSeverityLevel: 3, ...extra,
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
+    ...extra,
   };
 }
 
@@ -52,7 +57,14 @@ function downloadModel(carried: readonly Carried[]): Uint8Array {
     const [y] = g.op('Identity', [c.input], {}, { outputNames: [`${c.input}__host`] });
     g.output(y!, 'float32', c.shape);
   }
-  return encodeModel({ irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'cnn-studio', producerVersion: 'resident', graph: g.build(), metadata: {} });
+  return encodeModel({
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }],
+    producerName: 'cnn-studio',
+    producerVersion: 'resident',
+    graph: g.build(),
+    metadata: {},
+  });
 }
 
 export class ResidentSession implements StepSession {
@@ -134,7 +146,14 @@ export function residentOnWebgpu(): boolean {
   return readConfig().webgpuResident;
 }
 
-export async function createDeviceRunner(graph: TrainStepGraph, optimizer: OptimizerConfig, initial: ReadonlyMap<string, Float32Array>, device: Device, threads: number, dataParallel: DataParallelStep | null = null): Promise<TrainStepRunner> {
+export async function createDeviceRunner(
+  graph: TrainStepGraph,
+  optimizer: OptimizerConfig,
+  initial: ReadonlyMap<string, Float32Array>,
+  device: Device,
+  threads: number,
+  dataParallel: DataParallelStep | null = null,
+): Promise<TrainStepRunner> {
   // CPU, small model: the batch split into shards on one thread each (data-parallel-choice.ts).
   if (device === 'cpu' && dataParallel) return TrainStepRunner.over(graph, await ShardedSession.create(graph, dataParallel), optimizer, initial);
   if (device !== 'webgpu' || !residentOnWebgpu()) return TrainStepRunner.create(graph, optimizer, initial, { device, threads });

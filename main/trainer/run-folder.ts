@@ -109,11 +109,16 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
     await fs.rm(probe, { force: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied'
-      : err.code === 'ENOSPC' ? 'the disk is full'
-      : err.code === 'EROFS' ? 'the file system is read-only'
-      : err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a file is in the way of the folder'
-      : plainFsError(err);
+    const why =
+      err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'permission denied'
+        : err.code === 'ENOSPC'
+          ? 'the disk is full'
+          : err.code === 'EROFS'
+            ? 'the file system is read-only'
+            : err.code === 'ENOTDIR' || err.code === 'EEXIST'
+              ? 'a file is in the way of the folder'
+              : plainFsError(err);
     throw new TrainError('output-unwritable', `cannot write the run folder ${dir}: ${why}; choose another folder with --out`);
   }
 }
@@ -121,7 +126,10 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
 /** A failure the user can act on, with a stable code for tests and the UI. */
 export class TrainError extends Error {
   override readonly name = 'TrainError';
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -77,7 +77,8 @@ export async function selfTestDevice(input: SelfTestInput, device: Device, threa
     maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!));
     scale = Math.max(scale, Math.abs(want[i]!));
   }
-  if (!(maxDiff <= 1e-3 * scale)) return `${device} computed logits that differ from the CPU's by ${maxDiff.toPrecision(3)} (self-test on ${input.dims[0]} training images)`;
+  if (!(maxDiff <= 1e-3 * scale))
+    return `${device} computed logits that differ from the CPU's by ${maxDiff.toPrecision(3)} (self-test on ${input.dims[0]} training images)`;
   return null;
 }
 
@@ -86,7 +87,7 @@ function tiledBatch(input: SelfTestInput, batch: number): { images: Float32Array
   const [n, c, h, w] = input.dims;
   const per = c * h * w;
   const images = new Float32Array(batch * per);
-  for (let i = 0; i < batch; i++) images.set(input.images.subarray((i % n) * per, (i % n + 1) * per), i * per);
+  for (let i = 0; i < batch; i++) images.set(input.images.subarray((i % n) * per, ((i % n) + 1) * per), i * per);
   return { images, dims: [batch, c, h, w], labels: new BigInt64Array(batch) };
 }
 

@@ -39,7 +39,8 @@ export function withDefaults(partial: Partial<TrainSettings>): TrainSettings {
 }
 
 export function scheduleKind(name: string): ScheduleKind {
-  if (!(SCHEDULE_KINDS as readonly string[]).includes(name)) throw new TrainError('bad-settings', `--schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got "${name}"`);
+  if (!(SCHEDULE_KINDS as readonly string[]).includes(name))
+    throw new TrainError('bad-settings', `--schedule must be one of ${SCHEDULE_KINDS.join(', ')}, got "${name}"`);
   return name as ScheduleKind;
 }
 

@@ -34,7 +34,12 @@ function privateFeeds(ort: Ort, d: ShardWorkerData): { feeds: Record<string, Ort
     feeds[s.name] = new ort.Tensor(s.dtype, own, s.dims);
     return { shared, own };
   });
-  return { feeds, refresh: () => { for (const c of copies) c.own.set(c.shared as Float32Array & BigInt64Array); } };
+  return {
+    feeds,
+    refresh: () => {
+      for (const c of copies) c.own.set(c.shared as Float32Array & BigInt64Array);
+    },
+  };
 }
 
 /** Runs a step each time the coordinator raises the request word, until it writes -1. */
@@ -71,8 +76,12 @@ async function main(d: ShardWorkerData): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the main thread passes the onnxruntime-node path it resolved; this CJS bundle must load that same copy
   const ort = require(d.ortPath) as Ort;
   const session = await ort.InferenceSession.create(d.model, {
-    executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1,
-    executionMode: 'sequential', logSeverityLevel: 3,
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3,
     extra: { session: { 'intra_op.allow_spinning': d.spinning ? '1' : '0' } },
   });
   post({ ready: true });

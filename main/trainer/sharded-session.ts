@@ -74,7 +74,8 @@ function feedParts(shard: ShardGradientGraph, step: TrainStepGraph, start: numbe
     // A batch axis: symbolic in the forward graph ('N'), or the step's batch size where the shard has its own.
     const full = step.extraInputs.find((e) => e.name === v.name);
     const isBatch = (d: number | string | undefined, n: number): boolean => typeof d === 'string' || d === n;
-    const batched = full !== undefined && full.shape.length === v.shape.length && isBatch(full.shape[0], step.batchSize) && isBatch(v.shape[0], shard.batchSize);
+    const batched =
+      full !== undefined && full.shape.length === v.shape.length && isBatch(full.shape[0], step.batchSize) && isBatch(v.shape[0], shard.batchSize);
     parts.push({ name: v.name, start: batched ? start : -1, rows: batched ? shard.batchSize : 0 });
   }
   return parts;
@@ -88,7 +89,13 @@ function slice(t: ort.Tensor, p: FeedPart): ort.Tensor {
   return new ort.Tensor(t.type as Dtype, data, [p.rows, ...t.dims.slice(1)]);
 }
 
-function layout(shard: ShardGradientGraph, weights: readonly string[], numClasses: number, parts: FeedPart[], feedsDims: (name: string) => InputSpec): { inputs: SharedSlot[]; outputs: SharedSlot[]; gradients: number; bytes: number } {
+function layout(
+  shard: ShardGradientGraph,
+  weights: readonly string[],
+  numClasses: number,
+  parts: FeedPart[],
+  feedsDims: (name: string) => InputSpec,
+): { inputs: SharedSlot[]; outputs: SharedSlot[]; gradients: number; bytes: number } {
   let offset = CONTROL.bytes;
   const place = (name: string, dtype: Dtype, dims: number[]): SharedSlot => {
     const s = { name, dtype, dims, offset };
@@ -133,7 +140,9 @@ export class ShardedSession implements StepSession {
 
   static async create(step: TrainStepGraph, plan: DataParallelStep, spinning = readConfig().ortSpin): Promise<ShardedSession> {
     const starts = plan.sizes.map((_, k) => plan.sizes.slice(0, k).reduce((a, b) => a + b, 0));
-    const shapes = new Map(step.model.graph.inputs.map((v): [string, InputSpec] => [v.name, { dtype: v.dtype === 'int64' ? 'int64' : 'float32', dims: v.shape as number[] }]));
+    const shapes = new Map(
+      step.model.graph.inputs.map((v): [string, InputSpec] => [v.name, { dtype: v.dtype === 'int64' ? 'int64' : 'float32', dims: v.shape as number[] }]),
+    );
     const dimsOf = (name: string): InputSpec => {
       const s = shapes.get(name);
       if (!s) throw new Error(`the train step has no input "${name}" for a shard`);
@@ -144,7 +153,8 @@ export class ShardedSession implements StepSession {
     try {
       sessions.push(await createSession(plan.shards[0]!.model, { threads: 1, spinning }));
       sessions.push(await createSession(plan.update.model, { threads: 1, spinning, nchwc: false }));
-      for (let k = 1; k < plan.sizes.length; k++) helpers.push(await startHelper(plan.shards[k]!, step, plan.update.size, feedParts(plan.shards[k]!, step, starts[k]!), dimsOf, spinning));
+      for (let k = 1; k < plan.sizes.length; k++)
+        helpers.push(await startHelper(plan.shards[k]!, step, plan.update.size, feedParts(plan.shards[k]!, step, starts[k]!), dimsOf, spinning));
     } catch (e) {
       await Promise.all(helpers.map((h) => h.worker.terminate()));
       await Promise.all(sessions.map((s) => s.release()));
@@ -176,9 +186,19 @@ export class ShardedSession implements StepSession {
     const u = this.plan.update;
     const upd: Feeds = {};
     for (const s of this.step.scalars) upd[s] = feeds[s]!;
-    upd[u.params.input] = this.gather(this.flatParams, this.step.weights.map((w) => w.name), feeds);
-    u.state.forEach((st, j) => { upd[st.input] = this.gather(this.flatState[j]!, st.slots, feeds); });
-    upd[u.gradientInputs[0]!] = this.gather(this.flatGrad0, this.step.weights.map((w) => shard0.gradients[w.name]!), out0);
+    upd[u.params.input] = this.gather(
+      this.flatParams,
+      this.step.weights.map((w) => w.name),
+      feeds,
+    );
+    u.state.forEach((st, j) => {
+      upd[st.input] = this.gather(this.flatState[j]!, st.slots, feeds);
+    });
+    upd[u.gradientInputs[0]!] = this.gather(
+      this.flatGrad0,
+      this.step.weights.map((w) => shard0.gradients[w.name]!),
+      out0,
+    );
     upd[u.lossInputs[0]!] = out0[shard0.loss]!;
     this.helpers.forEach((h, i) => {
       h.ownGradients.set(h.gradients);
@@ -189,10 +209,14 @@ export class ShardedSession implements StepSession {
     const out: Record<string, ort.Tensor> = { [this.step.loss]: res[this.step.loss]! };
     // Updated tensors are views into the flat outputs (no copy).
     const params = res[u.params.output]!.data as Float32Array;
-    this.step.weights.forEach((w, i) => { out[w.updated] = this.segment(params, i, w.shape); });
+    this.step.weights.forEach((w, i) => {
+      out[w.updated] = this.segment(params, i, w.shape);
+    });
     u.state.forEach((st) => {
       const flat = res[st.output]!.data as Float32Array;
-      this.step.weights.forEach((w, i) => { out[st.slotOutputs[i]!] = this.segment(flat, i, w.shape); });
+      this.step.weights.forEach((w, i) => {
+        out[st.slotOutputs[i]!] = this.segment(flat, i, w.shape);
+      });
     });
     const logits = new Float32Array(this.step.batchSize * this.step.numClasses);
     logits.set(out0[shard0.logits]!.data as Float32Array, 0);
@@ -233,23 +257,56 @@ export class ShardedSession implements StepSession {
       Atomics.store(h.ctrl, CONTROL.request, -1);
       Atomics.notify(h.ctrl, CONTROL.request);
     }
-    await Promise.all(this.helpers.filter((h) => !h.exited).map((h) => new Promise<void>((resolve) => {
-      // The worker releases its session and says so; terminate is the fallback for a stuck one.
-      const timer = setTimeout(() => void h.worker.terminate().then(() => resolve()), 5000);
-      h.worker.once('exit', () => { clearTimeout(timer); resolve(); });
-      h.worker.once('message', (m: ShardWorkerMessage) => { if (m.stopped) void h.worker.terminate(); });
-    })));
+    await Promise.all(
+      this.helpers
+        .filter((h) => !h.exited)
+        .map(
+          (h) =>
+            new Promise<void>((resolve) => {
+              // The worker releases its session and says so; terminate is the fallback for a stuck one.
+              const timer = setTimeout(() => void h.worker.terminate().then(() => resolve()), 5000);
+              h.worker.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              h.worker.once('message', (m: ShardWorkerMessage) => {
+                if (m.stopped) void h.worker.terminate();
+              });
+            }),
+        ),
+    );
     await this.local.release();
     await this.update.release();
   }
 }
 
-async function startHelper(shard: ShardGradientGraph, step: TrainStepGraph, size: number, parts: FeedPart[], dimsOf: (name: string) => InputSpec, spinning: boolean): Promise<Helper> {
-  const lay = layout(shard, step.weights.map((w) => w.name), step.numClasses, parts, dimsOf);
+async function startHelper(
+  shard: ShardGradientGraph,
+  step: TrainStepGraph,
+  size: number,
+  parts: FeedPart[],
+  dimsOf: (name: string) => InputSpec,
+  spinning: boolean,
+): Promise<Helper> {
+  const lay = layout(
+    shard,
+    step.weights.map((w) => w.name),
+    step.numClasses,
+    parts,
+    dimsOf,
+  );
   const buffer = new SharedArrayBuffer(lay.bytes);
-  const data: ShardWorkerData = { ortPath: ortEntry(), model: encodeModel(await forCpuSession(shard.model)), spinning, buffer, inputs: lay.inputs, outputs: lay.outputs };
+  const data: ShardWorkerData = {
+    ortPath: ortEntry(),
+    model: encodeModel(await forCpuSession(shard.model)),
+    spinning,
+    buffer,
+    inputs: lay.inputs,
+    outputs: lay.outputs,
+  };
   const worker = startShardWorker(data);
-  const view = (s: SharedSlot): Float32Array | BigInt64Array => (s.dtype === 'int64' ? new BigInt64Array(buffer, s.offset, elements(s.dims)) : new Float32Array(buffer, s.offset, elements(s.dims)));
+  const view = (s: SharedSlot): Float32Array | BigInt64Array =>
+    s.dtype === 'int64' ? new BigInt64Array(buffer, s.offset, elements(s.dims)) : new Float32Array(buffer, s.offset, elements(s.dims));
   const h: Helper = {
     worker,
     ctrl: new Int32Array(buffer, 0, 4),

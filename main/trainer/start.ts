@@ -109,20 +109,27 @@ export function startTraining(options: TrainOptions, how: StartOptions = {}): Tr
   let host: TrainerHost;
   let killed = false;
   try {
-    host = (how.host ?? defaultHost())(how.workerScript ?? defaultWorkerScript(), { options }, {
-      message: (m) => {
-        if (m.kind === 'event') deliver(m.event);
-        else if (m.kind === 'finished') host.release();
+    host = (how.host ?? defaultHost())(
+      how.workerScript ?? defaultWorkerScript(),
+      { options },
+      {
+        message: (m) => {
+          if (m.kind === 'event') deliver(m.event);
+          else if (m.kind === 'finished') host.release();
+        },
+        end: (e) => {
+          const resume =
+            lastEpoch > 0
+              ? `the checkpoint of epoch ${lastEpoch} is intact: continue with --resume`
+              : 'no epoch had finished, so there is no checkpoint to resume from';
+          deliver({
+            type: 'failed',
+            code: e.error && !killed ? 'worker-crashed' : 'worker-exited',
+            message: `the training ${host.kind} ${killed ? 'was stopped' : describeEnd(e)} during epoch ${lastEpoch + 1}; ${resume}`,
+          });
+        },
       },
-      end: (e) => {
-        const resume = lastEpoch > 0 ? `the checkpoint of epoch ${lastEpoch} is intact: continue with --resume` : 'no epoch had finished, so there is no checkpoint to resume from';
-        deliver({
-          type: 'failed',
-          code: e.error && !killed ? 'worker-crashed' : 'worker-exited',
-          message: `the training ${host.kind} ${killed ? 'was stopped' : describeEnd(e)} during epoch ${lastEpoch + 1}; ${resume}`,
-        });
-      },
-    });
+    );
   } catch (e) {
     setImmediate(() => deliver({ type: 'failed', code: 'worker-start', message: `cannot start the training worker: ${(e as Error).message}` }));
     return { on, pause: () => undefined, resume: () => undefined, cancel: () => undefined, finished, kill: async () => undefined };

@@ -32,7 +32,11 @@ export function startingWeightsFile(opts: Pick<TrainOptions, 'initialWeights' | 
  * Replaces entries of `fresh` (the random initialisation, which also fixes the order) by the
  * file's tensors of the same name and element count. Returns the names that stayed fresh.
  */
-export async function applyStartingWeights(file: string, defs: readonly WeightDef[], fresh: Map<string, Float32Array>): Promise<{ loaded: number; keptFresh: string[] }> {
+export async function applyStartingWeights(
+  file: string,
+  defs: readonly WeightDef[],
+  fresh: Map<string, Float32Array>,
+): Promise<{ loaded: number; keptFresh: string[] }> {
   let stored: Map<string, Float32Array>;
   try {
     stored = await readWeights(file);
@@ -61,7 +65,11 @@ export async function applyStartingWeights(file: string, defs: readonly WeightDe
  * weights keeps that mean/std (the project's `deploy` section) instead of computing the folder's,
  * which would feed the backbone inputs it never saw. Null otherwise.
  */
-export function backboneNormalisation(opts: Pick<TrainOptions, 'initialWeights' | 'fromScratch' | 'project' | 'projectPath'>, project: Project, channels: number): { mean: number[]; std: number[] } | null {
+export function backboneNormalisation(
+  opts: Pick<TrainOptions, 'initialWeights' | 'fromScratch' | 'project' | 'projectPath'>,
+  project: Project,
+  channels: number,
+): { mean: number[]; std: number[] } | null {
   if (!startingWeightsFile(opts) || typeof project.extra.pretrained !== 'object' || project.extra.pretrained === null) return null;
   const d = deploySettings(project);
   if (!d.mean || !d.std || d.mean.length !== channels || d.std.length !== channels) return null;

@@ -31,8 +31,7 @@ export interface StepPlan {
 
 /** What the op-support probe gave for a GPU: the graph built for it, or why the probe failed. */
 export type ProviderBuild =
-  | { kind: 'probed'; result: TargetedGraph<TrainStepGraph> }
-  | { kind: 'probe-failed'; error: string; target: ProviderTarget; graph: TrainStepGraph };
+  { kind: 'probed'; result: TargetedGraph<TrainStepGraph> } | { kind: 'probe-failed'; error: string; target: ProviderTarget; graph: TrainStepGraph };
 
 function note(p: StepPlan, level: PlanNote['level'], message: string): StepPlan {
   return { ...p, notes: [...p.notes, { level, message }] };
@@ -52,7 +51,11 @@ export function planDevice(selected: SelectedDevice, cpuGraph: TrainStepGraph, b
   const dev = p.device;
   if (build.kind === 'probe-failed') {
     // The probe itself failed: the graph avoids the provider's known gaps; the self-test decides.
-    return note({ ...p, target: build.target, graph: build.graph }, 'warn', `${dev}: op-support probe failed (${build.error}); the graph avoids the ops known to be missing`);
+    return note(
+      { ...p, target: build.target, graph: build.graph },
+      'warn',
+      `${dev}: op-support probe failed (${build.error}); the graph avoids the ops known to be missing`,
+    );
   }
   const t = build.result;
   p = { ...p, graph: t.graph, target: t.target };
@@ -60,7 +63,11 @@ export function planDevice(selected: SelectedDevice, cpuGraph: TrainStepGraph, b
   const problem = deviceProblem(dev, t.cpuFallbackNodes);
   if (problem) return onCpu(p, cpuGraph, problem);
   if (t.cpuFallbackNodes.length === 0) return p;
-  return note(p, 'warn', `${t.cpuFallbackNodes.length} node(s) of the training graph run on the CPU, not ${dev} (their inputs are copied each step): ${summarizeFallback(t.cpuFallbackNodes).join('; ')}`);
+  return note(
+    p,
+    'warn',
+    `${t.cpuFallbackNodes.length} node(s) of the training graph run on the CPU, not ${dev} (their inputs are copied each step): ${summarizeFallback(t.cpuFallbackNodes).join('; ')}`,
+  );
 }
 
 /** What runs each step (step-session.ts) and why. */
@@ -76,11 +83,21 @@ export interface SessionPlan {
  * runs one session; WebGPU keeps the carried tensors on the GPU unless `resident` is false
  * (resident-session.ts); other GPUs run one session fed from the host.
  */
-export function planSession(plan: StepPlan, threads: number, buildShards: (shards: number) => DataParallelStep | { reason: string }, resident: boolean): SessionPlan {
+export function planSession(
+  plan: StepPlan,
+  threads: number,
+  buildShards: (shards: number) => DataParallelStep | { reason: string },
+  resident: boolean,
+): SessionPlan {
   if (plan.device === 'cpu') {
     const dp = chooseDataParallel(plan.graph, 'cpu', threads, buildShards);
     return { kind: dp.plan ? 'sharded' : 'plain', dataParallel: dp.plan, note: { level: 'info', message: `training step: ${dp.note}` } };
   }
-  if (plan.device === 'webgpu' && resident) return { kind: 'resident', dataParallel: null, note: { level: 'info', message: 'training step: one webgpu session; weights and optimizer state stay on the GPU between steps' } };
+  if (plan.device === 'webgpu' && resident)
+    return {
+      kind: 'resident',
+      dataParallel: null,
+      note: { level: 'info', message: 'training step: one webgpu session; weights and optimizer state stay on the GPU between steps' },
+    };
   return { kind: 'plain', dataParallel: null, note: { level: 'info', message: `training step: one ${plan.device} session fed from the host each step` } };
 }

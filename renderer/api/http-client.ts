@@ -11,7 +11,10 @@ import {
 
 /** An error from the backend, with the stable code it sent. */
 export class BackendError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'BackendError';
   }
@@ -80,7 +83,8 @@ export function createHttpClient(base: string, token: string, reporter?: Connect
       reporter?.offline(Date.now() + retry, reconnectNow);
       throw new BackendError('offline', `${method}: the studio server is not answering (it may have stopped). The page reconnects when it is back.`);
     }
-    if (res.status === 401) throw new BackendError('unauthorized', 'The studio server refused this page: open the URL with the token that `cnn-studio serve` printed.');
+    if (res.status === 401)
+      throw new BackendError('unauthorized', 'The studio server refused this page: open the URL with the token that `cnn-studio serve` printed.');
     const body = (await res.json()) as { result?: ApiResponses[M]; error?: WireError };
     if (body.error) throw new BackendError(body.error.code, body.error.message);
     return body.result as ApiResponses[M];

@@ -27,7 +27,9 @@ export function Modal({ title, onClose, children, wide, testId }: { title: strin
       >
         <header className="modal-head">
           <h2>{title}</h2>
-          <button type="button" className="icon-btn modal-close" aria-label="Close" onClick={onClose}>✕</button>
+          <button type="button" className="icon-btn modal-close" aria-label="Close" onClick={onClose}>
+            ✕
+          </button>
         </header>
         <div className="modal-body">{children}</div>
       </div>

@@ -17,7 +17,9 @@ function Detail({ p }: { p: ExecutionProviderInfo }) {
   if (!p.available) {
     return (
       <>
-        <span className="provider-status" data-testid={`provider-status-${p.name}`}>{providerStatus(p)}</span>
+        <span className="provider-status" data-testid={`provider-status-${p.name}`}>
+          {providerStatus(p)}
+        </span>
         {/* A provider built for another system needs no detail beyond the status. */}
         {p.reason && p.offered && <Technical text={p.reason} />}
       </>
@@ -26,11 +28,20 @@ function Detail({ p }: { p: ExecutionProviderInfo }) {
   const t = p.selfTest;
   return (
     <>
-      <span className="provider-status" data-testid={`provider-status-${p.name}`}>{providerStatus(p)}{p.adapter && p.name !== 'cpu' ? ` on ${p.adapter}` : ''}</span>
-      {p.software && <span className="badge warn" title="A GPU emulated on the CPU: slower than the CPU provider. Auto does not choose it.">software adapter</span>}
+      <span className="provider-status" data-testid={`provider-status-${p.name}`}>
+        {providerStatus(p)}
+        {p.adapter && p.name !== 'cpu' ? ` on ${p.adapter}` : ''}
+      </span>
+      {p.software && (
+        <span className="badge warn" title="A GPU emulated on the CPU: slower than the CPU provider. Auto does not choose it.">
+          software adapter
+        </span>
+      )}
       {p.name !== 'cpu' && (
         <span className="self-test" data-testid={`self-test-${p.name}`}>
-          {t ? `${t.passed ? 'Self-test passed' : 'Self-test refused it'}${t.layout === 'NCHW' ? ' (NCHW layout)' : ''}: ${t.message}` : 'Not self-tested yet: the self-test against the CPU runs before its first use.'}
+          {t
+            ? `${t.passed ? 'Self-test passed' : 'Self-test refused it'}${t.layout === 'NCHW' ? ' (NCHW layout)' : ''}: ${t.message}`
+            : 'Not self-tested yet: the self-test against the CPU runs before its first use.'}
         </span>
       )}
       {p.probeMs !== null && <span className="muted small"> · loaded in {p.probeMs} ms</span>}
@@ -69,7 +80,9 @@ export function ProvidersPanel({ api }: { api: StudioClient }) {
               <tr key={p.name} className={p.available ? 'ok' : p.offered ? 'fail' : 'absent'}>
                 <td className="dot">{p.available ? '●' : '○'}</td>
                 <td>{p.label}</td>
-                <td className="reason"><Detail p={p} /></td>
+                <td className="reason">
+                  <Detail p={p} />
+                </td>
               </tr>
             ))}
           </tbody>

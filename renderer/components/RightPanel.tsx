@@ -19,9 +19,21 @@ export function RightPanel() {
     <aside className="right-panel">
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'active' : ''} data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'active' : ''}
+            data-testid={`tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
-            {t.id === 'problems' && (errors > 0 || warnings > 0) && <span className={`badge ${errors ? 'err' : 'warn'}`} data-testid="problem-count">{errors || warnings}</span>}
+            {t.id === 'problems' && (errors > 0 || warnings > 0) && (
+              <span className={`badge ${errors ? 'err' : 'warn'}`} data-testid="problem-count">
+                {errors || warnings}
+              </span>
+            )}
           </button>
         ))}
       </div>

@@ -16,7 +16,9 @@ export function ShortcutsOverlay() {
             <dl>
               {SHORTCUTS.filter((s) => s.group === g).map((s) => (
                 <div key={s.keys} className="shortcut">
-                  <dt><kbd>{mac ? s.keys.replace(/Ctrl/g, '⌘') : s.keys}</kbd></dt>
+                  <dt>
+                    <kbd>{mac ? s.keys.replace(/Ctrl/g, '⌘') : s.keys}</kbd>
+                  </dt>
                   <dd>{s.what}</dd>
                 </div>
               ))}

@@ -21,7 +21,8 @@ export function StatusBar({ version }: { version: VersionInfo | null }) {
         <span>Connecting to the backend…</span>
       )}
       <span className="status-right" data-testid="doc-stats">
-        {plural(nodes, 'block')} · {plural(prims, 'layer')} · {thousands(params)} params · validated in <span data-testid="validate-ms">{ms.toFixed(1)}</span> ms
+        {plural(nodes, 'block')} · {plural(prims, 'layer')} · {thousands(params)} params · validated in <span data-testid="validate-ms">{ms.toFixed(1)}</span>{' '}
+        ms
       </span>
     </footer>
   );

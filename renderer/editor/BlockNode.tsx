@@ -22,7 +22,9 @@ export const BlockNode = memo(function BlockNode({ id, selected }: NodeProps<Flo
     >
       <Ports inputs={v.inPorts} outputs={v.outPorts} />
       <div className="bn-head">
-        <span className="bn-name" title={v.name}>{v.name}</span>
+        <span className="bn-name" title={v.name}>
+          {v.name}
+        </span>
         <span className="bn-type">{v.typeLabel}</span>
         {v.composite && <ExpandToggle id={id} expanded={false} />}
         {(v.errors > 0 || v.warnings > 0) && (
@@ -32,10 +34,14 @@ export const BlockNode = memo(function BlockNode({ id, selected }: NodeProps<Flo
         )}
       </div>
       {v.keyParams.map((line, i) => (
-        <div className="bn-param" key={i}>{line}</div>
+        <div className="bn-param" key={i}>
+          {line}
+        </div>
       ))}
       <div className="bn-foot">
-        <span className="bn-shape" data-testid="node-shape">{v.outShapes.join(', ') || (v.outPorts.length ? '?' : '—')}</span>
+        <span className="bn-shape" data-testid="node-shape">
+          {v.outShapes.join(', ') || (v.outPorts.length ? '?' : '—')}
+        </span>
         {v.params > 0 && (
           <span className="bn-params" title={`${thousands(v.params)} parameters`}>
             {compact(v.params)} p

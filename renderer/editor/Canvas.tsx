@@ -1,14 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, type DragEvent, type RefObject } from 'react';
-import {
-  Background,
-  BackgroundVariant,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  useReactFlow,
-  useStore,
-  type ReactFlowState,
-} from '@xyflow/react';
+import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type ReactFlowState } from '@xyflow/react';
 import type { Params } from '../../core/graph/types';
 import { useAnalysis } from '../state/analysis';
 import { addFromPalette } from '../state/commands';
@@ -63,24 +54,38 @@ export function Canvas() {
   const { nodes, onNodesChange } = useFlowNodes(model.nodes);
   useViewRequests(rf, wrap);
 
-  const onDrop = useCallback((e: DragEvent) => {
-    const type = e.dataTransfer.getData(BLOCK_MIME);
-    if (!type) return;
-    e.preventDefault();
-    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    // Project groups carry their parameters (which group) with the drag.
-    let params: Params | undefined;
-    try {
-      const raw = e.dataTransfer.getData(`${BLOCK_MIME}-params`);
-      if (raw) params = JSON.parse(raw) as Params;
-    } catch {
-      params = undefined;
-    }
-    addFromPalette(type, { x: p.x - 106, y: p.y - 30 }, p, params);
-  }, [rf]);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(BLOCK_MIME);
+      if (!type) return;
+      e.preventDefault();
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // Project groups carry their parameters (which group) with the drag.
+      let params: Params | undefined;
+      try {
+        const raw = e.dataTransfer.getData(`${BLOCK_MIME}-params`);
+        if (raw) params = JSON.parse(raw) as Params;
+      } catch {
+        params = undefined;
+      }
+      addFromPalette(type, { x: p.x - 106, y: p.y - 30 }, p, params);
+    },
+    [rf],
+  );
 
   return (
-    <div className={`canvas ${zoomClass}`} ref={wrap} data-testid="canvas" onDragOver={(e) => { if (e.dataTransfer.types.includes(BLOCK_MIME)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } }} onDrop={onDrop}>
+    <div
+      className={`canvas ${zoomClass}`}
+      ref={wrap}
+      data-testid="canvas"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes(BLOCK_MIME)) {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+        }
+      }}
+      onDrop={onDrop}
+    >
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={model.edges}

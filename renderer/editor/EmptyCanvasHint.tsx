@@ -41,7 +41,14 @@ export function EmptyCanvasHint() {
           <ul>
             {recent.map((r) => (
               <li key={r.path}>
-                <button type="button" className="link" title={r.path} onClick={() => guardUnsaved('Open another model', () => void openPath(r.path).then((ok) => ok || forgetRecent(r.path)))}>{r.path.split(/[\\/]/).pop()}</button>
+                <button
+                  type="button"
+                  className="link"
+                  title={r.path}
+                  onClick={() => guardUnsaved('Open another model', () => void openPath(r.path).then((ok) => ok || forgetRecent(r.path)))}
+                >
+                  {r.path.split(/[\\/]/).pop()}
+                </button>
                 <span className="muted small"> {r.path}</span>
               </li>
             ))}
@@ -50,8 +57,12 @@ export function EmptyCanvasHint() {
       )}
       <p>Or click a block in the palette to add it under the selected block, or drag it here. Connect an output (bottom) to an input (top).</p>
       <div className="empty-actions">
-        <button type="button" className="primary" onClick={() => open('templates')}>Open a template…</button>
-        <button type="button" onClick={() => open('shortcuts')}>Keyboard shortcuts (?)</button>
+        <button type="button" className="primary" onClick={() => open('templates')}>
+          Open a template…
+        </button>
+        <button type="button" onClick={() => open('shortcuts')}>
+          Keyboard shortcuts (?)
+        </button>
       </div>
     </div>
   );

@@ -48,11 +48,25 @@ export function NodeInspector({ node, params }: { node: ModelNode; params: Param
         />
       </label>
       {!nameOk && <p className="field-problem">Use letters, digits, _ and -, with dots between parts: the name prefixes the weights.</p>}
-      {block && Object.entries(block.params).map(([k, spec]) => (
-        <ParamField key={k} name={k} spec={spec} value={params[k] ?? spec.default} groups={groups} problem={diags?.find((d) => d.param === k)?.message} onChange={(v) => commit(setParam(useDoc.getState().doc, node.id, k, v), `${node.id}.${k}`)} />
-      ))}
+      {block &&
+        Object.entries(block.params).map(([k, spec]) => (
+          <ParamField
+            key={k}
+            name={k}
+            spec={spec}
+            value={params[k] ?? spec.default}
+            groups={groups}
+            problem={diags?.find((d) => d.param === k)?.message}
+            onChange={(v) => commit(setParam(useDoc.getState().doc, node.id, k, v), `${node.id}.${k}`)}
+          />
+        ))}
       <label className="field check">
-        <input type="checkbox" checked={node.frozen === true} data-testid="param-frozen" onChange={(e) => commit(updateNode(useDoc.getState().doc, node.id, { frozen: e.target.checked }))} />
+        <input
+          type="checkbox"
+          checked={node.frozen === true}
+          data-testid="param-frozen"
+          onChange={(e) => commit(updateNode(useDoc.getState().doc, node.id, { frozen: e.target.checked }))}
+        />
         <span className="field-label">Frozen (keep weights during training)</span>
       </label>
       {block?.kind === 'composite' && (
@@ -60,7 +74,11 @@ export function NodeInspector({ node, params }: { node: ModelNode; params: Param
           <button type="button" data-testid="toggle-expand" onClick={() => setExpanded(node.id, !node.expanded)}>
             {node.expanded ? 'Collapse' : 'Expand'} (E)
           </button>
-          {node.type === 'group' && <button type="button" data-testid="ungroup" onClick={ungroupSelected}>Ungroup</button>}
+          {node.type === 'group' && (
+            <button type="button" data-testid="ungroup" onClick={ungroupSelected}>
+              Ungroup
+            </button>
+          )}
         </div>
       )}
       <dl className="metrics">
@@ -75,7 +93,9 @@ export function NodeInspector({ node, params }: { node: ModelNode; params: Param
       </dl>
       {diags && diags.length > 0 && (
         <ul className="diag-list">
-          {diags.map((d, i) => <DiagnosticItem key={i} d={d} />)}
+          {diags.map((d, i) => (
+            <DiagnosticItem key={i} d={d} />
+          ))}
         </ul>
       )}
     </div>

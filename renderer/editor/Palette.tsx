@@ -61,14 +61,32 @@ export function Palette() {
   return (
     <aside className="palette" aria-label="Blocks">
       <div className="palette-search">
-        <input ref={input} id="palette-search" type="search" placeholder="Search blocks  ( / )" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKey} data-testid="palette-search" aria-label="Search blocks" />
+        <input
+          ref={input}
+          id="palette-search"
+          type="search"
+          placeholder="Search blocks  ( / )"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKey}
+          data-testid="palette-search"
+          aria-label="Search blocks"
+        />
       </div>
       <div className="palette-list">
         {[...matches].map(([cat, blocks]) => (
           <section key={cat} className="palette-cat">
             <h3>{cat}</h3>
             {blocks.map((b) => (
-              <PaletteItem key={b.type} type={b.type} label={b.label} category={b.category} description={b.description} alias={matchedAlias(b, query)} onAdd={() => add(b.type)} />
+              <PaletteItem
+                key={b.type}
+                type={b.type}
+                label={b.label}
+                category={b.category}
+                description={b.description}
+                alias={matchedAlias(b, query)}
+                onAdd={() => add(b.type)}
+              />
             ))}
           </section>
         ))}

@@ -43,19 +43,28 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
     case 'enum':
       control = (
         <select value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label}>
-          {spec.options.map((o) => <option key={o} value={o}>{o}</option>)}
+          {spec.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
       );
       break;
     case 'string':
-      control = name === 'group' ? (
-        <select value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label}>
-          {!groups.some((g) => g.id === value) && <option value={String(value)}>{String(value) || '(none)'}</option>}
-          {groups.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-        </select>
-      ) : (
-        <input type="text" value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label} />
-      );
+      control =
+        name === 'group' ? (
+          <select value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label}>
+            {!groups.some((g) => g.id === value) && <option value={String(value)}>{String(value) || '(none)'}</option>}
+            {groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input type="text" value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} aria-label={spec.label} />
+        );
       break;
     case 'pair': {
       const [h, w] = asPair(value);
@@ -63,7 +72,14 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
         <span className="pair">
           <NumberField value={h} integer testId={id} label={`${spec.label} height`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(v, w))} />
           <span className="times">×</span>
-          <NumberField value={w} integer testId={`${id}-w`} label={`${spec.label} width`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(h, v))} />
+          <NumberField
+            value={w}
+            integer
+            testId={`${id}-w`}
+            label={`${spec.label} width`}
+            check={(v) => checkSide(v)}
+            onCommit={(v) => onChange(fromPair(h, v))}
+          />
         </span>
       );
       break;
@@ -80,9 +96,23 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
           </select>
           {mode === 'custom' && (
             <>
-              <NumberField value={h} integer testId={`${id}-h`} label={`${spec.label} height`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(v, w))} />
+              <NumberField
+                value={h}
+                integer
+                testId={`${id}-h`}
+                label={`${spec.label} height`}
+                check={(v) => checkSide(v)}
+                onCommit={(v) => onChange(fromPair(v, w))}
+              />
               <span className="times">×</span>
-              <NumberField value={w} integer testId={`${id}-w`} label={`${spec.label} width`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(h, v))} />
+              <NumberField
+                value={w}
+                integer
+                testId={`${id}-w`}
+                label={`${spec.label} width`}
+                check={(v) => checkSide(v)}
+                onCommit={(v) => onChange(fromPair(h, v))}
+              />
             </>
           )}
         </span>
@@ -90,7 +120,12 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
       break;
     }
   }
-  const range = spec.kind === 'int' ? `${spec.min}–${spec.max ?? '∞'}` : spec.kind === 'float' && spec.min !== undefined ? `${spec.exclusiveMin ? '>' : '≥'} ${spec.min}` : '';
+  const range =
+    spec.kind === 'int'
+      ? `${spec.min}–${spec.max ?? '∞'}`
+      : spec.kind === 'float' && spec.min !== undefined
+        ? `${spec.exclusiveMin ? '>' : '≥'} ${spec.min}`
+        : '';
   return (
     <label className={`field${problem ? ' has-problem' : ''}`} title={problem ?? undefined}>
       <span className="field-label" title={spec.help ?? ''}>

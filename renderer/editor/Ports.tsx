@@ -9,12 +9,32 @@ export function Ports({ inputs, outputs, connectable = true }: { inputs: readonl
   return (
     <>
       {inputs.map((name, i) => (
-        <Handle key={`i${i}`} id={`i${i}`} type="target" position={Position.Top} isConnectable={connectable} style={{ left: at(i, inputs.length) }} className="port port-in" data-testid={`port-in-${i}`} title={`input ${name}`}>
+        <Handle
+          key={`i${i}`}
+          id={`i${i}`}
+          type="target"
+          position={Position.Top}
+          isConnectable={connectable}
+          style={{ left: at(i, inputs.length) }}
+          className="port port-in"
+          data-testid={`port-in-${i}`}
+          title={`input ${name}`}
+        >
           {inputs.length > 1 && <span className="port-label">{name}</span>}
         </Handle>
       ))}
       {outputs.map((name, i) => (
-        <Handle key={`o${i}`} id={`o${i}`} type="source" position={Position.Bottom} isConnectable={connectable} style={{ left: at(i, outputs.length) }} className="port port-out" data-testid={`port-out-${i}`} title={`output ${name}`}>
+        <Handle
+          key={`o${i}`}
+          id={`o${i}`}
+          type="source"
+          position={Position.Bottom}
+          isConnectable={connectable}
+          style={{ left: at(i, outputs.length) }}
+          className="port port-out"
+          data-testid={`port-out-${i}`}
+          title={`output ${name}`}
+        >
           {outputs.length > 1 && <span className="port-label">{name}</span>}
         </Handle>
       ))}

@@ -11,13 +11,20 @@ export function PrimInspector({ prim }: { prim: Primitive }) {
         <div>
           <div className="insp-type">{prim.block.label}</div>
           <div className="insp-desc">
-            <code>{prim.name}</code> inside <button type="button" className="link" onClick={() => useDoc.getState().select([prim.origin])}>{owner?.name ?? prim.origin}</button>; edit the composite to change it.
+            <code>{prim.name}</code> inside{' '}
+            <button type="button" className="link" onClick={() => useDoc.getState().select([prim.origin])}>
+              {owner?.name ?? prim.origin}
+            </button>
+            ; edit the composite to change it.
           </div>
         </div>
       </header>
       <dl className="metrics">
         {Object.entries(prim.params).map(([k, v]) => (
-          <div key={k} className="metric-row"><dt>{prim.block.params[k]?.label ?? k}</dt><dd>{paramText(v)}</dd></div>
+          <div key={k} className="metric-row">
+            <dt>{prim.block.params[k]?.label ?? k}</dt>
+            <dd>{paramText(v)}</dd>
+          </div>
         ))}
         <dt>Input</dt>
         <dd>{prim.inShapes.map((s) => shapeText(s)).join(', ') || '—'}</dd>
@@ -28,7 +35,9 @@ export function PrimInspector({ prim }: { prim: Primitive }) {
         <dt>MACs</dt>
         <dd>{compact(prim.macs)}</dd>
         <dt>Receptive field</dt>
-        <dd>{prim.rf.size}×{prim.rfW.size} px, jump {prim.rf.jump}</dd>
+        <dd>
+          {prim.rf.size}×{prim.rfW.size} px, jump {prim.rf.jump}
+        </dd>
       </dl>
     </div>
   );

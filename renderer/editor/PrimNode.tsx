@@ -14,10 +14,16 @@ export const PrimNode = memo(function PrimNode({ id, selected }: NodeProps<FlowN
   const block = getBlock(p.type);
   const rel = p.id.slice(p.id.indexOf('/') + 1);
   return (
-    <div className={`prim-node${selected ? ' selected' : ''}`} style={{ ['--cat' as string]: categoryColor(block?.category ?? 'Unknown') }} data-testid={`prim-${p.name}`}>
+    <div
+      className={`prim-node${selected ? ' selected' : ''}`}
+      style={{ ['--cat' as string]: categoryColor(block?.category ?? 'Unknown') }}
+      data-testid={`prim-${p.name}`}
+    >
       <Ports inputs={p.inShapes.map((_, i) => `x${i}`)} outputs={p.outShapes.map((_, i) => `y${i}`)} connectable={false} />
       <div className="bn-head">
-        <span className="bn-name" title={p.name}>{rel}</span>
+        <span className="bn-name" title={p.name}>
+          {rel}
+        </span>
         <span className="bn-type">{block?.label ?? p.type}</span>
       </div>
       <div className="bn-foot">

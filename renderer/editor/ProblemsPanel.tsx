@@ -7,7 +7,12 @@ import { DiagnosticItem } from './DiagnosticItem';
 export function ProblemsPanel() {
   const diags = useAnalysis((s) => s.analysis.diagnostics);
   const rf = useReactFlow();
-  if (!diags.length) return <p className="muted pad" data-testid="no-problems">No problems: every shape checks out.</p>;
+  if (!diags.length)
+    return (
+      <p className="muted pad" data-testid="no-problems">
+        No problems: every shape checks out.
+      </p>
+    );
   return (
     <ul className="diag-list problems" data-testid="problems">
       {diags.map((d, i) => (

@@ -17,15 +17,28 @@ export function SelectionInspector({ ids }: { ids: readonly string[] }) {
   }
   return (
     <div className="inspector" data-testid="inspector">
-      <header className="insp-head"><div><div className="insp-type">{plural(top.length, 'block')} selected</div><div className="insp-desc">{thousands(params)} parameters · {compact(macs)} MACs</div></div></header>
+      <header className="insp-head">
+        <div>
+          <div className="insp-type">{plural(top.length, 'block')} selected</div>
+          <div className="insp-desc">
+            {thousands(params)} parameters · {compact(macs)} MACs
+          </div>
+        </div>
+      </header>
       <label className="field">
         <span className="field-label">Group name</span>
         <input type="text" value={name} onChange={(e) => setName(e.target.value)} data-testid="group-name" />
       </label>
       <div className="insp-actions">
-        <button type="button" className="primary" data-testid="group-selection" disabled={!name.trim()} onClick={() => groupSelected(name.trim())}>Group into a block (Ctrl+G)</button>
-        <button type="button" onClick={duplicate}>Duplicate</button>
-        <button type="button" onClick={deleteSelection}>Delete</button>
+        <button type="button" className="primary" data-testid="group-selection" disabled={!name.trim()} onClick={() => groupSelected(name.trim())}>
+          Group into a block (Ctrl+G)
+        </button>
+        <button type="button" onClick={duplicate}>
+          Duplicate
+        </button>
+        <button type="button" onClick={deleteSelection}>
+          Delete
+        </button>
       </div>
     </div>
   );

@@ -12,7 +12,11 @@ export const ShapeEdge = memo(function ShapeEdge(props: EdgeProps<FlowEdge>) {
       <BaseEdge id={id} path={path} className={cls} {...(markerEnd ? { markerEnd } : {})} interactionWidth={16} />
       {data?.label && (
         <EdgeLabelRenderer>
-          <div className={`edge-label${data.unknown ? ' unknown' : ''}${selected ? ' selected' : ''}${data.inner ? ' inner' : ''}`} style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }} data-testid="edge-label">
+          <div
+            className={`edge-label${data.unknown ? ' unknown' : ''}${selected ? ' selected' : ''}${data.inner ? ' inner' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }}
+            data-testid="edge-label"
+          >
             {data.label}
           </div>
         </EdgeLabelRenderer>

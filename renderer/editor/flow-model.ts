@@ -45,7 +45,12 @@ class Interner<T> {
 const nodeCache = new Interner<FlowNode>();
 const edgeCache = new Interner<FlowEdge>();
 
-export function buildFlow(doc: ModelDocument, a: AnalysisState, selection: ReadonlySet<string>, selectedEdges: ReadonlySet<string>): { nodes: FlowNode[]; edges: FlowEdge[] } {
+export function buildFlow(
+  doc: ModelDocument,
+  a: AnalysisState,
+  selection: ReadonlySet<string>,
+  selectedEdges: ReadonlySet<string>,
+): { nodes: FlowNode[]; edges: FlowEdge[] } {
   const nodes: FlowNode[] = [];
   const edges: FlowEdge[] = [];
   for (const n of doc.nodes) {
@@ -62,31 +67,74 @@ export function buildFlow(doc: ModelDocument, a: AnalysisState, selection: Reado
     const shape = a.analysis.nodes.get(e.from.node)?.outShapes[e.from.port] ?? null;
     const label = shapeText(shape);
     const sel = selectedEdges.has(e.id);
-    edges.push(edgeCache.get(e.id, [e.from.node, e.from.port, e.to.node, e.to.port, label, sel], () => ({
-      id: e.id, type: 'shape', source: e.from.node, target: e.to.node, sourceHandle: `o${e.from.port}`, targetHandle: `i${e.to.port}`, selected: sel,
-      data: { label, unknown: shape === null, inner: false },
-    })));
+    edges.push(
+      edgeCache.get(e.id, [e.from.node, e.from.port, e.to.node, e.to.port, label, sel], () => ({
+        id: e.id,
+        type: 'shape',
+        source: e.from.node,
+        target: e.to.node,
+        sourceHandle: `o${e.from.port}`,
+        targetHandle: `i${e.to.port}`,
+        selected: sel,
+        data: { label, unknown: shape === null, inner: false },
+      })),
+    );
   }
   return { nodes, edges };
 }
 
 const innerEdge = (id: string, source: string, sourceHandle: string, target: string, targetHandle: string, label: string): FlowEdge => ({
-  id, type: 'shape', source, target, sourceHandle, targetHandle, selectable: false, focusable: false, data: { label, unknown: false, inner: true },
+  id,
+  type: 'shape',
+  source,
+  target,
+  sourceHandle,
+  targetHandle,
+  selectable: false,
+  focusable: false,
+  data: { label, unknown: false, inner: true },
 });
 
 /** An expanded composite: the frame, its primitives, and the connections among and into them. */
-function expandedFrame(id: string, position: Position, sel: boolean, prims: readonly Primitive[], doc: ModelDocument, a: AnalysisState, selection: ReadonlySet<string>, nodes: FlowNode[], edges: FlowEdge[]): void {
+function expandedFrame(
+  id: string,
+  position: Position,
+  sel: boolean,
+  prims: readonly Primitive[],
+  doc: ModelDocument,
+  a: AnalysisState,
+  selection: ReadonlySet<string>,
+  nodes: FlowNode[],
+  edges: FlowEdge[],
+): void {
   const lay = innerLayout(prims);
-  nodes.push(nodeCache.get(id, [position, sel, lay.width, lay.height, 'frame'], () => ({
-    id, type: 'frame', position, selected: sel, data: { id, width: lay.width, height: lay.height },
-    style: { width: lay.width, height: lay.height }, width: lay.width, height: lay.height,
-  })));
+  nodes.push(
+    nodeCache.get(id, [position, sel, lay.width, lay.height, 'frame'], () => ({
+      id,
+      type: 'frame',
+      position,
+      selected: sel,
+      data: { id, width: lay.width, height: lay.height },
+      style: { width: lay.width, height: lay.height },
+      width: lay.width,
+      height: lay.height,
+    })),
+  );
   for (const p of prims) {
     const pos = lay.positions.get(p.id)!;
     const psel = selection.has(p.id);
-    nodes.push(nodeCache.get(p.id, [pos.x, pos.y, psel, id], () => ({
-      id: p.id, type: 'prim', parentId: id, position: pos, selected: psel, draggable: false, connectable: false, data: { primId: p.id },
-    })));
+    nodes.push(
+      nodeCache.get(p.id, [pos.x, pos.y, psel, id], () => ({
+        id: p.id,
+        type: 'prim',
+        parentId: id,
+        position: pos,
+        selected: psel,
+        draggable: false,
+        connectable: false,
+        data: { primId: p.id },
+      })),
+    );
   }
   const local = new Set(prims.map((p) => p.id));
   const inEdges = doc.edges.filter((e) => e.to.node === id);

@@ -48,8 +48,14 @@ const KEY_PARAMS: Record<string, (P: Params) => string[]> = {
   leakyrelu: (P) => [`slope ${paramText(P['slope'])}`],
   add: (P) => [countText(P['inputs'], 'input')],
   concat: (P) => [`${paramText(P['inputs'])} inputs`],
-  residual: (P) => [`${paramText(P['variant'])} · ${paramText(P['planes'])} planes`, `stride ${paramText(P['stride'])}${Number(P['repeat']) > 1 ? ` · ×${paramText(P['repeat'])}` : ''}`],
-  inception: (P) => [`1×1 ${paramText(P['n1x1'])} · 3×3 ${paramText(P['n3x3red'])}→${paramText(P['n3x3'])}`, `${paramText(P['branchKernel'])}×${paramText(P['branchKernel'])} ${paramText(P['n5x5red'])}→${paramText(P['n5x5'])} · pool ${paramText(P['poolProj'])}`],
+  residual: (P) => [
+    `${paramText(P['variant'])} · ${paramText(P['planes'])} planes`,
+    `stride ${paramText(P['stride'])}${Number(P['repeat']) > 1 ? ` · ×${paramText(P['repeat'])}` : ''}`,
+  ],
+  inception: (P) => [
+    `1×1 ${paramText(P['n1x1'])} · 3×3 ${paramText(P['n3x3red'])}→${paramText(P['n3x3'])}`,
+    `${paramText(P['branchKernel'])}×${paramText(P['branchKernel'])} ${paramText(P['n5x5red'])}→${paramText(P['n5x5'])} · pool ${paramText(P['poolProj'])}`,
+  ],
   group: (P) => [Number(P['repeat']) > 1 ? `repeat ×${paramText(P['repeat'])}` : 'once'],
 };
 
@@ -69,9 +75,24 @@ export function buildNodeView(n: ModelNode, r: NodeReport | undefined, diags: re
   const first = errors[0] ?? warnings[0];
   if (!block) {
     return {
-      id: n.id, name: n.name, type: n.type, typeLabel: n.type, category: 'Unknown', composite: false, expanded: false, frozen: false,
-      keyParams: [], outShapes: [], params: 0, macs: 0, status: 'unknown', errors: errors.length, warnings: warnings.length,
-      firstProblem: first?.message ?? null, inPorts: ['x'], outPorts: ['y'],
+      id: n.id,
+      name: n.name,
+      type: n.type,
+      typeLabel: n.type,
+      category: 'Unknown',
+      composite: false,
+      expanded: false,
+      frozen: false,
+      keyParams: [],
+      outShapes: [],
+      params: 0,
+      macs: 0,
+      status: 'unknown',
+      errors: errors.length,
+      warnings: warnings.length,
+      firstProblem: first?.message ?? null,
+      inPorts: ['x'],
+      outPorts: ['y'],
     };
   }
   const { params } = resolveParams(block.params, n.params);

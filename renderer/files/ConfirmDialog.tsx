@@ -10,9 +10,29 @@ export function ConfirmDialog() {
     <Modal title="Unsaved changes" onClose={close} testId="confirm-dialog">
       <p>{confirm.text}</p>
       <div className="modal-actions">
-        <button type="button" onClick={() => { close(); save(); }}>Save first</button>
-        <button type="button" onClick={close}>Cancel</button>
-        <button type="button" className="danger" data-testid="confirm-discard" onClick={() => { close(); confirm.run(); }}>Discard changes</button>
+        <button
+          type="button"
+          onClick={() => {
+            close();
+            save();
+          }}
+        >
+          Save first
+        </button>
+        <button type="button" onClick={close}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          data-testid="confirm-discard"
+          onClick={() => {
+            close();
+            confirm.run();
+          }}
+        >
+          Discard changes
+        </button>
       </div>
     </Modal>
   );

@@ -6,7 +6,8 @@ import { openPath, saveTo, useFiles } from '../state/files';
 import { useProjectMeta } from '../state/project';
 import { bytes, homeAbbreviated } from '../format';
 
-const join = (dir: string, name: string) => (dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}${dir.includes('\\') && !dir.includes('/') ? '\\' : '/'}${name}`);
+const join = (dir: string, name: string) =>
+  dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}${dir.includes('\\') && !dir.includes('/') ? '\\' : '/'}${name}`;
 
 /** Serve mode's file dialog: a path field, and the folders of the machine the studio runs on. */
 export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: string | null }) {
@@ -19,17 +20,23 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
   // A path typed (or pasted) before the first listing arrives must survive it.
   const typed = useRef(false);
 
-  const list = useCallback((dir?: string) => {
-    setError(null);
-    api.listDirectory(dir ? { path: dir } : {}).then((l) => {
-      setListing(l);
-      if (typed.current) return;
-      setPath((p) => {
-        const name = p ? p.split(/[\\/]/).pop()! : mode === 'save' ? `${useProjectMeta.getState().name.replace(/[^\w.-]+/g, '-') || 'model'}.cnn.json` : '';
-        return name ? join(l.path, name) : `${l.path}/`;
-      });
-    }, (e: Error) => setError(e.message));
-  }, [api, mode]);
+  const list = useCallback(
+    (dir?: string) => {
+      setError(null);
+      api.listDirectory(dir ? { path: dir } : {}).then(
+        (l) => {
+          setListing(l);
+          if (typed.current) return;
+          setPath((p) => {
+            const name = p ? p.split(/[\\/]/).pop()! : mode === 'save' ? `${useProjectMeta.getState().name.replace(/[^\w.-]+/g, '-') || 'model'}.cnn.json` : '';
+            return name ? join(l.path, name) : `${l.path}/`;
+          });
+        },
+        (e: Error) => setError(e.message),
+      );
+    },
+    [api, mode],
+  );
 
   useEffect(() => list(start ?? undefined), [list, start]);
 
@@ -41,19 +48,50 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
 
   return (
     <Modal title={mode === 'open' ? 'Open a model' : 'Save the model as'} onClose={close} wide testId="file-browser">
-      <form className="file-path" onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <input value={path} onChange={(e) => { typed.current = true; setPath(e.target.value); }} data-testid="file-path" aria-label="File path" spellCheck={false} />
-        <button type="submit" className="primary" data-testid="file-submit" disabled={busy !== null}>{mode === 'open' ? 'Open' : 'Save'}</button>
+      <form
+        className="file-path"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <input
+          value={path}
+          onChange={(e) => {
+            typed.current = true;
+            setPath(e.target.value);
+          }}
+          data-testid="file-path"
+          aria-label="File path"
+          spellCheck={false}
+        />
+        <button type="submit" className="primary" data-testid="file-submit" disabled={busy !== null}>
+          {mode === 'open' ? 'Open' : 'Save'}
+        </button>
       </form>
-      {error && <p className="banner error" role="alert">{error}</p>}
+      {error && (
+        <p className="banner error" role="alert">
+          {error}
+        </p>
+      )}
       {listing && (
         <div className="browser">
           <div className="browser-where">
-            <button type="button" disabled={!listing.parent} onClick={() => {
-              typed.current = false;
-              if (listing.parent) list(listing.parent);
-            }} data-testid="browse-up" title="Parent folder">↑</button>
-            <code title={listing.path} data-testid="browser-where">{homeAbbreviated(listing.path, listing.home)}</code>
+            <button
+              type="button"
+              disabled={!listing.parent}
+              onClick={() => {
+                typed.current = false;
+                if (listing.parent) list(listing.parent);
+              }}
+              data-testid="browse-up"
+              title="Parent folder"
+            >
+              ↑
+            </button>
+            <code title={listing.path} data-testid="browser-where">
+              {homeAbbreviated(listing.path, listing.home)}
+            </code>
           </div>
           <ul className="browser-list" data-testid="browser-list">
             {listing.entries.map((e) => (

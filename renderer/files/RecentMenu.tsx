@@ -15,12 +15,22 @@ export function RecentMenu() {
   }, [open]);
   return (
     <div className="menu-wrap" ref={ref}>
-      <button type="button" data-testid="recent" onClick={() => setOpen(!open)} aria-expanded={open} disabled={!recent.length} title="Recent projects">Recent ▾</button>
+      <button type="button" data-testid="recent" onClick={() => setOpen(!open)} aria-expanded={open} disabled={!recent.length} title="Recent projects">
+        Recent ▾
+      </button>
       {open && (
         <ul className="menu" role="menu" data-testid="recent-menu">
           {recent.map((r) => (
             <li key={r.path} role="none">
-              <button type="button" role="menuitem" title={r.path} onClick={() => { setOpen(false); guardUnsaved('Open another model', () => void openPath(r.path).then((ok) => ok || forgetRecent(r.path))); }}>
+              <button
+                type="button"
+                role="menuitem"
+                title={r.path}
+                onClick={() => {
+                  setOpen(false);
+                  guardUnsaved('Open another model', () => void openPath(r.path).then((ok) => ok || forgetRecent(r.path)));
+                }}
+              >
                 <span className="menu-main">{baseName(r.path)}</span>
                 <span className="menu-sub">{r.path}</span>
               </button>

@@ -20,17 +20,46 @@ export function TemplateCard({ t, disabled, onOpen }: Props) {
       <span className="tc-title">{t.label}</span>
       <span className="tc-desc">{t.description}</span>
       <div className="tc-options">
-        <label>Input<input value={input} onChange={(e) => setInput(e.target.value)} className={inputOk ? '' : 'invalid'} data-testid={`template-input-${t.id}`} aria-label={`${t.label} input C×H×W`} /></label>
-        <label>Classes<input value={classes} onChange={(e) => setClasses(e.target.value)} className={classesOk ? '' : 'invalid'} data-testid={`template-classes-${t.id}`} aria-label={`${t.label} classes`} /></label>
+        <label>
+          Input
+          <input
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            className={inputOk ? '' : 'invalid'}
+            data-testid={`template-input-${t.id}`}
+            aria-label={`${t.label} input C×H×W`}
+          />
+        </label>
+        <label>
+          Classes
+          <input
+            value={classes}
+            onChange={(e) => setClasses(e.target.value)}
+            className={classesOk ? '' : 'invalid'}
+            data-testid={`template-classes-${t.id}`}
+            aria-label={`${t.label} classes`}
+          />
+        </label>
         {t.variants.length > 1 && (
-          <label>Variant
+          <label>
+            Variant
             <select value={variant} onChange={(e) => setVariant(e.target.value)} aria-label={`${t.label} variant`}>
-              {t.variants.map((v) => <option key={v} value={v}>{v}</option>)}
+              {t.variants.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
             </select>
           </label>
         )}
       </div>
-      <button type="button" className="primary" data-testid={`template-${t.id}`} disabled={disabled || !inputOk || !classesOk} onClick={() => onOpen(t, dims as [number, number, number], Number(classes), variant)}>
+      <button
+        type="button"
+        className="primary"
+        data-testid={`template-${t.id}`}
+        disabled={disabled || !inputOk || !classesOk}
+        onClick={() => onOpen(t, dims as [number, number, number], Number(classes), variant)}
+      >
         Open
       </button>
     </div>

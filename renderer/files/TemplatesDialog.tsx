@@ -15,14 +15,17 @@ export function TemplatesDialog() {
   return (
     <Modal title="New model" onClose={close} wide testId="templates-dialog">
       <label className="toggle gallery-head">
-        <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="template-expand" /> Show composite blocks expanded (every layer on the canvas)
+        <input type="checkbox" checked={expand} onChange={(e) => setExpand(e.target.checked)} data-testid="template-expand" /> Show composite blocks expanded
+        (every layer on the canvas)
       </label>
       <div className="gallery">
         <button type="button" className="template-card empty" data-testid="template-empty" onClick={newDocument}>
           <span className="tc-title">Empty canvas</span>
           <span className="tc-desc">Start from nothing and add blocks from the palette.</span>
         </button>
-        {TEMPLATES.map((t) => <TemplateCard key={t.id} t={t} onOpen={start} disabled={busy !== null} />)}
+        {TEMPLATES.map((t) => (
+          <TemplateCard key={t.id} t={t} onOpen={start} disabled={busy !== null} />
+        ))}
       </div>
       {busy && <p className="muted">{busy}</p>}
     </Modal>

@@ -15,5 +15,4 @@ export interface LayoutRequest {
   edges: LayoutEdge[];
 }
 export type LayoutResponse =
-  | { seq: number; ok: true; positions: Record<string, { x: number; y: number }>; ms: number }
-  | { seq: number; ok: false; error: string };
+  { seq: number; ok: true; positions: Record<string, { x: number; y: number }>; ms: number } | { seq: number; ok: false; error: string };

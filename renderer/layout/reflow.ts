@@ -39,7 +39,12 @@ export function overlaps(a: Box, b: Box, clearance = CLEARANCE): boolean {
  * New boxes for every node of `after` (id -> its current top-left and its new size), given the
  * boxes the same nodes had `before` the edit. `place`: new nodes to put next to their neighbours.
  */
-export function reflow(before: ReadonlyMap<string, Box>, after: ReadonlyMap<string, Box>, wires: readonly Wire[], place: ReadonlySet<string> = new Set()): Map<string, Box> {
+export function reflow(
+  before: ReadonlyMap<string, Box>,
+  after: ReadonlyMap<string, Box>,
+  wires: readonly Wire[],
+  place: ReadonlySet<string> = new Set(),
+): Map<string, Box> {
   const boxes = new Map<string, Box>();
   for (const [id, b] of after) boxes.set(id, { ...b });
   const resized = [...after.keys()].filter((id) => {

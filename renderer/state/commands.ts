@@ -61,7 +61,10 @@ export function duplicate(): void {
 
 export function selectAll(): void {
   const s = useDoc.getState();
-  s.select(s.doc.nodes.map((n) => n.id), s.doc.edges.map((e) => e.id));
+  s.select(
+    s.doc.nodes.map((n) => n.id),
+    s.doc.edges.map((e) => e.id),
+  );
 }
 
 /**
@@ -88,7 +91,11 @@ export function addFromPalette(type: string, at: Position | null, fallback: Posi
 /** Wires `added` after `anchor`; with `insert`, the anchor's first output's connections move to `added`. */
 function chainAfter(doc: ModelDocument, anchor: string, added: string, insert: boolean): ModelDocument {
   const onward = insert ? doc.edges.filter((e) => e.from.node === anchor && e.from.port === 0) : [];
-  let next = removeItems(doc, [], onward.map((e) => e.id));
+  let next = removeItems(
+    doc,
+    [],
+    onward.map((e) => e.id),
+  );
   next = connect(next, { node: anchor, port: 0 }, { node: added, port: 0 }).doc;
   for (const e of onward) next = connect(next, { node: added, port: 0 }, e.to).doc;
   return next;

@@ -36,7 +36,9 @@ interface FilesState {
 function loadRecent(): RecentFile[] {
   try {
     const v = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((r): r is RecentFile => typeof r === 'object' && r !== null && typeof (r as RecentFile).path === 'string').slice(0, RECENT_MAX) : [];
+    return Array.isArray(v)
+      ? v.filter((r): r is RecentFile => typeof r === 'object' && r !== null && typeof (r as RecentFile).path === 'string').slice(0, RECENT_MAX)
+      : [];
   } catch {
     return [];
   }
@@ -94,7 +96,11 @@ export function newDocument(): void {
   });
 }
 
-export async function openTemplate(id: string, opts: { input: [number, number, number]; classes: number; variant?: string; expand: boolean }, label: string): Promise<void> {
+export async function openTemplate(
+  id: string,
+  opts: { input: [number, number, number]; classes: number; variant?: string; expand: boolean },
+  label: string,
+): Promise<void> {
   useFiles.setState({ busy: `Building ${label}…` });
   try {
     performance.mark('template:start');
@@ -176,13 +182,16 @@ export async function saveTo(path: string): Promise<boolean> {
   const doc = useDoc.getState().doc;
   useFiles.setState({ busy: `Saving ${baseName(path)}…` });
   try {
-    if (useProjectMeta.getState().name === 'Untitled') useProjectMeta.getState().set(baseName(path).replace(/(\.cnn)?\.json$/i, ''), useProjectMeta.getState().extra);
+    if (useProjectMeta.getState().name === 'Untitled')
+      useProjectMeta.getState().set(baseName(path).replace(/(\.cnn)?\.json$/i, ''), useProjectMeta.getState().extra);
     const r = await api().saveProject({ path, project: toProject(doc) });
     useDoc.getState().markSaved(r.path, doc);
     remember(r.path);
     useFiles.setState({ browse: null });
     useUi.getState().toast('ok', `Saved ${baseName(r.path)}`);
-    void api().clearRecovery({}).catch(() => undefined);
+    void api()
+      .clearRecovery({})
+      .catch(() => undefined);
     return true;
   } catch (e) {
     useUi.getState().toast('error', errText(e));
@@ -262,5 +271,7 @@ export async function restoreRecovery(): Promise<void> {
 
 export function discardRecovery(): void {
   useFiles.setState({ recovery: null });
-  void api().clearRecovery({}).catch(() => undefined);
+  void api()
+    .clearRecovery({})
+    .catch(() => undefined);
 }

@@ -44,10 +44,11 @@ function downstream(doc: ModelDocument, id: string): Set<string> {
   const stack = [id];
   while (stack.length) {
     const cur = stack.pop()!;
-    for (const e of doc.edges) if (e.from.node === cur && !out.has(e.to.node)) {
-      out.add(e.to.node);
-      stack.push(e.to.node);
-    }
+    for (const e of doc.edges)
+      if (e.from.node === cur && !out.has(e.to.node)) {
+        out.add(e.to.node);
+        stack.push(e.to.node);
+      }
   }
   return out;
 }
@@ -61,7 +62,8 @@ export function connectionProblem(doc: ModelDocument, from: PortRef, to: PortRef
   if (doc.edges.some((e) => e.from.node === from.node && e.from.port === from.port && e.to.node === to.node && e.to.port === to.port)) {
     return `"${src.name}" already feeds that input of "${dst.name}"`;
   }
-  if (downstream(doc, dst.id).has(src.id)) return `"${dst.name}" already feeds "${src.name}": this connection would make a loop, and data cannot flow in a loop`;
+  if (downstream(doc, dst.id).has(src.id))
+    return `"${dst.name}" already feeds "${src.name}": this connection would make a loop, and data cannot flow in a loop`;
   return null;
 }
 
@@ -194,10 +196,11 @@ export function groupSelection(doc: ModelDocument, ids: readonly string[], name:
   }
   const outKeys: string[] = [];
   const outputs: PortRef[] = [];
-  for (const e of outgoing) if (!outKeys.includes(key(e.from))) {
-    outKeys.push(key(e.from));
-    outputs.push(e.from);
-  }
+  for (const e of outgoing)
+    if (!outKeys.includes(key(e.from))) {
+      outKeys.push(key(e.from));
+      outputs.push(e.from);
+    }
   if (!outputs.length) {
     // Nothing downstream yet: expose the selection's last block (the one nothing inside feeds).
     const sink = [...nodes].reverse().find((n) => !inner.some((e) => e.from.node === n.id));
@@ -243,7 +246,9 @@ export function ungroup(doc: ModelDocument, id: string): { doc: ModelDocument; i
   const namer = new Namer(pasted.doc);
   const edges = [...pasted.doc.edges];
   for (const e of doc.edges) {
-    if (e.to.node === id) for (const t of def.inputs[e.to.port] ?? []) edges.push({ id: namer.id(`${e.from.node}_${idMap.get(t.node)!}`), from: e.from, to: { node: idMap.get(t.node)!, port: t.port } });
+    if (e.to.node === id)
+      for (const t of def.inputs[e.to.port] ?? [])
+        edges.push({ id: namer.id(`${e.from.node}_${idMap.get(t.node)!}`), from: e.from, to: { node: idMap.get(t.node)!, port: t.port } });
     if (e.from.node === id) {
       const o = def.outputs[e.from.port];
       if (o) edges.push({ id: namer.id(`${idMap.get(o.node)!}_${e.to.node}`), from: { node: idMap.get(o.node)!, port: o.port }, to: e.to });

@@ -14,13 +14,24 @@ interface PickerState {
 export const usePicker = create<PickerState>(() => ({ request: null }));
 
 /** `defaultName`: for 'save', the file name offered when `start` is a folder (or absent). */
-export async function choosePath(api: StudioClient, mode: PickMode, title: string, start: string | null, extensions?: string[], defaultName?: string): Promise<string | null> {
+export async function choosePath(
+  api: StudioClient,
+  mode: PickMode,
+  title: string,
+  start: string | null,
+  extensions?: string[],
+  defaultName?: string,
+): Promise<string | null> {
   const native = await api.chooseFile({
-    mode, title, ...(start ? { defaultPath: start } : {}),
+    mode,
+    title,
+    ...(start ? { defaultPath: start } : {}),
     ...(extensions ? { filters: [{ name: extensions.join(', '), extensions }] } : {}),
   });
   if (native.native) return native.path;
-  return new Promise((resolve) => usePicker.setState({ request: { mode, title, start, ...(extensions ? { extensions } : {}), ...(defaultName ? { defaultName } : {}), resolve } }));
+  return new Promise((resolve) =>
+    usePicker.setState({ request: { mode, title, start, ...(extensions ? { extensions } : {}), ...(defaultName ? { defaultName } : {}), resolve } }),
+  );
 }
 
 export function finishPick(path: string | null): void {

@@ -165,7 +165,7 @@ export async function controlRun(action: 'pause' | 'resume' | 'stop'): Promise<v
 }
 
 export function currentRunView(s: StudioState): RunView | null {
-  return s.currentRun ? s.runs[s.currentRun] ?? null : null;
+  return s.currentRun ? (s.runs[s.currentRun] ?? null) : null;
 }
 
 export function isRunLive(r: RunView | null): boolean {

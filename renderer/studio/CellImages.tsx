@@ -6,10 +6,15 @@ export function CellImages({ ev, t, p }: { ev: EvalView; t: number; p: number })
   const tn = ev.classes[t]!;
   const pn = ev.classes[p]!;
   // Mistakes most confident first; for the diagonal, the correct predictions the model was least sure of.
-  const items = (t === p ? ev.leastConfidentCorrect ?? [] : ev.misclassified).filter((m) => m.true === tn && m.predicted === pn);
+  const items = (t === p ? (ev.leastConfidentCorrect ?? []) : ev.misclassified).filter((m) => m.true === tn && m.predicted === pn);
   return (
     <section className="cell-images" data-testid="cell-images">
-      <h3>{tn} predicted as {pn} <span className="muted">({ev.confusion[t]![p]} image{ev.confusion[t]![p] === 1 ? '' : 's'})</span></h3>
+      <h3>
+        {tn} predicted as {pn}{' '}
+        <span className="muted">
+          ({ev.confusion[t]![p]} image{ev.confusion[t]![p] === 1 ? '' : 's'})
+        </span>
+      </h3>
       {t === p && items.length > 0 && <p className="muted">Correct, least confident first (up to {items.length} shown).</p>}
       {items.length === 0 && <p className="muted">No images in this cell.</p>}
       <ul className="sample-grid">
@@ -18,8 +23,12 @@ export function CellImages({ ev, t, p }: { ev: EvalView; t: number; p: number })
             <ExplainToggle source={{ runId: ev.runId }} image={{ path: m.path }} name={m.path.split(/[\\/]/).pop() ?? m.path} size={100}>
               {ev.thumbs[m.path] ? <img src={ev.thumbs[m.path]} alt={m.path} width={56} height={56} /> : <span className="no-thumb">?</span>}
             </ExplainToggle>
-            <span className="small">true <b>{m.true}</b></span>
-            <span className="small">pred <b>{m.predicted}</b></span>
+            <span className="small">
+              true <b>{m.true}</b>
+            </span>
+            <span className="small">
+              pred <b>{m.predicted}</b>
+            </span>
             <span className="small muted">{(m.confidence * 100).toFixed(1)}%</span>
           </li>
         ))}

@@ -9,7 +9,11 @@ export function CompareChart() {
   const ids = useStudio((s) => s.compare).filter((id) => runs[id]);
   if (ids.length < 2) return ids.length === 1 ? <p className="muted small">Tick a second run to compare.</p> : null;
   const series = (pick: 'valAccuracy' | 'valLoss') =>
-    ids.map((id, i) => ({ label: id, color: PALETTE[i % PALETTE.length]!, points: runs[id]!.history.filter((e) => e[pick] !== null).map((e) => [e.epoch, e[pick]!] as const) }));
+    ids.map((id, i) => ({
+      label: id,
+      color: PALETTE[i % PALETTE.length]!,
+      points: runs[id]!.history.filter((e) => e[pick] !== null).map((e) => [e.epoch, e[pick]!] as const),
+    }));
   return (
     <div className="charts compare" data-testid="compare-curves">
       <LineChart title="Validation accuracy" yMin={0} yMax={1} series={series('valAccuracy')} />

@@ -8,8 +8,14 @@ export function ConfusionMatrix({ ev, selected, onSelect }: { ev: EvalView; sele
       <table className="cm" data-testid="confusion-matrix" style={{ ['--cm-n' as string]: n }}>
         <thead>
           <tr>
-            <th className="cm-corner"><span>true ↓ / predicted →</span></th>
-            {ev.classes.map((c) => <th key={c} className="cm-col" title={c}><span>{c}</span></th>)}
+            <th className="cm-corner">
+              <span>true ↓ / predicted →</span>
+            </th>
+            {ev.classes.map((c) => (
+              <th key={c} className="cm-col" title={c}>
+                <span>{c}</span>
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -17,14 +23,25 @@ export function ConfusionMatrix({ ev, selected, onSelect }: { ev: EvalView; sele
             const total = row.reduce((a, b) => a + b, 0) || 1;
             return (
               <tr key={t}>
-                <th className="cm-row" title={ev.classes[t]}>{ev.classes[t]}</th>
+                <th className="cm-row" title={ev.classes[t]}>
+                  {ev.classes[t]}
+                </th>
                 {row.map((v, p) => {
                   const share = v / total;
                   const sel = selected?.t === t && selected.p === p;
                   return (
-                    <td key={p} data-true={ev.classes[t]} data-pred={ev.classes[p]} className={`cm-cell${t === p ? ' diag' : ''}${sel ? ' selected' : ''}${v ? '' : ' zero'}${share > 0.55 ? ' strong' : ''}`}
-                      style={{ ['--share' as string]: share.toFixed(3) }} title={`${ev.classes[t]} → ${ev.classes[p]}: ${v} (${(share * 100).toFixed(1)}%)`}
-                      onClick={() => onSelect(t, p)} role="button" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && onSelect(t, p)}>
+                    <td
+                      key={p}
+                      data-true={ev.classes[t]}
+                      data-pred={ev.classes[p]}
+                      className={`cm-cell${t === p ? ' diag' : ''}${sel ? ' selected' : ''}${v ? '' : ' zero'}${share > 0.55 ? ' strong' : ''}`}
+                      style={{ ['--share' as string]: share.toFixed(3) }}
+                      title={`${ev.classes[t]} → ${ev.classes[p]}: ${v} (${(share * 100).toFixed(1)}%)`}
+                      onClick={() => onSelect(t, p)}
+                      role="button"
+                      tabIndex={0}
+                      onKeyDown={(e) => e.key === 'Enter' && onSelect(t, p)}
+                    >
                       {v}
                     </td>
                   );

@@ -28,10 +28,13 @@ export function EvaluatePanel() {
     if (!api || !run) return;
     setBusy(true);
     setCell(null);
-    api.evaluateRun({ runId: run.id, ...(kept ? { kept } : {}) }).then(
-      (e) => useStudio.setState({ evaluation: e }),
-      (e: Error) => useUi.getState().toast('error', e.message),
-    ).finally(() => setBusy(false));
+    api
+      .evaluateRun({ runId: run.id, ...(kept ? { kept } : {}) })
+      .then(
+        (e) => useStudio.setState({ evaluation: e }),
+        (e: Error) => useUi.getState().toast('error', e.message),
+      )
+      .finally(() => setBusy(false));
   };
   const shown = ev && run && ev.runId === run.id ? ev : null;
   const autoLoad = keptOnOpen(run) && !shown;
@@ -48,21 +51,41 @@ export function EvaluatePanel() {
         <h2>Evaluation</h2>
         <div className="row-actions">
           <RunPicker needModel />
-          <button type="button" className="primary" data-testid="evaluate" disabled={!run?.hasModel || busy} onClick={() => evaluate(false)}
-            title="Score the run's best checkpoint on its test/ folder when it has one, else on its validation images">
+          <button
+            type="button"
+            className="primary"
+            data-testid="evaluate"
+            disabled={!run?.hasModel || busy}
+            onClick={() => evaluate(false)}
+            title="Score the run's best checkpoint on its test/ folder when it has one, else on its validation images"
+          >
             {busy ? 'Evaluating…' : 'Evaluate'}
           </button>
         </div>
       </header>
       {!run?.hasModel && <p className="muted">Train a run to the end first; its best checkpoint is evaluated.</p>}
       {run?.hasModel && !shown && !busy && !keptOnOpen(run) && (
-        <p className="muted" data-testid="eval-prompt">{isRunLive(run) ? 'The run is still training: its validation results show here when it ends.' : 'This run kept no validation results: press Evaluate to score its best checkpoint now.'}</p>
+        <p className="muted" data-testid="eval-prompt">
+          {isRunLive(run)
+            ? 'The run is still training: its validation results show here when it ends.'
+            : 'This run kept no validation results: press Evaluate to score its best checkpoint now.'}
+        </p>
       )}
-      {busy && !shown && <p className="muted" role="status">Evaluating…</p>}
+      {busy && !shown && (
+        <p className="muted" role="status">
+          Evaluating…
+        </p>
+      )}
       {shown && (
         <>
           <p className="eval-summary" data-testid="eval-summary">
-            Accuracy <b>{(shown.accuracy * 100).toFixed(1)}%</b>{shown.top5 !== null && <> · top-5 <b>{(shown.top5 * 100).toFixed(1)}%</b></>}
+            Accuracy <b>{(shown.accuracy * 100).toFixed(1)}%</b>
+            {shown.top5 !== null && (
+              <>
+                {' '}
+                · top-5 <b>{(shown.top5 * 100).toFixed(1)}%</b>
+              </>
+            )}
             {shown.loss !== null && <> · loss {shown.loss.toFixed(4)}</>} · {plural(shown.samples, 'image')} ({splitText(shown)})
           </p>
           <div className="eval-grid">

@@ -7,7 +7,11 @@ import { MapViewer } from './MapViewer';
 import { readUpload } from './read-file';
 import { RunPicker } from './RunPicker';
 
-interface Picked { name: string; data: string; url: string }
+interface Picked {
+  name: string;
+  data: string;
+  url: string;
+}
 
 /**
  * Step 5: the feature maps of one conv layer for one image (early layers: edges; later: parts).
@@ -47,11 +51,25 @@ export function InsidePanel() {
         <div className="row-actions">
           <RunPicker needModel />
           <select value={layer} onChange={(e) => setLayer(e.target.value)} data-testid="inside-layer" aria-label="Conv layer" disabled={layers.length === 0}>
-            {layers.map((l) => <option key={l.name} value={l.name}>{l.name} ({l.shape.join('×')})</option>)}
+            {layers.map((l) => (
+              <option key={l.name} value={l.name}>
+                {l.name} ({l.shape.join('×')})
+              </option>
+            ))}
           </select>
           <label className="button-like">
             {image ? 'Another image…' : 'Pick an image…'}
-            <input type="file" accept="image/*" hidden data-testid="inside-image" onChange={(e) => { const f = e.target.files?.[0]; if (f) readUpload(f).then(setImage, fail); e.target.value = ''; }} />
+            <input
+              type="file"
+              accept="image/*"
+              hidden
+              data-testid="inside-image"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) readUpload(f).then(setImage, fail);
+                e.target.value = '';
+              }}
+            />
           </label>
         </div>
       </header>
@@ -59,10 +77,16 @@ export function InsidePanel() {
       {run?.hasModel && layers.length === 0 && <p className="muted">This model has no conv layers.</p>}
       {image && (
         <div className="inside">
-          <figure className="inside-source"><img src={image.url} alt={image.name} width={112} height={112} /><figcaption className="small">{image.name}</figcaption></figure>
+          <figure className="inside-source">
+            <img src={image.url} alt={image.name} width={112} height={112} />
+            <figcaption className="small">{image.name}</figcaption>
+          </figure>
           {maps && (
             <div>
-              <p className="muted small">{maps.layer}: {plural(maps.shape[0] ?? 0, 'map')} of {maps.shape[1]}×{maps.shape[2]}{maps.maps.length < (maps.shape[0] ?? 0) ? ` (first ${maps.maps.length})` : ''}; bright = strong response; click a map to enlarge it</p>
+              <p className="muted small">
+                {maps.layer}: {plural(maps.shape[0] ?? 0, 'map')} of {maps.shape[1]}×{maps.shape[2]}
+                {maps.maps.length < (maps.shape[0] ?? 0) ? ` (first ${maps.maps.length})` : ''}; bright = strong response; click a map to enlarge it
+              </p>
               <ul className="maps-grid" data-testid="activation-maps">
                 {maps.maps.map((m, i) => (
                   <li key={i}>

@@ -13,7 +13,21 @@ const W = 420;
 const H = 170;
 const PAD = { l: 44, r: 10, t: 10, b: 24 };
 
-export function LineChart({ title, series, testId, yMin, yMax, xLabel = 'epoch' }: { title: string; series: Series[]; testId?: string; yMin?: number; yMax?: number; xLabel?: string }) {
+export function LineChart({
+  title,
+  series,
+  testId,
+  yMin,
+  yMax,
+  xLabel = 'epoch',
+}: {
+  title: string;
+  series: Series[];
+  testId?: string;
+  yMin?: number;
+  yMax?: number;
+  xLabel?: string;
+}) {
   const all = series.flatMap((s) => s.points);
   const finite = all.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   let y0 = yMin ?? Math.min(...finite.map(([, y]) => y));
@@ -31,7 +45,12 @@ export function LineChart({ title, series, testId, yMin, yMax, xLabel = 'epoch' 
       <figcaption>
         <span className="chart-title">{title}</span>
         <span className="chart-legend">
-          {series.map((s) => <span key={s.label}><i style={{ background: s.color, opacity: s.faint ? 0.5 : 1 }} />{s.label}</span>)}
+          {series.map((s) => (
+            <span key={s.label}>
+              <i style={{ background: s.color, opacity: s.faint ? 0.5 : 1 }} />
+              {s.label}
+            </span>
+          ))}
         </span>
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
@@ -40,24 +59,43 @@ export function LineChart({ title, series, testId, yMin, yMax, xLabel = 'epoch' 
         {yt.values.map((v) => (
           <g key={`y${v}`}>
             {v !== y0 && <line className="grid" x1={PAD.l} y1={sy(v)} x2={W - PAD.r} y2={sy(v)} />}
-            <text className="tick" x={PAD.l - 4} y={sy(v) + 4} textAnchor="end">{tickLabel(v, yt.step)}</text>
+            <text className="tick" x={PAD.l - 4} y={sy(v) + 4} textAnchor="end">
+              {tickLabel(v, yt.step)}
+            </text>
           </g>
         ))}
-        {xt.values.map((v) => <text key={`x${v}`} className="tick" x={sx(v)} y={H - 6} textAnchor={v === x0 ? 'start' : v === x1 ? 'end' : 'middle'}>{tickLabel(v, xt.step)}</text>)}
+        {xt.values.map((v) => (
+          <text key={`x${v}`} className="tick" x={sx(v)} y={H - 6} textAnchor={v === x0 ? 'start' : v === x1 ? 'end' : 'middle'}>
+            {tickLabel(v, xt.step)}
+          </text>
+        ))}
         {/* The axis name sits left of the first tick, clear of the tick labels. */}
-        <text className="tick axis-name" x={PAD.l - 6} y={H - 6} textAnchor="end">{xLabel}</text>
+        <text className="tick axis-name" x={PAD.l - 6} y={H - 6} textAnchor="end">
+          {xLabel}
+        </text>
         {series.map((s) => {
           const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
           if (pts.length === 0) return null;
           const d = pts.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
           return (
             <g key={s.label} data-series={s.label}>
-              <path d={d} fill="none" stroke={s.color} strokeWidth={s.faint ? 1 : 2} strokeOpacity={s.faint ? 0.45 : 1} strokeDasharray={s.dashed ? '5 4' : undefined} />
+              <path
+                d={d}
+                fill="none"
+                stroke={s.color}
+                strokeWidth={s.faint ? 1 : 2}
+                strokeOpacity={s.faint ? 0.45 : 1}
+                strokeDasharray={s.dashed ? '5 4' : undefined}
+              />
               {!s.faint && pts.map(([x, y], i) => <circle key={i} cx={sx(x)} cy={sy(y)} r={2.5} fill={s.color} />)}
             </g>
           );
         })}
-        {finite.length === 0 && <text className="tick" x={W / 2} y={H / 2} textAnchor="middle">waiting for the first steps…</text>}
+        {finite.length === 0 && (
+          <text className="tick" x={W / 2} y={H / 2} textAnchor="middle">
+            waiting for the first steps…
+          </text>
+        )}
       </svg>
     </figure>
   );

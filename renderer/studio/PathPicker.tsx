@@ -16,6 +16,49 @@ function withExtension(name: string, extensions: string[] | undefined): string {
   return ext && !/\.[^.\\/]+$/.test(name) ? `${name}.${ext}` : name;
 }
 
+/** The listed folder: its parent button, where it is, and its entries (folders open, files are picked; double-click picks and closes). */
+function PickerListing({
+  listing,
+  foldersOnly,
+  open,
+  pick,
+}: {
+  listing: DirectoryListing;
+  foldersOnly: boolean;
+  open(dir: string): void;
+  pick(name: string, full: string): void;
+}) {
+  return (
+    <div className="browser">
+      <div className="browser-where">
+        <button type="button" disabled={!listing.parent} onClick={() => listing.parent && open(listing.parent)} title="Parent folder">
+          ↑
+        </button>
+        <code title={listing.path} data-testid="browser-where">
+          {homeAbbreviated(listing.path, listing.home)}
+        </code>
+      </div>
+      <ul className="browser-list" data-testid="picker-list">
+        {listing.entries
+          .filter((e) => !foldersOnly || e.kind === 'dir')
+          .map((e) => (
+            <li key={e.name}>
+              <button
+                type="button"
+                className={`entry ${e.kind}`}
+                onClick={() => (e.kind === 'dir' ? open(join(listing.path, e.name)) : pick(e.name, join(listing.path, e.name)))}
+                onDoubleClick={() => e.kind === 'file' && finishPick(join(listing.path, e.name))}
+              >
+                <EntryIcon kind={e.kind} />
+                <span className="entry-name">{e.name}</span>
+              </button>
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
+}
+
 /**
  * Serve mode's folder/file chooser for the studio panels: a path field and the folders beside it.
  * To save, the path field holds the folder and a second field the file name, which must be
@@ -30,18 +73,24 @@ export function PathPicker() {
   const [error, setError] = useState<string | null>(null);
   const saving = req?.mode === 'save';
 
-  const list = useCallback((dir?: string, keepName = true) => {
-    if (!api) return;
-    setError(null);
-    api.listDirectory(dir ? { path: dir } : {}).then((l) => {
-      setListing(l);
-      if (req?.mode === 'save') return setPath(l.path);
-      setPath((p) => {
-        const keep = keepName && p ? nameOf(p) : '';
-        return keep && req?.mode !== 'folder' ? join(l.path, keep) : l.path;
-      });
-    }, (e: Error) => setError(e.message));
-  }, [api, req?.mode]);
+  const list = useCallback(
+    (dir?: string, keepName = true) => {
+      if (!api) return;
+      setError(null);
+      api.listDirectory(dir ? { path: dir } : {}).then(
+        (l) => {
+          setListing(l);
+          if (req?.mode === 'save') return setPath(l.path);
+          setPath((p) => {
+            const keep = keepName && p ? nameOf(p) : '';
+            return keep && req?.mode !== 'folder' ? join(l.path, keep) : l.path;
+          });
+        },
+        (e: Error) => setError(e.message),
+      );
+    },
+    [api, req?.mode],
+  );
 
   useEffect(() => {
     if (!req) return;
@@ -49,10 +98,13 @@ export function PathPicker() {
       // The start may be a folder (a folder target typed in the panel): open it, offer the default name.
       setName(req.defaultName ?? '');
       if (!req.start) return list(undefined, false);
-      api?.listDirectory({ path: req.start }).then(() => list(req.start!, false), () => {
-        setName(nameOf(req.start!));
-        list(folderOf(req.start!), false);
-      });
+      api?.listDirectory({ path: req.start }).then(
+        () => list(req.start!, false),
+        () => {
+          setName(nameOf(req.start!));
+          list(folderOf(req.start!), false);
+        },
+      );
       return;
     }
     setName('');
@@ -74,40 +126,54 @@ export function PathPicker() {
   };
   return (
     <Modal title={req.title} onClose={() => finishPick(null)} wide testId="path-picker">
-      <form className={`file-path${saving ? ' save' : ''}`} onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <form
+        className={`file-path${saving ? ' save' : ''}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
         {saving ? (
           <>
-            <label className="picker-field folder"><span>Folder</span>
+            <label className="picker-field folder">
+              <span>Folder</span>
               <input value={path} onChange={(e) => setPath(e.target.value)} data-testid="picker-path" aria-label="Folder" spellCheck={false} />
             </label>
-            <label className="picker-field"><span>File name</span>
-              <input value={name} onChange={(e) => { setName(e.target.value); setError(null); }} data-testid="picker-name" aria-label="File name" placeholder={req.extensions?.[0] ? `name.${req.extensions[0]}` : 'name'} spellCheck={false} autoFocus />
+            <label className="picker-field">
+              <span>File name</span>
+              <input
+                value={name}
+                onChange={(e) => {
+                  setName(e.target.value);
+                  setError(null);
+                }}
+                data-testid="picker-name"
+                aria-label="File name"
+                placeholder={req.extensions?.[0] ? `name.${req.extensions[0]}` : 'name'}
+                spellCheck={false}
+                autoFocus
+              />
             </label>
           </>
         ) : (
           <input value={path} onChange={(e) => setPath(e.target.value)} data-testid="picker-path" aria-label="Path" spellCheck={false} />
         )}
-        <button type="submit" className="primary" data-testid="picker-submit">{req.mode === 'folder' ? 'Use folder' : saving ? 'Save here' : 'Open'}</button>
+        <button type="submit" className="primary" data-testid="picker-submit">
+          {req.mode === 'folder' ? 'Use folder' : saving ? 'Save here' : 'Open'}
+        </button>
       </form>
-      {error && <p className="banner error" role="alert">{error}</p>}
+      {error && (
+        <p className="banner error" role="alert">
+          {error}
+        </p>
+      )}
       {listing && (
-        <div className="browser">
-          <div className="browser-where">
-            <button type="button" disabled={!listing.parent} onClick={() => listing.parent && list(listing.parent)} title="Parent folder">↑</button>
-            <code title={listing.path} data-testid="browser-where">{homeAbbreviated(listing.path, listing.home)}</code>
-          </div>
-          <ul className="browser-list" data-testid="picker-list">
-            {listing.entries.filter((e) => req.mode !== 'folder' || e.kind === 'dir').map((e) => (
-              <li key={e.name}>
-                <button type="button" className={`entry ${e.kind}`} onClick={() => (e.kind === 'dir' ? list(join(listing.path, e.name)) : saving ? setName(e.name) : setPath(join(listing.path, e.name)))}
-                  onDoubleClick={() => e.kind === 'file' && finishPick(join(listing.path, e.name))}>
-                  <EntryIcon kind={e.kind} />
-                  <span className="entry-name">{e.name}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <PickerListing
+          listing={listing}
+          foldersOnly={req.mode === 'folder'}
+          open={(dir) => list(dir)}
+          pick={(name, full) => (saving ? setName(name) : setPath(full))}
+        />
       )}
     </Modal>
   );

@@ -6,7 +6,15 @@ export function PerClassTable({ ev }: { ev: EvalView }) {
   const best = Math.max(...ev.perClass.map((c) => c.f1));
   return (
     <table className="per-class" data-testid="per-class">
-      <thead><tr><th>Class</th><th>Precision</th><th>Recall</th><th>F1</th><th>Images</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Class</th>
+          <th>Precision</th>
+          <th>Recall</th>
+          <th>F1</th>
+          <th>Images</th>
+        </tr>
+      </thead>
       <tbody>
         {ev.perClass.map((c) => (
           <tr key={c.class} className={c.f1 === worst && worst < best ? 'weak' : ''}>

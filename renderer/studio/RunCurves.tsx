@@ -11,18 +11,32 @@ export function RunCurves({ run }: { run: RunView }) {
   const val = (pick: (e: RunView['history'][number]) => number | null) => h.filter((e) => pick(e) !== null).map((e) => [e.epoch, pick(e)!] as const);
   return (
     <div className="charts" data-testid="train-curves">
-      <LineChart title="Loss" testId="curve-loss" yMin={0} series={[
-        { label: 'train (steps)', color: C.step, points: steps.map((p) => [p.x, p.loss] as const), faint: true },
-        { label: 'train', color: C.train, points: h.map((e) => [e.epoch, e.trainLoss] as const) },
-        { label: 'validation', color: C.val, points: val((e) => e.valLoss) },
-      ]} />
-      <LineChart title="Accuracy" testId="curve-accuracy" yMin={0} yMax={1} series={[
-        { label: 'train', color: C.train, points: h.map((e) => [e.epoch, e.trainAccuracy] as const) },
-        { label: 'validation', color: C.val, points: val((e) => e.valAccuracy) },
-      ]} />
-      <LineChart title="Learning rate" testId="curve-lr" yMin={0} series={[
-        { label: 'lr', color: C.lr, points: steps.length ? steps.map((p) => [p.x, p.lr] as const) : h.map((e) => [e.epoch, e.lr] as const) },
-      ]} />
+      <LineChart
+        title="Loss"
+        testId="curve-loss"
+        yMin={0}
+        series={[
+          { label: 'train (steps)', color: C.step, points: steps.map((p) => [p.x, p.loss] as const), faint: true },
+          { label: 'train', color: C.train, points: h.map((e) => [e.epoch, e.trainLoss] as const) },
+          { label: 'validation', color: C.val, points: val((e) => e.valLoss) },
+        ]}
+      />
+      <LineChart
+        title="Accuracy"
+        testId="curve-accuracy"
+        yMin={0}
+        yMax={1}
+        series={[
+          { label: 'train', color: C.train, points: h.map((e) => [e.epoch, e.trainAccuracy] as const) },
+          { label: 'validation', color: C.val, points: val((e) => e.valAccuracy) },
+        ]}
+      />
+      <LineChart
+        title="Learning rate"
+        testId="curve-lr"
+        yMin={0}
+        series={[{ label: 'lr', color: C.lr, points: steps.length ? steps.map((p) => [p.x, p.lr] as const) : h.map((e) => [e.epoch, e.lr] as const) }]}
+      />
     </div>
   );
 }

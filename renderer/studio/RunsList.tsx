@@ -16,17 +16,37 @@ export function RunsList() {
       <h3>Runs</h3>
       <table className="runs-table" data-testid="runs-list">
         <thead>
-          <tr><th title="Compare">⇆</th><th>Run</th><th>Status</th><th>Epochs</th><th>Best val acc</th><th>Settings</th></tr>
+          <tr>
+            <th title="Compare">⇆</th>
+            <th>Run</th>
+            <th>Status</th>
+            <th>Epochs</th>
+            <th>Best val acc</th>
+            <th>Settings</th>
+          </tr>
         </thead>
         <tbody>
           {list.map((r) => (
             <tr key={r.id} className={r.id === current ? 'current' : ''} data-run={r.id}>
-              <td><input type="checkbox" aria-label={`compare ${r.id}`} checked={compare.includes(r.id)} onChange={() => toggle(r.id)} /></td>
-              <td><button type="button" className="link" onClick={() => useStudio.setState({ currentRun: r.id, evaluation: null })}>{r.name}</button></td>
+              <td>
+                <input type="checkbox" aria-label={`compare ${r.id}`} checked={compare.includes(r.id)} onChange={() => toggle(r.id)} />
+              </td>
+              <td>
+                <button type="button" className="link" onClick={() => useStudio.setState({ currentRun: r.id, evaluation: null })}>
+                  {r.name}
+                </button>
+              </td>
               <td className={`st ${r.status}`}>{r.status}</td>
-              <td>{r.history.length}/{r.epochs}</td>
+              <td>
+                {r.history.length}/{r.epochs}
+              </td>
               <td>{pct(r.bestValAccuracy)}</td>
-              <td className="muted small">{r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}{r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}{r.settings.augment === true || r.settings.augment === 'light' ? ' · augment' : r.settings.augment === 'imagenet' ? ' · imagenet augment' : ''}{fineTuneText(r.settings)}</td>
+              <td className="muted small">
+                {r.settings.optimizer} lr {r.settings.lr} · {r.settings.schedule} · batch {r.settings.batchSize} · wd {r.settings.weightDecay}
+                {r.settings.labelSmoothing ? ` · ls ${r.settings.labelSmoothing}` : ''}
+                {r.settings.augment === true || r.settings.augment === 'light' ? ' · augment' : r.settings.augment === 'imagenet' ? ' · imagenet augment' : ''}
+                {fineTuneText(r.settings)}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -25,11 +25,15 @@ console.log(labels[scores.indexOf(Math.max(...scores))]);`;
     <div className="snippets">
       <details open>
         <summary>Python (onnxruntime)</summary>
-        <pre className="code" data-testid="snippet-python">{py}</pre>
+        <pre className="code" data-testid="snippet-python">
+          {py}
+        </pre>
       </details>
       <details>
         <summary>JavaScript (onnxruntime-node / onnxruntime-web)</summary>
-        <pre className="code" data-testid="snippet-js">{js}</pre>
+        <pre className="code" data-testid="snippet-js">
+          {js}
+        </pre>
       </details>
     </div>
   );

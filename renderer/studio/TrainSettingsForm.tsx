@@ -26,7 +26,9 @@ function Num({ label, value, integer = false, check, onChange, testId, note }: N
   const id = useId();
   return (
     <div className="field">
-      <label className="field-label" htmlFor={id}>{label}</label>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
       <NumberField id={id} value={value} integer={integer} label={label} testId={testId} check={check} onCommit={onChange} />
       {note}
     </div>
@@ -54,27 +56,52 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
       <label className="field">
         <span className="field-label">Optimizer</span>
         <select value={s.optimizer} data-testid="train-optimizer" onChange={(e) => set(optimizerChange(s, e.target.value as TrainSettingsInput['optimizer']))}>
-          {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPTIMIZER_LABEL[o]}</option>)}
+          {OPTIMIZERS.map((o) => (
+            <option key={o} value={o}>
+              {OPTIMIZER_LABEL[o]}
+            </option>
+          ))}
         </select>
       </label>
-      <Num label="Learning rate" value={s.lr} check={between(0, 10, { above: true })} testId="train-lr" onChange={(v) => set({ lr: v })}
-        note={s.lr !== lrDefault && (
-          <button type="button" className="link small field-offer" data-testid="train-lr-default" onClick={() => set({ lr: lrDefault })}>
-            use {OPTIMIZER_LABEL[s.optimizer]}'s default {lrDefault}
-          </button>
-        )} />
+      <Num
+        label="Learning rate"
+        value={s.lr}
+        check={between(0, 10, { above: true })}
+        testId="train-lr"
+        onChange={(v) => set({ lr: v })}
+        note={
+          s.lr !== lrDefault && (
+            <button type="button" className="link small field-offer" data-testid="train-lr-default" onClick={() => set({ lr: lrDefault })}>
+              use {OPTIMIZER_LABEL[s.optimizer]}'s default {lrDefault}
+            </button>
+          )
+        }
+      />
       <label className="field">
         <span className="field-label">Schedule</span>
         <select value={s.schedule} data-testid="train-schedule" onChange={(e) => set({ schedule: e.target.value as TrainSettingsInput['schedule'] })}>
-          {SCHEDULES.map((o) => <option key={o} value={o}>{SCHED_LABEL[o]}</option>)}
+          {SCHEDULES.map((o) => (
+            <option key={o} value={o}>
+              {SCHED_LABEL[o]}
+            </option>
+          ))}
         </select>
       </label>
       <Num label="Weight decay" value={s.weightDecay} check={between(0, 1)} testId="train-wd" onChange={(v) => set({ weightDecay: v })} />
       <Num label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
       <label className="field">
         <span className="field-label">Augmentation</span>
-        <select value={augmentPresetName(s.augment)} data-testid="train-augment" title="Light: random crop (pad 2) and flip, for small images. ImageNet: random resized crop, flip and colour jitter, for photos." onChange={(e) => set({ augment: e.target.value as AugmentPreset })}>
-          {AUGMENT_PRESET_NAMES.map((o) => <option key={o} value={o}>{AUGMENT_LABEL[o]}</option>)}
+        <select
+          value={augmentPresetName(s.augment)}
+          data-testid="train-augment"
+          title="Light: random crop (pad 2) and flip, for small images. ImageNet: random resized crop, flip and colour jitter, for photos."
+          onChange={(e) => set({ augment: e.target.value as AugmentPreset })}
+        >
+          {AUGMENT_PRESET_NAMES.map((o) => (
+            <option key={o} value={o}>
+              {AUGMENT_LABEL[o]}
+            </option>
+          ))}
         </select>
       </label>
       <FineTuneFields />

@@ -27,9 +27,13 @@ export function TrainingPanel() {
   const totals = useAnalysis((s) => s.analysis.totals);
   const mem = trainingMemory({ totals }, { batchSize: settings.batchSize, optimizer: memoryOptimizer(settings.optimizer) });
   const hasModel = useDoc((d) => d.doc.nodes.some((n) => n.type === 'input') && d.doc.nodes.some((n) => n.type === 'output'));
-  const why = !hasModel ? 'Draw a model with an Input and an Output block first (Model).'
-    : !scan ? (scanError ? `The dataset cannot be used: ${scanError}` : 'Load a dataset first (Data).')
-    : datasetProblem(scan) ?? (errors > 0 ? `The model has ${plural(errors, 'error')}: fix them in the Model view.` : null);
+  const why = !hasModel
+    ? 'Draw a model with an Input and an Output block first (Model).'
+    : !scan
+      ? scanError
+        ? `The dataset cannot be used: ${scanError}`
+        : 'Load a dataset first (Data).'
+      : (datasetProblem(scan) ?? (errors > 0 ? `The model has ${plural(errors, 'error')}: fix them in the Model view.` : null));
   const start = () => {
     const doc = useDoc.getState();
     startRun(toProject(doc.doc), doc.path).catch((e: Error) => useUi.getState().toast('error', e.message));
@@ -40,7 +44,11 @@ export function TrainingPanel() {
       <div className="train-left">
         <header className="panel-head">
           <h2>Training</h2>
-          {scan && <p className="muted small" title={scan.root}>on {scan.root} · {plural(scan.classes.length, 'class')} · {plural(scan.total, 'image')}</p>}
+          {scan && (
+            <p className="muted small" title={scan.root}>
+              on {scan.root} · {plural(scan.classes.length, 'class')} · {plural(scan.total, 'image')}
+            </p>
+          )}
         </header>
         <TrainSettingsForm locked={live} />
         <p className="memory-line" data-testid="train-memory" title="Weights, gradients, optimizer state and activations for this batch size">

@@ -17,7 +17,15 @@ export function ViewTabs() {
   return (
     <nav className="view-tabs" aria-label="Studio steps">
       {VIEWS.map((v) => (
-        <button key={v.id} type="button" className={view === v.id ? 'active' : ''} aria-current={view === v.id ? 'page' : undefined} data-testid={`view-${v.id}`} title={v.title} onClick={() => setView(v.id)}>
+        <button
+          key={v.id}
+          type="button"
+          className={view === v.id ? 'active' : ''}
+          aria-current={view === v.id ? 'page' : undefined}
+          data-testid={`view-${v.id}`}
+          title={v.title}
+          onClick={() => setView(v.id)}
+        >
           {v.label}
         </button>
       ))}

@@ -16,12 +16,15 @@ export function openSample(): void {
   const api = useFiles.getState().api;
   if (!api) return;
   guardUnsaved('Open the sample', () => {
-    api.studioSample({}).then(async (s) => {
-      if (!s) return useUi.getState().toast('error', 'The bundled sample is not installed with this copy of the studio.');
-      if (!(await openPath(s.projectPath, { untitledCopy: true }))) return;
-      useStudio.getState().setView('data');
-      await loadDataset(s.dataDir);
-    }).catch(fail);
+    api
+      .studioSample({})
+      .then(async (s) => {
+        if (!s) return useUi.getState().toast('error', 'The bundled sample is not installed with this copy of the studio.');
+        if (!(await openPath(s.projectPath, { untitledCopy: true }))) return;
+        useStudio.getState().setView('data');
+        await loadDataset(s.dataDir);
+      })
+      .catch(fail);
   });
 }
 

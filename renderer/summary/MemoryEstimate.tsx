@@ -24,15 +24,33 @@ export function MemoryEstimate() {
       <div className="memory-inputs">
         <span className="memory-batch">
           <label htmlFor={batchId}>Batch</label>
-          <NumberField id={batchId} value={settings.batchSize} integer label="Batch size" testId="batch-size" check={between(1, 4096)} onCommit={(v) => set({ batchSize: v })} />
+          <NumberField
+            id={batchId}
+            value={settings.batchSize}
+            integer
+            label="Batch size"
+            testId="batch-size"
+            check={between(1, 4096)}
+            onCommit={(v) => set({ batchSize: v })}
+          />
         </span>
         <label>
           Optimizer
-          <select value={settings.optimizer} onChange={(e) => set(optimizerChange(settings, e.target.value as TrainSettingsInput['optimizer']))} data-testid="optimizer">
-            {OPTIMIZERS.map((o) => <option key={o} value={o}>{OPTIMIZER_LABEL[o]}</option>)}
+          <select
+            value={settings.optimizer}
+            onChange={(e) => set(optimizerChange(settings, e.target.value as TrainSettingsInput['optimizer']))}
+            data-testid="optimizer"
+          >
+            {OPTIMIZERS.map((o) => (
+              <option key={o} value={o}>
+                {OPTIMIZER_LABEL[o]}
+              </option>
+            ))}
           </select>
         </label>
-        <span className="memory-total" data-testid="memory-total">{bytes(m.total)}</span>
+        <span className="memory-total" data-testid="memory-total">
+          {bytes(m.total)}
+        </span>
       </div>
       <p className="muted small">Batch size and optimizer are the Train tab's.</p>
       <div className="memory-bar" aria-hidden>
@@ -41,10 +59,22 @@ export function MemoryEstimate() {
         ))}
       </div>
       <ul className="memory-legend">
-        <li><span className="dot weights" />weights {bytes(m.weights)}</li>
-        <li><span className="dot gradients" />gradients {bytes(m.gradients)}</li>
-        <li><span className="dot optimizerState" />optimizer {bytes(m.optimizerState)}</li>
-        <li><span className="dot activations" />activations {bytes(m.activations)}</li>
+        <li>
+          <span className="dot weights" />
+          weights {bytes(m.weights)}
+        </li>
+        <li>
+          <span className="dot gradients" />
+          gradients {bytes(m.gradients)}
+        </li>
+        <li>
+          <span className="dot optimizerState" />
+          optimizer {bytes(m.optimizerState)}
+        </li>
+        <li>
+          <span className="dot activations" />
+          activations {bytes(m.activations)}
+        </li>
       </ul>
     </section>
   );

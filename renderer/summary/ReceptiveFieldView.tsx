@@ -57,7 +57,11 @@ export function ReceptiveFieldView({ input, rf, rfW, out, label }: Props) {
       <figcaption>
         {rf ? (
           <>
-            <b>{label}</b>: each output sees <span data-testid="rf-size">{rf.size}×{(rfW ?? rf).size}</span> px of the {h}×{w} input
+            <b>{label}</b>: each output sees{' '}
+            <span data-testid="rf-size">
+              {rf.size}×{(rfW ?? rf).size}
+            </span>{' '}
+            px of the {h}×{w} input
             {rf.jump > 1 ? `, one position every ${rf.jump} px` : ''}
             {clipped ? ' (more than the whole image, with padding)' : ''}.
           </>

@@ -9,13 +9,19 @@ export function Totals() {
     <div className="totals">
       <div className="stat">
         <span className="stat-label">Parameters</span>
-        <span className="stat-value" data-testid="total-params">{thousands(t.params)}</span>
+        <span className="stat-value" data-testid="total-params">
+          {thousands(t.params)}
+        </span>
         <span className="stat-sub">{t.nonTrainableParams ? `${thousands(t.trainableParams)} trainable` : 'all trainable'}</span>
       </div>
       <div className="stat">
         {/* Short label: the panel is narrow and labels are upper-case; the unit goes below. */}
-        <span className="stat-label" title="Multiply-accumulates per sample (conv + dense)">MACs</span>
-        <span className="stat-value" data-testid="total-macs">{compact(t.macs)}</span>
+        <span className="stat-label" title="Multiply-accumulates per sample (conv + dense)">
+          MACs
+        </span>
+        <span className="stat-value" data-testid="total-macs">
+          {compact(t.macs)}
+        </span>
         <span className="stat-sub">per sample, conv + dense</span>
       </div>
       <div className="stat">

@@ -26,20 +26,35 @@ describe('.ci/debian-mirror', () => {
   it('takes the URI and keyring of the deb822 paragraph whose suites include bookworm, not the security one', () => {
     const root = aptRoot({
       'sources.list.d/debian.sources': [
-        'Types: deb', 'URIs: http://security.example.test/debian-security', 'Suites: bookworm-security', 'Components: main', '',
-        'Types: deb-src', 'URIs: http://src.example.test/debian', 'Suites: bookworm', 'Components: main', '',
-        'Types: deb', '# a comment inside the paragraph', 'URIs: http://mirror.example.test/debian http://second.example.test/debian',
-        'Suites: bookworm bookworm-updates', 'Components: main', 'Signed-By: /usr/share/keyrings/mirror.gpg', '',
+        'Types: deb',
+        'URIs: http://security.example.test/debian-security',
+        'Suites: bookworm-security',
+        'Components: main',
+        '',
+        'Types: deb-src',
+        'URIs: http://src.example.test/debian',
+        'Suites: bookworm',
+        'Components: main',
+        '',
+        'Types: deb',
+        '# a comment inside the paragraph',
+        'URIs: http://mirror.example.test/debian http://second.example.test/debian',
+        'Suites: bookworm bookworm-updates',
+        'Components: main',
+        'Signed-By: /usr/share/keyrings/mirror.gpg',
+        '',
       ].join('\n'),
     });
     expect(mirror(root)).toEqual({ code: 0, out: 'http://mirror.example.test/debian\t/usr/share/keyrings/mirror.gpg' });
   });
 
   it('reads one-line sources.list entries, with or without [signed-by=...] options', () => {
-    expect(mirror(aptRoot({ 'sources.list': '# deb http://old.example.test/debian bookworm main\ndeb http://plain.example.test/debian bookworm main contrib\n' })))
-      .toEqual({ code: 0, out: 'http://plain.example.test/debian\t' });
-    expect(mirror(aptRoot({ 'sources.list.d/local.list': 'deb [arch=amd64 signed-by=/etc/keys/local.gpg] http://opts.example.test/debian bookworm main\n' })))
-      .toEqual({ code: 0, out: 'http://opts.example.test/debian\t/etc/keys/local.gpg' });
+    expect(
+      mirror(aptRoot({ 'sources.list': '# deb http://old.example.test/debian bookworm main\ndeb http://plain.example.test/debian bookworm main contrib\n' })),
+    ).toEqual({ code: 0, out: 'http://plain.example.test/debian\t' });
+    expect(
+      mirror(aptRoot({ 'sources.list.d/local.list': 'deb [arch=amd64 signed-by=/etc/keys/local.gpg] http://opts.example.test/debian bookworm main\n' })),
+    ).toEqual({ code: 0, out: 'http://opts.example.test/debian\t/etc/keys/local.gpg' });
   });
 
   it('skips disabled entries and files, and fails when the machine has no entry for the suite', () => {

@@ -23,8 +23,11 @@ async function rendererDefaults(): Promise<unknown> {
 describe('training defaults', () => {
   it("the trainer's full settings are core's", () => {
     expect(DEFAULT_SETTINGS).toEqual({
-      ...TRAIN_DEFAULTS, schedule: { kind: TRAIN_DEFAULTS.schedule }, lr: DEFAULT_LR[TRAIN_DEFAULTS.optimizer],
-      weightDecay: DEFAULT_WEIGHT_DECAY[TRAIN_DEFAULTS.optimizer], augment: DEFAULT_AUGMENT,
+      ...TRAIN_DEFAULTS,
+      schedule: { kind: TRAIN_DEFAULTS.schedule },
+      lr: DEFAULT_LR[TRAIN_DEFAULTS.optimizer],
+      weightDecay: DEFAULT_WEIGHT_DECAY[TRAIN_DEFAULTS.optimizer],
+      augment: DEFAULT_AUGMENT,
     });
   });
 
@@ -49,8 +52,12 @@ describe('training defaults', () => {
     expect(help).toContain(`epochs (default ${TRAIN_DEFAULTS.epochs})`);
     expect(help).toContain(`batch size (default ${TRAIN_DEFAULTS.batchSize})`);
     expect(help).toContain(`sgd | adam | adamw (default ${TRAIN_DEFAULTS.optimizer})`);
-    expect(help).toContain(`(default: adamw ${hyperparameter(DEFAULT_LR.adamw)}, sgd ${hyperparameter(DEFAULT_LR.sgd)}, adam ${hyperparameter(DEFAULT_LR.adam)})`);
-    expect(help).toContain(`weight decay (default: adamw ${hyperparameter(DEFAULT_WEIGHT_DECAY.adamw)}, sgd ${hyperparameter(DEFAULT_WEIGHT_DECAY.sgd)}, adam 0)`);
+    expect(help).toContain(
+      `(default: adamw ${hyperparameter(DEFAULT_LR.adamw)}, sgd ${hyperparameter(DEFAULT_LR.sgd)}, adam ${hyperparameter(DEFAULT_LR.adam)})`,
+    );
+    expect(help).toContain(
+      `weight decay (default: adamw ${hyperparameter(DEFAULT_WEIGHT_DECAY.adamw)}, sgd ${hyperparameter(DEFAULT_WEIGHT_DECAY.sgd)}, adam 0)`,
+    );
     expect(help).toContain(`(default ${TRAIN_DEFAULTS.schedule})`);
     expect(help).toContain(`random crop, pad ${DEFAULT_AUGMENT.cropPadding}, + horizontal flip) | imagenet`);
     expect(help).toContain(`no val/ or test/ (default ${TRAIN_DEFAULTS.valSplit})`);

@@ -46,8 +46,7 @@ export async function docJson(page: Page): Promise<string> {
   return page.evaluate(() => window.__cnnStudio!.docJson());
 }
 
-const viewportTransform = (page: Page) =>
-  page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+const viewportTransform = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
 
 /**
  * Waits until the view stops moving (fit and reveal animations): the viewport's transform is read

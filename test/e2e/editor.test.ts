@@ -181,7 +181,9 @@ describe('the editor in Chromium (serve mode)', () => {
     // Each insertion keeps the new block in view, which can leave the first ones under the tab bar.
     await fit(page);
     await selectNode(page, 'conv1');
-    await node(page, 'relu1').locator('.bn-head').click({ modifiers: ['Shift'] });
+    await node(page, 'relu1')
+      .locator('.bn-head')
+      .click({ modifiers: ['Shift'] });
     await page.getByTestId('group-name').fill('Stage');
     await page.getByTestId('group-selection').click();
     await node(page, 'stage1').waitFor();

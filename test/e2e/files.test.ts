@@ -48,8 +48,30 @@ beforeAll(async () => {
   const projectFile = path.join(work, 'tiny.json');
   await fs.writeFile(projectFile, serializeProject({ name: p.name, model: p.model as ModelDocument, extra: {} }));
   runDir = path.join(home, 'runs', RUN_ID);
-  await promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin/cnn-studio.cjs'), 'train', projectFile, '--data', data, '--out', runDir,
-    '--epochs', '1', '--batch', '8', '--device', 'cpu', '--threads', '1', '--cache-dir', path.join(work, 'cache'), '--json'], { cwd: work });
+  await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin/cnn-studio.cjs'),
+      'train',
+      projectFile,
+      '--data',
+      data,
+      '--out',
+      runDir,
+      '--epochs',
+      '1',
+      '--batch',
+      '8',
+      '--device',
+      'cpu',
+      '--threads',
+      '1',
+      '--cache-dir',
+      path.join(work, 'cache'),
+      '--json',
+    ],
+    { cwd: work },
+  );
   [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
 }, 120_000);
 
@@ -88,7 +110,9 @@ describe('files written from the studio', () => {
     // Typing the install's own file is refused with the reason; the file is unchanged.
     await typeInto(p, 'File path', sampleFile);
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(async () => p.getByRole('alert').allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/part of the studio's install/));
+    await expect
+      .poll(async () => p.getByRole('alert').allTextContents(), { timeout: 10_000 })
+      .toContainEqual(expect.stringMatching(/part of the studio's install/));
     await shot(p, 'sample-save-refused');
     expect(readFileSync(sampleFile, 'utf8')).toBe(before);
     // Not remembered as a recent file either.

@@ -130,7 +130,9 @@ describe('forms in Chromium (serve mode)', () => {
     const found = async (q: string): Promise<string[]> => {
       await search.fill('');
       await search.pressSequentially(q, { delay: 15 });
-      return page.locator('.palette-list [data-testid^="palette-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('palette-', '')));
+      return page
+        .locator('.palette-list [data-testid^="palette-"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('palette-', '')));
     };
     expect((await found('linear'))[0]).toBe('dense');
     expect((await found('fc'))[0]).toBe('dense');
@@ -303,7 +305,10 @@ describe('forms in Chromium (serve mode)', () => {
 
   it('export offers opsets 11 to 26, as the CLI takes', async () => {
     await page.getByTestId('view-export').click();
-    const opsets = await page.getByTestId('export-opset').locator('option').evaluateAll((els) => els.map((e) => Number((e as HTMLOptionElement).value)));
+    const opsets = await page
+      .getByTestId('export-opset')
+      .locator('option')
+      .evaluateAll((els) => els.map((e) => Number((e as HTMLOptionElement).value)));
     expect(opsets).toEqual(Array.from({ length: 16 }, (_, i) => 11 + i));
     expect(await page.getByTestId('export-opset').inputValue()).toBe('17');
   });

@@ -130,10 +130,14 @@ describe('journeys through the studio', () => {
     await p.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
     await p.getByLabel('Device').selectOption('cpu');
     await p.getByRole('button', { name: '▶ Train' }).click();
-    await status(p).filter({ hasText: /^training: epoch \d+\/500, step/ }).waitFor({ timeout: 60_000 });
+    await status(p)
+      .filter({ hasText: /^training: epoch \d+\/500, step/ })
+      .waitFor({ timeout: 60_000 });
 
     await p.getByRole('button', { name: '❚❚ Pause' }).click();
-    await status(p).filter({ hasText: /^paused/ }).waitFor({ timeout: 30_000 });
+    await status(p)
+      .filter({ hasText: /^paused/ })
+      .waitFor({ timeout: 30_000 });
     const pausedAt = (await status(p).textContent()) ?? '';
     await shot(p, 'run-paused');
     // Paused means no steps: the status line does not move. Proving an absence needs a window of
@@ -142,15 +146,23 @@ describe('journeys through the studio', () => {
     expect(await status(p).textContent()).toBe(pausedAt);
 
     await p.getByRole('button', { name: '▶ Resume' }).click();
-    await status(p).filter({ hasText: /^training/ }).waitFor({ timeout: 30_000 });
-    await p.waitForFunction((before) => {
-      const now = document.querySelector('[data-testid="train-status"]')?.textContent ?? '';
-      return /^training/.test(now) && now !== before.replace(/^paused/, 'training');
-    }, pausedAt, { timeout: 30_000 });
+    await status(p)
+      .filter({ hasText: /^training/ })
+      .waitFor({ timeout: 30_000 });
+    await p.waitForFunction(
+      (before) => {
+        const now = document.querySelector('[data-testid="train-status"]')?.textContent ?? '';
+        return /^training/.test(now) && now !== before.replace(/^paused/, 'training');
+      },
+      pausedAt,
+      { timeout: 30_000 },
+    );
     await shot(p, 'run-resumed');
 
     await p.getByRole('button', { name: '■ Stop' }).click();
-    await status(p).filter({ hasText: /^stopped after \d+ epochs?$/ }).waitFor({ timeout: 30_000 });
+    await status(p)
+      .filter({ hasText: /^stopped after \d+ epochs?$/ })
+      .waitFor({ timeout: 30_000 });
     await p.getByRole('button', { name: '▶ Train' }).waitFor();
     expect(await p.getByRole('button', { name: '❚❚ Pause' }).count()).toBe(0);
     await shot(p, 'run-stopped');

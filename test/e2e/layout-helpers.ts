@@ -50,7 +50,9 @@ export function extent(boxes: readonly DrawnBox[]): { width: number; height: num
 }
 
 export async function zoomLevel(page: Page): Promise<number> {
-  return page.evaluate(() => Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '')?.[1] ?? NaN));
+  return page.evaluate(() =>
+    Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '')?.[1] ?? NaN),
+  );
 }
 
 const shotDir = process.env['SHOT_DIR'] ?? path.join('/tmp', 'shots-ux-layout');

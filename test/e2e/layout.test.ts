@@ -65,7 +65,11 @@ interface Doc {
 const doc = async (p: Page): Promise<Doc> => JSON.parse(await docJson(p)) as Doc;
 const idOf = (d: Doc, name: string) => d.nodes.find((n) => n.name === name)!.id;
 const nameOf = (d: Doc, id: string) => d.nodes.find((n) => n.id === id)!.name;
-const feeds = (d: Doc, name: string) => d.edges.filter((e) => e.from.node === idOf(d, name)).map((e) => nameOf(d, e.to.node)).sort();
+const feeds = (d: Doc, name: string) =>
+  d.edges
+    .filter((e) => e.from.node === idOf(d, name))
+    .map((e) => nameOf(d, e.to.node))
+    .sort();
 
 describe('layout on the canvas (serve mode, Chromium)', () => {
   it('GoogLeNet 3×64×64: Expand all and Collapse all reflow without overlaps, and are not edits', async () => {
@@ -237,12 +241,17 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
 
   it('a project with every block on one row, or without positions, is laid out on open', async () => {
     const strip = path.join(work, 'strip.cnn.json');
-    const project = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/lenet-strip.cnn.json'), 'utf8')) as { model: { nodes: Record<string, unknown>[] } };
+    const project = JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/lenet-strip.cnn.json'), 'utf8')) as {
+      model: { nodes: Record<string, unknown>[] };
+    };
     writeFileSync(strip, JSON.stringify(project));
     const bare = path.join(work, 'bare.cnn.json');
     for (const n of project.model.nodes) delete n['position'];
     writeFileSync(bare, JSON.stringify(project));
-    for (const [file, label] of [[strip, 'strip'], [bare, 'no-positions']] as const) {
+    for (const [file, label] of [
+      [strip, 'strip'],
+      [bare, 'no-positions'],
+    ] as const) {
       const other = await startServe([file]);
       const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       try {

@@ -40,13 +40,21 @@ describe('serve mode remembers settings in the backend and says when the server 
     await first.page.getByLabel('Optimizer').selectOption('sgd');
     await first.page.getByLabel('Schedule').selectOption('cosine');
     // Saved by the backend into its home folder (debounced by a few hundred ms).
-    await expect.poll(() => {
-      try {
-        return JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')) as { theme?: string; trainSettings?: Record<string, { optimizer?: string; schedule?: string }> };
-      } catch {
-        return null;
-      }
-    }, { timeout: 10_000 }).toMatchObject({ theme: chosen, trainSettings: { '': { optimizer: 'sgd', schedule: 'cosine' } } });
+    await expect
+      .poll(
+        () => {
+          try {
+            return JSON.parse(readFileSync(path.join(home, 'settings.json'), 'utf8')) as {
+              theme?: string;
+              trainSettings?: Record<string, { optimizer?: string; schedule?: string }>;
+            };
+          } catch {
+            return null;
+          }
+        },
+        { timeout: 10_000 },
+      )
+      .toMatchObject({ theme: chosen, trainSettings: { '': { optimizer: 'sgd', schedule: 'cosine' } } });
     await first.page.close();
     await first.serve.stop();
 

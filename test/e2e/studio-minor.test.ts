@@ -19,7 +19,8 @@ let errors: string[] = [];
 const work = tempDir('studio-minor-e2e-');
 const savedHome = process.env['HOME'];
 
-const shot = (page: Page, name: string) => page.screenshot({ path: process.env['SHOTS'] ? path.join(process.env['SHOTS'], `${name}.png`) : screenshotPath(`minor-${name}`) });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: process.env['SHOTS'] ? path.join(process.env['SHOTS'], `${name}.png`) : screenshotPath(`minor-${name}`) });
 
 /** Labels that do not fit their box (cut with an ellipsis or clipped). */
 const clipped = (page: Page, selector: string) =>
@@ -100,7 +101,7 @@ describe('studio minors (issue 15)', () => {
       const ticks = (await page.locator(`[data-testid="${chart}"] text.tick`).allTextContents()).filter((t) => t !== 'epoch');
       expect(ticks.length, chart).toBeGreaterThanOrEqual(3);
       for (const t of ticks) expect(t, `${chart} tick`).toMatch(/^-?(\d+(\.\d*[1-9])?|[125]e-?\d+)$/);
-      for (const t of ticks) expect(Number(t) / Number(ticks[1]) % 1 === 0 || Number(t) === 0, `${chart} tick ${t} is a multiple of the step`).toBe(true);
+      for (const t of ticks) expect((Number(t) / Number(ticks[1])) % 1 === 0 || Number(t) === 0, `${chart} tick ${t} is a multiple of the step`).toBe(true);
     }
     await shot(page, 'train');
 

@@ -33,7 +33,8 @@ beforeAll(async () => {
   data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28, corruptPerClass: 1 });
   // Imbalance: "top" gets three more copies of its readable images (60 against 15).
   const top = path.join(data, 'top');
-  for (const f of (await fs.readdir(top)).filter((n) => n !== '000.png')) for (const k of [1, 2, 3]) await fs.copyFile(path.join(top, f), path.join(top, `copy${k}-${f}`));
+  for (const f of (await fs.readdir(top)).filter((n) => n !== '000.png'))
+    for (const k of [1, 2, 3]) await fs.copyFile(path.join(top, f), path.join(top, `copy${k}-${f}`));
   // A studio home of its own: runs, cache and recovery stay in the temp folder.
   session = await openEditor(path.join(work, 'home'), { viewport: { width: 1360, height: 900 } });
   ({ serve, browser, page, errors } = session);
@@ -82,7 +83,9 @@ describe('train from the studio', () => {
     await shoot(page, 'studio-train-device');
     await page.getByTestId('train-device').selectOption('cpu');
     await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 90_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, {
+      timeout: 90_000,
+    });
     await page.reload();
     await page.getByTestId('train-status').waitFor();
     await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
@@ -164,7 +167,9 @@ describe('train from the studio', () => {
     await page.getByTestId('train-batch').press('Enter');
     await page.getByTestId('train-device').selectOption('cpu');
     await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 1, null, { timeout: 90_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-points') ?? 0) > 1, null, {
+      timeout: 90_000,
+    });
     await shoot(page, 'studio-train-live');
     await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
     const boxes = page.locator('[data-testid="runs-list"] input[type="checkbox"]');

@@ -34,7 +34,15 @@ const ROOT = path.resolve(__dirname, '..', '..');
 export async function bundleCli(tag: string): Promise<{ cli: string; remove: () => Promise<void> }> {
   const dir = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test', `${tag}-${process.pid}`);
   await fs.mkdir(dir, { recursive: true });
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, external: ['onnxruntime-node', 'sharp', 'electron'], absWorkingDir: ROOT, logLevel: 'error' as const };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    external: ['onnxruntime-node', 'sharp', 'electron'],
+    absWorkingDir: ROOT,
+    logLevel: 'error' as const,
+  };
   await Promise.all([
     build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(dir, 'cli.cjs') }),
     build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: path.join(dir, 'train-worker.cjs') }),

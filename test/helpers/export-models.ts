@@ -25,7 +25,12 @@ const SKIP: GroupDef = {
   name: 'skip unit',
   nodes: [node('c', 'conv2d', 'conv', { filters: 8, kernel: 3 }), node('res', 'residual', 'res', { planes: 8 }), node('a', 'add', 'add')],
   edges: [edge('c', 'res'), edge('res', 'a', 0)],
-  inputs: [[{ node: 'c', port: 0 }, { node: 'a', port: 1 }]],
+  inputs: [
+    [
+      { node: 'c', port: 0 },
+      { node: 'a', port: 1 },
+    ],
+  ],
   outputs: [{ node: 'a', port: 0 }],
 };
 

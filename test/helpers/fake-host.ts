@@ -19,7 +19,13 @@ export function fakeHost(m: FakeMachine): HostProbe {
     env: m.env ?? {},
     home: '/home/u',
     readText: (f) => files[f] ?? null,
-    list: (dir) => [...new Set(Object.keys(files).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1).split('/')[0]!))],
+    list: (dir) => [
+      ...new Set(
+        Object.keys(files)
+          .filter((f) => f.startsWith(`${dir}/`))
+          .map((f) => f.slice(dir.length + 1).split('/')[0]!),
+      ),
+    ],
     readLink: (f) => m.links?.[f] ?? null,
     stat: (f) => (f in files ? { size: files[f]!.length, mtimeMs: 1 } : null),
     run: (program, args) => m.programs?.[[path.basename(program), ...args].join(' ')] ?? null,

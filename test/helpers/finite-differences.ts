@@ -74,12 +74,22 @@ export function buildFdGraph(c: FdCase, seed = 1): FdGraph {
   const r = rng(seed);
   const g = new GraphBuilder(c.name);
   const names = c.inputs.map((inp, i) => g.input(`x${i}`, 'float32', inp.shape));
-  const values = c.inputs.map((inp) => fill(inp.shape.reduce((a, b) => a * b, 1), inp.gen ?? 'normal', r));
+  const values = c.inputs.map((inp) =>
+    fill(
+      inp.shape.reduce((a, b) => a * b, 1),
+      inp.gen ?? 'normal',
+      r,
+    ),
+  );
   const y = c.build(g, names);
   const fwd = g.build();
   const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
   const ys = info.shapes.get(y)!.shape;
-  const rv = fill(ys.reduce((a, b) => a * b, 1), 'normal', r);
+  const rv = fill(
+    ys.reduce((a, b) => a * b, 1),
+    'normal',
+    r,
+  );
   const R = g.constFloat('R', rv, ys);
   const L = g.op1('ReduceSum', [g.op1('Mul', [y, R])], { keepdims: 0 });
   const forwardNodes = [...g.nodes];

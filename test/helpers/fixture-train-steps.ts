@@ -34,7 +34,12 @@ export function optimizerOf(name: string, c: OptimizerFixture['config']): Optimi
 const MAX_CANCELLATION_ELEMENTS = 8;
 
 /** Expects the step losses and the parameters after them to match the fixture; returns a report line. */
-export function expectStepsLikePyTorch(fx: Fixture<FixtureName>, name: 'sgd' | 'sgd_nesterov' | 'adam' | 'adamw', losses: number[], weights: ReadonlyMap<string, Float32Array>): string {
+export function expectStepsLikePyTorch(
+  fx: Fixture<FixtureName>,
+  name: 'sgd' | 'sgd_nesterov' | 'adam' | 'adamw',
+  losses: number[],
+  weights: ReadonlyMap<string, Float32Array>,
+): string {
   const m = fx.manifest;
   const o = m.optimizers[name];
   const cfg = optimizerOf(name, o.config);

@@ -35,7 +35,11 @@ export function fixtureStepHashes(): Record<string, string> {
 /** `template/<id>/<provider>` -> hash of the sgd-momentum train step at a small input size. */
 export function templateStepHashes(): Record<string, string> {
   const out: Record<string, string> = {};
-  const docs = { lenet5: buildTemplate('lenet5'), resnet18: buildTemplate('resnet18', { input: [3, 32, 32], classes: 10 }), googlenet: buildTemplate('googlenet', { input: [3, 64, 64], classes: 10 }) };
+  const docs = {
+    lenet5: buildTemplate('lenet5'),
+    resnet18: buildTemplate('resnet18', { input: [3, 32, 32], classes: 10 }),
+    googlenet: buildTemplate('googlenet', { input: [3, 64, 64], classes: 10 }),
+  };
   for (const [id, doc] of Object.entries(docs)) {
     for (const target of TARGETS) {
       const { step } = buildStudioTrainStep(doc, { batchSize: 4, optimizer: { kind: 'sgd', momentum: 0.9 }, target });

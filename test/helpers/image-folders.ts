@@ -104,5 +104,10 @@ function pngChunk(type: string, data: Buffer): Buffer {
 export function zeroSizePng(): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr[8] = 8; // bit depth; width, height, colour type 0 (grey) stay 0
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(0))), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(0))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -27,7 +27,8 @@ export const PY_ENV = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '
 export function runPython(args: string[], cwd: string, timeoutMs = 120_000, cmd = PYTHON, env: Record<string, string> = {}): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...PY_ENV, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 });
   // A timeout's error alone does not say where the process stood: its output does.
-  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}\n--- stdout ---\n${tail(r.stdout)}\n--- stderr ---\n${tail(r.stderr)}`, { cause: r.error });
+  if (r.error)
+    throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}\n--- stdout ---\n${tail(r.stdout)}\n--- stderr ---\n${tail(r.stderr)}`, { cause: r.error });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return r;
 }

@@ -15,9 +15,7 @@ export function sampleProject(name = 'sample'): Project {
   };
 }
 
-export const fakeProviders: ExecutionProviderInfo[] = [
-  { name: 'cpu', label: 'CPU', offered: true, available: true, reason: null, probeMs: 1 },
-];
+export const fakeProviders: ExecutionProviderInfo[] = [{ name: 'cpu', label: 'CPU', offered: true, available: true, reason: null, probeMs: 1 }];
 
 export function testBackend(extra: Partial<ConstructorParameters<typeof Backend>[0]> = {}): Backend {
   return new Backend({ host: 'test', codec: projectCodec, probeProviders: async () => fakeProviders, ...extra });

@@ -49,7 +49,9 @@ export async function makeDataset(root: string, spec: DatasetSpec = {}): Promise
         const lo = Math.floor((c * s) / classes.length);
         const hi = Math.floor(((c + 1) * s) / classes.length);
         for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) px[y * s + x] = (y >= lo && y < hi ? 170 : 40) + Math.floor(rng.next() * 60);
-        await sharp(px, { raw: { width: s, height: s, channels: 1 } }).png().toFile(file);
+        await sharp(px, { raw: { width: s, height: s, channels: 1 } })
+          .png()
+          .toFile(file);
       }
     }
   };
@@ -77,7 +79,19 @@ export function tinyProject(size = 8, opts: { dropout?: number; batchnorm?: bool
 }
 
 export function settings(over: Partial<TrainSettings> = {}): TrainSettings {
-  return withDefaults({ epochs: 2, batchSize: 8, optimizer: 'adam', lr: 1e-2, schedule: { kind: 'constant' }, augment: null, device: 'cpu', seed: 7, valSplit: 0.25, weightDecay: 0, ...over });
+  return withDefaults({
+    epochs: 2,
+    batchSize: 8,
+    optimizer: 'adam',
+    lr: 1e-2,
+    schedule: { kind: 'constant' },
+    augment: null,
+    device: 'cpu',
+    seed: 7,
+    valSplit: 0.25,
+    weightDecay: 0,
+    ...over,
+  });
 }
 
 export function options(project: ProjectJson, dataDir: string, outDir: string, cacheDir: string, over: Partial<TrainSettings> = {}): TrainOptions {

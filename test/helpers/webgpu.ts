@@ -34,7 +34,8 @@ async function check(): Promise<string | null> {
   g.output('y', 'float32', [4]);
   try {
     const s = await ort.InferenceSession.create(encodeModel(makeModel(g.build(), 'check')), {
-      executionProviders: [{ name: 'webgpu' } as ort.InferenceSession.ExecutionProviderConfig], logSeverityLevel: 3,
+      executionProviders: [{ name: 'webgpu' } as ort.InferenceSession.ExecutionProviderConfig],
+      logSeverityLevel: 3,
       extra: { session: { disable_cpu_ep_fallback: '1' } },
     });
     const y = (await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4]), [4]) })).y!.data as Float32Array;

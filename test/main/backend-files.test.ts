@@ -80,7 +80,15 @@ describe('backend: recovery file', () => {
     const b = testBackend({ studioHome: home });
     await b.saveRecovery({ project: sampleProject('good'), path: null });
     await expect(b.saveRecovery({ project: { format: 'anything', nodes: [1, 2] }, path: null })).rejects.toThrow(/^recovery copy not saved: /);
-    await expect(b.saveRecovery({ project: { ...sampleProject(), model: { nodes: [{ id: 'x', type: 'conv2d', name: 'c', params: { padding: 1e9 }, position: { x: 0, y: 0 } }], edges: [], groups: [] } }, path: null })).rejects.toThrow(/padding/);
+    await expect(
+      b.saveRecovery({
+        project: {
+          ...sampleProject(),
+          model: { nodes: [{ id: 'x', type: 'conv2d', name: 'c', params: { padding: 1e9 }, position: { x: 0, y: 0 } }], edges: [], groups: [] },
+        },
+        path: null,
+      }),
+    ).rejects.toThrow(/padding/);
     expect((await b.loadRecovery())?.project).toEqual(sampleProject('good'));
     // A recovery file edited by hand into something else is not offered.
     writeFileSync(path.join(home, 'recovery', 'recovery.json'), JSON.stringify({ project: { v: 2 }, path: null, savedAt: 1 }));

@@ -48,10 +48,14 @@ describe('cnn-studio: paths given wrong', () => {
     const folder = await studio('train', 'models', '--data', 'empty');
     expect(folder.err.trim()).toBe('error: models is a folder, not a project file (.json); it holds no .json file');
     writeFileSync(path.join(dir, 'models', 'a.json'), '{}');
-    expect((await studio('train', 'models', '--data', 'empty')).err).toMatch(/models is a folder, not a project file \(\.json\); pass one of its files: models\/a\.json/);
+    expect((await studio('train', 'models', '--data', 'empty')).err).toMatch(
+      /models is a folder, not a project file \(\.json\); pass one of its files: models\/a\.json/,
+    );
 
     const run = await studio('train', 'run', '--data', 'empty');
-    expect(run.err.trim()).toBe(`error: run is a training run folder, not a project file: pass ${path.join('run', 'project.json')} (its model), or --resume --out run to continue that run`);
+    expect(run.err.trim()).toBe(
+      `error: run is a training run folder, not a project file: pass ${path.join('run', 'project.json')} (its model), or --resume --out run to continue that run`,
+    );
   });
 
   it('export -o FOLDER writes FOLDER/<name>.onnx; a missing folder or a file in the path is named', async () => {
@@ -63,15 +67,21 @@ describe('cnn-studio: paths given wrong', () => {
     expect((await studio('export', 'p.json', '-o', 'empty')).out).toMatch(/^wrote empty\/p\.onnx /);
 
     expect((await studio('export', 'p.json', '-o', 'nowhere/')).err.trim()).toBe('error: nowhere/: no such folder; create it first, or give a file name');
-    expect((await studio('export', 'p.json', '-o', 'nowhere/m.onnx')).err.trim()).toBe(`error: cannot write nowhere/m.onnx: the folder ${path.join(dir, 'nowhere')} does not exist; create it first`);
-    expect((await studio('export', 'p.json', '-o', 'p.json/m.onnx')).err.trim()).toBe(`error: cannot write p.json/m.onnx: ${path.join(dir, 'p.json')} is a file, not a folder`);
+    expect((await studio('export', 'p.json', '-o', 'nowhere/m.onnx')).err.trim()).toBe(
+      `error: cannot write nowhere/m.onnx: the folder ${path.join(dir, 'nowhere')} does not exist; create it first`,
+    );
+    expect((await studio('export', 'p.json', '-o', 'p.json/m.onnx')).err.trim()).toBe(
+      `error: cannot write p.json/m.onnx: ${path.join(dir, 'p.json')} is a file, not a folder`,
+    );
   });
 
   it('export --checkpoint takes a run folder or names the checkpoint to pass', async () => {
-    expect((await studio('export', 'p.json', '--checkpoint', 'empty', '-o', 'x.onnx')).err.trim())
-      .toBe('error: empty is a folder with no checkpoint (.ckpt); pass a checkpoint file or a training run folder (with best.ckpt)');
-    expect((await studio('export', 'p.json', '--checkpoint', 'ckpts', '-o', 'x.onnx')).err.trim())
-      .toBe(`error: ckpts is a folder without best.ckpt or last.ckpt; pass the checkpoint file: ${path.join('ckpts', 'epoch3.ckpt')}`);
+    expect((await studio('export', 'p.json', '--checkpoint', 'empty', '-o', 'x.onnx')).err.trim()).toBe(
+      'error: empty is a folder with no checkpoint (.ckpt); pass a checkpoint file or a training run folder (with best.ckpt)',
+    );
+    expect((await studio('export', 'p.json', '--checkpoint', 'ckpts', '-o', 'x.onnx')).err.trim()).toBe(
+      `error: ckpts is a folder without best.ckpt or last.ckpt; pass the checkpoint file: ${path.join('ckpts', 'epoch3.ckpt')}`,
+    );
     // A run folder's best.ckpt is read (here it is not a checkpoint, and the message says so by name).
     writeFileSync(path.join(dir, 'run', 'best.ckpt'), 'not a checkpoint either');
     expect((await studio('export', 'p.json', '--checkpoint', 'run', '-o', 'x.onnx')).err).toMatch(/run\/best\.ckpt/);
@@ -81,7 +91,9 @@ describe('cnn-studio: paths given wrong', () => {
   it('predict, eval and import given a project give command-line advice', async () => {
     const p = await studio('predict', 'p.json', 'img.png');
     expect(p.code).toBe(1);
-    expect(p.err).toMatch(/^error: p\.json is a JSON file \(a CNN Studio project\?\), not an ONNX model: train it with "cnn-studio train p\.json --data DIR", then predict with the run folder/);
+    expect(p.err).toMatch(
+      /^error: p\.json is a JSON file \(a CNN Studio project\?\), not an ONNX model: train it with "cnn-studio train p\.json --data DIR", then predict with the run folder/,
+    );
     expect(p.err).toMatch(/"cnn-studio export p\.json -o model\.onnx"/);
     expect(p.err).not.toMatch(/Open project/);
     expect((await studio('eval', 'p.json', '--data', 'empty')).err).toMatch(/then eval with the run folder/);
@@ -102,7 +114,9 @@ describe('cnn-studio: one vocabulary', () => {
     expect((await studio('export', 'p.json', '-o', 'models', '--force')).code).toBe(0);
 
     expect((await studio('export-pytorch', 'p.json', '-o', 'py')).code).toBe(0);
-    expect((await studio('export-pytorch', 'p.json', '-o', 'py')).err).toMatch(/^error: py already holds model\.py, .*; pass --force to overwrite them, or choose another folder/);
+    expect((await studio('export-pytorch', 'p.json', '-o', 'py')).err).toMatch(
+      /^error: py already holds model\.py, .*; pass --force to overwrite them, or choose another folder/,
+    );
     expect((await studio('export-pytorch', 'p.json', '-o', 'py', '--force')).code).toBe(0);
 
     for (const cmd of ['template', 'export', 'import', 'export-pytorch', 'train']) {

@@ -5,7 +5,6 @@ import { runCli } from '../../main/cli';
 import { capture } from '../helpers/cli-io';
 import { STUDIO_VERSION } from '../../core/version';
 
-
 describe('cnn-studio CLI', () => {
   it('prints its version and help', async () => {
     const io = capture();

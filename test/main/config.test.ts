@@ -30,7 +30,8 @@ export function envReads(source: string): string[] {
 
 describe('CNN_STUDIO_* is read in main/config.ts only', () => {
   it('the scanner sees every form of read, not prose', () => {
-    const src = "const a = process.env.CNN_STUDIO_A;\nconst b = env['CNN_STUDIO_B'];\nconst { CNN_STUDIO_C } = process.env;\n// CNN_STUDIO_D=0 turns it off; see $CNN_STUDIO_E";
+    const src =
+      "const a = process.env.CNN_STUDIO_A;\nconst b = env['CNN_STUDIO_B'];\nconst { CNN_STUDIO_C } = process.env;\n// CNN_STUDIO_D=0 turns it off; see $CNN_STUDIO_E";
     expect(envReads(src).sort()).toEqual(['CNN_STUDIO_A', 'CNN_STUDIO_B', 'CNN_STUDIO_C']);
   });
 
@@ -42,7 +43,8 @@ describe('CNN_STUDIO_* is read in main/config.ts only', () => {
   });
 
   it('core/ and renderer/ read no environment at all (they run in the browser too)', () => {
-    const readers = ['core', 'renderer'].flatMap((d) => sourceFiles(path.join(repo, d)))
+    const readers = ['core', 'renderer']
+      .flatMap((d) => sourceFiles(path.join(repo, d)))
       .filter((f) => /\bprocess\s*\.\s*env\b/.test(readFileSync(f, 'utf8')))
       .map((f) => path.relative(repo, f));
     expect(readers).toEqual([]);
@@ -50,7 +52,9 @@ describe('CNN_STUDIO_* is read in main/config.ts only', () => {
 
   it('every CNN_STUDIO_* name the source mentions is a declared variable (no typo reaches a user)', () => {
     const declared = new Set<string>(Object.values(ENV_NAMES));
-    const mentioned = new Set(SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(repo, d))).flatMap((f) => readFileSync(f, 'utf8').match(/CNN_STUDIO_[A-Z_]*[A-Z]/g) ?? []));
+    const mentioned = new Set(
+      SOURCE_DIRS.flatMap((d) => sourceFiles(path.join(repo, d))).flatMap((f) => readFileSync(f, 'utf8').match(/CNN_STUDIO_[A-Z_]*[A-Z]/g) ?? []),
+    );
     expect([...mentioned].filter((n) => !declared.has(n))).toEqual([]);
   });
 
@@ -83,13 +87,33 @@ describe('readConfig', () => {
 
   it('reads each variable', () => {
     const c = readConfig({
-      CNN_STUDIO_HOME: 'h', CNN_STUDIO_CACHE: '/data-cache', CNN_STUDIO_CACHE_DIR: '/checks', CNN_STUDIO_TRAIN_WORKER: '/w.cjs',
-      CNN_STUDIO_TRAINER_HOST: 'process', CNN_STUDIO_DATA_PARALLEL: '0', CNN_STUDIO_NCHWC: '0', CNN_STUDIO_WEBGPU_RESIDENT: '0',
-      CNN_STUDIO_ORT_SPIN: '1', CNN_STUDIO_ORT_LOG: 'warning', CNN_STUDIO_NO_REEXEC: '1', CNN_STUDIO_WEIGHTS_URL: 'http://mirror.local/w/', CNN_STUDIO_CACHE_MAX: '1.5G',
+      CNN_STUDIO_HOME: 'h',
+      CNN_STUDIO_CACHE: '/data-cache',
+      CNN_STUDIO_CACHE_DIR: '/checks',
+      CNN_STUDIO_TRAIN_WORKER: '/w.cjs',
+      CNN_STUDIO_TRAINER_HOST: 'process',
+      CNN_STUDIO_DATA_PARALLEL: '0',
+      CNN_STUDIO_NCHWC: '0',
+      CNN_STUDIO_WEBGPU_RESIDENT: '0',
+      CNN_STUDIO_ORT_SPIN: '1',
+      CNN_STUDIO_ORT_LOG: 'warning',
+      CNN_STUDIO_NO_REEXEC: '1',
+      CNN_STUDIO_WEIGHTS_URL: 'http://mirror.local/w/',
+      CNN_STUDIO_CACHE_MAX: '1.5G',
     });
     expect(c).toEqual<StudioConfig>({
-      home: path.resolve('h'), datasetCache: path.resolve('/data-cache'), datasetCacheMaxBytes: 1.5 * 2 ** 30, checksCache: path.resolve('/checks'), trainWorker: '/w.cjs',
-      trainerHost: 'process', dataParallel: 'off', nchwc: false, webgpuResident: false, ortSpin: true, ortLog: 'warning', noReexec: true,
+      home: path.resolve('h'),
+      datasetCache: path.resolve('/data-cache'),
+      datasetCacheMaxBytes: 1.5 * 2 ** 30,
+      checksCache: path.resolve('/checks'),
+      trainWorker: '/w.cjs',
+      trainerHost: 'process',
+      dataParallel: 'off',
+      nchwc: false,
+      webgpuResident: false,
+      ortSpin: true,
+      ortLog: 'warning',
+      noReexec: true,
       weightsUrl: 'http://mirror.local/w/',
     });
     expect(readConfig({ CNN_STUDIO_DATA_PARALLEL: '1' }).dataParallel).toBe('force');
@@ -123,10 +147,16 @@ describe('the CLI with a bad variable', () => {
   it('stops before any command with one line naming it (exit 2)', async () => {
     const { cli, remove } = await bundleCli('config');
     try {
-      const run = (env: Record<string, string>): Promise<{ code: number; err: string }> => new Promise((resolve) => {
-        execFile(process.execPath, [cli, '--version'], { env: { ...process.env, ...env }, encoding: 'utf8' }, (error, _out, err) => resolve({ code: error ? Number(error.code) : 0, err }));
+      const run = (env: Record<string, string>): Promise<{ code: number; err: string }> =>
+        new Promise((resolve) => {
+          execFile(process.execPath, [cli, '--version'], { env: { ...process.env, ...env }, encoding: 'utf8' }, (error, _out, err) =>
+            resolve({ code: error ? Number(error.code) : 0, err }),
+          );
+        });
+      expect(await run({ CNN_STUDIO_ORT_LOG: 'loud' })).toEqual({
+        code: 2,
+        err: 'error: CNN_STUDIO_ORT_LOG must be one of "verbose", "info", "warning", "error", "fatal", not "loud"\n',
       });
-      expect(await run({ CNN_STUDIO_ORT_LOG: 'loud' })).toEqual({ code: 2, err: 'error: CNN_STUDIO_ORT_LOG must be one of "verbose", "info", "warning", "error", "fatal", not "loud"\n' });
       expect((await run({ CNN_STUDIO_ORT_LOG: 'warning' })).code).toBe(0);
     } finally {
       await remove();

@@ -32,7 +32,10 @@ export const averagePoolGrad: GradRule = (node, dy, ctx) => {
     const ones = ctx.g.constFloat('avgpool_ones', new Float32Array(sp.reduce((a, b) => a * b, 1)).fill(1), [1, 1, ...sp]);
     const kOnes = ctx.g.constFloat('avgpool_kones', new Float32Array(p.kernel.reduce((a, b) => a * b, 1)).fill(1), [1, 1, ...p.kernel]);
     const avg = g.op1('AveragePool', [ones], {
-      kernel_shape: p.kernel, strides: p.strides, pads: p.pads, ceil_mode: p.ceil ? 1 : 0,
+      kernel_shape: p.kernel,
+      strides: p.strides,
+      pads: p.pads,
+      ceil_mode: p.ceil ? 1 : 0,
       count_include_pad: attrInt(node, 'count_include_pad', 0),
     });
     const cnt = g.op1('Conv', [ones, kOnes], { kernel_shape: p.kernel, strides: p.strides, pads: padsE });
@@ -44,7 +47,9 @@ export const averagePoolGrad: GradRule = (node, dy, ctx) => {
   const kOnes = ctx.f32(new Array<number>(p.kernel.reduce((a, b) => a * b, 1)).fill(1), [1, 1, ...p.kernel]);
   const outPad = sp.map((h, i) => h + p.pads[i]! + padsE[i + r]! - (ys[i + 2]! - 1) * p.strides[i]! - p.kernel[i]!);
   const up = g.op1('ConvTranspose', [flat, kOnes], {
-    kernel_shape: p.kernel, strides: p.strides, pads: padsE,
+    kernel_shape: p.kernel,
+    strides: p.strides,
+    pads: padsE,
     output_padding: outPad.some((q) => q !== 0) ? outPad : undefined,
   });
   const dx = g.op1('Reshape', [up, ctx.i64(xs)]);

@@ -39,12 +39,15 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
     const flipPads = p.pads.map((q, i) => keff[i % r]! - 1 - q);
     const useConv =
       (ctx.options.convHeuristics ?? true) &&
-      group === 1 && p.strides.every((s) => s === 1) && flipPads.every((q) => q >= 0) && c % 16 === 0 && m % 16 === 0 &&
+      group === 1 &&
+      p.strides.every((s) => s === 1) &&
+      flipPads.every((q) => q >= 0) &&
+      c % 16 === 0 &&
+      m % 16 === 0 &&
       // On 1x1 maps the flipped conv multiplies mostly padding; ConvTranspose was faster there.
       sp.some((h) => h > 1);
     const sub = ctx.options.convStridedInputGrad ?? 'auto';
-    const subpixelOk = group === 1 && r === 2 && p.dilations.every((d) => d === 1)
-      && p.strides[0]! > 1 && p.strides[0] === p.strides[1];
+    const subpixelOk = group === 1 && r === 2 && p.dilations.every((d) => d === 1) && p.strides[0]! > 1 && p.strides[0] === p.strides[1];
     // 'auto' keeps ConvTranspose: the sub-pixel route won only on NCHWc kernels at output maps of
     // <= 4 positions (ResNet-18 layer3.0.conv1 at 32x32: 9.0 vs 9.6 ms), lost 1.1-4x on every other
     // shape and without NCHWc, and left whole ResNet-18 steps unchanged within noise
@@ -64,7 +67,11 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
       res[0] = g.op1('Conv', [dy, wf], { kernel_shape: p.kernel, pads: flipPads, dilations: p.dilations, strides: sp.map(() => 1) });
     } else {
       res[0] = g.op1('ConvTranspose', [dy, node.inputs[1]!], {
-        kernel_shape: p.kernel, strides: p.strides, pads: p.pads, dilations: p.dilations, group,
+        kernel_shape: p.kernel,
+        strides: p.strides,
+        pads: p.pads,
+        dilations: p.dilations,
+        group,
         output_padding: rem.some((q) => q !== 0) ? rem : undefined,
       });
     }
@@ -82,8 +89,10 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
     // 1x1 convs always use the pointwise GEMM (2.3 vs 9.1 ms).
     // 'undilated' (providers whose dilated convs are wrong, core/train/target.ts): strided convs
     // use im2col, since the conv trick dilates by the stride.
-    const im2col = mode === 'im2col' || (mode === 'undilated' && p.strides.some((q) => q !== 1))
-      || ((mode === 'auto' || mode === 'undilated') && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
+    const im2col =
+      mode === 'im2col' ||
+      (mode === 'undilated' && p.strides.some((q) => q !== 1)) ||
+      ((mode === 'auto' || mode === 'undilated') && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
     if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
       res[1] = pointwise
         ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
@@ -124,9 +133,7 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
  * The sub-kernel weight V[(rh, rw, c), m, uh, uw] = w[m, c, (Kh-1-uh)*s + rh, (Kw-1-uw)*s + rw]
  * (0 where a tap index is >= k).
  */
-function subpixelInputGrad(
-  ctx: GradContext, dy: string, w: string, xs: number[], ws: number[], ys: number[], s: number, pads: number[],
-): string {
+function subpixelInputGrad(ctx: GradContext, dy: string, w: string, xs: number[], ws: number[], ys: number[], s: number, pads: number[]): string {
   const g = ctx.g;
   const [c, m] = [xs[1]!, ws[0]!];
   const kk = [ws[2]!, ws[3]!];
@@ -137,13 +144,15 @@ function subpixelInputGrad(
   const taps = kk[0]! * kk[1]!;
   const cols = s * s * K[0]! * K[1]!;
   const sel = new Array<number>(taps * cols).fill(0);
-  for (let rh = 0; rh < s; rh++) for (let rw = 0; rw < s; rw++) {
-    for (let uh = 0; uh < K[0]!; uh++) for (let uw = 0; uw < K[1]!; uw++) {
-      const th = (K[0]! - 1 - uh) * s + rh;
-      const tw = (K[1]! - 1 - uw) * s + rw;
-      if (th < kk[0]! && tw < kk[1]!) sel[(th * kk[1]! + tw) * cols + ((rh * s + rw) * K[0]! + uh) * K[1]! + uw] = 1;
+  for (let rh = 0; rh < s; rh++)
+    for (let rw = 0; rw < s; rw++) {
+      for (let uh = 0; uh < K[0]!; uh++)
+        for (let uw = 0; uw < K[1]!; uw++) {
+          const th = (K[0]! - 1 - uh) * s + rh;
+          const tw = (K[1]! - 1 - uw) * s + rw;
+          if (th < kk[0]! && tw < kk[1]!) sel[(th * kk[1]! + tw) * cols + ((rh * s + rw) * K[0]! + uh) * K[1]! + uw] = 1;
+        }
     }
-  }
   const wsel = g.op1('MatMul', [g.op1('Reshape', [w, ctx.i64([m * c, taps])]), ctx.f32(sel, [taps, cols])]);
   const w4 = g.op1('Reshape', [wsel, ctx.i64([m, c, s * s, K[0]! * K[1]!])]);
   const v = g.op1('Reshape', [g.op1('Transpose', [w4], { perm: [2, 1, 0, 3] }), ctx.i64([s * s * c, m, K[0]!, K[1]!])]);
@@ -202,7 +211,15 @@ function pointwiseWeightGrad(ctx: GradContext, x: string, dy: string, xs: number
  * One large GEMM instead of the conv trick's C small ones (measured 2-3x faster on large maps).
  */
 function im2colWeightGrad(
-  ctx: GradContext, x: string, dy: string, xs: number[], ws: number[], ys: number[], strides: number[], dilations: number[], pads: number[],
+  ctx: GradContext,
+  x: string,
+  dy: string,
+  xs: number[],
+  ws: number[],
+  ys: number[],
+  strides: number[],
+  dilations: number[],
+  pads: number[],
 ): string {
   const g = ctx.g;
   const [n, c] = [xs[0]!, xs[1]!];
@@ -233,8 +250,16 @@ function im2colWeightGrad(
 
 /** dw via the transposed-conv trick described above; exported for reuse by other conv-like rules. */
 export function convWeightGrad(
-  ctx: GradContext, x: string, dy: string, xs: number[], ws: number[], ys: number[],
-  strides: number[], dilations: number[], pads: number[], group: number,
+  ctx: GradContext,
+  x: string,
+  dy: string,
+  xs: number[],
+  ws: number[],
+  ys: number[],
+  strides: number[],
+  dilations: number[],
+  pads: number[],
+  group: number,
 ): string {
   const g = ctx.g;
   const [n, c] = [xs[0]!, xs[1]!];

@@ -29,17 +29,20 @@ import type { SpatialParams } from '../attrs';
 import type { GradContext } from './types';
 
 export function maxPoolFirstMaxGrad(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
-  const dx = (ctx.options.maxPoolSlices ?? true) && sliceRouteFits(xs, ys, p) ? sliceRoute(ctx, x, y, dy, xs, ys, p.kernel)
-    : !nonOverlapping(xs, ys, p) ? columnRoute(ctx, x, y, dy, xs, ys, p)
-    : p.kernel.length === 2 ? blockRoute(ctx, x, y, dy, xs, ys, p.kernel)
-    : reshapeRoute(ctx, x, y, dy, xs, ys, p.kernel);
+  const dx =
+    (ctx.options.maxPoolSlices ?? true) && sliceRouteFits(xs, ys, p)
+      ? sliceRoute(ctx, x, y, dy, xs, ys, p.kernel)
+      : !nonOverlapping(xs, ys, p)
+        ? columnRoute(ctx, x, y, dy, xs, ys, p)
+        : p.kernel.length === 2
+          ? blockRoute(ctx, x, y, dy, xs, ys, p.kernel)
+          : reshapeRoute(ctx, x, y, dy, xs, ys, p.kernel);
   ctx.setShape(dx, xs);
   return dx;
 }
 
 function nonOverlapping(xs: number[], ys: number[], p: SpatialParams): boolean {
-  return p.pads.every((q) => q === 0) && p.dilations.every((d) => d === 1)
-    && p.kernel.every((k, i) => k === p.strides[i] && ys[i + 2]! * k <= xs[i + 2]!);
+  return p.pads.every((q) => q === 0) && p.dilations.every((d) => d === 1) && p.kernel.every((k, i) => k === p.strides[i] && ys[i + 2]! * k <= xs[i + 2]!);
 }
 
 /**
@@ -77,9 +80,7 @@ function blockRoute(ctx: GradContext, x: string, y: string, dy: string, xs: numb
   const [ho, wo] = [ys[2]!, ys[3]!];
   const [kh, kw] = kernel as [number, number];
   const covered = [ho * kh, wo * kw];
-  const cropped = covered[0] !== xs[2] || covered[1] !== xs[3]
-    ? g.op1('Slice', [x, ctx.i64([0, 0]), ctx.i64(covered), ctx.i64([2, 3])])
-    : x;
+  const cropped = covered[0] !== xs[2] || covered[1] !== xs[3] ? g.op1('Slice', [x, ctx.i64([0, 0]), ctx.i64(covered), ctx.i64([2, 3])]) : x;
   const count = kh * kw;
   const split = g.op1('Reshape', [cropped, ctx.i64([n, c, ho, kh, wo, kw])]);
   const windows = g.op1('Reshape', [g.op1('Transpose', [split], { perm: [0, 3, 5, 1, 2, 4] }), ctx.i64([n, count, c, ho, wo])]);
@@ -127,7 +128,14 @@ function sliceRoute(ctx: GradContext, x: string, y: string, dy: string, xs: numb
   const rows: string[] = [];
   for (let a = 0; a < kh; a++) {
     const row = parts.slice(a * kw, (a + 1) * kw);
-    const joined = kw === 1 ? row[0]! : g.op1('Concat', row.map((part) => g.op1('Reshape', [part, ctx.i64([n, c, ho, wo, 1])])), { axis: 4 });
+    const joined =
+      kw === 1
+        ? row[0]!
+        : g.op1(
+            'Concat',
+            row.map((part) => g.op1('Reshape', [part, ctx.i64([n, c, ho, wo, 1])])),
+            { axis: 4 },
+          );
     rows.push(g.op1('Reshape', [joined, rowShape]));
   }
   const covered = [ho * kh, wo * kw];
@@ -140,9 +148,7 @@ function reshapeRoute(ctx: GradContext, x: string, y: string, dy: string, xs: nu
   const g = ctx.g;
   const covered = kernel.map((k, i) => ys[i + 2]! * k);
   const spatialAxes = kernel.map((_, i) => i + 2);
-  const cropped = covered.some((c, i) => c !== xs[i + 2])
-    ? g.op1('Slice', [x, ctx.i64(kernel.map(() => 0)), ctx.i64(covered), ctx.i64(spatialAxes)])
-    : x;
+  const cropped = covered.some((c, i) => c !== xs[i + 2]) ? g.op1('Slice', [x, ctx.i64(kernel.map(() => 0)), ctx.i64(covered), ctx.i64(spatialAxes)]) : x;
   // [N, C, O_0, k_0, O_1, k_1, ...]: window axes interleaved with position axes.
   const split = [xs[0]!, xs[1]!, ...kernel.flatMap((k, i) => [ys[i + 2]!, k])];
   const perWindow = [xs[0]!, xs[1]!, ...kernel.flatMap((_, i) => [ys[i + 2]!, 1])];
@@ -169,9 +175,10 @@ function columnRoute(ctx: GradContext, x: string, y: string, dy: string, xs: num
   const extra = sp.map((h, i) => Math.max(0, (out[i]! - 1) * p.strides[i]! + span[i]! - (h + p.pads[i]! + p.pads[i + r]!)));
   const padEnd = sp.map((_, i) => p.pads[i + r]! + extra[i]!);
   const planes = g.op1('Reshape', [x, ctx.i64([nc, 1, ...sp])]);
-  const padded = p.pads.some((q) => q !== 0) || extra.some((e) => e !== 0)
-    ? g.op1('Pad', [planes, ctx.i64([0, 0, ...p.pads.slice(0, r), 0, 0, ...padEnd]), ctx.f32([-Infinity])])
-    : planes;
+  const padded =
+    p.pads.some((q) => q !== 0) || extra.some((e) => e !== 0)
+      ? g.op1('Pad', [planes, ctx.i64([0, 0, ...p.pads.slice(0, r), 0, 0, ...padEnd]), ctx.f32([-Infinity])])
+      : planes;
   const axes = ctx.i64(sp.map((_, i) => i + 2));
   const steps = ctx.i64(p.strides);
   const count = p.kernel.reduce((a, b) => a * b, 1);
@@ -202,8 +209,11 @@ function columnRoute(ctx: GradContext, x: string, y: string, dy: string, xs: num
   const outPad = missing.map((q, i) => (q < Math.max(p.strides[i]!, p.dilations[i]!) ? q : 0));
   const tail = missing.map((q, i) => q - outPad[i]!);
   const spread = g.op1('ConvTranspose', [picked, ctx.f32(oneHot, [count, 1, ...p.kernel])], {
-    kernel_shape: p.kernel, strides: p.strides, dilations: p.dilations.some((d) => d !== 1) ? p.dilations : undefined,
-    pads: [...p.pads.slice(0, r), ...cropEnd], output_padding: outPad.some((q) => q !== 0) ? outPad : undefined,
+    kernel_shape: p.kernel,
+    strides: p.strides,
+    dilations: p.dilations.some((d) => d !== 1) ? p.dilations : undefined,
+    pads: [...p.pads.slice(0, r), ...cropEnd],
+    output_padding: outPad.some((q) => q !== 0) ? outPad : undefined,
   });
   const reached = [xs[0]!, xs[1]!, ...sp.map((h, i) => h - tail[i]!)];
   const dx = g.op1('Reshape', [spread, ctx.i64(reached)]);

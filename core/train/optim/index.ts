@@ -8,7 +8,14 @@ export { emitAdam } from './adam';
 export { emitSgd } from './sgd';
 
 /** Emits one parameter's update; returns the updated parameter and its state slots. */
-export function emitUpdate(g: GraphBuilder, cfg: OptimizerConfig, p: string, grad: string, shape: number[], scalars: ScalarValues = SCALAR_INPUTS): { updated: string; state: StateSlot[] } {
+export function emitUpdate(
+  g: GraphBuilder,
+  cfg: OptimizerConfig,
+  p: string,
+  grad: string,
+  shape: number[],
+  scalars: ScalarValues = SCALAR_INPUTS,
+): { updated: string; state: StateSlot[] } {
   return cfg.kind === 'sgd' ? emitSgd(g, cfg, p, grad, shape, scalars) : emitAdam(g, cfg, p, grad, shape, scalars);
 }
 
@@ -32,7 +39,9 @@ export function scaledScalars(g: GraphBuilder, scale: number, inputs: readonly s
 export function scalarInputNames(cfg: OptimizerConfig): string[] {
   if (cfg.kind === 'sgd') return [SCALAR_INPUTS.lr];
   const wd = cfg.weightDecay ?? (cfg.kind === 'adamw' ? 1e-2 : 0);
-  return cfg.kind === 'adamw' && wd !== 0 ? [SCALAR_INPUTS.stepSize, SCALAR_INPUTS.bc2Sqrt, SCALAR_INPUTS.decay] : [SCALAR_INPUTS.stepSize, SCALAR_INPUTS.bc2Sqrt];
+  return cfg.kind === 'adamw' && wd !== 0
+    ? [SCALAR_INPUTS.stepSize, SCALAR_INPUTS.bc2Sqrt, SCALAR_INPUTS.decay]
+    : [SCALAR_INPUTS.stepSize, SCALAR_INPUTS.bc2Sqrt];
 }
 
 /**

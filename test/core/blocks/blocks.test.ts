@@ -73,16 +73,82 @@ const CASES: Case[] = [
   ['dense on image', 'dense', { units: 120 }, [[16, 5, 5]], 'needs-flat-input'],
   ['dense units 0', 'dense', { units: 0 }, [[16]], 'invalid-param'],
   // merges
-  ['add 2', 'add', {}, [[8, 4, 4], [8, 4, 4]], [8, 4, 4]],
-  ['add 3', 'add', { inputs: 3 }, [[8, 4, 4], [8, 4, 4], [8, 4, 4]], [8, 4, 4]],
-  ['add channel mismatch', 'add', {}, [[8, 4, 4], [16, 4, 4]], 'channel-mismatch'],
-  ['add spatial mismatch', 'add', {}, [[8, 4, 4], [8, 8, 8]], 'spatial-mismatch'],
+  [
+    'add 2',
+    'add',
+    {},
+    [
+      [8, 4, 4],
+      [8, 4, 4],
+    ],
+    [8, 4, 4],
+  ],
+  [
+    'add 3',
+    'add',
+    { inputs: 3 },
+    [
+      [8, 4, 4],
+      [8, 4, 4],
+      [8, 4, 4],
+    ],
+    [8, 4, 4],
+  ],
+  [
+    'add channel mismatch',
+    'add',
+    {},
+    [
+      [8, 4, 4],
+      [16, 4, 4],
+    ],
+    'channel-mismatch',
+  ],
+  [
+    'add spatial mismatch',
+    'add',
+    {},
+    [
+      [8, 4, 4],
+      [8, 8, 8],
+    ],
+    'spatial-mismatch',
+  ],
   ['add rank mismatch', 'add', {}, [[8, 4, 4], [128]], 'rank-mismatch'],
   ['add 1 input', 'add', { inputs: 1 }, [[8, 4, 4]], 'invalid-param'],
-  ['concat', 'concat', {}, [[8, 4, 4], [4, 4, 4]], [12, 4, 4]],
-  ['concat 4 (inception)', 'concat', { inputs: 4 }, [[64, 28, 28], [128, 28, 28], [32, 28, 28], [32, 28, 28]], [256, 28, 28]],
+  [
+    'concat',
+    'concat',
+    {},
+    [
+      [8, 4, 4],
+      [4, 4, 4],
+    ],
+    [12, 4, 4],
+  ],
+  [
+    'concat 4 (inception)',
+    'concat',
+    { inputs: 4 },
+    [
+      [64, 28, 28],
+      [128, 28, 28],
+      [32, 28, 28],
+      [32, 28, 28],
+    ],
+    [256, 28, 28],
+  ],
   ['concat vectors', 'concat', {}, [[10], [5]], [15]],
-  ['concat spatial mismatch', 'concat', {}, [[8, 4, 4], [8, 3, 4]], 'spatial-mismatch'],
+  [
+    'concat spatial mismatch',
+    'concat',
+    {},
+    [
+      [8, 4, 4],
+      [8, 3, 4],
+    ],
+    'spatial-mismatch',
+  ],
   // ends
   ['input', 'input', { channels: 1, height: 28, width: 28 }, [], [1, 28, 28]],
   ['output dense', 'output', { classes: 1000 }, [[512]], [1000]],
@@ -107,7 +173,28 @@ describe('block registry', () => {
   });
 
   it('lists the blocks the issue asks for', () => {
-    for (const t of ['input', 'conv2d', 'maxpool2d', 'avgpool2d', 'globalavgpool', 'batchnorm2d', 'lrn', 'relu', 'leakyrelu', 'sigmoid', 'tanh', 'dropout', 'flatten', 'dense', 'add', 'concat', 'output', 'inception', 'residual', 'group']) {
+    for (const t of [
+      'input',
+      'conv2d',
+      'maxpool2d',
+      'avgpool2d',
+      'globalavgpool',
+      'batchnorm2d',
+      'lrn',
+      'relu',
+      'leakyrelu',
+      'sigmoid',
+      'tanh',
+      'dropout',
+      'flatten',
+      'dense',
+      'add',
+      'concat',
+      'output',
+      'inception',
+      'residual',
+      'group',
+    ]) {
       expect(getBlock(t), t).toBeDefined();
     }
   });
@@ -116,11 +203,17 @@ describe('block registry', () => {
     const conv = getBlock('conv2d')!;
     if (conv.kind !== 'primitive') throw new Error('conv2d');
     const P = { ...defaultParams(conv.params), filters: 8, kernel: [3, 5], groups: 2 };
-    expect(conv.weights([[4, 9, 9]], [[8, 9, 9]], P).map((w) => [w.suffix, w.shape])).toEqual([['weight', [8, 2, 3, 5]], ['bias', [8]]]);
+    expect(conv.weights([[4, 9, 9]], [[8, 9, 9]], P).map((w) => [w.suffix, w.shape])).toEqual([
+      ['weight', [8, 2, 3, 5]],
+      ['bias', [8]],
+    ]);
     const bn = getBlock('batchnorm2d')!;
     if (bn.kind !== 'primitive') throw new Error('bn');
     expect(bn.weights([[4, 9, 9]], [[4, 9, 9]], defaultParams(bn.params)).map((w) => [w.suffix, w.role])).toEqual([
-      ['weight', 'param'], ['bias', 'param'], ['running_mean', 'buffer'], ['running_var', 'buffer'],
+      ['weight', 'param'],
+      ['bias', 'param'],
+      ['running_mean', 'buffer'],
+      ['running_var', 'buffer'],
     ]);
   });
 });

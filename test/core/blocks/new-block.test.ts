@@ -183,7 +183,7 @@ describe('blocks defined in one place (conv-bn-relu and elu, this file only)', (
       code = readFileSync(path.join(root, 'model.py'), 'utf8');
     });
 
-    it('writes a class for the composite, built from its children, and the primitive\'s module', () => {
+    it("writes a class for the composite, built from its children, and the primitive's module", () => {
       expect(code).toMatch(/class ConvBnRelu\(nn\.Module\):/);
       expect(code).toMatch(/self\.cbr1 = ConvBnRelu\(\)/);
       expect(code).toMatch(/self\.elu1 = nn\.ELU\(0\.5\)/);

@@ -65,7 +65,7 @@ describe('palette search', () => {
     expect(searchBlocks(BLOCKS, 'zzqx')).toEqual([]);
   });
 
-  it('declares aliases that differ from the block\'s own label and type', () => {
+  it("declares aliases that differ from the block's own label and type", () => {
     for (const b of BLOCKS) {
       const own = new Set([normalizeName(b.label), normalizeName(b.type)]);
       for (const a of b.aliases ?? []) expect(own.has(normalizeName(a)), `${b.type}: alias "${a}"`).toBe(false);

@@ -43,9 +43,11 @@ describe('augmentation', () => {
 
   it('flip is an exact mirror', () => {
     const out = run({ dy: 0, dx: 0, flip: true, brightness: 1, contrast: 1 });
-    for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      expect(at(out, c, y, x)).toBe(at(run(null), c, y, W - 1 - x));
-    }
+    for (let c = 0; c < C; c++)
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) {
+          expect(at(out, c, y, x)).toBe(at(run(null), c, y, W - 1 - x));
+        }
   });
 
   it('crop with padding equals pad-with-zeros then crop, for every offset', () => {
@@ -54,13 +56,17 @@ describe('augmentation', () => {
     const Wp = W + 2 * P;
     const padded = new Float32Array(C * Hp * Wp);
     for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) padded[c * Hp * Wp + (y + P) * Wp + x + P] = at(src, c, y, x) / 255;
-    for (let oy = 0; oy <= 2 * P; oy++) for (let ox = 0; ox <= 2 * P; ox++) for (const flip of [false, true]) {
-      const out = run({ dy: oy - P, dx: ox - P, flip, brightness: 1, contrast: 1 });
-      for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-        const xc = flip ? W - 1 - x : x; // torchvision: crop, then flip
-        expect(at(out, c, y, x)).toBeCloseTo(padded[c * Hp * Wp + (y + oy) * Wp + xc + ox]!, 6);
-      }
-    }
+    for (let oy = 0; oy <= 2 * P; oy++)
+      for (let ox = 0; ox <= 2 * P; ox++)
+        for (const flip of [false, true]) {
+          const out = run({ dy: oy - P, dx: ox - P, flip, brightness: 1, contrast: 1 });
+          for (let c = 0; c < C; c++)
+            for (let y = 0; y < H; y++)
+              for (let x = 0; x < W; x++) {
+                const xc = flip ? W - 1 - x : x; // torchvision: crop, then flip
+                expect(at(out, c, y, x)).toBeCloseTo(padded[c * Hp * Wp + (y + oy) * Wp + xc + ox]!, 6);
+              }
+        }
   });
 
   it('brightness and contrast follow torchvision', () => {
@@ -90,9 +96,10 @@ describe('augmentation', () => {
       jitterInPlace(ref, C, H * W, aug.brightness, aug.contrast);
       const out = new Float32Array(C * H * W);
       writeSample(src, 0, C, H, W, aug, norm, out, 0);
-      for (let ch = 0; ch < C; ch++) for (let i = 0; i < H * W; i++) {
-        expect(out[ch * H * W + i]).toBeCloseTo((ref[ch * H * W + i]! - norm.mean[ch]!) / norm.std[ch]!, 5);
-      }
+      for (let ch = 0; ch < C; ch++)
+        for (let i = 0; i < H * W; i++) {
+          expect(out[ch * H * W + i]).toBeCloseTo((ref[ch * H * W + i]! - norm.mean[ch]!) / norm.std[ch]!, 5);
+        }
     }
   });
 

@@ -89,19 +89,21 @@ describe.skipIf(missing !== null)('train.py (Pillow) against the studio (sharp):
     cases.push({ name: 'grey at the model size', file: file('grey28.png'), spec: { channels: 1, height: 28, width: 28, resize: 'center-crop' } });
     const args = cases.map((c) => [c.file, c.spec.channels, c.spec.height, c.spec.width, c.spec.resize]);
     const pillow = JSON.parse(runPython(['probe.py', JSON.stringify(args)], project).stdout) as number[][];
-    measured = await Promise.all(cases.map(async (c, k) => {
-      const studio = await decodeImage(c.file, c.spec);
-      const theirs = pillow[k]!;
-      expect(theirs.length, c.name).toBe(studio.length);
-      let maxDiff = 0;
-      let overOne = 0;
-      studio.forEach((v, i) => {
-        const d = Math.abs(v - theirs[i]!);
-        maxDiff = Math.max(maxDiff, d);
-        if (d > 1) overOne++;
-      });
-      return { ...c, studio, pillow: theirs, maxDiff, overOne, count: studio.length };
-    }));
+    measured = await Promise.all(
+      cases.map(async (c, k) => {
+        const studio = await decodeImage(c.file, c.spec);
+        const theirs = pillow[k]!;
+        expect(theirs.length, c.name).toBe(studio.length);
+        let maxDiff = 0;
+        let overOne = 0;
+        studio.forEach((v, i) => {
+          const d = Math.abs(v - theirs[i]!);
+          maxDiff = Math.max(maxDiff, d);
+          if (d > 1) overOne++;
+        });
+        return { ...c, studio, pillow: theirs, maxDiff, overOne, count: studio.length };
+      }),
+    );
     console.log(measured.map((m) => `${m.name}: max ${m.maxDiff} levels, ${m.overOne}/${m.count} off by more than one`).join('\n'));
   }, 120_000);
 

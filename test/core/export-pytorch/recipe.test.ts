@@ -69,7 +69,7 @@ describe.skipIf(missing !== null)('train.py: the studio recipe', () => {
     writeFiles(project, exportPytorch(buildTemplate('lenet5', { classes: 3 }), { projectName: 'p', recipe: TEST_RECIPE }).files);
     writeFileSync(path.join(project, 'probe.py'), PROBE);
     const data = path.join(root, 'data');
-    const counts = { ant: 9, 'bee-é': 4, 'çat': 2 };
+    const counts = { ant: 9, 'bee-é': 4, çat: 2 };
     for (const [c, n] of Object.entries(counts)) {
       mkdirSync(path.join(data, c, 'sub'), { recursive: true });
       // Not decoded here: only names and the split matter.

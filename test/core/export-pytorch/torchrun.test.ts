@@ -31,14 +31,22 @@ async function imageFolder(root: string): Promise<void> {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed / 2 ** 32;
   };
-  for (const [split, count] of [['train', 24], ['val', 12]] as const) {
-    for (const [label, hot] of [['blue', 2], ['red', 0]] as const) {
+  for (const [split, count] of [
+    ['train', 24],
+    ['val', 12],
+  ] as const) {
+    for (const [label, hot] of [
+      ['blue', 2],
+      ['red', 0],
+    ] as const) {
       const dir = path.join(root, split, label);
       mkdirSync(dir, { recursive: true });
       for (let i = 0; i < count; i++) {
         const px = Buffer.alloc(32 * 32 * 3);
         for (let p = 0; p < 32 * 32; p++) for (let c = 0; c < 3; c++) px[p * 3 + c] = Math.floor(rand() * (c === hot ? 256 : 215));
-        await sharp(px, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(path.join(dir, `${i}.png`));
+        await sharp(px, { raw: { width: 32, height: 32, channels: 3 } })
+          .png()
+          .toFile(path.join(dir, `${i}.png`));
       }
     }
   }
@@ -79,11 +87,30 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
     // --redirects/--tee as mappings: torch 1.13's torchrun cannot parse their default "0" on
     // Python 3.11 (only single-bit Std members iterate there); stdout is teed to the console.
     const streams = ['--redirects', '0:1,1:1', '--tee', '0:1,1:1'];
-    const args = [...torchrun.slice(1), '--standalone', '--nproc_per_node', '2', ...streams, 'train.py', '--data', data, '--epochs', '1', '--out', out, '--workers', '0'];
+    const args = [
+      ...torchrun.slice(1),
+      '--standalone',
+      '--nproc_per_node',
+      '2',
+      ...streams,
+      'train.py',
+      '--data',
+      data,
+      '--epochs',
+      '1',
+      '--out',
+      out,
+      '--workers',
+      '0',
+    ];
     const train = torchrunWithRetry(() => runPython(args, project, 120_000, torchrun[0], { GLOO_SOCKET_IFNAME: 'lo' }), data);
     const seconds = (performance.now() - started) / 1000;
     // Teed lines carry a "[rank]:" prefix; rank 0 prints one JSON record per epoch.
-    const records = train.stdout.split('\n').map((l) => l.slice(l.indexOf('{'))).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = train.stdout
+      .split('\n')
+      .map((l) => l.slice(l.indexOf('{')))
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const epoch = records.find((r) => r.epoch === 1);
     expect(epoch, train.stdout + train.stderr).toBeDefined();
     expect(existsSync(path.join(out, 'last.pt'))).toBe(true);
@@ -97,12 +124,21 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
     // Back into the studio: ONNX from PyTorch -> import -> studio export with preprocessing -> evaluate.
     runPython(['export_onnx.py', '--weights', path.join(out, 'last.pt'), '--out', path.join(out, 'model.onnx')], project);
     const imported = importOnnx(decodeModel(new Uint8Array(readFileSync(path.join(out, 'model.onnx')))));
-    const studio = exportOnnx(imported.document, { weights: imported.weights, mean: MEAN, std: STD, colorMode: 'rgb', classNames: ['blue', 'red'], resize: 'stretch' });
+    const studio = exportOnnx(imported.document, {
+      weights: imported.weights,
+      mean: MEAN,
+      std: STD,
+      colorMode: 'rgb',
+      classNames: ['blue', 'red'],
+      resize: 'stretch',
+    });
     expect(studio.initialized).toEqual([]);
     const studioFile = path.join(out, 'studio.onnx');
     writeFileSync(studioFile, encodeModel(studio.model));
     const report = await evaluateModel(studioFile, data, { cacheDir: path.join(root, 'cache'), threads: 1 });
-    console.log(`round trip: PyTorch accuracy ${torchEval.accuracy} ${JSON.stringify(torchEval.confusion)}, studio ${report.accuracy} ${JSON.stringify(report.confusion)} on ${report.split}`);
+    console.log(
+      `round trip: PyTorch accuracy ${torchEval.accuracy} ${JSON.stringify(torchEval.confusion)}, studio ${report.accuracy} ${JSON.stringify(report.confusion)} on ${report.split}`,
+    );
     expect(report.split).toBe('val');
     expect(report.accuracy).toBeCloseTo(torchEval.accuracy, 10);
     // Not only the same count: the same predictions per class.
@@ -110,7 +146,11 @@ describe.skipIf(missing !== null)('export-pytorch: torchrun training and the way
 
     // Resume (one process now: the global batch, so the steps per epoch, stay the same).
     const resumed = runPython(['train.py', '--data', data, '--epochs', '2', '--out', out, '--workers', '0', '--resume', path.join(out, 'last.pt')], project);
-    const epochs = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { epoch?: number; lr?: number }).filter((r) => r.epoch !== undefined);
+    const epochs = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { epoch?: number; lr?: number })
+      .filter((r) => r.epoch !== undefined);
     expect(epochs.map((e) => e.epoch)).toEqual([2]);
   }, 420_000);
 });

@@ -115,7 +115,11 @@ describe('user groups', () => {
     const a = withGroup(convBnRelu, { group: 'cbr' });
     expect(a.diagnostics).toEqual([]);
     expect(a.graph.weights.map((w) => w.name).filter((n) => n.startsWith('stage'))).toEqual([
-      'stage.conv.weight', 'stage.bn.weight', 'stage.bn.bias', 'stage.bn.running_mean', 'stage.bn.running_var',
+      'stage.conv.weight',
+      'stage.bn.weight',
+      'stage.bn.bias',
+      'stage.bn.running_mean',
+      'stage.bn.running_var',
     ]);
   });
   it('repeat N chains copies named 0..N-1', () => {
@@ -134,12 +138,23 @@ describe('user groups', () => {
     expect(a.diagnostics.map((d) => d.code)).toContain('unknown-group');
   });
   it('reports a group that contains itself instead of recursing forever', () => {
-    const self: GroupDef = { ...convBnRelu, id: 'self', nodes: [{ id: 'g', type: 'group', name: 'inner', params: { group: 'self' }, position: { x: 0, y: 0 } }], edges: [], inputs: [[{ node: 'g', port: 0 }]], outputs: [{ node: 'g', port: 0 }] };
+    const self: GroupDef = {
+      ...convBnRelu,
+      id: 'self',
+      nodes: [{ id: 'g', type: 'group', name: 'inner', params: { group: 'self' }, position: { x: 0, y: 0 } }],
+      edges: [],
+      inputs: [[{ node: 'g', port: 0 }]],
+      outputs: [{ node: 'g', port: 0 }],
+    };
     const a = withGroup(self, { group: 'self' });
     expect(a.diagnostics.map((d) => d.code)).toContain('group-recursion');
   });
   it('an error inside a group names the inner path', () => {
-    const bad: GroupDef = { ...convBnRelu, id: 'bad', nodes: convBnRelu.nodes.map((n) => (n.id === 'c' ? { ...n, params: { filters: 16, kernel: 31, padding: 0 } } : n)) };
+    const bad: GroupDef = {
+      ...convBnRelu,
+      id: 'bad',
+      nodes: convBnRelu.nodes.map((n) => (n.id === 'c' ? { ...n, params: { filters: 16, kernel: 31, padding: 0 } } : n)),
+    };
     const a = withGroup(bad, { group: 'bad' });
     const d = a.diagnostics.find((x) => x.code === 'kernel-too-large')!;
     expect(d.node).toBe('stage');

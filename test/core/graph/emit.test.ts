@@ -23,7 +23,14 @@ function session(doc: ReturnType<DocBuilder['build']>, ctx: ForwardContext, outp
   if (outputsOf === 'all') {
     for (const p of a.graph.nodes) if (p.type !== 'input') g.output(fwd.values.get(p.id)![0]!, 'float32', ['N', ...p.outShapes[0]!]);
   } else g.output(fwd.outputs[0]!.value, 'float32', fwd.outputs[0]!.shape);
-  const bytes = encodeModel({ irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 't', producerVersion: '0', graph: g.build(), metadata: {} });
+  const bytes = encodeModel({
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }],
+    producerName: 't',
+    producerVersion: '0',
+    graph: g.build(),
+    metadata: {},
+  });
   return { a, fwd, open: () => ort.InferenceSession.create(bytes) };
 }
 
@@ -92,7 +99,9 @@ describe('dropout in training graphs', () => {
     b.then('fc', 'output', { classes: 4, head: 'identity' });
     const { fwd, open } = session(b.build(), { training: true, dropout: 'mask-input' });
     expect(fwd.extraInputs.map((x) => x.value)).toEqual(['drop.mask']);
-    const r = await (await open()).run({
+    const r = await (
+      await open()
+    ).run({
       input: new ort.Tensor('float32', Float32Array.from([1, 2, 3, 4]), [1, 1, 2, 2]),
       'drop.mask': new ort.Tensor('float32', Float32Array.from([0, 2, 2, 0]), [1, 4]),
     });

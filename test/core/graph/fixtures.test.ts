@@ -35,7 +35,9 @@ describe.each(index.map((e) => [e.model, e.param_count] as const))('fixture %s',
   it('has the same weight names and shapes', () => {
     const ours = Object.fromEntries(a.graph.weights.map((w) => [toFixtureName(w.name), w.shape]));
     const theirs = Object.fromEntries(
-      Object.entries(manifest.params).filter(([k]) => !k.endsWith('num_batches_tracked')).map(([k, v]) => [k, v.shape]),
+      Object.entries(manifest.params)
+        .filter(([k]) => !k.endsWith('num_batches_tracked'))
+        .map(([k, v]) => [k, v.shape]),
     );
     expect(ours).toEqual(theirs);
   });
@@ -48,7 +50,14 @@ describe.each(index.map((e) => [e.model, e.param_count] as const))('fixture %s',
       const out = fwd.outputs[0]!;
       g.output(out.value, 'float32', out.shape);
       for (const u of fwd.stateUpdates) g.output(u.value, 'float32', a.graph.weights.find((w) => w.name === u.weight)!.shape);
-      const bytes = encodeModel({ irVersion: 8, opsetImports: [{ domain: '', version: 17 }], producerName: 'test', producerVersion: '0', graph: g.build(), metadata: {} });
+      const bytes = encodeModel({
+        irVersion: 8,
+        opsetImports: [{ domain: '', version: 17 }],
+        producerName: 'test',
+        producerVersion: '0',
+        graph: g.build(),
+        metadata: {},
+      });
       const session = await ort.InferenceSession.create(bytes);
       const x = readTensor(name, manifest.input);
       const result = await session.run({ [fwd.inputs[0]!.value]: new ort.Tensor('float32', x, manifest.input.shape) });

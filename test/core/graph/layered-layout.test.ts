@@ -37,7 +37,12 @@ describe('layered layout of documents written in code', () => {
 
   it('branches sit side by side, ordered under their inputs, and meet below', () => {
     const nodes = ['in', 'a', 'b', 'add'].map((id) => ({ id }));
-    const edges = [['in', 'a'], ['in', 'b'], ['a', 'add'], ['b', 'add']].map(([f, t]) => ({ from: { node: f! }, to: { node: t! } }));
+    const edges = [
+      ['in', 'a'],
+      ['in', 'b'],
+      ['a', 'add'],
+      ['b', 'add'],
+    ].map(([f, t]) => ({ from: { node: f! }, to: { node: t! } }));
     const p = layeredPositions(nodes, edges);
     expect(p.get('a')!.y).toBe(p.get('b')!.y);
     expect(p.get('b')!.x - p.get('a')!.x).toBeGreaterThanOrEqual(COLLAPSED_BLOCK.width);
@@ -48,7 +53,10 @@ describe('layered layout of documents written in code', () => {
 
   it('a cycle (a broken hand-edited file) still gets a position for every node', () => {
     const nodes = ['a', 'b'].map((id) => ({ id }));
-    const edges = [{ from: { node: 'a' }, to: { node: 'b' } }, { from: { node: 'b' }, to: { node: 'a' } }];
+    const edges = [
+      { from: { node: 'a' }, to: { node: 'b' } },
+      { from: { node: 'b' }, to: { node: 'a' } },
+    ];
     expect(layeredPositions(nodes, edges).size).toBe(2);
   });
 

@@ -21,14 +21,16 @@ describe('receptive field', () => {
     b.add('small', 'conv2d', { kernel: 1 }, ['input']);
     b.add('big', 'conv2d', { kernel: 7 }, ['input']);
     b.add('sum', 'add', {}, ['small', 'big']);
-    b.then('gap', 'globalavgpool'); b.then('out', 'output');
+    b.then('gap', 'globalavgpool');
+    b.then('out', 'output');
     expect(analyze(b.build()).nodes.get('sum')!.rf!.size).toBe(7);
   });
   it('tracks height and width separately', () => {
     const b = new DocBuilder();
     b.then('input', 'input', { channels: 1, height: 32, width: 32 });
     b.then('c', 'conv2d', { kernel: [1, 5], padding: 0 });
-    b.then('gap', 'globalavgpool'); b.then('out', 'output');
+    b.then('gap', 'globalavgpool');
+    b.then('out', 'output');
     const p = analyze(b.build()).graph.nodes[1]!;
     expect([p.rf.size, p.rfW.size]).toEqual([1, 5]);
   });
@@ -95,7 +97,12 @@ describe('grouping a selection', () => {
     const doc = b.build();
     const { doc: grouped } = groupSelection(doc, ['a', 'bn', 'sum'], 'block');
     const g = grouped.groups[0]!;
-    expect(g.inputs).toEqual([[{ node: 'a', port: 0 }, { node: 'sum', port: 1 }]]);
+    expect(g.inputs).toEqual([
+      [
+        { node: 'a', port: 0 },
+        { node: 'sum', port: 1 },
+      ],
+    ]);
     expect(g.outputs).toEqual([{ node: 'sum', port: 0 }]);
     const a = analyze(grouped);
     expect(a.diagnostics).toEqual([]);

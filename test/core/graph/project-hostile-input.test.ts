@@ -47,12 +47,20 @@ describe('a file that is not a project: its content is never quoted', () => {
   const secret = 'root:$6$SECRETHASH:19000:0:99999:7:::';
   it('plain text, a JSON string, and JSON with a foreign "format"', async () => {
     const dir = tempDir();
-    const cases = { 'shadow': `${secret}\n`, 'str.json': JSON.stringify(secret), 'obj.json': JSON.stringify({ format: secret, x: secret }), 'tail.json': `{"format": "cnn-studio"} ${secret}` };
+    const cases = {
+      shadow: `${secret}\n`,
+      'str.json': JSON.stringify(secret),
+      'obj.json': JSON.stringify({ format: secret, x: secret }),
+      'tail.json': `{"format": "cnn-studio"} ${secret}`,
+    };
     const b = testBackend();
     for (const [name, text] of Object.entries(cases)) {
       const file = path.join(dir, name);
       writeFileSync(file, text);
-      const err = await b.openProject({ path: file }).then(() => null, (e: Error) => e.message);
+      const err = await b.openProject({ path: file }).then(
+        () => null,
+        (e: Error) => e.message,
+      );
       expect(err, name).toMatch(new RegExp(`^${file}: `));
       expect(err, name).not.toMatch(/SECRET|root/);
     }
@@ -66,7 +74,9 @@ describe('numeric block parameters are bounded', () => {
     expect(() => parseProject(withParams('c', { padding: 1e9 }))).toThrow(
       `model.nodes[1].params.padding: must be "same", "valid", a whole number from 0 to ${MAX_IMAGE_SIDE} or a pair [h, w] of them, got 1000000000 (Conv 2D block "conv1")`,
     );
-    expect(() => parseProject(withParams('c', { kernel: 1e6 }))).toThrow(/model\.nodes\[1\]\.params\.kernel: must be a whole number from 1 to 16384 .*\(Conv 2D block "conv1"\)/);
+    expect(() => parseProject(withParams('c', { kernel: 1e6 }))).toThrow(
+      /model\.nodes\[1\]\.params\.kernel: must be a whole number from 1 to 16384 .*\(Conv 2D block "conv1"\)/,
+    );
     expect(() => parseProject(withParams('c', { stride: [1, 99999] }))).toThrow(/params\.stride: .*got \[1, 99999\]/);
     expect(parseProject(withParams('c', { padding: [2, 3], kernel: [5, 7] })).model.nodes[1]!.params.padding).toEqual([2, 3]);
   });
@@ -76,7 +86,11 @@ describe('numeric block parameters are bounded', () => {
     const file = path.join(dir, 'big.json');
     writeFileSync(file, withParams('in', { height: 20000, width: 20000 }));
     const want = `model.nodes[0].params.height: must be at most ${MAX_IMAGE_SIDE}, got 20000 (Input (image) block "image")`;
-    for (const argv of [['info', file], ['export', file, '-o', path.join(dir, 'm.onnx')], ['train', file, '--data', dir, '--out', path.join(dir, 'run')]]) {
+    for (const argv of [
+      ['info', file],
+      ['export', file, '-o', path.join(dir, 'm.onnx')],
+      ['train', file, '--data', dir, '--out', path.join(dir, 'run')],
+    ]) {
       const io = capture();
       expect(await runCli(argv, io), argv[0]).toBe(1);
       expect(io.stderr, argv[0]).toContain(want);

@@ -33,7 +33,14 @@ function errorOf(text: string): ProjectFileError {
 
 describe('project file', () => {
   it('round-trips a template, groups and unknown sections unchanged', () => {
-    const group: GroupDef = { id: 'g', name: 'G', nodes: [{ id: 'r', type: 'relu', name: 'relu', params: {}, position: { x: 1, y: 2 } }], edges: [], inputs: [[{ node: 'r', port: 0 }]], outputs: [{ node: 'r', port: 0 }] };
+    const group: GroupDef = {
+      id: 'g',
+      name: 'G',
+      nodes: [{ id: 'r', type: 'relu', name: 'relu', params: {}, position: { x: 1, y: 2 } }],
+      edges: [],
+      inputs: [[{ node: 'r', port: 0 }]],
+      outputs: [{ node: 'r', port: 0 }],
+    };
     const model = { ...buildTemplate('googlenet', { variant: 'torchvision' }), groups: [group] };
     const text = serializeProject({ name: 'g', model, extra: { training: { epochs: 3 }, ui: { zoom: 1.5 } } });
     const p = parseProject(text);
@@ -65,7 +72,12 @@ describe('project file', () => {
     ['edge to a missing node', mutate(['model', 'edges', 0, 'to', 'node'], 'ghost'), 'model.edges[0].to.node', /no block with id "ghost"/],
     ['edge port out of range', mutate(['model', 'edges', 0, 'to', 'port'], 3), 'model.edges[0].to.port', /has no input 3/],
     ['negative port', mutate(['model', 'edges', 1, 'from', 'port'], -1), 'model.edges[1].from.port', /.+/],
-    ['group edge to missing node', mutate(['model', 'groups'], [{ id: 'g', name: 'G', nodes: [], edges: [], inputs: [[{ node: 'x', port: 0 }]], outputs: [] }]), 'model.groups[0].inputs[0][0].node', /no block/],
+    [
+      'group edge to missing node',
+      mutate(['model', 'groups'], [{ id: 'g', name: 'G', nodes: [], edges: [], inputs: [[{ node: 'x', port: 0 }]], outputs: [] }]),
+      'model.groups[0].inputs[0][0].node',
+      /no block/,
+    ],
   ];
 
   it.each(MALFORMED)('%s -> error at "%s"', (_label, text, path, problem) => {
@@ -82,14 +94,23 @@ describe('project file', () => {
   });
 
   it('throws only ProjectFileError for arbitrary input', () => {
-    const inputs: unknown[] = [null, 1, 'x', { format: 'cnn-studio', version: 1, name: 3 }, { format: 'cnn-studio', version: 1, name: 'x', model: { nodes: [null], edges: [] } }];
+    const inputs: unknown[] = [
+      null,
+      1,
+      'x',
+      { format: 'cnn-studio', version: 1, name: 3 },
+      { format: 'cnn-studio', version: 1, name: 'x', model: { nodes: [null], edges: [] } },
+    ];
     for (const v of inputs) expect(() => validateProject(v)).toThrow(ProjectFileError);
   });
 
   it('runs migrations from older versions, one step at a time', () => {
     // A pretend history: version 1 named the model section "graph", version 2 added "name".
     const steps = {
-      1: (r: Obj) => { const { graph, ...rest } = r; return { ...rest, model: graph }; },
+      1: (r: Obj) => {
+        const { graph, ...rest } = r;
+        return { ...rest, model: graph };
+      },
       2: (r: Obj) => ({ name: 'untitled', ...r }),
     };
     const out = migrate({ format: 'cnn-studio', version: 1, graph: { nodes: [] } }, 1, 3, steps);

@@ -90,7 +90,11 @@ describe('decodeModel refuses bad input with a clear, typed error', () => {
     const ext = protoBytes({
       dims: [toLongBits(3)],
       dataLocation: 1,
-      externalData: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '0' }, { key: 'length', value: '12' }],
+      externalData: [
+        { key: 'location', value: 'weights.bin' },
+        { key: 'offset', value: '0' },
+        { key: 'length', value: '12' },
+      ],
     });
     expectOnnxError(() => decodeModel(ext), 'external-data', /weights\.bin/);
     const resolved = decodeModel(ext, { externalData: () => new Uint8Array(new Float32Array([1, 2, 3]).buffer) });

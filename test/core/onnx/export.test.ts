@@ -59,7 +59,10 @@ describe('export: fixtures built from blocks reproduce PyTorch', () => {
     const res = exportFixture('resnet_mini');
     const m = decodeModel(encodeModel(res.model));
     expect(m.graph.inputs.map((i) => [i.name, i.shape])).toEqual([['input', ['N', 3, 32, 32]]]);
-    expect(m.graph.outputs.map((o) => [o.name, o.shape])).toEqual([['logits', ['N', 10]], ['probabilities', ['N', 10]]]);
+    expect(m.graph.outputs.map((o) => [o.name, o.shape])).toEqual([
+      ['logits', ['N', 10]],
+      ['probabilities', ['N', 10]],
+    ]);
     expect(m.opsetImports).toEqual([{ domain: '', version: 17 }]);
     const md = readMetadata(m);
     expect(md).toMatchObject({ modelName: 'resnet_mini', inputSize: [3, 32, 32], colorMode: 'rgb', studioVersion: STUDIO_VERSION, fromStudio: true });

@@ -32,7 +32,13 @@ async function roundTrip(m: Model, inputShape: number[]) {
   const re = exportOnnx(imported.document, { weights: imported.weights });
   expect(re.initialized).toEqual([]);
   expect(onnxParamCount(re.model)).toBe(onnxParamCount(m));
-  const x = { shape: inputShape, data: randn(inputShape.reduce((a, b) => a * b, 1), 1) };
+  const x = {
+    shape: inputShape,
+    data: randn(
+      inputShape.reduce((a, b) => a * b, 1),
+      1,
+    ),
+  };
   const a = await runOnnx(bytes, x);
   const b = await runOnnx(encodeModel(re.model), x);
   return { imported, a, b, re };
@@ -78,7 +84,12 @@ describe('import patterns', () => {
     const mp = g.op1('MaxPool', [hs], { kernel_shape: [2, 2], strides: [2, 2] });
     const gap = g.op1('GlobalMaxPool', [mp]);
     const flat = g.op1('Flatten', [gap], { axis: 1 });
-    g.op('Gemm', [flat, g.initializer('head.weight', 'float32', [3, 4], randn(12), true), g.initializer('head.bias', 'float32', [3], randn(3), true)], { transB: 1 }, { outputNames: ['out'] });
+    g.op(
+      'Gemm',
+      [flat, g.initializer('head.weight', 'float32', [3, 4], randn(12), true), g.initializer('head.bias', 'float32', [3], randn(3), true)],
+      { transB: 1 },
+      { outputNames: ['out'] },
+    );
     g.output('out', 'float32', ['N', 3]);
     const { imported, a, b } = await roundTrip(model(g), [3, 2, 6, 6]);
     const generic = imported.document.nodes.filter((nd) => nd.type === 'onnx-op');

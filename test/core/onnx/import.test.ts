@@ -24,7 +24,9 @@ describe('import: PyTorch exports become editable documents that re-export ident
       expect(analysis.totals.params).toBe(onnxParamCount(original));
       const out = await runOnnx(encodeModel(re.model), fx.input);
       const err = maxAbsDiff(out.logits!, fx.evalLogits.data);
-      console.log(`${name}: ${imported.document.nodes.length} blocks, ${onnxParamCount(original)} params, max |re-exported - PyTorch| = ${err.toExponential(2)}`);
+      console.log(
+        `${name}: ${imported.document.nodes.length} blocks, ${onnxParamCount(original)} params, max |re-exported - PyTorch| = ${err.toExponential(2)}`,
+      );
       expect(err).toBeLessThan(1e-5);
     });
   }
@@ -50,7 +52,14 @@ describe('import: PyTorch exports become editable documents that re-export ident
     const g = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('googlenet_mini').onnxPath))));
     expect(g.modules.sort()).toEqual(['inc3a', 'inc4a']);
     expect(g.document.nodes.map((n) => `${n.name}:${n.type}`)).toEqual([
-      'input:input', 'stem.conv:conv2d', 'stem.relu:relu', 'pool3:maxpool2d', 'globalaveragepool:globalavgpool', 'fc:output', 'inc3a:group', 'inc4a:group',
+      'input:input',
+      'stem.conv:conv2d',
+      'stem.relu:relu',
+      'pool3:maxpool2d',
+      'globalaveragepool:globalavgpool',
+      'fc:output',
+      'inc3a:group',
+      'inc4a:group',
     ]);
     const inc = g.document.groups.find((d) => d.name === 'inc3a')!;
     expect(inc.nodes.map((n) => n.name)).toContain('b2.1.conv');
@@ -65,7 +74,12 @@ describe('import: PyTorch exports become editable documents that re-export ident
 
     const r = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('resnet_mini').onnxPath))));
     expect(r.modules.sort()).toEqual(['layer1', 'layer2', 'layer3']);
-    expect(r.document.groups.find((d) => d.name === 'layer2')!.nodes.map((n) => n.name).sort()).toEqual(['add', 'conv1', 'conv2', 'downsample.0', 'relu', 'relu_1']);
+    expect(
+      r.document.groups
+        .find((d) => d.name === 'layer2')!
+        .nodes.map((n) => n.name)
+        .sort(),
+    ).toEqual(['add', 'conv1', 'conv2', 'downsample.0', 'relu', 'relu_1']);
     // a studio export (batch norm kept) groups the same way
     const studioDoc = FIXTURE_DOCS.resnet_mini!();
     const studioExport = exportOnnx(studioDoc, { seed: 5 });
@@ -79,7 +93,12 @@ describe('import: PyTorch exports become editable documents that re-export ident
     const gBack = importOnnx(decodeModel(encodeModel(exportOnnx(gDoc).model)));
     expect(gBack.composites.sort()).toEqual(['inc3a (inception)', 'inc4a (inception)']);
     // Dropout is an Identity at inference, so it is the one block an export cannot carry.
-    expect(gBack.document.nodes.map((n) => `${n.name}:${n.type}`).sort()).toEqual(gDoc.nodes.filter((n) => n.type !== 'dropout').map((n) => `${n.name}:${n.type}`).sort());
+    expect(gBack.document.nodes.map((n) => `${n.name}:${n.type}`).sort()).toEqual(
+      gDoc.nodes
+        .filter((n) => n.type !== 'dropout')
+        .map((n) => `${n.name}:${n.type}`)
+        .sort(),
+    );
     const flat = importOnnx(decodeModel(new Uint8Array(readFileSync(loadFixture('resnet_mini').onnxPath))), { recoverModules: false });
     expect(flat.document.groups).toEqual([]);
   });

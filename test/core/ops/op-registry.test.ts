@@ -15,7 +15,10 @@ function opsInGradCases(): Set<string> {
   const seen = new Set<string>();
   for (const c of CASES) {
     const g = new GraphBuilder(c.name);
-    c.build(g, c.inputs.map((inp, i) => g.input(`x${i}`, 'float32', inp.shape)));
+    c.build(
+      g,
+      c.inputs.map((inp, i) => g.input(`x${i}`, 'float32', inp.shape)),
+    );
     for (const n of g.nodes) seen.add(n.opType);
   }
   return seen;

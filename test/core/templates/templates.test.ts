@@ -48,12 +48,13 @@ describe('LeNet-5', () => {
 
 describe('template options', () => {
   it('every template and variant is valid at its defaults and at a small input', () => {
-    for (const t of TEMPLATES) for (const variant of t.variants) {
-      expect(analyze(buildTemplate(t.id, { variant })).diagnostics, `${t.id}/${variant}`).toEqual([]);
-      const small = analyze(buildTemplate(t.id, { variant, input: [3, 96, 96], classes: 7 }));
-      expect(small.diagnostics, `${t.id}/${variant} at 96`).toEqual([]);
-      expect(small.graph.nodes.at(-1)!.outShapes).toEqual([[7]]);
-    }
+    for (const t of TEMPLATES)
+      for (const variant of t.variants) {
+        expect(analyze(buildTemplate(t.id, { variant })).diagnostics, `${t.id}/${variant}`).toEqual([]);
+        const small = analyze(buildTemplate(t.id, { variant, input: [3, 96, 96], classes: 7 }));
+        expect(small.diagnostics, `${t.id}/${variant} at 96`).toEqual([]);
+        expect(small.graph.nodes.at(-1)!.outShapes).toEqual([[7]]);
+      }
   });
   it('ResNet uses torchvision weight names', () => {
     const names = analyze(buildTemplate('resnet50')).graph.weights.map((w) => w.name);

@@ -20,26 +20,48 @@ describe('plural', () => {
   });
 });
 
-const info = (over: Partial<ExecutionProviderInfo> & Pick<ExecutionProviderInfo, 'name'>): ExecutionProviderInfo =>
-  ({ label: over.name.toUpperCase(), offered: true, available: false, reason: null, probeMs: 1, ...over });
+const info = (over: Partial<ExecutionProviderInfo> & Pick<ExecutionProviderInfo, 'name'>): ExecutionProviderInfo => ({
+  label: over.name.toUpperCase(),
+  offered: true,
+  available: false,
+  reason: null,
+  probeMs: 1,
+  ...over,
+});
 
 /** What `cnn-studio devices --json` reported on a Linux x64 machine without an NVIDIA GPU or Vulkan. */
-const CUDA_ALL_MISSING = 'missing: libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so (the onnxruntime CUDA provider is not installed: run `npm run setup:cuda`); libcuda.so.1 (no NVIDIA driver: install the NVIDIA driver); libcudart.so.12, libcublas.so.12 (the CUDA 12 runtime, cuBLAS (CUDA 12): install the CUDA 12 libraries); libcudnn.so.9 (cuDNN 9: install cuDNN 9) (onnxruntime: OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library)';
-const TENSORRT = 'OrtSessionOptionsAppendExecutionProvider_TensorRT: Failed to load shared library — needs the CUDA provider (`npm run setup:cuda`) and TensorRT libraries on the library path';
-const WEBGPU = 'Failed to get a WebGPU adapter: No supported adapters — needs a Vulkan driver (a GPU driver, or Mesa\'s lavapipe for a software one)';
+const CUDA_ALL_MISSING =
+  'missing: libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so (the onnxruntime CUDA provider is not installed: run `npm run setup:cuda`); libcuda.so.1 (no NVIDIA driver: install the NVIDIA driver); libcudart.so.12, libcublas.so.12 (the CUDA 12 runtime, cuBLAS (CUDA 12): install the CUDA 12 libraries); libcudnn.so.9 (cuDNN 9: install cuDNN 9) (onnxruntime: OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library)';
+const TENSORRT =
+  'OrtSessionOptionsAppendExecutionProvider_TensorRT: Failed to load shared library — needs the CUDA provider (`npm run setup:cuda`) and TensorRT libraries on the library path';
+const WEBGPU = "Failed to get a WebGPU adapter: No supported adapters — needs a Vulkan driver (a GPU driver, or Mesa's lavapipe for a software one)";
 
-describe('providerStatus: the runtime\'s errors in plain words', () => {
+describe("providerStatus: the runtime's errors in plain words", () => {
   it('says what to do first for CUDA, then what else is missing', () => {
-    expect(providerStatus(info({ name: 'cuda', reason: CUDA_ALL_MISSING }))).toBe('not installed (run npm run setup:cuda), and it needs an NVIDIA driver, the CUDA 12 libraries and cuDNN 9');
-    expect(providerStatus(info({ name: 'cuda', reason: 'missing: libonnxruntime_providers_cuda.so (the onnxruntime CUDA provider is not installed: run `npm run setup:cuda`)' }))).toBe('not installed (run npm run setup:cuda)');
+    expect(providerStatus(info({ name: 'cuda', reason: CUDA_ALL_MISSING }))).toBe(
+      'not installed (run npm run setup:cuda), and it needs an NVIDIA driver, the CUDA 12 libraries and cuDNN 9',
+    );
+    expect(
+      providerStatus(
+        info({ name: 'cuda', reason: 'missing: libonnxruntime_providers_cuda.so (the onnxruntime CUDA provider is not installed: run `npm run setup:cuda`)' }),
+      ),
+    ).toBe('not installed (run npm run setup:cuda)');
     expect(providerStatus(info({ name: 'cuda', reason: 'missing: libcudnn.so.9 (cuDNN 9: install cuDNN 9 for CUDA 12)' }))).toBe('needs cuDNN 9');
-    expect(providerStatus(info({ name: 'cuda', reason: 'missing: libcuda.so.1 (no NVIDIA driver: install the NVIDIA driver)' }))).toBe('needs an NVIDIA driver');
+    expect(providerStatus(info({ name: 'cuda', reason: 'missing: libcuda.so.1 (no NVIDIA driver: install the NVIDIA driver)' }))).toBe(
+      'needs an NVIDIA driver',
+    );
     // Only onnxruntime's sentence (no diagnosis): the provider library did not load.
-    expect(providerStatus(info({ name: 'cuda', reason: 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library' }))).toBe('not installed (run npm run setup:cuda)');
+    expect(providerStatus(info({ name: 'cuda', reason: 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library' }))).toBe(
+      'not installed (run npm run setup:cuda)',
+    );
   });
 
-  it('never shows onnxruntime\'s C++ names', () => {
-    for (const p of [info({ name: 'cuda', reason: CUDA_ALL_MISSING }), info({ name: 'tensorrt', reason: TENSORRT }), info({ name: 'webgpu', reason: WEBGPU })]) {
+  it("never shows onnxruntime's C++ names", () => {
+    for (const p of [
+      info({ name: 'cuda', reason: CUDA_ALL_MISSING }),
+      info({ name: 'tensorrt', reason: TENSORRT }),
+      info({ name: 'webgpu', reason: WEBGPU }),
+    ]) {
       expect(providerStatus(p)).not.toMatch(/Ort|SessionOptions|shared library|\.so/);
     }
     expect(providerStatus(info({ name: 'tensorrt', reason: TENSORRT }))).toBe('not installed (needs TensorRT and the CUDA provider: run npm run setup:cuda)');

@@ -39,16 +39,68 @@ const dense: Pass = (graph, info) => denseSmallMapConvs(graph, info);
 const PASSES: Record<Case['pass'], Pass[]> = { trim: [trim], dense: [dense], both: [trim, dense] };
 
 const CASES: Case[] = [
-  { name: 'trim: 3x3 pad 1 on a 1x1 map (centre tap only)', x: [3, 5, 1, 1], w: [4, 5, 3, 3], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'trim' },
-  { name: 'trim: 3x3 stride 2 pad 1 on 2x2 (taps 1..2)', x: [2, 3, 2, 2], w: [4, 3, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, pass: 'trim' },
+  {
+    name: 'trim: 3x3 pad 1 on a 1x1 map (centre tap only)',
+    x: [3, 5, 1, 1],
+    w: [4, 5, 3, 3],
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    pass: 'trim',
+  },
+  {
+    name: 'trim: 3x3 stride 2 pad 1 on 2x2 (taps 1..2)',
+    x: [2, 3, 2, 2],
+    w: [4, 3, 3, 3],
+    bias: true,
+    attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+    pass: 'trim',
+  },
   { name: 'trim: 5x5 pad 2 on 1x3 (per-axis ranges)', x: [2, 2, 1, 3], w: [3, 2, 5, 5], attrs: { kernel_shape: [5, 5], pads: [2, 2, 2, 2] }, pass: 'trim' },
-  { name: 'trim: dilation 2 pad 2 on 2x2', x: [2, 2, 2, 2], w: [3, 2, 3, 3], attrs: { kernel_shape: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] }, pass: 'trim' },
-  { name: 'trim: stride 3 asymmetric pads on 2x4', x: [2, 2, 2, 4], w: [3, 2, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], strides: [3, 3], pads: [2, 1, 0, 2] }, pass: 'trim' },
+  {
+    name: 'trim: dilation 2 pad 2 on 2x2',
+    x: [2, 2, 2, 2],
+    w: [3, 2, 3, 3],
+    attrs: { kernel_shape: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] },
+    pass: 'trim',
+  },
+  {
+    name: 'trim: stride 3 asymmetric pads on 2x4',
+    x: [2, 2, 2, 4],
+    w: [3, 2, 3, 3],
+    bias: true,
+    attrs: { kernel_shape: [3, 3], strides: [3, 3], pads: [2, 1, 0, 2] },
+    pass: 'trim',
+  },
   { name: 'dense: 3x3 pad 1 on 2x2', x: [3, 4, 2, 2], w: [5, 4, 3, 3], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'dense' },
-  { name: 'dense: 3x3 stride 2 pad 1 on 2x3 with bias', x: [2, 3, 2, 3], w: [4, 3, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, pass: 'dense' },
-  { name: 'dense: 3x3 dilation 2 pad 2 on 1x3', x: [2, 3, 1, 3], w: [2, 3, 3, 3], attrs: { kernel_shape: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] }, pass: 'dense' },
-  { name: 'trim + dense: 5x5 pad 2 on 2x2 (GoogLeNet 5x5 branch)', x: [2, 4, 2, 2], w: [3, 4, 5, 5], bias: true, attrs: { kernel_shape: [5, 5], pads: [2, 2, 2, 2] }, pass: 'both' },
-  { name: 'trim + dense: 3x3 pad 1 on 1x1 (ResNet-18 layer4 at 32x32)', x: [3, 8, 1, 1], w: [6, 8, 3, 3], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'both' },
+  {
+    name: 'dense: 3x3 stride 2 pad 1 on 2x3 with bias',
+    x: [2, 3, 2, 3],
+    w: [4, 3, 3, 3],
+    bias: true,
+    attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+    pass: 'dense',
+  },
+  {
+    name: 'dense: 3x3 dilation 2 pad 2 on 1x3',
+    x: [2, 3, 1, 3],
+    w: [2, 3, 3, 3],
+    attrs: { kernel_shape: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] },
+    pass: 'dense',
+  },
+  {
+    name: 'trim + dense: 5x5 pad 2 on 2x2 (GoogLeNet 5x5 branch)',
+    x: [2, 4, 2, 2],
+    w: [3, 4, 5, 5],
+    bias: true,
+    attrs: { kernel_shape: [5, 5], pads: [2, 2, 2, 2] },
+    pass: 'both',
+  },
+  {
+    name: 'trim + dense: 3x3 pad 1 on 1x1 (ResNet-18 layer4 at 32x32)',
+    x: [3, 8, 1, 1],
+    w: [6, 8, 3, 3],
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    pass: 'both',
+  },
 ];
 
 /** Emits the conv into g, then replaces g's nodes by the rewritten graph's. Returns y and how many convs were rewritten. */
@@ -78,7 +130,14 @@ async function run(c: Case, passes: Pass[], nchwcBlock = 0): Promise<{ out: Floa
   const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
   const r = rng(7);
   const ys = info.shapes.get(y)!.shape;
-  const R = g.constFloat('R', fill(ys.reduce((a, b) => a * b, 1), r), ys);
+  const R = g.constFloat(
+    'R',
+    fill(
+      ys.reduce((a, b) => a * b, 1),
+      r,
+    ),
+    ys,
+  );
   const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: R }, wrt: names, builder: g });
   g.output(y, 'float32', ys);
   const outs = [y];
@@ -98,17 +157,54 @@ async function run(c: Case, passes: Pass[], nchwcBlock = 0): Promise<{ out: Floa
   }
   const session = await createSession(model, { nchwc: false });
   const vr = rng(3);
-  const feeds = Object.fromEntries(names.map((n, i) => [n, f32(fill(shapes[i]!.reduce((a, b) => a * b, 1), vr), shapes[i]!)]));
+  const feeds = Object.fromEntries(
+    names.map((n, i) => [
+      n,
+      f32(
+        fill(
+          shapes[i]!.reduce((a, b) => a * b, 1),
+          vr,
+        ),
+        shapes[i]!,
+      ),
+    ]),
+  );
   const res = await session.run(feeds);
   await session.release();
   return { out: outs.map((o) => res[o]!.data as Float32Array), convs: convsLeft, kernel, nchwc };
 }
 
 const NCHWC_CASES: Case[] = [
-  { name: 'nchwc: 3 input channels (NCHW input), 6 outputs padded to the block, bias', x: [2, 3, 9, 7], w: [6, 3, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'trim' },
-  { name: 'nchwc: 16 -> 16, stride 1 (flipped-conv input gradient rewritten too)', x: [3, 16, 6, 5], w: [16, 16, 3, 3], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, pass: 'trim' },
-  { name: 'nchwc: 32 -> 20 stride 2 asymmetric pads, bias', x: [2, 32, 7, 8], w: [20, 32, 3, 3], bias: true, attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 0, 1] }, pass: 'trim' },
-  { name: 'nchwc: 16 -> 32 dilation 2 stride 3, 5x3 kernel', x: [2, 16, 13, 11], w: [32, 16, 5, 3], attrs: { kernel_shape: [5, 3], dilations: [2, 2], strides: [3, 3], pads: [2, 1, 2, 1] }, pass: 'trim' },
+  {
+    name: 'nchwc: 3 input channels (NCHW input), 6 outputs padded to the block, bias',
+    x: [2, 3, 9, 7],
+    w: [6, 3, 3, 3],
+    bias: true,
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    pass: 'trim',
+  },
+  {
+    name: 'nchwc: 16 -> 16, stride 1 (flipped-conv input gradient rewritten too)',
+    x: [3, 16, 6, 5],
+    w: [16, 16, 3, 3],
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    pass: 'trim',
+  },
+  {
+    name: 'nchwc: 32 -> 20 stride 2 asymmetric pads, bias',
+    x: [2, 32, 7, 8],
+    w: [20, 32, 3, 3],
+    bias: true,
+    attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 0, 0, 1] },
+    pass: 'trim',
+  },
+  {
+    name: 'nchwc: 16 -> 32 dilation 2 stride 3, 5x3 kernel',
+    x: [2, 16, 13, 11],
+    w: [32, 16, 5, 3],
+    attrs: { kernel_shape: [5, 3], dilations: [2, 2], strides: [3, 3], pads: [2, 1, 2, 1] },
+    pass: 'trim',
+  },
   { name: 'nchwc: 1 -> 6 5x5 (LeNet conv1)', x: [4, 1, 12, 12], w: [6, 1, 5, 5], bias: true, attrs: { kernel_shape: [5, 5] }, pass: 'trim' },
 ];
 
@@ -160,7 +256,9 @@ describe('a whole ResNet-18 train step at 3x32x32 (layer3 on 2x2 maps, layer4 on
     const build = (grad: GradOptions) => buildStudioTrainStep(doc, { batchSize: batch, optimizer: { kind: 'sgd' }, outputGradients: true, grad });
     const plain = build({ trimConvTaps: false, denseSmallMaps: false });
     const fast = build({});
-    expect(fast.step.model.graph.nodes.filter((n) => n.opType === 'Conv').length).toBeLessThan(plain.step.model.graph.nodes.filter((n) => n.opType === 'Conv').length);
+    expect(fast.step.model.graph.nodes.filter((n) => n.opType === 'Conv').length).toBeLessThan(
+      plain.step.model.graph.nodes.filter((n) => n.opType === 'Conv').length,
+    );
     const r = rng(11);
     const initial = new Map<string, Float32Array>();
     for (const w of plain.weights) initial.set(w.name, initWeight(w, r));

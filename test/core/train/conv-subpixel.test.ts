@@ -16,7 +16,13 @@ import { createSession, f32 } from '../../../main/trainer/ort-session';
 import { fdCheck, rng } from '../../helpers/finite-differences';
 import { expectClose } from '../../helpers/expect-close';
 
-interface Case { name: string; x: number[]; w: number[]; s: number; pads: number[] }
+interface Case {
+  name: string;
+  x: number[];
+  w: number[];
+  s: number;
+  pads: number[];
+}
 
 const CASES: Case[] = [
   { name: '3x3 s2 pad 1, even size (ResNet downsampling)', x: [2, 4, 8, 8], w: [6, 4, 3, 3], s: 2, pads: [1, 1, 1, 1] },
@@ -52,10 +58,20 @@ async function grads(c: Case, options: GradOptions, block = 0): Promise<{ out: F
   const fwd = g.build();
   const info = inferShapes({ ...fwd, nodes: [...fwd.nodes] });
   const ys = info.shapes.get(y)!.shape;
-  const R = g.constFloat('R', fill(ys.reduce((a, b) => a * b, 1), rng(7)), ys);
+  const R = g.constFloat(
+    'R',
+    fill(
+      ys.reduce((a, b) => a * b, 1),
+      rng(7),
+    ),
+    ys,
+  );
   const back = buildBackward({ graph: { ...fwd, nodes: [...g.nodes] }, info, seeds: { [y]: R }, wrt: [x, w], builder: g, options });
   const outs: string[] = [];
-  for (const [n, s] of [[x, c.x], [w, c.w]] as const) {
+  for (const [n, s] of [
+    [x, c.x],
+    [w, c.w],
+  ] as const) {
     const o = g.fresh(`${n}_grad`);
     g.nodes.push({ name: g.fresh('id'), opType: 'Identity', inputs: [back.grads.get(n)!], outputs: [o], attributes: {} });
     g.output(o, 'float32', s);
@@ -65,7 +81,22 @@ async function grads(c: Case, options: GradOptions, block = 0): Promise<{ out: F
   if (block > 0) model = modelToNchwc(model, block, { minReuse: 0 }).model;
   const session = await createSession(model, { nchwc: false });
   const vr = rng(3);
-  const res = await session.run({ x: f32(fill(c.x.reduce((a, b) => a * b, 1), vr), c.x), w: f32(fill(c.w.reduce((a, b) => a * b, 1), vr), c.w) });
+  const res = await session.run({
+    x: f32(
+      fill(
+        c.x.reduce((a, b) => a * b, 1),
+        vr,
+      ),
+      c.x,
+    ),
+    w: f32(
+      fill(
+        c.w.reduce((a, b) => a * b, 1),
+        vr,
+      ),
+      c.w,
+    ),
+  });
   await session.release();
   return { out: outs.map((o) => res[o]!.data as Float32Array), ops: model.graph.nodes.map((n) => n.opType) };
 }

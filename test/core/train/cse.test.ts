@@ -38,7 +38,10 @@ describe('eliminateCommonSubexpressions', () => {
 
   it('computes the same outputs in onnxruntime', async () => {
     const { g, s } = graph();
-    const x = f32(Float32Array.from({ length: 120 }, (_, i) => Math.sin(i)), [2, 3, 4, 5]);
+    const x = f32(
+      Float32Array.from({ length: 120 }, (_, i) => Math.sin(i)),
+      [2, 3, 4, 5],
+    );
     const before = await (await createSession(makeModel(g, 'a'))).run({ x });
     const after = await (await createSession(makeModel(eliminateCommonSubexpressions(g).graph, 'b'))).run({ x });
     expect(Array.from(after[s]!.data as Float32Array)).toEqual(Array.from(before[s]!.data as Float32Array));

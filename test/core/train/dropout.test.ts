@@ -20,7 +20,11 @@ it('dropout backward routes through the same mask as the forward', async () => {
   g.nodes.push(...prepared.graph.nodes);
   for (const n of prepared.graph.nodes) for (const o of n.outputs) g.reserve(o);
   const info = inferShapes(prepared.graph);
-  const r = g.constFloat('R', Array.from({ length: 200 }, (_, i) => 1 + (i % 7)), [4, 50]);
+  const r = g.constFloat(
+    'R',
+    Array.from({ length: 200 }, (_, i) => 1 + (i % 7)),
+    [4, 50],
+  );
   const back = buildBackward({ graph: prepared.graph, info, seeds: { y: r }, wrt: ['x'], builder: g });
   const mask = drop.outputs[1]!;
   const maskF = g.op1('Cast', [mask], { to: 1 });

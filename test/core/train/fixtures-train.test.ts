@@ -13,8 +13,6 @@ import { expectStepsLikePyTorch, fixtureBatch, optimizerOf, trainable, ATOL, RTO
 
 const report: string[] = [];
 
-
-
 describe.each(FIXTURE_MODELS)('%s', (model) => {
   const { fx, m, images, labels, batch } = fixtureBatch(model);
 
@@ -39,7 +37,9 @@ describe.each(FIXTURE_MODELS)('%s', (model) => {
       // (NCHWc convs), so any change of summation order moves the difference by ~1e-5.
       expect(c.scaleRel, `gradient of ${name}: error / scale`).toBeLessThan(3e-5);
     }
-    report.push(`${model} grads worst ${worst.name} maxAbs=${worst.maxAbs.toExponential(2)} maxAbs/scale=${worst.scaleRel.toExponential(2)} maxRel=${worst.maxRel.toExponential(2)}`);
+    report.push(
+      `${model} grads worst ${worst.name} maxAbs=${worst.maxAbs.toExponential(2)} maxAbs/scale=${worst.scaleRel.toExponential(2)} maxRel=${worst.maxRel.toExponential(2)}`,
+    );
     for (const [name, e] of Object.entries(m.train_step.buffers_after)) {
       const c = compare(runner.state.get(name)!, fx.f32(e), RTOL, ATOL);
       expect(c.bad, `running stat ${name}: maxAbs ${c.maxAbs}`).toBe(0);

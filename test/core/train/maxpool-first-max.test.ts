@@ -125,7 +125,10 @@ describe('MaxPool backward without Indices', () => {
   ];
   it.each(routes)('%s: ties go to the first maximum (PyTorch rule and ORT Indices)', async (_n, c, options: GradOptions) => {
     const r = rng(7);
-    const x = tieHeavy(c.x.reduce((a, b) => a * b, 1), r);
+    const x = tieHeavy(
+      c.x.reduce((a, b) => a * b, 1),
+      r,
+    );
     const [ho, wo] = outSize(c);
     const dy = Float32Array.from({ length: c.x[0]! * c.x[1]! * ho * wo }, () => r() * 2 - 1);
     const got = await poolGrad(c, false, x, dy, options);
@@ -144,7 +147,9 @@ describe('MaxPool backward without Indices', () => {
 
   it.each(CASES.filter((c) => c.x.reduce((a, b) => a * b, 1) < 2000).map((c) => [c.name, c] as const))('%s: finite differences', async (_n, c) => {
     const res = await fdCheck({
-      name: c.name, inputs: [{ shape: c.x, gen: 'distinct' }], build: (g, [x]) => g.op1('MaxPool', [x!], attrs(c)),
+      name: c.name,
+      inputs: [{ shape: c.x, gen: 'distinct' }],
+      build: (g, [x]) => g.op1('MaxPool', [x!], attrs(c)),
     });
     expect(res.failures, res.failures.join('\n')).toEqual([]);
     expect(res.checked).toBeGreaterThan(0);
@@ -153,8 +158,10 @@ describe('MaxPool backward without Indices', () => {
 
 describe('train-step builder: which pools compute Indices', () => {
   const doc = buildTemplate('lenet5', { input: [1, 28, 28], classes: 10 });
-  const pools = (grad: GradOptions): number[] => buildStudioTrainStep(doc, { batchSize: 8, optimizer: { kind: 'sgd', momentum: 0.9 }, grad }).step.model.graph.nodes
-    .filter((nd) => nd.opType === 'MaxPool').map((nd) => nd.outputs.length);
+  const pools = (grad: GradOptions): number[] =>
+    buildStudioTrainStep(doc, { batchSize: 8, optimizer: { kind: 'sgd', momentum: 0.9 }, grad })
+      .step.model.graph.nodes.filter((nd) => nd.opType === 'MaxPool')
+      .map((nd) => nd.outputs.length);
   it('LeNet-5 2x2 pools drop Indices for the slice route; without it they keep them', () => {
     expect(pools({})).toEqual([1, 1]);
     expect(pools({ maxPoolSlices: false })).toEqual([2, 2]);

@@ -6,21 +6,18 @@ describe('metrics', () => {
   it('accuracy, confusion, precision/recall/F1/support, misclassified', () => {
     const m = new MetricsAccumulator(['a', 'b', 'c']);
     // predictions: a, a, b, c, c, a   truth: a, b, b, c, a, a
-    const logits = [
-      5, 0, 0,
-      3, 1, 0,
-      0, 2, 1,
-      0, 0, 9,
-      0, 1, 4,
-      2, 1, 1,
-    ];
+    const logits = [5, 0, 0, 3, 1, 0, 0, 2, 1, 0, 0, 9, 0, 1, 4, 2, 1, 1];
     m.add(logits.slice(0, 9), [0, 1, 1], ['p0', 'p1', 'p2'], 1.0);
     m.add(logits.slice(9), BigInt64Array.from([2n, 0n, 0n]), ['p3', 'p4', 'p5'], 2.0);
     const r = m.result();
     expect(r.samples).toBe(6);
     expect(r.accuracy).toBeCloseTo(4 / 6, 12);
     expect(r.top5).toBeNull();
-    expect(r.confusion).toEqual([[2, 0, 1], [1, 1, 0], [0, 0, 1]]);
+    expect(r.confusion).toEqual([
+      [2, 0, 1],
+      [1, 1, 0],
+      [0, 0, 1],
+    ]);
     // a: tp 2, predicted-a 3, true-a 3
     expect(r.perClass[0]).toEqual({ class: 'a', precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, support: 3 });
     // b: tp 1, predicted-b 1, true-b 2 -> p 1, r 0.5, f1 2/3

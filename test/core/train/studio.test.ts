@@ -40,7 +40,10 @@ describe.each(CASES)('studio $template/$variant vs fixture $fixture', ({ fixture
     const { evalGraph } = buildStudioEval(doc, { batchSize: 8 });
     const s = await createSession(evalGraph.model);
     const params = fx.params();
-    const feeds: Record<string, ReturnType<typeof f32>> = { [evalGraph.images]: f32(fx.f32(m.input), m.input.shape), [evalGraph.labels]: i64(fx.i64(m.labels), [8]) };
+    const feeds: Record<string, ReturnType<typeof f32>> = {
+      [evalGraph.images]: f32(fx.f32(m.input), m.input.shape),
+      [evalGraph.labels]: i64(fx.i64(m.labels), [8]),
+    };
     for (const w of evalGraph.weightInputs) feeds[w] = f32(params.get(w)!, m.params[w]!.shape);
     const out = await s.run(feeds);
     expect(compare(out[evalGraph.logits]!.data as Float32Array, fx.f32(m.eval_logits), 1e-4, 1e-6).bad).toBe(0);

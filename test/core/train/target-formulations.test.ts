@@ -40,7 +40,9 @@ describe('graphs built for WebGPU, run on the CPU', () => {
     expect(step.model.graph.nodes.filter((n) => n.opType === 'MaxPool').every((n) => n.outputs.length === 1)).toBe(true);
     expect(formulationFor(WEBGPU).grad).toMatchObject({ maxPoolIndices: false, accumulate: 'add', convWeightGrad: 'undilated' });
     // The weight gradient of no conv is a dilated conv (WebGPU computes some of those wrong).
-    const dilated = step.model.graph.nodes.filter((n) => n.opType === 'Conv' && n.attributes.dilations?.kind === 'ints' && n.attributes.dilations.value.some((d) => d > 1));
+    const dilated = step.model.graph.nodes.filter(
+      (n) => n.opType === 'Conv' && n.attributes.dilations?.kind === 'ints' && n.attributes.dilations.value.some((d) => d > 1),
+    );
     expect(dilated.map((n) => n.name)).toEqual([]);
   });
 
@@ -72,22 +74,33 @@ describe('graphs built for WebGPU, run on the CPU', () => {
 const ref = lossReference;
 
 describe('cross-entropy with one-hot labels and explicit log-softmax', () => {
-  it.each(ref.cases.map((c) => [`smoothing ${c.smoothing}, ${c.weighted ? 'class weights' : 'unweighted'}`, c] as const))('%s matches PyTorch', async (_n, c) => {
-    const g = new GraphBuilder('ce');
-    g.input('z', 'float32', [4, 5]);
-    g.input('y', 'float32', [4, 5]);
-    const { loss, dLogits } = emitCrossEntropy(g, 'z', 'y', 4, 5, { labelSmoothing: c.smoothing, classWeights: c.weighted ? ref.weights : undefined }, { labels: 'onehot', logSoftmax: 'explicit' });
-    g.output(loss, 'float32', []);
-    g.output(dLogits, 'float32', [4, 5]);
-    const model = makeModel(g.build(), 'ce');
-    expect(model.graph.nodes.some((n) => n.opType === 'LogSoftmax' || n.opType === 'Equal')).toBe(false);
-    const s = await createSession(model);
-    const out = await s.run({ z: f32(Float32Array.from(ref.logits), [4, 5]), y: labelTensor('onehot', ref.labels, 5) });
-    expect((out[loss]!.data as Float32Array)[0]).toBeCloseTo(c.loss, 5);
-    const d = out[dLogits]!.data as Float32Array;
-    c.grad.forEach((v, i) => expect(Math.abs(d[i]! - v)).toBeLessThan(1e-6));
-    await s.release();
-  });
+  it.each(ref.cases.map((c) => [`smoothing ${c.smoothing}, ${c.weighted ? 'class weights' : 'unweighted'}`, c] as const))(
+    '%s matches PyTorch',
+    async (_n, c) => {
+      const g = new GraphBuilder('ce');
+      g.input('z', 'float32', [4, 5]);
+      g.input('y', 'float32', [4, 5]);
+      const { loss, dLogits } = emitCrossEntropy(
+        g,
+        'z',
+        'y',
+        4,
+        5,
+        { labelSmoothing: c.smoothing, classWeights: c.weighted ? ref.weights : undefined },
+        { labels: 'onehot', logSoftmax: 'explicit' },
+      );
+      g.output(loss, 'float32', []);
+      g.output(dLogits, 'float32', [4, 5]);
+      const model = makeModel(g.build(), 'ce');
+      expect(model.graph.nodes.some((n) => n.opType === 'LogSoftmax' || n.opType === 'Equal')).toBe(false);
+      const s = await createSession(model);
+      const out = await s.run({ z: f32(Float32Array.from(ref.logits), [4, 5]), y: labelTensor('onehot', ref.labels, 5) });
+      expect((out[loss]!.data as Float32Array)[0]).toBeCloseTo(c.loss, 5);
+      const d = out[dLogits]!.data as Float32Array;
+      c.grad.forEach((v, i) => expect(Math.abs(d[i]! - v)).toBeLessThan(1e-6));
+      await s.release();
+    },
+  );
 
   it('labelTensor refuses a label outside the classes', () => {
     expect(() => labelTensor('onehot', [0, 5], 5)).toThrow(/label 5 of sample 1 is not a class id in \[0, 5\)/);

@@ -5,7 +5,6 @@ import { capture } from '../../helpers/cli-io';
 import { mixedDataset, type MixedDataset } from '../../helpers/image-folders';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 let tmp: string;
 let ds: MixedDataset;
 beforeAll(async () => {

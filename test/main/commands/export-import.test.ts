@@ -36,7 +36,9 @@ describe('cnn-studio import / export', () => {
     expect(maxAbsDiff(out.logits!, fx.evalLogits.data)).toBeLessThan(1e-5);
     expect(readMetadata(decodeModel(bytes)).classNames).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']);
 
-    await sharp({ create: { width: 20, height: 30, channels: 3, background: '#8040c0' } }).png().toFile(at('x.png'));
+    await sharp({ create: { width: 20, height: 30, channels: 3, background: '#8040c0' } })
+      .png()
+      .toFile(at('x.png'));
     const pred = capture();
     expect(await runCli(['predict', at('g.onnx'), at('x.png'), '--top', '2', '--json'], pred)).toBe(0);
     expect((JSON.parse(pred.stdout) as { top: { label: string }[] }[])[0]!.top).toHaveLength(2);
@@ -65,7 +67,13 @@ describe('cnn-studio import / export', () => {
     const weights = new Map([...fx.params].map(([k, t]) => [k, t.data]));
     writeFileSync(path.join(run, 'best.ckpt'), weightsCheckpoint(weights));
     const classes = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-    writeFileSync(path.join(run, 'run.json'), JSON.stringify({ data: { classes }, preprocessing: { inputSize: [1, 28, 28], colorMode: 'grayscale', resize: 'center-crop', mean: [0.1307], std: [0.3081] } }));
+    writeFileSync(
+      path.join(run, 'run.json'),
+      JSON.stringify({
+        data: { classes },
+        preprocessing: { inputSize: [1, 28, 28], colorMode: 'grayscale', resize: 'center-crop', mean: [0.1307], std: [0.3081] },
+      }),
+    );
     const io = capture();
     expect(await runCli(['export', run, '-o', at('digits.onnx')], io)).toBe(0);
     expect(io.stdout).toMatch(/weights: .*best\.ckpt/);

@@ -14,12 +14,23 @@ const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog',
 
 beforeAll(async () => {
   const model = decodeModel(new Uint8Array(readFileSync(loadFixture('vgg_mini').onnxPath)));
-  model.metadata = metadataProps({ modelName: 'vgg', classNames: CLASSES, inputSize: [3, 32, 32], colorMode: 'rgb', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], studioVersion: 'test', resize: 'stretch' });
+  model.metadata = metadataProps({
+    modelName: 'vgg',
+    classNames: CLASSES,
+    inputSize: [3, 32, 32],
+    colorMode: 'rgb',
+    mean: [0.5, 0.5, 0.5],
+    std: [0.5, 0.5, 0.5],
+    studioVersion: 'test',
+    resize: 'stretch',
+  });
   mkdirSync(path.join(dir, 'run'));
   writeFileSync(path.join(dir, 'run', 'model.onnx'), encodeModel(model));
   mkdirSync(path.join(dir, 'imgs'));
   for (const [i, color] of ['#ff0000', '#00ff00', '#2040c0'].entries()) {
-    await sharp({ create: { width: 48, height: 40, channels: 3, background: color } }).png().toFile(path.join(dir, 'imgs', `img${i}.png`));
+    await sharp({ create: { width: 48, height: 40, channels: 3, background: color } })
+      .png()
+      .toFile(path.join(dir, 'imgs', `img${i}.png`));
   }
 });
 

@@ -7,7 +7,6 @@ import { tempDir } from '../../helpers/temp-dir';
 
 const dir = tempDir('cnn-studio-cli-');
 
-
 describe('cnn-studio template', () => {
   it('writes a project file that info reads back', async () => {
     const f = path.join(dir, 'r18.json');
@@ -17,7 +16,11 @@ describe('cnn-studio template', () => {
     expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ format: 'cnn-studio', version: 1 });
     const i = await cli('info', f, '--json');
     expect(i.code).toBe(0);
-    const report = JSON.parse(i.out) as { layers: { name: string; outputShape: unknown; receptiveField: unknown }[]; totals: { params: number; macs: number }; diagnostics: unknown[] };
+    const report = JSON.parse(i.out) as {
+      layers: { name: string; outputShape: unknown; receptiveField: unknown }[];
+      totals: { params: number; macs: number };
+      diagnostics: unknown[];
+    };
     expect(report.totals.params).toBe(11_689_512);
     expect(report.diagnostics).toEqual([]);
     const conv = report.layers.find((l) => l.name === 'layer1.0.conv1')!;

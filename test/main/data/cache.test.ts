@@ -122,11 +122,12 @@ describe('decode cache', () => {
     for (const p of v.paths) {
       // float64 straight from the decoder (decodeImageFloat's float32 would round at 1e-8).
       const u8 = await decodeImage(p, spec);
-      for (let ch = 0; ch < 3; ch++) for (let i = 0; i < plane; i++) {
-        const x = u8[ch * plane + i]! / 255;
-        sum[ch]! += x;
-        sq[ch]! += x * x;
-      }
+      for (let ch = 0; ch < 3; ch++)
+        for (let i = 0; i < plane; i++) {
+          const x = u8[ch * plane + i]! / 255;
+          sum[ch]! += x;
+          sq[ch]! += x * x;
+        }
     }
     const n = v.count * plane;
     for (let ch = 0; ch < 3; ch++) {

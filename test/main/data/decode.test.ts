@@ -11,8 +11,7 @@ beforeAll(async () => {
   tmp = tempDir('cnn-data-');
   ds = await mixedDataset(path.join(tmp, 'mixed'));
 });
-const px = (a: Uint8Array, C: number, H: number, W: number, y: number, x: number): number[] =>
-  Array.from({ length: C }, (_, c) => a[c * H * W + y * W + x]!);
+const px = (a: Uint8Array, C: number, H: number, W: number, y: number, x: number): number[] => Array.from({ length: C }, (_, c) => a[c * H * W + y * W + x]!);
 
 /** sRGB -> linear, Rec.709 luminance, -> sRGB: what libvips' greyscale does. */
 function srgbLuma(r: number, g: number, b: number): number {
@@ -23,7 +22,10 @@ function srgbLuma(r: number, g: number, b: number): number {
 
 describe('decodeImage', () => {
   it('decodes every format, grey/RGB/RGBA, to the requested CHW shape', async () => {
-    for (const spec of [{ channels: 1, height: 9, width: 11, resize: 'stretch' }, { channels: 3, height: 4, width: 4, resize: 'letterbox' }] as DecodeSpec[]) {
+    for (const spec of [
+      { channels: 1, height: 9, width: 11, resize: 'stretch' },
+      { channels: 3, height: 4, width: 4, resize: 'letterbox' },
+    ] as DecodeSpec[]) {
       for (const f of ds.good) {
         const a = await decodeImage(f, spec);
         expect(a.length, f).toBe(spec.channels * spec.height * spec.width);
@@ -59,7 +61,10 @@ describe('decodeImage', () => {
     const data = new Uint8Array(W * H * 3);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data.set(x < 10 ? [255, 0, 0] : [0, 0, 255], (y * W + x) * 3);
     const file = path.join(tmp, 'rotated.jpg');
-    await sharp(Buffer.from(data), { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toFile(file);
+    await sharp(Buffer.from(data), { raw: { width: W, height: H, channels: 3 } })
+      .jpeg({ quality: 100 })
+      .withMetadata({ orientation: 6 })
+      .toFile(file);
     const a = await decodeImage(file, { channels: 3, height: 20, width: 10, resize: 'stretch' });
     const top = px(a, 3, 20, 10, 2, 5);
     const bottom = px(a, 3, 20, 10, 17, 5);
@@ -75,10 +80,11 @@ describe('decodeImage', () => {
       const W = 20;
       const H = 10;
       const data = new Uint8Array(W * H * 3);
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-        const rgb = x < 5 ? [0, 255, 0] : x < 15 ? [255, 0, 0] : [0, 0, 255];
-        data.set(rgb, (y * W + x) * 3);
-      }
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) {
+          const rgb = x < 5 ? [0, 255, 0] : x < 15 ? [255, 0, 0] : [0, 0, 255];
+          data.set(rgb, (y * W + x) * 3);
+        }
       file = path.join(tmp, 'bands.png');
       await writeRaw(file, data, W, H, 3);
     });
@@ -114,7 +120,10 @@ describe('decodeImage', () => {
     const spec: DecodeSpec = { channels: 3, height: 8, width: 8, resize: 'stretch' };
     const reasons: Record<string, string> = {};
     for (const f of ds.corrupt) {
-      const e = await decodeImage(f, spec).then(() => null, (err: unknown) => err);
+      const e = await decodeImage(f, spec).then(
+        () => null,
+        (err: unknown) => err,
+      );
       expect(e, f).toBeInstanceOf(ImageDecodeFailure);
       reasons[path.basename(f)] = (e as ImageDecodeFailure).reason;
     }

@@ -18,7 +18,11 @@ beforeAll(async () => {
   await simpleDataset(root, { a: 12, b: 11 }, 6);
   const scan = await scanImageFolder(root, { valSplit: 0.2, seed: 3 });
   cache = await openDecodeCache(scan, { input: { channels: 1, height: 6, width: 6, resize: 'stretch' }, cacheDir: path.join(tmp, 'cache') });
-  disk = await openDecodeCache(scan, { input: { channels: 1, height: 6, width: 6, resize: 'stretch' }, cacheDir: path.join(tmp, 'cache'), memoryBudgetBytes: 0 });
+  disk = await openDecodeCache(scan, {
+    input: { channels: 1, height: 6, width: 6, resize: 'stretch' },
+    cacheDir: path.join(tmp, 'cache'),
+    memoryBudgetBytes: 0,
+  });
 });
 afterAll(async () => {
   await cache.close();
@@ -82,7 +86,8 @@ describe('createLoader', () => {
   });
 
   it('shuffles per epoch, deterministically per seed, independent of batch size and start step', async () => {
-    const mk = (seed: number, batchSize = 5) => createLoader({ cache, split: 'train', batchSize, seed, mean, std, augment: { cropPadding: 2, hflip: true, brightness: 0.2, contrast: 0.2 } });
+    const mk = (seed: number, batchSize = 5) =>
+      createLoader({ cache, split: 'train', batchSize, seed, mean, std, augment: { cropPadding: 2, hflip: true, brightness: 0.2, contrast: 0.2 } });
     const a0 = await collect(mk(1).epoch(0));
     const b0 = await collect(mk(1).epoch(0));
     expect(b0.map((b) => Array.from(b.images))).toEqual(a0.map((b) => Array.from(b.images)));
@@ -108,7 +113,14 @@ describe('createLoader', () => {
 
   it('prefetches one batch in the next macrotask while the caller works, and stopping early is clean', async () => {
     let reads = 0;
-    const counting: DecodeCache = { ...cache, split: cache.split, read: async (s, o) => { reads++; await cache.read(s, o); } };
+    const counting: DecodeCache = {
+      ...cache,
+      split: cache.split,
+      read: async (s, o) => {
+        reads++;
+        await cache.read(s, o);
+      },
+    };
     const l = createLoader({ cache: counting, split: 'train', batchSize: 4, mean, std });
     const it = l.epoch(0);
     await it.next();

@@ -15,7 +15,8 @@ let tmp: string;
 beforeAll(async () => {
   tmp = tempDir('cnn-data-');
 });
-const reasonsOf = (skipped: { path: string; reason: string }[]): Record<string, string> => Object.fromEntries(skipped.map((k) => [path.basename(k.path), k.reason]));
+const reasonsOf = (skipped: { path: string; reason: string }[]): Record<string, string> =>
+  Object.fromEntries(skipped.map((k) => [path.basename(k.path), k.reason]));
 
 describe.runIf(process.platform === 'linux')('scanImageFolder: names and links', () => {
   it('reports a file name that is not UTF-8, and still reads the others', async () => {

@@ -44,8 +44,17 @@ vi.mock('../../../main/backend', async (importOriginal) => {
 });
 
 const SETTINGS: TrainSettingsInput = {
-  epochs: 1, batchSize: 8, optimizer: 'adamw', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
-  augment: false, device: 'cpu', valSplit: 0.25, seed: 0,
+  epochs: 1,
+  batchSize: 8,
+  optimizer: 'adamw',
+  lr: 0.01,
+  schedule: 'constant',
+  weightDecay: 0,
+  labelSmoothing: 0,
+  augment: false,
+  device: 'cpu',
+  valSplit: 0.25,
+  seed: 0,
 };
 
 let backend: Backend;

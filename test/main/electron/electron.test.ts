@@ -103,7 +103,10 @@ describe('application menu', () => {
   });
 
   it('has Toggle Developer Tools only in development (issue 22 item 13)', () => {
-    const roles = (devTools: boolean): unknown[] => menuTemplate('linux', () => undefined, { devTools }).flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])).map((i) => i.role);
+    const roles = (devTools: boolean): unknown[] =>
+      menuTemplate('linux', () => undefined, { devTools })
+        .flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []))
+        .map((i) => i.role);
     expect(roles(false)).not.toContain('toggleDevTools');
     expect(roles(true)).toContain('toggleDevTools');
     const mac = menuTemplate('darwin', () => undefined, { devTools: false });
@@ -113,10 +116,28 @@ describe('application menu', () => {
 
 describe('external links (issue 22 item 13)', () => {
   it('opens only https documentation links on the allowlisted hosts', () => {
-    for (const ok of ['https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html', 'https://onnx.ai/onnx/operators/', 'https://pytorch.org/docs/stable/', 'https://docs.pytorch.org/docs/stable/onnx.html', 'https://www.onnx.ai/']) {
+    for (const ok of [
+      'https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html',
+      'https://onnx.ai/onnx/operators/',
+      'https://pytorch.org/docs/stable/',
+      'https://docs.pytorch.org/docs/stable/onnx.html',
+      'https://www.onnx.ai/',
+    ]) {
       expect(isAllowedExternalUrl(ok), ok).toBe(true);
     }
-    for (const bad of ['http://onnxruntime.ai/', 'https://onnxruntime.ai.evil.example/', 'https://evil.example/?onnx.ai', 'https://user:pw@onnx.ai/', 'https://onnx.ai:8443/', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'ms-settings:', 'https://github.com/x', 'not a url']) {
+    for (const bad of [
+      'http://onnxruntime.ai/',
+      'https://onnxruntime.ai.evil.example/',
+      'https://evil.example/?onnx.ai',
+      'https://user:pw@onnx.ai/',
+      'https://onnx.ai:8443/',
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'ms-settings:',
+      'https://github.com/x',
+      'not a url',
+    ]) {
       expect(isAllowedExternalUrl(bad), bad).toBe(false);
     }
   });

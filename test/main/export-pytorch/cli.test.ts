@@ -19,7 +19,6 @@ import { tempDir } from '../../helpers/temp-dir';
 
 const dir = tempDir('cnn-pt-cli-');
 
-
 function projectFile(name: string, model: ModelDocument, extra: Record<string, unknown> = {}): string {
   const f = path.join(dir, `${name}.json`);
   writeFileSync(f, serializeProject({ name, model, extra }));
@@ -67,9 +66,27 @@ describe('cnn-studio export-pytorch', () => {
     const run = path.join(dir, 'run');
     mkdirSync(run, { recursive: true });
     writeFileSync(path.join(run, 'project.json'), serializeProject({ name: 'lenet run', model: doc, extra: {} }));
-    const settings = { epochs: 40, batchSize: 128, optimizer: 'sgd', lr: 0.1, momentum: 0.8, schedule: { kind: 'cosine', warmupSteps: 50 }, weightDecay: 5e-4, labelSmoothing: 0.1, augment: { cropPadding: 4, hflip: 0.25, brightness: 0.2 }, device: 'auto', seed: 3, patience: 5, valSplit: 0.2, resize: 'letterbox' };
+    const settings = {
+      epochs: 40,
+      batchSize: 128,
+      optimizer: 'sgd',
+      lr: 0.1,
+      momentum: 0.8,
+      schedule: { kind: 'cosine', warmupSteps: 50 },
+      weightDecay: 5e-4,
+      labelSmoothing: 0.1,
+      augment: { cropPadding: 4, hflip: 0.25, brightness: 0.2 },
+      device: 'auto',
+      seed: 3,
+      patience: 5,
+      valSplit: 0.2,
+      resize: 'letterbox',
+    };
     const pre = { inputSize: [3, 32, 32], colorMode: 'rgb', resize: 'letterbox', mean: [0.1, 0.2, 0.3], std: [0.4, 0.5, 0.6] };
-    writeFileSync(path.join(run, 'run.json'), JSON.stringify({ format: 'cnn-studio-run', version: 1, settings, preprocessing: pre, data: { classes: ['cat', 'dog'] } }));
+    writeFileSync(
+      path.join(run, 'run.json'),
+      JSON.stringify({ format: 'cnn-studio-run', version: 1, settings, preprocessing: pre, data: { classes: ['cat', 'dog'] } }),
+    );
     const w = weights(doc);
     writeFileSync(path.join(run, 'best.ckpt'), weightsCheckpoint(w));
     const out = path.join(dir, 'run-py');
@@ -77,7 +94,27 @@ describe('cnn-studio export-pytorch', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(path.join(run, 'best.ckpt'));
     const train = readFileSync(path.join(out, 'train.py'), 'utf8');
-    for (const line of ['default=40)', 'default=128,', 'default="sgd"', '"--lr", type=float, default=0.1)', 'default=0.8, help="SGD")', 'default="cosine"', 'default=50,', '"--weight-decay", type=float, default=0.0005)', '"--label-smoothing", type=float, default=0.1)', '"--crop-padding", type=int, default=4)', '"--hflip", type=float, default=0.25)', '"--brightness", type=float, default=0.2)', 'default="letterbox"', 'default=[0.1, 0.2, 0.3]', 'default=[0.4, 0.5, 0.6]', '"--val-split", type=float, default=0.2)', 'default=5, help="0: never")', '"--seed", type=int, default=3)', 'CLASSES = ["cat", "dog"]']) {
+    for (const line of [
+      'default=40)',
+      'default=128,',
+      'default="sgd"',
+      '"--lr", type=float, default=0.1)',
+      'default=0.8, help="SGD")',
+      'default="cosine"',
+      'default=50,',
+      '"--weight-decay", type=float, default=0.0005)',
+      '"--label-smoothing", type=float, default=0.1)',
+      '"--crop-padding", type=int, default=4)',
+      '"--hflip", type=float, default=0.25)',
+      '"--brightness", type=float, default=0.2)',
+      'default="letterbox"',
+      'default=[0.1, 0.2, 0.3]',
+      'default=[0.4, 0.5, 0.6]',
+      '"--val-split", type=float, default=0.2)',
+      'default=5, help="0: never")',
+      '"--seed", type=int, default=3)',
+      'CLASSES = ["cat", "dog"]',
+    ]) {
       expect(train, line).toContain(line);
     }
     const st = readSafetensors(path.join(out, 'weights.safetensors'));

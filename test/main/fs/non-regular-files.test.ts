@@ -35,7 +35,9 @@ describe.runIf(posix)('readRegularFile', () => {
 
   it('caps a file that reports size 0 (/proc) by the limit, and reads it whole under the limit', async () => {
     if (!existsSync('/proc/self/status')) return;
-    await expect(readRegularFile('/proc/self/status', { limit: 16, what: 'a status file' })).rejects.toThrow(/\/proc\/self\/status: is over 16 bytes, larger than a status file can be/);
+    await expect(readRegularFile('/proc/self/status', { limit: 16, what: 'a status file' })).rejects.toThrow(
+      /\/proc\/self\/status: is over 16 bytes, larger than a status file can be/,
+    );
     const whole = await readRegularFile('/proc/self/status', { limit: 1 << 20, what: 'a status file' });
     expect(whole.toString('utf8')).toMatch(/^Name:/);
   });

@@ -23,11 +23,15 @@ describe('resolveOutputFile', () => {
     expect(await resolveOutputFile(path.join(dir, 'out'), { defaultName: 'm.onnx', force: false })).toBe(path.join(dir, 'out', 'm.onnx'));
     expect(await resolveOutputFile(`${path.join(dir, 'out')}/`, { defaultName: 'm.onnx', force: false })).toBe(path.join(dir, 'out', 'm.onnx'));
     writeFileSync(path.join(dir, 'out', 'm.onnx'), 'old');
-    await expect(resolveOutputFile(path.join(dir, 'out'), { defaultName: 'm.onnx', force: false })).rejects.toThrow(/m\.onnx exists; pass --force to overwrite it$/);
+    await expect(resolveOutputFile(path.join(dir, 'out'), { defaultName: 'm.onnx', force: false })).rejects.toThrow(
+      /m\.onnx exists; pass --force to overwrite it$/,
+    );
     expect(await resolveOutputFile(path.join(dir, 'out'), { defaultName: 'm.onnx', force: true })).toBe(path.join(dir, 'out', 'm.onnx'));
     expect(readFileSync(path.join(dir, 'out', 'm.onnx'), 'utf8')).toBe('old');
     mkdirSync(path.join(dir, 'out', 'taken.onnx'));
-    await expect(resolveOutputFile(path.join(dir, 'out', 'taken.onnx/'), { defaultName: 'x', force: true })).resolves.toBe(path.join(dir, 'out', 'taken.onnx', 'x'));
+    await expect(resolveOutputFile(path.join(dir, 'out', 'taken.onnx/'), { defaultName: 'x', force: true })).resolves.toBe(
+      path.join(dir, 'out', 'taken.onnx', 'x'),
+    );
     await expect(resolveOutputFile(`${dir}/missing/`, { defaultName: 'm.onnx', force: true })).rejects.toBeInstanceOf(UserPathError);
   });
 });

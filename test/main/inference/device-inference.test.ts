@@ -17,7 +17,16 @@ describe('inference on a GPU provider', () => {
     const webgpu = (await probeExecutionProviders({ timeoutMs: 120_000 })).find((p) => p.name === 'webgpu');
     if (!webgpu?.available) ctx.skip();
     const model = decodeModel(new Uint8Array(readFileSync(loadFixture('lenet5').onnxPath)));
-    model.metadata = metadataProps({ modelName: 'lenet5', classNames: [], inputSize: [1, 28, 28], colorMode: 'grayscale', mean: [0.5], std: [0.25], studioVersion: 'test', resize: 'stretch' });
+    model.metadata = metadataProps({
+      modelName: 'lenet5',
+      classNames: [],
+      inputSize: [1, 28, 28],
+      colorMode: 'grayscale',
+      mean: [0.5],
+      std: [0.25],
+      studioVersion: 'test',
+      resize: 'stretch',
+    });
     const batch = Float32Array.from({ length: 2 * 28 * 28 }, (_, i) => Math.sin(i * 0.37));
     const on = async (device: 'cpu' | 'webgpu'): Promise<Float32Array> => {
       const p = await Predictor.fromModel(model, { device, threads: 1 });

@@ -20,14 +20,28 @@ beforeAll(async () => {
   // lenet5 from the fixtures, given the metadata an export would write.
   const model = decodeModel(new Uint8Array(readFileSync(loadFixture('lenet5').onnxPath)));
   model.metadata = metadataProps({
-    modelName: 'lenet5', classNames: CLASSES, inputSize: [1, 28, 28], colorMode: 'grayscale', mean: [0.5], std: [0.25], studioVersion: 'test', resize: 'stretch',
+    modelName: 'lenet5',
+    classNames: CLASSES,
+    inputSize: [1, 28, 28],
+    colorMode: 'grayscale',
+    mean: [0.5],
+    std: [0.25],
+    studioVersion: 'test',
+    resize: 'stretch',
   });
   modelPath = path.join(dir, 'lenet5.onnx');
   writeFileSync(modelPath, encodeModel(model));
-  await sharp(Buffer.from(gray28), { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(path.join(dir, 'gray.png'));
+  await sharp(Buffer.from(gray28), { raw: { width: 28, height: 28, channels: 1 } })
+    .png()
+    .toFile(path.join(dir, 'gray.png'));
   const rgba = Buffer.alloc(50 * 40 * 4).map((_, i) => (i * 13) % 256);
-  await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } }).png().toFile(path.join(dir, 'rgba.png'));
-  await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } }).removeAlpha().jpeg().toFile(path.join(dir, 'photo.jpg'));
+  await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } })
+    .png()
+    .toFile(path.join(dir, 'rgba.png'));
+  await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } })
+    .removeAlpha()
+    .jpeg()
+    .toFile(path.join(dir, 'photo.jpg'));
   writeFileSync(path.join(dir, 'broken.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
   writeFileSync(path.join(dir, 'notes.jpg'), 'not an image');
 });
@@ -45,7 +59,9 @@ describe('image preprocessing', () => {
     const [r, g, b, a] = [200, 100, 50, 128];
     const rgba = Buffer.alloc(50 * 40 * 4).map((_, i) => [r, g, b, a][i % 4]!);
     const file = path.join(dir, 'half-transparent.png');
-    await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } }).png().toFile(file);
+    await sharp(rgba, { raw: { width: 50, height: 40, channels: 4 } })
+      .png()
+      .toFile(file);
     const out = new Float32Array(3 * 16 * 16);
     await imageToTensor(file, { inputSize: [3, 16, 16], colorMode: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] }, out, 0);
     const alpha = a / 255;
@@ -63,7 +79,9 @@ describe('image preprocessing', () => {
       return (i % 3 === 0 && x < w / 2) || (i % 3 === 2 && x >= w / 2) ? 255 : 0;
     });
     const file = path.join(dir, 'halves.png');
-    await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(file);
     const out = new Float32Array(3 * 8 * 8);
     await imageToTensor(file, { inputSize: [3, 8, 8], colorMode: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch' }, out, 0);
     const at = (ch: number, y: number, x: number) => out[ch * 64 + y * 8 + x]!;
@@ -90,7 +108,11 @@ describe('Predictor', () => {
       await s.release();
       const e = logits.map((v) => Math.exp(v));
       const sum = e.reduce((a, b) => a + b, 0);
-      const expected = topK(e.map((v) => v / sum), 3, CLASSES);
+      const expected = topK(
+        e.map((v) => v / sum),
+        3,
+        CLASSES,
+      );
       expect(res.top.map((t) => t.label)).toEqual(expected.map((t) => t.label));
       res.top.forEach((t, i) => expect(t.probability).toBeCloseTo(expected[i]!.probability, 5));
     } finally {

@@ -30,7 +30,10 @@ function withExternal(location: string, writeTo: string | null, name = 'ext.onnx
 }
 
 async function expectRefused(file: string, pattern: RegExp): Promise<void> {
-  const err = await loadOnnxModel(file).then(() => null, (e: unknown) => e);
+  const err = await loadOnnxModel(file).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OnnxFormatError);
   expect((err as Error).message).toMatch(pattern);
   expect((err as Error).message.startsWith(file)).toBe(true);

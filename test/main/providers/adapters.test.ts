@@ -11,11 +11,13 @@ const amdCard = {
 
 describe('WebGPU adapter on Linux', () => {
   it('only lavapipe usable (hardware drivers installed, no GPU): a software adapter', () => {
-    const host = fakeHost({ files: {
-      [`${ICD_DIR}/lvp_icd.json`]: icd('libvulkan_lvp.so'),
-      [`${ICD_DIR}/radeon_icd.json`]: icd('libvulkan_radeon.so'),
-      [`${ICD_DIR}/intel_icd.json`]: icd('libvulkan_intel.so'),
-    } });
+    const host = fakeHost({
+      files: {
+        [`${ICD_DIR}/lvp_icd.json`]: icd('libvulkan_lvp.so'),
+        [`${ICD_DIR}/radeon_icd.json`]: icd('libvulkan_radeon.so'),
+        [`${ICD_DIR}/intel_icd.json`]: icd('libvulkan_intel.so'),
+      },
+    });
     const a = webgpuAdapterLinux(host);
     expect(a.software).toBe(true);
     expect(a.name).toMatch(/^lavapipe/);
@@ -32,7 +34,9 @@ describe('WebGPU adapter on Linux', () => {
   });
 
   it('a GPU whose vendor has no installed driver does not count (Intel driver, AMD card)', () => {
-    const host = fakeHost({ files: { [`${ICD_DIR}/lvp_icd.json`]: icd('libvulkan_lvp.so'), [`${ICD_DIR}/intel_icd.json`]: icd('libvulkan_intel.so'), ...amdCard } });
+    const host = fakeHost({
+      files: { [`${ICD_DIR}/lvp_icd.json`]: icd('libvulkan_lvp.so'), [`${ICD_DIR}/intel_icd.json`]: icd('libvulkan_intel.so'), ...amdCard },
+    });
     expect(webgpuAdapterLinux(host).software).toBe(true);
   });
 
@@ -40,10 +44,14 @@ describe('WebGPU adapter on Linux', () => {
     const files = {
       '/opt/nv/nvidia_icd.json': icd('libGLX_nvidia.so.0'),
       [`${ICD_DIR}/lvp_icd.json`]: icd('libvulkan_lvp.so'),
-      '/sys/class/drm/card1/device/vendor': '0x10de', '/sys/class/drm/card1/device/device': '0x2330',
+      '/sys/class/drm/card1/device/vendor': '0x10de',
+      '/sys/class/drm/card1/device/device': '0x2330',
     };
     expect(icdManifestFiles(fakeHost({ env: { VK_ICD_FILENAMES: '/opt/nv/nvidia_icd.json' }, files }))).toEqual(['/opt/nv/nvidia_icd.json']);
-    expect(webgpuAdapterLinux(fakeHost({ env: { VK_DRIVER_FILES: '/opt/nv/nvidia_icd.json' }, files }))).toMatchObject({ software: false, name: 'NVIDIA proprietary on NVIDIA 0x2330' });
+    expect(webgpuAdapterLinux(fakeHost({ env: { VK_DRIVER_FILES: '/opt/nv/nvidia_icd.json' }, files }))).toMatchObject({
+      software: false,
+      name: 'NVIDIA proprietary on NVIDIA 0x2330',
+    });
     // Only lavapipe named: software, even with the NVIDIA GPU present.
     expect(webgpuAdapterLinux(fakeHost({ env: { VK_DRIVER_FILES: `${ICD_DIR}/lvp_icd.json` }, files })).software).toBe(true);
   });
@@ -61,7 +69,9 @@ describe('WebGPU adapter on Linux', () => {
 
 describe('CUDA device name', () => {
   it('from nvidia-smi, first GPU (device 0)', () => {
-    const host = fakeHost({ programs: { 'nvidia-smi --query-gpu=name,driver_version --format=csv,noheader': 'NVIDIA H100 80GB HBM3, 550.54.15\nNVIDIA H100 80GB HBM3, 550.54.15\n' } });
+    const host = fakeHost({
+      programs: { 'nvidia-smi --query-gpu=name,driver_version --format=csv,noheader': 'NVIDIA H100 80GB HBM3, 550.54.15\nNVIDIA H100 80GB HBM3, 550.54.15\n' },
+    });
     expect(adapterFor('cuda', host)).toMatchObject({ name: 'NVIDIA H100 80GB HBM3 (driver 550.54.15)', software: false });
   });
 

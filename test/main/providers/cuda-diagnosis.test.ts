@@ -5,7 +5,8 @@ import { fakeHost } from '../../helpers/fake-host';
 
 const ORT_DIR = '/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64';
 const provider = { [`${ORT_DIR}/libonnxruntime_providers_shared.so`]: 'x', [`${ORT_DIR}/libonnxruntime_providers_cuda.so`]: 'x' };
-const ldconfig = (libs: string[]): string => `${libs.length} libs found in cache \`/etc/ld.so.cache'\n${libs.map((l) => `\t${l} (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/${l}`).join('\n')}\n`;
+const ldconfig = (libs: string[]): string =>
+  `${libs.length} libs found in cache \`/etc/ld.so.cache'\n${libs.map((l) => `\t${l} (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/${l}`).join('\n')}\n`;
 const CUDA12 = ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libcurand.so.10', 'libcufft.so.11'];
 
 describe('CUDA diagnosis', () => {
@@ -20,7 +21,11 @@ describe('CUDA diagnosis', () => {
   it('provider and driver present, CUDA in LD_LIBRARY_PATH, cuDNN absent: only cuDNN is named', () => {
     const files: Record<string, string> = { ...provider };
     for (const l of CUDA12) files[`/opt/cuda/lib64/${l}`] = 'x';
-    const host = fakeHost({ env: { LD_LIBRARY_PATH: '/nowhere:/opt/cuda/lib64' }, files, programs: { 'ldconfig -p': ldconfig(['libcuda.so.1', 'libc.so.6']) } });
+    const host = fakeHost({
+      env: { LD_LIBRARY_PATH: '/nowhere:/opt/cuda/lib64' },
+      files,
+      programs: { 'ldconfig -p': ldconfig(['libcuda.so.1', 'libc.so.6']) },
+    });
     const d = diagnoseCuda(host, ORT_DIR);
     expect(d.missing).toEqual(['libcudnn.so.9']);
     expect(d.summary).not.toMatch(/setup:cuda/);
@@ -29,7 +34,8 @@ describe('CUDA diagnosis', () => {
   it('everything found: nothing missing; a library the runtime names in its error is still reported', () => {
     const host = fakeHost({ files: provider, programs: { 'ldconfig -p': ldconfig(['libcuda.so.1', ...CUDA12, 'libcudnn.so.9']) } });
     expect(diagnoseCuda(host, ORT_DIR)).toEqual({ missing: [], summary: null });
-    const err = 'Failed to load library libonnxruntime_providers_cuda.so with error: libcudnn_graph.so.9: cannot open shared object file: No such file or directory';
+    const err =
+      'Failed to load library libonnxruntime_providers_cuda.so with error: libcudnn_graph.so.9: cannot open shared object file: No such file or directory';
     expect(diagnoseCuda(host, ORT_DIR, err).missing).toEqual(['libcudnn_graph.so.9']);
   });
 

@@ -29,7 +29,10 @@ function lenetStep(target = CPU_TARGET, grad: GradOptions = {}) {
   const fx = new Fixture('lenet5');
   const fg = buildFixtureGraph(fx);
   const prepared = prepareForTraining(fg.graph, { batch: 8 });
-  return buildTrainStep({ graph: prepared.graph, input: fg.input, logits: fg.logits, trainable: fg.trainable, stateUpdates: prepared.stateUpdates }, { batchSize: 8, optimizer: { kind: 'sgd' }, target, grad });
+  return buildTrainStep(
+    { graph: prepared.graph, input: fg.input, logits: fg.logits, trainable: fg.trainable, stateUpdates: prepared.stateUpdates },
+    { batchSize: 8, optimizer: { kind: 'sgd' }, target, grad },
+  );
 }
 
 /** The gaps LeNet-5 does not show: Sum, Size, and the dilated 1x1 conv of a strided shortcut's dW. */

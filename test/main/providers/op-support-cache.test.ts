@@ -68,6 +68,8 @@ describe('fallback report', () => {
   it('a node that fails at run time or computes wrong values makes the device unusable; one without a kernel does not', () => {
     expect(deviceProblem('webgpu', nodes)).toBeNull();
     const wrong: CpuFallbackNode = { node: 'dW', op: 'Conv', kind: 'differs', reason: 'differs from the CPU by 9.24 (values up to 9.24)' };
-    expect(deviceProblem('webgpu', [...nodes, wrong])).toBe('webgpu cannot run 1 node(s) of the training graph correctly: Conv (1 node): differs from the CPU by 9.24 (values up to 9.24)');
+    expect(deviceProblem('webgpu', [...nodes, wrong])).toBe(
+      'webgpu cannot run 1 node(s) of the training graph correctly: Conv (1 node): differs from the CPU by 9.24 (values up to 9.24)',
+    );
   });
 });

@@ -57,7 +57,9 @@ describe('provider probe scope', () => {
     const auto = await resolveDevice('auto', probe);
     expect(auto.device).toBe('cpu');
     // The software adapter is still named as the reason auto passed it over.
-    expect(auto.fallbackReason).toMatch(/^no hardware GPU works here\. WebGPU runs on a software adapter \(lavapipe.*--device webgpu uses it anyway\. \(details: /);
+    expect(auto.fallbackReason).toMatch(
+      /^no hardware GPU works here\. WebGPU runs on a software adapter \(lavapipe.*--device webgpu uses it anyway\. \(details: /,
+    );
     expect(await resolveDevice('webgpu', probe)).toEqual({ device: 'webgpu', fallbackReason: null });
     expect(await resolveDevice('cpu', probe)).toEqual({ device: 'cpu', fallbackReason: null });
     expect(scopes).toEqual([{ hardwareOnly: true }, { only: ['webgpu'] }]);

@@ -34,7 +34,10 @@ describe('reference comparison', () => {
   it('weight updates are compared relative to the step: a wrong gradient fails although the weights barely move', () => {
     const [name, u] = [...cpu.updates][0]!;
     const bad = new Map(cpu.updates);
-    bad.set(name, u.map((v) => v * 1.01));
+    bad.set(
+      name,
+      u.map((v) => v * 1.01),
+    );
     const c = compareReference({ ...cpu, updates: bad }, cpu);
     expect(c.where).toBe(`the update of ${name}`);
     expect(c.worstRatio).toBeGreaterThan(1);
@@ -42,12 +45,14 @@ describe('reference comparison', () => {
 });
 
 describe('provider self-test', () => {
-  const fake = (byLayout: Record<ProviderLayout, ReferenceOutputs | Error>) => async (p: string, l: ProviderLayout): Promise<ReferenceOutputs> => {
-    if (p === 'cpu') return cpu;
-    const r = byLayout[l];
-    if (r instanceof Error) throw r;
-    return r;
-  };
+  const fake =
+    (byLayout: Record<ProviderLayout, ReferenceOutputs | Error>) =>
+    async (p: string, l: ProviderLayout): Promise<ReferenceOutputs> => {
+      if (p === 'cpu') return cpu;
+      const r = byLayout[l];
+      if (r instanceof Error) throw r;
+      return r;
+    };
 
   it('default layout miscomputes, NCHW agrees: NCHW is used and the result says so', async () => {
     chooseLayout('webgpu', 'default');
@@ -66,11 +71,21 @@ describe('provider self-test', () => {
   });
 
   it('miscomputes either way: refused, naming the largest difference; a provider that cannot run says why', async () => {
-    const t = await selfTestProvider('webgpu', { ort, driverKey: 'a', cacheFile: path.join(dir, 'c3.json'), run: fake({ default: shifted(4e-2), NCHW: shifted(0.5) }) });
+    const t = await selfTestProvider('webgpu', {
+      ort,
+      driverKey: 'a',
+      cacheFile: path.join(dir, 'c3.json'),
+      run: fake({ default: shifted(4e-2), NCHW: shifted(0.5) }),
+    });
     expect(t.passed).toBe(false);
     expect(t.maxDiff).toBeCloseTo(0.5, 6);
     expect(t.message).toMatch(/^refused: .*4\.00e-2.*NCHW layout it miscomputes \(inference logits: largest difference from the CPU 5\.00e-1/);
-    const cuda = await selfTestProvider('cuda', { ort, driverKey: 'a', cacheFile: path.join(dir, 'c3.json'), run: fake({ default: new Error('CUDA failure 700: an illegal memory access'), NCHW: cpu }) });
+    const cuda = await selfTestProvider('cuda', {
+      ort,
+      driverKey: 'a',
+      cacheFile: path.join(dir, 'c3.json'),
+      run: fake({ default: new Error('CUDA failure 700: an illegal memory access'), NCHW: cpu }),
+    });
     expect(cuda).toMatchObject({ passed: false, layout: null });
     expect(cuda.message).toMatch(/could not run the reference model: CUDA failure 700/);
   });
@@ -81,9 +96,19 @@ describe('provider self-test', () => {
       throw new Error('should have come from the cache');
     };
     await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.0.7', cacheFile, run: fake({ default: shifted(4e-2), NCHW: cpu }) });
-    expect(await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.0.7', cacheFile, run: boom })).toMatchObject({ passed: true, layout: 'NCHW', cached: true });
-    expect(await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.1.0', cacheFile, run: fake({ default: cpu, NCHW: cpu }) })).toMatchObject({ layout: 'default', cached: false });
-    expect(await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.0.7', cacheFile, force: true, run: fake({ default: cpu, NCHW: cpu }) })).toMatchObject({ layout: 'default', cached: false });
+    expect(await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.0.7', cacheFile, run: boom })).toMatchObject({
+      passed: true,
+      layout: 'NCHW',
+      cached: true,
+    });
+    expect(await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.1.0', cacheFile, run: fake({ default: cpu, NCHW: cpu }) })).toMatchObject({
+      layout: 'default',
+      cached: false,
+    });
+    expect(await selfTestProvider('webgpu', { ort, driverKey: 'mesa-25.0.7', cacheFile, force: true, run: fake({ default: cpu, NCHW: cpu }) })).toMatchObject({
+      layout: 'default',
+      cached: false,
+    });
     chooseLayout('webgpu', 'NCHW');
   });
 });

@@ -19,7 +19,12 @@ describe.skipIf(webgpuMissing !== null)('fixture inference on WebGPU', () => {
     const m = fx.manifest;
     const batch = m.input.shape[0]!;
     const fg = buildFixtureGraph(fx);
-    const built = await buildForProvider('webgpu', (target) => buildEvalGraph({ graph: fg.graph, input: fg.input, logits: fg.logits, weightInputs: [] }, { batchSize: batch, target }), (e) => e.model, { cache: await opCache() });
+    const built = await buildForProvider(
+      'webgpu',
+      (target) => buildEvalGraph({ graph: fg.graph, input: fg.input, logits: fg.logits, weightInputs: [] }, { batchSize: batch, target }),
+      (e) => e.model,
+      { cache: await opCache() },
+    );
     // Every node of the eval graph runs on WebGPU.
     expect(built.cpuFallbackNodes).toEqual([]);
     const ev = built.graph;

@@ -14,13 +14,23 @@ import { Fixture } from '../../helpers/fixture-tensors';
 import { opCache, webgpuMissing } from '../../helpers/webgpu';
 
 describe.skipIf(webgpuMissing !== null)('fixture training on WebGPU', () => {
-  it.each([['lenet5', 'sgd'], ['lenet5', 'adam'], ['resnet_mini', 'sgd'], ['resnet_mini', 'adam']] as const)('%s: 3 steps of %s match PyTorch', async (model, name) => {
+  it.each([
+    ['lenet5', 'sgd'],
+    ['lenet5', 'adam'],
+    ['resnet_mini', 'sgd'],
+    ['resnet_mini', 'adam'],
+  ] as const)('%s: 3 steps of %s match PyTorch', async (model, name) => {
     const fx = new Fixture(model);
     const m = fx.manifest;
     const batch = m.input.shape[0]!;
     const o = m.optimizers[name];
     const cfg = optimizerOf(name, o.config);
-    const built = await buildForProvider('webgpu', (target) => buildTrainStep(trainable(fx), { batchSize: batch, optimizer: cfg, target }), (s) => s.model, { cache: await opCache() });
+    const built = await buildForProvider(
+      'webgpu',
+      (target) => buildTrainStep(trainable(fx), { batchSize: batch, optimizer: cfg, target }),
+      (s) => s.model,
+      { cache: await opCache() },
+    );
     // The whole step runs on WebGPU: no node falls back to the CPU.
     expect(built.cpuFallbackNodes).toEqual([]);
     const step = built.graph;

@@ -48,7 +48,10 @@ describe.skipIf(webgpuMissing !== null)('WebGPU NHWC conv fault (onnxruntime iss
     const cpu = await run('cpu', feeds);
     const nhwc = await run({ name: 'webgpu', preferredLayout: 'NHWC' } as ort.InferenceSession.ExecutionProviderConfig, feeds);
     const nchw = await run({ name: 'webgpu', preferredLayout: 'NCHW' } as ort.InferenceSession.ExecutionProviderConfig, feeds);
-    expect(maxDiff(nhwc, cpu), 'WebGPU NHWC now matches the CPU: onnxruntime fixed issue 29651, the NCHW workaround (main/providers/layout.ts) can be revisited').toBeGreaterThan(1e-3);
+    expect(
+      maxDiff(nhwc, cpu),
+      'WebGPU NHWC now matches the CPU: onnxruntime fixed issue 29651, the NCHW workaround (main/providers/layout.ts) can be revisited',
+    ).toBeGreaterThan(1e-3);
     expect(maxDiff(nchw, cpu)).toBeLessThan(1e-5);
   });
 });

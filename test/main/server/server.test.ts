@@ -51,7 +51,19 @@ function raw(request: string, port = server.port): Promise<number | 'closed'> {
 
 const hostHeader = () => `Host: 127.0.0.1:${server.port}`;
 const upgrade = (target: string, extra: string[] = []) =>
-  raw([`GET ${target} HTTP/1.1`, hostHeader(), 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', ...extra, '', ''].join('\r\n'));
+  raw(
+    [
+      `GET ${target} HTTP/1.1`,
+      hostHeader(),
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      ...extra,
+      '',
+      '',
+    ].join('\r\n'),
+  );
 
 async function stillUp(): Promise<void> {
   const res = await api('version', {});
@@ -147,9 +159,17 @@ describe('serve mode against hostile requests', () => {
   });
 
   it('takes application/json only on the API (a no-cors text/plain POST is refused)', async () => {
-    const asText = await fetch(`${server.url}api/version`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-studio-token': server.token }, body: '{}' });
+    const asText = await fetch(`${server.url}api/version`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-studio-token': server.token },
+      body: '{}',
+    });
     expect(asText.status).toBe(415);
-    const asForm = await fetch(`${server.url}api/version`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-studio-token': server.token }, body: 'a=1' });
+    const asForm = await fetch(`${server.url}api/version`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-studio-token': server.token },
+      body: 'a=1',
+    });
     expect(asForm.status).toBe(415);
     expect((await api('version', {}, { 'x-studio-token': server.token, 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
   });
@@ -170,7 +190,11 @@ describe('serve mode against hostile requests', () => {
     expect(await get(`127.0.0.1:${server.port + 1}`)).toBe(403);
     expect(await raw(`GET /t/${server.token}/ HTTP/1.0\r\n\r\n`)).toBe(400);
     expect(await upgrade(`/t/${server.token}/events`)).toBe(101);
-    expect(await raw(`GET /t/${server.token}/events HTTP/1.1\r\nHost: evil.example:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`)).toBe(403);
+    expect(
+      await raw(
+        `GET /t/${server.token}/events HTTP/1.1\r\nHost: evil.example:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      ),
+    ).toBe(403);
     for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:${server.port}`, `[::1]:${server.port}`]) {
       expect(await get(host)).toBe(200);
     }
@@ -185,15 +209,22 @@ describe('serve mode request bodies', () => {
   afterAll(async () => {
     await small.close();
   });
-  const post = (body: string) =>
-    fetch(`${small.url}api/version`, { method: 'POST', headers: { ...json, 'x-studio-token': small.token }, body });
+  const post = (body: string) => fetch(`${small.url}api/version`, { method: 'POST', headers: { ...json, 'x-studio-token': small.token }, body });
 
   it('answers 413 (not a connection reset) to a body over the limit, declared or streamed', async () => {
     const declared = await post(`"${'x'.repeat(2000)}"`);
     expect(declared.status).toBe(413);
     expect(((await declared.json()) as { error: { message: string } }).error.message).toMatch(/over the 0 MiB limit|limit/);
     const chunked = await raw(
-      [`POST /api/version HTTP/1.1`, `Host: 127.0.0.1:${small.port}`, 'Content-Type: application/json', `X-Studio-Token: ${small.token}`, 'Transfer-Encoding: chunked', '', `800\r\n${'x'.repeat(0x800)}\r\n0\r\n\r\n`].join('\r\n'),
+      [
+        `POST /api/version HTTP/1.1`,
+        `Host: 127.0.0.1:${small.port}`,
+        'Content-Type: application/json',
+        `X-Studio-Token: ${small.token}`,
+        'Transfer-Encoding: chunked',
+        '',
+        `800\r\n${'x'.repeat(0x800)}\r\n0\r\n\r\n`,
+      ].join('\r\n'),
       small.port,
     ).then(String);
     expect(chunked).toBe('413');
@@ -205,7 +236,17 @@ describe('serve mode request bodies', () => {
     const open = (n: number) =>
       new Promise<net.Socket>((resolve) => {
         const s = net.connect(small.port, '127.0.0.1', () => {
-          s.write([`POST /api/version HTTP/1.1`, `Host: 127.0.0.1:${small.port}`, 'Content-Type: application/json', `X-Studio-Token: ${small.token}`, `Content-Length: 1002`, '', `"${'y'.repeat(n)}`].join('\r\n'));
+          s.write(
+            [
+              `POST /api/version HTTP/1.1`,
+              `Host: 127.0.0.1:${small.port}`,
+              'Content-Type: application/json',
+              `X-Studio-Token: ${small.token}`,
+              `Content-Length: 1002`,
+              '',
+              `"${'y'.repeat(n)}`,
+            ].join('\r\n'),
+          );
           resolve(s);
         });
         s.on('error', () => undefined);

@@ -16,8 +16,17 @@ import { checkpointLogits, logitsAgree } from '../../helpers/checkpoint-logits';
 import { tempDir } from '../../helpers/temp-dir';
 
 const SETTINGS: TrainSettingsInput = {
-  epochs: 2, batchSize: 8, optimizer: 'adamw', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
-  augment: false, device: 'cpu', valSplit: 0.25, seed: 0,
+  epochs: 2,
+  batchSize: 8,
+  optimizer: 'adamw',
+  lr: 0.01,
+  schedule: 'constant',
+  weightDecay: 0,
+  labelSmoothing: 0,
+  augment: false,
+  device: 'cpu',
+  valSplit: 0.25,
+  seed: 0,
 };
 
 let backend: Backend;
@@ -114,7 +123,9 @@ describe('studio backend', () => {
 
   it('answers with the evaluation the run kept when it ended (no new pass over the images)', async () => {
     const kept = await backend.call('evaluateRun', { runId: run.id, kept: true });
-    const json = JSON.parse(await fs.readFile(path.join(home, 'runs', run.id, 'run.json'), 'utf8')) as { evaluation: { confusion: number[][]; samples: number } };
+    const json = JSON.parse(await fs.readFile(path.join(home, 'runs', run.id, 'run.json'), 'utf8')) as {
+      evaluation: { confusion: number[][]; samples: number };
+    };
     expect(kept.split).toBe('val');
     expect(kept.confusion).toEqual(json.evaluation.confusion);
     expect(kept.samples).toBe(json.evaluation.samples);
@@ -157,7 +168,7 @@ describe('studio backend', () => {
     }
   });
 
-  it('shows activation maps of a conv layer, named as the block, with a sample image of the run\'s data', async () => {
+  it("shows activation maps of a conv layer, named as the block, with a sample image of the run's data", async () => {
     const { layers, sample } = await backend.call('modelLayers', { runId: run.id });
     expect(layers.map((l) => l.name)).toEqual(['conv1']);
     expect(layers[0]!.shape).toEqual([4, 8, 8]);
@@ -167,9 +178,15 @@ describe('studio backend', () => {
     expect(sample!.name).toMatch(/^\d{3}\.png$/);
     const a = await backend.call('activations', { runId: run.id, layer: layers[0]!.name, image: { name: sample!.name, data: sample!.data } });
     expect(a.maps).toHaveLength(4);
-    const b = await backend.call('activations', { runId: run.id, layer: 'conv1', image: { name: 'a.png', data: await png(path.join(data, 'top', '003.png')) } });
+    const b = await backend.call('activations', {
+      runId: run.id,
+      layer: 'conv1',
+      image: { name: 'a.png', data: await png(path.join(data, 'top', '003.png')) },
+    });
     expect(b.maps).toHaveLength(4);
-    await expect(backend.call('activations', { runId: run.id, layer: 'conv1/Conv', image: { name: sample!.name, data: sample!.data } })).rejects.toThrow(/no conv layer "conv1\/Conv"/);
+    await expect(backend.call('activations', { runId: run.id, layer: 'conv1/Conv', image: { name: sample!.name, data: sample!.data } })).rejects.toThrow(
+      /no conv layer "conv1\/Conv"/,
+    );
   });
 
   it('exports ONNX (opset, metadata) that onnxruntime-node loads, and a PyTorch project', async () => {
@@ -179,13 +196,20 @@ describe('studio backend', () => {
     // The deploy report beside it: fp32 and int8 of the run, measured on its held-out images.
     expect(r.report?.rows.map((x) => x.precision)).toEqual(['fp32', 'int8']);
     expect(JSON.parse(await fs.readFile(`${out}.report.json`, 'utf8'))).toMatchObject({ file: 'model.onnx', precision: 'fp32' });
-    const q = await backend.call('exportRunOnnx', { runId: run.id, checkpoint: 'best', opset: 13, path: path.join(home, 'model.int8.onnx'), precision: 'int8' });
+    const q = await backend.call('exportRunOnnx', {
+      runId: run.id,
+      checkpoint: 'best',
+      opset: 13,
+      path: path.join(home, 'model.int8.onnx'),
+      precision: 'int8',
+    });
     expect(q.report).toMatchObject({ precision: 'int8', calibration: { method: 'minmax' } });
     // The exported file computes what the trained checkpoint computes: its logits on varied inputs
     // equal the training-side eval graph's, fed the best checkpoint's weights and statistics.
     const images = Float32Array.from({ length: 3 * 64 }, (_, i) => Math.sin(i * 0.37) * 2);
     const exported = await ort.InferenceSession.create(out);
-    const got = (await exported.run({ [exported.inputNames[0]!]: new ort.Tensor('float32', images, [3, 1, 8, 8]) }))[exported.outputNames[0]!]!.data as Float32Array;
+    const got = (await exported.run({ [exported.inputNames[0]!]: new ort.Tensor('float32', images, [3, 1, 8, 8]) }))[exported.outputNames[0]!]!
+      .data as Float32Array;
     await exported.release();
     expect(logitsAgree(got, await checkpointLogits(path.join(backend.runsRoot(), run.id), images, 3))).toBeNull();
     const opened = await backend.call('openOnnx', { path: out });

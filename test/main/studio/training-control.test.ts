@@ -15,8 +15,17 @@ import { makeDataset, tinyProject } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
 const SETTINGS: TrainSettingsInput = {
-  epochs: 200, batchSize: 4, optimizer: 'sgd', lr: 0.01, schedule: 'constant', weightDecay: 0, labelSmoothing: 0,
-  augment: false, device: 'cpu', valSplit: 0.25, seed: 0,
+  epochs: 200,
+  batchSize: 4,
+  optimizer: 'sgd',
+  lr: 0.01,
+  schedule: 'constant',
+  weightDecay: 0,
+  labelSmoothing: 0,
+  augment: false,
+  device: 'cpu',
+  valSplit: 0.25,
+  seed: 0,
 };
 
 let backend: Backend;

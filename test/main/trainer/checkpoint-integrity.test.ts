@@ -13,7 +13,14 @@ import { tempDir } from '../../helpers/temp-dir';
 
 function sample(): Checkpoint {
   return {
-    epoch: 3, step: 30, seed: 1, rng: { kind: 'seeded-per-epoch', seed: 1, nextEpoch: 4 }, bestEpoch: 2, bestValAccuracy: 0.8125, epochsWithoutImprovement: 1, optimizer: 'adam',
+    epoch: 3,
+    step: 30,
+    seed: 1,
+    rng: { kind: 'seeded-per-epoch', seed: 1, nextEpoch: 4 },
+    bestEpoch: 2,
+    bestValAccuracy: 0.8125,
+    epochsWithoutImprovement: 1,
+    optimizer: 'adam',
     weights: new Map([['conv.W', Float32Array.from([1, 2, 3, 4])]]),
     running: new Map([['bn.running_mean', Float32Array.from([0.5])]]),
     optimizerState: new Map([['conv.W.m', Float32Array.from([0, 0, 0, 0])]]),
@@ -49,7 +56,12 @@ describe('checkpoint checksum', () => {
     const flipped = Uint8Array.from(bytes);
     flipped[flipped.length - 3]! ^= 0x10;
     expect(() => decodeCheckpoint(flipped, 'a.ckpt')).toThrow('a.ckpt: is damaged: its SHA-256 checksum does not match its contents');
-    expect(() => decodeCheckpoint(withHeader(bytes, (h) => void (h.epoch = 1)), 'a.ckpt')).toThrow(/SHA-256 checksum does not match/);
+    expect(() =>
+      decodeCheckpoint(
+        withHeader(bytes, (h) => void (h.epoch = 1)),
+        'a.ckpt',
+      ),
+    ).toThrow(/SHA-256 checksum does not match/);
   });
 
   it('a file written before checksums (no sha256) still loads', () => {
@@ -59,9 +71,24 @@ describe('checkpoint checksum', () => {
 
   it('names a damaged header in a sentence', () => {
     const bytes = withHeader(encodeCheckpoint(sample(), new Map()), (h) => void delete h.sha256);
-    expect(() => decodeCheckpoint(withHeader(bytes, (h) => void delete h.tensors), 'b.ckpt')).toThrow('b.ckpt: the header is damaged: it has no list of tensors');
-    expect(() => decodeCheckpoint(withHeader(bytes, (h) => void ((h.tensors as Record<string, unknown>[])[0]!.length = -4)), 'b.ckpt')).toThrow('b.ckpt: the header is damaged: tensor "conv.W" has an invalid length');
-    expect(() => decodeCheckpoint(withHeader(bytes, (h) => void (h.epoch = 'x')), 'b.ckpt')).toThrow('b.ckpt: the header is damaged: its epoch count is not a whole number');
+    expect(() =>
+      decodeCheckpoint(
+        withHeader(bytes, (h) => void delete h.tensors),
+        'b.ckpt',
+      ),
+    ).toThrow('b.ckpt: the header is damaged: it has no list of tensors');
+    expect(() =>
+      decodeCheckpoint(
+        withHeader(bytes, (h) => void ((h.tensors as Record<string, unknown>[])[0]!.length = -4)),
+        'b.ckpt',
+      ),
+    ).toThrow('b.ckpt: the header is damaged: tensor "conv.W" has an invalid length');
+    expect(() =>
+      decodeCheckpoint(
+        withHeader(bytes, (h) => void (h.epoch = 'x')),
+        'b.ckpt',
+      ),
+    ).toThrow('b.ckpt: the header is damaged: its epoch count is not a whole number');
     const notJson = Uint8Array.from(bytes);
     notJson[12] = 0x5b; // '{' -> '['
     expect(() => decodeCheckpoint(notJson, 'b.ckpt')).toThrow('b.ckpt: the header is damaged (it is not valid JSON); the file cannot be used');

@@ -8,31 +8,49 @@ import type { TrainEvent } from '../../../main/trainer/types';
 import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
-const info = (name: ExecutionProviderInfo['name'], available: boolean, reason: string | null = null): ExecutionProviderInfo =>
-  ({ name, label: name.toUpperCase(), offered: true, available, reason, probeMs: 1 });
+const info = (name: ExecutionProviderInfo['name'], available: boolean, reason: string | null = null): ExecutionProviderInfo => ({
+  name,
+  label: name.toUpperCase(),
+  offered: true,
+  available,
+  reason,
+  probeMs: 1,
+});
 
 describe('device choice', () => {
   it('auto takes the best provider that loads; otherwise CPU with the reason', async () => {
-    expect(await resolveDevice('auto', async () => [info('cpu', true), info('cuda', false, 'no driver'), info('webgpu', true)])).toEqual({ device: 'webgpu', fallbackReason: null });
-    expect(await resolveDevice('auto', async () => [info('cpu', true), info('cuda', true), info('webgpu', true)])).toEqual({ device: 'cuda', fallbackReason: null });
+    expect(await resolveDevice('auto', async () => [info('cpu', true), info('cuda', false, 'no driver'), info('webgpu', true)])).toEqual({
+      device: 'webgpu',
+      fallbackReason: null,
+    });
+    expect(await resolveDevice('auto', async () => [info('cpu', true), info('cuda', true), info('webgpu', true)])).toEqual({
+      device: 'cuda',
+      fallbackReason: null,
+    });
     const r = await resolveDevice('auto', async () => [info('cpu', true), info('cuda', false, 'Failed to load shared library')]);
     expect(r.device).toBe('cpu');
     expect(r.fallbackReason).toMatch(/^no GPU works here\. CUDA: not installed \(run npm run setup:cuda\)\. \(details: /);
     const c = await resolveDevice('cuda', async () => [info('cpu', true), info('cuda', false, 'no driver')]);
     expect(c).toEqual({ device: 'cpu', fallbackReason: 'CUDA is not available: did not load (details: Machine in the studio, or `cnn-studio devices`)' });
-    expect(await resolveDevice('cpu', async () => { throw new Error('not probed'); })).toEqual({ device: 'cpu', fallbackReason: null });
+    expect(
+      await resolveDevice('cpu', async () => {
+        throw new Error('not probed');
+      }),
+    ).toEqual({ device: 'cpu', fallbackReason: null });
   });
 
   it('a run asked for an unavailable device trains on the CPU and says why', async () => {
     const data = await makeDataset(tempDir('trainer-'), { perClass: 8 });
     const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 1, device: 'cuda' }), {
-      mode: 'inline', hooks: { probe: async () => [info('cpu', true), info('cuda', false, 'no NVIDIA driver')] },
+      mode: 'inline',
+      hooks: { probe: async () => [info('cpu', true), info('cuda', false, 'no NVIDIA driver')] },
     });
     const events: TrainEvent[] = [];
     run.on((e) => events.push(e));
     expect((await run.finished).type).toBe('done');
-    expect(events.find((e) => e.type === 'log' && e.level === 'warn' && /training on the CPU: CUDA is not available: needs an NVIDIA driver/.test(e.message))).toBeTruthy();
+    expect(
+      events.find((e) => e.type === 'log' && e.level === 'warn' && /training on the CPU: CUDA is not available: needs an NVIDIA driver/.test(e.message)),
+    ).toBeTruthy();
     expect(events.find((e) => e.type === 'start')).toMatchObject({ device: 'cpu' });
   });
 });
@@ -40,7 +58,9 @@ describe('device choice', () => {
 describe('options', () => {
   it('early stopping ends the run when validation accuracy stops improving', async () => {
     const data = await makeDataset(tempDir('trainer-'), { perClass: 8 });
-    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 6, lr: 1e-12, patience: 2 }), { mode: 'inline' });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 6, lr: 1e-12, patience: 2 }), {
+      mode: 'inline',
+    });
     const events: TrainEvent[] = [];
     run.on((e) => events.push(e));
     const end = await run.finished;
@@ -50,9 +70,19 @@ describe('options', () => {
 
   it('SGD with a step schedule and label smoothing trains; lr follows the schedule', async () => {
     const data = await makeDataset(tempDir('trainer-'), { perClass: 16 });
-    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), {
-      epochs: 3, optimizer: 'sgd', lr: 0.1, momentum: 0.9, schedule: { kind: 'step', everyEpochs: 1, gamma: 0.5 }, labelSmoothing: 0.1, weightDecay: 5e-4, augment: { cropPadding: 1, hflip: true },
-    }), { mode: 'inline' });
+    const run = startTraining(
+      options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), {
+        epochs: 3,
+        optimizer: 'sgd',
+        lr: 0.1,
+        momentum: 0.9,
+        schedule: { kind: 'step', everyEpochs: 1, gamma: 0.5 },
+        labelSmoothing: 0.1,
+        weightDecay: 5e-4,
+        augment: { cropPadding: 1, hflip: true },
+      }),
+      { mode: 'inline' },
+    );
     const events: TrainEvent[] = [];
     run.on((e) => events.push(e));
     expect((await run.finished).type).toBe('done');

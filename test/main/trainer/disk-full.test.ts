@@ -77,7 +77,10 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
 
   it('writeFolder (the PyTorch export) leaves no partial folder, and keeps an existing one as it was', async () => {
     fillLeaving(disk!, 16 * 1024);
-    const files = [{ path: 'model.py', data: 'x = 1\n' }, { path: 'weights.safetensors', data: new Uint8Array(256 * 1024) }];
+    const files = [
+      { path: 'model.py', data: 'x = 1\n' },
+      { path: 'weights.safetensors', data: new Uint8Array(256 * 1024) },
+    ];
     const fresh = path.join(disk!, 'torch-new');
     await expect(writeFolder(fresh, files)).rejects.toThrow(/weights\.safetensors: cannot write: the disk is full/);
     expect(existsSync(fresh)).toBe(false);
@@ -117,7 +120,9 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('on a f
     const run = startTraining(options(tinyProject(), data, out, tempDir('trainer-'), { epochs: 1 }), { mode: 'inline' });
     const end = await run.finished;
     expect(end).toMatchObject({ type: 'failed', code: 'disk-full' });
-    expect(end.type === 'failed' && end.message).toMatch(new RegExp(`${out}/[a-z.]+: cannot write: the disk is full \\(no space left on device\\); free some space, then continue the run with --resume`));
+    expect(end.type === 'failed' && end.message).toMatch(
+      new RegExp(`${out}/[a-z.]+: cannot write: the disk is full \\(no space left on device\\); free some space, then continue the run with --resume`),
+    );
     rmSync(path.join(disk!, 'filler-12288'));
   }, 60_000);
 });
@@ -126,7 +131,10 @@ describe('writeFolder on a disk with room', () => {
   it('makes missing parent folders, writes every file, and replaces files in an existing folder', async () => {
     const root = tempDir('trainer-');
     const out = path.join(root, 'a', 'b', 'torch');
-    await writeFolder(out, [{ path: 'model.py', data: 'x = 1\n' }, { path: 'pkg/util.py', data: 'y = 2\n' }]);
+    await writeFolder(out, [
+      { path: 'model.py', data: 'x = 1\n' },
+      { path: 'pkg/util.py', data: 'y = 2\n' },
+    ]);
     expect(readdirSync(out).sort()).toEqual(['model.py', 'pkg']);
     await writeFolder(out, [{ path: 'model.py', data: 'x = 3\n' }]);
     expect(readdirSync(out).sort()).toEqual(['model.py', 'pkg']);

@@ -14,7 +14,6 @@ import type { TrainEvent } from '../../../main/trainer/types';
 import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 async function train(dataDir: string, outDir: string, over = {}): Promise<{ end: TrainEvent; events: TrainEvent[] }> {
   const run = startTraining(options(tinyProject(), dataDir, outDir, tempDir('trainer-'), { epochs: 1, ...over }), { mode: 'inline' });
   const events: TrainEvent[] = [];
@@ -59,7 +58,14 @@ describe('trainer faults', () => {
     const dir = tempDir('trainer-');
     await fs.chmod(dir, 0o755);
     const script = path.join(dir, 'write-check.cjs');
-    await build({ entryPoints: [path.join(__dirname, '../../helpers/write-check-entry.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+    await build({
+      entryPoints: [path.join(__dirname, '../../helpers/write-check-entry.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: script,
+      logLevel: 'error',
+    });
     await fs.chmod(script, 0o644);
     const ro = path.join(dir, 'ro');
     await fs.mkdir(ro, { mode: 0o555 });

@@ -21,7 +21,6 @@ import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
 import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 let script = '';
 let data = '';
 let cache = '';
@@ -73,9 +72,12 @@ const PROCESS_HOSTS: [string, TrainerHostFactory, RegExp][] = [
 ];
 
 describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
-  it.runIf(process.platform === 'linux')('starts with TRAINER_ENV and this process\'s environment', async () => {
+  it.runIf(process.platform === 'linux')("starts with TRAINER_ENV and this process's environment", async () => {
     const rec = recording(base);
-    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 50 }), {
+      workerScript: script,
+      host: rec.factory,
+    });
     await untilEvent(run, (e) => e.type === 'start');
     const pid = rec.hosts[0]!.pid!;
     expect(pid).not.toBe(process.pid);
@@ -108,7 +110,10 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
 
   it('ignores Ctrl-C (SIGINT, which a terminal sends to the whole process group): the parent decides', async () => {
     const rec = recording(base);
-    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 50 }), { workerScript: script, host: rec.factory });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 50 }), {
+      workerScript: script,
+      host: rec.factory,
+    });
     await untilEvent(run, (e) => e.type === 'start');
     process.kill(rec.hosts[0]!.pid!, 'SIGINT');
     await untilEvent(run, (e) => e.type === 'epoch' || e.type === 'failed');
@@ -118,7 +123,10 @@ describe.each(PROCESS_HOSTS)('a %s', (_kind, base, killedMessage) => {
 
   it('ends its process once a run is done', async () => {
     const rec = recording(base);
-    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 1 }), { workerScript: script, host: rec.factory });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache, { epochs: 1 }), {
+      workerScript: script,
+      host: rec.factory,
+    });
     expect((await run.finished).type).toBe('done');
     // Resolves only when the process has exited (a lingering one times the test out).
     expect(await rec.ends[0]!).toEqual({ code: 0, signal: null, error: null });
@@ -133,15 +141,24 @@ describe('utility process host', () => {
     expect(err).toBeInstanceOf(TrainError);
     expect((err as Error).message).toMatch(/no-run-here/);
     expect(fake.forks).toHaveLength(1);
-    expect(fake.forks[0]).toMatchObject({ modulePath: script, args: [], options: { serviceName: 'CNN Studio trainer', stdio: 'inherit', env: { ...TRAINER_ENV, PATH: process.env.PATH } } });
+    expect(fake.forks[0]).toMatchObject({
+      modulePath: script,
+      args: [],
+      options: { serviceName: 'CNN Studio trainer', stdio: 'inherit', env: { ...TRAINER_ENV, PATH: process.env.PATH } },
+    });
   });
 
   it('a script that cannot load is reported with its exit code', async () => {
     const missing = path.join(tempDir('trainer-'), 'no-such-worker.cjs');
-    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache), { workerScript: missing, host: utilityProcessHost(fakeUtilityProcess(), { env: {} }) });
+    const run = startTraining(options(tinyProject(), data, path.join(tempDir('trainer-'), 'run'), cache), {
+      workerScript: missing,
+      host: utilityProcessHost(fakeUtilityProcess(), { env: {} }),
+    });
     const end = await run.finished;
     expect(end).toMatchObject({ type: 'failed', code: 'worker-exited' });
-    expect(end.type === 'failed' && end.message).toBe('the training utility process exited unexpectedly (exit code 1) during epoch 1; no epoch had finished, so there is no checkpoint to resume from');
+    expect(end.type === 'failed' && end.message).toBe(
+      'the training utility process exited unexpectedly (exit code 1) during epoch 1; no epoch had finished, so there is no checkpoint to resume from',
+    );
   });
 });
 

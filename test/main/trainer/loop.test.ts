@@ -9,7 +9,6 @@ import type { TrainEvent } from '../../../main/trainer/types';
 import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 async function collect(run: ReturnType<typeof startTraining>): Promise<TrainEvent[]> {
   const events: TrainEvent[] = [];
   run.on((e) => events.push(e));
@@ -40,7 +39,11 @@ function expectSameValues(actual: Checkpoint, expected: Checkpoint): void {
   const { weights, running, optimizerState, ...state } = expected;
   const { weights: w, running: r, optimizerState: o, ...actualState } = actual;
   expect(actualState).toEqual(state);
-  const groups: [string, Map<string, Float32Array>, Map<string, Float32Array>][] = [['weights', w, weights], ['running', r, running], ['optimizer', o, optimizerState]];
+  const groups: [string, Map<string, Float32Array>, Map<string, Float32Array>][] = [
+    ['weights', w, weights],
+    ['running', r, running],
+    ['optimizer', o, optimizerState],
+  ];
   for (const [group, got, want] of groups) {
     expect([...got.keys()], group).toEqual([...want.keys()]);
     for (const [name, v] of want) {
@@ -102,12 +105,28 @@ describe('checkpoint encoding', () => {
     new DataView(nan.buffer).setUint32(0, 0x7fc00001, true); // a NaN with a payload
     new DataView(nan.buffer).setUint32(4, 0xffc00000, true); // a negative NaN
     const c: Checkpoint = {
-      epoch: 4, step: 40, seed: 7, rng: { kind: 'seeded-per-epoch', seed: 7, nextEpoch: 5 }, bestEpoch: 3, bestValAccuracy: 0.1 + 0.2, epochsWithoutImprovement: 1, optimizer: 'adam',
-      weights: new Map([['fc.W', awkward], ['conv.W', new Float32Array([1, 2, 3, 4, 5, 6])]]),
+      epoch: 4,
+      step: 40,
+      seed: 7,
+      rng: { kind: 'seeded-per-epoch', seed: 7, nextEpoch: 5 },
+      bestEpoch: 3,
+      bestValAccuracy: 0.1 + 0.2,
+      epochsWithoutImprovement: 1,
+      optimizer: 'adam',
+      weights: new Map([
+        ['fc.W', awkward],
+        ['conv.W', new Float32Array([1, 2, 3, 4, 5, 6])],
+      ]),
       running: new Map([['bn.running_var', nan]]),
-      optimizerState: new Map([['fc.W.m', new Float32Array(7).fill(1e-30)], ['empty', new Float32Array(0)]]),
+      optimizerState: new Map([
+        ['fc.W.m', new Float32Array(7).fill(1e-30)],
+        ['empty', new Float32Array(0)],
+      ]),
     };
-    const shapes = new Map([['conv.W', [1, 1, 2, 3]], ['fc.W', [7, 1]]]);
+    const shapes = new Map([
+      ['conv.W', [1, 1, 2, 3]],
+      ['fc.W', [7, 1]],
+    ]);
     const first = encodeAt('2026-01-02T03:04:05.678Z', c, shapes);
     const read = decodeCheckpoint(first, 'first.ckpt');
     expectSameValues(read, c);

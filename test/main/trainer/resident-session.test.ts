@@ -60,7 +60,7 @@ describe('GPU-resident training state', () => {
     }
   }, 180_000);
 
-  it('a 2-epoch run on WebGPU gives the CPU run\'s losses and validation accuracy', async (ctx) => {
+  it("a 2-epoch run on WebGPU gives the CPU run's losses and validation accuracy", async (ctx) => {
     if (!webgpu) ctx.skip();
     const b = new DocBuilder();
     b.then('input', 'input', { channels: 1, height: 8, width: 8 });
@@ -73,7 +73,9 @@ describe('GPU-resident training state', () => {
     const data = await makeDataset(tempDir('trainer-'), { perClass: 12 });
     const cache = tempDir('trainer-');
     const train = async (device: 'cpu' | 'webgpu'): Promise<{ epochs: EpochRecord[]; used: string }> => {
-      const run = startTraining(options(project, data, path.join(tempDir('trainer-'), device), cache, { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), { mode: 'inline' });
+      const run = startTraining(options(project, data, path.join(tempDir('trainer-'), device), cache, { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), {
+        mode: 'inline',
+      });
       const events: TrainEvent[] = [];
       run.on((e) => events.push(e));
       const end = await run.finished;

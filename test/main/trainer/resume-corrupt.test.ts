@@ -32,7 +32,23 @@ function runCli(args: string[], ms: number): Promise<{ code: number | 'timeout';
   });
 }
 
-const trainArgs = (out: string): string[] => ['train', projectPath, '--data', data, '--out', out, '--epochs', '2', '--batch', '4', '--device', 'cpu', '--threads', '2', '--no-augment'];
+const trainArgs = (out: string): string[] => [
+  'train',
+  projectPath,
+  '--data',
+  data,
+  '--out',
+  out,
+  '--epochs',
+  '2',
+  '--batch',
+  '4',
+  '--device',
+  'cpu',
+  '--threads',
+  '2',
+  '--no-augment',
+];
 
 beforeAll(async () => {
   ({ cli, remove: removeBundle } = await bundleCli('resume'));
@@ -129,11 +145,14 @@ describe('train --resume on a broken run folder ends with exit 1', () => {
   }, 120_000);
 
   it('a header edit the checksum catches, and a file without a checksum still resumes', async () => {
-    await expectCleanFailure(await brokenRun('epoch-edit', (b) => {
-      const p = splitCheckpoint(b);
-      p.header.epoch = 0;
-      return joinCheckpoint(p, true);
-    }), /last\.ckpt: is damaged: its SHA-256 checksum does not match/);
+    await expectCleanFailure(
+      await brokenRun('epoch-edit', (b) => {
+        const p = splitCheckpoint(b);
+        p.header.epoch = 0;
+        return joinCheckpoint(p, true);
+      }),
+      /last\.ckpt: is damaged: its SHA-256 checksum does not match/,
+    );
     const old = await brokenRun('old-format', (b) => joinCheckpoint(splitCheckpoint(b)));
     const r = await runCli([...trainArgs(old), '--resume'], 60_000);
     expect(r.code, r.stderr).toBe(0);
@@ -141,16 +160,22 @@ describe('train --resume on a broken run folder ends with exit 1', () => {
 
   it('truncated tensor data, a flipped header byte, a flipped data bit', async () => {
     await expectCleanFailure(await brokenRun('truncated', (b) => b.subarray(0, b.length - 10)), /last\.ckpt.*truncated/);
-    await expectCleanFailure(await brokenRun('header-flip', (b) => {
-      const c = Buffer.from(b);
-      c[20] = c[20]! ^ 0x40;
-      return c;
-    }), /last\.ckpt/);
-    await expectCleanFailure(await brokenRun('data-flip', (b) => {
-      const c = Buffer.from(b);
-      c[c.length - 5] = c[c.length - 5]! ^ 0x01;
-      return c;
-    }), /last\.ckpt.*checksum/);
+    await expectCleanFailure(
+      await brokenRun('header-flip', (b) => {
+        const c = Buffer.from(b);
+        c[20] = c[20]! ^ 0x40;
+        return c;
+      }),
+      /last\.ckpt/,
+    );
+    await expectCleanFailure(
+      await brokenRun('data-flip', (b) => {
+        const c = Buffer.from(b);
+        c[c.length - 5] = c[c.length - 5]! ^ 0x01;
+        return c;
+      }),
+      /last\.ckpt.*checksum/,
+    );
   }, 180_000);
 
   it('best.ckpt but no last.ckpt: says what happened and what to do', async () => {

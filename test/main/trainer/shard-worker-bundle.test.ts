@@ -24,7 +24,15 @@ function bench(cli: string): Promise<{ code: number; out: string; err: string }>
 beforeAll(async () => {
   // Inside the repository, so the bundle's require('onnxruntime-node') finds node_modules.
   dir = path.join(ROOT, 'node_modules', '.cache', 'cnn-studio-test', `shard-bundle-${process.pid}`);
-  const common = { bundle: true, platform: 'node' as const, target: 'node20', format: 'cjs' as const, external: ['onnxruntime-node', 'sharp', 'electron'], absWorkingDir: ROOT, logLevel: 'error' as const };
+  const common = {
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    format: 'cjs' as const,
+    external: ['onnxruntime-node', 'sharp', 'electron'],
+    absWorkingDir: ROOT,
+    logLevel: 'error' as const,
+  };
   await Promise.all([
     build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(dir, 'with', 'cli.cjs') }),
     build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: path.join(dir, 'with', 'shard-worker.cjs') }),

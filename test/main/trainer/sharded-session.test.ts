@@ -20,7 +20,6 @@ import type { TrainEvent } from '../../../main/trainer/types';
 import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 const OPT = { kind: 'sgd' as const, momentum: 0.9, weightDecay: 1e-3 };
 
 /** tinyProject with dropout at batch `batch`: the step, its data-parallel plan, weights, masks. */
@@ -43,7 +42,10 @@ function maxScaledDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('ShardedSession', () => {
-  it.each([[7, 2], [9, 3]])('batch %i over %i shards equals the unsplit step (dropout masks split by rows)', async (batch, shards) => {
+  it.each([
+    [7, 2],
+    [9, 3],
+  ])('batch %i over %i shards equals the unsplit step (dropout masks split by rows)', async (batch, shards) => {
     const s = setup(batch, shards);
     expect(s.plan.sizes.reduce((a, b) => a + b, 0)).toBe(batch);
     const whole = await TrainStepRunner.create(s.step, OPT, s.initial);
@@ -71,7 +73,9 @@ describe('ShardedSession', () => {
     const helper = (session as unknown as { helpers: { worker: Worker }[] }).helpers[0]!.worker;
     await helper.terminate();
     const started = Date.now();
-    await expect(runner.run(s.images, [8, 1, 8, 8], s.labels, 0.05, drawMasks(s.masks, 1, 0, 1))).rejects.toThrow(/data-parallel shard failed: the shard thread exited/);
+    await expect(runner.run(s.images, [8, 1, 8, 8], s.labels, 0.05, drawMasks(s.masks, 1, 0, 1))).rejects.toThrow(
+      /data-parallel shard failed: the shard thread exited/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
     await session.release();
   });
@@ -90,7 +94,8 @@ describe('ShardedSession', () => {
 
 describe('chooseDataParallel', () => {
   const s = setup(8, 2);
-  const build = (shards: number) => buildStudioDataParallel(tinyProject(8, { dropout: 0.5 }).model as ModelDocument, { batchSize: 8, optimizer: OPT, dropout: 'mask-input' }, s.step, shards);
+  const build = (shards: number) =>
+    buildStudioDataParallel(tinyProject(8, { dropout: 0.5 }).model as ModelDocument, { batchSize: 8, optimizer: OPT, dropout: 'mask-input' }, s.step, shards);
   it('splits small models on >= 2 CPU threads, one shard per thread', () => {
     const c = chooseDataParallel(s.step, 'cpu', 2, build, {});
     expect(c.plan?.sizes).toEqual([4, 4]);
@@ -102,16 +107,31 @@ describe('chooseDataParallel', () => {
     expect(chooseDataParallel(s.step, 'webgpu', 2, build, {}).note).toMatch(/CPU only/);
     expect(chooseDataParallel(s.step, 'cpu', 2, build, { CNN_STUDIO_DATA_PARALLEL: '0' }).note).toMatch(/turned off/);
     const big = { ...s.step, weights: [{ name: 'w', updated: 'w.next', shape: [DATA_PARALLEL_MAX_PARAMS + 1] }] };
-    expect(chooseDataParallel(big, 'cpu', 2, () => { throw new Error('not built'); }, {}).note).toMatch(/1,000,001 parameters/);
+    expect(
+      chooseDataParallel(
+        big,
+        'cpu',
+        2,
+        () => {
+          throw new Error('not built');
+        },
+        {},
+      ).note,
+    ).toMatch(/1,000,001 parameters/);
     expect(chooseDataParallel({ ...s.step, batchSize: 3 }, 'cpu', 2, build, {}).note).toMatch(/batch 3 is too small/);
-    expect(chooseDataParallel(s.step, 'cpu', 2, () => ({ reason: 'batch norm statistics couple the samples' }), {}).note).toMatch(/not split into shards: batch norm/);
+    expect(chooseDataParallel(s.step, 'cpu', 2, () => ({ reason: 'batch norm statistics couple the samples' }), {}).note).toMatch(
+      /not split into shards: batch norm/,
+    );
   });
 });
 
 describe('the trainer on 2 threads', () => {
   async function run(out: string, data: string, cache: string): Promise<TrainEvent[]> {
     const events: TrainEvent[] = [];
-    const r = startTraining({ ...options(tinyProject(8, { dropout: 0.25 }), data, out, cache, { epochs: 2, optimizer: 'sgd', lr: 0.05 }), threads: 2 }, { mode: 'inline' });
+    const r = startTraining(
+      { ...options(tinyProject(8, { dropout: 0.25 }), data, out, cache, { epochs: 2, optimizer: 'sgd', lr: 0.05 }), threads: 2 },
+      { mode: 'inline' },
+    );
     r.on((e) => events.push(e));
     await r.finished;
     return events;

@@ -15,7 +15,6 @@ import { parseProject } from '../../../core/graph/project';
 import { makeDataset, options } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 const quiet: CliIO = { out: () => undefined, err: () => undefined, setExitCode: () => undefined };
 const FIXTURE = path.resolve(__dirname, '../../fixtures/lenet5/model.onnx');
 
@@ -23,9 +22,29 @@ describe('starting weights', () => {
   it('uses tensors that match by name and size, keeps the others fresh, and refuses a file with none', async () => {
     const dir = tempDir('trainer-');
     const file = path.join(dir, 'w.ckpt');
-    await fs.writeFile(file, weightsCheckpoint(new Map([['a.weight', Float32Array.from([1, 2, 3, 4])], ['b.weight', Float32Array.from([5, 6])]]), new Map([['a.weight', [2, 2]], ['b.weight', [2]]])));
-    const fresh = new Map([['a.weight', new Float32Array(4)], ['b.weight', new Float32Array(3)], ['c.bias', new Float32Array(1)]]);
-    const defs = [{ name: 'a.weight', shape: [2, 2] }, { name: 'b.weight', shape: [3] }, { name: 'c.bias', shape: [1] }];
+    await fs.writeFile(
+      file,
+      weightsCheckpoint(
+        new Map([
+          ['a.weight', Float32Array.from([1, 2, 3, 4])],
+          ['b.weight', Float32Array.from([5, 6])],
+        ]),
+        new Map([
+          ['a.weight', [2, 2]],
+          ['b.weight', [2]],
+        ]),
+      ),
+    );
+    const fresh = new Map([
+      ['a.weight', new Float32Array(4)],
+      ['b.weight', new Float32Array(3)],
+      ['c.bias', new Float32Array(1)],
+    ]);
+    const defs = [
+      { name: 'a.weight', shape: [2, 2] },
+      { name: 'b.weight', shape: [3] },
+      { name: 'c.bias', shape: [1] },
+    ];
     const r = await applyStartingWeights(file, defs, fresh);
     expect(r).toEqual({ loaded: 1, keptFresh: ['b.weight', 'c.bias'] });
     expect(Array.from(fresh.get('a.weight')!)).toEqual([1, 2, 3, 4]);
@@ -60,7 +79,10 @@ describe('starting weights', () => {
     run.on((e) => events.push(e));
     const end = await run.finished;
     expect(end.type).toBe('done');
-    const log = events.filter((e): e is Extract<TrainEvent, { type: 'log' }> => e.type === 'log').map((e) => e.message).join('\n');
+    const log = events
+      .filter((e): e is Extract<TrainEvent, { type: 'log' }> => e.type === 'log')
+      .map((e) => e.message)
+      .join('\n');
     expect(log).toMatch(/starting from 8 tensors of .*lenet\.ckpt; initialised fresh \(no tensor of that name and size\): fc3\.weight, fc3\.bias/);
     const after = await readWeights(path.join(out, 'last.ckpt'));
     const conv1 = after.get('conv1.weight')!;

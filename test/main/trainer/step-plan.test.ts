@@ -12,7 +12,13 @@ const passed = { passed: true, layout: 'default' as const, maxDiff: 0, message: 
 const webgpu: SelectedDevice = { device: 'webgpu', fallbackReason: null, selfTest: passed };
 const probed = (kinds: Array<'no-kernel' | 'differs'>): ProviderBuild => ({
   kind: 'probed',
-  result: { graph: gpuGraph, target: knownTarget('webgpu'), probed: 0, cacheWarning: null, cpuFallbackNodes: kinds.map((kind, i) => ({ node: `n${i}`, op: 'Erf', kind, reason: kind === 'differs' ? 'differs from the CPU' : 'no webgpu kernel' })) },
+  result: {
+    graph: gpuGraph,
+    target: knownTarget('webgpu'),
+    probed: 0,
+    cacheWarning: null,
+    cpuFallbackNodes: kinds.map((kind, i) => ({ node: `n${i}`, op: 'Erf', kind, reason: kind === 'differs' ? 'differs from the CPU' : 'no webgpu kernel' })),
+  },
 });
 
 describe('planDevice', () => {
@@ -31,7 +37,10 @@ describe('planDevice', () => {
     const p = planDevice(webgpu, cpuGraph, probed(['no-kernel']));
     expect(p.device).toBe('webgpu');
     expect(p.graph).toBe(gpuGraph);
-    expect(p.notes.map((n) => n.message)).toEqual(['webgpu: agrees with the CPU (cached self-test)', expect.stringMatching(/^1 node\(s\) of the training graph run on the CPU, not webgpu/)]);
+    expect(p.notes.map((n) => n.message)).toEqual([
+      'webgpu: agrees with the CPU (cached self-test)',
+      expect.stringMatching(/^1 node\(s\) of the training graph run on the CPU, not webgpu/),
+    ]);
   });
 
   it('a GPU that miscomputes a node moves the run to the CPU graph, saying why', () => {

@@ -13,9 +13,16 @@ import { makeDataset, options, tinyProject } from '../../helpers/trainer-fixture
 import { webgpuMissing } from '../../helpers/webgpu';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 async function train(device: 'cpu' | 'webgpu', data: string): Promise<TrainEvent[]> {
-  const run = startTraining(options(tinyProject(8, { batchnorm: true }), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), { epochs: 2, device, optimizer: 'sgd', lr: 0.05 }), { mode: 'inline' });
+  const run = startTraining(
+    options(tinyProject(8, { batchnorm: true }), data, path.join(tempDir('trainer-'), 'run'), tempDir('trainer-'), {
+      epochs: 2,
+      device,
+      optimizer: 'sgd',
+      lr: 0.05,
+    }),
+    { mode: 'inline' },
+  );
   const events: TrainEvent[] = [];
   run.on((e) => events.push(e));
   const end = await run.finished;

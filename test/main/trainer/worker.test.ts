@@ -17,7 +17,6 @@ import type { TrainEvent } from '../../../main/trainer/types';
 import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
-
 let script = '';
 let data = '';
 let cache = '';
@@ -55,7 +54,10 @@ describe.each(HOSTS)('training in a %s', (kind, host) => {
       }
     });
     while (!events.some((e) => e.type === 'paused') && !events.some((e) => e.type === 'failed' || e.type === 'done')) await sleep(20);
-    expect(events.some((e) => e.type === 'paused'), JSON.stringify(events.filter((e) => e.type !== 'progress'))).toBe(true);
+    expect(
+      events.some((e) => e.type === 'paused'),
+      JSON.stringify(events.filter((e) => e.type !== 'progress')),
+    ).toBe(true);
     const n = events.length;
     await sleep(300);
     expect(events.length).toBe(n); // nothing happens while paused
@@ -74,7 +76,13 @@ describe.each(HOSTS)('training in a %s', (kind, host) => {
   it('a worker killed mid-epoch is reported; --resume ends where an uninterrupted run ends', async () => {
     const straight = path.join(tempDir('trainer-'), 'straight');
     const broken = path.join(tempDir('trainer-'), 'broken');
-    const settings = { epochs: 2, batchSize: 4, optimizer: 'adamw' as const, schedule: { kind: 'onecycle' as const }, augment: { cropPadding: 2, hflip: true } };
+    const settings = {
+      epochs: 2,
+      batchSize: 4,
+      optimizer: 'adamw' as const,
+      schedule: { kind: 'onecycle' as const },
+      augment: { cropPadding: 2, hflip: true },
+    };
 
     const a = startTraining(options(project, data, straight, cache, settings), { workerScript: script, host });
     expect((await a.finished).type).toBe('done');

@@ -9,14 +9,32 @@ import type { ModelDocument } from '../../../core/graph/types';
 import { buildTemplate } from '../../../core/templates/index';
 import { overlapCount } from '../../../renderer/layout/reflow';
 import { useAnalysis } from '../../../renderer/state/analysis';
-import { addFromPalette, applyFixWithRoom, copySelection, cutSelection, deleteSelection, duplicate, groupSelected, paste, redo, setAllExpanded, setExpanded, toggleExpandSelection, undo, ungroupSelected } from '../../../renderer/state/commands';
+import {
+  addFromPalette,
+  applyFixWithRoom,
+  copySelection,
+  cutSelection,
+  deleteSelection,
+  duplicate,
+  groupSelected,
+  paste,
+  redo,
+  setAllExpanded,
+  setExpanded,
+  toggleExpandSelection,
+  undo,
+  ungroupSelected,
+} from '../../../renderer/state/commands';
 import { useDoc } from '../../../renderer/state/document';
 import { addBlock, connect, moveNodes, renameNode, setParam } from '../../../renderer/state/ops';
 import { boxesOf } from '../../../renderer/state/placement';
 
 const state = () => useDoc.getState();
 const node = (id: string) => state().doc.nodes.find((n) => n.id === id)!;
-const wires = () => state().doc.edges.map((e) => `${e.from.node}>${e.to.node}`).sort();
+const wires = () =>
+  state()
+    .doc.edges.map((e) => `${e.from.node}>${e.to.node}`)
+    .sort();
 /** Pairs of top-level blocks that overlap as the canvas draws them now. */
 const overlaps = () => overlapCount([...boxesOf(state().doc, useAnalysis.getState()).values()]);
 const positions = (doc: ModelDocument) => new Map(doc.nodes.map((n) => [n.id, n.position]));
@@ -138,7 +156,11 @@ describe('undo and redo of each document command', () => {
 
   it('a fix: Insert Flatten, placed without overlaps, one step', () => {
     loadChain(['input', 'conv2d', 'dense', 'output']);
-    const fix = useAnalysis.getState().byNode.get('fc')?.flatMap((d) => d.fixes).find((f) => f.label === 'Insert Flatten');
+    const fix = useAnalysis
+      .getState()
+      .byNode.get('fc')
+      ?.flatMap((d) => d.fixes)
+      .find((f) => f.label === 'Insert Flatten');
     expect(fix, 'the analysis offers Insert Flatten for a Dense fed by a Conv').toBeDefined();
     const { before } = expectOneUndoStep(() => applyFixWithRoom(fix!));
     const flatten = state().doc.nodes.find((n) => n.type === 'flatten')!;
