@@ -103,7 +103,7 @@ def parse_args():
         type=float,
         nargs=2,
         default=${floats(a.resizedCrop ? [...a.resizedCrop.scale] : null)},
-        help="RandomResizedCrop area range (the imagenet augmentation); off: None",
+        help="RandomResizedCrop area range (imagenet augmentation)",
     )
     p.add_argument(
         "--resized-crop-ratio",
@@ -273,7 +273,7 @@ def fit(img, height, width, policy):
 
 
 def resized_crop_box(iw, ih, scale, ratio):
-    """torchvision's RandomResizedCrop.get_params: (left, top, width, height)."""
+    """torchvision's RandomResizedCrop.get_params: (left, top, w, h)."""
     area = iw * ih
     log_lo, log_hi = math.log(ratio[0]), math.log(ratio[1])
     for _ in range(10):
@@ -295,7 +295,7 @@ def resized_crop_box(iw, ih, scale, ratio):
 
 def load_image(path, policy, args=None):
     """One file -> float tensor [C, H, W] in [0, 1] at the model's size.
-    With args (training with the imagenet augmentation): a RandomResizedCrop, bilinear."""
+    With args (training, imagenet augmentation): RandomResizedCrop."""
     channels, height, width = INPUT_SIZE
     try:
         with Image.open(path) as opened:
@@ -371,7 +371,8 @@ class ImageFolder(Dataset):
 
     def __getitem__(self, i):
         path, label = self.samples[i]
-        x = load_image(path, self.args.resize, self.args if self.train else None)
+        crop_args = self.args if self.train else None
+        x = load_image(path, self.args.resize, crop_args)
         if self.train:
             x = augment(x, self.args)
         return (x - self.mean) / self.std, label
