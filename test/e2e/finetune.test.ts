@@ -78,7 +78,7 @@ describe('fine-tuning from the Train tab', () => {
     const unfreeze = page.getByLabel('Phase 2 unfreezes from');
     expect((await unfreeze.locator('option').allTextContents())[0]).toBe('the last frozen block with parameters');
     await unfreeze.selectOption({ label: 'fc1 and the blocks after it' });
-    await page.getByLabel('Augment (random crop, horizontal flip)').uncheck();
+    await page.getByRole('combobox', { name: /^Augmentation/ }).selectOption('none');
     await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
     await page.getByTestId('train-device').selectOption('cpu');
     await shot(page, 'train-finetune-settings');
