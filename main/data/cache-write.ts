@@ -99,7 +99,10 @@ export async function rewriteData(
       }
     }
     // 2. New or changed files: decode with bounded concurrency, append in completion order.
-    const conc = Math.max(1, opts.concurrency ?? os.availableParallelism());
+    // Two images in flight per core: while libvips decodes one, the other's file read, CHW copy, sums and
+    // cache write run in JavaScript. Photo-sized JPEGs at 224 on 2 cores: 310-330 images/s against 255-290
+    // with one per core (sharp's own threads changed nothing measurable).
+    const conc = Math.max(1, opts.concurrency ?? 2 * os.availableParallelism());
     const plane = spec.height * spec.width;
     await mapLimit(misses, conc, async (e) => {
       if (opts.signal?.aborted) throw new DatasetError('decoding cancelled', e.path);

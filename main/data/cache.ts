@@ -45,7 +45,7 @@ export interface CacheOptions {
   input: DecodeSpec;
   /** default: defaultCacheDir() */
   cacheDir?: string;
-  /** images decoded at once (default: available cores) */
+  /** images decoded at once (default: twice the available cores) */
   concurrency?: number;
   /** all dataset caches in the folder stay under this many bytes, least recently used removed first (default: CNN_STUDIO_CACHE_MAX, 20 GiB) */
   maxBytes?: number;
