@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServe, type ServeProcess } from './harness';
 import { makeDataset } from '../helpers/trainer-fixtures';
+import { openStudioPage, newFromTemplate, loadFolderAndMatch } from './studio-steps';
 
 const SHOTS = '/tmp/shots-explain';
 let serve: ServeProcess;
@@ -47,20 +48,9 @@ const lrField = (page: Page) => page.getByLabel('Learning rate', { exact: true }
 
 describe('explain and find the learning rate in the studio', () => {
   it('finds a learning rate, then shows Grad-CAM in Evaluate and Try it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
-    await page.getByTestId('new').click();
-    await page.getByTestId('template-lenet5').click();
-    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
-
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-path').pressSequentially(data);
-    await page.getByTestId('dataset-load').click();
-    await page.locator('[data-testid="dataset-classes"] [data-class="top"]').waitFor();
-    await page.getByTestId('match-all').click();
-    await page.getByTestId('input-match').waitFor();
+    const { page, errors } = await openStudioPage(browser, serve.openUrl);
+    await newFromTemplate(page, 'lenet5');
+    await loadFolderAndMatch(page, data, 'top');
 
     // Train tab: the finder draws the curve and puts its suggestion into the form.
     await page.getByTestId('view-train').click();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServe, type ServeProcess } from './harness';
 import { makeDataset } from '../helpers/trainer-fixtures';
+import { openStudioPage, newFromTemplate } from './studio-steps';
 
 const SHOTS = '/tmp/shots-deploy';
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -67,13 +68,8 @@ afterAll(async () => {
 
 describe('Export tab: deploy report', () => {
   it('exports int8 and shows fp32 vs int8 as a table', async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
-    await page.getByTestId('new').click();
-    await page.getByTestId('template-lenet5').click();
-    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+    const { page, errors } = await openStudioPage(browser, serve.openUrl);
+    await newFromTemplate(page, 'lenet5');
     await page.getByTestId('view-export').click();
     const runPicker = page.getByLabel('Run');
     await expect.poll(async () => runPicker.locator('option').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/lenet/i));

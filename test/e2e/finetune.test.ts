@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServe, type ServeProcess } from './harness';
 import { makeDataset } from '../helpers/trainer-fixtures';
+import { openStudioPage, newFromTemplate, loadFolderAndMatch } from './studio-steps';
 
 const SHOTS = '/tmp/shots-freeze';
 let serve: ServeProcess;
@@ -47,18 +48,9 @@ afterAll(async () => {
 
 describe('fine-tuning from the Train tab', () => {
   it('freezes the backbone, trains the head then the last stage, and logs both phases', async () => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.openUrl);
-    await page.getByTestId('new').click();
-    await page.getByTestId('template-lenet5').click();
-    await page.getByTestId('templates-dialog').waitFor({ state: 'detached' });
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-path').pressSequentially(data);
-    await page.getByTestId('dataset-load').click();
-    await page.locator('[data-testid="dataset-classes"] [data-class="top"]').waitFor();
-    await page.getByTestId('match-all').click();
+    const { page, errors } = await openStudioPage(browser, serve.openUrl, { width: 1360, height: 1000 });
+    await newFromTemplate(page, 'lenet5');
+    await loadFolderAndMatch(page, data, 'top');
 
     await page.getByTestId('view-train').click();
     await shot(page, 'train-before');
