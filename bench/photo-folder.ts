@@ -13,49 +13,18 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { scanImageFolder } from '../main/data/scan';
 import { openDecodeCache } from '../main/data/cache';
 import { createLoader } from '../main/data/loader';
 import { runDataSpec } from '../main/trainer/data-spec';
 import { AUGMENT_PRESETS } from '../core/train-defaults';
-import { createRng } from '../core/data/rng';
+import { makePhotoFolder } from './photo-like';
 
 const PYTHON = '/usr/bin/python3';
 
 function flag(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1]! : dflt;
-}
-
-/** One photo-like JPEG: a smooth colour field plus noise (so JPEG sizes and decode costs are realistic). */
-async function writePhoto(file: string, w: number, h: number, quality: number, seed: number): Promise<void> {
-  const rng = createRng(seed);
-  const px = Buffer.alloc(w * h * 3);
-  const [r0, g0, b0] = [rng.int(256), rng.int(256), rng.int(256)];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = (y * w + x) * 3;
-      const n = rng.int(24) - 12;
-      px[i] = Math.max(0, Math.min(255, r0 + Math.round((80 * x) / w) + n));
-      px[i + 1] = Math.max(0, Math.min(255, g0 + Math.round((80 * y) / h) + n));
-      px[i + 2] = Math.max(0, Math.min(255, b0 + Math.round(40 * Math.sin((x + y) / 23)) + n));
-    }
-  }
-  await sharp(px, { raw: { width: w, height: h, channels: 3 } })
-    .jpeg({ quality })
-    .toFile(file);
-}
-
-async function makeFolder(root: string, images: number): Promise<void> {
-  const rng = createRng(7);
-  for (let k = 0; k < images; k++) {
-    const dir = path.join(root, `class${k % 3}`);
-    await fs.mkdir(dir, { recursive: true });
-    const w = 240 + rng.int(401);
-    const h = 240 + rng.int(401);
-    await writePhoto(path.join(dir, `${String(k).padStart(6, '0')}.jpg`), w, h, 60 + rng.int(36), k);
-  }
 }
 
 function torchvision(root: string, size: number, mode: 'first' | 'imagenet'): number {
@@ -101,7 +70,7 @@ async function main(): Promise<void> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'cnn-photos-'));
   const root = process.argv.includes('--root') ? flag('--root', '') : path.join(work, 'photos');
   try {
-    if (!process.argv.includes('--root')) await makeFolder(root, images);
+    if (!process.argv.includes('--root')) await makePhotoFolder(root, images);
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const rows: Record<string, number[]> = { studioFirst: [], torchFirst: [], studioCached: [], studioImagenet: [], torchImagenet: [], storeFirst: [] };
     for (let r = 0; r < rounds; r++) {
