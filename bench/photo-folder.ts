@@ -50,6 +50,8 @@ async function studioEpoch(root: string, cacheDir: string, size: number, preset:
     cache,
     split: 'train',
     batchSize: 64,
+    // As the trainer does: batch arrays reused from a ring (no 38 MB allocation per batch at 224).
+    recycle: true,
     seed: 1,
     augment,
     mean: [0.5, 0.5, 0.5],
