@@ -86,6 +86,20 @@ export async function touchCache(dir: string): Promise<void> {
   await fs.utimes(path.join(dir, 'manifest.json'), now, now).catch(() => undefined);
 }
 
+/** Bytes of the files in every hash-named sub-folder, without reading any of them. */
+async function roughTotalBytes(cacheDir: string): Promise<number> {
+  let total = 0;
+  const dirs = await fs.readdir(cacheDir, { withFileTypes: true }).catch(() => []);
+  for (const d of dirs) {
+    if (!d.isDirectory() || !FOLDER_NAME.test(d.name)) continue;
+    const dir = path.join(cacheDir, d.name);
+    for (const f of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (f.isFile()) total += (await fs.stat(path.join(dir, f.name)).catch(() => ({ size: 0 }))).size;
+    }
+  }
+  return total;
+}
+
 /** Deletes one of our cache folders; refuses anything listCaches would not list. */
 export async function removeCache(dir: string): Promise<boolean> {
   if (!FOLDER_NAME.test(path.basename(dir)) || !(await describeFolder(dir).catch(() => null))) return false;
@@ -106,6 +120,10 @@ export interface EvictionResult {
  * (the one just opened) is never removed, even when it alone is over the cap.
  */
 export async function evictToCap(cacheDir: string, capBytes: number, keep?: string): Promise<EvictionResult> {
+  // Runs on every cache open: sizes first (readdir + stat), and the manifests (megabytes for a large
+  // dataset) are only parsed when the caches are over the cap and something must go.
+  const rough = await roughTotalBytes(cacheDir);
+  if (rough <= capBytes) return { removed: [], bytes: rough, keptOverCap: false };
   const all = await listCaches(cacheDir);
   let bytes = all.reduce((s, f) => s + f.bytes, 0);
   const removed: CacheFolderInfo[] = [];

@@ -17,15 +17,19 @@ export interface RunDataSpec {
   output?: NonNullable<LoaderOptions['output']>;
 }
 
+/** RandomResizedCrop cuts boxes out of the image, which letterbox padding cannot be combined with. */
+const LETTERBOX_CROP =
+  'the imagenet augmentation crops the images (RandomResizedCrop), so it cannot letterbox them: use --resize center-crop or stretch, or --augment light';
+
+/** Why these settings cannot be trained (crops with letterbox), or null: checked by validateSettings too. */
+export function cropPolicyConflict(settings: Pick<TrainSettings, 'augment' | 'resize'>): string | null {
+  return settings.augment?.resizedCrop && settings.resize === 'letterbox' ? LETTERBOX_CROP : null;
+}
+
 export function runDataSpec(model: { channels: 1 | 3; height: number; width: number }, settings: Pick<TrainSettings, 'augment' | 'resize'>): RunDataSpec {
   const atModelSize: DecodeSpec = { channels: model.channels, height: model.height, width: model.width, resize: settings.resize };
   if (!settings.augment?.resizedCrop) return { decode: atModelSize };
-  if (settings.resize === 'letterbox') {
-    throw new TrainError(
-      'bad-settings',
-      'the imagenet augmentation crops the images (RandomResizedCrop), so it cannot letterbox them: use --resize center-crop or stretch, or --augment light',
-    );
-  }
+  if (settings.resize === 'letterbox') throw new TrainError('bad-settings', LETTERBOX_CROP);
   const side = storeSide(model.height, model.width);
   return {
     decode: { channels: model.channels, height: side, width: side, resize: 'stretch', recordSize: true },

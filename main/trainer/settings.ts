@@ -9,7 +9,7 @@ import { DEFAULT_AUGMENT as CORE_DEFAULT_AUGMENT, DEFAULT_LR, DEFAULT_WEIGHT_DEC
 import { RESIZE_POLICIES } from '../data/decode';
 import { DEVICE_CHOICES, OPTIMIZER_CHOICES, type TrainSettings } from './types';
 import { TrainError } from './run-folder';
-import { runDataSpec } from './data-spec';
+import { cropPolicyConflict } from './data-spec';
 import { validateFineTune } from './finetune';
 
 /** core's default augmentation (a fresh object, so a run's settings never share it). */
@@ -68,6 +68,6 @@ export function validateSettings(s: TrainSettings): void {
     const a = validateAugment(s.augment);
     if (a) bad(a);
   }
-  // Checked here too (runDataSpec refuses it as well) so the CLI says so before starting a worker.
-  if (s.augment?.resizedCrop && s.resize === 'letterbox') runDataSpec({ channels: 1, height: 1, width: 1 }, s);
+  const crop = cropPolicyConflict(s);
+  if (crop) bad(crop);
 }
