@@ -37,8 +37,8 @@ function Num({ label, value, integer = false, check, onChange, testId, note }: N
 
 /** The recipe: every hyperparameter the trainer takes from the panel. Locked while a run trains. */
 const AUGMENT_LABEL: Record<AugmentPreset, string> = {
-  light: 'Light (crop, flip)',
-  imagenet: 'ImageNet (photos)',
+  light: 'Light: random crop (pad 2), flip',
+  imagenet: 'ImageNet: random resized crop, flip, colour jitter (photos)',
   none: 'None',
 };
 
@@ -89,7 +89,7 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
       </label>
       <Num label="Weight decay" value={s.weightDecay} check={between(0, 1)} testId="train-wd" onChange={(v) => set({ weightDecay: v })} />
       <Num label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
-      <label className="field">
+      <label className="field augment-select">
         <span className="field-label">Augmentation</span>
         <select
           value={augmentPresetName(s.augment)}
