@@ -19,8 +19,9 @@
  *
  * This is exactly MlasReorderFilterOIHWBiBo / MlasReorderFilterOIHWBo, the layouts the NCHWc
  * kernels read (onnxruntime's nchwc_transformer), so the arithmetic is the same per output as
- * onnxruntime's inference convs. Only group-1, 2-D convs whose input channels are a multiple of B
- * (or fewer than B) are rewritten, the same rule as onnxruntime's transformer. B is the CPU's NCHWc
+ * onnxruntime's inference convs. Only 2-D convs are rewritten: group-1 convs whose input channels are
+ * a multiple of B (or fewer than B), and depthwise convs over a multiple of B channels (weight
+ * OIHWBo, input blocked), the same rules as onnxruntime's transformer. B is the CPU's NCHWc
  * block size (16 with AVX-512, 8 with AVX2): the host measures it (main/trainer/nchwc-block.ts).
  *
  * The result runs only on onnxruntime's CPU execution provider.
@@ -79,17 +80,24 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
   for (const n of graph.nodes) {
     const ws = n.opType === 'Conv' && (n.domain ?? '') === '' ? info.shapes.get(n.inputs[1] ?? '')?.shape : undefined;
     const xs = ws ? info.shapes.get(n.inputs[0]!)?.shape : undefined;
-    if (!ws || !xs || ws.length !== 4 || xs.length !== 4 || attrInt(n, 'group', 1) !== 1 || initializers.has(n.inputs[1]!)) {
+    const group = attrInt(n, 'group', 1);
+    if (!ws || !xs || ws.length !== 4 || xs.length !== 4 || initializers.has(n.inputs[1]!)) {
       out.push(n);
       continue;
     }
     const [m, c, kh, kw] = ws as [number, number, number, number];
+    const depthwise = isBlockedDepthwise(group, xs[1]!, m, c, block);
+    if (group !== 1 && !depthwise) {
+      out.push(n);
+      continue;
+    }
     const ys = info.shapes.get(n.outputs[0]!)?.shape;
     const reuse = ys && ys.length === 4 ? ys[0]! * ys[2]! * ys[3]! : 0;
-    const blockedInput = c >= block;
+    const blockedInput = depthwise || c >= block;
     // The weight is reordered every step: worth it only when each weight is used many times (the
     // conv-trick weight gradients, whose "weight" is an activation gradient, mostly are not).
-    if ((blockedInput && c % block !== 0) || reuse < minReuse) {
+    // Depthwise convs always are: the grouped im2col path they leave costs 2-10x the reorder.
+    if ((blockedInput && !depthwise && c % block !== 0) || (!depthwise && reuse < minReuse)) {
       out.push(n);
       continue;
     }
@@ -122,7 +130,7 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
       out.push(node('Reshape', [wp, i64(`${wIn}/blocks_shape`, [mp / block, block, c * k])], rows));
       let blocked = fresh(`${wIn}/blocked`);
       out.push(node('Transpose', [rows], blocked, { perm: { kind: 'ints', value: [0, 2, 1] } }));
-      if (blockedInput) {
+      if (blockedInput && !depthwise) {
         const split = fresh(`${wIn}/blocked_split`);
         out.push(node('Reshape', [blocked, i64(`${wIn}/blocked_split_shape`, [mp / block, c / block, block, k, block])], split));
         blocked = fresh(`${wIn}/blocked_bibo`);
@@ -160,13 +168,22 @@ export function convsToNchwc(graph: Graph, block: number, opts: NchwcOptions = {
         strides: { kind: 'ints', value: p.strides },
         dilations: { kind: 'ints', value: p.dilations },
         pads: { kind: 'ints', value: p.pads },
-        group: { kind: 'int', value: 1 },
+        group: { kind: 'int', value: group },
       },
     });
     out.push(node('ReorderOutput', [yc], base, { channels: { kind: 'int', value: m } }, NCHWC_DOMAIN));
     rewritten.push(n.name);
   }
   return { graph: { ...graph, nodes: out, initializers: [...graph.initializers, ...extraInits] }, rewritten };
+}
+
+/**
+ * A depthwise conv (one input and one output channel per group, as MLAS's NCHWc depthwise kernel
+ * requires) over a whole number of channel blocks. Its weight [C, 1, kh, kw] takes the OIHWBo
+ * layout, and its input is reordered like any blocked input.
+ */
+function isBlockedDepthwise(group: number, inChannels: number, m: number, perGroup: number, block: number): boolean {
+  return group > 1 && group === inChannels && m === group && perGroup === 1 && inChannels % block === 0;
 }
 
 /** convsToNchwc on a whole model; adds the com.microsoft.nchwc opset import when a conv was rewritten. */

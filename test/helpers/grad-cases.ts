@@ -50,6 +50,16 @@ export const CASES: FdCase[] = [
     build: conv({ kernel_shape: [3, 3], group: 3, strides: [2, 2], pads: [1, 1, 1, 1] }),
   },
   {
+    name: 'Conv depthwise stride 1 (flipped depthwise input grad)',
+    inputs: [{ shape: [2, 3, 6, 5] }, { shape: [3, 1, 3, 3] }, { shape: [3] }],
+    build: conv({ kernel_shape: [3, 3], group: 3, pads: [1, 1, 1, 1] }),
+  },
+  {
+    name: 'Conv depthwise dilation 2, asymmetric pads',
+    inputs: [{ shape: [2, 4, 9, 8] }, { shape: [4, 1, 3, 3] }],
+    build: conv({ kernel_shape: [3, 3], group: 4, dilations: [2, 2], pads: [2, 1, 1, 2] }, false),
+  },
+  {
     name: 'Conv asymmetric pads',
     inputs: [{ shape: [2, 2, 6, 5] }, { shape: [3, 2, 4, 3] }, { shape: [3] }],
     build: conv({ kernel_shape: [4, 3], pads: [2, 0, 1, 1] }),

@@ -1,5 +1,6 @@
 import { attrInt, spatialParams } from '../attrs';
 import type { GradContext, GradRule } from './types';
+import { depthwiseWeightGrad } from './conv-depthwise';
 import { inShape, outShape } from './util';
 
 /**
@@ -10,11 +11,13 @@ import { inShape, outShape } from './util';
  *             output_padding = (H + p_begin + p_end - k_eff) mod s, which restores the input size
  *             (input rows no window reaches get zero). For stride 1, group 1 and channels that are
  *             multiples of 16 a plain Conv with spatially flipped, in/out-swapped weights and
- *             pads k_eff - 1 - p is used instead (measured ~2x faster in ORT there).
+ *             pads k_eff - 1 - p is used instead (measured ~2x faster in ORT there), and for
+ *             stride-1 depthwise convs the same flipped Conv, depthwise again.
  * - dw[m,c,k] = sum_{n,o} dy[n,m,o] x_pad[n,c,o*s + k*d]: a Conv whose "batch" is the input
  *             channel and whose kernel is dy, with dilations = s and strides = d. Its output is
  *             k + floor(rem/d) long (rem = the remainder above) and is sliced back to k. Groups are
  *             handled by folding the group index into the channel axis of the transposed input.
+ *             Depthwise convs fold the batch into the channels instead (conv-depthwise.ts).
  */
 export const convGrad: GradRule = (node, dy, ctx, need) => {
   const xs = inShape(ctx, node, 0);
@@ -33,12 +36,17 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
     res[2] = g.op1('ReduceSum', [dy, ctx.i64([0, ...sp.map((_, i) => i + 2)])], { keepdims: 0 });
   }
 
+  // Depthwise (one input and one output channel per group: MobileNet, EfficientNet) has its own
+  // forms below; onnxruntime's grouped Conv/ConvTranspose run them group by group.
+  const depthwise = group > 1 && group === xs[1] && ws[0] === group && ws[1] === 1;
+  const heuristics = ctx.options.convHeuristics ?? true;
+
   if (need[0]) {
     const c = xs[1]!;
     const m = ws[0]!;
     const flipPads = p.pads.map((q, i) => keff[i % r]! - 1 - q);
     const useConv =
-      (ctx.options.convHeuristics ?? true) &&
+      heuristics &&
       group === 1 &&
       p.strides.every((s) => s === 1) &&
       flipPads.every((q) => q >= 0) &&
@@ -54,17 +62,17 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
     // (bench/train-results.md). It stays selectable for measurements and providers where
     // ConvTranspose is weak.
     const useSubpixel = subpixelOk && sub === 'subpixel';
-    if (useSubpixel) {
+    if (depthwise && heuristics && p.strides.every((q) => q === 1) && flipPads.every((q) => q >= 0)) {
+      // Stride-1 depthwise: dx[n,c] = correlation of dy[n,c] with w[c] flipped, pads k_eff-1-p; a
+      // depthwise Conv again (in/out-swapping a one-channel group changes nothing). 3.5x less CPU
+      // than the grouped ConvTranspose on NCHWc kernels, 1.3x without (bench/train-depthwise.ts).
+      res[0] = g.op1('Conv', [dy, flipKernel(ctx, node.inputs[1]!, p.kernel)], { kernel_shape: p.kernel, pads: flipPads, dilations: p.dilations, group });
+    } else if (useSubpixel) {
       res[0] = subpixelInputGrad(ctx, dy, node.inputs[1]!, xs, ws, ys, p.strides[0]!, p.pads);
     } else if (useConv) {
       // w' [C, M, k] = flip_k(transpose(w)), then a stride-1 "full" correlation of dy with w'.
       const wt = g.op1('Transpose', [node.inputs[1]!], { perm: [1, 0, ...sp.map((_, i) => i + 2)] });
-      const axes = sp.map((_, i) => i + 2);
-      // (A 1x1 kernel needs no flip: a reversing Slice cost up to 1.6 ms on GoogLeNet's 1x1 weights.)
-      const wf = p.kernel.every((k) => k === 1)
-        ? wt
-        : g.op1('Slice', [wt, ctx.i64(axes.map(() => -1)), ctx.i64(p.kernel.map((k) => -(k + 1))), ctx.i64(axes), ctx.i64(axes.map(() => -1))]);
-      res[0] = g.op1('Conv', [dy, wf], { kernel_shape: p.kernel, pads: flipPads, dilations: p.dilations, strides: sp.map(() => 1) });
+      res[0] = g.op1('Conv', [dy, flipKernel(ctx, wt, p.kernel)], { kernel_shape: p.kernel, pads: flipPads, dilations: p.dilations, strides: sp.map(() => 1) });
     } else {
       res[0] = g.op1('ConvTranspose', [dy, node.inputs[1]!], {
         kernel_shape: p.kernel,
@@ -93,7 +101,9 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
       mode === 'im2col' ||
       (mode === 'undilated' && p.strides.some((q) => q !== 1)) ||
       ((mode === 'auto' || mode === 'undilated') && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
-    if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
+    if (depthwise && mode !== 'conv') {
+      res[1] = depthwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads);
+    } else if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
       res[1] = pointwise
         ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
         : im2colWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads);
@@ -180,6 +190,13 @@ function subpixelInputGrad(ctx: GradContext, dy: string, w: string, xs: number[]
   const c6 = g.op1('Reshape', [conv, ctx.i64([n, s, s, c, hq, wq])]);
   const d2s = g.op1('Reshape', [g.op1('Transpose', [c6], { perm: [0, 3, 4, 1, 5, 2] }), ctx.i64([n, c, hq * s, wq * s])]);
   return g.op1('Slice', [d2s, ctx.i64(starts), ctx.i64([starts[0]! + xs[2]!, starts[1]! + xs[3]!]), ctx.i64([2, 3])]);
+}
+
+/** The kernel reversed along every spatial axis (a 1x1 kernel is returned as is: a reversing Slice cost up to 1.6 ms on GoogLeNet's 1x1 weights). */
+function flipKernel(ctx: GradContext, w: string, kernel: number[]): string {
+  if (kernel.every((k) => k === 1)) return w;
+  const axes = kernel.map((_, i) => i + 2);
+  return ctx.g.op1('Slice', [w, ctx.i64(axes.map(() => -1)), ctx.i64(kernel.map((k) => -(k + 1))), ctx.i64(axes), ctx.i64(axes.map(() => -1))]);
 }
 
 /** Largest im2col matrix (floats) built for a weight gradient; larger ones use the conv trick. */

@@ -205,6 +205,21 @@ const NCHWC_CASES: Case[] = [
     attrs: { kernel_shape: [5, 3], dilations: [2, 2], strides: [3, 3], pads: [2, 1, 2, 1] },
     pass: 'trim',
   },
+  {
+    name: 'nchwc: depthwise 16ch stride 1, bias (flipped depthwise input gradient, folded-batch weight gradient)',
+    x: [2, 16, 7, 6],
+    w: [16, 1, 3, 3],
+    bias: true,
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: 16 },
+    pass: 'trim',
+  },
+  {
+    name: 'nchwc: depthwise 32ch 5x5 stride 2 asymmetric pads',
+    x: [3, 32, 9, 8],
+    w: [32, 1, 5, 5],
+    attrs: { kernel_shape: [5, 5], strides: [2, 2], pads: [2, 1, 2, 2], group: 32 },
+    pass: 'trim',
+  },
   { name: 'nchwc: 1 -> 6 5x5 (LeNet conv1)', x: [4, 1, 12, 12], w: [6, 1, 5, 5], bias: true, attrs: { kernel_shape: [5, 5] }, pass: 'trim' },
 ];
 
