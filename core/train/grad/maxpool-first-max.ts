@@ -14,7 +14,7 @@
  *   dx[i]      = sum over (w, k) reading x[i] of sel[w, k] * dy[w]
  * (A window whose maximum is NaN has no equal element; PyTorch's routing of NaN is not reproduced.)
  *
- * - non-overlapping 2-D windows of at most 4 positions: strided Slices and a cascade (sliceRoute),
+ * - 2-D windows of at most 9 positions without dilation: strided Slices and a cascade (sliceRoute),
  *   the CPU's default for them, so that the forward MaxPool drops its Indices (4-5x slower kernel).
  * - other non-overlapping windows (kernel == stride, no padding, no dilation, no ceil overhang): windows
  *   are a reshape, [N, C, Ho, kh, Wo, kw], and dx is the reshape back (rows and columns after the
@@ -31,7 +31,7 @@ import type { GradContext } from './types';
 export function maxPoolFirstMaxGrad(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
   const dx =
     (ctx.options.maxPoolSlices ?? true) && sliceRouteFits(xs, ys, p)
-      ? sliceRoute(ctx, x, y, dy, xs, ys, p.kernel)
+      ? sliceRoute(ctx, x, y, dy, xs, ys, p)
       : !nonOverlapping(xs, ys, p)
         ? columnRoute(ctx, x, y, dy, xs, ys, p)
         : p.kernel.length === 2
@@ -46,13 +46,23 @@ function nonOverlapping(xs: number[], ys: number[], p: SpatialParams): boolean {
 }
 
 /**
- * Whether a pool takes the slice route (GradOptions.maxPoolSlices): non-overlapping 2-D windows of
- * at most 4 positions (2x2, 1x2, 2x1), the shapes where it was measured to beat the Indices route on
- * the CPU (LeNet-5's [32, 6, 28, 28] pool, 1 thread: 0.48 vs 0.63 ms forward + backward).
+ * Whether a pool takes the slice route (GradOptions.maxPoolSlices): 2-D windows of at most 9
+ * positions without dilation, where it beats onnxruntime's MaxPool with Indices (a slow generic
+ * kernel) plus its scatter. Measured at 1 thread on a 2-core AMD EPYC (Zen 3), GoogLeNet 3x64x64
+ * batch 32, forward pool + backward (bench/train-results.md):
+ * - non-overlapping, unpadded windows (2x2/2: LeNet-5, VGG): always (no Pad, no overlap sums);
+ * - overlapping or padded windows with at least 64 output positions per plane: 3x3/2 to 16x16 61 ->
+ *   32 ms, 3x3/1 on 8x8 45 -> 26 ms;
+ * - on smaller maps the slice route's many small ops lose (3x3/2 to 4x4 19 -> 28 ms, 3x3/1 on 2x2
+ *   2 -> 19 ms), so those pools keep Indices.
  */
 export function sliceRouteFits(xs: number[], ys: number[], p: SpatialParams): boolean {
-  return p.kernel.length === 2 && nonOverlapping(xs, ys, p) && p.kernel[0]! * p.kernel[1]! <= 4;
+  if (xs.length !== 4 || p.dilations.some((d) => d !== 1) || p.kernel[0]! * p.kernel[1]! > 9) return false;
+  return nonOverlapping(xs, ys, p) || ys[2]! * ys[3]! >= SLICE_ROUTE_MIN_POSITIONS;
 }
+
+/** Least output positions per plane for which overlapping or padded pools take the slice route. */
+export const SLICE_ROUTE_MIN_POSITIONS = 64;
 
 /** Window position codes K - k in row-major order over the kernel. */
 function codes(kernel: number[]): number[] {
@@ -94,54 +104,86 @@ function blockRoute(ctx: GradContext, x: string, y: string, dy: string, xs: numb
 }
 
 /**
- * Non-overlapping 2-D windows by strided Slices: window position k = (a, b) of every window is
- * x[:, :, a::kh, b::kw] (an [N, C, Ho, Wo] view, cropped to the covered rows and columns), and the
- * first maximum is a cascade over positions in row-major order, on pooled-size tensors only:
- *   rest_0 = dy;  dx_k = Where(x_k == y, rest_k, 0);  rest_{k+1} = Where(x_k == y, 0, rest_k)
- * The last position takes what is left (a window whose maximum is NaN routes there). The parts are
- * interleaved back by two Concats of unit axes: positions of a kernel row along a new last axis,
- * [N, C, Ho, Wo, kw] = [N, C, Ho, 1, Wo*kw], then the kernel rows, [N, C, Ho, kh, Wo*kw] =
- * [N, C, Ho*kh, Wo*kw]. No Transpose: ORT's 6-D transposes cost more than the rest of the route.
+ * 2-D windows (dilation 1) by strided Slices. Window position (a, b) of every window is the strided
+ * view xp[:, :, a + s_h*i, b + s_w*j] of x padded with -inf (begin pads, and at the end as far as the
+ * last window reaches, ceil mode included; padding never equals a window's maximum), an [N, C, Ho, Wo]
+ * tensor. The first maximum is a cascade over positions in row-major order, on pooled-size tensors:
+ *   rest_0 = dy;  d_k = Where(x_k == y, rest_k, 0);  rest_{k+1} = Where(x_k == y, 0, rest_k)
+ * The last position takes what is left (a window whose maximum is NaN routes there).
+ *
+ * d_k goes back to padded position (o_h*s_h + a, o_w*s_w + b). Per axis, that is phase a mod s of
+ * grid row o + floor(a/s): every phase (r_h, r_w) is a [N, C, Qh, Qw] grid (Q = Ho + floor((k-1)/s))
+ * that sums the positions of that phase, each zero-padded by its grid offset (overlapping windows
+ * add up there). The phases are interleaved by two Concats of unit axes: phases of a row along a new
+ * last axis, [N, C, Qh, Qw, s_w] = [N, C, Qh, 1, Qw*s_w], then the rows, [N, C, Qh, s_h, Qw*s_w] =
+ * [N, C, Qh*s_h, Qw*s_w]; no Transpose (ORT's 6-D transposes cost more than the rest of the route).
+ * The input's span [pad_begin, pad_begin + H) of that padded grid is dx (zero-padded where the
+ * windows stop short of the input's end).
  */
-function sliceRoute(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], kernel: number[]): string {
+function sliceRoute(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
   const g = ctx.g;
-  const [n, c] = xs as [number, number];
-  const [ho, wo] = [ys[2]!, ys[3]!];
-  const [kh, kw] = kernel as [number, number];
+  const [n, c, h, w] = xs as [number, number, number, number];
+  const out = [ys[2]!, ys[3]!];
+  const [kh, kw] = p.kernel as [number, number];
+  const [sh, sw] = p.strides as [number, number];
+  const begin = [p.pads[0]!, p.pads[1]!];
+  // Padded extent every window reads: (O - 1) * s + k per axis.
+  const reach = [(out[0]! - 1) * sh + kh, (out[1]! - 1) * sw + kw];
+  const endPad = [Math.max(0, reach[0]! - h - begin[0]!), Math.max(0, reach[1]! - w - begin[1]!)];
+  const padded =
+    begin.some((q) => q > 0) || endPad.some((q) => q > 0)
+      ? g.op1('Pad', [x, ctx.i64([0, 0, begin[0]!, begin[1]!, 0, 0, endPad[0]!, endPad[1]!]), ctx.f32([-Infinity])])
+      : x;
   const zero = ctx.f32([0]);
   const axes = ctx.i64([2, 3]);
-  const steps = ctx.i64([kh, kw]);
-  const parts: string[] = [];
+  const steps = ctx.i64([sh, sw]);
+  const routedParts: string[] = [];
   let rest = dy;
   for (let k = 0; k < kh * kw; k++) {
     if (k === kh * kw - 1) {
-      parts.push(rest);
+      routedParts.push(rest);
       break;
     }
     const [a, b] = [Math.floor(k / kw), k % kw];
-    const position = g.op1('Slice', [x, ctx.i64([a, b]), ctx.i64([a + (ho - 1) * kh + 1, b + (wo - 1) * kw + 1]), axes, steps]);
+    const position = g.op1('Slice', [padded, ctx.i64([a, b]), ctx.i64([a + (out[0]! - 1) * sh + 1, b + (out[1]! - 1) * sw + 1]), axes, steps]);
     const eq = g.op1('Equal', [position, y]);
-    parts.push(g.op1('Where', [eq, rest, zero]));
+    routedParts.push(g.op1('Where', [eq, rest, zero]));
     rest = g.op1('Where', [eq, zero, rest]);
   }
-  const rowShape = ctx.i64([n, c, ho, 1, wo * kw]);
+  const grid = [out[0]! + Math.floor((kh - 1) / sh), out[1]! + Math.floor((kw - 1) / sw)] as [number, number];
+  const phase = (rh: number, rw: number): string => {
+    const terms: string[] = [];
+    for (let k = 0; k < kh * kw; k++) {
+      const [a, b] = [Math.floor(k / kw), k % kw];
+      if (a % sh !== rh || b % sw !== rw) continue;
+      const [qa, qb] = [Math.floor(a / sh), Math.floor(b / sw)];
+      const part = routedParts[k]!;
+      const tail = [grid[0] - out[0]! - qa, grid[1] - out[1]! - qb];
+      terms.push(qa === 0 && qb === 0 && tail[0] === 0 && tail[1] === 0 ? part : g.op1('Pad', [part, ctx.i64([0, 0, qa, qb, 0, 0, tail[0]!, tail[1]!])]));
+    }
+    if (terms.length === 0) return ctx.zeros([n, c, ...grid]);
+    return ctx.options.accumulate === 'add' ? terms.reduce((acc, t) => g.op1('Add', [acc, t])) : terms.length === 1 ? terms[0]! : g.op1('Sum', terms);
+  };
+  const rowShape = ctx.i64([n, c, grid[0], 1, grid[1] * sw]);
   const rows: string[] = [];
-  for (let a = 0; a < kh; a++) {
-    const row = parts.slice(a * kw, (a + 1) * kw);
+  for (let rh = 0; rh < sh; rh++) {
+    const row = Array.from({ length: sw }, (_, rw) => phase(rh, rw));
     const joined =
-      kw === 1
+      sw === 1
         ? row[0]!
         : g.op1(
             'Concat',
-            row.map((part) => g.op1('Reshape', [part, ctx.i64([n, c, ho, wo, 1])])),
+            row.map((part) => g.op1('Reshape', [part, ctx.i64([n, c, grid[0], grid[1], 1])])),
             { axis: 4 },
           );
-    rows.push(g.op1('Reshape', [joined, rowShape]));
+    rows.push(sh === 1 && sw === 1 ? joined : g.op1('Reshape', [joined, sh === 1 ? ctx.i64([n, c, grid[0], grid[1] * sw]) : rowShape]));
   }
-  const covered = [ho * kh, wo * kw];
-  const back = g.op1('Reshape', [kh === 1 ? rows[0]! : g.op1('Concat', rows, { axis: 3 }), ctx.i64([n, c, ...covered])]);
-  if (covered[0] === xs[2] && covered[1] === xs[3]) return back;
-  return g.op1('Pad', [back, ctx.i64([0, 0, 0, 0, 0, 0, xs[2]! - covered[0]!, xs[3]! - covered[1]!])]);
+  const span = [grid[0] * sh, grid[1] * sw];
+  const full = sh === 1 ? rows[0]! : g.op1('Reshape', [g.op1('Concat', rows, { axis: 3 }), ctx.i64([n, c, ...span])]);
+  const short = [Math.max(0, begin[0]! + h - span[0]!), Math.max(0, begin[1]! + w - span[1]!)];
+  const extended = short.some((q) => q > 0) ? g.op1('Pad', [full, ctx.i64([0, 0, 0, 0, 0, 0, short[0]!, short[1]!])]) : full;
+  if (begin.every((q) => q === 0) && span[0]! + short[0]! === h && span[1]! + short[1]! === w) return extended;
+  return g.op1('Slice', [extended, ctx.i64(begin), ctx.i64([begin[0]! + h, begin[1]! + w]), axes]);
 }
 
 function reshapeRoute(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], kernel: number[]): string {

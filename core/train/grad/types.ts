@@ -32,9 +32,9 @@ export interface GradOptions {
   /** Use MaxPool's Indices output for its backward (exact first-max routing). Default true. */
   maxPoolIndices?: boolean;
   /**
-   * Non-overlapping 2-D max pools of at most 4 positions (2x2) are differentiated from x and y by
-   * strided Slices instead of through Indices, which the forward pool then does not compute.
-   * Default true.
+   * 2-D max pools of at most 9 positions without dilation (2x2/2, 3x3/2, 3x3/1, padded or not) are
+   * differentiated from x and y by strided Slices instead of through Indices, which the forward pool
+   * then does not compute. Default true.
    */
   maxPoolSlices?: boolean;
   /** Fan-out accumulation: one Sum node, or a chain of Add (providers without Sum). Default 'sum'. */

@@ -35,6 +35,9 @@ const CASES: PoolCase[] = [
   { name: 'AlexNet 3/2 overlapping', x: [2, 3, 15, 15], k: [3, 3], s: [2, 2] },
   { name: 'GoogLeNet 3/2 ceil', x: [2, 3, 16, 16], k: [3, 3], s: [2, 2], ceil: true },
   { name: '3/1 pad 1 ceil (inception branch)', x: [1, 2, 5, 6], k: [3, 3], s: [1, 1], pads: [1, 1, 1, 1], ceil: true },
+  // At least 64 output positions: overlapping windows take the slice route by default.
+  { name: '3/1 pad 1 on 9x8 (slice route, overlapping)', x: [2, 3, 9, 8], k: [3, 3], s: [1, 1], pads: [1, 1, 1, 1] },
+  { name: 'GoogLeNet 3/2 ceil on 17x16 (slice route, overlapping)', x: [1, 2, 17, 16], k: [3, 3], s: [2, 2], ceil: true },
   { name: '2/2 ceil overhang', x: [1, 2, 7, 7], k: [2, 2], s: [2, 2], ceil: true },
   { name: '2/2 ceil asymmetric pads', x: [1, 2, 7, 7], k: [2, 2], s: [2, 2], pads: [1, 0, 0, 1], ceil: true },
   { name: 'dilation 2', x: [1, 2, 9, 8], k: [2, 3], s: [1, 2], d: [2, 2] },
@@ -44,7 +47,10 @@ const CASES: PoolCase[] = [
   { name: '2x1 kernel 2/1 strides', x: [2, 3, 9, 4], k: [2, 1], s: [2, 1] },
 ];
 
-/** The non-overlapping 2-D windows of at most 4 positions: the strided-slice route by default. */
+/**
+ * Non-overlapping windows, whose alternative to the strided-slice route is the block route; every
+ * other undilated case's alternative is the column route (im2col-like; GradOptions.maxPoolSlices).
+ */
 const SLICE_CASES = new Set(['LeNet 2/2', '2/2 odd input (uncovered row and column)', '1x2 kernel 1/2 strides', '2x1 kernel 2/1 strides']);
 
 function attrs(c: PoolCase): Record<string, number | number[]> {
@@ -102,6 +108,8 @@ async function poolGrad(c: PoolCase, withIndices: boolean, x: Float32Array, dy: 
     for (const banned of ['ScatterElements', 'MaxUnpool', 'GatherElements']) expect(ops.has(banned), `${banned} in the Indices-free backward`).toBe(false);
     // The slice route has no Transpose; the block route (its alternative) moves windows by one.
     if (SLICE_CASES.has(c.name)) expect(ops.has('Transpose'), 'Transpose in the backward').toBe(options.maxPoolSlices === false);
+    // The slice route never concatenates window columns along a new axis 1 (the column route does).
+    if (c.name.includes('slice route')) expect(ops.has('ConvTranspose'), 'col2im ConvTranspose in the slice route').toBe(options.maxPoolSlices === false);
   }
   const s = await createSession(makeModel(g.build(), 'pool grad'));
   try {
@@ -120,8 +128,8 @@ function tieHeavy(n: number, r: () => number): Float32Array {
 describe('MaxPool backward without Indices', () => {
   const routes = [
     ...CASES.map((c) => [c.name, c, {}] as const),
-    // The block route, which the slice route replaced for these shapes (GradOptions.maxPoolSlices).
-    ...CASES.filter((c) => SLICE_CASES.has(c.name)).map((c) => [`${c.name} (block route)`, c, { maxPoolSlices: false }] as const),
+    // The block and column routes, which the slice route replaced for these shapes.
+    ...CASES.filter((c) => !c.d).map((c) => [`${c.name} (${SLICE_CASES.has(c.name) ? 'block' : 'column'} route)`, c, { maxPoolSlices: false }] as const),
   ];
   it.each(routes)('%s: ties go to the first maximum (PyTorch rule and ORT Indices)', async (_n, c, options: GradOptions) => {
     const r = rng(7);
@@ -166,11 +174,22 @@ describe('train-step builder: which pools compute Indices', () => {
     expect(pools({})).toEqual([1, 1]);
     expect(pools({ maxPoolSlices: false })).toEqual([2, 2]);
   });
-  it('overlapping pools keep Indices (AlexNet 3x3/2)', () => {
-    const alex = buildTemplate('alexnet', { input: [3, 64, 64], classes: 10 });
-    const nodes = buildStudioTrainStep(alex, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 } }).step.model.graph.nodes;
-    const maxPools = nodes.filter((nd) => nd.opType === 'MaxPool');
-    expect(maxPools.length).toBeGreaterThan(0);
-    expect(maxPools.every((nd) => nd.outputs.length === 2)).toBe(true);
+  it('overlapping 3x3 pools drop Indices on maps of 64+ output positions (AlexNet 224: 27x27 and 13x13 yes, 6x6 no)', () => {
+    const alex = buildTemplate('alexnet', { input: [3, 224, 224], classes: 10 });
+    const outputs = (grad: GradOptions) =>
+      buildStudioTrainStep(alex, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 }, grad })
+        .step.model.graph.nodes.filter((nd) => nd.opType === 'MaxPool')
+        .map((nd) => nd.outputs.length);
+    expect(outputs({})).toEqual([1, 1, 2]);
+    expect(outputs({ maxPoolSlices: false })).toEqual([2, 2, 2]);
+  });
+});
+    const outputs = (grad: GradOptions) =>
+      buildStudioTrainStep(alex, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 }, grad })
+        .step.model.graph.nodes.filter((nd) => nd.opType === 'MaxPool')
+        .map((nd) => nd.outputs.length);
+    expect(outputs({}).length).toBeGreaterThan(0);
+    expect(outputs({}).every((n) => n === 1)).toBe(true);
+    expect(outputs({ maxPoolSlices: false }).every((n) => n === 2)).toBe(true);
   });
 });
