@@ -47,18 +47,22 @@ function nonOverlapping(xs: number[], ys: number[], p: SpatialParams): boolean {
 
 /**
  * Whether a pool takes the slice route (GradOptions.maxPoolSlices): 2-D windows of at most 9
- * positions without dilation, where it beats onnxruntime's MaxPool with Indices (a slow generic
- * kernel) plus its scatter. Measured at 1 thread on a 2-core AMD EPYC (Zen 3), GoogLeNet 3x64x64
- * batch 32, forward pool + backward (bench/train-results.md):
+ * positions without dilation, where it beats onnxruntime's MaxPool with Indices plus its scatter.
+ * Measured at 1 thread on a 2-core AMD EPYC (Zen 3), forward pool + backward (bench/train-results.md):
  * - non-overlapping, unpadded windows (2x2/2: LeNet-5, VGG): always (no Pad, no overlap sums);
- * - overlapping or padded windows with at least 64 output positions per plane: 3x3/2 to 16x16 61 ->
- *   32 ms, 3x3/1 on 8x8 45 -> 26 ms;
- * - on smaller maps the slice route's many small ops lose (3x3/2 to 4x4 19 -> 28 ms, 3x3/1 on 2x2
- *   2 -> 19 ms), so those pools keep Indices.
+ * - overlapping or padded windows in ceil mode or with stride 1, with at least 64 output positions
+ *   per plane. onnxruntime's MaxPool with Indices costs 74-107 ns per output there (GoogLeNet's
+ *   ceil-mode 3x3/2 on [32, 64, 32, 32]: 56 ms; its 3x3/1 pad 1 on [32, 256, 8, 8]: 39 ms) against
+ *   37 ns for ResNet-18's floor-mode 3x3/2 pad 1 on [64, 64, 16, 16] (9.7 ms). GoogLeNet 3x64x64
+ *   batch 32 went 61 -> 29 ms (maxpool1) and 45 -> 24 ms (inception3b's pool);
+ * - otherwise Indices: ResNet-18's pool took 11.8 ms with Indices, 17.5 by slices, and on small maps
+ *   the slice route's many small ops lose (3x3/1 on 2x2: 2 -> 19 ms).
+ * A rule from one CPU's measurements; other CPUs may place the line elsewhere.
  */
 export function sliceRouteFits(xs: number[], ys: number[], p: SpatialParams): boolean {
   if (xs.length !== 4 || p.dilations.some((d) => d !== 1) || p.kernel[0]! * p.kernel[1]! > 9) return false;
-  return nonOverlapping(xs, ys, p) || ys[2]! * ys[3]! >= SLICE_ROUTE_MIN_POSITIONS;
+  const slowIndices = p.ceil || p.strides.every((q) => q === 1);
+  return nonOverlapping(xs, ys, p) || (slowIndices && ys[2]! * ys[3]! >= SLICE_ROUTE_MIN_POSITIONS);
 }
 
 /** Least output positions per plane for which overlapping or padded pools take the slice route. */
