@@ -14,29 +14,10 @@ import { DEFAULT_TRAIN_SETTINGS, useStudio } from '../../../renderer/state/studi
 import { useUi } from '../../../renderer/state/ui';
 import { ExportPanel } from '../../../renderer/studio/ExportPanel';
 import { installFakeClient } from '../../helpers/fake-client';
+import { finishedRun as runWith } from '../../helpers/run-view';
 import { loadChain } from '../../helpers/renderer-doc';
 
-const finishedRun: RunView = {
-  id: 'run-7',
-  name: 'run 7',
-  dir: '/runs/run-7',
-  status: 'done',
-  createdAt: '2026-12-06T10:00:00Z',
-  dataDir: '/data/pets',
-  settings: DEFAULT_TRAIN_SETTINGS,
-  device: 'cpu',
-  classes: ['cat', 'dog'],
-  trainSamples: 90,
-  valSamples: 10,
-  epochs: 3,
-  history: [],
-  progress: null,
-  bestEpoch: 2,
-  bestValAccuracy: 0.9,
-  hasModel: true,
-  error: null,
-  log: [],
-};
+const finishedRun: RunView = runWith({ id: 'run-7', name: 'run 7', dir: '/runs/run-7' });
 
 function renderPanel(run: RunView | null, fail = false) {
   useStudio.setState({ runs: run ? { [run.id]: run } : {}, currentRun: run?.id ?? null });

@@ -8,31 +8,13 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunView } from '../../../core/api';
-import { DEFAULT_TRAIN_SETTINGS, useStudio } from '../../../renderer/state/studio';
+import { useStudio } from '../../../renderer/state/studio';
 import { useUi } from '../../../renderer/state/ui';
 import { PredictPanel } from '../../../renderer/studio/PredictPanel';
 import { installFakeClient } from '../../helpers/fake-client';
+import { finishedRun as runWith } from '../../helpers/run-view';
 
-const run: RunView = {
-  id: 'run-3',
-  name: 'run 3',
-  status: 'done',
-  createdAt: '2026-12-06T10:00:00Z',
-  dataDir: '/data/pets',
-  settings: DEFAULT_TRAIN_SETTINGS,
-  device: 'cpu',
-  classes: ['cat', 'dog'],
-  trainSamples: 9,
-  valSamples: 1,
-  epochs: 1,
-  history: [],
-  progress: null,
-  bestEpoch: 1,
-  bestValAccuracy: 1,
-  hasModel: true,
-  error: null,
-  log: [],
-};
+const run: RunView = runWith({ id: 'run-3', name: 'run 3' });
 
 function renderPanel(withRun: boolean) {
   useStudio.setState({ runs: withRun ? { [run.id]: run } : {}, currentRun: withRun ? run.id : null });
