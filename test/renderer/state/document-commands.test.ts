@@ -25,9 +25,10 @@ import {
   undo,
   ungroupSelected,
 } from '../../../renderer/state/commands';
-import { useDoc } from '../../../renderer/state/document';
-import { addBlock, connect, moveNodes, renameNode, setParam } from '../../../renderer/state/ops';
+import { isDirty, useDoc } from '../../../renderer/state/document';
+import { connect, moveNodes, renameNode, setParam } from '../../../renderer/state/ops';
 import { boxesOf } from '../../../renderer/state/placement';
+import { loadChain } from '../../helpers/renderer-doc';
 
 const state = () => useDoc.getState();
 const node = (id: string) => state().doc.nodes.find((n) => n.id === id)!;
@@ -39,33 +40,25 @@ const wires = () =>
 const overlaps = () => overlapCount([...boxesOf(state().doc, useAnalysis.getState()).values()]);
 const positions = (doc: ModelDocument) => new Map(doc.nodes.map((n) => [n.id, n.position]));
 
-/** A chain of blocks of these types, one under the other, wired in order; loaded as a saved file. */
-function loadChain(types: readonly string[]): string[] {
-  let doc: ModelDocument = { nodes: [], edges: [], groups: [] };
-  const ids: string[] = [];
-  types.forEach((t, i) => {
-    const r = addBlock(doc, t, { x: 0, y: i * 150 });
-    doc = r.doc;
-    ids.push(r.id);
-  });
-  for (let i = 1; i < ids.length; i++) doc = connect(doc, { node: ids[i - 1]!, port: 0 }, { node: ids[i]!, port: 0 }).doc;
-  state().load(doc, '/p/model.cnn.json');
-  return ids;
-}
-
 /**
  * Runs `edit` and checks it is one undo step: one undo gives back the very document it replaced,
- * one redo the very document it made. Returns both.
+ * one redo the very document it made. The unsaved mark follows: an edit sets it, a change of view
+ * (`view`: expand, collapse) leaves it as it was, undo puts it back and redo sets it again.
  */
-function expectOneUndoStep(edit: () => void): { before: ModelDocument; after: ModelDocument } {
+function expectOneUndoStep(edit: () => void, kind: 'edit' | 'view' = 'edit'): { before: ModelDocument; after: ModelDocument } {
   const before = state().doc;
+  const dirtyBefore = isDirty(state());
   edit();
   const after = state().doc;
   expect(after, 'the command changed nothing').not.toBe(before);
+  const dirtyAfter = isDirty(state());
+  expect(dirtyAfter, 'unsaved after the command').toBe(kind === 'edit' ? true : dirtyBefore);
   undo();
   expect(state().doc).toBe(before);
+  expect(isDirty(state()), 'unsaved after undo').toBe(dirtyBefore);
   redo();
   expect(state().doc).toBe(after);
+  expect(isDirty(state()), 'unsaved after redo').toBe(dirtyAfter);
   return { before, after };
 }
 
@@ -177,7 +170,7 @@ describe('layout: expand and collapse', () => {
     loadChain(['input', 'conv2d', 'inception', 'globalavgpool', 'flatten', 'dense', 'output']);
     const start = state().doc;
     expect(overlaps()).toBe(0);
-    const { after } = expectOneUndoStep(() => setExpanded('inception', true));
+    const { after } = expectOneUndoStep(() => setExpanded('inception', true), 'view');
     expect(overlaps()).toBe(0);
     const grown = boxesOf(after, useAnalysis.getState()).get('inception')!;
     expect(node('gap').position.y, 'the block under the expanded one moved below it').toBeGreaterThanOrEqual(grown.y + grown.height);
@@ -190,10 +183,10 @@ describe('layout: expand and collapse', () => {
     loadChain(['input', 'conv2d', 'inception', 'globalavgpool', 'flatten', 'dense', 'output']);
     const start = state().doc;
     state().select(['inception']);
-    expectOneUndoStep(toggleExpandSelection);
+    expectOneUndoStep(toggleExpandSelection, 'view');
     expect(node('inception').expanded).toBe(true);
     expect(overlaps()).toBe(0);
-    expectOneUndoStep(toggleExpandSelection);
+    expectOneUndoStep(toggleExpandSelection, 'view');
     expect(node('inception').expanded).toBe(false);
     expect(positions(state().doc)).toEqual(positions(start));
   });
@@ -202,13 +195,13 @@ describe('layout: expand and collapse', () => {
     state().load(buildTemplate('googlenet'), null);
     const start = state().doc;
     expect(overlaps()).toBe(0);
-    const { after } = expectOneUndoStep(() => setAllExpanded(true));
+    const { after } = expectOneUndoStep(() => setAllExpanded(true), 'view');
     expect(after.nodes.filter((n) => n.expanded).length).toBeGreaterThan(5);
     expect(overlaps()).toBe(0);
     undo();
     expect(positions(state().doc)).toEqual(positions(start));
     redo();
-    expectOneUndoStep(() => setAllExpanded(false));
+    expectOneUndoStep(() => setAllExpanded(false), 'view');
     expect(overlaps()).toBe(0);
   });
 });
