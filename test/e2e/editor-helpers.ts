@@ -13,13 +13,34 @@ export async function addBlock(page: Page, type: string): Promise<void> {
 }
 
 export async function setParam(page: Page, name: string, value: string): Promise<void> {
-  const field = page.getByTestId(`param-${name}`);
-  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
-  else {
-    // Number fields read their text on Enter (or leaving the field), as a person confirms it.
-    await field.fill(value);
-    await field.press('Enter');
-  }
+  await setField(page.getByTestId(`param-${name}`), value);
+}
+
+/**
+ * Sets an inspector field as a person does: a select picks the option; a text or number field is
+ * selected and typed over key by key, then confirmed with Enter (number fields read their text on
+ * Enter or on leaving the field).
+ */
+export async function setField(field: Locator, value: string): Promise<void> {
+  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') return void (await field.selectOption(value));
+  await field.click();
+  await field.selectText();
+  await field.pressSequentially(value);
+  await field.press('Enter');
+}
+
+/** The inspector's field with this visible label (a parameter's name as the inspector shows it). */
+export const inspectorField = (page: Page, label: string): Locator => page.getByTestId('inspector').getByLabel(label, { exact: true });
+
+/**
+ * Clicks the palette button named `label` (its visible text, e.g. "Conv 2D"): the block lands
+ * under the selected block and is wired to it. The block count is read only to wait for it.
+ */
+export async function addFromPalette(page: Page, label: string): Promise<void> {
+  const before = await page.evaluate(() => window.__cnnStudio!.nodeCount());
+  await page.getByRole('complementary', { name: 'Blocks' }).getByRole('button', { name: label, exact: true }).click();
+  await page.waitForFunction((n) => window.__cnnStudio!.nodeCount() > n, before);
+  await page.getByTestId('inspector').waitFor();
 }
 
 /** Drags from an output port to an input port, as a person wires two blocks. */
@@ -46,21 +67,32 @@ export async function docJson(page: Page): Promise<string> {
   return page.evaluate(() => window.__cnnStudio!.docJson());
 }
 
-const viewportTransform = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+/** Frames in a row the view must hold still to count as settled (a fit animation moves it every frame). */
+const STILL_FRAMES = 10;
 
 /**
  * Waits until the view stops moving (fit and reveal animations): the viewport's transform is read
- * until two readings a frame-batch apart agree, then the browser paints once more.
+ * on every animation frame until it has not changed for STILL_FRAMES frames in a row. The page's
+ * own frames are the clock, so a slow machine waits longer instead of reading a moving view.
  */
 export async function settle(page: Page): Promise<void> {
-  let last = await viewportTransform(page);
-  for (let i = 0; i < 40; i++) {
-    await page.waitForTimeout(120);
-    const now = await viewportTransform(page);
-    if (now === last) break;
-    last = now;
-  }
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(
+    (still) =>
+      new Promise<void>((resolve) => {
+        const read = () => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '';
+        let last = read();
+        let unchanged = 0;
+        const tick = () => {
+          const now = read();
+          unchanged = now === last ? unchanged + 1 : 0;
+          last = now;
+          if (unchanged >= still) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    STILL_FRAMES,
+  );
 }
 
 /** Fits the view and waits for the animation to settle. */
