@@ -120,11 +120,14 @@ async function readyToTrain(): Promise<Page> {
   return p;
 }
 
+/** A number field of the Train step's form, by its label (the Summary has a Batch size field too). */
+const trainField = (p: Page, name: 'Epochs' | 'Batch size' | 'Learning rate') => p.locator('fieldset.train-form').getByRole('textbox', { name, exact: true });
+
 /** One epoch in batches of 8 on the CPU, from the Train step's own button; waits until the run is done. */
 async function trainOneEpoch(p: Page): Promise<void> {
-  await typeOver(p.getByRole('textbox', { name: 'Epochs' }), '1');
-  await typeOver(p.getByRole('textbox', { name: 'Batch size' }), '8');
-  await p.getByRole('textbox', { name: 'Batch size' }).press('Tab');
+  await typeOver(trainField(p, 'Epochs'), '1');
+  await typeOver(trainField(p, 'Batch size'), '8');
+  await trainField(p, 'Batch size').press('Tab');
   await p.getByLabel('Device').selectOption('cpu');
   await p.getByTestId('train-start').click();
   await p.getByRole('status').filter({ hasText: /^done/ }).waitFor({ timeout: 120_000 });
@@ -258,13 +261,14 @@ describe('forms in Chromium (serve mode)', () => {
 
   it('train tab: 0.001 stays 0.001, Epochs cleared then 8 is 8, -2 is refused, 1e-3 and .001 are read; training receives them', async () => {
     const p = await readyToTrain();
-    const lr = p.getByRole('textbox', { name: 'Learning rate' });
-    const epochs = p.getByRole('textbox', { name: 'Epochs' });
+    const lr = trainField(p, 'Learning rate');
+    const epochs = trainField(p, 'Epochs');
     const optimizer = p.getByLabel('Optimizer');
-    // Start from Adam at its default, whatever the studio remembers from earlier pages.
-    await optimizer.selectOption('adam');
-    const useDefault = p.getByRole('button', { name: "use Adam's default 0.001" });
+    // Start from AdamW at its default rate, whatever the studio remembers from other pages.
+    await optimizer.selectOption('adamw');
+    const useDefault = p.getByRole('button', { name: "use AdamW's default 0.003" });
     if (await useDefault.count()) await useDefault.click();
+    await expect.poll(() => lr.inputValue()).toBe('0.003');
     await typeOver(lr, '0.001');
     expect(await lr.inputValue()).toBe('0.001');
     await lr.press('Tab');
@@ -320,8 +324,8 @@ describe('forms in Chromium (serve mode)', () => {
   it("the Summary's memory estimate uses the Train tab's batch size and optimizer", async () => {
     const p = await openLeNet();
     await view(p, 'Train');
-    await typeOver(p.getByRole('textbox', { name: 'Batch size' }), '8');
-    await p.getByRole('textbox', { name: 'Batch size' }).press('Tab');
+    await typeOver(trainField(p, 'Batch size'), '8');
+    await trainField(p, 'Batch size').press('Tab');
     await p.getByLabel('Optimizer').selectOption('adam');
     const trainLine = (await p.getByTestId('train-memory').locator('b').textContent())!;
     await view(p, 'Model');
@@ -335,7 +339,7 @@ describe('forms in Chromium (serve mode)', () => {
     await batch.press('Enter');
     await shoot(p, 'summary-memory');
     await view(p, 'Train');
-    expect(await p.getByRole('textbox', { name: 'Batch size' }).inputValue()).toBe('16');
+    expect(await trainField(p, 'Batch size').inputValue()).toBe('16');
   });
 
   it('try it: an unreadable file among several is named; the others are classified', async () => {
@@ -369,7 +373,7 @@ describe('forms in Chromium (serve mode)', () => {
   it('reads 0,002 in a comma locale (de-DE) and shows it with a comma', async () => {
     const de = await openLeNet({ viewport: { width: 1360, height: 900 }, locale: 'de-DE' });
     await view(de, 'Train');
-    const lr = de.getByRole('textbox', { name: 'Learning rate' });
+    const lr = trainField(de, 'Learning rate');
     // Whatever rate the studio remembers (the backend keeps settings across pages), it is shown
     // with a decimal comma here.
     await expect.poll(() => lr.inputValue()).toMatch(/^0,0\d+$/);
