@@ -3,19 +3,6 @@ import type { Locator, Page } from 'playwright-core';
 
 export const node = (page: Page, name: string): Locator => page.locator(`[data-node-name="${name}"]`);
 
-/** Clicks a palette item: the block lands under the selected block and is wired to it. */
-export async function addBlock(page: Page, type: string): Promise<void> {
-  const before = await page.evaluate(() => window.__cnnStudio!.nodeCount());
-  await page.getByTestId(`palette-${type}`).click();
-  await page.waitForFunction((n) => window.__cnnStudio!.nodeCount() > n, before);
-  // The new block is selected: its inspector is the one the next setParam fills.
-  await page.getByTestId('inspector').waitFor();
-}
-
-export async function setParam(page: Page, name: string, value: string): Promise<void> {
-  await setField(page.getByTestId(`param-${name}`), value);
-}
-
 /**
  * Sets an inspector field as a person does: a select picks the option; a text or number field is
  * selected and typed over key by key, then confirmed with Enter (number fields read their text on
@@ -38,7 +25,12 @@ export const inspectorField = (page: Page, label: string): Locator => page.getBy
  */
 export async function addFromPalette(page: Page, label: string): Promise<void> {
   const before = await page.evaluate(() => window.__cnnStudio!.nodeCount());
-  await page.getByRole('complementary', { name: 'Blocks' }).getByRole('button', { name: label, exact: true }).click();
+  // The button's name is its label, plus the name a search found it by ("Hardswish as “h-swish”").
+  await page
+    .getByRole('complementary', { name: 'Blocks' })
+    .getByRole('button')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .click();
   await page.waitForFunction((n) => window.__cnnStudio!.nodeCount() > n, before);
   await page.getByTestId('inspector').waitFor();
 }
@@ -61,10 +53,6 @@ export async function selectNode(page: Page, name: string): Promise<void> {
 
 export async function edgeLabels(page: Page): Promise<string[]> {
   return page.getByTestId('edge-label').allTextContents();
-}
-
-export async function docJson(page: Page): Promise<string> {
-  return page.evaluate(() => window.__cnnStudio!.docJson());
 }
 
 /** Frames in a row the view must hold still to count as settled (a fit animation moves it every frame). */
@@ -106,17 +94,4 @@ export async function layout(page: Page): Promise<void> {
   await page.getByTestId('auto-layout').click();
   await page.locator('.canvas-busy').waitFor({ state: 'detached', timeout: 60_000 });
   await settle(page);
-}
-
-/**
- * Types a path into serve mode's file dialog. The dialog pre-fills its field when the first
- * folder listing arrives; Playwright's fill selects then inserts, so a listing landing between
- * the two would leave the folder in front of the typed path. Waiting for the listing first is
- * what a person does anyway, and the check after it catches any other interleaving.
- */
-export async function typePath(page: Page, file: string): Promise<void> {
-  await page.getByTestId('browser-list').waitFor();
-  const field = page.getByTestId('file-path');
-  await field.fill(file);
-  if ((await field.inputValue()) !== file) await field.fill(file);
 }

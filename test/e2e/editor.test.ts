@@ -180,6 +180,7 @@ describe('the editor in Chromium (serve mode)', () => {
     const file = path.join(work, 'saved.cnn.json');
     const before = await drawnModel(p);
     await button(p, 'Save').click();
+    await p.getByRole('dialog', { name: 'Save the model as' }).getByTestId('browser-list').waitFor();
     await shoot(p, 'save-dialog');
     await submitPath(p, file, 'Save');
     await p.getByTestId('toast-ok').waitFor();
@@ -283,7 +284,11 @@ describe('the editor in Chromium (serve mode)', () => {
       await node(p, 'fc3').waitFor();
       expect(await p.getByTestId('project-path').textContent()).toBe(file);
       expect(await p.getByTestId('project-name').textContent()).toBe('lenet');
+      expect(current.errors).toEqual([]);
     } finally {
+      // The page goes before its server does (a page left open would log the lost connection).
+      await current?.context.close();
+      current = null;
       await other.stop();
     }
   });
