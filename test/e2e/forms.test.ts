@@ -353,7 +353,9 @@ describe('forms in Chromium (serve mode)', () => {
     // The drop zone's file input, as the system's file chooser fills it.
     await p.getByTestId('predict-input').setInputFiles([path.join(twoClasses, 'top', '003.png'), notes, broken, path.join(twoClasses, 'bottom', '004.png')]);
     const items = p.locator('[data-testid="predict-result"] .prediction');
-    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(4);
+    // Four results, or the error the page showed instead (a toast), so a failure says why.
+    const shown = async () => (await p.getByTestId('toast-error').allTextContents()).join(' ') || String(await items.count());
+    await expect.poll(shown, { timeout: 60_000 }).toBe('4');
     expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(['003.png', 'notes.txt', 'broken.png', '004.png']);
     expect(await items.nth(1).getByRole('alert').textContent()).toMatch(/^notes\.txt: not an image file/);
     expect(await items.nth(2).getByRole('alert').textContent()).toMatch(/broken\.png/);
