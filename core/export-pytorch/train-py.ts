@@ -250,20 +250,28 @@ def scan(root, val_split, seed):
 
 
 def lanczos(img, width, height, shrink=None):
-    """Lanczos-3 resize sampled as libvips (sharp) samples: the image's edge pixels repeated
-    outwards (Pillow alone drops the taps that fall outside and renormalises the rest: up to 9
-    levels on the border rows of a strong gradient, such as a transparent edge over white), and,
-    given one shrink factor for both axes (crop, letterbox), the source span width x height x
-    shrink centred on the image, not the whole image stretched to the rounded output size."""
+    """Lanczos-3 resize sampled as libvips (sharp) samples.
+
+    The image's edge pixels are repeated outwards. (Pillow alone drops the
+    taps that fall outside and renormalises the rest: up to 9 levels on the
+    border rows of a strong gradient, e.g. a transparent edge over white.)
+    Given one shrink factor for both axes (crop, letterbox), the source
+    span is width x height x shrink centred on the image, not the whole
+    image stretched to the rounded output size.
+    """
     iw, ih = img.size
     # The kernel reaches 3 source pixels per output pixel's width each way.
     pad = math.ceil(3 * max(iw / width, ih / height, 1.0)) + 1
     a = np.asarray(img)
     margin = ((pad, pad), (pad, pad)) + (((0, 0),) if a.ndim == 3 else ())
     padded = Image.fromarray(np.pad(a, margin, mode="edge"), img.mode)
-    bw, bh = (iw, ih) if shrink is None else (width * shrink, height * shrink)
+    if shrink is None:
+        bw, bh = iw, ih
+    else:
+        bw, bh = width * shrink, height * shrink
     x0, y0 = pad + (iw - bw) / 2, pad + (ih - bh) / 2
-    return padded.resize((width, height), Image.LANCZOS, box=(x0, y0, x0 + bw, y0 + bh))
+    box = (x0, y0, x0 + bw, y0 + bh)
+    return padded.resize((width, height), Image.LANCZOS, box=box)
 
 
 def fit(img, height, width, policy):
