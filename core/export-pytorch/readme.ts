@@ -63,10 +63,11 @@ then import \`model.onnx\` in CNN Studio (\`cnn-studio import model.onnx -o proj
 
 ## Differences from the studio
 
-- Images are decoded with Pillow: the same resize policies (Lanczos), alpha over white, but
-  a colour image made grey uses Pillow's luma (the studio uses libvips' linear-light luminance),
-  and resampled pixels can differ by a level or two. Images already at the model's size and
-  mode are read identically.
+- Images are decoded with Pillow: the same resize policies (Lanczos, sampled as libvips samples:
+  edge pixels repeated, one scale for both axes when cropping or letterboxing), alpha over white,
+  black letterbox bars; resampled pixels differ by at most two or three levels (rounding inside
+  the two resamplers). A colour image made grey uses Pillow's luma (the studio uses libvips'
+  linear-light luminance). Images already at the model's size and mode are read identically.
 - The data order and augmentation draws come from PyTorch's random generators, not the
   studio's: runs are reproducible (\`--seed\`), not bit-identical to the studio's.
 - Unreadable images stop training with the file's name (the studio skips them).

@@ -3,23 +3,36 @@ import type { Locator, Page } from 'playwright-core';
 
 export const node = (page: Page, name: string): Locator => page.locator(`[data-node-name="${name}"]`);
 
-/** Clicks a palette item: the block lands under the selected block and is wired to it. */
-export async function addBlock(page: Page, type: string): Promise<void> {
-  const before = await page.evaluate(() => window.__cnnStudio!.nodeCount());
-  await page.getByTestId(`palette-${type}`).click();
-  await page.waitForFunction((n) => window.__cnnStudio!.nodeCount() > n, before);
-  // The new block is selected: its inspector is the one the next setParam fills.
-  await page.getByTestId('inspector').waitFor();
+/**
+ * Sets an inspector field as a person does: a select picks the option; a text or number field is
+ * selected and typed over key by key, then confirmed with Enter (number fields read their text on
+ * Enter or on leaving the field).
+ */
+export async function setField(field: Locator, value: string): Promise<void> {
+  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') return void (await field.selectOption(value));
+  await field.click();
+  await field.selectText();
+  await field.pressSequentially(value);
+  await field.press('Enter');
 }
 
-export async function setParam(page: Page, name: string, value: string): Promise<void> {
-  const field = page.getByTestId(`param-${name}`);
-  if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
-  else {
-    // Number fields read their text on Enter (or leaving the field), as a person confirms it.
-    await field.fill(value);
-    await field.press('Enter');
-  }
+/** The inspector's field with this visible label (a parameter's name as the inspector shows it). */
+export const inspectorField = (page: Page, label: string): Locator => page.getByTestId('inspector').getByLabel(label, { exact: true });
+
+/**
+ * Clicks the palette button named `label` (its visible text, e.g. "Conv 2D"): the block lands
+ * under the selected block and is wired to it. The block count is read only to wait for it.
+ */
+export async function addFromPalette(page: Page, label: string): Promise<void> {
+  const before = await page.evaluate(() => window.__cnnStudio!.nodeCount());
+  // The button's name is its label, plus the name a search found it by ("Hardswish as “h-swish”").
+  await page
+    .getByRole('complementary', { name: 'Blocks' })
+    .getByRole('button')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .click();
+  await page.waitForFunction((n) => window.__cnnStudio!.nodeCount() > n, before);
+  await page.getByTestId('inspector').waitFor();
 }
 
 /** Drags from an output port to an input port, as a person wires two blocks. */
@@ -42,25 +55,32 @@ export async function edgeLabels(page: Page): Promise<string[]> {
   return page.getByTestId('edge-label').allTextContents();
 }
 
-export async function docJson(page: Page): Promise<string> {
-  return page.evaluate(() => window.__cnnStudio!.docJson());
-}
-
-const viewportTransform = (page: Page) => page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '');
+/** Frames in a row the view must hold still to count as settled (a fit animation moves it every frame). */
+const STILL_FRAMES = 10;
 
 /**
  * Waits until the view stops moving (fit and reveal animations): the viewport's transform is read
- * until two readings a frame-batch apart agree, then the browser paints once more.
+ * on every animation frame until it has not changed for STILL_FRAMES frames in a row. The page's
+ * own frames are the clock, so a slow machine waits longer instead of reading a moving view.
  */
 export async function settle(page: Page): Promise<void> {
-  let last = await viewportTransform(page);
-  for (let i = 0; i < 40; i++) {
-    await page.waitForTimeout(120);
-    const now = await viewportTransform(page);
-    if (now === last) break;
-    last = now;
-  }
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate(
+    (still) =>
+      new Promise<void>((resolve) => {
+        const read = () => document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? '';
+        let last = read();
+        let unchanged = 0;
+        const tick = () => {
+          const now = read();
+          unchanged = now === last ? unchanged + 1 : 0;
+          last = now;
+          if (unchanged >= still) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    STILL_FRAMES,
+  );
 }
 
 /** Fits the view and waits for the animation to settle. */
@@ -74,17 +94,4 @@ export async function layout(page: Page): Promise<void> {
   await page.getByTestId('auto-layout').click();
   await page.locator('.canvas-busy').waitFor({ state: 'detached', timeout: 60_000 });
   await settle(page);
-}
-
-/**
- * Types a path into serve mode's file dialog. The dialog pre-fills its field when the first
- * folder listing arrives; Playwright's fill selects then inserts, so a listing landing between
- * the two would leave the folder in front of the typed path. Waiting for the listing first is
- * what a person does anyway, and the check after it catches any other interleaving.
- */
-export async function typePath(page: Page, file: string): Promise<void> {
-  await page.getByTestId('browser-list').waitFor();
-  const field = page.getByTestId('file-path');
-  await field.fill(file);
-  if ((await field.inputValue()) !== file) await field.fill(file);
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(__dirname, '../..');
-export const screenshotDir = path.join(repoRoot, 'screenshots');
+/** Where screenshots go: `screenshots/`, or the folder SHOT_DIR names (to look at one run's shots apart). */
+export const screenshotDir = process.env['SHOT_DIR'] ?? path.join(repoRoot, 'screenshots');
 
 export function chromiumPath(): string {
   const p = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -123,4 +124,60 @@ export async function closeEditor(session: EditorSession | undefined): Promise<v
   await session?.browser.close();
   await session?.serve.stop();
   delete process.env['CNN_STUDIO_HOME'];
+}
+
+/**
+ * A file's studio: one serve process (one studio home) and one browser, started once in `beforeAll`
+ * and shared by the file's tests, each of which opens its own page with `openTestPage`.
+ */
+export interface SharedStudio {
+  serve: ServeProcess;
+  browser: Browser;
+  home: string;
+}
+
+export async function startStudio(home: string): Promise<SharedStudio> {
+  process.env['CNN_STUDIO_HOME'] = home;
+  const [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  return { serve, browser, home };
+}
+
+export async function stopStudio(studio: SharedStudio | undefined): Promise<void> {
+  await studio?.browser.close();
+  await studio?.serve.stop();
+  delete process.env['CNN_STUDIO_HOME'];
+}
+
+/** One test's page, in a browser context of its own (its own localStorage), with its errors collected. */
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+/** What a test's page starts from; by default the shared studio's page with no recovered work. */
+export interface TestPageOptions {
+  page?: PageOptions;
+  /** Another serve process's URL (a studio started with a project, say). */
+  url?: string;
+  /** Keep the recovery file: the test is about the offer to restore it. */
+  keepRecovery?: boolean;
+}
+
+/**
+ * A fresh page on the studio, once its toolbar is drawn. The recovery file an earlier test's edits
+ * left in the shared home is removed first (unless the test asks to keep it): otherwise the new
+ * page would offer to restore that work, and what a test sees would depend on which tests ran
+ * before it.
+ */
+export async function openTestPage(studio: SharedStudio, options: TestPageOptions = {}): Promise<TestPage> {
+  if (!options.keepRecovery) rmSync(path.join(studio.home, 'recovery'), { recursive: true, force: true });
+  const context = await studio.browser.newContext(options.page ?? { viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !REFUSAL_LOG.test(m.text()) && errors.push(m.text()));
+  await page.goto(options.url ?? studio.serve.openUrl);
+  await page.getByRole('navigation', { name: 'File' }).getByRole('button', { name: 'New', exact: true }).waitFor();
+  return { context, page, errors };
 }

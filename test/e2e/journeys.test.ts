@@ -106,6 +106,11 @@ async function chooseImagesWithPicker(p: Page): Promise<void> {
   await p.locator('[data-testid="dataset-classes"] [data-class="top"]').waitFor();
 }
 
+/** The block count the status bar shows ("13 blocks · 13 layers · ..."). */
+async function blockCount(p: Page): Promise<number> {
+  return Number(/(\d+) blocks?/.exec((await p.getByTestId('doc-stats').textContent()) ?? '')?.[1]);
+}
+
 const status = (p: Page) => p.getByRole('status').filter({ hasText: /^(training|paused|starting|stopped|done|failed)/ });
 
 describe('journeys through the studio', () => {
@@ -140,9 +145,18 @@ describe('journeys through the studio', () => {
       .waitFor({ timeout: 30_000 });
     const pausedAt = (await status(p).textContent()) ?? '';
     await shot(p, 'run-paused');
-    // Paused means no steps: the status line does not move. Proving an absence needs a window of
-    // time: running, this run does an epoch in well under 200 ms, so 1.5 s would show several.
-    await p.waitForTimeout(1500);
+    // Paused means no steps. A second window, opened while the run is paused, shows it paused at
+    // the same step: loading that page is real work (a second or so here), long enough for this
+    // run (an epoch in well under 200 ms) to show several epochs had the pause not held, and the
+    // wait ends on what the page shows rather than on a fixed sleep.
+    const second = await context!.newPage();
+    await second.goto(serve!.openUrl);
+    await second.getByRole('button', { name: 'Train', exact: true }).click();
+    await status(second)
+      .filter({ hasText: /^paused/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await status(second).textContent()).toBe(pausedAt);
+    await second.close();
     expect(await status(p).textContent()).toBe(pausedAt);
 
     await p.getByRole('button', { name: '▶ Resume' }).click();
@@ -172,7 +186,7 @@ describe('journeys through the studio', () => {
     const p = await openStudio();
     await openLeNet(p);
     const wires = p.locator('.react-flow__edge');
-    const blocks = await p.evaluate(() => window.__cnnStudio!.nodeCount());
+    const blocks = await blockCount(p);
     const wireCount = await wires.count();
     await shot(p, 'edit-before');
 
@@ -203,7 +217,7 @@ describe('journeys through the studio', () => {
     await shot(p, 'edit-wire-selected');
     await p.keyboard.press('Delete');
     await expect.poll(() => wires.count()).toBe(wireCount - 1);
-    expect(await p.evaluate(() => window.__cnnStudio!.nodeCount())).toBe(blocks);
+    expect(await blockCount(p)).toBe(blocks);
     await shot(p, 'edit-wire-deleted');
     await p.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => wires.count()).toBe(wireCount);

@@ -2,46 +2,58 @@
  * The canvas lays itself out as a person expects: projects open top to bottom, expanding and
  * collapsing reflows the graph, palette clicks insert into a chain, fixes place blocks where they
  * do not cover others, and names stay readable zoomed out. Overlaps are measured from the
- * rendered node boxes.
+ * rendered node boxes; who feeds whom from the drawn wires.
+ *
+ * The file shares one serve process and browser; every test opens its own page (a fresh browser
+ * context) and starts from what it needs, so the tests pass in any order (`--sequence.shuffle`).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { closeDialogs, closeEditor, openEditor, repoRoot, startServe, type EditorSession } from './harness';
-import { addBlock, connect, docJson, fit, node, selectNode } from './editor-helpers';
+import type { Page } from 'playwright-core';
+import { openTestPage, repoRoot, startServe, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
+import { addFromPalette, connect, fit, node, selectNode } from './editor-helpers';
 import { drawnBoxes, extent, overlappingPairs, settle, shot, zoomLevel } from './layout-helpers';
 import { tempDir } from '../helpers/temp-dir';
 
-let session: EditorSession;
-let browser: Browser;
-let page: Page;
-let errors: string[] = [];
+let studio: SharedStudio;
+let current: TestPage | null = null;
 const home = tempDir('cnn-studio-e2e-home-');
 const work = tempDir('cnn-studio-e2e-layout-');
 
 beforeAll(async () => {
-  session = await openEditor(home);
-  ({ browser, page, errors } = session);
+  studio = await startStudio(home);
 });
-afterEach(() => closeDialogs(page));
-afterAll(() => closeEditor(session));
+afterEach(async () => {
+  // Each test's page must have run without an uncaught exception or console error.
+  const errors = current?.errors ?? [];
+  await current?.context.close();
+  current = null;
+  expect(errors).toEqual([]);
+});
+afterAll(() => stopStudio(studio));
+
+/** The test's own page: the studio's empty canvas, or the studio another serve process runs. */
+async function freshPage(url?: string): Promise<Page> {
+  current = await openTestPage(studio, url ? { url, page: { viewport: { width: 1280, height: 800 } } } : {});
+  return current.page;
+}
 
 /** New > a template with this input size, as a person fills the gallery card. */
-async function openTemplate(p: Page, id: string, label: string, input: string): Promise<void> {
+async function openTemplate(p: Page, label: string, input: string): Promise<void> {
   await p.getByRole('button', { name: 'New', exact: true }).click();
-  const card = p.getByTestId(`template-card-${id}`);
+  const dialog = p.getByRole('dialog');
+  const card = dialog.locator('.template-card').filter({ has: p.getByText(label, { exact: true }) });
   const field = card.getByLabel(`${label} input C×H×W`);
   await field.fill('');
   await field.pressSequentially(input);
   await card.getByRole('button', { name: 'Open' }).click();
-  const discard = p.getByTestId('confirm-discard');
-  if (await discard.isVisible().catch(() => false)) await discard.click();
-  await p.getByTestId('templates-dialog').waitFor({ state: 'detached' });
+  await dialog.waitFor({ state: 'detached' });
   await settle(p);
 }
 
+/** New > Empty canvas, discarding the open model. */
 async function newEmptyCanvas(p: Page): Promise<void> {
   await p.getByRole('button', { name: 'New', exact: true }).click();
   await p.getByTestId('template-empty').click();
@@ -51,6 +63,7 @@ async function newEmptyCanvas(p: Page): Promise<void> {
 }
 
 const isDirty = (p: Page) => p.getByTestId('dirty').isVisible();
+const tab = (p: Page, name: 'Inspector' | 'Summary' | 'Problems') => p.getByRole('tab', { name: new RegExp(`^${name}`) });
 
 async function fittedOverlaps(p: Page): Promise<string[]> {
   await fit(p);
@@ -58,22 +71,38 @@ async function fittedOverlaps(p: Page): Promise<string[]> {
   return overlappingPairs(await drawnBoxes(p));
 }
 
-interface Doc {
-  nodes: { id: string; name: string; type: string; position: { x: number; y: number } }[];
-  edges: { from: { node: string }; to: { node: string } }[];
+/**
+ * The blocks `name` feeds, by name, read from the drawn wires (each is labelled "Edge from <id>
+ * to <id>" by React Flow; the block's own element carries its id and name). The view is fitted
+ * first: the canvas draws only what is in view.
+ */
+async function feeds(p: Page, name: string): Promise<string[]> {
+  await fit(p);
+  return p.evaluate((from) => {
+    const nameOf = new Map<string, string>();
+    const idOf = new Map<string, string>();
+    for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node')) {
+      const named = el.querySelector<HTMLElement>('[data-node-name]');
+      if (!named || !el.dataset['id']) continue;
+      nameOf.set(el.dataset['id'], named.dataset['nodeName'] ?? '');
+      idOf.set(named.dataset['nodeName'] ?? '', el.dataset['id']);
+    }
+    const prefix = `Edge from ${idOf.get(from)} to `;
+    return [...document.querySelectorAll('.react-flow__edge')]
+      .map((e) => e.getAttribute('aria-label') ?? '')
+      .filter((l) => l.startsWith(prefix))
+      .map((l) => nameOf.get(l.slice(prefix.length)) ?? l)
+      .sort();
+  }, name);
 }
-const doc = async (p: Page): Promise<Doc> => JSON.parse(await docJson(p)) as Doc;
-const idOf = (d: Doc, name: string) => d.nodes.find((n) => n.name === name)!.id;
-const nameOf = (d: Doc, id: string) => d.nodes.find((n) => n.id === id)!.name;
-const feeds = (d: Doc, name: string) =>
-  d.edges
-    .filter((e) => e.from.node === idOf(d, name))
-    .map((e) => nameOf(d, e.to.node))
-    .sort();
+
+/** Where a block is drawn, vertically, on the screen. */
+const drawnTop = async (p: Page, name: string): Promise<number> => (await node(p, name).boundingBox())!.y;
 
 describe('layout on the canvas (serve mode, Chromium)', () => {
   it('GoogLeNet 3×64×64: Expand all and Collapse all reflow without overlaps, and are not edits', async () => {
-    await openTemplate(page, 'googlenet', 'GoogLeNet', '3x64x64');
+    const page = await freshPage();
+    await openTemplate(page, 'GoogLeNet', '3x64x64');
     await node(page, 'inception5b').waitFor();
     await settle(page);
     await shot(page, 'googlenet-fit');
@@ -84,13 +113,13 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
     expect((await name.boundingBox())!.height).toBeGreaterThanOrEqual(9);
     expect(await isDirty(page)).toBe(false);
     // Close up (the layer table zooms to at least 70 %) the full name shows beside the type.
-    await page.getByTestId('tab-summary').click();
+    await tab(page, 'Summary').click();
     await page.getByTestId('layer-row-inception4e').click();
     await settle(page);
     await shot(page, 'googlenet-inception4e-close');
     expect(await zoomLevel(page)).toBeGreaterThanOrEqual(0.7);
     expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
-    await page.getByTestId('tab-inspector').click();
+    await tab(page, 'Inspector').click();
 
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.locator('.react-flow__node-frame').first().waitFor();
@@ -118,6 +147,9 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
   });
 
   it('expanding one Inception pushes the blocks below down and keeps it in view', async () => {
+    const page = await freshPage();
+    await openTemplate(page, 'GoogLeNet', '3x64x64');
+    await node(page, 'inception5b').waitFor();
     await selectNode(page, 'inception4a');
     await page.keyboard.press('e');
     const frame = page.locator('.react-flow__node-frame');
@@ -129,29 +161,28 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
     expect(box.y).toBeGreaterThanOrEqual(canvas.y - 1);
     expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height + 1);
     expect(await fittedOverlaps(page)).toEqual([]);
-    // The chain still runs downwards through the frame.
-    const d = await doc(page);
-    const y = (n: string) => d.nodes.find((x) => x.name === n)!.position.y;
-    expect(y('inception4a')).toBeGreaterThan(y('inception3b'));
-    expect(y('inception4b')).toBeGreaterThan(y('inception4a'));
+    // The chain still runs downwards through the frame (all three are in the fitted view).
+    expect(await drawnTop(page, 'inception4a')).toBeGreaterThan(await drawnTop(page, 'inception3b'));
+    expect(await drawnTop(page, 'inception4b')).toBeGreaterThan(await drawnTop(page, 'inception4a'));
     await page.keyboard.press('e');
     await frame.waitFor({ state: 'detached' });
     expect(await fittedOverlaps(page)).toEqual([]);
   });
 
   it('ResNet-50: Expand all and Collapse all leave no overlapping blocks', async () => {
-    await openTemplate(page, 'resnet50', 'ResNet-50', '3x224x224');
+    const page = await freshPage();
+    await openTemplate(page, 'ResNet-50', '3x224x224');
     await node(page, 'layer4').waitFor();
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.locator('.react-flow__node-frame').first().waitFor();
     expect(await fittedOverlaps(page)).toEqual([]);
     await shot(page, 'resnet50-expanded-all');
     // A closer look at the first stage.
-    await page.getByTestId('tab-summary').click();
+    await tab(page, 'Summary').click();
     await page.getByTestId('layer-row-layer1').click();
     await settle(page);
     await shot(page, 'resnet50-expanded-layer1');
-    await page.getByTestId('tab-inspector').click();
+    await tab(page, 'Inspector').click();
     await page.getByRole('button', { name: 'Collapse all' }).click();
     await page.locator('.react-flow__node-frame').first().waitFor({ state: 'detached' });
     expect(await fittedOverlaps(page)).toEqual([]);
@@ -159,22 +190,23 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
   });
 
   it('a new canvas starts at zoom 100%', async () => {
+    const page = await freshPage();
+    // From a model that fits only zoomed out.
+    await openTemplate(page, 'ResNet-50', '3x224x224');
+    await node(page, 'layer4').waitFor();
+    await fit(page);
     expect(await zoomLevel(page)).toBeLessThan(0.5);
     await newEmptyCanvas(page);
     await expect.poll(() => zoomLevel(page)).toBe(1);
   });
 
   it('clicking a palette block with a block of a chain selected inserts it into the chain', async () => {
-    await addBlock(page, 'input');
-    await addBlock(page, 'conv2d');
-    await addBlock(page, 'relu');
-    await addBlock(page, 'globalavgpool');
-    await addBlock(page, 'output');
+    const page = await freshPage();
+    for (const block of ['Input (image)', 'Conv 2D', 'ReLU', 'Global Avg Pool', 'Output (classifier)']) await addFromPalette(page, block);
     await selectNode(page, 'conv1');
-    await addBlock(page, 'batchnorm2d');
-    let d = await doc(page);
-    expect(feeds(d, 'conv1')).toEqual(['bn1']);
-    expect(feeds(d, 'bn1')).toEqual(['relu1']);
+    await addFromPalette(page, 'Batch Norm 2D');
+    expect(await feeds(page, 'conv1')).toEqual(['bn1']);
+    expect(await feeds(page, 'bn1')).toEqual(['relu1']);
     expect(await page.getByTestId('diagnostic').count()).toBe(0);
     expect(await fittedOverlaps(page)).toEqual([]);
     await shot(page, 'palette-insert-chain');
@@ -183,36 +215,33 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
     await page.keyboard.press('Escape');
     const canvas = page.getByTestId('canvas');
     const cb = (await canvas.boundingBox())!;
-    await page.getByTestId('palette-conv2d').dragTo(canvas, { targetPosition: { x: cb.width - 180, y: 120 } });
+    await page
+      .getByRole('complementary', { name: 'Blocks' })
+      .getByRole('button', { name: 'Conv 2D', exact: true })
+      .dragTo(canvas, { targetPosition: { x: cb.width - 180, y: 120 } });
     await node(page, 'conv2').waitFor();
     await connect(page, 'bn1', 'conv2');
     await selectNode(page, 'bn1');
-    await addBlock(page, 'dropout');
-    d = await doc(page);
-    expect(feeds(d, 'bn1')).toEqual(['dropout1']);
-    expect(feeds(d, 'dropout1')).toEqual(['conv2', 'relu1']);
+    await addFromPalette(page, 'Dropout');
+    expect(await feeds(page, 'bn1')).toEqual(['dropout1']);
+    expect(await feeds(page, 'dropout1')).toEqual(['conv2', 'relu1']);
     expect(await fittedOverlaps(page)).toEqual([]);
     await shot(page, 'palette-insert-fork');
   });
 
   it('fixes place new blocks without covering others', async () => {
-    await newEmptyCanvas(page);
-    await addBlock(page, 'input');
-    await addBlock(page, 'conv2d');
-    await addBlock(page, 'dense');
+    const page = await freshPage();
+    for (const block of ['Input (image)', 'Conv 2D', 'Dense']) await addFromPalette(page, block);
     await fit(page);
-    await page.getByTestId('tab-problems').click();
+    await tab(page, 'Problems').click();
     await page.getByRole('button', { name: 'Insert Flatten' }).first().click();
-    await expect.poll(async () => feeds(await doc(page), 'conv1')).toEqual(['flatten']);
+    await expect.poll(() => feeds(page, 'conv1')).toEqual(['flatten']);
     await page.getByRole('button', { name: /Add an Output after/ }).click();
-    await expect.poll(async () => (await doc(page)).nodes.some((n) => n.type === 'output')).toBe(true);
+    const output = page.locator('[data-node-type="output"]');
+    await output.waitFor();
     expect(await fittedOverlaps(page)).toEqual([]);
     await shot(page, 'fixes-placed');
-    const d = await doc(page);
-    const out = d.nodes.find((n) => n.type === 'output')!;
-    const fc = d.nodes.find((n) => n.name === 'fc1')!;
-    expect(out.position.y).toBeGreaterThan(fc.position.y);
-    await page.getByTestId('tab-inspector').click();
+    expect((await output.boundingBox())!.y).toBeGreaterThan(await drawnTop(page, 'fc1'));
   });
 
   it('a project written by `cnn-studio template` opens top to bottom, without overlaps', async () => {
@@ -220,9 +249,8 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
     execFileSync(process.execPath, [path.join(repoRoot, 'bin/cnn-studio.cjs'), 'template', 'googlenet', '--input', '3x64x64', '-o', file]);
     const saved = readFileSync(file, 'utf8');
     const other = await startServe([file]);
-    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      await p.goto(other.openUrl);
+      const p = await freshPage(other.openUrl);
       await p.locator('[data-node-name="inception5b"]').waitFor();
       await settle(p);
       await shot(p, 'cli-template-first-open');
@@ -233,8 +261,11 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
       // The file's own layout was kept (it is not degenerate) and nothing was marked unsaved.
       expect(await isDirty(p)).toBe(false);
       expect(readFileSync(file, 'utf8')).toBe(saved);
+      expect(current!.errors).toEqual([]);
     } finally {
-      await p.close();
+      // The page goes before its server does (a page left open would log the lost connection).
+      await current?.context.close();
+      current = null;
       await other.stop();
     }
   });
@@ -253,9 +284,8 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
       [bare, 'no-positions'],
     ] as const) {
       const other = await startServe([file]);
-      const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       try {
-        await p.goto(other.openUrl);
+        const p = await freshPage(other.openUrl);
         await p.locator('[data-node-name="fc3"]').waitFor();
         await settle(p);
         await shot(p, `open-${label}`);
@@ -266,14 +296,12 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
         // Every block is in view: the view was fitted to the new layout.
         expect(boxes.length, label).toBe(project.model.nodes.length);
         expect(await p.getByTestId('dirty').isVisible(), label).toBe(false);
+        expect(current!.errors, label).toEqual([]);
       } finally {
-        await p.close();
+        await current?.context.close();
+        current = null;
         await other.stop();
       }
     }
-  });
-
-  it('raised no page errors', () => {
-    expect(errors).toEqual([]);
   });
 });

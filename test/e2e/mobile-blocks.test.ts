@@ -2,76 +2,89 @@
  * The mobile blocks in the editor (Chromium, serve mode), as a person finds and uses them: the
  * palette finds them by the names people know (swish, h-swish, SE), the Squeeze-Excite block's
  * inspector offers its activation and gate, and the canvas shows shapes and the parameter count.
- * Screenshots go to screenshots/mobile-*-{light,dark}.png.
+ * Screenshots go to screenshots/mobile-*-{light,dark}.png (or SHOT_DIR). Each test opens its own
+ * page on the file's served studio, so the two pass in either order.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { closeDialogs, closeEditor, openEditor, screenshotPath, type EditorSession } from './harness';
-import { addBlock, edgeLabels, layout, node, selectNode, setParam } from './editor-helpers';
+import { openTestPage, screenshotPath, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
+import { addFromPalette, edgeLabels, inspectorField, layout, node, selectNode, setField } from './editor-helpers';
+import { tempDir } from '../helpers/temp-dir';
 
-let session: EditorSession;
+let studio: SharedStudio;
+let current: TestPage | null = null;
 let page: Page;
-const home = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-e2e-mobile-'));
+const home = tempDir('cnn-studio-e2e-mobile-');
 
 beforeAll(async () => {
-  session = await openEditor(home);
-  page = session.page;
+  studio = await startStudio(path.join(home, 'home'));
 });
-afterEach(() => closeDialogs(page));
-afterAll(() => closeEditor(session));
+afterEach(async () => {
+  // Each test's page must have run without an uncaught exception or console error.
+  const errors = current?.errors ?? [];
+  await current?.context.close();
+  current = null;
+  expect(errors).toEqual([]);
+});
+afterAll(() => stopStudio(studio));
 
+async function freshPage(): Promise<void> {
+  current = await openTestPage(studio);
+  page = current.page;
+}
+
+/** Screenshots in both themes, switched with the toolbar's theme button. */
 async function shoot(name: string): Promise<void> {
-  for (const theme of ['dark', 'light'] as const) {
-    await page.evaluate((t) => window.__cnnStudio!.setTheme(t), theme);
-    await page.waitForFunction((t) => document.documentElement.dataset['theme'] === t, theme);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  for (let i = 0; i < 2; i++) {
+    const theme = await page.evaluate(() => document.documentElement.dataset['theme'] ?? 'light');
     await page.screenshot({ path: screenshotPath(`mobile-${name}-${theme}`) });
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    await page.waitForFunction((t) => (document.documentElement.dataset['theme'] ?? 'light') !== t, theme);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   }
 }
 
-/** Types `q` into the palette search as a person does; returns the block types listed. */
+/** Types `q` into the palette search as a person does; returns the blocks listed, by their labels. */
 async function search(q: string): Promise<string[]> {
   const box = page.getByLabel('Search blocks');
   await box.fill('');
-  await box.pressSequentially(q, { delay: 15 });
-  return page.locator('.palette-list [data-testid^="palette-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.replace('palette-', '')));
+  if (q) await box.pressSequentially(q, { delay: 15 });
+  return page.getByRole('complementary', { name: 'Blocks' }).locator('.palette-list .palette-label').allTextContents();
 }
 
 describe('mobile blocks in the editor', () => {
   it('the palette finds them by the names people use', async () => {
-    expect((await search('swish'))[0]).toBe('silu');
+    await freshPage();
+    expect((await search('swish'))[0]).toBe('SiLU (Swish)');
     await shoot('palette-swish');
-    expect((await search('h-swish'))[0]).toBe('hardswish');
-    expect((await search('relu6'))[0]).toBe('relu6');
-    expect((await search('SE'))[0]).toBe('squeezeexcite');
-    expect(await page.getByTestId('palette-squeezeexcite').textContent()).toContain('Squeeze-Excite');
-    expect(await search('gate')).toEqual(expect.arrayContaining(['hardsigmoid', 'multiply', 'squeezeexcite']));
+    expect((await search('h-swish'))[0]).toBe('Hardswish');
+    expect((await search('relu6'))[0]).toBe('ReLU6');
+    expect((await search('SE'))[0]).toBe('Squeeze-Excite');
+    expect(await search('gate')).toEqual(expect.arrayContaining(['Hardsigmoid', 'Multiply', 'Squeeze-Excite']));
     await shoot('palette-gate');
-    await search('');
   });
 
   it('builds conv -> Hardswish -> SE (SiLU, Hardsigmoid) -> ReLU6 with shapes and parameters', async () => {
-    await addBlock(page, 'input');
-    await setParam(page, 'channels', '3');
-    await setParam(page, 'height', '32');
-    await setParam(page, 'width', '32');
-    await addBlock(page, 'conv2d');
-    await setParam(page, 'filters', '16');
+    await freshPage();
+    await addFromPalette(page, 'Input (image)');
+    await setField(inspectorField(page, 'Channels'), '3');
+    await setField(inspectorField(page, 'Height'), '32');
+    await setField(inspectorField(page, 'Width'), '32');
+    await addFromPalette(page, 'Conv 2D');
+    await setField(inspectorField(page, 'Filters'), '16');
     await search('h-swish');
-    await addBlock(page, 'hardswish');
+    await addFromPalette(page, 'Hardswish');
     await search('SE');
-    await addBlock(page, 'squeezeexcite');
-    await setParam(page, 'squeeze', '4');
-    await setParam(page, 'activation', 'silu');
-    await setParam(page, 'gate', 'hardsigmoid');
+    await addFromPalette(page, 'Squeeze-Excite');
+    await setField(inspectorField(page, 'Squeeze channels'), '4');
+    await setField(inspectorField(page, 'Activation'), 'silu');
+    await setField(inspectorField(page, 'Gate'), 'hardsigmoid');
     await search('relu6');
-    await addBlock(page, 'relu6');
+    await addFromPalette(page, 'ReLU6');
     await search('');
-    await addBlock(page, 'globalavgpool');
-    await addBlock(page, 'output');
+    await addFromPalette(page, 'Global Avg Pool');
+    await addFromPalette(page, 'Output (classifier)');
     await layout(page);
     const labels = await edgeLabels(page);
     expect(labels.filter((l) => l === 'N×16×32×32').length).toBeGreaterThanOrEqual(3);
@@ -79,10 +92,10 @@ describe('mobile blocks in the editor', () => {
     // New ReLU6 blocks are relu6_1, relu6_2 (not relu61).
     expect(await node(page, 'relu6_1').count()).toBe(1);
     await selectNode(page, 'se1');
-    await page.getByTestId('tab-inspector').click();
-    expect(await page.getByTestId('param-gate').inputValue()).toBe('hardsigmoid');
+    await page.getByRole('tab', { name: /^Inspector/ }).click();
+    expect(await inspectorField(page, 'Gate').inputValue()).toBe('hardsigmoid');
     await shoot('se-inspector');
-    await page.getByTestId('tab-summary').click();
+    await page.getByRole('tab', { name: /^Summary/ }).click();
     // conv 3*16*9 + 16, SE 16*4 + 4 + 4*16 + 16, output 16*10 + 10.
     await expect
       .poll(() => page.getByTestId('total-params').textContent())
@@ -93,6 +106,5 @@ describe('mobile blocks in the editor', () => {
     for (const inner of ['avgpool', 'fc1', 'activation', 'fc2', 'scale_activation', 'mul']) await page.getByTestId(`prim-se1.${inner}`).waitFor();
     await layout(page);
     await shoot('se-expanded');
-    expect(session.errors).toEqual([]);
   });
 });
