@@ -1,6 +1,7 @@
 /** Pieces the MobileNet and EfficientNet templates share, in torchvision's names. */
 import { ACTIVATION_BLOCK, type MobileActivation } from '../blocks/conv-norm-act';
-import type { DocBuilder } from '../graph/doc-builder';
+import { DocBuilder } from '../graph/doc-builder';
+import type { Template } from './template';
 
 export interface Norm {
   eps: number;
@@ -24,4 +25,48 @@ export function poolDropoutClassifier(b: DocBuilder, classes: number, dropout: n
   b.then('avgpool', 'globalavgpool');
   b.then('classifier.0', 'dropout', { p: dropout });
   b.then('classifier.1', 'output', { classes });
+}
+
+/** The fields of a torchvision ImageNet template: 3×224×224 input, 1000 classes, one variant. */
+export type TorchvisionTemplateInfo = Pick<Template, 'id' | 'label' | 'description'>;
+
+/**
+ * A template in torchvision's defaults whose build starts with the input block; `body` adds the
+ * rest of the net after it.
+ */
+export function torchvisionTemplate(info: TorchvisionTemplateInfo, body: (b: DocBuilder, classes: number) => void): Template {
+  return {
+    ...info,
+    defaultInput: [3, 224, 224],
+    defaultClasses: 1000,
+    variants: ['torchvision'],
+    build({ input, classes }) {
+      const b = new DocBuilder();
+      inputBlock(b, input);
+      body(b, classes);
+      return b.build();
+    },
+  };
+}
+
+/** One block of a stage table: its stage, its place in the stage and in the whole walk, and its stride. */
+export interface StageStep<S> {
+  stage: S;
+  stageIndex: number;
+  repeat: number;
+  /** The stage's stride for its first block, 1 for the repeats (torchvision's inverted residual stages). */
+  stride: number;
+  /** 0-based over all stages. */
+  blockIndex: number;
+}
+
+/** The blocks of a stage table in order: stage s contributes `repeatsOf(s)` blocks. */
+export function stageSteps<S>(stages: readonly S[], repeatsOf: (s: S) => number, strideOf: (s: S) => number): StageStep<S>[] {
+  const steps: StageStep<S>[] = [];
+  stages.forEach((stage, stageIndex) => {
+    for (let repeat = 0; repeat < repeatsOf(stage); repeat++) {
+      steps.push({ stage, stageIndex, repeat, stride: repeat === 0 ? strideOf(stage) : 1, blockIndex: steps.length });
+    }
+  });
+  return steps;
 }
