@@ -11,7 +11,7 @@ export interface DropMaskSpec {
   /** The block's kind in the note and the mask's purpose: 'dropout', 'stochastic depth'. */
   what: string;
   /** The mask's dims after the batch axis: the input's shape, or all 1s for one value per sample. */
-  maskDims: number[];
+  maskDims: readonly number[];
   /** How the random mask varies, appended to the purpose of a 'mask-input' mask ('per sample'). */
   granularity?: string;
   /** Name of the output Mul node. */
