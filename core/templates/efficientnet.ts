@@ -1,4 +1,5 @@
-import { convNormActBlocks, poolDropoutClassifier, stageSteps, torchvisionTemplate, type Norm } from './mobile-common';
+import { convNormActBlocks, poolDropoutClassifier, stageSteps, type Norm } from './mobile-common';
+import { torchvisionTemplate } from './torchvision-template';
 import type { Template } from './template';
 
 /** One stage of EfficientNet-B0: expansion, kernel, stride, output channels, blocks. */

@@ -1,7 +1,6 @@
 /** Pieces the MobileNet and EfficientNet templates share, in torchvision's names. */
 import { ACTIVATION_BLOCK, type MobileActivation } from '../blocks/conv-norm-act';
-import { DocBuilder } from '../graph/doc-builder';
-import type { Template } from './template';
+import type { DocBuilder } from '../graph/doc-builder';
 
 export interface Norm {
   eps: number;
@@ -16,37 +15,11 @@ export function convNormActBlocks(b: DocBuilder, name: string, filters: number, 
   b.then(`${name}.2`, a.type, a.params);
 }
 
-/** The input block and the head every one of these nets ends with: pool, dropout, linear classifier. */
-export function inputBlock(b: DocBuilder, [c, h, w]: [number, number, number]): void {
-  b.then('input', 'input', { channels: c, height: h, width: w });
-}
-
+/** The head every one of these nets ends with: pool, dropout, linear classifier. */
 export function poolDropoutClassifier(b: DocBuilder, classes: number, dropout: number): void {
   b.then('avgpool', 'globalavgpool');
   b.then('classifier.0', 'dropout', { p: dropout });
   b.then('classifier.1', 'output', { classes });
-}
-
-/** The fields of a torchvision ImageNet template: 3×224×224 input, 1000 classes, one variant. */
-export type TorchvisionTemplateInfo = Pick<Template, 'id' | 'label' | 'description'>;
-
-/**
- * A template in torchvision's defaults whose build starts with the input block; `body` adds the
- * rest of the net after it.
- */
-export function torchvisionTemplate(info: TorchvisionTemplateInfo, body: (b: DocBuilder, classes: number) => void): Template {
-  return {
-    ...info,
-    defaultInput: [3, 224, 224],
-    defaultClasses: 1000,
-    variants: ['torchvision'],
-    build({ input, classes }) {
-      const b = new DocBuilder();
-      inputBlock(b, input);
-      body(b, classes);
-      return b.build();
-    },
-  };
 }
 
 /** One block of a stage table: its stage, its place in the stage and in the whole walk, and its stride. */

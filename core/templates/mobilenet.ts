@@ -1,5 +1,6 @@
 import type { MobileActivation } from '../blocks/conv-norm-act';
-import { convNormActBlocks, poolDropoutClassifier, stageSteps, torchvisionTemplate, type Norm } from './mobile-common';
+import { convNormActBlocks, poolDropoutClassifier, stageSteps, type Norm } from './mobile-common';
+import { torchvisionTemplate } from './torchvision-template';
 import type { Template } from './template';
 
 /**
