@@ -9,15 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LrPoint } from '../../../core/train/lr-finder';
 import { DatasetError } from '../../../main/data/errors';
 import { RunControl } from '../../../main/trainer/control';
-import { processHost } from '../../../main/trainer/host-process';
 import { threadHost } from '../../../main/trainer/host-thread';
-import type { TrainerHostFactory } from '../../../main/trainer/host-types';
-import { utilityProcessHost } from '../../../main/trainer/host-utility';
 import { findLearningRate, type LrFindOptions } from '../../../main/trainer/lr-find';
 import { findLearningRateOffThread } from '../../../main/trainer/lr-find-off-thread';
 import { TrainError } from '../../../main/trainer/run-folder';
-import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
 import { tempDir } from '../../helpers/temp-dir';
+import { trainerHosts } from '../../helpers/trainer-hosts';
 import { makeDataset, settings, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 
 let script = '';
@@ -36,11 +33,7 @@ const sweepOptions = (dataDir: string): LrFindOptions => ({
   threads: 1,
 });
 
-const HOSTS: [string, TrainerHostFactory][] = [
-  ['worker thread', threadHost],
-  ['child process', processHost()],
-  ['utility process', utilityProcessHost(fakeUtilityProcess())],
-];
+const HOSTS = trainerHosts();
 
 describe.each(HOSTS)('lr-find in a %s', (_kind, host) => {
   it('gives the in-process curve and suggestion, one point event per step', async () => {
