@@ -2,6 +2,7 @@
 import type { ModelDocument } from '../../core/graph/types';
 import { TemplateError, buildTemplate } from '../../core/templates/index';
 import { CliError } from './io';
+import { wholeFlag } from './whole-flag';
 
 export interface TemplateFlags {
   input?: string;
@@ -21,12 +22,6 @@ export function parseInputSize(v: string): [number, number, number] {
   return dims as [number, number, number];
 }
 
-function parseClasses(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--classes: "${v}" is not a whole number >= 1`);
-  return n;
-}
-
 export interface TemplateModel {
   model: ModelDocument;
   /** What --input and --classes asked for; undefined where the template's published default applies. */
@@ -37,7 +32,7 @@ export interface TemplateModel {
 /** Builds template `name` at the size and class count the flags ask for; `variant` undefined = the template's default. */
 export function templateModel(name: string, flags: Pick<TemplateFlags, 'input' | 'classes'>, variant: string | undefined): TemplateModel {
   const input = flags.input === undefined ? undefined : parseInputSize(flags.input);
-  const classes = flags.classes === undefined ? undefined : parseClasses(flags.classes);
+  const classes = wholeFlag('--classes', flags.classes);
   try {
     const model = buildTemplate(name, { ...(variant ? { variant } : {}), ...(input ? { input } : {}), ...(classes ? { classes } : {}) });
     return { model, input, classes };
