@@ -1,12 +1,13 @@
 import { AUGMENT_PRESET_NAMES, type AugmentPreset } from '../../core/train-defaults';
 import type { TrainSettingsInput } from '../../core/api';
-import { DEFAULT_LR, OPTIMIZERS, SCHEDULES } from '../../core/api';
+import { DEFAULT_LR, SCHEDULES } from '../../core/api';
 import { between } from '../editor/number-text';
 import { useStudio } from '../state/studio';
 import { DeviceSelect } from './DeviceSelect';
 import { FineTuneFields } from './FineTuneFields';
 import { NumSetting } from './NumSetting';
-import { OPTIMIZER_LABEL, optimizerChange } from './optimizer-choice';
+import { OPTIMIZER_LABEL } from './optimizer-choice';
+import { OptimizerSelect } from './OptimizerSelect';
 
 const SCHED_LABEL: Record<TrainSettingsInput['schedule'], string> = { constant: 'Constant', step: 'Step decay', cosine: 'Cosine', onecycle: 'One-cycle' };
 
@@ -30,13 +31,7 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
       <NumSetting label="Batch size" value={s.batchSize} integer check={between(1, 4096)} testId="train-batch" onChange={(v) => set({ batchSize: v })} />
       <label className="field">
         <span className="field-label">Optimizer</span>
-        <select value={s.optimizer} data-testid="train-optimizer" onChange={(e) => set(optimizerChange(s, e.target.value as TrainSettingsInput['optimizer']))}>
-          {OPTIMIZERS.map((o) => (
-            <option key={o} value={o}>
-              {OPTIMIZER_LABEL[o]}
-            </option>
-          ))}
-        </select>
+        <OptimizerSelect testId="train-optimizer" />
       </label>
       <NumSetting
         label="Learning rate"
