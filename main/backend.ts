@@ -90,11 +90,12 @@ export class Backend implements StudioApi {
   private providers: Promise<ExecutionProviderInfo[]> | null = null;
 
   private readonly training: TrainingService;
-  private readonly lrFinder = new LrFindService();
+  private readonly lrFinder: LrFindService;
   private readonly settings: SettingsStore;
   private readonly pretrained: PretrainedService;
 
   constructor(private readonly opts: BackendOptions) {
+    this.lrFinder = new LrFindService(opts.trainStart ?? {});
     this.settings = new SettingsStore(path.join(this.home(), 'settings.json'));
     this.pretrained = new PretrainedService({ home: this.home(), emit: (p) => this.events.emit('pretrained', p) });
     this.training = new TrainingService({

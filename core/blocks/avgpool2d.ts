@@ -1,6 +1,6 @@
 import { definePrimitive } from './define';
-import { bool, p, pair } from './params';
-import { poolAttrs, poolInfer, poolModule, poolParams, poolRf } from './pool-common';
+import { bool, p } from './params';
+import { poolAttrs, poolCost, poolInfer, poolModule, poolParams, poolRf } from './pool-common';
 
 /** Average pooling (nn.AvgPool2d), with PyTorch's count_include_pad (default true). */
 export const avgPool2d = definePrimitive({
@@ -11,10 +11,7 @@ export const avgPool2d = definePrimitive({
   aliases: ['AveragePooling2D', 'average pooling', 'mean pool'],
   params: { ...poolParams, countIncludePad: p.bool('Count padding', true, 'Padding zeros count in the average (PyTorch count_include_pad)') },
   infer: ([x], P) => poolInfer(x!, P),
-  cost(_i, [y], P) {
-    const [kh, kw] = pair(P, 'kernel');
-    return { macs: 0, otherOps: y![0]! * y![1]! * y![2]! * kh * kw };
-  },
+  cost: (_i, [y], P) => poolCost(y!, P),
   receptive: ([x], P) => poolRf(x!, P),
   emit(g, a) {
     const attrs = { ...poolAttrs(a.inShapes[0]!, a.params), count_include_pad: bool(a.params, 'countIncludePad') ? 1 : 0 };

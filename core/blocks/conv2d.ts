@@ -1,11 +1,25 @@
 import { definePrimitive, type Issue } from './define';
 import { bool, num, p, padding, pair } from './params';
+import type { Params } from '../graph/types';
 import { needImage, window2d } from './window';
 import type { Primitive } from '../graph/expanded';
 import type { LeafModule } from '../export-pytorch/hooks';
 import { fPad, kw, symmetric, type Helper } from '../export-pytorch/modules';
 import { PytorchExportError } from '../export-pytorch/errors';
 import { call, pyPair, type Py } from '../export-pytorch/python';
+
+/** The convolution's window over an H×W input, from its kernel, stride, dilation and padding parameters (no ceil mode). */
+function convWindow(P: Params, hw: [number, number]): ReturnType<typeof window2d> {
+  return window2d(hw, {
+    kernel: pair(P, 'kernel'),
+    stride: pair(P, 'stride'),
+    dilation: pair(P, 'dilation'),
+    padding: padding(P, 'padding'),
+    ceil: false,
+    maxPadHalfKernel: false,
+    allowsSame: true,
+  });
+}
 
 /**
  * 2-D convolution (PyTorch nn.Conv2d). Weight [filters, C/groups, kh, kw], bias [filters].
@@ -42,15 +56,7 @@ export const conv2d = definePrimitive({
         hints: [{ kind: 'setParam', label: 'Use 1 group', param: 'groups', value: 1 }],
       });
     }
-    const win = window2d([h, w], {
-      kernel: pair(P, 'kernel'),
-      stride: pair(P, 'stride'),
-      dilation: pair(P, 'dilation'),
-      padding: padding(P, 'padding'),
-      ceil: false,
-      maxPadHalfKernel: false,
-      allowsSame: true,
-    });
+    const win = convWindow(P, [h, w]);
     if (Array.isArray(win)) issues.push(...win);
     if (issues.length || Array.isArray(win)) return { ok: false, issues };
     return { ok: true, shapes: [[filters, win.out[0], win.out[1]]] };
@@ -71,26 +77,14 @@ export const conv2d = definePrimitive({
     return { macs, otherOps: bool(P, 'bias') ? outElems : 0 };
   },
   receptive([x], P) {
-    const k = pair(P, 'kernel');
-    const s = pair(P, 'stride');
-    const d = pair(P, 'dilation');
-    const pad = padding(P, 'padding');
-    const win = window2d([x![1]!, x![2]!], { kernel: k, stride: s, dilation: d, padding: pad, ceil: false, maxPadHalfKernel: false, allowsSame: true });
+    const win = convWindow(P, [x![1]!, x![2]!]);
     const pb: [number, number] = Array.isArray(win) ? [0, 0] : [win.pads[0], win.pads[1]];
-    return { kernel: k, stride: s, dilation: d, padBegin: pb };
+    return { kernel: pair(P, 'kernel'), stride: pair(P, 'stride'), dilation: pair(P, 'dilation'), padBegin: pb };
   },
   emit(g, a) {
     const P = a.params;
     const x = a.inShapes[0]!;
-    const win = window2d([x[1]!, x[2]!], {
-      kernel: pair(P, 'kernel'),
-      stride: pair(P, 'stride'),
-      dilation: pair(P, 'dilation'),
-      padding: padding(P, 'padding'),
-      ceil: false,
-      maxPadHalfKernel: false,
-      allowsSame: true,
-    });
+    const win = convWindow(P, [x[1]!, x[2]!]);
     if (Array.isArray(win)) throw new Error(`conv2d ${a.name}: invalid window`);
     const inputs = [a.inputs[0]!, a.weights.weight!];
     if (bool(P, 'bias')) inputs.push(a.weights.bias!);
@@ -118,7 +112,7 @@ function convModule(p: Primitive): LeafModule {
   const stride = pair(P, 'stride');
   const dilation = pair(P, 'dilation');
   const kernel = pair(P, 'kernel');
-  const win = window2d([h, w], { kernel, stride, dilation, padding: padding(P, 'padding'), ceil: false, maxPadHalfKernel: false, allowsSame: true });
+  const win = convWindow(P, [h, w]);
   if (Array.isArray(win)) throw new PytorchExportError(`"${p.name}": invalid convolution window`, p.name);
   const k: [string, Py][] = [];
   kw(k, 'stride', pyPair(stride), stride[0] === 1 && stride[1] === 1);

@@ -1,6 +1,5 @@
 import { definePrimitive } from './define';
-import { pair } from './params';
-import { poolAttrs, poolInfer, poolModule, poolParams, poolRf } from './pool-common';
+import { poolAttrs, poolCost, poolInfer, poolModule, poolParams, poolRf } from './pool-common';
 
 /** Max pooling (nn.MaxPool2d). Other ops: kh*kw comparisons per output element. */
 export const maxPool2d = definePrimitive({
@@ -12,10 +11,7 @@ export const maxPool2d = definePrimitive({
   nameStem: 'pool',
   params: { ...poolParams },
   infer: ([x], P) => poolInfer(x!, P),
-  cost(_i, [y], P) {
-    const [kh, kw] = pair(P, 'kernel');
-    return { macs: 0, otherOps: y![0]! * y![1]! * y![2]! * kh * kw };
-  },
+  cost: (_i, [y], P) => poolCost(y!, P),
   receptive: ([x], P) => poolRf(x!, P),
   emit(g, a) {
     return { outputs: [g.op1('MaxPool', [a.inputs[0]!], poolAttrs(a.inShapes[0]!, a.params), { name: 'MaxPool' })] };

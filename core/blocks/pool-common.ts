@@ -1,6 +1,6 @@
 /** Shared rules of MaxPool2d and AvgPool2d (PyTorch semantics, ONNX emission). */
 import type { Params, Shape } from '../graph/types';
-import type { InferResult, RfRule } from './define';
+import type { Cost, InferResult, RfRule } from './define';
 import { bool, p, padding, pair } from './params';
 import { axisOut, needImage, window2d, type Window2d } from './window';
 import type { Primitive } from '../graph/expanded';
@@ -34,6 +34,12 @@ export function poolInfer(x: Shape, P: Params): InferResult {
   const win = poolWindow(x, P);
   if (Array.isArray(win)) return { ok: false, issues: win };
   return { ok: true, shapes: [[x[0]!, win.out[0], win.out[1]]] };
+}
+
+/** No multiply-adds; kh·kw comparisons (max) or additions (average) per output element. */
+export function poolCost(y: Shape, P: Params): Cost {
+  const [kh, kw] = pair(P, 'kernel');
+  return { macs: 0, otherOps: y[0]! * y[1]! * y[2]! * kh * kw };
 }
 
 export function poolRf(x: Shape, P: Params): RfRule {

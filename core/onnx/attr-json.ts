@@ -2,7 +2,8 @@
  * ONNX attributes and small constant tensors as JSON text, so a generic "ONNX op" block can keep
  * them in its (string) parameters inside a project file and emit them again unchanged.
  */
-import type { Attribute, DType, Tensor, TensorArray } from './ir';
+import type { Attribute, DType, Tensor } from './ir';
+import { typedArrayOf } from './typed-array';
 
 export interface TensorJson {
   dtype: DType;
@@ -25,27 +26,7 @@ export function tensorToJson(t: Tensor): TensorJson {
 }
 
 export function tensorFromJson(name: string, j: TensorJson): Tensor {
-  return { name, dtype: j.dtype, dims: [...j.dims], data: typedArray(j.dtype, j.values) };
-}
-
-export function typedArray(dtype: DType, values: readonly number[]): TensorArray {
-  switch (dtype) {
-    case 'float32':
-      return Float32Array.from(values);
-    case 'float64':
-      return Float64Array.from(values);
-    case 'float16':
-      return Uint16Array.from(values);
-    case 'int64':
-      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
-    case 'int32':
-      return Int32Array.from(values);
-    case 'int8':
-      return Int8Array.from(values);
-    case 'uint8':
-    case 'bool':
-      return Uint8Array.from(values);
-  }
+  return { name, dtype: j.dtype, dims: [...j.dims], data: typedArrayOf(j.dtype, j.values) };
 }
 
 export function attributesToJson(attrs: Record<string, Attribute>): string {

@@ -9,6 +9,7 @@ import type { DType, Tensor, TensorArray } from './ir';
 import type { onnx } from 'onnx-proto';
 import { OnnxFormatError } from './errors';
 import { int64ToBigInt, int64ToNumber, toLongBits } from './int64';
+import { typedArrayOf } from './typed-array';
 
 /** ONNX TensorProto.DataType codes of the element types the IR holds. */
 export const DTYPE_CODE: Record<DType, number> = {
@@ -159,26 +160,6 @@ function externalRef(tp: onnx.ITensorProto, name: string): ExternalDataRef {
   return { tensor: name, location, offset: num('offset') ?? 0, length: num('length') };
 }
 
-function fromNumbers(dtype: DType, values: ArrayLike<number>): TensorArray {
-  switch (dtype) {
-    case 'float32':
-      return Float32Array.from(values);
-    case 'float64':
-      return Float64Array.from(values);
-    case 'float16':
-      return Uint16Array.from(values);
-    case 'int32':
-      return Int32Array.from(values);
-    case 'int8':
-      return Int8Array.from(values);
-    case 'uint8':
-    case 'bool':
-      return Uint8Array.from(values);
-    case 'int64':
-      return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
-  }
-}
-
 /** Which repeated field ONNX uses for each element type when raw_data is absent. */
 function typedField(tp: onnx.ITensorProto, dtype: DType): ArrayLike<unknown> | null | undefined {
   switch (dtype) {
@@ -234,5 +215,5 @@ export function decodeTensor(tp: onnx.ITensorProto, ctx: TensorDecodeContext, fa
     for (let i = 0; i < count; i++) out[i] = int64ToBigInt(field![i]);
     return { name, dtype, dims, data: out };
   }
-  return { name, dtype, dims, data: fromNumbers(dtype, field as ArrayLike<number>) };
+  return { name, dtype, dims, data: typedArrayOf(dtype, field as ArrayLike<number>) };
 }

@@ -1,5 +1,5 @@
-import { DocBuilder } from '../graph/doc-builder';
 import type { Template } from './template';
+import { torchvisionTemplate } from './torchvision-template';
 
 /**
  * AlexNet in torchvision's layout (one tower, 64/192/384/256/256 filters, no LRN), with
@@ -7,16 +7,9 @@ import type { Template } from './template';
  * torchvision's AdaptiveAvgPool2d(6) is the identity at 224×224 and is left out: at other sizes
  * classifier.1 takes whatever the features flatten to. 61,100,840 parameters at 3×224×224, 1000 classes.
  */
-export const alexnet: Template = {
-  id: 'alexnet',
-  label: 'AlexNet',
-  description: 'Five convs with large early kernels, three dense layers with dropout (2012).',
-  defaultInput: [3, 224, 224],
-  defaultClasses: 1000,
-  variants: ['torchvision'],
-  build({ input: [c, h, w], classes }) {
-    const b = new DocBuilder();
-    b.then('input', 'input', { channels: c, height: h, width: w });
+export const alexnet: Template = torchvisionTemplate(
+  { id: 'alexnet', label: 'AlexNet', description: 'Five convs with large early kernels, three dense layers with dropout (2012).' },
+  (b, classes) => {
     const conv = (i: number, filters: number, kernel: number, stride: number, padding: number) => {
       b.then(`features.${i}`, 'conv2d', { filters, kernel, stride, padding });
       b.then(`features.${i + 1}`, 'relu');
@@ -38,6 +31,5 @@ export const alexnet: Template = {
     b.then('classifier.4', 'dense', { units: 4096 });
     b.then('classifier.5', 'relu');
     b.then('classifier.6', 'output', { classes });
-    return b.build();
   },
-};
+);

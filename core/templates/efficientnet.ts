@@ -1,5 +1,5 @@
-import { DocBuilder } from '../graph/doc-builder';
-import { convNormActBlocks, inputBlock, poolDropoutClassifier, type Norm } from './mobile-common';
+import { convNormActBlocks, poolDropoutClassifier, stageSteps, type Norm } from './mobile-common';
+import { torchvisionTemplate } from './torchvision-template';
 import type { Template } from './template';
 
 /** One stage of EfficientNet-B0: expansion, kernel, stride, output channels, blocks. */
@@ -22,36 +22,38 @@ const STOCHASTIC_DEPTH = 0.2;
  * (conv, BN, SiLU), features.1-7 stages of MBConv blocks with squeeze-excite (features.2.0,
  * features.2.1, ...), features.8 a 1×1 conv to 1280, then pool, dropout 0.2, linear.
  */
-export const efficientnetB0: Template = {
-  id: 'efficientnet_b0',
-  label: 'EfficientNet-B0',
-  description: 'MBConv stages with squeeze-excite and SiLU, scaled by neural architecture search (2019; 5.3M parameters at ImageNet size).',
-  defaultInput: [3, 224, 224],
-  defaultClasses: 1000,
-  variants: ['torchvision'],
-  build({ input, classes }) {
-    const b = new DocBuilder();
-    inputBlock(b, input);
+export const efficientnetB0: Template = torchvisionTemplate(
+  {
+    id: 'efficientnet_b0',
+    label: 'EfficientNet-B0',
+    description: 'MBConv stages with squeeze-excite and SiLU, scaled by neural architecture search (2019; 5.3M parameters at ImageNet size).',
+  },
+  (b, classes) => {
     convNormActBlocks(b, 'features.0', 32, 3, 2, 'silu', NORM);
-    const total = B0_STAGES.reduce((n, s) => n + s[4], 0);
-    let blockId = 0;
-    B0_STAGES.forEach(([expansion, kernel, stride, filters, n], s) => {
-      for (let i = 0; i < n; i++) {
-        const stochasticDepth = (STOCHASTIC_DEPTH * blockId++) / total;
-        b.then(`features.${s + 1}.${i}`, 'mbconv', {
-          filters,
-          expansion,
-          kernel,
-          stride: i === 0 ? stride : 1,
-          activation: 'silu',
-          se: true,
-          stochasticDepth,
-          layout: 'efficientnet',
-        });
-      }
-    });
+    const steps = stageSteps(
+      B0_STAGES,
+      ([, , , , n]) => n,
+      ([, , stride]) => stride,
+    );
+    for (const {
+      stage: [expansion, kernel, , filters],
+      stageIndex,
+      repeat,
+      stride,
+      blockIndex,
+    } of steps) {
+      b.then(`features.${stageIndex + 1}.${repeat}`, 'mbconv', {
+        filters,
+        expansion,
+        kernel,
+        stride,
+        activation: 'silu',
+        se: true,
+        stochasticDepth: (STOCHASTIC_DEPTH * blockIndex) / steps.length,
+        layout: 'efficientnet',
+      });
+    }
     convNormActBlocks(b, `features.${B0_STAGES.length + 1}`, 1280, 1, 1, 'silu', NORM);
     poolDropoutClassifier(b, classes, 0.2);
-    return b.build();
   },
-};
+);

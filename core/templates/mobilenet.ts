@@ -1,6 +1,6 @@
-import { DocBuilder } from '../graph/doc-builder';
 import type { MobileActivation } from '../blocks/conv-norm-act';
-import { convNormActBlocks, inputBlock, poolDropoutClassifier, type Norm } from './mobile-common';
+import { convNormActBlocks, poolDropoutClassifier, stageSteps, type Norm } from './mobile-common';
+import { torchvisionTemplate } from './torchvision-template';
 import type { Template } from './template';
 
 /**
@@ -19,28 +19,30 @@ const V2_SETTING: [number, number, number, number][] = [
 ];
 const V2_NORM: Norm = { eps: 1e-5, momentum: 0.1 };
 
-export const mobilenetV2: Template = {
-  id: 'mobilenet_v2',
-  label: 'MobileNetV2',
-  description: 'Inverted residuals with linear bottlenecks and ReLU6 (2018; 3.5M parameters at ImageNet size).',
-  defaultInput: [3, 224, 224],
-  defaultClasses: 1000,
-  variants: ['torchvision'],
-  build({ input, classes }) {
-    const b = new DocBuilder();
-    inputBlock(b, input);
-    convNormActBlocks(b, 'features.0', 32, 3, 2, 'relu6', V2_NORM);
-    let index = 1;
-    for (const [t, c, n, s] of V2_SETTING) {
-      for (let i = 0; i < n; i++) {
-        b.then(`features.${index++}`, 'mbconv', { filters: c, expansion: t, stride: i === 0 ? s : 1, activation: 'relu6', layout: 'mobilenet_v2' });
-      }
-    }
-    convNormActBlocks(b, `features.${index}`, 1280, 1, 1, 'relu6', V2_NORM);
-    poolDropoutClassifier(b, classes, 0.2);
-    return b.build();
+export const mobilenetV2: Template = torchvisionTemplate(
+  {
+    id: 'mobilenet_v2',
+    label: 'MobileNetV2',
+    description: 'Inverted residuals with linear bottlenecks and ReLU6 (2018; 3.5M parameters at ImageNet size).',
   },
-};
+  (b, classes) => {
+    convNormActBlocks(b, 'features.0', 32, 3, 2, 'relu6', V2_NORM);
+    const steps = stageSteps(
+      V2_SETTING,
+      ([, , n]) => n,
+      ([, , , s]) => s,
+    );
+    for (const {
+      stage: [t, c],
+      stride,
+      blockIndex,
+    } of steps) {
+      b.then(`features.${blockIndex + 1}`, 'mbconv', { filters: c, expansion: t, stride, activation: 'relu6', layout: 'mobilenet_v2' });
+    }
+    convNormActBlocks(b, `features.${steps.length + 1}`, 1280, 1, 1, 'relu6', V2_NORM);
+    poolDropoutClassifier(b, classes, 0.2);
+  },
+);
 
 /** One MobileNetV3 bottleneck: kernel, expanded width, output channels, squeeze-excite, activation, stride. */
 type Bneck = [number, number, number, boolean, 'RE' | 'HS', number];
@@ -85,31 +87,21 @@ const V3_NORM: Norm = { eps: 1e-3, momentum: 0.01 };
  * a 1×1 conv to 6 × the last width, then classifier.0 linear, .1 hard-swish, .2 dropout, .3 linear.
  */
 function mobilenetV3(id: string, label: string, setting: Bneck[], lastChannel: number, size: string): Template {
-  return {
-    id,
-    label,
-    description: `Hard-swish, squeeze-excite and searched bottlenecks (2019; ${size} parameters at ImageNet size).`,
-    defaultInput: [3, 224, 224],
-    defaultClasses: 1000,
-    variants: ['torchvision'],
-    build({ input, classes }) {
-      const b = new DocBuilder();
-      inputBlock(b, input);
-      convNormActBlocks(b, 'features.0', 16, 3, 2, 'hardswish', V3_NORM);
-      setting.forEach(([kernel, expandedChannels, filters, se, act, stride], i) => {
-        const activation: MobileActivation = act === 'RE' ? 'relu' : 'hardswish';
-        b.then(`features.${i + 1}`, 'mbconv', { filters, expansion: 1, expandedChannels, kernel, stride, activation, se, layout: 'mobilenet_v3', ...V3_NORM });
-      });
-      const lastIn = setting.at(-1)![2];
-      convNormActBlocks(b, `features.${setting.length + 1}`, 6 * lastIn, 1, 1, 'hardswish', V3_NORM);
-      b.then('avgpool', 'globalavgpool');
-      b.then('classifier.0', 'dense', { units: lastChannel });
-      b.then('classifier.1', 'hardswish');
-      b.then('classifier.2', 'dropout', { p: 0.2 });
-      b.then('classifier.3', 'output', { classes });
-      return b.build();
-    },
-  };
+  const description = `Hard-swish, squeeze-excite and searched bottlenecks (2019; ${size} parameters at ImageNet size).`;
+  return torchvisionTemplate({ id, label, description }, (b, classes) => {
+    convNormActBlocks(b, 'features.0', 16, 3, 2, 'hardswish', V3_NORM);
+    setting.forEach(([kernel, expandedChannels, filters, se, act, stride], i) => {
+      const activation: MobileActivation = act === 'RE' ? 'relu' : 'hardswish';
+      b.then(`features.${i + 1}`, 'mbconv', { filters, expansion: 1, expandedChannels, kernel, stride, activation, se, layout: 'mobilenet_v3', ...V3_NORM });
+    });
+    const lastIn = setting.at(-1)![2];
+    convNormActBlocks(b, `features.${setting.length + 1}`, 6 * lastIn, 1, 1, 'hardswish', V3_NORM);
+    b.then('avgpool', 'globalavgpool');
+    b.then('classifier.0', 'dense', { units: lastChannel });
+    b.then('classifier.1', 'hardswish');
+    b.then('classifier.2', 'dropout', { p: 0.2 });
+    b.then('classifier.3', 'output', { classes });
+  });
 }
 
 export const mobilenetV3Large = mobilenetV3('mobilenet_v3_large', 'MobileNetV3-Large', V3_LARGE, 1280, '5.5M');

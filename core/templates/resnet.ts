@@ -1,5 +1,5 @@
-import { DocBuilder } from '../graph/doc-builder';
 import type { Template } from './template';
+import { torchvisionTemplate } from './torchvision-template';
 
 /**
  * ResNet (He et al. 2015) in torchvision's layout and names (conv1, bn1, layer1.0.conv1, ...,
@@ -16,28 +16,18 @@ const DEPTHS: Record<number, { variant: 'basic' | 'bottleneck'; blocks: [number,
 
 function resnet(depth: 18 | 34 | 50 | 101 | 152, params: string): Template {
   const cfg = DEPTHS[depth]!;
-  return {
-    id: `resnet${depth}`,
-    label: `ResNet-${depth}`,
-    description: `${depth} layers of residual ${cfg.variant} blocks (${params} parameters at ImageNet size).`,
-    defaultInput: [3, 224, 224],
-    defaultClasses: 1000,
-    variants: ['torchvision'],
-    build({ input: [c, h, w], classes }) {
-      const b = new DocBuilder();
-      b.then('input', 'input', { channels: c, height: h, width: w });
-      b.then('conv1', 'conv2d', { filters: 64, kernel: 7, stride: 2, padding: 3, bias: false });
-      b.then('bn1', 'batchnorm2d');
-      b.then('relu', 'relu');
-      b.then('maxpool', 'maxpool2d', { kernel: 3, stride: 2, padding: 1 });
-      [64, 128, 256, 512].forEach((planes, i) => {
-        b.then(`layer${i + 1}`, 'residual', { variant: cfg.variant, planes, stride: i === 0 ? 1 : 2, repeat: cfg.blocks[i]! });
-      });
-      b.then('avgpool', 'globalavgpool');
-      b.then('fc', 'output', { classes });
-      return b.build();
-    },
-  };
+  const description = `${depth} layers of residual ${cfg.variant} blocks (${params} parameters at ImageNet size).`;
+  return torchvisionTemplate({ id: `resnet${depth}`, label: `ResNet-${depth}`, description }, (b, classes) => {
+    b.then('conv1', 'conv2d', { filters: 64, kernel: 7, stride: 2, padding: 3, bias: false });
+    b.then('bn1', 'batchnorm2d');
+    b.then('relu', 'relu');
+    b.then('maxpool', 'maxpool2d', { kernel: 3, stride: 2, padding: 1 });
+    [64, 128, 256, 512].forEach((planes, i) => {
+      b.then(`layer${i + 1}`, 'residual', { variant: cfg.variant, planes, stride: i === 0 ? 1 : 2, repeat: cfg.blocks[i]! });
+    });
+    b.then('avgpool', 'globalavgpool');
+    b.then('fc', 'output', { classes });
+  });
 }
 
 export const resnet18 = resnet(18, '11.7M');

@@ -1,5 +1,5 @@
-import { DocBuilder } from '../graph/doc-builder';
 import type { Template } from './template';
+import { torchvisionTemplate } from './torchvision-template';
 
 /**
  * VGG16 (configuration D, Simonyan & Zisserman 2014) in torchvision's layout and names:
@@ -9,16 +9,9 @@ import type { Template } from './template';
  */
 const CFG: (number | 'M')[] = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'];
 
-export const vgg16: Template = {
-  id: 'vgg16',
-  label: 'VGG16',
-  description: 'Thirteen 3×3 convs in five stages and three dense layers (2014).',
-  defaultInput: [3, 224, 224],
-  defaultClasses: 1000,
-  variants: ['torchvision'],
-  build({ input: [c, h, w], classes }) {
-    const b = new DocBuilder();
-    b.then('input', 'input', { channels: c, height: h, width: w });
+export const vgg16: Template = torchvisionTemplate(
+  { id: 'vgg16', label: 'VGG16', description: 'Thirteen 3×3 convs in five stages and three dense layers (2014).' },
+  (b, classes) => {
     let i = 0;
     for (const v of CFG) {
       if (v === 'M') {
@@ -36,6 +29,5 @@ export const vgg16: Template = {
     b.then('classifier.4', 'relu');
     b.then('classifier.5', 'dropout', { p: 0.5 });
     b.then('classifier.6', 'output', { classes });
-    return b.build();
   },
-};
+);

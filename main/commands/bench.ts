@@ -7,16 +7,10 @@ import { benchTrainStep } from '../trainer/bench';
 import { summarizeFallback } from '../providers/graph-target';
 import { hasTrainerEnv, TRAINER_ENV } from '../trainer/process-env';
 import { ENV_NAMES, readConfig } from '../config';
+import { wholeFlag } from './whole-flag';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 import { registerBenchInfer } from './bench-infer';
-
-function positiveInt(flag: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag}: "${v}" is not a whole number >= 1`);
-  return n;
-}
 
 /**
  * A project file, or `template:<id>[:<C>x<H>x<W>[:<classes>[:<variant>]]]`
@@ -63,10 +57,10 @@ export function registerBench(program: Command, io: CliIO): void {
     .option('--cpu-time', 'with --json: add cpuMsPerStep (process CPU time per step, less sensitive to machine load)')
     .action(
       async (projectArg: string, o: { batch: string; steps: string; warmup: string; device: string; threads: string; json?: boolean; cpuTime?: boolean }) => {
-        const batch = positiveInt('--batch', o.batch, 32);
-        const steps = positiveInt('--steps', o.steps, 20);
-        const warmup = positiveInt('--warmup', o.warmup, 3);
-        const threads = positiveInt('--threads', o.threads, 2);
+        const batch = wholeFlag('--batch', o.batch) ?? 32;
+        const steps = wholeFlag('--steps', o.steps) ?? 20;
+        const warmup = wholeFlag('--warmup', o.warmup) ?? 3;
+        const threads = wholeFlag('--threads', o.threads) ?? 2;
         const choice = parseDeviceFlag(o.device, 'cpu');
         const doc = loadModelDocument(projectArg);
         // Measure as the training worker runs: re-run this command once with TRAINER_ENV when it is

@@ -9,6 +9,7 @@ import { TrainError } from '../trainer/run-folder';
 import { DatasetError } from '../data/errors';
 import type { SplitName } from '../data/scan';
 import { statSync } from 'node:fs';
+import { wholeFlag } from './whole-flag';
 import { CliError, type CliIO } from './io';
 import { refuseProjectAsModel } from './project-as-model';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
@@ -22,13 +23,6 @@ interface EvalFlags extends CacheDirFlags {
   threads?: string;
   showMistakes?: string;
   device?: string;
-}
-
-function whole(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag}: "${v}" is not a whole number >= 1`);
-  return n;
 }
 
 function formatReport(r: EvalReport, mistakes: number): string {
@@ -75,9 +69,9 @@ export function registerEval(program: Command, io: CliIO): void {
   addCacheDirOption(cmd).action(async (target: string, o: EvalFlags) => {
     const split = o.split === undefined ? undefined : (['train', 'val', 'test'] as const).find((s) => s === o.split);
     if (o.split !== undefined && !split) throw new CliError(`--split: "${o.split}" is not one of train, val, test`);
-    const batchSize = whole('--batch', o.batch);
-    const threads = whole('--threads', o.threads);
-    const mistakes = whole('--show-mistakes', o.showMistakes) ?? 10;
+    const batchSize = wholeFlag('--batch', o.batch);
+    const threads = wholeFlag('--threads', o.threads);
+    const mistakes = wholeFlag('--show-mistakes', o.showMistakes) ?? 10;
     const choice = parseDeviceFlag(o.device, 'cpu');
     const cacheDir = cacheDirFlag(o, io);
     if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) refuseProjectAsModel(target, 'eval');

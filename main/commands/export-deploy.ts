@@ -16,6 +16,7 @@ import { DEFAULT_CALIBRATION_IMAGES, deployExport, DeployError, REPORT_HELD_OUT_
 import { QuantizeError } from '../../core/quant/qdq';
 import { PreprocessError, withPreprocessing } from '../../core/quant/preprocess-graph';
 import { deployPreprocessing, runDataSpec, type DeployPreprocessing } from '../deploy/run-data';
+import { wholeFlag } from './whole-flag';
 import { CliError, type CliIO } from './io';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
 import type { DeploySettings } from '../onnx/project-weights';
@@ -65,13 +66,6 @@ export function addDeployOptions(cmd: Command): Command {
     .option('--threads <N>', 'CPU threads for calibration and the report timings (default 2)');
 }
 
-function whole(flag: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag}: "${v}" is not a whole number >= 1`);
-  return n;
-}
-
 export function parseDeployFlags(o: DeployFlags): DeployChoice {
   if (o.quantize !== undefined && o.quantize !== 'int8') throw new CliError(`--quantize: "${o.quantize}" is not supported (use int8)`);
   if (o.precision !== undefined && o.precision !== 'fp32' && o.precision !== 'fp16')
@@ -90,11 +84,11 @@ export function parseDeployFlags(o: DeployFlags): DeployChoice {
   return {
     precision: o.quantize ? 'int8' : o.precision === 'fp16' ? 'fp16' : 'fp32',
     io: o.io === 'fp16' ? 'float16' : 'float32',
-    calibrationImages: whole('--calibration-images', o.calibrationImages, DEFAULT_CALIBRATION_IMAGES),
+    calibrationImages: wholeFlag('--calibration-images', o.calibrationImages) ?? DEFAULT_CALIBRATION_IMAGES,
     calibrationMethod: method as CalibrationMethod,
     calibrationDir: o.calibration ?? null,
     report: o.report !== false,
-    threads: whole('--threads', o.threads, 2),
+    threads: wholeFlag('--threads', o.threads) ?? 2,
     withPreprocessing: o.withPreprocessing === true,
   };
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_LR_SWEEP, type LrSweep } from '../../core/train/lr-finder';
 import { DatasetError } from '../data/errors';
-import { findLearningRate, type LrFindResult } from '../trainer/lr-find';
+import type { LrFindResult } from '../trainer/lr-find';
+import { findLearningRateOffThread } from '../trainer/lr-find-off-thread';
 import { RunControl } from '../trainer/control';
 import { TrainError } from '../trainer/run-folder';
 import { addCacheDirOption, cacheDirFlag, type CacheDirFlags } from './cache-flag';
@@ -87,7 +88,7 @@ export function registerLrFind(program: Command, io: CliIO): void {
     process.once('SIGINT', onInterrupt);
     let result: LrFindResult;
     try {
-      result = await findLearningRate({
+      result = await findLearningRateOffThread({
         project,
         projectPath: path.resolve(projectArg),
         dataDir: o.data,

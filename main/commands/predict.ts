@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { OnnxFormatError } from '../../core/onnx/errors';
 import { Predictor, type ImagePrediction } from '../inference/predict';
+import { wholeFlag } from './whole-flag';
 import { CliError, type CliIO } from './io';
 import { refuseProjectAsModel } from './project-as-model';
 import { DEVICE_HELP, parseDeviceFlag, selectCliDevice } from './device-flag';
@@ -51,13 +52,6 @@ export function expandImages(args: string[]): string[] {
   return out;
 }
 
-function positiveInt(flag: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag}: "${v}" is not a whole number >= 1`);
-  return n;
-}
-
 function formatText(results: ImagePrediction[]): string {
   const lines: string[] = [];
   for (const r of results) {
@@ -80,8 +74,8 @@ export function registerPredict(program: Command, io: CliIO): void {
     .option('--threads <N>', 'CPU threads for onnxruntime (default: all)')
     .option('--device <D>', `${DEVICE_HELP}; default cpu`)
     .action(async (modelArg: string, imageArgs: string[], o: { top: string; json?: boolean; threads?: string; device?: string }) => {
-      const k = positiveInt('--top', o.top, 5);
-      const threads = o.threads === undefined ? undefined : positiveInt('--threads', o.threads, 1);
+      const k = wholeFlag('--top', o.top) ?? 5;
+      const threads = wholeFlag('--threads', o.threads);
       const modelPath = resolveModelPath(modelArg);
       refuseProjectAsModel(modelPath, 'predict');
       const images = expandImages(imageArgs);

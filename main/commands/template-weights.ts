@@ -6,35 +6,18 @@
  */
 import path from 'node:path';
 import { PRETRAINED, type PretrainedEntry } from '../../core/pretrained/catalog';
-import { TemplateError, buildTemplate, getTemplate } from '../../core/templates/index';
+import { getTemplate } from '../../core/templates/index';
 import { plainFsError, resolveOutputFile } from '../fs/user-paths';
 import { PretrainedProjectError, writePretrainedProject } from '../pretrained/pretrained-project';
 import { WeightsFileError } from '../pretrained/weights-file';
 import { WriteFailure } from '../fs/atomic-write';
 import { fetchWeightsForCli } from './pretrained';
 import { CliError, type CliIO } from './io';
-import { parseInputSize } from './template';
-
-interface WeightsFlags {
-  input?: string;
-  classes?: string;
-  variant?: string;
-  output: string;
-  force?: boolean;
-  pretrained?: boolean;
-  weights?: string;
-}
+import { templateModel, type TemplateFlags } from './template-options';
 
 /** The catalog entry whose weights fit template `name` (GoogLeNet: its torchvision variant). */
 function entryForTemplate(name: string): PretrainedEntry | null {
   return PRETRAINED.find((e) => e.template?.id === name || (e.template === null && e.id === name)) ?? null;
-}
-
-function classesFlag(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--classes: "${v}" is not a whole number >= 1`);
-  return n;
 }
 
 /** The catalog entry for --pretrained, refusing templates without published weights. */
@@ -50,21 +33,13 @@ function pretrainedEntry(name: string): PretrainedEntry {
   return entry;
 }
 
-export async function writeWithWeights(name: string, o: WeightsFlags, io: CliIO): Promise<void> {
+export async function writeWithWeights(name: string, o: TemplateFlags, io: CliIO): Promise<void> {
   if (o.pretrained && o.weights !== undefined) throw new CliError('pass either --pretrained or --weights FILE, not both');
   const entry = o.pretrained ? pretrainedEntry(name) : entryForTemplate(name);
   const t = getTemplate(name)!;
   // The weights were trained with one variant (GoogLeNet: torchvision's layout).
   const variant = o.variant ?? entry?.template?.variant ?? t.variants[0]!;
-  const input = o.input === undefined ? undefined : parseInputSize(o.input);
-  const classes = classesFlag(o.classes);
-  let model;
-  try {
-    model = buildTemplate(name, { variant, ...(input ? { input } : {}), ...(classes ? { classes } : {}) });
-  } catch (e) {
-    if (e instanceof TemplateError) throw new CliError(e.message);
-    throw e;
-  }
+  const { model } = templateModel(name, o, variant);
   const output = await resolveOutputFile(o.output, { defaultName: `${name}.json`, force: o.force === true });
   const weightsFile = o.weights !== undefined ? path.resolve(o.weights) : await fetchWeightsForCli(entry!, io);
   const label = `${entry?.label ?? t.label} (${o.pretrained ? 'ImageNet weights' : path.basename(weightsFile)})`;

@@ -1,29 +1,12 @@
 import type { Command } from 'commander';
 import { analyze } from '../../core/graph/analyze';
 import { serializeProject } from '../../core/graph/project';
-import { TEMPLATES, TemplateError, buildTemplate, getTemplate } from '../../core/templates/index';
+import { TEMPLATES, getTemplate } from '../../core/templates/index';
 import { atomicWrite } from '../fs/atomic-write';
 import { plainFsError, resolveOutputFile } from '../fs/user-paths';
 import { CliError, type CliIO } from './io';
+import { templateModel, type TemplateFlags } from './template-options';
 import { writeWithWeights } from './template-weights';
-
-/** "3x224x224" -> [3, 224, 224]. */
-export function parseInputSize(v: string): [number, number, number] {
-  const m = /^(\d+)[x×](\d+)[x×](\d+)$/i.exec(v.trim());
-  const dims = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
-  if (dims.length !== 3 || dims.some((d) => !Number.isInteger(d) || d < 1)) throw new CliError(`--input: "${v}" is not CxHxW, e.g. 3x224x224`);
-  return dims as [number, number, number];
-}
-
-interface TemplateFlags {
-  input?: string;
-  classes?: string;
-  variant?: string;
-  output: string;
-  force?: boolean;
-  pretrained?: boolean;
-  weights?: string;
-}
 
 export function registerTemplate(program: Command, io: CliIO): void {
   program
@@ -44,19 +27,7 @@ export function registerTemplate(program: Command, io: CliIO): void {
         await writeWithWeights(name, opts, io);
         return;
       }
-      const input = opts.input === undefined ? undefined : parseInputSize(opts.input);
-      let classes: number | undefined;
-      if (opts.classes !== undefined) {
-        classes = Number(opts.classes);
-        if (!Number.isInteger(classes) || classes < 1) throw new CliError(`--classes: "${opts.classes}" is not a whole number >= 1`);
-      }
-      let model;
-      try {
-        model = buildTemplate(name, { ...(input ? { input } : {}), ...(classes ? { classes } : {}), ...(opts.variant ? { variant: opts.variant } : {}) });
-      } catch (e) {
-        if (e instanceof TemplateError) throw new CliError(e.message);
-        throw e;
-      }
+      const { model, input, classes } = templateModel(name, opts, opts.variant);
       const output = await resolveOutputFile(opts.output, { defaultName: `${name}.json`, force: opts.force === true });
       const a = analyze(model);
       const variant = opts.variant ?? t.variants[0]!;

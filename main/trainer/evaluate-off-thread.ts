@@ -4,43 +4,20 @@
  * as evaluateModel.
  */
 import { evaluateModel, type EvalOptions, type EvalReport } from './eval-run';
-import { describeEnd, type TrainerHostFactory } from './host-types';
+import { runHostJob, type OffThreadOptions } from './host-job';
 import { TrainError } from './run-folder';
-import { defaultHost, defaultWorkerScript } from './start';
 
-export interface OffThreadOptions {
-  /** 'inline' runs on the calling thread (tests of code around it); default 'worker'. */
-  mode?: 'worker' | 'inline';
-  workerScript?: string;
-  /** where the worker script runs (default: defaultHost(), a worker thread) */
-  host?: TrainerHostFactory;
-}
+export type { OffThreadOptions } from './host-job';
 
 export function evaluateOffThread(target: string, dataDir: string, options: EvalOptions = {}, how: OffThreadOptions = {}): Promise<EvalReport> {
   if (how.mode === 'inline') return evaluateModel(target, dataDir, options);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (f: () => void): void => {
-      if (!settled) {
-        settled = true;
-        f();
-      }
-    };
-    try {
-      const host = (how.host ?? defaultHost())(
-        how.workerScript ?? defaultWorkerScript(),
-        { job: 'evaluate', target, dataDir, options },
-        {
-          message: (m) => {
-            if (m.kind === 'result') settle(() => resolve(m.report));
-            else if (m.kind === 'error') settle(() => reject(new TrainError(m.code ?? 'eval-failed', m.message)));
-            if (m.kind === 'result' || m.kind === 'error') host.release();
-          },
-          end: (e) => settle(() => reject(new TrainError('worker-exited', `the evaluation ${host.kind} ${describeEnd(e)} before it finished`))),
-        },
-      );
-    } catch (e) {
-      reject(new TrainError('worker-start', `cannot start the evaluation worker: ${(e as Error).message}`));
-    }
-  });
+  return runHostJob(
+    {
+      what: 'evaluation',
+      init: { job: 'evaluate', target, dataDir, options },
+      result: (m) => (m.kind === 'result' ? m.report : undefined),
+      failure: (m) => new TrainError(m.code ?? 'eval-failed', m.message),
+    },
+    how,
+  );
 }

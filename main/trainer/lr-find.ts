@@ -3,7 +3,8 @@
  * step the trainer builds (same model, optimizer, batch, augmentation and seed), the weights a
  * run would start from (seeded initialisation, or the checkpoint the project names) held in
  * memory only, one step per learning rate of the sweep, on the CPU. Nothing is written: the
- * project, its runs and any checkpoint are untouched.
+ * project, its runs and any checkpoint are untouched. The studio and the CLI run it in a trainer
+ * host (lr-find-off-thread.ts), as they run training.
  */
 import type { ModelDocument } from '../../core/graph/index';
 import { buildStudioTrainStep } from '../../core/train/studio';
@@ -36,6 +37,9 @@ export interface LrFindOptions {
   /** Called after every kept step. */
   onPoint?: (point: LrPoint, step: number, steps: number) => void;
 }
+
+/** What a trainer host is sent for a sweep: the options without the callbacks, which stay with the caller. */
+export type LrFindJob = Omit<LrFindOptions, 'control' | 'onPoint'>;
 
 export interface LrFindResult {
   curve: LrPoint[];

@@ -23,6 +23,27 @@ function sideProblem(min: number, max: number, v: number): string | null {
   return null;
 }
 
+interface SidePairProps {
+  label: string;
+  h: number;
+  w: number;
+  heightTestId: string;
+  widthTestId: string;
+  check(side: number): string | null;
+  onChange(v: ParamValue): void;
+}
+
+/** Height × width as two whole-number fields (kernel, stride, padding in pixels); each commits the pair it makes. */
+function SidePair({ label, h, w, heightTestId, widthTestId, check, onChange }: SidePairProps) {
+  return (
+    <>
+      <NumberField value={h} integer testId={heightTestId} label={`${label} height`} check={check} onCommit={(v) => onChange(fromPair(v, w))} />
+      <span className="times">×</span>
+      <NumberField value={w} integer testId={widthTestId} label={`${label} width`} check={check} onCommit={(v) => onChange(fromPair(h, v))} />
+    </>
+  );
+}
+
 /** One inspector row, generated from the block's parameter spec: bounds, enums, pairs, padding. */
 export function ParamField({ name, spec, value, groups, problem, onChange }: Props) {
   const id = `param-${name}`;
@@ -70,16 +91,7 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
       const [h, w] = asPair(value);
       control = (
         <span className="pair">
-          <NumberField value={h} integer testId={id} label={`${spec.label} height`} check={(v) => checkSide(v)} onCommit={(v) => onChange(fromPair(v, w))} />
-          <span className="times">×</span>
-          <NumberField
-            value={w}
-            integer
-            testId={`${id}-w`}
-            label={`${spec.label} width`}
-            check={(v) => checkSide(v)}
-            onCommit={(v) => onChange(fromPair(h, v))}
-          />
+          <SidePair label={spec.label} h={h} w={w} heightTestId={id} widthTestId={`${id}-w`} check={checkSide} onChange={onChange} />
         </span>
       );
       break;
@@ -95,25 +107,7 @@ export function ParamField({ name, spec, value, groups, problem, onChange }: Pro
             <option value="custom">pixels</option>
           </select>
           {mode === 'custom' && (
-            <>
-              <NumberField
-                value={h}
-                integer
-                testId={`${id}-h`}
-                label={`${spec.label} height`}
-                check={(v) => checkSide(v)}
-                onCommit={(v) => onChange(fromPair(v, w))}
-              />
-              <span className="times">×</span>
-              <NumberField
-                value={w}
-                integer
-                testId={`${id}-w`}
-                label={`${spec.label} width`}
-                check={(v) => checkSide(v)}
-                onCommit={(v) => onChange(fromPair(h, v))}
-              />
-            </>
+            <SidePair label={spec.label} h={h} w={w} heightTestId={`${id}-h`} widthTestId={`${id}-w`} check={checkSide} onChange={onChange} />
           )}
         </span>
       );

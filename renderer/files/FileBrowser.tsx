@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DirectoryListing } from '../../core/api';
 import { EntryIcon } from '../components/EntryIcon';
+import { ListingWhere } from '../components/ListingWhere';
 import { Modal } from '../components/Modal';
 import { openPath, saveTo, useFiles } from '../state/files';
 import { useProjectMeta } from '../state/project';
-import { bytes, homeAbbreviated } from '../format';
+import { bytes } from '../format';
 
 const join = (dir: string, name: string) =>
   dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}${dir.includes('\\') && !dir.includes('/') ? '\\' : '/'}${name}`;
@@ -76,23 +77,14 @@ export function FileBrowser({ mode, start }: { mode: 'open' | 'save'; start: str
       )}
       {listing && (
         <div className="browser">
-          <div className="browser-where">
-            <button
-              type="button"
-              disabled={!listing.parent}
-              onClick={() => {
-                typed.current = false;
-                if (listing.parent) list(listing.parent);
-              }}
-              data-testid="browse-up"
-              title="Parent folder"
-            >
-              ↑
-            </button>
-            <code title={listing.path} data-testid="browser-where">
-              {homeAbbreviated(listing.path, listing.home)}
-            </code>
-          </div>
+          <ListingWhere
+            listing={listing}
+            upTestId="browse-up"
+            up={(parent) => {
+              typed.current = false;
+              list(parent);
+            }}
+          />
           <ul className="browser-list" data-testid="browser-list">
             {listing.entries.map((e) => (
               <li key={e.name}>

@@ -1,9 +1,9 @@
 import { useId, useMemo } from 'react';
 import { freezableBlocks } from '../../core/train/freeze';
-import { NumberField } from '../editor/NumberField';
 import { between } from '../editor/number-text';
 import { useDoc } from '../state/document';
 import { useStudio } from '../state/studio';
+import { NumSetting } from './NumSetting';
 
 /** The block names the Freeze select offers (everything before the classifier head), or none for a model with errors. */
 function useFreezable(): string[] {
@@ -87,7 +87,7 @@ export function FineTuneFields() {
               ))}
             </select>
           </div>
-          <Phase2Num
+          <NumSetting
             label="Phase 2 epochs"
             value={s.phase2Epochs ?? 1}
             integer
@@ -95,7 +95,7 @@ export function FineTuneFields() {
             testId="train-phase2-epochs"
             onChange={(v) => set({ phase2Epochs: v })}
           />
-          <Phase2Num
+          <NumSetting
             label="Phase 2 learning-rate scale"
             value={s.phase2LrScale ?? 0.1}
             check={between(0, 10, { above: true })}
@@ -105,31 +105,5 @@ export function FineTuneFields() {
         </>
       )}
     </>
-  );
-}
-
-function Phase2Num({
-  label,
-  value,
-  integer = false,
-  check,
-  onChange,
-  testId,
-}: {
-  label: string;
-  value: number;
-  integer?: boolean;
-  check(v: number): string | null;
-  onChange(v: number): void;
-  testId: string;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <NumberField id={id} value={value} integer={integer} label={label} testId={testId} check={check} onCommit={onChange} />
-    </div>
   );
 }

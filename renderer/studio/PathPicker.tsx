@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DirectoryListing } from '../../core/api';
 import { EntryIcon } from '../components/EntryIcon';
+import { ListingWhere } from '../components/ListingWhere';
 import { Modal } from '../components/Modal';
 import { finishPick, usePicker } from '../state/picker';
 import { useStudio } from '../state/studio';
-import { homeAbbreviated } from '../format';
 
 const join = (dir: string, name: string) => (dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}/${name}`);
 const folderOf = (p: string) => p.replace(/[\\/][^\\/]*$/, '') || '/';
@@ -30,14 +30,7 @@ function PickerListing({
 }) {
   return (
     <div className="browser">
-      <div className="browser-where">
-        <button type="button" disabled={!listing.parent} onClick={() => listing.parent && open(listing.parent)} title="Parent folder">
-          ↑
-        </button>
-        <code title={listing.path} data-testid="browser-where">
-          {homeAbbreviated(listing.path, listing.home)}
-        </code>
-      </div>
+      <ListingWhere listing={listing} up={open} />
       <ul className="browser-list" data-testid="picker-list">
         {listing.entries
           .filter((e) => !foldersOnly || e.kind === 'dir')

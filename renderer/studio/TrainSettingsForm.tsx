@@ -1,39 +1,15 @@
-import { useId, type ReactNode } from 'react';
 import { AUGMENT_PRESET_NAMES, type AugmentPreset } from '../../core/train-defaults';
 import type { TrainSettingsInput } from '../../core/api';
-import { DEFAULT_LR, OPTIMIZERS, SCHEDULES } from '../../core/api';
-import { NumberField } from '../editor/NumberField';
+import { DEFAULT_LR, SCHEDULES } from '../../core/api';
 import { between } from '../editor/number-text';
 import { useStudio } from '../state/studio';
 import { DeviceSelect } from './DeviceSelect';
 import { FineTuneFields } from './FineTuneFields';
-import { OPTIMIZER_LABEL, optimizerChange } from './optimizer-choice';
+import { NumSetting } from './NumSetting';
+import { OPTIMIZER_LABEL } from './optimizer-choice';
+import { OptimizerSelect } from './OptimizerSelect';
 
 const SCHED_LABEL: Record<TrainSettingsInput['schedule'], string> = { constant: 'Constant', step: 'Step decay', cosine: 'Cosine', onecycle: 'One-cycle' };
-
-interface NumProps {
-  label: string;
-  value: number;
-  integer?: boolean;
-  check(v: number): string | null;
-  onChange(v: number): void;
-  testId: string;
-  /** Shown under the field (an offer such as the optimizer's default). */
-  note?: ReactNode;
-}
-
-function Num({ label, value, integer = false, check, onChange, testId, note }: NumProps) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <NumberField id={id} value={value} integer={integer} label={label} testId={testId} check={check} onCommit={onChange} />
-      {note}
-    </div>
-  );
-}
 
 /** The recipe: every hyperparameter the trainer takes from the panel. Locked while a run trains. */
 const AUGMENT_LABEL: Record<AugmentPreset, string> = {
@@ -51,19 +27,13 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
   const lrDefault = DEFAULT_LR[s.optimizer];
   return (
     <fieldset className="train-form" disabled={locked}>
-      <Num label="Epochs" value={s.epochs} integer check={between(1, 10000)} testId="train-epochs" onChange={(v) => set({ epochs: v })} />
-      <Num label="Batch size" value={s.batchSize} integer check={between(1, 4096)} testId="train-batch" onChange={(v) => set({ batchSize: v })} />
+      <NumSetting label="Epochs" value={s.epochs} integer check={between(1, 10000)} testId="train-epochs" onChange={(v) => set({ epochs: v })} />
+      <NumSetting label="Batch size" value={s.batchSize} integer check={between(1, 4096)} testId="train-batch" onChange={(v) => set({ batchSize: v })} />
       <label className="field">
         <span className="field-label">Optimizer</span>
-        <select value={s.optimizer} data-testid="train-optimizer" onChange={(e) => set(optimizerChange(s, e.target.value as TrainSettingsInput['optimizer']))}>
-          {OPTIMIZERS.map((o) => (
-            <option key={o} value={o}>
-              {OPTIMIZER_LABEL[o]}
-            </option>
-          ))}
-        </select>
+        <OptimizerSelect testId="train-optimizer" />
       </label>
-      <Num
+      <NumSetting
         label="Learning rate"
         value={s.lr}
         check={between(0, 10, { above: true })}
@@ -87,8 +57,8 @@ export function TrainSettingsForm({ locked }: { locked: boolean }) {
           ))}
         </select>
       </label>
-      <Num label="Weight decay" value={s.weightDecay} check={between(0, 1)} testId="train-wd" onChange={(v) => set({ weightDecay: v })} />
-      <Num label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
+      <NumSetting label="Weight decay" value={s.weightDecay} check={between(0, 1)} testId="train-wd" onChange={(v) => set({ weightDecay: v })} />
+      <NumSetting label="Label smoothing" value={s.labelSmoothing} check={between(0, 0.99)} testId="train-ls" onChange={(v) => set({ labelSmoothing: v })} />
       <label className="field augment-select">
         <span className="field-label">Augmentation</span>
         <select

@@ -1,11 +1,11 @@
 import { useId } from 'react';
-import { OPTIMIZERS, type TrainSettingsInput } from '../../core/api';
 import { trainingMemory } from '../../core/graph/memory';
 import { NumberField } from '../editor/NumberField';
 import { between } from '../editor/number-text';
 import { useAnalysis } from '../state/analysis';
 import { useStudio } from '../state/studio';
-import { memoryOptimizer, optimizerChange, OPTIMIZER_LABEL } from '../studio/optimizer-choice';
+import { memoryOptimizer } from '../studio/optimizer-choice';
+import { OptimizerSelect } from '../studio/OptimizerSelect';
 import { bytes } from '../format';
 
 /**
@@ -36,17 +36,7 @@ export function MemoryEstimate() {
         </span>
         <label>
           Optimizer
-          <select
-            value={settings.optimizer}
-            onChange={(e) => set(optimizerChange(settings, e.target.value as TrainSettingsInput['optimizer']))}
-            data-testid="optimizer"
-          >
-            {OPTIMIZERS.map((o) => (
-              <option key={o} value={o}>
-                {OPTIMIZER_LABEL[o]}
-              </option>
-            ))}
-          </select>
+          <OptimizerSelect testId="optimizer" />
         </label>
         <span className="memory-total" data-testid="memory-total">
           {bytes(m.total)}

@@ -4,20 +4,14 @@
  * short run, the Grad-CAM toggle and layer picker on an Evaluate drill-down image and a Try it image.
  * Screenshots go to /tmp/shots-explain/.
  */
-import { mkdirSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../helpers/trainer-fixtures';
-import { openStudioPage, newFromTemplate, loadFolderAndMatch } from './studio-steps';
+import type { Page } from 'playwright-core';
+import { chooseCpuDevice, loadFolderAndMatch, newFromTemplate, openStudioPage, startStudioWithData, trainUntilDone, type StudioWithData } from './studio-steps';
 
 const SHOTS = '/tmp/shots-explain';
-let serve: ServeProcess;
-let browser: Browser;
-let work: string;
-let data: string;
+let studio: StudioWithData;
 
 /** A screenshot in the light theme, and with `dark` one in the dark theme too. */
 async function shoot(page: Page, name: string, dark = false): Promise<void> {
@@ -30,32 +24,23 @@ async function shoot(page: Page, name: string, dark = false): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-explain-e2e-'));
-  data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28 });
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  studio = await startStudioWithData('studio-explain-e2e-', { classes: ['bottom', 'middle', 'top'], perClass: 16, size: 28 });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
-});
+afterAll(() => studio?.stop());
 
 /** The number in the learning rate field. */
 const lrField = (page: Page) => page.getByLabel('Learning rate', { exact: true });
 
 describe('explain and find the learning rate in the studio', () => {
   it('finds a learning rate, then shows Grad-CAM in Evaluate and Try it', async () => {
-    const { page, errors } = await openStudioPage(browser, serve.openUrl);
+    const { page, errors } = await openStudioPage(studio.browser, studio.serve.openUrl);
     await newFromTemplate(page, 'lenet5');
-    await loadFolderAndMatch(page, data, 'top');
+    await loadFolderAndMatch(page, studio.data, 'top');
 
     // Train tab: the finder draws the curve and puts its suggestion into the form.
     await page.getByTestId('view-train').click();
-    await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
-    await page.getByTestId('train-device').selectOption('cpu');
+    await chooseCpuDevice(page);
     const before = await lrField(page).inputValue();
     await shoot(page, 'train-before');
     await page.getByRole('button', { name: 'Find learning rate' }).click();
@@ -77,8 +62,7 @@ describe('explain and find the learning rate in the studio', () => {
     await page.getByTestId('train-epochs').fill('');
     await page.getByTestId('train-epochs').pressSequentially('2');
     await page.getByTestId('train-epochs').press('Enter');
-    await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 180_000 });
+    await trainUntilDone(page);
 
     // Evaluate drill-down: the first image of a cell, its overlay and another layer.
     await page.getByTestId('view-evaluate').click();
@@ -103,7 +87,7 @@ describe('explain and find the learning rate in the studio', () => {
 
     // Try it: an uploaded image, toggled on.
     await page.getByTestId('view-predict').click();
-    await page.getByTestId('predict-input').setInputFiles(path.join(data, 'top', '003.png'));
+    await page.getByTestId('predict-input').setInputFiles(path.join(studio.data, 'top', '003.png'));
     await page.locator('[data-testid="predict-result"] .pred-row').first().waitFor({ timeout: 30_000 });
     await page.getByRole('checkbox', { name: 'Grad-CAM overlay for 003.png' }).check();
     await page.getByRole('img', { name: /^Grad-CAM of 003\.png for \w+ at conv2$/ }).waitFor({ timeout: 30_000 });

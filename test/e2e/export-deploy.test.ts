@@ -4,21 +4,14 @@
  * side by side (size, held-out accuracy, agreement, latency, throughput), the int8 row marked as
  * the file. Screenshots (light and dark) under /tmp/shots-deploy/.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../helpers/trainer-fixtures';
-import { openStudioPage, newFromTemplate } from './studio-steps';
+import type { Page } from 'playwright-core';
+import { newFromTemplate, openStudioPage, runCli, startStudioWithData, trainWithCli, type StudioWithData } from './studio-steps';
 
 const SHOTS = '/tmp/shots-deploy';
-const ROOT = path.resolve(__dirname, '..', '..');
-let serve: ServeProcess;
-let browser: Browser;
-let work: string;
+let studio: StudioWithData;
 
 async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
@@ -29,53 +22,25 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-deploy-e2e-'));
-  const data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 30, size: 28 });
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
-  const project = path.join(work, 'lenet.json');
-  const cli = path.join(ROOT, 'bin/cnn-studio.cjs');
-  const env = { ...process.env, CNN_STUDIO_NO_REEXEC: '1' };
-  const tpl = spawnSync(process.execPath, [cli, 'template', 'lenet5', '--input', '1x28x28', '--classes', '3', '-o', project], { encoding: 'utf8', env });
-  expect(tpl.status, tpl.stderr).toBe(0);
-  const args = [
-    cli,
-    'train',
-    project,
-    '--data',
-    data,
-    '--out',
-    path.join(work, 'home', 'runs', 'lenet-deploy'),
-    '--epochs',
-    '2',
-    '--batch',
-    '16',
-    '--device',
-    'cpu',
-    '--threads',
-    '1',
-  ];
-  const train = spawnSync(process.execPath, args, { encoding: 'utf8', env });
-  expect(train.status, train.stderr).toBe(0);
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  studio = await startStudioWithData('studio-deploy-e2e-', { classes: ['bottom', 'middle', 'top'], perClass: 30, size: 28 }, ({ work, data, home }) => {
+    const project = path.join(work, 'lenet.json');
+    runCli(['template', 'lenet5', '--input', '1x28x28', '--classes', '3', '-o', project]);
+    trainWithCli(project, data, path.join(home, 'runs', 'lenet-deploy'), { epochs: 2, batch: 16 });
+  });
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
-});
+afterAll(() => studio?.stop());
 
 describe('Export tab: deploy report', () => {
   it('exports int8 and shows fp32 vs int8 as a table', async () => {
-    const { page, errors } = await openStudioPage(browser, serve.openUrl);
+    const { page, errors } = await openStudioPage(studio.browser, studio.serve.openUrl);
     await newFromTemplate(page, 'lenet5');
     await page.getByTestId('view-export').click();
     const runPicker = page.getByLabel('Run');
     await expect.poll(async () => runPicker.locator('option').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/lenet/i));
     await runPicker.selectOption({ index: 0 });
     await page.getByLabel('Precision').selectOption('int8');
-    const out = path.join(work, 'lenet.int8.onnx');
+    const out = path.join(studio.work, 'lenet.int8.onnx');
     const file = page.getByLabel('ONNX file');
     await file.click();
     await file.pressSequentially(out);

@@ -4,20 +4,14 @@
  * frozen blocks' features are cached), and the run log saying what each phase trained.
  * Screenshots under /tmp/shots-freeze/.
  */
-import { mkdirSync, promises as fs } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServe, type ServeProcess } from './harness';
-import { makeDataset } from '../helpers/trainer-fixtures';
-import { openStudioPage, newFromTemplate, loadFolderAndMatch } from './studio-steps';
+import type { Page } from 'playwright-core';
+import { chooseCpuDevice, loadFolderAndMatch, newFromTemplate, openStudioPage, startStudioWithData, trainUntilDone, type StudioWithData } from './studio-steps';
 
 const SHOTS = '/tmp/shots-freeze';
-let serve: ServeProcess;
-let browser: Browser;
-let work: string;
-let data: string;
+let studio: StudioWithData;
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
@@ -33,24 +27,16 @@ async function typeNumber(page: Page, label: string, text: string): Promise<void
 }
 
 beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'studio-finetune-e2e-'));
-  data = await makeDataset(path.join(work, 'data'), { classes: ['bottom', 'middle', 'top'], perClass: 12, size: 28 });
-  process.env['CNN_STUDIO_HOME'] = path.join(work, 'home');
-  [serve, browser] = await Promise.all([startServe(), launchBrowser()]);
+  studio = await startStudioWithData('studio-finetune-e2e-', { classes: ['bottom', 'middle', 'top'], perClass: 12, size: 28 });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  delete process.env['CNN_STUDIO_HOME'];
-  await fs.rm(work, { recursive: true, force: true });
-});
+afterAll(() => studio?.stop());
 
 describe('fine-tuning from the Train tab', () => {
   it('freezes the backbone, trains the head then the last stage, and logs both phases', async () => {
-    const { page, errors } = await openStudioPage(browser, serve.openUrl, { width: 1360, height: 1000 });
+    const { page, errors } = await openStudioPage(studio.browser, studio.serve.openUrl, { width: 1360, height: 1000 });
     await newFromTemplate(page, 'lenet5');
-    await loadFolderAndMatch(page, data, 'top');
+    await loadFolderAndMatch(page, studio.data, 'top');
 
     await page.getByTestId('view-train').click();
     await shot(page, 'train-before');
@@ -71,12 +57,10 @@ describe('fine-tuning from the Train tab', () => {
     expect((await unfreeze.locator('option').allTextContents())[0]).toBe('the last frozen block with parameters');
     await unfreeze.selectOption({ label: 'fc1 and the blocks after it' });
     await page.getByRole('combobox', { name: /^Augmentation/ }).selectOption('none');
-    await page.getByText('Checking which execution providers load').waitFor({ state: 'detached', timeout: 90_000 });
-    await page.getByTestId('train-device').selectOption('cpu');
+    await chooseCpuDevice(page);
     await shot(page, 'train-finetune-settings');
 
-    await page.getByTestId('train-start').click();
-    await page.waitForFunction(() => /done/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), null, { timeout: 180_000 });
+    await trainUntilDone(page);
     await page.getByText(/^Log \(/).click();
     const log = (await page.locator('.run-log pre').textContent()) ?? '';
     expect(log).toMatch(/phase 1: \d+ block\(s\) frozen/);

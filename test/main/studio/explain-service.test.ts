@@ -6,10 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainView, LrFindView } from '../../../core/api';
 import { exportOnnx } from '../../../core/onnx/export';
 import { encodeModel } from '../../../core/onnx/proto';
+import type { Backend } from '../../../main/backend';
 import { buildTemplate } from '../../../core/templates/index';
 import { DEFAULT_TRAIN_INPUT } from '../../../core/train-defaults';
 import { testBackend } from '../../helpers/test-backend';
-import { makeDataset, tinyProject } from '../../helpers/trainer-fixtures';
+import { makeDataset, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
 describe('explainImage (backend)', () => {
@@ -61,10 +62,12 @@ describe('explainImage (backend)', () => {
 describe('lrFind (backend)', () => {
   let data = '';
   const home = tempDir('cnn-lrfind-backend-');
-  const backend = testBackend({ studioHome: home });
+  let backend: Backend;
   const settings = { ...DEFAULT_TRAIN_INPUT, batchSize: 8 };
 
   beforeAll(async () => {
+    // The sweep runs in the trainer host (a worker thread here), from the worker entry built for the tests.
+    backend = testBackend({ studioHome: home, trainStart: { workerScript: await workerScript() } });
     data = await makeDataset(path.join(home, 'data'), { perClass: 16 });
   });
 

@@ -9,13 +9,9 @@ import { evaluateModel } from '../../../main/trainer/eval-run';
 import { evaluateOffThread } from '../../../main/trainer/evaluate-off-thread';
 import { TrainError } from '../../../main/trainer/run-folder';
 import { startTraining } from '../../../main/trainer/start';
-import { threadHost } from '../../../main/trainer/host-thread';
-import { processHost } from '../../../main/trainer/host-process';
-import { utilityProcessHost } from '../../../main/trainer/host-utility';
-import type { TrainerHostFactory } from '../../../main/trainer/host-types';
-import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
 import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
+import { trainerHosts } from '../../helpers/trainer-hosts';
 
 let script = '';
 let data = '';
@@ -28,11 +24,7 @@ beforeAll(async () => {
   expect(end.type).toBe('done');
 });
 
-const HOSTS: [string, TrainerHostFactory][] = [
-  ['worker thread', threadHost],
-  ['child process', processHost()],
-  ['utility process', utilityProcessHost(fakeUtilityProcess())],
-];
+const HOSTS = trainerHosts();
 
 describe.each(HOSTS)('evaluation in a %s', (_kind, host) => {
   it('matches the in-process evaluation', async () => {

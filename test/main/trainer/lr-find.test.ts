@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../../core/data/rng';
 import { serializeProject } from '../../../core/graph/project';
 import type { ModelDocument } from '../../../core/graph/types';
@@ -14,7 +14,7 @@ import { findLearningRate, type LrFindResult } from '../../../main/trainer/lr-fi
 import { RunControl } from '../../../main/trainer/control';
 import { runTraining } from '../../../main/trainer/loop';
 import { cli } from '../../helpers/cli-io';
-import { makeDataset, options, settings, tinyProject } from '../../helpers/trainer-fixtures';
+import { makeDataset, options, settings, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
 
 /** Three classes of the same uniform noise: nothing to learn, so high rates only inflate the logits. */
@@ -41,6 +41,8 @@ describe('lr-find on a tiny project', () => {
   let diverging: LrFindResult;
 
   beforeAll(async () => {
+    // The CLI runs the sweep in a trainer host: the worker entry built for the tests.
+    process.env['CNN_STUDIO_TRAIN_WORKER'] = await workerScript();
     root = tempDir('lr-find-');
     data = await makeDataset(path.join(root, 'data'), { perClass: 32 });
     noisy = await noiseDataset(path.join(root, 'noise'));
@@ -58,6 +60,9 @@ describe('lr-find on a tiny project', () => {
     result = await run(data);
     diverging = await run(noisy);
   }, 120_000);
+  afterAll(() => {
+    delete process.env['CNN_STUDIO_TRAIN_WORKER'];
+  });
 
   it('sweeps exponentially and sees the loss fall on learnable data', () => {
     const { curve } = result;

@@ -6,16 +6,12 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTraining, type TrainingRun } from '../../../main/trainer/start';
-import { threadHost } from '../../../main/trainer/host-thread';
-import { processHost } from '../../../main/trainer/host-process';
-import { utilityProcessHost } from '../../../main/trainer/host-utility';
-import type { TrainerHostFactory } from '../../../main/trainer/host-types';
-import { fakeUtilityProcess } from '../../helpers/fake-utility-process';
 import { readCheckpoint } from '../../../main/trainer/checkpoint';
 import { readRunJson } from '../../../main/trainer/run-folder';
 import type { TrainEvent } from '../../../main/trainer/types';
 import { makeDataset, options, tinyProject, workerScript } from '../../helpers/trainer-fixtures';
 import { tempDir } from '../../helpers/temp-dir';
+import { trainerHosts } from '../../helpers/trainer-hosts';
 
 let script = '';
 let data = '';
@@ -35,11 +31,7 @@ function record(run: TrainingRun): TrainEvent[] {
 const project = tinyProject(16, { batchnorm: true, dropout: 0.2 });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const HOSTS: [string, TrainerHostFactory][] = [
-  ['worker thread', threadHost],
-  ['child process', processHost()],
-  ['utility process', utilityProcessHost(fakeUtilityProcess())],
-];
+const HOSTS = trainerHosts();
 
 describe.each(HOSTS)('training in a %s', (kind, host) => {
   it('pauses, resumes and cancels; the cancelled run keeps its last checkpoint', async () => {
