@@ -66,7 +66,10 @@ export class GradValue {
     return this.emit('Cast', [], { to });
   }
 
-  /** Boolean masks: this > o, this >= o, this <= o, this && o. */
+  /** Boolean masks: this == o, this > o, this >= o, this <= o, this && o. */
+  eq(o: Operand): GradValue {
+    return this.emit('Equal', [o], {}, 'bool');
+  }
   gt(o: Operand): GradValue {
     return this.emit('Greater', [o], {}, 'bool');
   }
