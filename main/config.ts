@@ -34,6 +34,8 @@ export interface StudioConfig {
   dataParallel: 'auto' | 'off' | 'force';
   /** CNN_STUDIO_NCHWC: CPU convs on onnxruntime's blocked NCHWc kernels (default on; 0 turns off for A/B runs). */
   nchwc: boolean;
+  /** CNN_STUDIO_MEASURE_ROUTES: CPU runs time each overlapping max pool's two backward routes once per CPU and keep the faster (default on; 0: the built-in rule). */
+  measureRoutes: boolean;
   /** CNN_STUDIO_WEBGPU_RESIDENT: WebGPU keeps weights on the GPU between steps (default on; 0 feeds them from the host). */
   webgpuResident: boolean;
   /** CNN_STUDIO_ORT_SPIN: idle onnxruntime intra-op threads spin instead of blocking (default off; 1 turns on). */
@@ -56,6 +58,7 @@ export const ENV_NAMES = {
   trainerHost: 'CNN_STUDIO_TRAINER_HOST',
   dataParallel: 'CNN_STUDIO_DATA_PARALLEL',
   nchwc: 'CNN_STUDIO_NCHWC',
+  measureRoutes: 'CNN_STUDIO_MEASURE_ROUTES',
   webgpuResident: 'CNN_STUDIO_WEBGPU_RESIDENT',
   ortSpin: 'CNN_STUDIO_ORT_SPIN',
   ortLog: 'CNN_STUDIO_ORT_LOG',
@@ -151,6 +154,7 @@ export function readConfig(env: Env = process.env): StudioConfig {
     trainerHost: oneOf(env, 'trainerHost', ['thread', 'process'], 'thread'),
     dataParallel,
     nchwc: flag(env, 'nchwc', true),
+    measureRoutes: flag(env, 'measureRoutes', true),
     webgpuResident: flag(env, 'webgpuResident', true),
     ortSpin: flag(env, 'ortSpin', false),
     ortLog: oneOf(env, 'ortLog', ORT_LOG_LEVELS, 'fatal'),

@@ -170,7 +170,7 @@ export function buildLossAndBackward(src0: TrainableGraph, opts0: Omit<TrainStep
   const slicePool = (n: Node): boolean => {
     if (!(opts.grad?.maxPoolSlices ?? true)) return false;
     const xs = info.shapes.get(n.inputs[0]!)!.shape;
-    return sliceRouteFits(xs, info.shapes.get(n.outputs[0]!)!.shape, spatialParams(n, xs.slice(2)));
+    return sliceRouteFits(xs, info.shapes.get(n.outputs[0]!)!.shape, spatialParams(n, xs.slice(2)), opts.grad?.maxPoolRoutes);
   };
   for (const n of nodes) {
     if (n.inputs.some((i) => dep.has(i))) for (const o of n.outputs) if (o) dep.add(o);

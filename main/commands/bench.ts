@@ -77,7 +77,7 @@ export function registerBench(program: Command, io: CliIO): void {
         const { device, fallbackReason } = await selectCliDevice(choice, io, 'benchmarking');
         let r: Awaited<ReturnType<typeof benchTrainStep>>;
         try {
-          r = await benchTrainStep(doc, { batch, steps, warmup, device, threads });
+          r = await benchTrainStep(doc, { batch, steps, warmup, device, threads, log: (m) => io.err(m) });
         } catch (e) {
           throw new CliError(`${device} could not run the training step: ${(e as Error).message.split('\n')[0]}`);
         }

@@ -5,6 +5,7 @@
  */
 import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
 import { buildStudioDataParallel, buildStudioTrainStep } from '../../core/train/studio';
+import { poolRoutes } from './pool-routes';
 import { chooseDataParallel } from './data-parallel-choice';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import type { Device } from './ort-session';
@@ -17,6 +18,8 @@ export interface BenchOptions {
   device?: Device;
   warmup?: number;
   threads?: number;
+  /** Lines about measurements made before timing (max pool routes measured on this CPU). */
+  log?: (message: string) => void;
 }
 
 export interface BenchResult {
@@ -37,10 +40,13 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   const t0 = performance.now();
   const optimizer: OptimizerConfig = { kind: 'sgd', momentum: 0.9 };
   const device = o.device ?? 'cpu';
-  // The graph is built for the device: formulations it runs, op support probed (and cached).
+  // The graph is built for the device: formulations it runs, op support probed (and cached); on the
+  // CPU with the max pool routes measured on this CPU, as a training run builds it.
+  const routes = device === 'cpu' ? await poolRoutes(doc, o.batch, { threads: o.threads ?? 2, log: (m) => o.log?.(m) }) : {};
+  const grad = Object.keys(routes).length > 0 ? { grad: { maxPoolRoutes: routes } } : {};
   const built = await buildForProvider(
     device,
-    (target) => buildStudioTrainStep(doc, { batchSize: o.batch, optimizer, target }),
+    (target) => buildStudioTrainStep(doc, { batchSize: o.batch, optimizer, target, ...grad }),
     (b) => b.step.model,
     { threads: o.threads },
   );
@@ -50,7 +56,9 @@ export async function benchTrainStep(doc: ModelDocument, o: BenchOptions): Promi
   for (const w of weights) initial.set(w.name, initWeight(w, rnd));
   // As training runs it: on WebGPU the weights and optimizer state stay on the GPU (resident-session.ts).
   // CPU, small model: the batch split into data-parallel shards, as training does (data-parallel-choice.ts).
-  const dp = chooseDataParallel(step, device, o.threads ?? 2, (shards) => buildStudioDataParallel(doc, { batchSize: o.batch, optimizer }, step, shards));
+  const dp = chooseDataParallel(step, device, o.threads ?? 2, (shards) =>
+    buildStudioDataParallel(doc, { batchSize: o.batch, optimizer, ...grad }, step, shards),
+  );
   const runner = await createDeviceRunner(step, optimizer, initial, device, o.threads ?? 2, dp.plan);
   const setupMs = performance.now() - t0;
   const inputShape = step.model.graph.inputs.find((v) => v.name === step.images)!.shape as number[];

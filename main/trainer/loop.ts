@@ -17,6 +17,8 @@ import path from 'node:path';
 import { seedOf } from '../../core/data/hash';
 import { initWeight, seededRandom, type ModelDocument } from '../../core/graph/index';
 import { buildStudioDataParallel, buildStudioTrainStep } from '../../core/train/studio';
+import type { PoolRoutes } from '../../core/train/grad/maxpool-first-max';
+import { poolRoutes } from './pool-routes';
 import type { OptimizerConfig } from '../../core/train/optim/index';
 import { learningRate, type ScheduleSpan } from '../../core/train/schedule';
 import { countCorrect, type EvalMetrics } from '../../core/train/metrics';
@@ -310,7 +312,7 @@ interface StepGraphs {
   shapes: Map<string, number[]>;
 }
 
-function buildGraphs(cx: Context, classCount: number, trainCount: number, phase: Phase): StepGraphs {
+function buildGraphs(cx: Context, classCount: number, trainCount: number, phase: Phase, poolRoutes: PoolRoutes): StepGraphs {
   const { settings, project, log } = cx;
   const { doc: classDoc, changed } = withClassCount(project.model, classCount);
   if (changed.length > 0 && phase === phaseOf(settings, 1)) log(`Output block class count set from the dataset (${classCount} classes): ${changed.join(', ')}`);
@@ -326,7 +328,9 @@ function buildGraphs(cx: Context, classCount: number, trainCount: number, phase:
   }
   const optimizer = optimizerConfig(settings);
   const loss = settings.labelSmoothing > 0 ? { labelSmoothing: settings.labelSmoothing } : undefined;
-  const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const, lrScale: phased.lrScale };
+  // The CPU graph's max pool routes as measured on this CPU (pool-routes.ts); GPU builds drop them.
+  const grad = Object.keys(poolRoutes).length > 0 ? { grad: { maxPoolRoutes: poolRoutes } } : {};
+  const stepOptions = { batchSize: batch, optimizer, ...(loss ? { loss } : {}), dropout: 'mask-input' as const, lrScale: phased.lrScale, ...grad };
   const built = buildStudioTrainStep(doc, stepOptions);
   const cpuGraph = built.step;
   if (cpuGraph.unusedWeights.length > 0) log(`weights that do not affect the loss (not trained): ${cpuGraph.unusedWeights.join(', ')}`, 'warn');
@@ -346,6 +350,16 @@ function buildGraphs(cx: Context, classCount: number, trainCount: number, phase:
   };
 }
 
+/** The model's max pool routes measured on this CPU (pool-routes.ts); none when that fails, with a warning. */
+async function measuredPoolRoutes(cx: Context, trainCount: number, threads: number): Promise<PoolRoutes> {
+  try {
+    return await poolRoutes(cx.project.model, Math.min(cx.settings.batchSize, trainCount), { threads, log: cx.log });
+  } catch (e) {
+    cx.log(`max pool routes not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): the built-in rule decides`, 'warn');
+    return {};
+  }
+}
+
 /** Logs each of the plan's notes once, as the plan grows (step-plan.ts). */
 class PlanLog {
   private shown = 0;
@@ -362,7 +376,7 @@ async function planForDevice(cx: Context, g: StepGraphs, hooks: LoopHooks, threa
   const selected = await selectDevice(cx.settings.device, { probe: hooks.probe, check: hooks.providerCheck });
   if (selected.device === 'cpu') return planDevice(selected, g.cpuGraph, null);
   const dev = selected.device;
-  const buildFor = (target: ProviderTarget): TrainStepGraph => buildStudioTrainStep(g.doc, { ...g.stepOptions, target }).step;
+  const buildFor = (target: ProviderTarget): TrainStepGraph => buildStudioTrainStep(g.doc, { ...g.stepOptions, grad: undefined, target }).step;
   let build: ProviderBuild;
   try {
     build = { kind: 'probed', result: await buildForProvider(dev, buildFor, (s) => s.model, { threads }) };
@@ -491,8 +505,8 @@ async function trainOnData(
   const { classes, trainCount, valCount } = checkData(cx);
   const startEpoch = (cx.resumeFrom?.epoch ?? 0) + 1;
   const phase = phaseOf(cx.settings, startEpoch);
-  const g = buildGraphs(cx, classes.length, trainCount, phase);
   const threads = opts.threads ?? physicalCores();
+  const g = buildGraphs(cx, classes.length, trainCount, phase, await measuredPoolRoutes(cx, trainCount, threads));
   const shown = new PlanLog(cx.log);
   const first = shown.show(await planForDevice(cx, g, hooks, threads));
   // A run resumed at the first epoch of phase 2 starts that phase's fresh optimizer state.
@@ -539,9 +553,9 @@ async function enterPhase(e: Epochs, phase: Phase): Promise<void> {
   const { p, cx } = e;
   await p.runner.syncToHost();
   const tensors = new Map([...stepWeights(p.runner), ...stepRunning(p.runner), ...p.fixed]);
-  const g = buildGraphs(cx, p.classes.length, p.trainCount, phase);
+  const g = buildGraphs(cx, p.classes.length, p.trainCount, phase, p.device === 'cpu' ? await measuredPoolRoutes(cx, p.trainCount, p.threads) : {});
   const head = p.device === 'cpu' ? cachedHead(g.doc, g.stepOptions, cx.settings, p.trainCount, cx.log) : null;
-  const graph = head?.step ?? (p.device === 'cpu' ? g.cpuGraph : buildStudioTrainStep(g.doc, { ...g.stepOptions, target: p.target }).step);
+  const graph = head?.step ?? (p.device === 'cpu' ? g.cpuGraph : buildStudioTrainStep(g.doc, { ...g.stepOptions, grad: undefined, target: p.target }).step);
   await p.runner.session.release();
   p.runner = await createDeviceRunner(graph, g.optimizer, tensors, p.device, p.threads);
   Object.assign(p, {

@@ -14,8 +14,9 @@
  *   dx[i]      = sum over (w, k) reading x[i] of sel[w, k] * dy[w]
  * (A window whose maximum is NaN has no equal element; PyTorch's routing of NaN is not reproduced.)
  *
- * - 2-D windows of at most 9 positions without dilation: strided Slices and a cascade (sliceRoute),
- *   the CPU's default for them, so that the forward MaxPool drops its Indices (4-5x slower kernel).
+ * - non-overlapping 2-D windows of at most 4 positions, and other undilated 2-D windows of at most
+ *   9 positions where measured faster on this CPU: strided Slices and a cascade (sliceRoute), so that
+ *   the forward MaxPool drops its Indices.
  * - other non-overlapping windows (kernel == stride, no padding, no dilation, no ceil overhang): windows
  *   are a reshape, [N, C, Ho, kh, Wo, kw], and dx is the reshape back (rows and columns after the
  *   last window get zeros); in 2-D a transpose first moves the window positions in front of C
@@ -30,7 +31,7 @@ import type { GradContext } from './types';
 
 export function maxPoolFirstMaxGrad(ctx: GradContext, x: string, y: string, dy: string, xs: number[], ys: number[], p: SpatialParams): string {
   const dx =
-    (ctx.options.maxPoolSlices ?? true) && sliceRouteFits(xs, ys, p)
+    (ctx.options.maxPoolSlices ?? true) && sliceRouteFits(xs, ys, p, ctx.options.maxPoolRoutes)
       ? sliceRoute(ctx, x, y, dy, xs, ys, p)
       : !nonOverlapping(xs, ys, p)
         ? columnRoute(ctx, x, y, dy, xs, ys, p)
@@ -46,27 +47,39 @@ function nonOverlapping(xs: number[], ys: number[], p: SpatialParams): boolean {
 }
 
 /**
- * Whether a pool takes the slice route (GradOptions.maxPoolSlices): 2-D windows of at most 9
- * positions without dilation, where it beats onnxruntime's MaxPool with Indices plus its scatter.
- * Measured at 1 thread on a 2-core AMD EPYC (Zen 3), forward pool + backward (bench/train-results.md):
- * - non-overlapping, unpadded windows (2x2/2: LeNet-5, VGG): always (no Pad, no overlap sums);
- * - overlapping or padded windows in ceil mode or with stride 1, with at least 64 output positions
- *   per plane. onnxruntime's MaxPool with Indices costs 74-107 ns per output there (GoogLeNet's
- *   ceil-mode 3x3/2 on [32, 64, 32, 32]: 56 ms; its 3x3/1 pad 1 on [32, 256, 8, 8]: 39 ms) against
- *   37 ns for ResNet-18's floor-mode 3x3/2 pad 1 on [64, 64, 16, 16] (9.7 ms). GoogLeNet 3x64x64
- *   batch 32 went 61 -> 29 ms (maxpool1) and 45 -> 24 ms (inception3b's pool);
- * - otherwise Indices: ResNet-18's pool took 11.8 ms with Indices, 17.5 by slices, and on small maps
- *   the slice route's many small ops lose (3x3/1 on 2x2: 2 -> 19 ms).
- * A rule from one CPU's measurements; other CPUs may place the line elsewhere.
+ * Whether a pool takes the slice route (GradOptions.maxPoolSlices). Built in: non-overlapping 2-D
+ * windows of at most 4 positions (2x2, 1x2, 2x1), where it was measured to beat the Indices route on
+ * the CPU (LeNet-5's [32, 6, 28, 28] pool, 1 thread: 0.48 vs 0.63 ms forward + backward). Other
+ * undilated 2-D pools of at most 9 positions (3x3/2 and 3x3/1 in AlexNet, GoogLeNet and ResNet)
+ * take it where `measured` says so: a CPU training run times both routes once per pool shape on
+ * its own CPU (main/trainer/pool-routes.ts). On a 2-core AMD EPYC (Zen 3) at 1 thread the slice
+ * route halved GoogLeNet's largest pools (61 -> 29 ms), but at 2 threads the Indices route won
+ * every one of them (14 vs 34 ms), and the whole step was 1.5x faster with it.
  */
-export function sliceRouteFits(xs: number[], ys: number[], p: SpatialParams): boolean {
-  if (xs.length !== 4 || p.dilations.some((d) => d !== 1) || p.kernel[0]! * p.kernel[1]! > 9) return false;
-  const slowIndices = p.ceil || p.strides.every((q) => q === 1);
-  return nonOverlapping(xs, ys, p) || (slowIndices && ys[2]! * ys[3]! >= SLICE_ROUTE_MIN_POSITIONS);
+export function sliceRouteFits(xs: number[], ys: number[], p: SpatialParams, measured?: PoolRoutes): boolean {
+  if (!sliceRoutePossible(xs, p)) return false;
+  const chosen = measured?.[poolSignature(xs, p)];
+  if (chosen) return chosen === 'slices';
+  return nonOverlapping(xs, ys, p) && p.kernel[0]! * p.kernel[1]! <= 4;
 }
 
-/** Least output positions per plane for which overlapping or padded pools take the slice route. */
-export const SLICE_ROUTE_MIN_POSITIONS = 64;
+/** Route per pool signature, as measured on this machine (GradOptions.maxPoolRoutes). */
+export type PoolRoutes = Readonly<Record<string, 'slices' | 'indices'>>;
+
+/** Pools the slice route can differentiate: 2-D, undilated, at most 9 window positions. */
+export function sliceRoutePossible(xs: number[], p: SpatialParams): boolean {
+  return xs.length === 4 && p.dilations.every((d) => d === 1) && p.kernel[0]! * p.kernel[1]! <= 9;
+}
+
+/** Whether the route of a pool is a choice to measure: every slice-route pool but the built-in one. */
+export function poolRouteIsChoice(xs: number[], ys: number[], p: SpatialParams): boolean {
+  return sliceRoutePossible(xs, p) && !(nonOverlapping(xs, ys, p) && p.kernel[0]! * p.kernel[1]! <= 4);
+}
+
+/** What a pool's cost depends on: input shape, kernel, strides, pads and ceil mode. */
+export function poolSignature(xs: number[], p: SpatialParams): string {
+  return `${xs.join('x')} k${p.kernel.join('x')} s${p.strides.join('x')} p${p.pads.join(',')}${p.ceil ? ' ceil' : ''}`;
+}
 
 /** Window position codes K - k in row-major order over the kernel. */
 function codes(kernel: number[]): number[] {

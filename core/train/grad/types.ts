@@ -37,6 +37,11 @@ export interface GradOptions {
    * then does not compute. Default true.
    */
   maxPoolSlices?: boolean;
+  /**
+   * Overlapping or padded pools: slice route or Indices per pool signature (poolSignature), as
+   * measured on this machine; pools not listed follow the built-in rule (sliceRouteFits).
+   */
+  maxPoolRoutes?: Readonly<Record<string, 'slices' | 'indices'>>;
   /** Fan-out accumulation: one Sum node, or a chain of Add (providers without Sum). Default 'sum'. */
   accumulate?: 'sum' | 'add';
   /** Let Conv choose backward formulations by shape (Conv-vs-ConvTranspose, im2col). Default true. */

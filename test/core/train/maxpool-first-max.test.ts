@@ -15,6 +15,7 @@ import { buildTemplate } from '../../../core/templates/index';
 import { makeModel } from '../../../core/train/build-train-step';
 import { inferShapes } from '../../../core/train/shape-infer';
 import { pooledSize } from '../../../core/train/attrs';
+import { poolSignature } from '../../../core/train/grad/maxpool-first-max';
 import { createSession, f32 } from '../../../main/trainer/ort-session';
 import { fdCheck, rng } from '../../helpers/finite-differences';
 
@@ -35,9 +36,6 @@ const CASES: PoolCase[] = [
   { name: 'AlexNet 3/2 overlapping', x: [2, 3, 15, 15], k: [3, 3], s: [2, 2] },
   { name: 'GoogLeNet 3/2 ceil', x: [2, 3, 16, 16], k: [3, 3], s: [2, 2], ceil: true },
   { name: '3/1 pad 1 ceil (inception branch)', x: [1, 2, 5, 6], k: [3, 3], s: [1, 1], pads: [1, 1, 1, 1], ceil: true },
-  // At least 64 output positions: overlapping windows take the slice route by default.
-  { name: '3/1 pad 1 ceil on 9x8 (slice route, overlapping)', x: [2, 3, 9, 8], k: [3, 3], s: [1, 1], pads: [1, 1, 1, 1], ceil: true },
-  { name: 'GoogLeNet 3/2 ceil on 17x16 (slice route, overlapping)', x: [1, 2, 17, 16], k: [3, 3], s: [2, 2], ceil: true },
   { name: '2/2 ceil overhang', x: [1, 2, 7, 7], k: [2, 2], s: [2, 2], ceil: true },
   { name: '2/2 ceil asymmetric pads', x: [1, 2, 7, 7], k: [2, 2], s: [2, 2], pads: [1, 0, 0, 1], ceil: true },
   { name: 'dilation 2', x: [1, 2, 9, 8], k: [2, 3], s: [1, 2], d: [2, 2] },
@@ -47,11 +45,14 @@ const CASES: PoolCase[] = [
   { name: '2x1 kernel 2/1 strides', x: [2, 3, 9, 4], k: [2, 1], s: [2, 1] },
 ];
 
-/**
- * Non-overlapping windows, whose alternative to the strided-slice route is the block route; every
- * other undilated case's alternative is the column route (im2col-like; GradOptions.maxPoolSlices).
- */
+/** The non-overlapping 2-D windows of at most 4 positions: the strided-slice route by default. */
 const SLICE_CASES = new Set(['LeNet 2/2', '2/2 odd input (uncovered row and column)', '1x2 kernel 1/2 strides', '2x1 kernel 2/1 strides']);
+
+/** A measured-routes table choosing the slice route for this case's pool. */
+function sliceRoutes(c: PoolCase): GradOptions['maxPoolRoutes'] {
+  const p = { kernel: c.k, strides: c.s, pads: c.pads ?? [0, 0, 0, 0], dilations: c.d ?? [1, 1], ceil: !!c.ceil };
+  return { [poolSignature(c.x, p)]: 'slices' };
+}
 
 function attrs(c: PoolCase): Record<string, number | number[]> {
   return { kernel_shape: c.k, strides: c.s, pads: c.pads ?? [0, 0, 0, 0], dilations: c.d ?? [1, 1], ceil_mode: c.ceil ? 1 : 0 };
@@ -108,8 +109,8 @@ async function poolGrad(c: PoolCase, withIndices: boolean, x: Float32Array, dy: 
     for (const banned of ['ScatterElements', 'MaxUnpool', 'GatherElements']) expect(ops.has(banned), `${banned} in the Indices-free backward`).toBe(false);
     // The slice route has no Transpose; the block route (its alternative) moves windows by one.
     if (SLICE_CASES.has(c.name)) expect(ops.has('Transpose'), 'Transpose in the backward').toBe(options.maxPoolSlices === false);
-    // The slice route never concatenates window columns along a new axis 1 (the column route does).
-    if (c.name.includes('slice route')) expect(ops.has('ConvTranspose'), 'col2im ConvTranspose in the slice route').toBe(options.maxPoolSlices === false);
+    // The column route's col2im is a ConvTranspose; the slice route has none.
+    if (options.maxPoolRoutes) expect(ops.has('ConvTranspose'), 'ConvTranspose in the measured slice route').toBe(false);
   }
   const s = await createSession(makeModel(g.build(), 'pool grad'));
   try {
@@ -128,8 +129,10 @@ function tieHeavy(n: number, r: () => number): Float32Array {
 describe('MaxPool backward without Indices', () => {
   const routes = [
     ...CASES.map((c) => [c.name, c, {}] as const),
-    // The block and column routes, which the slice route replaced for these shapes.
-    ...CASES.filter((c) => !c.d).map((c) => [`${c.name} (${SLICE_CASES.has(c.name) ? 'block' : 'column'} route)`, c, { maxPoolSlices: false }] as const),
+    // The block route, which the slice route replaced for these shapes (GradOptions.maxPoolSlices).
+    ...CASES.filter((c) => SLICE_CASES.has(c.name)).map((c) => [`${c.name} (block route)`, c, { maxPoolSlices: false }] as const),
+    // The slice route where a CPU measured it faster (GradOptions.maxPoolRoutes): overlapping, padded, ceil.
+    ...CASES.filter((c) => !c.d && !SLICE_CASES.has(c.name)).map((c) => [`${c.name} (measured: slice route)`, c, { maxPoolRoutes: sliceRoutes(c) }] as const),
   ];
   it.each(routes)('%s: ties go to the first maximum (PyTorch rule and ORT Indices)', async (_n, c, options: GradOptions) => {
     const r = rng(7);
@@ -174,16 +177,24 @@ describe('train-step builder: which pools compute Indices', () => {
     expect(pools({})).toEqual([1, 1]);
     expect(pools({ maxPoolSlices: false })).toEqual([2, 2]);
   });
-  const poolOutputs = (doc: ReturnType<typeof buildTemplate>, grad: GradOptions) =>
-    buildStudioTrainStep(doc, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 }, grad })
-      .step.model.graph.nodes.filter((nd) => nd.opType === 'MaxPool')
-      .map((nd) => nd.outputs.length);
-  it('ceil-mode and stride-1 3x3 pools with 64+ output positions drop Indices (GoogLeNet 64: maxpool1, maxpool2, inception3a/3b; maxpool4 is 2x2/2)', () => {
-    const googlenet = buildTemplate('googlenet', { input: [3, 64, 64], classes: 10 });
-    expect(poolOutputs(googlenet, {}).filter((n) => n === 1)).toHaveLength(5);
-    expect(poolOutputs(googlenet, { maxPoolSlices: false }).every((n) => n === 2)).toBe(true);
+  it('overlapping pools keep Indices (AlexNet 3x3/2)', () => {
+    const alex = buildTemplate('alexnet', { input: [3, 64, 64], classes: 10 });
+    const nodes = buildStudioTrainStep(alex, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 } }).step.model.graph.nodes;
+    const maxPools = nodes.filter((nd) => nd.opType === 'MaxPool');
+    expect(maxPools.length).toBeGreaterThan(0);
+    expect(maxPools.every((nd) => nd.outputs.length === 2)).toBe(true);
   });
-  it('floor-mode overlapping pools keep Indices (AlexNet 3x3/2 at 224)', () => {
-    expect(poolOutputs(buildTemplate('alexnet', { input: [3, 224, 224], classes: 10 }), {})).toEqual([2, 2, 2]);
+  it('a measured slice route drops Indices from that pool only (GoogLeNet 64: maxpool1)', () => {
+    const doc = buildTemplate('googlenet', { input: [3, 64, 64], classes: 10 });
+    const outputs = (grad: GradOptions) =>
+      buildStudioTrainStep(doc, { batchSize: 2, optimizer: { kind: 'sgd', momentum: 0.9 }, grad })
+        .step.model.graph.nodes.filter((nd) => nd.opType === 'MaxPool')
+        .map((nd) => `${nd.name}:${nd.outputs.length}`);
+    const maxpool1 = poolSignature([2, 64, 32, 32], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], ceil: true });
+    const plain = outputs({});
+    const measured = outputs({ maxPoolRoutes: { [maxpool1]: 'slices' } });
+    expect(plain).toContain('maxpool1/MaxPool:2');
+    expect(measured).toContain('maxpool1/MaxPool:1');
+    expect(measured.filter((o) => !o.startsWith('maxpool1/'))).toEqual(plain.filter((o) => !o.startsWith('maxpool1/')));
   });
 });
