@@ -15,6 +15,19 @@ export function defaultLoaderThreads(): number {
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
+/** Below this many pixels a batch is prepared in well under a millisecond: a thread's hand-over would cost more than it saves. */
+const THREADED_MIN_PIXELS = 64 * 64;
+
+/**
+ * The trainer's loader threads: the configured count (CNN_STUDIO_LOADER_THREADS), or by default
+ * defaultLoaderThreads() for inputs of 64x64 pixels and more or cut from a storage-resolution cache
+ * (a resample per sample), and none for small images.
+ */
+export function loaderThreads(configured: number | 'auto', shape: readonly [number, number, number], fromStore: boolean): number {
+  if (configured !== 'auto') return configured;
+  return fromStore || shape[1] * shape[2] >= THREADED_MIN_PIXELS ? defaultLoaderThreads() : 0;
+}
+
 export interface JobResult {
   raw: ArrayBuffer;
   images: ArrayBuffer;

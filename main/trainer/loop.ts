@@ -24,6 +24,7 @@ import { serializeProject } from '../../core/graph/project';
 import { prepareDataset, type PreparedDataset } from '../data/dataset';
 import { applyStartingWeights, backboneNormalisation, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
+import { loaderThreads } from '../data/loader-threads';
 import { DatasetError } from '../data/errors';
 import { atomicWrite, WriteFailure } from '../fs/atomic-write';
 import { TrainStepRunner } from './ort-session';
@@ -835,6 +836,7 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
   const { output: cut } = runDataSpec(spec, settings);
   const output = cut ? { output: cut } : {};
+  const threads = loaderThreads(readConfig().loaderThreads, [spec.channels, spec.height, spec.width], Boolean(cut));
   const train: Loader = createLoader({
     cache: data.cache,
     split: 'train',
@@ -847,11 +849,33 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     ...output,
     // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
     recycle: true,
+    threads,
   });
   const val: Loader | null =
     p.valCount > 0
-      ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output })
+      ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output, threads })
       : null;
+  if (threads > 0) log(`data: ${threads} loader thread${threads === 1 ? '' : 's'} prepare batches while the step runs`);
+  try {
+    return await runEpochs(opts, emit, control, state, cx, p, train, val);
+  } finally {
+    // The loader threads end with the run, however it ends (done, cancelled, failed).
+    await Promise.all([train.close(), val?.close()]);
+  }
+}
+
+/** The epochs on the opened runner with the run's loaders. */
+async function runEpochs(
+  opts: TrainOptions,
+  emit: Emit,
+  control: RunControl,
+  state: { run: RunJson | null },
+  cx: Context,
+  p: Prepared,
+  train: Loader,
+  val: Loader | null,
+): Promise<TrainEvent> {
+  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
   const stepsPerEpoch = train.batchesPerEpoch;
   const e: Epochs = { opts, emit, control, cx, p, train, span: { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch } };
   const pre: Preprocessing = {
