@@ -44,7 +44,7 @@ describe('training with --augment imagenet', () => {
     const data = await makeDataset(path.join(work, 'data'), { perClass: 24, size: 20 });
     const opts = options(tinyProject(8), data, path.join(work, 'run'), path.join(work, 'cache'), {
       epochs: 3,
-      batch: 4,
+      batchSize: 4,
       augment: { ...AUGMENT_PRESETS.imagenet },
       resize: 'center-crop',
     });
