@@ -628,6 +628,8 @@ interface EpochSteps {
   seen: number;
   lr: number;
   seconds: number;
+  /** of `seconds`, the time spent waiting for the next batch (the loader behind the step) */
+  dataWaitSeconds: number;
 }
 
 /** Everything the epochs share. */
@@ -690,7 +692,11 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
   let lr = 0;
   let lastProgress = 0;
   const t0 = performance.now();
+  // Data wait: from the end of one step to the next batch in hand (the loader prepares batches while steps run).
+  let waitMs = 0;
+  let stepDone = t0;
   for await (const b of stepBatches(e, epoch)) {
+    waitMs += performance.now() - stepDone;
     const g = await e.control.gate(
       () => e.emit({ type: 'paused' }),
       () => e.emit({ type: 'resumed' }),
@@ -726,8 +732,12 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
         etaSeconds: remainingSteps * (stepSecondsAvg || perStep),
       });
     }
+    stepDone = performance.now();
   }
-  return { lossSum, correct, seen, lr, seconds: (performance.now() - t0 - pausedMs) / 1000 };
+  const seconds = (performance.now() - t0 - pausedMs) / 1000;
+  const dataWaitSeconds = waitMs / 1000;
+  e.cx.log(`epoch ${epoch}: waited ${dataWaitSeconds.toFixed(2)} s for batches, ${((100 * dataWaitSeconds) / Math.max(seconds, 1e-9)).toFixed(1)}% of ${seconds.toFixed(2)} s of steps`);
+  return { lossSum, correct, seen, lr, seconds, dataWaitSeconds };
 }
 
 /** Best epoch so far and epochs since it (early stopping). */
