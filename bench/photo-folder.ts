@@ -92,8 +92,7 @@ async function main(): Promise<void> {
     const threadCounts = flag('--loader-threads', '0,1,2').split(',').map(Number);
     const alone = await loaderAlone(root, path.join(work, 'store'), size, threadCounts);
     const resnetImages = Number(flag('--resnet-images', '96'));
-    const resnet =
-      resnetImages > 0 ? await resnetDataWait(path.join(work, 'resnet'), size, resnetImages, Number(flag('--resnet-batch', '16'))) : null;
+    const resnet = resnetImages > 0 ? await resnetDataWait(path.join(work, 'resnet'), size, resnetImages, Number(flag('--resnet-batch', '16'))) : null;
     const best = (k: string): number => Math.max(...rows[k]!);
     const out = {
       cpu,

@@ -52,8 +52,7 @@ export function createSampleWriter(plan: SamplePlan): SampleWriter {
   const resampler: BoxResampler | null = store ? createBoxResampler(C, store, H, W) : null;
 
   const cutFromStore = (raw: Uint8Array, offset: number, width: number, height: number, rng: Rng | null): void => {
-    const box =
-      rng && augment?.resizedCrop ? drawResizedCropBox(rng, width, height, augment.resizedCrop) : evaluationBox(width, height, store!.policy, H, W);
+    const box = rng && augment?.resizedCrop ? drawResizedCropBox(rng, width, height, augment.resizedCrop) : evaluationBox(width, height, store!.policy, H, W);
     resampler!.resample(raw, offset, { width, height }, box, cut!);
   };
 

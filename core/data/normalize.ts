@@ -105,8 +105,7 @@ function byteScratch(scratch: Float32Array | undefined, n: number): Uint8Array {
 function greyMeanOfBytes(bytes: Uint8Array, b0: number, table: Float32Array, c: number, plane: number): number {
   let m = 0;
   if (c === 3) {
-    for (let i = 0; i < plane; i++)
-      m += 0.299 * table[bytes[b0 + i]!]! + 0.587 * table[bytes[b0 + plane + i]!]! + 0.114 * table[bytes[b0 + 2 * plane + i]!]!;
+    for (let i = 0; i < plane; i++) m += 0.299 * table[bytes[b0 + i]!]! + 0.587 * table[bytes[b0 + plane + i]!]! + 0.114 * table[bytes[b0 + 2 * plane + i]!]!;
   } else {
     for (let i = 0; i < plane; i++) m += table[bytes[b0 + i]!]!;
   }

@@ -124,7 +124,6 @@ export function createLoader(o: LoaderOptions): Loader {
   const W = store ? store.width : o.cache.spec.width;
   const shuffle = o.shuffle ?? o.split === 'train';
   const sb = o.cache.sampleBytes;
-  const sampleFloats = C * H * W;
   const n = view.count;
   const batches = o.dropLast ? Math.floor(n / o.batchSize) : Math.ceil(n / o.batchSize);
   const plan: SamplePlan = {
@@ -159,9 +158,7 @@ export function createLoader(o: LoaderOptions): Loader {
   };
 
   const threaded = (o.threads ?? 0) > 0;
-  const maker = threaded
-    ? threadedBatches(o, plan, batchInput, labelsOf, o.threads!)
-    : inlineBatches(o, plan, batchInput, labelsOf);
+  const maker = threaded ? threadedBatches(o, plan, batchInput, labelsOf, o.threads!) : inlineBatches(o, plan, batchInput, labelsOf);
 
   async function* epoch(e: number, opts?: { startStep?: number }): AsyncGenerator<Batch, void, void> {
     const ord = order(e);

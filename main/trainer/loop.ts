@@ -736,7 +736,9 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
   }
   const seconds = (performance.now() - t0 - pausedMs) / 1000;
   const dataWaitSeconds = waitMs / 1000;
-  e.cx.log(`epoch ${epoch}: waited ${dataWaitSeconds.toFixed(2)} s for batches, ${((100 * dataWaitSeconds) / Math.max(seconds, 1e-9)).toFixed(1)}% of ${seconds.toFixed(2)} s of steps`);
+  e.cx.log(
+    `epoch ${epoch}: waited ${dataWaitSeconds.toFixed(2)} s for batches, ${((100 * dataWaitSeconds) / Math.max(seconds, 1e-9)).toFixed(1)}% of ${seconds.toFixed(2)} s of steps`,
+  );
   return { lossSum, correct, seen, lr, seconds, dataWaitSeconds };
 }
 
@@ -843,7 +845,7 @@ async function cancelRun(e: Epochs, run: RunJson, epoch: number): Promise<TrainE
 
 /** The epochs on the opened runner, from the first (or the one after the resumed checkpoint) to done. */
 async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
-  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const { settings, spec, data, log } = cx;
   const { output: cut } = runDataSpec(spec, settings);
   const output = cut ? { output: cut } : {};
   const threads = loaderThreads(readConfig().loaderThreads, [spec.channels, spec.height, spec.width], Boolean(cut));
@@ -863,7 +865,18 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   });
   const val: Loader | null =
     p.valCount > 0
-      ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output, threads })
+      ? createLoader({
+          cache: data.cache,
+          split: 'val',
+          batchSize: Math.min(p.batch, p.valCount),
+          mean: data.mean,
+          std: data.std,
+          ...output,
+          // Validation also uses each batch once: without a ring, every epoch's validation allocated a
+          // new ~38 MB batch (224x224, batch 64) per step, held until garbage collection.
+          recycle: true,
+          threads,
+        })
       : null;
   if (threads > 0) log(`data: ${threads} loader thread${threads === 1 ? '' : 's'} prepare batches while the step runs`);
   try {
