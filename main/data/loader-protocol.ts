@@ -5,12 +5,10 @@
  */
 import type { SamplePlan } from '../../core/data/batch-samples';
 
-export interface LoaderWorkerData {
-  plan: SamplePlan;
-}
-
 export interface LoaderJob {
   id: number;
+  /** how to prepare the samples (small; the worker keeps a writer per distinct plan, so loaders can share threads) */
+  plan: SamplePlan;
   epoch: number;
   /** samples in the batch */
   count: number;

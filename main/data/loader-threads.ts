@@ -1,12 +1,12 @@
 /**
  * The loader's worker threads: each prepares whole batches (core/data/batch-samples.ts) in the
- * buffers a job transfers to it, so several batches are prepared at once, off the thread that runs
+ * buffers a job transfers to it, for whichever loader sent the job (the trainer's training and
+ * validation loaders share one pool), so several batches are prepared at once, off the thread that runs
  * the training step, with no copy of the result. A worker holds the process open only while it has
  * work (ref'd with jobs pending, unref'd when idle), and close() terminates them all.
  */
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { SamplePlan } from '../../core/data/batch-samples';
 import type { LoaderJob, LoaderReply } from './loader-protocol';
 import { startLoaderWorker } from './loader-worker-script';
 
@@ -64,8 +64,8 @@ function fail(t: Thread, e: Error): void {
   t.pending.clear();
 }
 
-function startThread(plan: SamplePlan): Thread {
-  const worker = startLoaderWorker({ plan });
+function startThread(): Thread {
+  const worker = startLoaderWorker();
   live++;
   const t: Thread = { worker, pending: new Map(), failure: null, exited: Promise.resolve() };
   t.exited = new Promise<void>((resolve) =>
@@ -88,9 +88,10 @@ function startThread(plan: SamplePlan): Thread {
   return t;
 }
 
-export function startSampleThreads(plan: SamplePlan, count: number): SampleThreads {
+/** `count` loader threads, for one loader or shared by several (each job carries its loader's plan). */
+export function startSampleThreads(count: number): SampleThreads {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`loader threads must be a positive integer, not ${count}`);
-  const threads = Array.from({ length: count }, () => startThread(plan));
+  const threads = Array.from({ length: count }, () => startThread());
   let nextId = 0;
   let closed = false;
   return {

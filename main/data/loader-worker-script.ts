@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LoaderWorkerData } from './loader-protocol';
 
 const BUNDLE = 'loader-worker.cjs';
 const SOURCE = 'loader-worker.ts';
@@ -28,17 +27,17 @@ function bundleSource(file: string): string {
   return out.outputFiles[0]!.text;
 }
 
-export function startLoaderWorker(data: LoaderWorkerData): Worker {
+export function startLoaderWorker(): Worker {
   const dir = here();
   const bundled = [path.join(dir, BUNDLE), path.join(dir, '..', BUNDLE)].find((f) => existsSync(f));
   // Inside app.asar a worker's own loader cannot be relied on: it gets the bundle's text instead.
-  if (bundled && isInAsar(bundled)) return new Worker(readFileSync(bundled, 'utf8'), { eval: true, workerData: data });
-  if (bundled) return new Worker(bundled, { workerData: data });
+  if (bundled && isInAsar(bundled)) return new Worker(readFileSync(bundled, 'utf8'), { eval: true });
+  if (bundled) return new Worker(bundled);
   // From sources: beside this file (vitest), or in the repository a bundled script runs from (bench/run-ts.mjs).
   const source = [path.join(dir, SOURCE), path.join(process.cwd(), 'main', 'data', SOURCE)].find((f) => existsSync(f));
   if (!source) {
     throw new Error(`the loader's worker (${BUNDLE}) is missing; looked in ${dir} and ${path.dirname(dir)}. Build it with "npm run build"`);
   }
   sourceBundle ??= bundleSource(source);
-  return new Worker(sourceBundle, { eval: true, workerData: data });
+  return new Worker(sourceBundle, { eval: true });
 }

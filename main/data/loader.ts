@@ -47,10 +47,12 @@ export interface LoaderOptions {
    */
   output?: { height: number; width: number; policy: 'center-crop' | 'stretch' };
   /**
-   * Worker threads that prepare batches (crop, resample, flip, jitter, normalise), that many batches
-   * ahead; 0 or absent: on the caller's thread, one batch ahead. A loader with threads must be closed.
+   * Worker threads that prepare batches (crop, resample, flip, jitter, normalise), as many batches
+   * ahead as there are threads: a count (the loader starts them and close() ends them), or a pool
+   * shared with other loaders (startSampleThreads; its owner closes it). 0 or absent: on the
+   * caller's thread, one batch ahead.
    */
-  threads?: number;
+  threads?: number | SampleThreads;
 }
 
 export interface Batch {
@@ -102,7 +104,7 @@ function checkOptions(o: LoaderOptions, view: SplitView | undefined, C: number):
     const bad = validateAugment(o.augment);
     if (bad) throw new RangeError(bad);
   }
-  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 0))
+  if (typeof o.threads === 'number' && !(Number.isInteger(o.threads) && o.threads >= 0))
     throw new RangeError(`loader threads must be a whole number >= 0, not ${o.threads}`);
 }
 
@@ -157,8 +159,8 @@ export function createLoader(o: LoaderOptions): Loader {
     return out;
   };
 
-  const threaded = (o.threads ?? 0) > 0;
-  const maker = threaded ? threadedBatches(o, plan, batchInput, labelsOf, o.threads!) : inlineBatches(o, plan, batchInput, labelsOf);
+  const threads = o.threads ?? 0;
+  const maker = threads !== 0 ? threadedBatches(o, plan, batchInput, labelsOf, threads) : inlineBatches(o, plan, batchInput, labelsOf);
 
   async function* epoch(e: number, opts?: { startStep?: number }): AsyncGenerator<Batch, void, void> {
     const ord = order(e);
@@ -256,7 +258,9 @@ interface BufferSet {
  * arrays are reused (and detached while a thread fills them) only once the caller has taken the
  * batch two after it, as with the inline ring.
  */
-function threadedBatches(o: LoaderOptions, plan: SamplePlan, batchInput: BatchInputOf, labelsOf: LabelsOf, threads: number): BatchMaker {
+function threadedBatches(o: LoaderOptions, plan: SamplePlan, batchInput: BatchInputOf, labelsOf: LabelsOf, given: number | SampleThreads): BatchMaker {
+  const shared = typeof given === 'number' ? null : given;
+  const threads = shared ? shared.size : (given as number);
   const sb = plan.sampleBytes;
   const floats = plan.channels * plan.height * plan.width;
   const newSet = (): BufferSet => ({
@@ -266,11 +270,11 @@ function threadedBatches(o: LoaderOptions, plan: SamplePlan, batchInput: BatchIn
     free: Promise.resolve(),
   });
   const ring = o.recycle ? Array.from({ length: threads + 2 }, newSet) : null;
-  let pool: SampleThreads | null = null;
+  let pool: SampleThreads | null = shared;
   let closed = false;
   const makeBatch = async (epoch: number, ord: Int32Array, step: number): Promise<Batch> => {
     if (closed) throw new Error('the loader is closed');
-    pool ??= startSampleThreads(plan, threads);
+    pool ??= startSampleThreads(threads);
     const set = ring ? ring[step % ring.length]! : newSet();
     // Claim the set before waiting for it, so a later batch on the same set waits for this one.
     const previous = set.free;
@@ -281,7 +285,7 @@ function threadedBatches(o: LoaderOptions, plan: SamplePlan, batchInput: BatchIn
       const b = batchInput(ord, step);
       await o.cache.read(b.slots, new Uint8Array(set.raw, 0, b.count * sb));
       const labels = labelsOf(b, set.labels.subarray(0, b.count));
-      const job = { epoch, count: b.count, indices: Int32Array.from(b.indices), sizes: b.sizes, raw: set.raw, images: set.images };
+      const job = { plan, epoch, count: b.count, indices: Int32Array.from(b.indices), sizes: b.sizes, raw: set.raw, images: set.images };
       const done = await pool.run(job).catch((e: unknown) => {
         // The buffers went with the job and did not come back: the set gets new ones.
         Object.assign(set, { raw: new ArrayBuffer(o.batchSize * sb), images: new ArrayBuffer(o.batchSize * floats * 4) });
@@ -299,7 +303,8 @@ function threadedBatches(o: LoaderOptions, plan: SamplePlan, batchInput: BatchIn
     make: (epoch, ord, step) => makeBatch(epoch, ord, step),
     close: async () => {
       closed = true;
-      await pool?.close();
+      // A shared pool is its owner's to close.
+      if (!shared) await pool?.close();
     },
   };
 }

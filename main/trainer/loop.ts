@@ -24,7 +24,7 @@ import { serializeProject } from '../../core/graph/project';
 import { prepareDataset, type PreparedDataset } from '../data/dataset';
 import { applyStartingWeights, backboneNormalisation, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
-import { loaderThreads } from '../data/loader-threads';
+import { loaderThreads, startSampleThreads } from '../data/loader-threads';
 import { DatasetError } from '../data/errors';
 import { atomicWrite, WriteFailure } from '../fs/atomic-write';
 import { TrainStepRunner } from './ort-session';
@@ -848,7 +848,10 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
   const { settings, spec, data, log } = cx;
   const { output: cut } = runDataSpec(spec, settings);
   const output = cut ? { output: cut } : {};
-  const threads = loaderThreads(readConfig().loaderThreads, [spec.channels, spec.height, spec.width], Boolean(cut));
+  const threadCount = loaderThreads(readConfig().loaderThreads, [spec.channels, spec.height, spec.width], Boolean(cut));
+  // One pool of loader threads for training and validation batches (they never run at once).
+  const pool = threadCount > 0 ? startSampleThreads(threadCount) : null;
+  const threads = pool ?? 0;
   const train: Loader = createLoader({
     cache: data.cache,
     split: 'train',
@@ -878,12 +881,13 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
           threads,
         })
       : null;
-  if (threads > 0) log(`data: ${threads} loader thread${threads === 1 ? '' : 's'} prepare batches while the step runs`);
+  if (pool) log(`data: ${pool.size} loader thread${pool.size === 1 ? '' : 's'} prepare batches while the step runs`);
   try {
     return await runEpochs(opts, emit, control, state, cx, p, train, val);
   } finally {
     // The loader threads end with the run, however it ends (done, cancelled, failed).
     await Promise.all([train.close(), val?.close()]);
+    await pool?.close();
   }
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { scanImageFolder } from '../../../main/data/scan';
 import { openDecodeCache, type DecodeCache } from '../../../main/data/cache';
 import { createLoader, type Batch, type LoaderOptions } from '../../../main/data/loader';
-import { liveLoaderThreads, loaderThreads } from '../../../main/data/loader-threads';
+import { liveLoaderThreads, loaderThreads, startSampleThreads } from '../../../main/data/loader-threads';
 import { AUGMENT_PRESETS } from '../../../core/train-defaults';
 import { runDataSpec } from '../../../main/trainer/data-spec';
 import { pattern, writeRaw } from '../../helpers/image-folders';
@@ -113,6 +113,28 @@ describe('loader threads', () => {
     await new Promise((r) => setImmediate(r));
     await m.close();
     await pending.catch(() => undefined);
+    expect(liveLoaderThreads()).toBe(0);
+  });
+
+  it('one pool serves two loaders (training and validation), with the batches of each; its owner closes it', async () => {
+    const pool = startSampleThreads(2);
+    try {
+      const trainOpts = { ...presets[1]![1](), split: 'train' as const, batchSize: 3 };
+      const { augment: _augment, ...evalOpts } = { ...presets[1]![1](), split: 'val' as const, batchSize: 2 };
+      const train = createLoader({ ...trainOpts, recycle: true, threads: pool });
+      const val = createLoader({ ...evalOpts, threads: pool });
+      const trainWant = await collect(createLoader(trainOpts).epoch(3));
+      const valWant = await collect(createLoader(evalOpts).epoch(0));
+      // Alternating, as the trainer does: an epoch, then validation, then the next epoch.
+      expect(await collect(train.epoch(3))).toEqual(trainWant);
+      expect(await collect(val.epoch(0))).toEqual(valWant);
+      expect(await collect(train.epoch(3))).toEqual(trainWant);
+      await train.close();
+      await val.close();
+      expect(liveLoaderThreads()).toBe(2);
+    } finally {
+      await pool.close();
+    }
     expect(liveLoaderThreads()).toBe(0);
   });
 
