@@ -875,9 +875,6 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
           mean: data.mean,
           std: data.std,
           ...output,
-          // Validation also uses each batch once: without a ring, every epoch's validation allocated a
-          // new ~38 MB batch (224x224, batch 64) per step, held until garbage collection.
-          recycle: true,
           threads,
         })
       : null;
