@@ -3,11 +3,16 @@
  * (2 workers), in one run, interleaved, on a generated folder of photo-like JPEGs (random sizes
  * 240-640 px, JPEG quality 60-95, smooth gradients plus noise, 3 classes).
  *   node bench/run-ts.mjs bench/photo-folder.ts [--images 600] [--size 224] [--rounds 2] [--root DIR] [--json]
+ *     [--loader-threads 0,1,2] [--resnet-images 96] [--resnet-batch 16]
  * Figures, each round, in this order (the studio's cache is removed before each first pass):
  *  - first pass: decode + cache, studio (center-crop at SIZE) vs torchvision (Resize + CenterCrop);
  *  - cached epoch: the studio's loader over the cache, no augmentation (torchvision has no cache);
  *  - imagenet epoch: studio from the storage-resolution cache vs torchvision decoding every JPEG again;
- *  - loader alone: images/s of the imagenet-preset loader at SIZE (what a GPU could be fed).
+ *  - loader alone: steady-state images/s of the imagenet-preset loader at SIZE, no model (what a GPU
+ *    could be fed), for each worker-thread count of --loader-threads (0: on the calling thread); the
+ *    rate with one thread gives the threads a GPU at 1,000 images/s needs (bench/loader-rates.ts);
+ *  - ResNet-18 at SIZE, one epoch on the CPU through the trainer (--resnet-images photos, 0 skips):
+ *    the share of the step time spent waiting for the next batch (the trainer's per-epoch log line).
  */
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -19,6 +24,7 @@ import { createLoader } from '../main/data/loader';
 import { runDataSpec } from '../main/trainer/data-spec';
 import { AUGMENT_PRESETS } from '../core/train-defaults';
 import { makePhotoFolder } from './photo-like';
+import { loaderAlone, resnetDataWait } from './loader-rates';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -83,6 +89,10 @@ async function main(): Promise<void> {
       rows.studioImagenet!.push(await studioEpoch(root, path.join(work, 'store'), size, 'imagenet', false));
       rows.torchImagenet!.push(torchvision(root, size, 'imagenet'));
     }
+    const threadCounts = flag('--loader-threads', '0,1,2').split(',').map(Number);
+    const alone = await loaderAlone(root, path.join(work, 'store'), size, threadCounts);
+    const resnetImages = Number(flag('--resnet-images', '96'));
+    const resnet = resnetImages > 0 ? await resnetDataWait(path.join(work, 'resnet'), size, resnetImages, Number(flag('--resnet-batch', '16'))) : null;
     const best = (k: string): number => Math.max(...rows[k]!);
     const out = {
       cpu,
@@ -93,6 +103,8 @@ async function main(): Promise<void> {
       storeFirstPass: best('storeFirst'),
       cachedEpoch: best('studioCached'),
       imagenetEpoch: { studio: best('studioImagenet'), torchvision: best('torchImagenet'), ratio: best('studioImagenet') / best('torchImagenet') },
+      loaderAlone: alone,
+      resnet18: resnet,
     };
     if (process.argv.includes('--json')) console.log(JSON.stringify(out, null, 2));
     else {
@@ -105,6 +117,9 @@ async function main(): Promise<void> {
       console.log(
         `imagenet-preset epoch:        studio ${out.imagenetEpoch.studio.toFixed(0)}  torchvision ${out.imagenetEpoch.torchvision.toFixed(0)}  ratio ${out.imagenetEpoch.ratio.toFixed(2)}`,
       );
+      for (const r of alone.rates) console.log(`loader alone, imagenet preset, ${r.threads} thread(s): ${r.imagesPerSecond.toFixed(0)} images/s`);
+      console.log(`one loader thread: ${alone.perThread.toFixed(0)} images/s, so a GPU at 1,000 images/s needs ${alone.threadsFor1000} threads`);
+      if (resnet) console.log(`ResNet-18 at ${size}, CPU, batch ${resnet.batch}: ${resnet.line}`);
     }
   } finally {
     await fs.rm(work, { recursive: true, force: true });

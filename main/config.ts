@@ -32,6 +32,8 @@ export interface StudioConfig {
   trainerHost: 'thread' | 'process';
   /** CNN_STUDIO_DATA_PARALLEL: CPU batch shards chosen by size (unset: auto), never (0: off), or past the parameter limit too (1: force). */
   dataParallel: 'auto' | 'off' | 'force';
+  /** CNN_STUDIO_LOADER_THREADS: worker threads preparing training batches (unset: auto, by sample size and cores; 0: on the training thread). */
+  loaderThreads: number | 'auto';
   /** CNN_STUDIO_NCHWC: CPU convs on onnxruntime's blocked NCHWc kernels (default on; 0 turns off for A/B runs). */
   nchwc: boolean;
   /** CNN_STUDIO_MEASURE_ROUTES: CPU runs time each overlapping max pool's two backward routes once per CPU and keep the faster (default on; 0: the built-in rule). */
@@ -57,6 +59,7 @@ export const ENV_NAMES = {
   trainWorker: 'CNN_STUDIO_TRAIN_WORKER',
   trainerHost: 'CNN_STUDIO_TRAINER_HOST',
   dataParallel: 'CNN_STUDIO_DATA_PARALLEL',
+  loaderThreads: 'CNN_STUDIO_LOADER_THREADS',
   nchwc: 'CNN_STUDIO_NCHWC',
   measureRoutes: 'CNN_STUDIO_MEASURE_ROUTES',
   webgpuResident: 'CNN_STUDIO_WEBGPU_RESIDENT',
@@ -126,6 +129,14 @@ function byteSize(env: Env, key: keyof StudioConfig, fallback: number): number {
   return bytes;
 }
 
+/** A whole number of threads (0..64), or 'auto' when unset. */
+function threadCount(env: Env, key: keyof StudioConfig): number | 'auto' {
+  const v = raw(env, key);
+  if (v === undefined) return 'auto';
+  if (!/^\d+$/.test(v) || Number(v) > 64) throw new ConfigError(ENV_NAMES[key], `${ENV_NAMES[key]} must be a whole number of threads from 0 to 64, not "${v}"`);
+  return Number(v);
+}
+
 /** An http(s) URL, else a ConfigError (a mirror of the weights folder). */
 function baseUrl(env: Env, key: keyof StudioConfig, fallback: string): string {
   const v = raw(env, key);
@@ -153,6 +164,7 @@ export function readConfig(env: Env = process.env): StudioConfig {
     trainWorker: raw(env, 'trainWorker'),
     trainerHost: oneOf(env, 'trainerHost', ['thread', 'process'], 'thread'),
     dataParallel,
+    loaderThreads: threadCount(env, 'loaderThreads'),
     nchwc: flag(env, 'nchwc', true),
     measureRoutes: flag(env, 'measureRoutes', true),
     webgpuResident: flag(env, 'webgpuResident', true),

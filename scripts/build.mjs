@@ -29,6 +29,8 @@ async function buildNode() {
     build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: 'dist/train-worker.cjs' }),
     // The helper thread of a data-parallel CPU step (main/trainer/shard-worker-script.ts finds it the same way).
     build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: 'dist/shard-worker.cjs' }),
+    // The loader's batch-preparing threads (main/data/loader-worker-script.ts finds it the same way).
+    build({ ...common, entryPoints: ['main/data/loader-worker.ts'], outfile: 'dist/loader-worker.cjs' }),
     build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
     build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'dist/electron/preload.cjs', external: ['electron'] }),
   ]);

@@ -96,6 +96,7 @@ function clampRange(start: number, size: number, limit: number): [number, number
  * of S_h x S_w into out (CHW uint8, outH x outW). Pixel centres as torchvision/PIL (half-pixel:
  * source = box origin + (i + 0.5) * step - 0.5), clamped to the box. The store is at most ~1.15x the
  * model's size, so a crop is never shrunk by more than that and bilinear needs no antialiasing.
+ * The direct form, one output pixel at a time: the reference for createBoxResampler (same values, bit for bit).
  */
 export function resampleBox(
   src: Uint8Array,
@@ -140,6 +141,100 @@ export function resampleBox(
       }
     }
   }
+}
+
+/**
+ * One axis's bilinear taps: source indices i0, i1 and the weight of i1. Columns keep the weight in
+ * float32 and rows in float64, as resampleBox does (fx in a Float32Array, fy a local number).
+ */
+interface Taps {
+  i0: Int32Array;
+  i1: Int32Array;
+  f: Float32Array | Float64Array;
+}
+
+function newTaps(n: number, f: Float32Array | Float64Array): Taps {
+  return { i0: new Int32Array(n), i1: new Int32Array(n), f };
+}
+
+/** Taps of `n` outputs over [start, start + size) source pixels of a `limit`-pixel axis (resampleBox's arithmetic). */
+function fillTaps(t: Taps, n: number, start: number, size: number, limit: number): void {
+  const step = size / n;
+  const [lo, hi] = clampRange(start, size, limit);
+  for (let j = 0; j < n; j++) {
+    const s = Math.min(Math.max(start + (j + 0.5) * step - 0.5, lo), hi);
+    const i0 = Math.floor(s);
+    t.i0[j] = i0;
+    t.i1[j] = Math.min(i0 + 1, limit - 1);
+    t.f[j] = s - i0;
+  }
+}
+
+export interface BoxResampler {
+  /** resampleBox(src, srcOffset, channels, store, original, box, out, outH, outW), with this resampler's sizes. */
+  resample(src: Uint8Array, srcOffset: number, original: { height: number; width: number }, box: CropBox, out: Uint8Array): void;
+}
+
+/**
+ * resampleBox, separable: each source row the crop touches is interpolated horizontally once
+ * (top(x) = s[x0] + (s[x1] - s[x0]) fx, kept in float64 so the value is exactly resampleBox's), and
+ * output rows blend two such rows. A crop smaller than the output (most RandomResizedCrops of a
+ * 256 store at 224) maps several output rows to the same source rows, whose horizontal pass is
+ * then reused instead of recomputed. Tap tables and row buffers are allocated once per resampler.
+ */
+export function createBoxResampler(channels: number, store: { height: number; width: number }, outH: number, outW: number): BoxResampler {
+  const xs = newTaps(outW, new Float32Array(outW));
+  const ys = newTaps(outH, new Float64Array(outH));
+  const rowA = new Float64Array(outW);
+  const rowB = new Float64Array(outW);
+  const plane = store.height * store.width;
+  const horizontal = (src: Uint8Array, r: number, row: Float64Array): void => {
+    const { i0, i1, f } = xs;
+    for (let j = 0; j < outW; j++) {
+      const a = src[r + i0[j]!]!;
+      row[j] = a + (src[r + i1[j]!]! - a) * f[j]!;
+    }
+  };
+  return {
+    resample(src, srcOffset, original, box, out) {
+      const sx = store.width / original.width;
+      const sy = store.height / original.height;
+      fillTaps(xs, outW, box.x * sx, box.w * sx, store.width);
+      fillTaps(ys, outH, box.y * sy, box.h * sy, store.height);
+      for (let c = 0; c < channels; c++) {
+        const base = srcOffset + c * plane;
+        // rowA holds source row `aRow` interpolated horizontally, rowB row `bRow` (-1: none yet).
+        let top = rowA;
+        let bottom = rowB;
+        let topRow = -1;
+        let bottomRow = -1;
+        for (let i = 0; i < outH; i++) {
+          const y0 = ys.i0[i]!;
+          const y1 = ys.i1[i]!;
+          if (y0 !== topRow) {
+            if (y0 === bottomRow) {
+              // Moving down one source row: the old bottom row becomes the top one.
+              const t = top;
+              top = bottom;
+              bottom = t;
+              topRow = bottomRow;
+              bottomRow = -1;
+            } else {
+              horizontal(src, base + y0 * store.width, top);
+              topRow = y0;
+            }
+          }
+          if (y1 !== bottomRow) {
+            horizontal(src, base + y1 * store.width, bottom);
+            bottomRow = y1;
+          }
+          const fy = ys.f[i]!;
+          const o = c * outH * outW + i * outW;
+          for (let j = 0; j < outW; j++) out[o + j] = Math.round(top[j]! + (bottom[j]! - top[j]!) * fy);
+        }
+      }
+    },
+  };
 }
 
 /** The store's side for a model input: 8/7 of the larger side (256 for 224, as ImageNet's resize 256 / crop 224). */

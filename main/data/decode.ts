@@ -19,6 +19,7 @@
 import sharp from 'sharp';
 import { MAX_IMAGE_SIDE } from '../../core/blocks/params';
 import { FileReadError, readRegularFile } from '../fs/read-regular-file';
+import { sampleSums } from '../../core/data/stats';
 
 export type ResizePolicy = 'stretch' | 'center-crop' | 'letterbox';
 export const RESIZE_POLICIES: readonly ResizePolicy[] = ['stretch', 'center-crop', 'letterbox'];
@@ -80,8 +81,18 @@ function cleanReason(e: unknown): string {
   return `corrupt image (${m.trim().split('\n')[0]})`;
 }
 
-/** Decodes an in-memory file. Throws ImageDecodeFailure with a reason; never anything else. */
-export async function decodeBuffer(buf: Uint8Array, spec: DecodeSpec, file = '<buffer>'): Promise<Uint8Array> {
+/** Per-channel sums of the decoded bytes and of their squares (the statistics pass, core/data/stats). */
+export interface PixelSums {
+  sum: number[];
+  sq: number[];
+}
+
+/**
+ * Decodes an in-memory file. Throws ImageDecodeFailure with a reason; never anything else.
+ * `sums`, when given, receives the sample's per-channel sums, computed in the same pass as the
+ * HWC -> CHW conversion (the statistics pass costs no separate read of the sample).
+ */
+export async function decodeBuffer(buf: Uint8Array, spec: DecodeSpec, file = '<buffer>', sums?: PixelSums): Promise<Uint8Array> {
   if (buf.byteLength === 0) throw new ImageDecodeFailure(file, 'empty file (0 bytes)');
   const { channels: C, height: H, width: W } = spec;
   let data: Buffer;
@@ -103,7 +114,47 @@ export async function decodeBuffer(buf: Uint8Array, spec: DecodeSpec, file = '<b
     if (e instanceof ImageDecodeFailure) throw e;
     throw new ImageDecodeFailure(file, cleanReason(e));
   }
-  return toCHW(data, ch, C, H * W);
+  if (ch === C) return planarWithSums(data, C, H * W, sums ?? { sum: [], sq: [] });
+  const out = toCHW(data, ch, C, H * W);
+  if (sums) sampleSums(out, 0, C, H * W, sums.sum, sums.sq);
+  return out;
+}
+
+/**
+ * The common case, sharp giving exactly the C channels asked for: HWC -> CHW and the sums in one
+ * pass over the pixels (1 or 3 channels). Sums of bytes are integers well below 2^53, so they are
+ * exact whatever the order.
+ */
+function planarWithSums(src: Uint8Array, C: number, plane: number, sums: PixelSums): Uint8Array {
+  const out = new Uint8Array(C * plane);
+  if (C === 1) {
+    out.set(src.subarray(0, plane));
+    sampleSums(out, 0, 1, plane, sums.sum, sums.sq);
+    return out;
+  }
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let q0 = 0;
+  let q1 = 0;
+  let q2 = 0;
+  for (let i = 0, j = 0; i < plane; i++, j += 3) {
+    const r = src[j]!;
+    const g = src[j + 1]!;
+    const b = src[j + 2]!;
+    out[i] = r;
+    out[plane + i] = g;
+    out[2 * plane + i] = b;
+    s0 += r;
+    s1 += g;
+    s2 += b;
+    q0 += r * r;
+    q1 += g * g;
+    q2 += b * b;
+  }
+  sums.sum.splice(0, sums.sum.length, s0, s1, s2);
+  sums.sq.splice(0, sums.sq.length, q0, q1, q2);
+  return out;
 }
 
 /**
@@ -165,10 +216,14 @@ export async function orientedSize(buf: Uint8Array, file: string): Promise<{ wid
   }
 }
 
-/** decodeImage, plus the image's own size when the spec asks to record it. */
-export async function decodeImageAndSize(file: string, spec: DecodeSpec): Promise<{ pixels: Uint8Array; size?: { width: number; height: number } }> {
-  if (!spec.recordSize) return { pixels: await decodeImage(file, spec) };
+/** decodeImage, plus the image's own size when the spec asks to record it, and the sample's per-channel sums. */
+export async function decodeImageAndSize(
+  file: string,
+  spec: DecodeSpec,
+): Promise<{ pixels: Uint8Array; size?: { width: number; height: number }; sums: PixelSums }> {
+  const sums: PixelSums = { sum: [], sq: [] };
   const buf = await readImageFile(file);
-  const size = await orientedSize(buf, file);
-  return { pixels: await decodeBuffer(buf, spec, file), size };
+  const size = spec.recordSize ? await orientedSize(buf, file) : undefined;
+  const pixels = await decodeBuffer(buf, spec, file, sums);
+  return size ? { pixels, size, sums } : { pixels, sums };
 }

@@ -26,6 +26,7 @@ import { serializeProject } from '../../core/graph/project';
 import { prepareDataset, type PreparedDataset } from '../data/dataset';
 import { applyStartingWeights, backboneNormalisation, startingWeightsFile } from './starting-weights';
 import { createLoader, type Loader } from '../data/loader';
+import { loaderThreads, startSampleThreads } from '../data/loader-threads';
 import { DatasetError } from '../data/errors';
 import { atomicWrite, WriteFailure } from '../fs/atomic-write';
 import { TrainStepRunner } from './ort-session';
@@ -641,6 +642,8 @@ interface EpochSteps {
   seen: number;
   lr: number;
   seconds: number;
+  /** of `seconds`, the time spent waiting for the next batch (the loader behind the step) */
+  dataWaitSeconds: number;
 }
 
 /** Everything the epochs share. */
@@ -703,7 +706,11 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
   let lr = 0;
   let lastProgress = 0;
   const t0 = performance.now();
+  // Data wait: from the end of one step to the next batch in hand (the loader prepares batches while steps run).
+  let waitMs = 0;
+  let stepDone = t0;
   for await (const b of stepBatches(e, epoch)) {
+    waitMs += performance.now() - stepDone;
     const g = await e.control.gate(
       () => e.emit({ type: 'paused' }),
       () => e.emit({ type: 'resumed' }),
@@ -739,8 +746,14 @@ async function trainEpoch(e: Epochs, epoch: number, stepSecondsAvg: number): Pro
         etaSeconds: remainingSteps * (stepSecondsAvg || perStep),
       });
     }
+    stepDone = performance.now();
   }
-  return { lossSum, correct, seen, lr, seconds: (performance.now() - t0 - pausedMs) / 1000 };
+  const seconds = (performance.now() - t0 - pausedMs) / 1000;
+  const dataWaitSeconds = waitMs / 1000;
+  e.cx.log(
+    `epoch ${epoch}: waited ${dataWaitSeconds.toFixed(2)} s for batches, ${((100 * dataWaitSeconds) / Math.max(seconds, 1e-9)).toFixed(1)}% of ${seconds.toFixed(2)} s of steps`,
+  );
+  return { lossSum, correct, seen, lr, seconds, dataWaitSeconds };
 }
 
 /** Best epoch so far and epochs since it (early stopping). */
@@ -846,9 +859,13 @@ async function cancelRun(e: Epochs, run: RunJson, epoch: number): Promise<TrainE
 
 /** The epochs on the opened runner, from the first (or the one after the resumed checkpoint) to done. */
 async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state: { run: RunJson | null }, cx: Context, p: Prepared): Promise<TrainEvent> {
-  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
+  const { settings, spec, data, log } = cx;
   const { output: cut } = runDataSpec(spec, settings);
   const output = cut ? { output: cut } : {};
+  const threadCount = loaderThreads(readConfig().loaderThreads, [spec.channels, spec.height, spec.width], Boolean(cut));
+  // One pool of loader threads for training and validation batches (they never run at once).
+  const pool = threadCount > 0 ? startSampleThreads(threadCount) : null;
+  const threads = pool ?? 0;
   const train: Loader = createLoader({
     cache: data.cache,
     split: 'train',
@@ -861,11 +878,42 @@ async function epochs(opts: TrainOptions, emit: Emit, control: RunControl, state
     ...output,
     // Each batch is used by one step and dropped: its arrays are recycled (no per-step allocation).
     recycle: true,
+    threads,
   });
   const val: Loader | null =
     p.valCount > 0
-      ? createLoader({ cache: data.cache, split: 'val', batchSize: Math.min(p.batch, p.valCount), mean: data.mean, std: data.std, ...output })
+      ? createLoader({
+          cache: data.cache,
+          split: 'val',
+          batchSize: Math.min(p.batch, p.valCount),
+          mean: data.mean,
+          std: data.std,
+          ...output,
+          threads,
+        })
       : null;
+  if (pool) log(`data: ${pool.size} loader thread${pool.size === 1 ? '' : 's'} prepare batches while the step runs`);
+  try {
+    return await runEpochs(opts, emit, control, state, cx, p, train, val);
+  } finally {
+    // The loader threads end with the run, however it ends (done, cancelled, failed).
+    await Promise.all([train.close(), val?.close()]);
+    await pool?.close();
+  }
+}
+
+/** The epochs on the opened runner with the run's loaders. */
+async function runEpochs(
+  opts: TrainOptions,
+  emit: Emit,
+  control: RunControl,
+  state: { run: RunJson | null },
+  cx: Context,
+  p: Prepared,
+  train: Loader,
+  val: Loader | null,
+): Promise<TrainEvent> {
+  const { settings, resumeFrom, previous, project, spec, data, log, paths } = cx;
   const stepsPerEpoch = train.batchesPerEpoch;
   const e: Epochs = { opts, emit, control, cx, p, train, span: { stepsPerEpoch, totalSteps: settings.epochs * stepsPerEpoch } };
   const pre: Preprocessing = {

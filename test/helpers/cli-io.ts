@@ -47,6 +47,7 @@ export async function bundleCli(tag: string): Promise<{ cli: string; remove: () 
     build({ ...common, entryPoints: ['main/cli-entry.ts'], outfile: path.join(dir, 'cli.cjs') }),
     build({ ...common, entryPoints: ['main/trainer/worker-entry.ts'], outfile: path.join(dir, 'train-worker.cjs') }),
     build({ ...common, entryPoints: ['main/trainer/shard-worker.ts'], outfile: path.join(dir, 'shard-worker.cjs') }),
+    build({ ...common, entryPoints: ['main/data/loader-worker.ts'], outfile: path.join(dir, 'loader-worker.cjs') }),
   ]);
   return { cli: path.join(dir, 'cli.cjs'), remove: () => fs.rm(dir, { recursive: true, force: true }) };
 }

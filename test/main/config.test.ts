@@ -76,6 +76,7 @@ describe('readConfig', () => {
       trainWorker: undefined,
       trainerHost: 'thread',
       dataParallel: 'auto',
+      loaderThreads: 'auto',
       nchwc: true,
       measureRoutes: true,
       webgpuResident: true,
@@ -102,6 +103,7 @@ describe('readConfig', () => {
       CNN_STUDIO_NO_REEXEC: '1',
       CNN_STUDIO_WEIGHTS_URL: 'http://mirror.local/w/',
       CNN_STUDIO_CACHE_MAX: '1.5G',
+      CNN_STUDIO_LOADER_THREADS: '3',
     });
     expect(c).toEqual<StudioConfig>({
       home: path.resolve('h'),
@@ -111,6 +113,7 @@ describe('readConfig', () => {
       trainWorker: '/w.cjs',
       trainerHost: 'process',
       dataParallel: 'off',
+      loaderThreads: 3,
       nchwc: false,
       measureRoutes: false,
       webgpuResident: false,
@@ -133,6 +136,8 @@ describe('readConfig', () => {
     ['CNN_STUDIO_NO_REEXEC', 'x', /CNN_STUDIO_NO_REEXEC must be "0" or "1"/],
     ['CNN_STUDIO_CACHE_MAX', 'lots', /CNN_STUDIO_CACHE_MAX must be a size such as 20G, 500M or 1073741824 \(bytes\), not "lots"/],
     ['CNN_STUDIO_CACHE_MAX', '0', /CNN_STUDIO_CACHE_MAX must be a size/],
+    ['CNN_STUDIO_LOADER_THREADS', 'two', /CNN_STUDIO_LOADER_THREADS must be a whole number of threads from 0 to 64, not "two"/],
+    ['CNN_STUDIO_LOADER_THREADS', '65', /CNN_STUDIO_LOADER_THREADS must be a whole number/],
   ])('refuses %s=%s naming the variable', (name, value, message) => {
     let error: unknown;
     try {

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PYTHON } from '../../helpers/python-torch';
 import { createRng, type Rng } from '../../../core/data/rng';
-import { drawResizedCropBox, evaluationBox, IMAGENET_RESIZED_CROP, resampleBox, storeSide, type CropBox } from '../../../core/data/resized-crop';
+import {
+  createBoxResampler,
+  drawResizedCropBox,
+  evaluationBox,
+  IMAGENET_RESIZED_CROP,
+  resampleBox,
+  storeSide,
+  type CropBox,
+} from '../../../core/data/resized-crop';
 
 /** An Rng that also records every uniform number it hands out, in order. */
 function recording(seed: number): { rng: Rng; drawn: number[] } {
@@ -101,6 +109,33 @@ describe('RandomResizedCrop', () => {
     expect([...out]).toEqual(new Array(16).fill(10));
     resampleBox(store, 0, 1, { height: 8, width: 8 }, { height: 300, width: 400 }, { x: 250, y: 0, w: 150, h: 300 }, out, 4, 4);
     expect([...out]).toEqual(new Array(16).fill(200));
+  });
+});
+
+describe('separable resampler', () => {
+  it('gives resampleBox bit for bit: random crops, centre boxes, up- and downsampling, edges', () => {
+    const rng = createRng(11);
+    const store = { height: 37, width: 37 };
+    const src = Uint8Array.from({ length: 3 * 37 * 37 + 5 }, () => rng.int(256));
+    for (const [outH, outW] of [
+      [32, 32],
+      [20, 28],
+      [48, 40],
+    ] as const) {
+      const fast = createBoxResampler(3, store, outH, outW);
+      for (let t = 0; t < 60; t++) {
+        const original = { width: 20 + rng.int(90), height: 20 + rng.int(90) };
+        const box: CropBox =
+          t % 3 === 0
+            ? evaluationBox(original.width, original.height, 'center-crop', outH, outW)
+            : drawResizedCropBox(rng, original.width, original.height, { scale: [0.01, 1], ratio: [0.3, 3] });
+        const want = new Uint8Array(3 * outH * outW);
+        const got = new Uint8Array(3 * outH * outW);
+        resampleBox(src, 5, 3, store, original, box, want, outH, outW);
+        fast.resample(src, 5, original, box, got);
+        expect(got, `${outH}x${outW} box ${JSON.stringify(box)} of ${original.width}x${original.height}`).toEqual(want);
+      }
+    }
   });
 });
 

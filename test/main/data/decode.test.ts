@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import sharp from 'sharp';
-import { decodeImage, decodeImageFloat, ImageDecodeFailure, type DecodeSpec } from '../../../main/data/decode';
-import { mixedDataset, solid, writeRaw, type MixedDataset } from '../../helpers/image-folders';
+import { decodeImage, decodeImageAndSize, decodeImageFloat, ImageDecodeFailure, type DecodeSpec } from '../../../main/data/decode';
+import { sampleSums } from '../../../core/data/stats';
+import { mixedDataset, pattern, solid, writeRaw, type MixedDataset } from '../../helpers/image-folders';
 import { tempDir } from '../../helpers/temp-dir';
 
 let tmp: string;
@@ -133,5 +134,25 @@ describe('decodeImage', () => {
     expect(reasons['text.png']).toMatch(/not a supported image/);
     expect(reasons['zero.png']).toMatch(/0x0/);
     await expect(decodeImage(path.join(tmp, 'missing.png'), spec)).rejects.toThrow(/file disappeared/);
+  });
+});
+
+describe('decodeImageAndSize', () => {
+  it("computes the sample's channel sums in the conversion pass: the statistics pass's figures, RGB and grey", async () => {
+    const dir = tempDir('cnn-decode-sums-');
+    const file = path.join(dir, 'p.png');
+    await writeRaw(file, pattern(37, 23, 3, 5), 37, 23, 3);
+    for (const spec of [
+      { channels: 3, height: 16, width: 20, resize: 'center-crop' },
+      { channels: 1, height: 9, width: 9, resize: 'stretch', recordSize: true },
+    ] satisfies DecodeSpec[]) {
+      const d = await decodeImageAndSize(file, spec);
+      const sum: number[] = [];
+      const sq: number[] = [];
+      sampleSums(d.pixels, 0, spec.channels, spec.height * spec.width, sum, sq);
+      expect(d.sums).toEqual({ sum, sq });
+      expect(d.pixels).toEqual(await decodeImage(file, spec));
+      expect(d.size).toEqual(spec.recordSize ? { width: 37, height: 23 } : undefined);
+    }
   });
 });
