@@ -120,12 +120,14 @@ function prepare(m, calibration) {
 async function compareLogits(m, files) {
   const shape = [2, ...m.input];
   let seed = 1;
-  const uniform = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  // Noise in [-1, 1), the second image with 3x the contrast: at initialisation a deep network without
-  // batch norm maps noise images of one contrast to nearly the same logits (VGG16: 1.6e-5 of the
-  // largest logit apart), which would leave the check below little to see.
-  const per = shape.slice(1).reduce((a, b) => a * b, 1);
-  const x = Float32Array.from({ length: 2 * per }, (_, i) => uniform() * (i < per ? 1 : 3));
+  const uniform = () => {
+    // mulberry32: a seeded uniform in [-1, 1)
+    let t = (seed = (seed + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
+  };
+  const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, uniform);
   writeFileSync(path.join(work, 'x.bin'), x);
   const session = await ort.InferenceSession.create(files.onnx, { intraOpNumThreads: Number(threads) });
   const ours = (await session.run({ input: new ort.Tensor('float32', x, shape) }, ['logits'])).logits.data;
@@ -197,11 +199,24 @@ async function measure(m, calibration) {
     // The two images' logits must differ by 10x more than the sides do, or the check would say
     // nothing (a network whose logits are its classifier's bias matches any other with that bias).
     if (!(check.inputShare > 10 * check.relative))
-      return [{ ...base, error: `logits of two images differ by ${check.inputShare.toExponential(2)} of the largest logit, not 10x the sides' difference: the check proves nothing` }];
+      return [
+        {
+          ...base,
+          error: `logits of two images differ by ${check.inputShare.toExponential(2)} of the largest logit, not 10x the sides' difference: the check proves nothing`,
+        },
+      ];
     const samples = timeRounds(m, files);
     return batches.map((batch) => {
       const s = samples.get(batch);
-      return { ...base, batch, fp32: summarize(s.fp32, batch), int8: summarize(s.int8, batch), torch: summarize(s.torch, batch), load: Math.max(...s.loads), rounds: s };
+      return {
+        ...base,
+        batch,
+        fp32: summarize(s.fp32, batch),
+        int8: summarize(s.int8, batch),
+        torch: summarize(s.torch, batch),
+        load: Math.max(...s.loads),
+        rounds: s,
+      };
     });
   } catch (e) {
     return [{ model: label(m), error: e.message.split('\n').slice(0, 3).join(' ') }];

@@ -50,8 +50,8 @@ def build(name, classes, pytorch_dir):
 
 
 def measure_batch_norm(model, shape):
-    """Running statistics of every batch norm measured on N(0, 1) images (4 train-mode batches,
-    cumulative average), so that activations stay normalised in eval mode. A fresh model's (mean 0,
+    """Running statistics of every batch norm measured on N(0, 1) images (4 batches, cumulative
+    average; the rest of the network in eval mode), so that activations stay normalised in eval mode. A fresh model's (mean 0,
     variance 1) shrink EfficientNet-B0's features to ~1e-12: its logits would equal the classifier's
     bias whatever the input, and a logit check would pass vacuously."""
     bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
@@ -59,7 +59,9 @@ def measure_batch_norm(model, shape):
         bn.momentum = None
         bn.reset_running_stats()
     if bns:
-        model.train()
+        model.eval()  # dropout and stochastic depth as at inference; only batch norm measures
+        for bn in bns:
+            bn.train()
         with torch.no_grad():
             for _ in range(4):
                 model(torch.randn(8, *shape))
