@@ -68,7 +68,7 @@ export function registerBenchInfer(bench: Command, io: CliIO): void {
     .option('--warmup <W>', 'untimed runs first', '5')
     .option('--runs <N>', 'at least this many timed runs', '30')
     .option('--seconds <S>', 'and at least this long in total', '2')
-    .option('--json', 'print one JSON line {model, batch, threads, device, p50Ms, p95Ms, imagesPerSecond, runs, cpu}')
+    .option('--json', 'print one JSON line {model, batch, threads, device, p50Ms, p95Ms, imagesPerSecond, runs, cpuMsPerImage, cpu}')
     .action(async (target: string, o: InferFlags) => {
       const batch = whole('--batch', o.batch);
       const threads = whole('--threads', o.threads);
@@ -103,7 +103,18 @@ export function registerBenchInfer(bench: Command, io: CliIO): void {
         const cpu = os.cpus()[0]?.model.trim() ?? 'unknown';
         if (o.json)
           io.out(
-            JSON.stringify({ model: file, batch, threads, device, p50Ms: r.p50Ms, p95Ms: r.p95Ms, imagesPerSecond: r.imagesPerSecond, runs: r.runs, cpu }),
+            JSON.stringify({
+              model: file,
+              batch,
+              threads,
+              device,
+              p50Ms: r.p50Ms,
+              p95Ms: r.p95Ms,
+              imagesPerSecond: r.imagesPerSecond,
+              runs: r.runs,
+              cpuMsPerImage: r.cpuMsPerImage,
+              cpu,
+            }),
           );
         else
           io.out(

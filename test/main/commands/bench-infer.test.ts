@@ -18,6 +18,7 @@ interface Line {
   p95Ms: number;
   imagesPerSecond: number;
   runs: number;
+  cpuMsPerImage: number;
   device: string;
 }
 
@@ -31,6 +32,9 @@ describe('cnn-studio bench infer', () => {
     expect(line.runs).toBeGreaterThanOrEqual(5);
     expect(line.p95Ms).toBeGreaterThanOrEqual(line.p50Ms);
     expect(line.imagesPerSecond).toBeCloseTo(4000 / line.p50Ms, 6);
+    // The process's CPU time over the timed runs, per image: the runs did compute.
+    expect(line.cpuMsPerImage).toBeGreaterThan(0);
+    expect(Number.isFinite(line.cpuMsPerImage)).toBe(true);
     mkdirSync(path.join(dir, 'run'));
     writeFileSync(path.join(dir, 'run', 'model.onnx'), encodeModel(convertToFloat16(lenet, { io: 'float16' })));
     const text = await cli('bench', 'infer', path.join(dir, 'run'), '--runs', '2', '--seconds', '0', '--warmup', '0');
