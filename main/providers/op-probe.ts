@@ -133,7 +133,7 @@ async function runGroup(group: ProbeNode[], device: Device, threads: number, out
   if (group.length === 0) return;
   let session: Ort.InferenceSession;
   try {
-    session = await createSession(makeModel(groupGraph(group), 'op probe'), { device, threads, cpuFallback: device === 'cpu', quiet: true });
+    session = await createSession(makeModel(groupGraph(group), 'op probe'), { device, threads, cpuFallback: device === 'cpu', quiet: true, memArena: false });
   } catch (e) {
     if (group.length === 1) {
       failed.set(

@@ -38,7 +38,7 @@ export async function createEvalSessions(
   for (const b of sizes) {
     if (b < 1 || bySize.has(b)) continue;
     const { evalGraph } = buildStudioEval(doc, { batchSize: b, loss: cfg.loss, target: cfg.target });
-    bySize.set(b, { batch: b, graph: evalGraph, session: await createSession(evalGraph.model, { device: cfg.device, threads: cfg.threads }) });
+    bySize.set(b, { batch: b, graph: evalGraph, session: await createSession(evalGraph.model, { device: cfg.device, threads: cfg.threads, memArena: false }) });
   }
   return {
     bySize,

@@ -30,6 +30,15 @@ export interface SessionConfig {
   nchwc?: boolean;
   /** Let idle intra-op threads spin (onnxruntime's default). Default false. */
   spinning?: boolean;
+  /**
+   * onnxruntime's CPU memory arena. On for the training step (default): without it every run
+   * allocates its intermediates afresh, and on this VM fresh memory costs ~12 us per 4 KB page on
+   * first touch (MobileNetV2 3x64x64 batch 32 trained 1.45x slower, 2 threads). Off for sessions
+   * that run now and then (evaluation, self-tests, probes): an arena keeps its high-water mark for the
+   * session's life, and a run holds several (LeNet-5 at 3x224x224, batch 64, 2,000 images: peak RSS
+   * 2,217 -> 1,441 MiB with every arena off; bench/large-folder-memory.ts).
+   */
+  memArena?: boolean;
 }
 
 export async function createSession(model: Model | Uint8Array, cfg: SessionConfig = {}): Promise<ort.InferenceSession> {
@@ -44,11 +53,7 @@ export async function createSession(model: Model | Uint8Array, cfg: SessionConfi
     intraOpNumThreads: cfg.threads ?? 2,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    // No CPU memory arena: an arena keeps each session's high-water mark for the session's life, and a
-    // run holds several sessions (the step, evaluation per batch size, the self-test). LeNet-5 at
-    // 3x224x224, batch 64, 2,000 images: peak RSS 2,217 -> 1,441 MiB; step CPU time unchanged within
-    // the noise at 224 and at 28x28 (bench/large-folder-memory.ts, cnn-studio bench train-step --cpu-time).
-    enableCpuMemArena: false,
+    enableCpuMemArena: cfg.memArena ?? true,
     logSeverityLevel: cfg.quiet ? 4 : 3,
     extra: {
       session: {

@@ -87,7 +87,7 @@ function poolStepModel(pool: PoolShape, route: Route) {
 /** Times both routes, interleaved (so that machine load affects them alike): least CPU ms of `runs`. */
 export async function measurePool(pool: PoolShape, threads: number, runs = 5): Promise<Measured> {
   const routes: Route[] = ['indices', 'slices'];
-  const sessions = await Promise.all(routes.map((r) => createSession(poolStepModel(pool, r), { threads })));
+  const sessions = await Promise.all(routes.map((r) => createSession(poolStepModel(pool, r), { threads, memArena: false })));
   try {
     const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
     // Distinct values (a ramp), so that neither route meets ties it would not meet in training.

@@ -46,7 +46,7 @@ export interface ModelSelfTest {
 async function logits(input: SelfTestInput, device: Device, threads: number): Promise<Float32Array> {
   const n = input.dims[0];
   const { evalGraph } = buildStudioEval(input.doc, { batchSize: n });
-  const session = await createSession(evalGraph.model, { device, threads });
+  const session = await createSession(evalGraph.model, { device, threads, memArena: false });
   try {
     const feeds: Record<string, ort.Tensor> = { [evalGraph.images]: f32(input.images, input.dims), [evalGraph.labels]: i64(new BigInt64Array(n), [n]) };
     for (const v of evalGraph.model.graph.inputs) {
