@@ -102,7 +102,7 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
       (mode === 'undilated' && p.strides.some((q) => q !== 1)) ||
       ((mode === 'auto' || mode === 'undilated') && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
     if (depthwise && mode !== 'conv') {
-      res[1] = depthwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads);
+      res[1] = depthwiseWeightGrad(ctx, { x: node.inputs[0]!, dy, xs, ws, ys, strides: p.strides, dilations: p.dilations, pads: p.pads });
     } else if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
       res[1] = pointwise
         ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
