@@ -507,7 +507,9 @@ async function trainOnData(
   const startEpoch = (cx.resumeFrom?.epoch ?? 0) + 1;
   const phase = phaseOf(cx.settings, startEpoch);
   const threads = opts.threads ?? physicalCores();
-  const g = buildGraphs(cx, classes.length, trainCount, phase, await measuredPoolRoutes(cx, trainCount, threads));
+  // A GPU asked for by name builds its own graph without the routes; 'auto' may still end on the CPU.
+  const mayRunOnCpu = cx.settings.device === 'cpu' || cx.settings.device === 'auto';
+  const g = buildGraphs(cx, classes.length, trainCount, phase, mayRunOnCpu ? await measuredPoolRoutes(cx, trainCount, threads) : {});
   const shown = new PlanLog(cx.log);
   const first = shown.show(await planForDevice(cx, g, hooks, threads));
   // A run resumed at the first epoch of phase 2 starts that phase's fresh optimizer state.

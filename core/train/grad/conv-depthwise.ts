@@ -1,16 +1,4 @@
-import type { GradContext } from './types';
-
-/** The forward conv's input and output gradient, their static shapes, and its window parameters. */
-export interface DepthwiseGradInputs {
-  x: string;
-  dy: string;
-  xs: number[];
-  ws: number[];
-  ys: number[];
-  strides: number[];
-  dilations: number[];
-  pads: number[];
-}
+import type { GradContext, WeightGradInputs } from './types';
 
 /**
  * Depthwise weight gradient, dw[c, 0, k] = sum_{n,o} dy[n,c,o] x_pad[n,c,o*s + k*d], as ONE
@@ -25,7 +13,7 @@ export interface DepthwiseGradInputs {
  * onnxruntime runs as C im2col + GEMM calls; this form runs on the depthwise kernels (NCHWc on
  * x86: 5.4x less CPU over MobileNetV2's depthwise layers, bench/train-depthwise.ts).
  */
-export function depthwiseWeightGrad(ctx: GradContext, a: DepthwiseGradInputs): string {
+export function depthwiseWeightGrad(ctx: GradContext, a: WeightGradInputs): string {
   const { x, dy, xs, ws, ys, strides, dilations, pads } = a;
   const g = ctx.g;
   const [n, c] = [xs[0]!, xs[1]!];

@@ -1,5 +1,5 @@
 import { attrInt, spatialParams } from '../attrs';
-import type { GradContext, GradRule } from './types';
+import type { GradContext, GradRule, WeightGradInputs } from './types';
 import { depthwiseWeightGrad } from './conv-depthwise';
 import { inShape, outShape } from './util';
 
@@ -101,13 +101,11 @@ export const convGrad: GradRule = (node, dy, ctx, need) => {
       mode === 'im2col' ||
       (mode === 'undilated' && p.strides.some((q) => q !== 1)) ||
       ((mode === 'auto' || mode === 'undilated') && xs[1]! >= 32 && p.strides.every((q) => q === 1) && cols <= IM2COL_MAX);
-    if (depthwise && mode !== 'conv') {
-      res[1] = depthwiseWeightGrad(ctx, { x: node.inputs[0]!, dy, xs, ws, ys, strides: p.strides, dilations: p.dilations, pads: p.pads });
-    } else if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
-      res[1] = pointwise
-        ? pointwiseWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides)
-        : im2colWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads);
-    } else res[1] = convWeightGrad(ctx, node.inputs[0]!, dy, xs, ws, ys, p.strides, p.dilations, p.pads, group);
+    const inputs: WeightGradInputs = { x: node.inputs[0]!, dy, xs, ws, ys, strides: p.strides, dilations: p.dilations, pads: p.pads };
+    if (depthwise && mode !== 'conv') res[1] = depthwiseWeightGrad(ctx, inputs);
+    else if (group === 1 && r === 2 && mode !== 'conv' && (pointwise || im2col)) {
+      res[1] = pointwise ? pointwiseWeightGrad(ctx, inputs) : im2colWeightGrad(ctx, inputs);
+    } else res[1] = convWeightGrad(ctx, inputs, group);
   }
   return res;
 };
@@ -206,7 +204,8 @@ const IM2COL_MAX = 32 * 1024 * 1024;
  * 1x1 conv (no padding): dw[m,c] = sum_{n,o} dy[n,m,o] * x[n,c,o*s], one GEMM over the batch:
  * dw = Gemm(dy^T [M, N*O], x_s^T [C, N*O], transB), x_s = x sampled with step s.
  */
-function pointwiseWeightGrad(ctx: GradContext, x: string, dy: string, xs: number[], ws: number[], ys: number[], strides: number[]): string {
+function pointwiseWeightGrad(ctx: GradContext, a: WeightGradInputs): string {
+  const { x, dy, xs, ws, ys, strides } = a;
   const g = ctx.g;
   let xi = x;
   if (strides.some((s) => s !== 1)) {
@@ -227,17 +226,8 @@ function pointwiseWeightGrad(ctx: GradContext, x: string, dy: string, xs: number
  *   dw = Gemm(dy^T [M, N*O], cols, transB) reshaped to [M, C, kh, kw]
  * One large GEMM instead of the conv trick's C small ones (measured 2-3x faster on large maps).
  */
-function im2colWeightGrad(
-  ctx: GradContext,
-  x: string,
-  dy: string,
-  xs: number[],
-  ws: number[],
-  ys: number[],
-  strides: number[],
-  dilations: number[],
-  pads: number[],
-): string {
+function im2colWeightGrad(ctx: GradContext, a: WeightGradInputs): string {
+  const { x, dy, xs, ws, ys, strides, dilations, pads } = a;
   const g = ctx.g;
   const [n, c] = [xs[0]!, xs[1]!];
   const [ho, wo] = [ys[2]!, ys[3]!];
@@ -266,18 +256,8 @@ function im2colWeightGrad(
 }
 
 /** dw via the transposed-conv trick described above; exported for reuse by other conv-like rules. */
-export function convWeightGrad(
-  ctx: GradContext,
-  x: string,
-  dy: string,
-  xs: number[],
-  ws: number[],
-  ys: number[],
-  strides: number[],
-  dilations: number[],
-  pads: number[],
-  group: number,
-): string {
+export function convWeightGrad(ctx: GradContext, a: WeightGradInputs, group: number): string {
+  const { x, dy, xs, ws, ys, strides, dilations, pads } = a;
   const g = ctx.g;
   const [n, c] = [xs[0]!, xs[1]!];
   const m = ws[0]!;

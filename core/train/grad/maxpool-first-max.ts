@@ -58,8 +58,11 @@ function nonOverlapping(xs: number[], ys: number[], p: SpatialParams): boolean {
  */
 export function sliceRouteFits(xs: number[], ys: number[], p: SpatialParams, measured?: PoolRoutes): boolean {
   if (!sliceRoutePossible(xs, p)) return false;
-  const chosen = measured?.[poolSignature(xs, p)];
-  if (chosen) return chosen === 'slices';
+  return builtInSliceRoute(xs, ys, p) || measured?.[poolSignature(xs, p)] === 'slices';
+}
+
+/** Non-overlapping 2-D windows of at most 4 positions: the slice route without measuring. */
+function builtInSliceRoute(xs: number[], ys: number[], p: SpatialParams): boolean {
   return nonOverlapping(xs, ys, p) && p.kernel[0]! * p.kernel[1]! <= 4;
 }
 
@@ -73,7 +76,7 @@ export function sliceRoutePossible(xs: number[], p: SpatialParams): boolean {
 
 /** Whether the route of a pool is a choice to measure: every slice-route pool but the built-in one. */
 export function poolRouteIsChoice(xs: number[], ys: number[], p: SpatialParams): boolean {
-  return sliceRoutePossible(xs, p) && !(nonOverlapping(xs, ys, p) && p.kernel[0]! * p.kernel[1]! <= 4);
+  return sliceRoutePossible(xs, p) && !builtInSliceRoute(xs, ys, p);
 }
 
 /** What a pool's cost depends on: input shape, kernel, strides, pads and ceil mode. */

@@ -69,3 +69,15 @@ export type GradRule = (node: Node, dy: string, ctx: GradContext, need: readonly
 
 /** A rule that reads the gradients of all outputs (undefined where none flows), e.g. Split. */
 export type OutputsGradRule = (node: Node, dOut: readonly (string | undefined)[], ctx: GradContext, need: readonly boolean[]) => (string | undefined)[];
+
+/** What a conv weight-gradient formulation reads: the forward conv's input and output gradient, their static shapes, and its window parameters. */
+export interface WeightGradInputs {
+  x: string;
+  dy: string;
+  xs: number[];
+  ws: number[];
+  ys: number[];
+  strides: number[];
+  dilations: number[];
+  pads: number[];
+}
