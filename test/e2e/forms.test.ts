@@ -351,8 +351,22 @@ describe('forms in Chromium (serve mode)', () => {
     await fs.writeFile(broken, Buffer.from('\x89PNG\r\n\x1a\n truncated'));
     await view(p, 'Try it');
     // The drop zone's file input, as the system's file chooser fills it.
-    await p.getByTestId('predict-input').setInputFiles([path.join(twoClasses, 'top', '003.png'), notes, broken, path.join(twoClasses, 'bottom', '004.png')]);
+    const files = [path.join(twoClasses, 'top', '003.png'), notes, broken, path.join(twoClasses, 'bottom', '004.png')];
     const items = p.locator('[data-testid="predict-result"] .prediction');
+    // Right after training the run list may not yet say the run has a model (the page then answers
+    // "Pick a finished run first."): pick the files again until the page classifies them.
+    await expect
+      .poll(
+        async () => {
+          if ((await items.count()) > 0) return 'shown';
+          const errors = (await p.getByTestId('toast-error').allTextContents()).join(' ');
+          if (errors && !errors.includes('Pick a finished run first')) return errors;
+          await p.getByTestId('predict-input').setInputFiles(files);
+          return 'picking';
+        },
+        { timeout: 60_000, interval: 3_000 },
+      )
+      .toBe('shown');
     // Four results, or the error the page showed instead (a toast), so a failure says why.
     const shown = async () => (await p.getByTestId('toast-error').allTextContents()).join(' ') || String(await items.count());
     await expect.poll(shown, { timeout: 60_000 }).toBe('4');
