@@ -4,7 +4,9 @@
  * resident set size (the training child included). Above 512 MiB of decoded images the cache is
  * read per batch from disk, so the peak should not grow with the folder: the bench runs two folder
  * sizes to show it.
- *   node bench/run-ts.mjs bench/large-folder-memory.ts [--images 1000,4000] [--augment none|imagenet]
+ *   node bench/run-ts.mjs bench/large-folder-memory.ts [--images 1000,4000] [--augment none|imagenet] [--distinct N]
+ * --distinct N draws N photos and fills the folder with byte copies of them (bench/photo-like.ts):
+ * for 50,000 images, where drawing each in JavaScript would take longer than the run.
  * Needs the built CLI (npm run build) and /usr/bin/time.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     console.log(`${os.cpus()[0]?.model ?? 'CPU'}: LeNet-5 3x224x224, 1 epoch, batch 64, --augment ${augment}; peak RSS of the CLI and its training child`);
     for (const n of sizes) {
       const data = path.join(work, `photos-${n}`);
-      await makePhotoFolder(data, n);
+      await makePhotoFolder(data, n, Math.min(n, Number(flag('--distinct', String(n)))));
       const env = { ...process.env, CNN_STUDIO_CACHE: path.join(work, 'cache'), CNN_STUDIO_HOME: path.join(work, 'home') };
       const r = run(
         [

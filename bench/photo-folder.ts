@@ -8,6 +8,7 @@
  *  - first pass: decode + cache, studio (center-crop at SIZE) vs torchvision (Resize + CenterCrop);
  *  - cached epoch: the studio's loader over the cache, no augmentation (torchvision has no cache);
  *  - imagenet epoch: studio from the storage-resolution cache vs torchvision decoding every JPEG again;
+ *    both epochs run with the loader threads the trainer would use for that run (main/data/loader-threads);
  *  - loader alone: steady-state images/s of the imagenet-preset loader at SIZE, no model (what a GPU
  *    could be fed), for each worker-thread count of --loader-threads (0: on the calling thread); the
  *    rate with one thread gives the threads a GPU at 1,000 images/s needs (bench/loader-rates.ts);
@@ -24,6 +25,7 @@ import { createLoader } from '../main/data/loader';
 import { runDataSpec } from '../main/trainer/data-spec';
 import { AUGMENT_PRESETS } from '../core/train-defaults';
 import { makePhotoFolder } from './photo-like';
+import { loaderThreads } from '../main/data/loader-threads';
 import { loaderAlone, resnetDataWait } from './loader-rates';
 
 const PYTHON = '/usr/bin/python3';
@@ -37,6 +39,10 @@ function torchvision(root: string, size: number, mode: 'first' | 'imagenet'): nu
   const r = spawnSync(PYTHON, [path.join(process.cwd(), 'bench', 'photo_folder_torch.py'), root, String(size), mode], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`torchvision side failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { imagesPerSecond: number }).imagesPerSecond;
+}
+
+function trainerLoaderThreads(size: number, preset: 'none' | 'imagenet'): number {
+  return loaderThreads('auto', [3, size, size], preset === 'imagenet');
 }
 
 async function studioEpoch(root: string, cacheDir: string, size: number, preset: 'none' | 'imagenet', fresh: boolean): Promise<number> {
@@ -63,11 +69,17 @@ async function studioEpoch(root: string, cacheDir: string, size: number, preset:
     mean: [0.5, 0.5, 0.5],
     std: [0.25, 0.25, 0.25],
     ...(spec.output ? { output: spec.output } : {}),
+    // What the trainer uses for this run (threads started with the epoch, as a run's first epoch does).
+    threads: trainerLoaderThreads(size, preset),
   });
   const t1 = performance.now();
   let n = 0;
-  for await (const b of loader.epoch(0)) n += b.size;
-  await cache.close();
+  try {
+    for await (const b of loader.epoch(0)) n += b.size;
+  } finally {
+    await loader.close();
+    await cache.close();
+  }
   return n / ((performance.now() - t1) / 1000);
 }
 
@@ -102,7 +114,7 @@ async function main(): Promise<void> {
       firstPass: { studio: best('studioFirst'), torchvision: best('torchFirst'), ratio: best('studioFirst') / best('torchFirst') },
       storeFirstPass: best('storeFirst'),
       cachedEpoch: best('studioCached'),
-      imagenetEpoch: { studio: best('studioImagenet'), torchvision: best('torchImagenet'), ratio: best('studioImagenet') / best('torchImagenet') },
+      imagenetEpoch: { studio: best('studioImagenet'), torchvision: best('torchImagenet'), ratio: best('studioImagenet') / best('torchImagenet'), loaderThreads: trainerLoaderThreads(size, 'imagenet') },
       loaderAlone: alone,
       resnet18: resnet,
     };
@@ -113,9 +125,9 @@ async function main(): Promise<void> {
         `first pass (decode + cache):  studio ${out.firstPass.studio.toFixed(0)}  torchvision ${out.firstPass.torchvision.toFixed(0)}  ratio ${out.firstPass.ratio.toFixed(2)}`,
       );
       console.log(`storage-resolution first pass: studio ${out.storeFirstPass.toFixed(0)}`);
-      console.log(`cached epoch (no augmentation): studio ${out.cachedEpoch.toFixed(0)}`);
+      console.log(`cached epoch (no augmentation, ${trainerLoaderThreads(size, 'none')} loader threads): studio ${out.cachedEpoch.toFixed(0)}`);
       console.log(
-        `imagenet-preset epoch:        studio ${out.imagenetEpoch.studio.toFixed(0)}  torchvision ${out.imagenetEpoch.torchvision.toFixed(0)}  ratio ${out.imagenetEpoch.ratio.toFixed(2)}`,
+        `imagenet-preset epoch (${out.imagenetEpoch.loaderThreads} loader threads): studio ${out.imagenetEpoch.studio.toFixed(0)}  torchvision ${out.imagenetEpoch.torchvision.toFixed(0)}  ratio ${out.imagenetEpoch.ratio.toFixed(2)}`,
       );
       for (const r of alone.rates) console.log(`loader alone, imagenet preset, ${r.threads} thread(s): ${r.imagesPerSecond.toFixed(0)} images/s`);
       console.log(`one loader thread: ${alone.perThread.toFixed(0)} images/s, so a GPU at 1,000 images/s needs ${alone.threadsFor1000} threads`);

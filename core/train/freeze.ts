@@ -37,13 +37,19 @@ export function headStart(expanded: ExpandedGraph, order: readonly string[]): nu
   throw new FreezeError('the model has no block with parameters, so it has no classifier head to train');
 }
 
-/** The top-level block names a person may pass to --freeze, in order (the head's blocks excluded). */
+/**
+ * The top-level block names worth offering for --freeze, in order: from the first block with
+ * weights (freezing up to the input or a pooling before it would freeze nothing) to the last
+ * block before the head. frozenIds still accepts any block name before the head.
+ */
 export function freezableBlocks(doc: ModelDocument): string[] {
   const expanded = expandGraph(doc);
   const order = topLevelOrder(expanded);
+  const withParams = new Set(expanded.nodes.filter((p) => p.live && p.paramCount > 0).map((p) => p.origin));
+  const first = order.findIndex((id) => withParams.has(id));
   const names = new Map(doc.nodes.map((n) => [n.id, n.name]));
   return order
-    .slice(0, headStart(expanded, order))
+    .slice(Math.max(0, first), headStart(expanded, order))
     .map((id) => names.get(id)!)
     .filter((n) => n !== undefined);
 }

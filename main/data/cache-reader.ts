@@ -14,12 +14,15 @@ export interface SampleReader {
   close(): Promise<void>;
 }
 
-export async function openSampleReader(dataPath: string, slotCount: number, sb: number, budget: number): Promise<SampleReader> {
+/** `written`: the file's contents when the caller has just written them (no second read of the file). */
+export async function openSampleReader(dataPath: string, slotCount: number, sb: number, budget: number, written: Buffer | null = null): Promise<SampleReader> {
   const bytes = slotCount * sb;
   let mem: Buffer | null = null;
   let fh: FileHandle | null = null;
   const io = { reads: 0, bytesRead: 0 };
-  if (bytes <= budget) {
+  if (written && written.length !== bytes) throw new Error(`decode cache ${dataPath}: ${written.length} bytes written, ${bytes} expected`);
+  if (written) mem = written;
+  else if (bytes <= budget) {
     mem = await fs.readFile(dataPath);
     io.reads++;
     io.bytesRead += mem.length;

@@ -160,7 +160,10 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
   const removed = old ? Object.keys(old.entries).length - keep.length : 0;
   const liveKept = keep.filter(([, e]) => e.slot !== undefined).length;
 
+  // One Buffer holds at most 2 GiB; larger caches stream whatever the budget says.
+  const budget = Math.min(opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET, 2 ** 31 - 1);
   let manifest: Manifest;
+  let written: Buffer | null = null;
   const unreadable: FileIssue[] = [];
   const opened: CacheOpenStats = { total: files.length, hits: keep.length, decoded: 0, failed: 0, copied: 0, rewritten: false, evicted: [], overCap: false };
   if (old && misses.length === 0 && removed === 0) {
@@ -174,7 +177,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
     const entries: Record<string, ManifestEntry> = {};
     let r: Rewrite;
     try {
-      r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress, unreadable);
+      r = await rewriteData(dir, old, keep, misses, entries, spec, opts, progress, unreadable, budget);
     } catch (e) {
       throw cacheWriteError(e, dir);
     }
@@ -187,6 +190,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
     }
     if (old && old.dataFile !== r.dataFile) await fs.rm(path.join(dir, old.dataFile), { force: true }).catch(() => undefined);
     Object.assign(opened, { decoded: r.decoded, failed: r.failed, copied: r.copied, rewritten: true });
+    written = r.memory;
   }
   await removeStale(dir, manifest.dataFile);
   await touchCache(dir);
@@ -225,9 +229,7 @@ export async function openDecodeCache(scan: ScanResult, opts: CacheOptions): Pro
     });
   }
 
-  // One Buffer holds at most 2 GiB; larger caches stream whatever the budget says.
-  const budget = Math.min(opts.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET, 2 ** 31 - 1);
-  const reader = await openSampleReader(path.join(dir, manifest.dataFile), manifest.slots, sb, budget);
+  const reader = await openSampleReader(path.join(dir, manifest.dataFile), manifest.slots, sb, budget, written);
 
   const channelStats = (name: SplitName): ChannelStats => {
     const v = views.get(name);

@@ -180,7 +180,7 @@ function toCHW(src: Uint8Array, ch: number, C: number, plane: number): Uint8Arra
 }
 
 /** An image file's bytes. Throws ImageDecodeFailure (unreadable files included). */
-async function readImageFile(file: string): Promise<Buffer> {
+export async function readImageFile(file: string): Promise<Buffer> {
   try {
     return await readRegularFile(file, { limit: MAX_IMAGE_FILE_BYTES, what: 'an image file' });
   } catch (e) {
@@ -221,8 +221,16 @@ export async function decodeImageAndSize(
   file: string,
   spec: DecodeSpec,
 ): Promise<{ pixels: Uint8Array; size?: { width: number; height: number }; sums: PixelSums }> {
+  return decodeBytesAndSize(await readImageFile(file), file, spec);
+}
+
+/** decodeImageAndSize for a file already read (readImageFile). */
+export async function decodeBytesAndSize(
+  buf: Uint8Array,
+  file: string,
+  spec: DecodeSpec,
+): Promise<{ pixels: Uint8Array; size?: { width: number; height: number }; sums: PixelSums }> {
   const sums: PixelSums = { sum: [], sq: [] };
-  const buf = await readImageFile(file);
   const size = spec.recordSize ? await orientedSize(buf, file) : undefined;
   const pixels = await decodeBuffer(buf, spec, file, sums);
   return size ? { pixels, size, sums } : { pixels, sums };

@@ -23,3 +23,32 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   if (failure) throw (failure as { error: unknown }).error;
   return out;
 }
+
+/**
+ * Loads items ahead of a consumer that asks for them in increasing index order (as mapLimit does):
+ * get(i) returns item i's load, and starts the loads of the items after it, at most `depth` items
+ * and `maxBytes` (by `bytesOf`) past the one asked for. Why: file reads and decodes share
+ * libuv's thread pool; a decode slot that first queues its file's reads behind the decodes in
+ * flight idles for a while, one whose bytes are already read does not.
+ * Loads that fail reject only when their item is asked for; loads nobody asks for (after a
+ * failure or a cancel) are left to finish and dropped.
+ */
+export function readAhead<T, P>(items: readonly T[], opts: { depth: number; maxBytes: number; bytesOf: (item: T) => number }, load: (item: T) => Promise<P>): (i: number) => Promise<P> {
+  const started = new Map<number, Promise<P>>();
+  let next = 0;
+  return (i) => {
+    let bytes = 0;
+    for (let k = i; k < next; k++) if (started.has(k)) bytes += opts.bytesOf(items[k]!);
+    next = Math.max(next, i);
+    while (next < items.length && next <= i + opts.depth && (next === i || bytes + opts.bytesOf(items[next]!) <= opts.maxBytes)) {
+      const p = load(items[next]!);
+      p.catch(() => undefined);
+      started.set(next, p);
+      bytes += opts.bytesOf(items[next]!);
+      next++;
+    }
+    const p = started.get(i) ?? load(items[i]!);
+    started.delete(i);
+    return p;
+  };
+}

@@ -75,6 +75,35 @@ describe('decode cache', () => {
     for (let i = 0; i < v.count; i++) expect(buf.subarray(i * c4.sampleBytes, (i + 1) * c4.sampleBytes)).toEqual(await decodeImage(v.paths[i]!, spec));
   });
 
+  it('keeps what it just wrote in memory: the same bytes as the file, with no second read (fresh, and after copying unchanged samples)', async () => {
+    const root = path.join(tmp, 'kept');
+    await simpleDataset(root, { a: 4, b: 3 });
+    const all = async (c: DecodeCache): Promise<Uint8Array> => {
+      const slots = [...c.split('train')!.slots, ...c.split('val')!.slots];
+      const out = new Uint8Array(slots.length * c.sampleBytes);
+      await c.read(slots, out);
+      return out;
+    };
+    const fresh = await openCache(root);
+    expect(fresh.opened.decoded).toBe(7);
+    expect(fresh.inMemory).toBe(true);
+    expect(fresh.io.bytesRead).toBe(0);
+    expect(await all(fresh)).toEqual(await all(await openCache(root, { memoryBudgetBytes: 0 })));
+    await writeRaw(path.join(root, 'b', 'new.png'), pattern(6, 6, 3, 7), 6, 6, 3);
+    const partial = await openCache(root);
+    expect(partial.opened).toMatchObject({ decoded: 1, copied: 7 });
+    expect(partial.io.bytesRead).toBe(0);
+    const fromFile = await openCache(root, { memoryBudgetBytes: 0 });
+    expect(fromFile.opened.rewritten).toBe(false);
+    expect(await all(partial)).toEqual(await all(fromFile));
+    // Over the budget nothing is kept: the reader streams the file it wrote.
+    await writeRaw(path.join(root, 'a', 'new.png'), pattern(6, 6, 3, 8), 6, 6, 3);
+    const streamed = await openCache(root, { memoryBudgetBytes: 1 });
+    expect(streamed.opened.decoded).toBe(1);
+    expect(streamed.inMemory).toBe(false);
+    expect(await all(streamed)).toEqual(await all(await openCache(root)));
+  });
+
   it('streams from disk when over the memory budget, reading only what a batch needs', async () => {
     const mem = await openCache(ds.root);
     const disk = await openCache(ds.root, { memoryBudgetBytes: 0 });

@@ -29,13 +29,12 @@ beforeEach(() => {
 afterEach(cleanup);
 
 describe('fine-tuning: what to freeze', () => {
-  it('offers the blocks before the classifier head (the Linear inside the Output block), by name', () => {
+  it('offers the blocks from the first with weights to the classifier head (the Linear inside the Output block), by name', () => {
     renderFields();
     expect(optionNames(combobox('Freeze'))).toEqual([
       'the blocks frozen in the editor',
       'nothing (train every block)',
       'backbone (train the classifier head only)',
-      'up to and including input1',
       'up to and including conv1',
       'up to and including relu1',
       'up to and including conv2',
