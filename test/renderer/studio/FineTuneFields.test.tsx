@@ -102,7 +102,6 @@ describe('fine-tuning: the two-phase recipe', () => {
     await user.click(twoPhases());
     expect(optionNames(combobox('Phase 2 unfreezes from'))).toEqual([
       'the last frozen block with parameters',
-      'input1 and the blocks after it',
       'conv1 and the blocks after it',
       'relu1 and the blocks after it',
       'conv2 and the blocks after it',
