@@ -44,7 +44,7 @@ function runMenu(command: MenuCommand): void {
     case 'redo':
       return useDoc.getState().redo();
     case 'fitView':
-      return ui.requestFit();
+      return ui.requestFit('all');
     case 'autoLayout':
       return ui.requestLayout();
     case 'shortcuts':

@@ -62,7 +62,7 @@ export function TopBar() {
         <button type="button" data-testid="auto-layout" onClick={ui.requestLayout} disabled={ui.layoutBusy} title="Auto-layout, top to bottom (L)">
           Layout
         </button>
-        <button type="button" data-testid="fit-view" onClick={ui.requestFit} title="Fit the model in view (F)">
+        <button type="button" data-testid="fit-view" onClick={() => ui.requestFit('all')} title="Fit the whole model in view (F)">
           Fit
         </button>
         <button type="button" data-testid="expand-all" onClick={() => setAllExpanded(true)} title="Expand every composite block">

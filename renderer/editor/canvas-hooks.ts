@@ -6,6 +6,9 @@ import { useDoc } from '../state/document';
 import { useUi } from '../state/ui';
 import type { FlowEdge, FlowNode } from './flow-model';
 import { nodeSize } from './node-size';
+import { readableStart } from './readable-fit';
+
+const FIT_PADDING = 0.12;
 
 /**
  * The model is the truth; local node state only adds what React Flow measures and drag positions
@@ -50,14 +53,18 @@ export function useViewRequests(rf: ReactFlowInstance<FlowNode, FlowEdge>, wrap:
   const revealRequest = useUi((s) => s.revealRequest);
 
   // An empty canvas (New) starts at 100 %, the origin top left, whatever the last model's zoom was.
+  // An automatic fit of a graph too long to read whole shows its start instead (readable-fit.ts).
   useEffect(() => {
     if (!fitRequest) return;
     const t = setTimeout(() => {
-      if (useDoc.getState().doc.nodes.length === 0) void rf.setViewport({ x: 0, y: 0, zoom: 1 });
-      else void rf.fitView({ padding: 0.12, duration: 250, maxZoom: 1.2 });
+      if (useDoc.getState().doc.nodes.length === 0) return void rf.setViewport({ x: 0, y: 0, zoom: 1 });
+      const box = wrap.current?.getBoundingClientRect();
+      const start = useUi.getState().fitMode === 'readable' && box ? readableStart(rf.getNodesBounds(rf.getNodes()), box, FIT_PADDING) : null;
+      if (start) void rf.setViewport(start, { duration: 250 });
+      else void rf.fitView({ padding: FIT_PADDING, duration: 250, maxZoom: 1.2 });
     }, 60);
     return () => clearTimeout(t);
-  }, [fitRequest, rf]);
+  }, [fitRequest, rf, wrap]);
 
   // When an expanded block no longer fits where it is, the view moves (and zooms out only as far as
   // needed) to show all of it.

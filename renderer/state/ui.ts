@@ -19,6 +19,8 @@ function initialTheme(): Theme {
   return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+export type FitMode = 'all' | 'readable';
+
 export interface UiState {
   theme: Theme;
   dialog: Dialog;
@@ -27,6 +29,12 @@ export interface UiState {
   showMinimap: boolean;
   /** Bumped to ask the canvas to fit the view / run auto-layout (commands come from menus and keys). */
   fitRequest: number;
+  /**
+   * How the last fit request fits: 'all' (the Fit button, F) shows the whole graph at any zoom;
+   * 'readable' (a project opened, Expand all, auto-layout) shows its start at a readable zoom when
+   * the whole would be too small to read (renderer/editor/readable-fit.ts).
+   */
+  fitMode: FitMode;
   layoutRequest: number;
   /** A block to bring into view once drawn (an expanded composite); `n` makes each request new. */
   revealRequest: { id: string; n: number } | null;
@@ -37,7 +45,7 @@ export interface UiState {
   setTab(t: RightTab): void;
   toast(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
-  requestFit(): void;
+  requestFit(mode?: FitMode): void;
   requestLayout(): void;
   requestReveal(id: string): void;
   setLayoutBusy(b: boolean): void;
@@ -53,6 +61,7 @@ export const useUi = create<UiState>((set, get) => ({
   toasts: [],
   showMinimap: true,
   fitRequest: 0,
+  fitMode: 'readable',
   layoutRequest: 0,
   revealRequest: null,
   layoutBusy: false,
@@ -78,8 +87,8 @@ export const useUi = create<UiState>((set, get) => ({
   dismiss(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });
   },
-  requestFit() {
-    set({ fitRequest: get().fitRequest + 1 });
+  requestFit(mode = 'readable') {
+    set({ fitRequest: get().fitRequest + 1, fitMode: mode });
   },
   requestLayout() {
     set({ layoutRequest: get().layoutRequest + 1 });

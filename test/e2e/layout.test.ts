@@ -123,8 +123,11 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
 
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.locator('.react-flow__node-frame').first().waitFor();
-    expect(await fittedOverlaps(page)).toEqual([]);
+    await settle(page);
+    // Expanded, the view is the whole graph, or its start when the whole would be too small to tell blocks apart.
+    expect(await zoomLevel(page)).toBeGreaterThanOrEqual(0.15);
     await shot(page, 'googlenet-expanded-all');
+    expect(await fittedOverlaps(page)).toEqual([]);
     // Every layer was drawn (the fitted view holds all of them), so the count above saw them all:
     // one node per layer (the status bar's count) plus one frame per expanded Inception.
     const layers = Number(/(\d+) layers/.exec((await page.getByTestId('doc-stats').textContent()) ?? '')?.[1]);
@@ -175,8 +178,21 @@ describe('layout on the canvas (serve mode, Chromium)', () => {
     await node(page, 'layer4').waitFor();
     await page.getByRole('button', { name: 'Expand all' }).click();
     await page.locator('.react-flow__node-frame').first().waitFor();
-    expect(await fittedOverlaps(page)).toEqual([]);
+    await settle(page);
+    // 175 layers in a column are unreadable fitted whole: the view shows the network's start at 60 %,
+    // the input at the top of the canvas, centred across.
+    expect(await zoomLevel(page)).toBe(0.6);
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    const input = (await node(page, 'input').boundingBox())!;
+    expect(input.y).toBeGreaterThanOrEqual(canvas.y);
+    expect(input.y).toBeLessThan(canvas.y + 80);
+    expect(Math.abs(input.x + input.width / 2 - (canvas.x + canvas.width / 2))).toBeLessThan(canvas.width / 4);
     await shot(page, 'resnet50-expanded-all');
+    // Fit (the button, F) still shows all of it.
+    await fit(page);
+    expect(await zoomLevel(page)).toBeLessThan(0.2);
+    expect(await fittedOverlaps(page)).toEqual([]);
+    await shot(page, 'resnet50-expanded-all-fit');
     // A closer look at the first stage.
     await tab(page, 'Summary').click();
     await page.getByTestId('layer-row-layer1').click();
