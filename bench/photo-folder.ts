@@ -114,7 +114,12 @@ async function main(): Promise<void> {
       firstPass: { studio: best('studioFirst'), torchvision: best('torchFirst'), ratio: best('studioFirst') / best('torchFirst') },
       storeFirstPass: best('storeFirst'),
       cachedEpoch: best('studioCached'),
-      imagenetEpoch: { studio: best('studioImagenet'), torchvision: best('torchImagenet'), ratio: best('studioImagenet') / best('torchImagenet'), loaderThreads: trainerLoaderThreads(size, 'imagenet') },
+      imagenetEpoch: {
+        studio: best('studioImagenet'),
+        torchvision: best('torchImagenet'),
+        ratio: best('studioImagenet') / best('torchImagenet'),
+        loaderThreads: trainerLoaderThreads(size, 'imagenet'),
+      },
       loaderAlone: alone,
       resnet18: resnet,
     };

@@ -33,7 +33,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * Loads that fail reject only when their item is asked for; loads nobody asks for (after a
  * failure or a cancel) are left to finish and dropped.
  */
-export function readAhead<T, P>(items: readonly T[], opts: { depth: number; maxBytes: number; bytesOf: (item: T) => number }, load: (item: T) => Promise<P>): (i: number) => Promise<P> {
+export function readAhead<T, P>(
+  items: readonly T[],
+  opts: { depth: number; maxBytes: number; bytesOf: (item: T) => number },
+  load: (item: T) => Promise<P>,
+): (i: number) => Promise<P> {
   const started = new Map<number, Promise<P>>();
   let next = 0;
   return (i) => {
