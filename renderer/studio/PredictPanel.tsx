@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { PredictResult } from '../../core/api';
 import { choosePath } from '../state/picker';
-import { currentRunView, useStudio } from '../state/studio';
+import { currentRunView, isRunLive, useStudio } from '../state/studio';
+import type { RunView } from '../../core/api';
 import { useUi } from '../state/ui';
 import { readUpload } from './read-file';
 import { RunPicker } from './RunPicker';
@@ -52,6 +53,13 @@ function PredictionList({ results, usedSource }: { results: readonly Shown[]; us
   );
 }
 
+/** Why images cannot be classified yet, in words that say what to do. */
+function notReadyReason(source: 'run' | 'onnx', run: RunView | null): string {
+  if (source === 'onnx') return 'Enter the ONNX file to use.';
+  if (isRunLive(run)) return `${run!.name} is still training: its model is ready when it finishes. Pick a finished run to try one now.`;
+  return 'Pick a finished run first.';
+}
+
 /** Step 4: drop or pick images, see the top classes, with a run's model or any ONNX file. */
 export function PredictPanel() {
   const api = useStudio((s) => s.api);
@@ -66,7 +74,7 @@ export function PredictPanel() {
 
   const predict = async (files: FileList | File[]) => {
     if (!api || files.length === 0) return;
-    if (!ready) return useUi.getState().toast('error', source === 'run' ? 'Pick a finished run first.' : 'Enter the ONNX file to use.');
+    if (!ready) return useUi.getState().toast('error', notReadyReason(source, run));
     setBusy(true);
     try {
       const picked = [...files].slice(0, 32);

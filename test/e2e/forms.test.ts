@@ -130,7 +130,11 @@ async function trainOneEpoch(p: Page): Promise<void> {
   await trainField(p, 'Batch size').press('Tab');
   await p.getByLabel('Device').selectOption('cpu');
   await p.getByTestId('train-start').click();
-  await p.getByRole('status').filter({ hasText: /^done/ }).waitFor({ timeout: 120_000 });
+  // The status line shows the current run, which is an earlier test's finished run ("done: ...")
+  // until the studio answers with the new one: wait for the new run to start, then to finish.
+  const status = p.getByTestId('train-status');
+  await status.filter({ hasText: /^(starting|training)/ }).waitFor({ timeout: 60_000 });
+  await status.filter({ hasText: /^done/ }).waitFor({ timeout: 120_000 });
 }
 
 describe('forms in Chromium (serve mode)', () => {
@@ -353,20 +357,7 @@ describe('forms in Chromium (serve mode)', () => {
     // The drop zone's file input, as the system's file chooser fills it.
     const files = [path.join(twoClasses, 'top', '003.png'), notes, broken, path.join(twoClasses, 'bottom', '004.png')];
     const items = p.locator('[data-testid="predict-result"] .prediction');
-    // Right after training the run list may not yet say the run has a model (the page then answers
-    // "Pick a finished run first."): pick the files again until the page classifies them.
-    await expect
-      .poll(
-        async () => {
-          if ((await items.count()) > 0) return 'shown';
-          const errors = (await p.getByTestId('toast-error').allTextContents()).join(' ');
-          if (errors && !errors.includes('Pick a finished run first')) return errors;
-          await p.getByTestId('predict-input').setInputFiles(files);
-          return 'picking';
-        },
-        { timeout: 60_000, interval: 3_000 },
-      )
-      .toBe('shown');
+    await p.getByTestId('predict-input').setInputFiles(files);
     // Four results, or the error the page showed instead (a toast), so a failure says why.
     const shown = async () => (await p.getByTestId('toast-error').allTextContents()).join(' ') || String(await items.count());
     await expect.poll(shown, { timeout: 60_000 }).toBe('4');

@@ -16,8 +16,9 @@ import { finishedRun as runWith } from '../../helpers/run-view';
 
 const run: RunView = runWith({ id: 'run-3', name: 'run 3' });
 
-function renderPanel(withRun: boolean) {
-  useStudio.setState({ runs: withRun ? { [run.id]: run } : {}, currentRun: withRun ? run.id : null });
+function renderPanel(withRun: boolean | RunView) {
+  const current = withRun === true ? run : withRun || null;
+  useStudio.setState({ runs: current ? { [current.id]: current } : {}, currentRun: current?.id ?? null });
   const api = installFakeClient({
     predict: (req) => Promise.resolve(req.images.map((i) => ({ name: i.name, top: [{ label: 'cat', probability: 0.92 }], error: null }))),
   });
@@ -67,6 +68,19 @@ describe('predict', () => {
     await user.click(screen.getByRole('radio', { name: 'ONNX file' }));
     await user.upload(picker(), image('cat.png'));
     await waitFor(() => expect(useUi.getState().toasts.at(-1)).toMatchObject({ kind: 'error', text: 'Enter the ONNX file to use.' }));
+    expect(api.predict).not.toHaveBeenCalled();
+  });
+
+  it('the current run still training: says so, and that its model comes when it finishes; nothing sent', async () => {
+    const training: RunView = { ...runWith({ id: 'run-4', name: 'run 4' }), status: 'running', hasModel: false };
+    const { api, user } = renderPanel(training);
+    await user.upload(picker(), image('cat.png'));
+    await waitFor(() =>
+      expect(useUi.getState().toasts.at(-1)).toMatchObject({
+        kind: 'error',
+        text: 'run 4 is still training: its model is ready when it finishes. Pick a finished run to try one now.',
+      }),
+    );
     expect(api.predict).not.toHaveBeenCalled();
   });
 });
