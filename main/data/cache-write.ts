@@ -114,7 +114,8 @@ export async function rewriteData(
   const tmp = path.join(dir, `.${dataFile}.${randomBytes(4).toString('hex')}.tmp`);
   const out = await fs.open(tmp, 'wx', 0o644);
   const synced = syncBehind(out);
-  const maxSlots = keep.filter(([, e]) => e.slot !== undefined).length + misses.length;
+  const live = keep.filter(([, e]) => e.slot !== undefined).sort((a, b) => a[1].slot! - b[1].slot!);
+  const maxSlots = live.length + misses.length;
   // Every byte of mem below slot * sb is written before it is read (allocUnsafe is not zeroed).
   const mem = maxSlots * sb <= memoryBudget ? Buffer.allocUnsafe(maxSlots * sb) : null;
   let slot = 0;
@@ -123,20 +124,20 @@ export async function rewriteData(
   let failed = 0;
   try {
     // 1. Unchanged samples: copy runs of consecutive old slots in big reads.
-    const live = keep.filter(([, e]) => e.slot !== undefined).sort((a, b) => a[1].slot! - b[1].slot!);
     for (const [rel, e] of keep) if (e.slot === undefined) entries[rel] = e;
     if (old && live.length > 0) {
       const src = await fs.open(path.join(dir, old.dataFile), 'r');
       try {
         const perChunk = Math.max(1, Math.floor(COPY_CHUNK / sb));
-        const chunk = Buffer.allocUnsafe(perChunk * sb);
+        // Without kept memory, one chunk-sized buffer carries each run from the old file to the new.
+        const chunk = mem ? null : Buffer.allocUnsafe(perChunk * sb);
         let i = 0;
         while (i < live.length) {
           let j = i + 1;
           while (j < live.length && j - i < perChunk && live[j]![1].slot === live[j - 1]![1].slot! + 1) j++;
           const n = j - i;
           // Read straight into the kept memory when there is one (at this run's slots).
-          const [buf, at] = mem ? [mem, slot * sb] : [chunk, 0];
+          const [buf, at] = mem ? [mem, slot * sb] : [chunk!, 0];
           const { bytesRead } = await src.read(buf, at, n * sb, live[i]![1].slot! * sb);
           if (bytesRead !== n * sb) throw new Error(`cache data file ${old.dataFile} is shorter than its manifest says`);
           await out.write(buf, at, n * sb, slot * sb);

@@ -39,10 +39,10 @@ export function readAhead<T, P>(
   load: (item: T) => Promise<P>,
 ): (i: number) => Promise<P> {
   const started = new Map<number, Promise<P>>();
+  // Bytes of the loads started and not yet asked for.
+  let bytes = 0;
   let next = 0;
   return (i) => {
-    let bytes = 0;
-    for (let k = i; k < next; k++) if (started.has(k)) bytes += opts.bytesOf(items[k]!);
     next = Math.max(next, i);
     while (next < items.length && next <= i + opts.depth && (next === i || bytes + opts.bytesOf(items[next]!) <= opts.maxBytes)) {
       const p = load(items[next]!);
@@ -51,8 +51,10 @@ export function readAhead<T, P>(
       bytes += opts.bytesOf(items[next]!);
       next++;
     }
-    const p = started.get(i) ?? load(items[i]!);
+    const p = started.get(i);
+    if (!p) return load(items[i]!);
     started.delete(i);
+    bytes -= opts.bytesOf(items[i]!);
     return p;
   };
 }

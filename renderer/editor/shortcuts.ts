@@ -62,7 +62,7 @@ export const SHORTCUTS: Shortcut[] = [
     run: () => document.getElementById('palette-search')?.focus(),
   },
   { keys: 'L', what: 'Auto-layout (top to bottom)', group: 'View', match: (e, m) => !m && k(e) === 'l', run: () => useUi.getState().requestLayout() },
-  { keys: 'F', what: 'Fit the model in view', group: 'View', match: (e, m) => !m && k(e) === 'f', run: () => useUi.getState().requestFit('all') },
+  { keys: 'F', what: 'Fit the whole model in view', group: 'View', match: (e, m) => !m && k(e) === 'f', run: () => useUi.getState().requestFit('all') },
   { keys: 'M', what: 'Show / hide the minimap', group: 'View', match: (e, m) => !m && k(e) === 'm', run: () => useUi.getState().toggleMinimap() },
   {
     keys: 'T',

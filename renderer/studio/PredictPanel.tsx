@@ -56,7 +56,7 @@ function PredictionList({ results, usedSource }: { results: readonly Shown[]; us
 /** Why images cannot be classified yet, in words that say what to do. */
 function notReadyReason(source: 'run' | 'onnx', run: RunView | null): string {
   if (source === 'onnx') return 'Enter the ONNX file to use.';
-  if (isRunLive(run)) return `${run!.name} is still training: its model is ready when it finishes. Pick a finished run to try one now.`;
+  if (run && isRunLive(run)) return `${run.name} is still training: its model is ready when it finishes. Pick a finished run to try one now.`;
   return 'Pick a finished run first.';
 }
 
