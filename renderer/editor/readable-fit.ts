@@ -7,6 +7,8 @@
  * expanded (8 %) it opens at its start. The Fit button and F still fit
  * everything (the minimap shows the whole graph either way).
  */
+import { getViewportForBounds } from '@xyflow/react';
+
 export const MIN_FIT_ZOOM = 0.15;
 export const START_ZOOM = 0.6;
 
@@ -23,11 +25,9 @@ export interface Viewport {
   zoom: number;
 }
 
-/** The zoom at which `bounds` fits `view` with `padding` (a fraction of the view) around it. */
+/** The zoom the Fit button would give: React Flow's own fit of `bounds` into `view` with `padding`, unclamped. */
 export function zoomToFit(bounds: Box, view: { width: number; height: number }, padding: number): number {
-  const w = bounds.width * (1 + 2 * padding);
-  const h = bounds.height * (1 + 2 * padding);
-  return Math.min(view.width / Math.max(1, w), view.height / Math.max(1, h));
+  return getViewportForBounds(bounds, view.width, view.height, 0, Infinity, padding).zoom;
 }
 
 /**
