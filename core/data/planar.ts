@@ -90,11 +90,15 @@ function sumsFromHistogram(): Pick<PlanarResult, 'sum' | 'sq'> {
   const sum: [number, number, number] = [0, 0, 0];
   const sq: [number, number, number] = [0, 0, 0];
   for (let c = 0; c < 3; c++) {
+    let s = 0;
+    let q = 0;
     for (let v = 1; v < 256; v++) {
       const n = histogram[256 * c + v]!;
-      sum[c] += n * v;
-      sq[c] += n * v * v;
+      s += n * v;
+      q += n * v * v;
     }
+    sum[c] = s;
+    sq[c] = q;
   }
   return { sum, sq };
 }
