@@ -65,8 +65,9 @@ then import \`model.onnx\` in CNN Studio (\`cnn-studio import model.onnx -o proj
 
 - Images are decoded with Pillow: the same resize policies (Lanczos, sampled as libvips samples:
   edge pixels repeated, one scale for both axes when cropping or letterboxing), alpha over white,
-  black letterbox bars; resampled pixels differ by at most two or three levels (rounding inside
-  the two resamplers). A colour image made grey uses Pillow's luma (the studio uses libvips'
+  black letterbox bars, and a JPEG at least twice the model's size decoded at 1/2, 1/4 or 1/8
+  scale inside libjpeg as sharp does (shrink-on-load); resampled pixels differ by at most two or
+  three levels (rounding inside the two resamplers). A colour image made grey uses Pillow's luma (the studio uses libvips'
   linear-light luminance). Images already at the model's size and mode are read identically.
 - The data order and augmentation draws come from PyTorch's random generators, not the
   studio's: runs are reproducible (\`--seed\`), not bit-identical to the studio's.

@@ -274,6 +274,34 @@ def lanczos(img, width, height, shrink=None):
     return padded.resize((width, height), Image.LANCZOS, box=box)
 
 
+def shrink_on_load(img, height, width, policy):
+    """Decode a large JPEG at 1/2, 1/4 or 1/8 scale in libjpeg, as sharp does.
+
+    sharp (fastShrinkOnLoad) lets libjpeg scale the DCT when the image is at
+    least twice the model's size, by the largest power of two the resize
+    leaves room for, one step less when the shrink is exactly that power.
+    It sizes the stored (not yet EXIF-turned) image against the model's
+    size turned the same way. Without this a 960x720 photo read at 224
+    differed by up to 31 levels.
+    """
+    if img.format != "JPEG":
+        return
+    if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+        height, width = width, height
+    iw, ih = img.size
+    across, down = iw / width, ih / height
+    if policy == "letterbox":
+        shrink = max(across, down)
+    else:
+        shrink = min(across, down)
+    factor = next((f for f in (8, 4, 2) if shrink >= f), 1)
+    if factor > 1 and int(shrink) == factor:
+        factor //= 2
+    if factor > 1:
+        # Pillow keeps at least this size: a scale of exactly 1 / factor.
+        img.draft(img.mode, (max(1, iw // factor), max(1, ih // factor)))
+
+
 def fit(img, height, width, policy):
     """Resize by the studio's policy (Lanczos, as sharp's default)."""
     if img.size == (width, height):
@@ -324,6 +352,8 @@ def load_image(path, policy, args=None):
     channels, height, width = INPUT_SIZE
     try:
         with Image.open(path) as opened:
+            if args is None or not args.resized_crop_scale:
+                shrink_on_load(opened, height, width, policy)
             img = ImageOps.exif_transpose(opened)
             # Transparent pixels over white, as the studio composites them.
             if img.mode in ("RGBA", "LA", "PA", "P"):
