@@ -17,9 +17,9 @@ import { makePhotoFolder } from './photo-like';
 
 export interface LoaderAlone {
   rates: Array<{ threads: number; imagesPerSecond: number }>;
-  /** images/s of one worker thread (or of the calling thread when 1 was not measured) */
-  perThread: number;
-  threadsFor1000: number;
+  /** images/s of one worker thread, and the threads a GPU at 1,000 images/s needs (null: 1 thread not measured) */
+  perThread: number | null;
+  threadsFor1000: number | null;
 }
 
 /**
@@ -58,8 +58,8 @@ export async function loaderAlone(root: string, cacheDir: string, size: number, 
   } finally {
     await cache.close();
   }
-  const one = rates.find((r) => r.threads === 1) ?? rates[0]!;
-  return { rates, perThread: one.imagesPerSecond, threadsFor1000: Math.ceil(1000 / one.imagesPerSecond) };
+  const one = rates.find((r) => r.threads === 1);
+  return { rates, perThread: one?.imagesPerSecond ?? null, threadsFor1000: one ? Math.ceil(1000 / one.imagesPerSecond) : null };
 }
 
 /** One epoch of ResNet-18 at size x size on the CPU, imagenet preset: the trainer's data-wait log line. */

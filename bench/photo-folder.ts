@@ -1,9 +1,10 @@
 /**
  * Photo folders: the studio's decode and epochs against torchvision's ImageFolder + DataLoader
  * (2 workers), in one run, interleaved, on a generated folder of photo-like JPEGs (random sizes
- * 240-640 px, JPEG quality 60-95, smooth gradients plus noise, 3 classes).
+ * 240-640 px, or camera sizes with --sizes camera: long side 1600-4032 px; JPEG quality 60-95,
+ * smooth gradients plus noise, 3 classes).
  *   node bench/run-ts.mjs bench/photo-folder.ts [--images 600] [--size 224] [--rounds 2] [--root DIR] [--json]
- *     [--loader-threads 0,1,2] [--resnet-images 96] [--resnet-batch 16]
+ *     [--sizes small|camera] [--loader-threads 0,1,2] [--resnet-images 96] [--resnet-batch 16]
  * Figures, each round, in this order (the studio's cache is removed before each first pass):
  *  - first pass: decode + cache, studio (center-crop at SIZE) vs torchvision (Resize + CenterCrop);
  *  - cached epoch: the studio's loader over the cache, no augmentation (torchvision has no cache);
@@ -90,7 +91,9 @@ async function main(): Promise<void> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'cnn-photos-'));
   const root = process.argv.includes('--root') ? flag('--root', '') : path.join(work, 'photos');
   try {
-    if (!process.argv.includes('--root')) await makePhotoFolder(root, images);
+    const sizes = flag('--sizes', 'small');
+    if (sizes !== 'small' && sizes !== 'camera') throw new Error(`--sizes must be small or camera, not ${sizes}`);
+    if (!process.argv.includes('--root')) await makePhotoFolder(root, images, images, sizes);
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const rows: Record<string, number[]> = { studioFirst: [], torchFirst: [], studioCached: [], studioImagenet: [], torchImagenet: [], storeFirst: [] };
     for (let r = 0; r < rounds; r++) {
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
     const out = {
       cpu,
       images,
+      sizes,
       size,
       rounds,
       firstPass: { studio: best('studioFirst'), torchvision: best('torchFirst'), ratio: best('studioFirst') / best('torchFirst') },
@@ -125,7 +129,8 @@ async function main(): Promise<void> {
     };
     if (process.argv.includes('--json')) console.log(JSON.stringify(out, null, 2));
     else {
-      console.log(`${cpu}: ${images} photo-like JPEGs (240-640 px) at ${size}x${size}, best of ${rounds}, images/s`);
+      const described = sizes === 'camera' ? 'camera-sized, long side 1600-4032 px' : '240-640 px';
+      console.log(`${cpu}: ${images} photo-like JPEGs (${described}) at ${size}x${size}, best of ${rounds}, images/s`);
       console.log(
         `first pass (decode + cache):  studio ${out.firstPass.studio.toFixed(0)}  torchvision ${out.firstPass.torchvision.toFixed(0)}  ratio ${out.firstPass.ratio.toFixed(2)}`,
       );
@@ -135,7 +140,8 @@ async function main(): Promise<void> {
         `imagenet-preset epoch (${out.imagenetEpoch.loaderThreads} loader threads): studio ${out.imagenetEpoch.studio.toFixed(0)}  torchvision ${out.imagenetEpoch.torchvision.toFixed(0)}  ratio ${out.imagenetEpoch.ratio.toFixed(2)}`,
       );
       for (const r of alone.rates) console.log(`loader alone, imagenet preset, ${r.threads} thread(s): ${r.imagesPerSecond.toFixed(0)} images/s`);
-      console.log(`one loader thread: ${alone.perThread.toFixed(0)} images/s, so a GPU at 1,000 images/s needs ${alone.threadsFor1000} threads`);
+      if (alone.perThread !== null)
+        console.log(`one loader thread: ${alone.perThread.toFixed(0)} images/s, so a GPU at 1,000 images/s needs ${alone.threadsFor1000} threads`);
       if (resnet) console.log(`ResNet-18 at ${size}, CPU, batch ${resnet.batch}: ${resnet.line}`);
     }
   } finally {

@@ -11,7 +11,7 @@
  */
 import { createRng, type Rng } from './rng';
 import { seedOf } from './hash';
-import { drawAugment, type AugmentOptions } from './augment';
+import { drawAugment, type AugmentOptions, type SampleAugment } from './augment';
 import { createNormalizer, writeSample, type Normalizer } from './normalize';
 import { drawResizedCropBox, evaluationBox, createBoxResampler, type BoxResampler } from './resized-crop';
 
@@ -51,9 +51,13 @@ export function createSampleWriter(plan: SamplePlan): SampleWriter {
   const cut = store ? new Uint8Array(sampleFloats) : null;
   const resampler: BoxResampler | null = store ? createBoxResampler(C, store, H, W) : null;
 
-  const cutFromStore = (raw: Uint8Array, offset: number, width: number, height: number, rng: Rng | null): void => {
+  /** The sample's box resampled into `cut`, flipped there when `aug` says so; returns what is left of aug for writeSample. */
+  const cutFromStore = (raw: Uint8Array, offset: number, width: number, height: number, rng: Rng | null): SampleAugment | null => {
     const box = rng && augment?.resizedCrop ? drawResizedCropBox(rng, width, height, augment.resizedCrop) : evaluationBox(width, height, store!.policy, H, W);
-    resampler!.resample(raw, offset, { width, height }, box, cut!);
+    // Drawn after the box, as before: the flip and jitter draws keep their place in the sample's stream.
+    const aug = rng && augment ? drawAugment(rng, augment) : null;
+    resampler!.resample(raw, offset, { width, height }, box, cut!, aug?.flip ?? false);
+    return aug && { ...aug, flip: false };
   };
 
   return {
@@ -61,14 +65,12 @@ export function createSampleWriter(plan: SamplePlan): SampleWriter {
       for (let k = from; k < to; k++) {
         const i = indices[k]!;
         const rng = augment ? createRng(seedOf(seed, epoch, i, AUGMENT_TAG)) : null;
-        let src = raw;
-        let offset = k * sb;
         if (store) {
-          cutFromStore(raw, offset, sizes![2 * k]!, sizes![2 * k + 1]!, rng);
-          src = cut!;
-          offset = 0;
+          const rest = cutFromStore(raw, k * sb, sizes![2 * k]!, sizes![2 * k + 1]!, rng);
+          writeSample(cut!, 0, C, H, W, rest, norm, images, k * sampleFloats, scratch);
+        } else {
+          writeSample(raw, k * sb, C, H, W, rng && augment ? drawAugment(rng, augment) : null, norm, images, k * sampleFloats, scratch);
         }
-        writeSample(src, offset, C, H, W, rng && augment ? drawAugment(rng, augment) : null, norm, images, k * sampleFloats, scratch);
       }
     },
   };

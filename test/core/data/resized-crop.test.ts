@@ -134,6 +134,11 @@ describe('separable resampler', () => {
         resampleBox(src, 5, 3, store, original, box, want, outH, outW);
         fast.resample(src, 5, original, box, got);
         expect(got, `${outH}x${outW} box ${JSON.stringify(box)} of ${original.width}x${original.height}`).toEqual(want);
+        // Flipped: every output row of resampleBox's result, reversed.
+        const mirrored = new Uint8Array(want.length);
+        for (let r = 0; r < 3 * outH; r++) mirrored.set(want.subarray(r * outW, (r + 1) * outW).reverse(), r * outW);
+        fast.resample(src, 5, original, box, got, true);
+        expect(got, `flipped ${outH}x${outW} box ${JSON.stringify(box)}`).toEqual(mirrored);
       }
     }
   });
