@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openTestPage, screenshotPath, startServe, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
+import { closeTestPage, openTestPage, screenshotPath, startServe, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
 import { addFromPalette, connect, edgeLabels, fit, inspectorField, layout, node, selectNode, setField, settle } from './editor-helpers';
 import { buildTemplate } from '../../core/templates/index';
 import { serializeProject } from '../../core/graph/project';
@@ -24,9 +24,7 @@ beforeAll(async () => {
   studio = await startStudio(home);
 });
 afterEach(async () => {
-  // Each test's page must have run without an uncaught exception or console error.
-  const errors = current?.errors ?? [];
-  await current?.context.close();
+  const errors = await closeTestPage(current);
   current = null;
   expect(errors).toEqual([]);
 });

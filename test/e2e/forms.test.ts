@@ -17,7 +17,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { openTestPage, screenshotPath, startStudio, stopStudio, type PageOptions, type SharedStudio, type TestPage } from './harness';
+import { closeTestPage, openTestPage, screenshotPath, startStudio, stopStudio, type PageOptions, type SharedStudio, type TestPage } from './harness';
 import { inspectorField, node, selectNode } from './editor-helpers';
 import { makeDataset } from '../helpers/trainer-fixtures';
 import { tempDir } from '../helpers/temp-dir';
@@ -34,9 +34,7 @@ beforeAll(async () => {
   studio = await startStudio(path.join(work, 'home'));
 }, 60_000);
 afterEach(async () => {
-  // Each test's page must have run without an uncaught exception or console error.
-  const errors = current?.errors ?? [];
-  await current?.context.close();
+  const errors = await closeTestPage(current);
   current = null;
   expect(errors).toEqual([]);
 });

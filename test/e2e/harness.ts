@@ -155,6 +155,16 @@ export interface TestPage {
   errors: string[];
 }
 
+/**
+ * Closes a test's page (if any) and returns the uncaught exceptions and console errors it logged:
+ * each test asserts the list is empty, so a page that ran with an error fails its test.
+ */
+export async function closeTestPage(tp: TestPage | null): Promise<string[]> {
+  const errors = tp?.errors ?? [];
+  await tp?.context.close();
+  return errors;
+}
+
 /** What a test's page starts from; by default the shared studio's page with no recovered work. */
 export interface TestPageOptions {
   page?: PageOptions;

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openTestPage, repoRoot, startServe, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
+import { closeTestPage, openTestPage, repoRoot, startServe, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
 import { addFromPalette, connect, fit, node, selectNode } from './editor-helpers';
 import { drawnBoxes, extent, overlappingPairs, settle, shot, zoomLevel } from './layout-helpers';
 import { tempDir } from '../helpers/temp-dir';
@@ -26,9 +26,7 @@ beforeAll(async () => {
   studio = await startStudio(home);
 });
 afterEach(async () => {
-  // Each test's page must have run without an uncaught exception or console error.
-  const errors = current?.errors ?? [];
-  await current?.context.close();
+  const errors = await closeTestPage(current);
   current = null;
   expect(errors).toEqual([]);
 });

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openTestPage, screenshotPath, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
+import { closeTestPage, openTestPage, screenshotPath, startStudio, stopStudio, type SharedStudio, type TestPage } from './harness';
 import { addFromPalette, edgeLabels, inspectorField, layout, node, selectNode, setField } from './editor-helpers';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -21,9 +21,7 @@ beforeAll(async () => {
   studio = await startStudio(path.join(home, 'home'));
 });
 afterEach(async () => {
-  // Each test's page must have run without an uncaught exception or console error.
-  const errors = current?.errors ?? [];
-  await current?.context.close();
+  const errors = await closeTestPage(current);
   current = null;
   expect(errors).toEqual([]);
 });
