@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createRng } from '../core/data/rng';
+import { createRng, type Rng } from '../core/data/rng';
 
 /** One photo-like JPEG: a smooth colour field plus noise (so JPEG sizes and decode costs are realistic). */
 export async function writePhoto(file: string, w: number, h: number, quality: number, seed: number): Promise<void> {
@@ -30,7 +30,7 @@ export async function writePhoto(file: string, w: number, h: number, quality: nu
  */
 export type PhotoSizes = 'small' | 'camera';
 
-function drawSize(rng: ReturnType<typeof createRng>, sizes: PhotoSizes): [number, number] {
+function drawSize(rng: Rng, sizes: PhotoSizes): [number, number] {
   if (sizes === 'small') return [240 + rng.int(401), 240 + rng.int(401)];
   const long = 1600 + rng.int(2433);
   const short = Math.round(long / [4 / 3, 3 / 2, 16 / 9][rng.int(3)]!);

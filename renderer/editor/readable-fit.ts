@@ -7,26 +7,13 @@
  * expanded (8 %) it opens at its start. The Fit button and F still fit
  * everything (the minimap shows the whole graph either way).
  */
-import { getViewportForBounds } from '@xyflow/react';
+import { getViewportForBounds, type Rect, type Viewport } from '@xyflow/react';
 
 export const MIN_FIT_ZOOM = 0.15;
 export const START_ZOOM = 0.6;
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface Viewport {
-  x: number;
-  y: number;
-  zoom: number;
-}
-
 /** The zoom the Fit button would give: React Flow's own fit of `bounds` into `view` with `padding`, unclamped. */
-export function zoomToFit(bounds: Box, view: { width: number; height: number }, padding: number): number {
+export function zoomToFit(bounds: Rect, view: { width: number; height: number }, padding: number): number {
   return getViewportForBounds(bounds, view.width, view.height, 0, Infinity, padding).zoom;
 }
 
@@ -35,7 +22,7 @@ export function zoomToFit(bounds: Box, view: { width: number; height: number }, 
  * shows its top at START_ZOOM: the graph's top edge `margin` pixels below the view's, and its
  * horizontal centre in the view's centre when it fits across, else its left edge at `margin`.
  */
-export function readableStart(bounds: Box, view: { width: number; height: number }, padding: number, margin = 24): Viewport | null {
+export function readableStart(bounds: Rect, view: { width: number; height: number }, padding: number, margin = 24): Viewport | null {
   if (zoomToFit(bounds, view, padding) >= MIN_FIT_ZOOM) return null;
   const zoom = START_ZOOM;
   const across = bounds.width * zoom;
